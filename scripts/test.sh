@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, as root, against the real kernel:
+#   formatting, lints, unit tests, and the integration suites under tests/
+#   (differential tests against /usr/sbin/ip, interop, concurrency, bad input).
+# Every test makes its own uniquely named namespaces and removes them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ $EUID -ne 0 ]]; then
+	echo "scripts/test.sh: the tests need root (real namespaces); run it with sudo" >&2
+	exit 2
+fi
+
+need() { command -v "$1" >/dev/null 2>&1; }
+missing=()
+need ip || missing+=(iproute2)
+need setpriv || missing+=(util-linux)
+need unshare || missing+=(util-linux)
+if ((${#missing[@]})); then
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+cargo fmt --all -- --check
+cargo clippy --all-targets --quiet -- -D warnings
+cargo test --quiet --release

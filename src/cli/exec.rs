@@ -1,0 +1,172 @@
+//! `netns exec NAME CMD…` and `netns -all exec CMD…`.
+//!
+//! The ordinary form does not fork: this process switches namespaces and
+//! becomes the command, so the command keeps our pid, and its exit status
+//! and signals are its own. Batch lines and `-all` fork one child per
+//! command, as iproute2 does.
+
+use super::netns_cmd::{c_args, switch_for_exec};
+use super::{Ctx, Exit, Status};
+use crate::sys::Errno;
+use nix::sys::wait::{WaitStatus, waitpid};
+use nix::unistd::{ForkResult, execvp, fork};
+use std::ffi::{OsStr, OsString};
+use std::io::{Read, Seek};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+
+/// Replace this process with `cmd`; returns only on failure, after printing
+/// iproute2's message.
+fn exec_command(cmd: &[OsString]) {
+    let args = c_args(cmd);
+    let Err(e) = execvp(&args[0], &args);
+    eprintln!("exec of \"{}\" failed: {}", cmd[0].to_string_lossy(), Errno::from(e));
+}
+
+/// In a forked child: switch, exec, or end the child. A failed switch ends
+/// the child (iproute2 before 6.9 let it carry on with the parent's loop).
+fn child(ctx: &Ctx, name: &OsStr, cmd: &[OsString]) -> ! {
+    if switch_for_exec(ctx, name) {
+        exec_command(cmd);
+    }
+    // SAFETY: _exit is always safe; it skips atexit handlers and stdio
+    // flushing, which belong to the parent.
+    unsafe { libc::_exit(1) }
+}
+
+/// Fork, run `cmd` in `name` in the child, wait. `Ok(status)` when the
+/// child exited; a child killed by a signal ends the whole run with 1.
+fn fork_and_wait(
+    ctx: &mut Ctx,
+    name: &OsStr,
+    cmd: &[OsString],
+    redirect: Option<(&OwnedFd, &OwnedFd)>,
+) -> Result<i32, WaitStatus> {
+    ctx.flush();
+    // SAFETY: the process is single-threaded here (batch helper threads are
+    // joined before any exec line runs), so the child may allocate.
+    match unsafe { fork() } {
+        Err(e) => {
+            eprintln!("fork: {}", Errno::from(e));
+            std::process::exit(1);
+        }
+        Ok(ForkResult::Child) => {
+            if let Some((out, err)) = redirect {
+                // SAFETY: dup2 on descriptors we own; no memory is touched.
+                unsafe {
+                    libc::dup2(out.as_raw_fd(), 1);
+                    libc::dup2(err.as_raw_fd(), 2);
+                }
+            }
+            child(ctx, name, cmd)
+        }
+        Ok(ForkResult::Parent { child }) => loop {
+            match waitpid(child, None) {
+                Ok(WaitStatus::Exited(_, code)) => return Ok(code),
+                Ok(other @ WaitStatus::Signaled(..)) => return Err(other),
+                Ok(_) => continue,
+                Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => {
+                    eprintln!("waitpid: {}", Errno::from(e));
+                    std::process::exit(1);
+                }
+            }
+        },
+    }
+}
+
+/// `exec` with iproute2's argument checks and exit statuses.
+pub fn exec(ctx: &mut Ctx, args: &[OsString]) -> Status {
+    let all = ctx.opts.all;
+    if args.is_empty() && !all {
+        eprintln!("No netns name specified");
+        return Ok(1);
+    }
+    if (args.len() < 2 && !all) || (args.is_empty() && all) {
+        eprintln!("No command specified");
+        return Ok(1);
+    }
+    if all {
+        return exec_all(ctx, args);
+    }
+    let (name, cmd) = (&args[0], &args[1..]);
+    if ctx.batch {
+        return match fork_and_wait(ctx, name, cmd, None) {
+            Ok(code) => Ok(code),
+            Err(_) => Err(Exit(1)),
+        };
+    }
+    ctx.flush();
+    if !switch_for_exec(ctx, name) {
+        return Err(Exit(255));
+    }
+    exec_command(cmd);
+    Err(Exit(1))
+}
+
+fn exec_all(ctx: &mut Ctx, cmd: &[OsString]) -> Status {
+    let names = match ctx.run.names() {
+        Ok(n) => n,
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Vec::new(),
+        Err(e) => {
+            eprintln!("Failed to open directory {}: {}", ctx.run.path().display(), crate::sys::io_text(&e));
+            return Ok(1);
+        }
+    };
+    if ctx.opts.json {
+        return exec_all_json(ctx, &names, cmd);
+    }
+    for name in names {
+        let mut header = b"\nnetns: ".to_vec();
+        header.extend_from_slice(name.as_bytes());
+        header.push(b'\n');
+        ctx.write(&header);
+        if fork_and_wait(ctx, &name, cmd, None).is_err() {
+            return Err(Exit(1));
+        }
+    }
+    Ok(0)
+}
+
+fn capture_file(label: &str) -> std::io::Result<std::fs::File> {
+    let fd = nix::sys::memfd::memfd_create(label, nix::sys::memfd::MFdFlags::MFD_CLOEXEC)?;
+    Ok(std::fs::File::from(fd))
+}
+
+fn read_back(mut f: std::fs::File) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let _ = f.rewind().and_then(|_| f.read_to_end(&mut buf));
+    buf
+}
+
+/// `-j -all exec`: run the command in every namespace with its output
+/// captured, then print one JSON array of results.
+fn exec_all_json(ctx: &mut Ctx, names: &[OsString], cmd: &[OsString]) -> Status {
+    let mut w = crate::output::JsonWriter::new(ctx.opts.pretty);
+    w.start_array();
+    for name in names {
+        let (out, err) = match (capture_file("netns-stdout"), capture_file("netns-stderr")) {
+            (Ok(o), Ok(e)) => (o, e),
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("memfd_create: {}", Errno::of(&e));
+                return Ok(1);
+            }
+        };
+        let (out_fd, err_fd): (OwnedFd, OwnedFd) =
+            (out.try_clone().map_err(|_| Exit(1))?.into(), err.try_clone().map_err(|_| Exit(1))?.into());
+        let result = fork_and_wait(ctx, name, cmd, Some((&out_fd, &err_fd)));
+        w.start_object();
+        w.string_field("name", name.as_bytes());
+        match result {
+            Ok(code) => w.int_field("status", code.into()),
+            Err(WaitStatus::Signaled(_, sig, _)) => w.int_field("signal", sig as i64),
+            Err(_) => {}
+        }
+        w.string_field("stdout", &read_back(out));
+        w.string_field("stderr", &read_back(err));
+        w.end_object();
+    }
+    w.end_array();
+    ctx.write(&w.finish());
+    Ok(0)
+}

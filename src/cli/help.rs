@@ -1,0 +1,168 @@
+//! The friendly description of the command line: `netns --help`, shell
+//! completions and the man page are all generated from one clap
+//! [`Command`]. Parsing itself follows iproute2's rules and is done by hand
+//! (clap would read `-all` as `-a -l -l`).
+
+use super::{Exit, Status};
+use clap::{Arg, ArgAction, Command};
+use std::ffi::OsString;
+
+const ABOUT: &str = "Manage Linux network namespaces: a drop-in for `ip netns`, and more";
+
+const LONG_ABOUT: &str = "\
+netns manages Linux network namespaces. `netns ARGS` behaves exactly like \
+`ip netns ARGS` (iproute2): the same words and abbreviations, the same output, \
+messages and exit statuses, and the same files under the run directory, so \
+namespaces made by either tool work with the other.
+
+Options are iproute2's, spelled with one dash and abbreviable (`-a`, `-all`, \
+`--all` are the same). The object word may be given too: `netns netns add x` \
+works, so scripts written for `ip` keep working.";
+
+const AFTER: &str = "\
+Examples:
+  netns add blue                    create a namespace named blue
+  netns exec blue ip link           run a command inside it
+  netns -j -p list                  list namespaces as pretty JSON
+  netns list --all                  every network namespace on the machine
+  netns -all exec ip -br addr       run a command in every named namespace
+  netns -b cmds.txt                 run a batch file (`-` for standard input)
+  netns delete blue                 remove the name (and the namespace when unused)
+
+Environment:
+  NETNS_RUN_DIR   where names live (default /run/netns)
+  NETNS_ETC_DIR   per-namespace /etc overrides (default /etc/netns)
+
+Differences from iproute2 (bug fixes) are listed in docs/compat.md.";
+
+fn name_arg() -> Arg {
+    Arg::new("NAME").help("Namespace name (a file in the run directory)")
+}
+
+/// The whole command line, for help, completions and the man page.
+pub fn command() -> Command {
+    Command::new("netns")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(ABOUT)
+        .long_about(LONG_ABOUT)
+        .after_help(AFTER)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("netns")
+                .short('n')
+                .long("netns")
+                .value_name("NAME")
+                .help("Run the command inside namespace NAME (like `netns exec NAME`)"),
+        )
+        .arg(
+            Arg::new("all")
+                .short('a')
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .help("With delete and exec: act on every named namespace"),
+        )
+        .arg(Arg::new("json").short('j').long("json").action(ArgAction::SetTrue).help("JSON output"))
+        .arg(Arg::new("pretty").short('p').long("pretty").action(ArgAction::SetTrue).help("Indented JSON (with -j)"))
+        .arg(
+            Arg::new("batch")
+                .short('b')
+                .long("batch")
+                .value_name("FILE")
+                .help("Run commands from FILE, one per line (`-` reads standard input)"),
+        )
+        .arg(
+            Arg::new("force")
+                .long("force")
+                .action(ArgAction::SetTrue)
+                .help("In batch mode, go on after a failing line"),
+        )
+        .arg(Arg::new("net-only").long("net-only").action(ArgAction::SetTrue).help(
+            "exec: enter only the network namespace (no private mounts, /sys or /etc/netns; fast with many namespaces)",
+        ))
+        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("Print this help"))
+        .arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("Print the version"))
+        .subcommand(
+            Command::new("list")
+                .visible_aliases(["show", "lst"])
+                .about("List named namespaces (the default command)")
+                .arg(
+                    Arg::new("all")
+                        .long("all")
+                        .action(ArgAction::SetTrue)
+                        .help("Every network namespace on the machine, named or not, with nsid, inode and processes"),
+                ),
+        )
+        .subcommand(
+            Command::new("list-id")
+                .about("List the ids this namespace assigned to its peers")
+                .arg(Arg::new("target-nsid").value_name("target-nsid N").help("Ask the namespace with id N instead"))
+                .arg(Arg::new("nsid").value_name("nsid M").help("Only the peer with id M")),
+        )
+        .subcommand(Command::new("add").about("Create a namespace and name it").arg(name_arg().required(true)))
+        .subcommand(
+            Command::new("attach")
+                .about("Name the namespace of a running process")
+                .arg(name_arg().required(true))
+                .arg(Arg::new("PID").required(true)),
+        )
+        .subcommand(
+            Command::new("set")
+                .about("Assign an id to a namespace (auto: the kernel picks)")
+                .arg(name_arg().required(true))
+                .arg(Arg::new("NETNSID").required(true).help("auto or a number >= 0")),
+        )
+        .subcommand(Command::new("delete").about("Remove a name (all names with -all)").arg(name_arg()))
+        .subcommand(Command::new("identify").about("Print the name of a process's namespace").arg(Arg::new("PID")))
+        .subcommand(Command::new("pids").about("List the processes inside a namespace").arg(name_arg().required(true)))
+        .subcommand(
+            Command::new("exec")
+                .about("Run a command inside a namespace (in every one with -all)")
+                .arg(name_arg())
+                .arg(Arg::new("COMMAND").num_args(1..).trailing_var_arg(true).allow_hyphen_values(true)),
+        )
+        .subcommand(Command::new("monitor").about("Print names as they are added and deleted"))
+        .subcommand(Command::new("help").about("Print iproute2's usage summary"))
+        .subcommand(
+            Command::new("completions")
+                .about("Print a shell completion script")
+                .arg(Arg::new("SHELL").required(true).value_parser(["bash", "zsh", "fish", "elvish", "powershell"])),
+        )
+        .subcommand(Command::new("man").about("Print the man page (roff)"))
+}
+
+/// `netns -h` / `netns --help`.
+pub fn print_help() {
+    let mut cmd = command();
+    print!("{}", cmd.render_long_help());
+}
+
+/// `netns completions SHELL`.
+pub fn completions(args: &[OsString]) -> Status {
+    use clap_complete::Shell;
+    let shell = match args.first().and_then(|s| s.to_str()) {
+        Some("bash") => Shell::Bash,
+        Some("zsh") => Shell::Zsh,
+        Some("fish") => Shell::Fish,
+        Some("elvish") => Shell::Elvish,
+        Some("powershell") => Shell::PowerShell,
+        other => {
+            eprintln!(
+                "netns completions: {}: choose one of bash, zsh, fish, elvish, powershell",
+                other.map_or("no shell given".to_string(), |s| format!("unknown shell \"{s}\""))
+            );
+            return Err(Exit(1));
+        }
+    };
+    clap_complete::generate(shell, &mut command(), "netns", &mut std::io::stdout());
+    Ok(0)
+}
+
+/// `netns man`.
+pub fn man() -> Status {
+    let man = clap_mangen::Man::new(command());
+    if man.render(&mut std::io::stdout()).is_err() {
+        return Err(Exit(1));
+    }
+    Ok(0)
+}

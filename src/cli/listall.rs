@@ -1,0 +1,136 @@
+//! `netns list --all`: every network namespace on the machine, named or
+//! not, found through `/proc` (as `lsns -t net` does) and the run
+//! directory, with its names, nsid, inode and processes.
+
+use super::{Ctx, Status};
+use crate::namespace::NsId;
+use crate::procscan::{ProcScan, comm};
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::os::fd::AsRawFd;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+struct Found {
+    id: NsId,
+    names: Vec<OsString>,
+    pids: Vec<u32>,
+    nsid: Option<i32>,
+    current: bool,
+}
+
+fn collect(ctx: &mut Ctx) -> Result<Vec<Found>, super::Exit> {
+    let current = NsId::of_path(Path::new("/proc/thread-self/ns/net")).ok();
+    let by_id: BTreeMap<NsId, Vec<u32>> = match ProcScan::open().and_then(|s| s.all_namespaces()) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("Open of /proc failed: {}", crate::sys::io_text(&e));
+            return Err(super::Exit(1));
+        }
+    };
+    let nsfs_dev = current.map(|c| c.dev);
+    let mut found: Vec<Found> = Vec::new();
+    let mut index: BTreeMap<NsId, usize> = BTreeMap::new();
+    let mut remember = |found: &mut Vec<Found>, id: NsId| -> usize {
+        *index.entry(id).or_insert_with(|| {
+            found.push(Found { id, names: Vec::new(), pids: Vec::new(), nsid: None, current: Some(id) == current });
+            found.len() - 1
+        })
+    };
+    if let Some(c) = current {
+        remember(&mut found, c);
+    }
+    for name in ctx.run.names().unwrap_or_default() {
+        if let Ok(id) = NsId::of_path(&ctx.run.entry(&name)) {
+            if Some(id.dev) == nsfs_dev {
+                let i = remember(&mut found, id);
+                found[i].names.push(name);
+            }
+        }
+    }
+    for (id, pids) in by_id {
+        let i = remember(&mut found, id);
+        found[i].pids = pids;
+    }
+    // One pipelined nsid query per namespace, through a name or a process.
+    let files: Vec<Option<std::fs::File>> = found
+        .iter()
+        .map(|f| match (f.names.first(), f.pids.first()) {
+            (Some(n), _) => std::fs::File::open(ctx.run.entry(n)).ok(),
+            (None, Some(pid)) => std::fs::File::open(format!("/proc/{pid}/ns/net")).ok(),
+            _ => None,
+        })
+        .collect();
+    let open: Vec<(usize, i32)> =
+        files.iter().enumerate().filter_map(|(i, f)| f.as_ref().map(|f| (i, f.as_raw_fd()))).collect();
+    let fds: Vec<i32> = open.iter().map(|&(_, fd)| fd).collect();
+    let nl = ctx.netlink()?;
+    for (k, r) in nl.nsids_of_fds(&fds).into_iter().enumerate() {
+        if let Ok(id) = r {
+            found[open[k].0].nsid = id;
+        }
+    }
+    Ok(found)
+}
+
+/// Print the table or the JSON array.
+pub fn list_all(ctx: &mut Ctx) -> Status {
+    let found = collect(ctx)?;
+    if ctx.opts.json {
+        let mut w = crate::output::JsonWriter::new(ctx.opts.pretty);
+        w.start_array();
+        for f in &found {
+            w.start_object();
+            w.name("names");
+            w.start_array();
+            for n in &f.names {
+                w.string(n.as_bytes());
+            }
+            w.end_array();
+            if let Some(id) = f.nsid {
+                w.int_field("nsid", id.into());
+            }
+            w.int_field("inode", f.id.ino as i64);
+            w.bool_field("current", f.current);
+            w.name("pids");
+            w.start_array();
+            for p in &f.pids {
+                w.raw(&p.to_string());
+            }
+            w.end_array();
+            w.end_object();
+        }
+        w.end_array();
+        ctx.write(&w.finish());
+        return Ok(0);
+    }
+    let rows: Vec<[String; 4]> = found
+        .iter()
+        .map(|f| {
+            let mut names = f.names.iter().map(|n| n.to_string_lossy().into_owned()).collect::<Vec<_>>().join(",");
+            if names.is_empty() {
+                names = "-".into();
+            }
+            if f.current {
+                names.push_str(" (current)");
+            }
+            let nsid = f.nsid.map_or("-".to_string(), |n| n.to_string());
+            let mut procs: Vec<String> =
+                f.pids.iter().take(4).map(|&p| format!("{p} {}", comm(p).unwrap_or_default())).collect();
+            if f.pids.len() > 4 {
+                procs.push(format!("+{} more", f.pids.len() - 4));
+            }
+            let procs = if procs.is_empty() { "-".to_string() } else { procs.join(", ") };
+            [names, nsid, f.id.ino.to_string(), procs]
+        })
+        .collect();
+    let header = ["NAME", "NSID", "INODE", "PROCESSES"];
+    let width = |c: usize| rows.iter().map(|r| r[c].chars().count()).chain([header[c].len()]).max().unwrap_or(0);
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    let mut out = format!("{:<w0$}  {:<w1$}  {:<w2$}  {}\n", header[0], header[1], header[2], header[3]);
+    for r in &rows {
+        out.push_str(&format!("{:<w0$}  {:<w1$}  {:<w2$}  {}\n", r[0], r[1], r[2], r[3]));
+    }
+    ctx.write(out.as_bytes());
+    Ok(0)
+}

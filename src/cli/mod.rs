@@ -1,0 +1,88 @@
+//! The `netns` command line.
+//!
+//! `netns [OPTIONS] [netns] SUBCOMMAND [ARGS…]` behaves as
+//! `ip [OPTIONS] netns SUBCOMMAND [ARGS…]`: the same words, abbreviations,
+//! messages and exit statuses. Parsing is by hand, following iproute2's
+//! rules (prefix matching in a fixed order, single-dash long options);
+//! clap describes the same grammar for `--help`, completions and the man
+//! page (see [`help`]).
+
+mod batch;
+mod ctx;
+mod exec;
+pub mod help;
+mod listall;
+mod netns_cmd;
+mod options;
+pub mod parse;
+
+pub use ctx::Ctx;
+pub use options::Opts;
+
+use crate::rundir::RunDir;
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+/// End the whole run now with this status (iproute2's `exit()` paths:
+/// usage, invalid names, bad numbers). Ends a batch file too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exit(pub i32);
+
+/// A command's outcome: `Ok(status)` lets a batch file go on.
+pub type Status = Result<i32, Exit>;
+
+/// Run `netns` with these arguments (program name excluded) and return the
+/// exit status.
+pub fn main_with_args(args: Vec<OsString>) -> i32 {
+    restore_default_sigpipe();
+    let mut ctx = Ctx::new(RunDir::from_env());
+    let code = match run(&mut ctx, args) {
+        Ok(code) | Err(Exit(code)) => code,
+    };
+    ctx.flush();
+    code
+}
+
+/// Rust starts programs with SIGPIPE ignored. A C tool such as `ip` dies
+/// quietly when its reader goes away, and the commands `exec` starts must
+/// inherit the default disposition, not ours.
+fn restore_default_sigpipe() {
+    // SAFETY: installing SIG_DFL for SIGPIPE has no preconditions; no other
+    // thread exists yet.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+fn run(ctx: &mut Ctx, args: Vec<OsString>) -> Status {
+    match options::scan(ctx, args)? {
+        options::Scan::Help => {
+            help::print_help();
+            Ok(0)
+        }
+        options::Scan::Version => {
+            println!("netns {} (ip netns compatible with iproute2-6.1.0)", env!("CARGO_PKG_VERSION"));
+            Ok(0)
+        }
+        options::Scan::Run(words) => match ctx.opts.batch.clone() {
+            Some(file) => batch::run(ctx, &file),
+            None => dispatch(ctx, &words, false),
+        },
+    }
+}
+
+/// Is `word` the object word that makes `ip` run netns (`net`, `netn`,
+/// `netns`; `n` and `ne` mean neighbour to iproute2)?
+fn is_netns_object(word: &[u8]) -> bool {
+    word.len() >= 3 && b"netns".starts_with(word)
+}
+
+/// Run one command: an optional `netns` object word, then a subcommand.
+/// `batch_line` is set for batch lines, where a first word that is no
+/// subcommand is reported as an unknown object, as iproute2 does.
+pub(crate) fn dispatch(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
+    match words.first() {
+        Some(w) if is_netns_object(w.as_bytes()) => netns_cmd::run(ctx, &words[1..], false),
+        _ => netns_cmd::run(ctx, words, batch_line),
+    }
+}

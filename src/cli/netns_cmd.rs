@@ -1,0 +1,630 @@
+//! The netns subcommands, with iproute2's words, order of checks, messages
+//! and exit statuses (see `docs/compat.md` for the deliberate differences).
+
+use super::parse::{get_integer, matches};
+use super::{Ctx, Exit, Status, help, listall};
+use crate::namespace::{NetNs, NsId};
+use crate::procscan::ProcScan;
+use crate::rundir::{RunDirError, Source, escape_name, has_control_bytes, is_valid_name};
+use crate::switch::switch_to;
+use crate::sys::Errno;
+use std::ffi::{CString, OsStr, OsString};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+
+/// iproute2's netns usage text, with netns's name.
+pub const USAGE: &str = "Usage:\tnetns list
+\tnetns add NAME
+\tnetns attach NAME PID
+\tnetns set NAME NETNSID
+\tnetns [-all] delete [NAME]
+\tnetns identify [PID]
+\tnetns pids NAME
+\tnetns [-all] exec [NAME] cmd ...
+\tnetns monitor
+\tnetns list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]
+NETNSID := auto | POSITIVE-INT
+";
+
+fn usage() -> Exit {
+    eprint!("{USAGE}");
+    Exit(255)
+}
+
+/// The subcommands, in the order iproute2 tries them as prefixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sub {
+    List,
+    ListId,
+    Help,
+    Add,
+    Set,
+    Delete,
+    Identify,
+    Pids,
+    Exec,
+    Monitor,
+    Attach,
+}
+
+fn lookup(word: &[u8]) -> Option<Sub> {
+    const TABLE: &[(&str, Sub)] = &[
+        ("list", Sub::List),
+        ("show", Sub::List),
+        ("lst", Sub::List),
+        ("list-id", Sub::ListId),
+        ("help", Sub::Help),
+        ("add", Sub::Add),
+        ("set", Sub::Set),
+        ("delete", Sub::Delete),
+        ("identify", Sub::Identify),
+        ("pids", Sub::Pids),
+        ("exec", Sub::Exec),
+        ("monitor", Sub::Monitor),
+        ("attach", Sub::Attach),
+    ];
+    TABLE.iter().find(|(name, _)| matches(word, name)).map(|&(_, sub)| sub)
+}
+
+fn lossy(s: &OsStr) -> std::borrow::Cow<'_, str> {
+    s.to_string_lossy()
+}
+
+/// Run one netns command line (`words` starts with the subcommand).
+pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
+    let Some(first) = words.first() else {
+        return list(ctx, &[]);
+    };
+    let sub = lookup(first.as_bytes());
+    // iproute2 validates the second word before looking at the first, for
+    // every subcommand. It skips this under -all, which let names like
+    // `../x` escape the run directory; netns only skips it where the word
+    // is not a name (-all exec: the command; -all delete: ignored).
+    let skip_validation = ctx.opts.all && matches!(sub, Some(Sub::Exec | Sub::Delete));
+    if !skip_validation && words.len() > 1 && !is_valid_name(words[1].as_bytes()) {
+        eprintln!("Invalid netns name \"{}\"", lossy(&words[1]));
+        return Err(Exit(255));
+    }
+    let args = &words[1..];
+    match sub {
+        Some(Sub::List) => list(ctx, args),
+        Some(Sub::ListId) => list_id(ctx, args),
+        Some(Sub::Help) => Err(usage()),
+        Some(Sub::Add) => add(ctx, args),
+        Some(Sub::Set) => set(ctx, args),
+        Some(Sub::Delete) => delete(ctx, args),
+        Some(Sub::Identify) => identify(ctx, args),
+        Some(Sub::Pids) => pids(ctx, args),
+        Some(Sub::Exec) => super::exec::exec(ctx, args),
+        Some(Sub::Monitor) => monitor(ctx),
+        Some(Sub::Attach) => attach(ctx, args),
+        None => match first.as_bytes() {
+            b"completions" => help::completions(args),
+            b"man" => help::man(),
+            _ if batch_line => {
+                eprintln!("Object \"{}\" is unknown, try \"netns help\".", lossy(first));
+                Ok(1)
+            }
+            _ => {
+                eprintln!("Command \"{}\" is unknown, try \"netns help\".", lossy(first));
+                Err(Exit(255))
+            }
+        },
+    }
+}
+
+// ---------------------------------------------------------------- list
+
+/// The id of every name (in `names` order), the way `ip netns list` finds
+/// them, but cheaper: when this namespace has assigned no ids at all (one
+/// dump tells), real namespaces need no query; otherwise all queries are
+/// pipelined. Names whose query fails get their error printed twice, as
+/// iproute2 (which asks twice per name) prints it.
+fn ids_of(ctx: &mut Ctx, names: &[OsString]) -> Result<Vec<Option<i32>>, Exit> {
+    let run_path = ctx.run.path().to_path_buf();
+    let nl = ctx.netlink()?;
+    let any_assigned = nl.dump_nsids(None).map(|ids| !ids.is_empty()).unwrap_or(true);
+    let nsfs_dev = NsId::of_path(std::path::Path::new("/proc/self/ns/net")).map(|id| id.dev).ok();
+    let mut ids = vec![None; names.len()];
+    let mut files = Vec::new();
+    let mut which = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let mut path = run_path.clone().into_os_string();
+        path.push("/");
+        path.push(name);
+        if !any_assigned {
+            // A real namespace can only answer "unassigned": skip it. Anything
+            // else (stale placeholder, directory) is asked, for its error.
+            let is_ns = std::fs::metadata(&path).map(|m| Some(std::os::unix::fs::MetadataExt::dev(&m)) == nsfs_dev);
+            if matches!(is_ns, Ok(true)) {
+                continue;
+            }
+        }
+        if let Ok(f) = std::fs::File::open(&path) {
+            files.push(f);
+            which.push(i);
+        }
+    }
+    let fds: Vec<_> = files.iter().map(|f| f.as_raw_fd()).collect();
+    for (k, result) in nl.nsids_of_fds(&fds).into_iter().enumerate() {
+        match result {
+            Ok(id) => ids[which[k]] = id,
+            Err(e) => {
+                let line = e.iproute2_line();
+                eprintln!("{line}");
+                eprintln!("{line}");
+            }
+        }
+    }
+    Ok(ids)
+}
+
+fn list(ctx: &mut Ctx, args: &[OsString]) -> Status {
+    if args.first().map(|a| a.as_bytes()) == Some(b"--all") {
+        return listall::list_all(ctx);
+    }
+    let Ok(names) = ctx.run.names() else {
+        return Ok(0);
+    };
+    let ids = ids_of(ctx, &names)?;
+    if ctx.opts.json {
+        let mut w = crate::output::JsonWriter::new(ctx.opts.pretty);
+        w.start_array();
+        for (name, id) in names.iter().zip(&ids) {
+            w.start_object();
+            w.string_field("name", name.as_bytes());
+            if let Some(id) = id {
+                w.int_field("id", i64::from(*id));
+            }
+            w.end_object();
+        }
+        w.end_array();
+        ctx.write(&w.finish());
+    } else {
+        let mut out = Vec::with_capacity(names.len() * 16);
+        for (name, id) in names.iter().zip(&ids) {
+            out.extend_from_slice(name.as_bytes());
+            if let Some(id) = id {
+                out.extend_from_slice(format!(" (id: {id})").as_bytes());
+            }
+            out.push(b'\n');
+        }
+        ctx.write(&out);
+    }
+    Ok(0)
+}
+
+// ---------------------------------------------------------------- list-id
+
+fn parse_id_keyword(key: &str, value: Option<&OsString>, seen: bool) -> Result<i32, Exit> {
+    if seen {
+        eprintln!("Error: duplicate \"{key}\": \"{key}\" is the second value.");
+        return Err(Exit(255));
+    }
+    let Some(value) = value else {
+        eprintln!("Command line is not complete. Try option \"help\"");
+        return Err(Exit(255));
+    };
+    match get_integer(value.as_bytes()) {
+        None => {
+            eprintln!("Error: argument \"{}\" is wrong: \"{key}\" value is invalid", lossy(value));
+            Err(Exit(255))
+        }
+        // iproute2 prints the *following* word here, "(null)" when there is
+        // none; the value itself is what the user needs to see.
+        Some(v) if v < 0 => {
+            eprintln!("Error: argument \"{}\" is wrong: \"{key}\" value should be >= 0", lossy(value));
+            Err(Exit(255))
+        }
+        Some(v) => Ok(v),
+    }
+}
+
+fn list_id(ctx: &mut Ctx, args: &[OsString]) -> Status {
+    let mut target = None;
+    let mut nsid = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_bytes() {
+            b"target-nsid" => target = Some(parse_id_keyword("target-nsid", args.get(i + 1), target.is_some())?),
+            b"nsid" => nsid = Some(parse_id_keyword("nsid", args.get(i + 1), nsid.is_some())?),
+            _ => return Err(usage()),
+        }
+        i += 2;
+    }
+    // Names of the peers, keyed by the id the *current* namespace uses;
+    // the first name in readdir order wins, as in iproute2.
+    let names = ctx.run.names().unwrap_or_default();
+    let ids = ids_of(ctx, &names)?;
+    let mut by_id = std::collections::HashMap::new();
+    for (name, id) in names.into_iter().zip(ids) {
+        if let Some(id) = id {
+            by_id.entry(id).or_insert(name);
+        }
+    }
+    let nl = ctx.netlink()?;
+    let entries = match nsid {
+        Some(id) => match nl.get_nsid(id, target) {
+            Ok(e) => e.into_iter().collect::<Vec<_>>(),
+            Err(e) => {
+                eprintln!("{}", e.iproute2_line());
+                return Ok(2);
+            }
+        },
+        None => match nl.dump_nsids(target) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("{}", e.iproute2_line());
+                eprintln!("Dump terminated");
+                return Err(Exit(1));
+            }
+        },
+    };
+    let json = ctx.opts.json;
+    let mut w = crate::output::JsonWriter::new(ctx.opts.pretty);
+    let mut text = Vec::new();
+    if json {
+        w.start_array();
+    }
+    for e in entries {
+        // The name is looked up by the id the current namespace uses. When
+        // only the target's id is known, iproute2 guessed a name by
+        // comparing ids of two different namespaces; netns prints none.
+        let key = match e.current {
+            Some(c) => c,
+            None if target.is_none() => e.nsid,
+            None => -1,
+        };
+        let name = if key >= 0 { by_id.get(&key) } else { None };
+        if json {
+            w.start_object();
+            if e.nsid >= 0 {
+                w.int_field("nsid", e.nsid.into());
+            }
+            if let Some(c) = e.current.filter(|&c| c >= 0) {
+                w.int_field("current-nsid", c.into());
+            }
+            if let Some(n) = name {
+                w.string_field("name", n.as_bytes());
+            }
+            w.end_object();
+        } else {
+            if e.nsid >= 0 {
+                text.extend_from_slice(format!("nsid {} ", e.nsid).as_bytes());
+            } else {
+                text.extend_from_slice(b"nsid unassigned ");
+            }
+            match e.current {
+                Some(c) if c >= 0 => text.extend_from_slice(format!("current-nsid {c} ").as_bytes()),
+                Some(_) => text.extend_from_slice(b"current-nsid unassigned "),
+                None => {}
+            }
+            if let Some(n) = name {
+                text.extend_from_slice(b"(iproute2 netns name: ");
+                text.extend_from_slice(n.as_bytes());
+                text.push(b')');
+            }
+            text.push(b'\n');
+        }
+    }
+    if json {
+        w.end_array();
+        ctx.write(&w.finish());
+    } else {
+        ctx.write(&text);
+    }
+    Ok(0)
+}
+
+// ---------------------------------------------------------------- add / attach
+
+fn refuse_control_bytes(name: &OsStr) -> Result<(), Exit> {
+    if has_control_bytes(name.as_bytes()) {
+        eprintln!(
+            "Invalid netns name \"{}\": a name cannot contain newlines or other control characters",
+            escape_name(name)
+        );
+        return Err(Exit(255));
+    }
+    Ok(())
+}
+
+fn report(e: RunDirError) -> Status {
+    eprintln!("{e}");
+    if matches!(e, RunDirError::Restore { .. }) {
+        return Err(Exit(1));
+    }
+    Ok(1)
+}
+
+fn add(ctx: &mut Ctx, args: &[OsString]) -> Status {
+    let Some(name) = args.first() else {
+        eprintln!("No netns name specified");
+        return Ok(1);
+    };
+    refuse_control_bytes(name)?;
+    match ctx.run.add_with(name, Source::New, &mut |w| eprintln!("{w}")) {
+        Ok(()) => Ok(0),
+        Err(e) => report(e),
+    }
+}
+
+/// Is this (object word already stripped) an `add NAME` line that
+/// [`add_prefetched`] can run?
+pub fn is_plain_add(_ctx: &Ctx, words: &[OsString]) -> bool {
+    words.len() >= 2
+        && lookup(words[0].as_bytes()) == Some(Sub::Add)
+        && is_valid_name(words[1].as_bytes())
+        && !has_control_bytes(words[1].as_bytes())
+}
+
+/// `add NAME` using a namespace created ahead of time (batch files).
+pub fn add_prefetched(ctx: &mut Ctx, words: &[OsString], fd: OwnedFd) -> i32 {
+    match ctx.run.add_with(&words[1], Source::Prepared(fd.as_raw_fd()), &mut |w| eprintln!("{w}")) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{e}");
+            1
+        }
+    }
+}
+
+fn attach(ctx: &mut Ctx, args: &[OsString]) -> Status {
+    if args.len() < 2 {
+        eprintln!("No netns name and PID specified");
+        return Ok(1);
+    }
+    let pid = match get_integer(args[1].as_bytes()) {
+        Some(p) if p != 0 => p,
+        _ => {
+            eprintln!("Invalid PID: {}", lossy(&args[1]));
+            return Ok(1);
+        }
+    };
+    refuse_control_bytes(&args[0])?;
+    match ctx.run.add_with(&args[0], Source::Pid(pid), &mut |w| eprintln!("{w}")) {
+        Ok(()) => Ok(0),
+        Err(e) => report(e),
+    }
+}
+
+// ---------------------------------------------------------------- delete
+
+fn delete(ctx: &mut Ctx, args: &[OsString]) -> Status {
+    if ctx.opts.all {
+        let names = match ctx.run.names() {
+            Ok(n) => n,
+            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(0),
+            Err(e) => {
+                eprintln!("Failed to open directory {}: {}", ctx.run.path().display(), crate::sys::io_text(&e));
+                return Ok(1);
+            }
+        };
+        for name in names {
+            if let Err(e) = ctx.run.delete(&name) {
+                eprintln!("{e}");
+                break;
+            }
+        }
+        return Ok(0);
+    }
+    let Some(name) = args.first() else {
+        eprintln!("No netns name specified");
+        return Ok(1);
+    };
+    match ctx.run.delete(name) {
+        Ok(()) => Ok(0),
+        Err(e) => report(e),
+    }
+}
+
+// ---------------------------------------------------------------- set
+
+fn set(ctx: &mut Ctx, args: &[OsString]) -> Status {
+    let Some(name) = args.first() else {
+        eprintln!("No netns name specified");
+        return Ok(1);
+    };
+    let Some(value) = args.get(1) else {
+        eprintln!("No nsid specified");
+        return Ok(1);
+    };
+    let nsid = if value.as_bytes() == b"auto" {
+        None
+    } else {
+        match get_integer(value.as_bytes()) {
+            None => {
+                eprintln!("Error: argument \"{}\" is wrong: Invalid \"netnsid\" value", lossy(value));
+                return Err(Exit(255));
+            }
+            Some(v) if v < 0 => {
+                eprintln!("Error: argument \"{}\" is wrong: \"netnsid\" value should be >= 0", lossy(value));
+                return Err(Exit(255));
+            }
+            Some(v) => Some(v),
+        }
+    };
+    let ns = match NetNs::open_name(&ctx.run, name) {
+        Ok(ns) => ns,
+        Err(e) => {
+            eprintln!("Cannot open network namespace \"{}\": {}", lossy(name), Errno::of(&e));
+            return Ok(1);
+        }
+    };
+    let nl = ctx.netlink()?;
+    match ns.set_nsid(nl, nsid) {
+        Ok(()) => Ok(0),
+        Err(e) => {
+            eprintln!("{}", e.iproute2_line());
+            Ok(2)
+        }
+    }
+}
+
+// ---------------------------------------------------------------- identify / pids
+
+fn is_pid(word: &[u8]) -> bool {
+    word.iter().all(u8::is_ascii_digit)
+}
+
+fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
+    if args.len() > 1 {
+        eprintln!("extra arguments specified");
+        return Ok(1);
+    }
+    let pid = match args.first() {
+        None => OsString::from("self"),
+        Some(p) if is_pid(p.as_bytes()) => p.clone(),
+        Some(p) => {
+            eprintln!("Specified string '{}' is not a pid", lossy(p));
+            return Ok(1);
+        }
+    };
+    let mut path = OsString::from("/proc/");
+    path.push(&pid);
+    path.push("/ns/net");
+    let target = match NetNs::open_path(&path).and_then(|ns| ns.id()) {
+        Ok(id) => id,
+        Err(e) => {
+            eprintln!("Cannot open network namespace: {}", Errno::of(&e));
+            return Ok(1);
+        }
+    };
+    let names = match ctx.run.names() {
+        Ok(n) => n,
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Vec::new(),
+        Err(e) => {
+            eprintln!("Failed to open directory {}:{}", ctx.run.path().display(), crate::sys::io_text(&e));
+            return Ok(1);
+        }
+    };
+    let matching: Vec<&OsString> =
+        names.iter().filter(|n| NsId::of_path(&ctx.run.entry(n)).map(|id| id == target).unwrap_or(false)).collect();
+    if ctx.opts.json {
+        // JSON lists every name (iproute2's text shows only the last).
+        let mut w = crate::output::JsonWriter::new(ctx.opts.pretty);
+        w.start_array();
+        for n in &matching {
+            w.start_object();
+            w.string_field("name", n.as_bytes());
+            w.end_object();
+        }
+        w.end_array();
+        ctx.write(&w.finish());
+    } else {
+        let mut line = matching.last().map(|n| n.as_bytes().to_vec()).unwrap_or_default();
+        line.push(b'\n');
+        ctx.write(&line);
+    }
+    Ok(0)
+}
+
+fn pids(ctx: &mut Ctx, args: &[OsString]) -> Status {
+    let Some(name) = args.first() else {
+        eprintln!("No netns name specified");
+        return Ok(1);
+    };
+    if args.len() > 1 {
+        eprintln!("extra arguments specified");
+        return Ok(1);
+    }
+    let ns = match std::fs::File::open(ctx.run.entry(name)) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("Cannot open network namespace: {}", Errno::of(&e));
+            return Ok(1);
+        }
+    };
+    let id = match ns.metadata() {
+        Ok(m) => NsId { dev: std::os::unix::fs::MetadataExt::dev(&m), ino: std::os::unix::fs::MetadataExt::ino(&m) },
+        Err(e) => {
+            eprintln!("Stat of netns failed: {}", Errno::of(&e));
+            return Ok(1);
+        }
+    };
+    let found = match ProcScan::open().and_then(|scan| scan.pids_in(id)) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("Open of /proc failed: {}", Errno::of(&e));
+            return Ok(1);
+        }
+    };
+    if ctx.opts.json {
+        let mut w = crate::output::JsonWriter::new(ctx.opts.pretty);
+        w.start_array();
+        for pid in found {
+            w.start_object();
+            w.int_field("pid", pid.into());
+            if let Some(comm) = crate::procscan::comm(pid) {
+                w.string_field("comm", comm.as_bytes());
+            }
+            w.end_object();
+        }
+        w.end_array();
+        ctx.write(&w.finish());
+    } else {
+        let mut out = String::new();
+        for pid in found {
+            out.push_str(&pid.to_string());
+            out.push('\n');
+        }
+        ctx.write(out.as_bytes());
+    }
+    Ok(0)
+}
+
+// ---------------------------------------------------------------- monitor
+
+fn monitor(ctx: &mut Ctx) -> Status {
+    let json = ctx.opts.json;
+    let run = ctx.run.clone();
+    // Every event is flushed at once: iproute2 leaves them in a stdio
+    // buffer, invisible through a pipe and lost on SIGTERM.
+    let result = crate::monitor::watch(&run, |event| {
+        let (kind, name) = match &event {
+            crate::monitor::Event::Add(n) => ("add", n),
+            crate::monitor::Event::Delete(n) => ("delete", n),
+        };
+        let mut line = if json {
+            let mut w = crate::output::JsonWriter::new(false);
+            w.start_object();
+            w.string_field("event", kind.as_bytes());
+            w.string_field("name", name.as_bytes());
+            w.end_object();
+            w.into_bytes()
+        } else {
+            let mut l = kind.as_bytes().to_vec();
+            l.push(b' ');
+            l.extend_from_slice(name.as_bytes());
+            l
+        };
+        line.push(b'\n');
+        ctx.write(&line);
+        ctx.flush();
+        true
+    });
+    match result {
+        Ok(()) => Ok(0),
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(1)
+        }
+    }
+}
+
+/// Used by exec: the switch for one namespace, messages to stderr.
+pub(super) fn switch_for_exec(ctx: &Ctx, name: &OsStr) -> bool {
+    match switch_to(&ctx.run, name, ctx.opts.switch_mode, &mut |w| eprintln!("{w}")) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("{e}");
+            false
+        }
+    }
+}
+
+/// argv for execvp. Words with a NUL byte cannot reach here (they come
+/// from the command line or from batch words cut at NUL).
+pub(super) fn c_args(words: &[OsString]) -> Vec<CString> {
+    words.iter().map(|w| CString::new(w.as_bytes()).unwrap_or_default()).collect()
+}

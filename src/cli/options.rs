@@ -1,0 +1,210 @@
+//! The global option scanner, a faithful copy of the rules in iproute2's
+//! `ip.c`: options end at the first word not starting with `-` or at `--`;
+//! `--x` is read as `-x`; every name is matched as a prefix in iproute2's
+//! fixed order (so `-a` is `-all`, `-b` is `-batch`, `-f` is `-family`).
+//!
+//! netns adds a few words of its own. They must be typed in full and are
+//! checked before iproute2's table, so none of iproute2's spellings changes
+//! meaning; each is rejected as unknown by iproute2 itself.
+
+use super::parse::matches;
+use super::{Exit, ctx::Ctx};
+use crate::switch::SwitchMode;
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+/// Options that change what the netns commands do.
+#[derive(Debug, Default, Clone)]
+pub struct Opts {
+    /// `-all`
+    pub all: bool,
+    /// `-json`
+    pub json: bool,
+    /// `-pretty`
+    pub pretty: bool,
+    /// `-force`
+    pub force: bool,
+    /// `-batch FILE`
+    pub batch: Option<OsString>,
+    /// `--net-only`: exec enters only the network namespace.
+    pub switch_mode: SwitchMode,
+}
+
+/// What the scanner decided.
+pub enum Scan {
+    /// Run a command with the remaining words.
+    Run(Vec<OsString>),
+    /// Print the friendly help page.
+    Help,
+    /// Print the version.
+    Version,
+}
+
+/// iproute2's top-level usage, with netns's name.
+pub const IP_USAGE: &str = "Usage: netns [ OPTIONS ] [ netns ] { COMMAND | help }
+       netns [ -force ] -batch filename
+where  COMMAND := { list | list-id | add | attach | delete | set | identify |
+                    pids | exec | monitor }
+       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -r[esolve] |
+                    -h[uman-readable] | -iec | -j[son] | -p[retty] |
+                    -f[amily] { inet | inet6 | mpls | bridge | link } |
+                    -4 | -6 | -M | -B | -0 |
+                    -l[oops] { maximum-addr-flush-attempts } | -br[ief] |
+                    -o[neline] | -t[imestamp] | -ts[hort] | -b[atch] [filename] |
+                    -rc[vbuf] [size] | -n[etns] name | -N[umeric] | -a[ll] |
+                    -c[olor]}
+Try \"netns --help\" for a full description.
+";
+
+fn usage() -> Exit {
+    eprint!("{IP_USAGE}");
+    Exit(255)
+}
+
+/// What an option does, once recognised.
+#[derive(Clone, Copy)]
+enum Opt {
+    /// Accepted and without effect on netns (`-s`, `-d`, `-4`, …).
+    Ignored,
+    /// Accepted, takes a value, no effect (`-loops N`).
+    IgnoredWithValue,
+    Family,
+    Rcvbuf,
+    Version,
+    Force,
+    Batch,
+    Json,
+    Pretty,
+    Help,
+    Netns,
+    All,
+}
+
+/// iproute2's option table, in its matching order. `true`: the name must be
+/// typed exactly; `false`: any prefix matches.
+const TABLE: &[(&str, bool, Opt)] = &[
+    ("-loops", false, Opt::IgnoredWithValue),
+    ("-family", false, Opt::Family),
+    ("-4", true, Opt::Ignored),
+    ("-6", true, Opt::Ignored),
+    ("-0", true, Opt::Ignored),
+    ("-M", true, Opt::Ignored),
+    ("-B", true, Opt::Ignored),
+    ("-human", false, Opt::Ignored),
+    ("-human-readable", false, Opt::Ignored),
+    ("-iec", false, Opt::Ignored),
+    ("-stats", false, Opt::Ignored),
+    ("-statistics", false, Opt::Ignored),
+    ("-details", false, Opt::Ignored),
+    ("-resolve", false, Opt::Ignored),
+    ("-oneline", false, Opt::Ignored),
+    ("-timestamp", false, Opt::Ignored),
+    ("-tshort", false, Opt::Ignored),
+    ("-Version", false, Opt::Version),
+    ("-force", false, Opt::Force),
+    ("-batch", false, Opt::Batch),
+    ("-brief", false, Opt::Ignored),
+    ("-json", false, Opt::Json),
+    ("-pretty", false, Opt::Pretty),
+    ("-rcvbuf", false, Opt::Rcvbuf),
+    // -color is matched here, by is_color()
+    ("-help", false, Opt::Help),
+    ("-netns", false, Opt::Netns),
+    ("-Numeric", false, Opt::Ignored),
+    ("-all", false, Opt::All),
+    ("-echo", true, Opt::Ignored),
+];
+
+fn classify(opt: &[u8]) -> Option<Opt> {
+    for &(name, exact, kind) in TABLE {
+        if name == "-help" && is_color(opt) {
+            return Some(Opt::Ignored);
+        }
+        if (exact && opt == name.as_bytes()) || (!exact && matches(opt, name)) {
+            return Some(kind);
+        }
+    }
+    None
+}
+
+fn is_color(opt: &[u8]) -> bool {
+    let (name, value) = match opt.iter().position(|&c| c == b'=') {
+        Some(i) => (&opt[..i], Some(&opt[i + 1..])),
+        None => (opt, None),
+    };
+    matches(name, "-color") && matches!(value, None | Some(b"" | b"always" | b"auto" | b"never"))
+}
+
+/// Scan the global options at the front of `args` (program name removed).
+/// `-n NAME` switches namespaces right away, as iproute2 does.
+pub fn scan(ctx: &mut Ctx, args: Vec<OsString>) -> Result<Scan, Exit> {
+    let mut it = args.into_iter().peekable();
+    while let Some(arg) = it.peek() {
+        let raw = arg.as_bytes().to_vec();
+        if raw == b"--" {
+            it.next();
+            break;
+        }
+        if raw.first() != Some(&b'-') {
+            break;
+        }
+        it.next();
+        // netns's own words: full spelling only.
+        match raw.as_slice() {
+            b"-h" | b"--help" => return Ok(Scan::Help),
+            b"--version" => return Ok(Scan::Version),
+            b"--net-only" => {
+                ctx.opts.switch_mode = SwitchMode::NetOnly;
+                continue;
+            }
+            _ => {}
+        }
+        let opt: &[u8] = if raw.get(1) == Some(&b'-') { &raw[1..] } else { &raw };
+        let Some(kind) = classify(opt) else {
+            eprintln!("Option \"{}\" is unknown, try \"netns -help\".", String::from_utf8_lossy(opt));
+            return Err(Exit(255));
+        };
+        let mut value = || it.next().ok_or_else(usage);
+        match kind {
+            Opt::Ignored => {}
+            Opt::IgnoredWithValue => {
+                value()?;
+            }
+            Opt::Family => {
+                let v = value()?;
+                match v.as_bytes() {
+                    b"help" => return Err(usage()),
+                    b"inet" | b"inet6" | b"link" | b"mpls" | b"bridge" => {}
+                    other => {
+                        let other = String::from_utf8_lossy(other);
+                        eprintln!("Error: argument \"{other}\" is wrong: invalid protocol family");
+                        return Err(Exit(255));
+                    }
+                }
+            }
+            Opt::Rcvbuf => {
+                let v = value()?;
+                if super::parse::get_integer(v.as_bytes()).is_none_or(|n| n < 0) {
+                    eprintln!("Invalid rcvbuf size '{}'", v.to_string_lossy());
+                    return Err(Exit(255));
+                }
+            }
+            Opt::Version => return Ok(Scan::Version),
+            Opt::Force => ctx.opts.force = true,
+            Opt::Batch => ctx.opts.batch = Some(value()?),
+            Opt::Json => ctx.opts.json = true,
+            Opt::Pretty => ctx.opts.pretty = true,
+            Opt::Help => return Err(usage()),
+            Opt::All => ctx.opts.all = true,
+            Opt::Netns => {
+                let Some(name) = it.next() else {
+                    // iproute2 prints `Cannot open network namespace "(null)"`.
+                    eprintln!("Option \"{}\" needs a namespace name", String::from_utf8_lossy(&raw));
+                    return Err(Exit(255));
+                };
+                ctx.switch_process(&name)?;
+            }
+        }
+    }
+    Ok(Scan::Run(it.collect()))
+}

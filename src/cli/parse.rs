@@ -1,0 +1,95 @@
+//! iproute2's argument primitives: prefix matching and C integer parsing
+//! (`strtol` with base detection), reproduced exactly so that the same
+//! spellings are accepted and rejected.
+
+/// iproute2's `matches(prefix, word) == 0`: is the typed `prefix` a
+/// non-empty prefix of `word`?
+pub fn matches(prefix: &[u8], word: &str) -> bool {
+    !prefix.is_empty() && word.as_bytes().starts_with(prefix)
+}
+
+/// `strtol(arg, &end, 0)` accepting only a fully consumed string, as
+/// iproute2's `get_integer`/`get_s32` do: leading white space and a sign
+/// are allowed, `0x` means hex and a leading `0` octal. `None` for no
+/// digits, trailing garbage or overflow of a C `long`.
+fn strtol(arg: &[u8]) -> Option<i64> {
+    let mut i = 0;
+    while i < arg.len() && matches!(arg[i], b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+        i += 1;
+    }
+    let mut negative = false;
+    if i < arg.len() && (arg[i] == b'+' || arg[i] == b'-') {
+        negative = arg[i] == b'-';
+        i += 1;
+    }
+    let mut base = 10;
+    if i + 1 < arg.len()
+        && arg[i] == b'0'
+        && (arg[i + 1] | 0x20) == b'x'
+        && arg.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+    {
+        base = 16;
+        i += 2;
+    } else if i < arg.len() && arg[i] == b'0' {
+        base = 8;
+    }
+    let start = i;
+    let mut value: i128 = 0;
+    while i < arg.len() {
+        let d = match arg[i] {
+            c @ b'0'..=b'9' => (c - b'0') as i128,
+            c @ b'a'..=b'z' => (c - b'a' + 10) as i128,
+            c @ b'A'..=b'Z' => (c - b'A' + 10) as i128,
+            _ => break,
+        };
+        if d >= base {
+            break;
+        }
+        value = (value * base + d).min(i128::from(i64::MAX) + 2);
+        i += 1;
+    }
+    if i == start || i != arg.len() {
+        return None;
+    }
+    let value = if negative { -value } else { value };
+    i64::try_from(value).ok()
+}
+
+/// iproute2's `get_integer(&v, arg, 0) == 0`: a C `int`.
+pub fn get_integer(arg: &[u8]) -> Option<i32> {
+    strtol(arg).and_then(|v| i32::try_from(v).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes() {
+        assert!(matches(b"l", "list"));
+        assert!(matches(b"list", "list"));
+        assert!(!matches(b"", "list"));
+        assert!(!matches(b"listx", "list"));
+        assert!(!matches(b"LIST", "list"));
+    }
+
+    #[test]
+    fn integers_like_strtol() {
+        assert_eq!(get_integer(b"7"), Some(7));
+        assert_eq!(get_integer(b"0x10"), Some(16));
+        assert_eq!(get_integer(b"010"), Some(8));
+        assert_eq!(get_integer(b"+8"), Some(8));
+        assert_eq!(get_integer(b" 7"), Some(7));
+        assert_eq!(get_integer(b"-1"), Some(-1));
+        assert_eq!(get_integer(b"0"), Some(0));
+        assert_eq!(get_integer(b"2147483647"), Some(i32::MAX));
+        assert_eq!(get_integer(b"2147483648"), None);
+        assert_eq!(get_integer(b"99999999999999999999999"), None);
+        assert_eq!(get_integer(b"abc"), None);
+        assert_eq!(get_integer(b""), None);
+        assert_eq!(get_integer(b"7 "), None);
+        assert_eq!(get_integer(b"08"), None);
+        assert_eq!(get_integer(b"0x"), None);
+        assert_eq!(get_integer(b"-"), None);
+    }
+}

@@ -1,0 +1,44 @@
+//! # netns
+//!
+//! Manage Linux network namespaces: a byte-exact drop-in for iproute2's
+//! `ip netns`, and the library behind the `netns` command.
+//!
+//! The crate is organised by concern:
+//!
+//! | module | what it owns |
+//! |---|---|
+//! | [`rundir`] | the run directory (`/run/netns`): its mount setup, placeholders, listing |
+//! | [`namespace`] | [`NetNs`](namespace::NetNs), a handle on one network namespace |
+//! | [`netlink`] | a synchronous rtnetlink request engine (the only user of `netlink-packet-*`) |
+//! | [`procscan`] | walking `/proc`: which processes live in which namespace |
+//! | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
+//! | [`monitor`] | watching the run directory for names coming and going |
+//! | [`output`] | iproute2-compatible JSON writer |
+//! | [`cli`] | the `netns` command line (iproute2 grammar, batch files, help) |
+//!
+//! The core is synchronous on purpose: `setns(2)` changes the namespace of
+//! the calling *thread*, so work inside a namespace either happens on the
+//! main thread between a switch and its guaranteed switch back, or on a
+//! thread of its own that ends with the work ([`NetNs::run`](namespace::NetNs::run)).
+//!
+//! ```no_run
+//! use netns::{namespace::NetNs, rundir::RunDir};
+//!
+//! let run = RunDir::from_env();
+//! run.add("demo")?;                       // like `ip netns add demo`
+//! let ns = NetNs::open_name(&run, "demo")?;
+//! let links = ns.run(|| std::fs::read_dir("/sys/class/net").map(|d| d.count()))??;
+//! println!("demo has {links} interfaces");
+//! run.delete("demo")?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod cli;
+pub mod monitor;
+pub mod namespace;
+pub mod netlink;
+pub mod output;
+pub mod procscan;
+pub mod rundir;
+pub mod switch;
+pub mod sys;

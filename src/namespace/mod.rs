@@ -1,0 +1,186 @@
+//! [`NetNs`]: a handle on one network namespace, however it was found (a
+//! name in the run directory, a path, a process).
+//!
+//! The handle is an open file descriptor, so the namespace cannot vanish
+//! while it is held. Work inside the namespace is done either by
+//! [`NetNs::run`], which uses a thread of its own that ends with the work
+//! (so no thread is ever left in the wrong namespace, even on panic), or by
+//! [`NetNs::netlink`], which opens a socket inside and returns at once: a
+//! netlink socket stays bound to the namespace it was created in.
+
+mod guard;
+
+pub use guard::NsGuard;
+
+use crate::netlink::{Netlink, NlError};
+use crate::rundir::RunDir;
+use nix::sched::CloneFlags;
+use std::ffi::OsStr;
+use std::fs::File;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// The identity of a namespace: the (device, inode) of its nsfs file.
+/// Two handles refer to the same namespace exactly when their ids match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NsId {
+    /// st_dev of the nsfs file.
+    pub dev: u64,
+    /// st_ino of the nsfs file (the number in `net:[N]`).
+    pub ino: u64,
+}
+
+impl NsId {
+    /// The identity of whatever `path` refers to (following symlinks, as
+    /// `/proc/PID/ns/net` needs).
+    pub fn of_path(path: &Path) -> io::Result<NsId> {
+        let m = std::fs::metadata(path)?;
+        Ok(NsId { dev: m.dev(), ino: m.ino() })
+    }
+}
+
+/// An open network namespace.
+#[derive(Debug)]
+pub struct NetNs {
+    file: File,
+    path: PathBuf,
+}
+
+impl NetNs {
+    /// Open the namespace pinned as `name` in the run directory.
+    pub fn open_name(run: &RunDir, name: impl AsRef<OsStr>) -> io::Result<NetNs> {
+        NetNs::open_path(run.entry(name))
+    }
+
+    /// Open a namespace file by path (`/run/netns/x`, `/proc/1/ns/net`, …).
+    /// The file is not checked to be a namespace; the kernel does that when
+    /// it is used.
+    pub fn open_path(path: impl AsRef<Path>) -> io::Result<NetNs> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = path.as_ref().to_path_buf();
+        let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_CLOEXEC).open(&path)?;
+        Ok(NetNs { file, path })
+    }
+
+    /// Open the namespace of process `pid`.
+    pub fn open_pid(pid: i32) -> io::Result<NetNs> {
+        NetNs::open_path(format!("/proc/{pid}/ns/net"))
+    }
+
+    /// Open the calling thread's current namespace.
+    pub fn current() -> io::Result<NetNs> {
+        NetNs::open_path("/proc/thread-self/ns/net")
+    }
+
+    /// The path this handle was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The identity (dev, inode) of the namespace.
+    pub fn id(&self) -> io::Result<NsId> {
+        let m = self.file.metadata()?;
+        Ok(NsId { dev: m.dev(), ino: m.ino() })
+    }
+
+    /// Is this really a network namespace file (and not a stale placeholder
+    /// left behind when a mount was lost)? Asks the kernel for its type.
+    pub fn is_network_namespace(&self) -> bool {
+        // NS_GET_NSTYPE = _IO(0xb7, 0x3)
+        const NS_GET_NSTYPE: libc::c_ulong = 0xb703;
+        // SAFETY: NS_GET_NSTYPE takes no argument and only reads the fd.
+        let rc = unsafe { libc::ioctl(self.file.as_raw_fd(), NS_GET_NSTYPE as _) };
+        rc == libc::CLONE_NEWNET
+    }
+
+    /// Switch the calling thread into this namespace until the returned
+    /// guard is dropped. Prefer [`run`](Self::run) or
+    /// [`netlink`](Self::netlink); this is for code that must stay on the
+    /// current thread (it is what `netlink` uses).
+    pub fn enter(&self) -> io::Result<NsGuard> {
+        NsGuard::enter(self.as_fd(), CloneFlags::CLONE_NEWNET)
+    }
+
+    /// Run `f` inside the namespace on a thread of its own. The thread ends
+    /// when `f` returns or panics, so it can never be reused in the wrong
+    /// namespace. A panic in `f` is propagated to the caller.
+    ///
+    /// ```no_run
+    /// # let ns = netns::namespace::NetNs::current()?;
+    /// let hostname_seen_inside = ns.run(|| std::fs::read_to_string("/proc/net/dev"))??;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn run<T: Send, F: FnOnce() -> T + Send>(&self, f: F) -> io::Result<T> {
+        let fd = self.as_fd();
+        std::thread::scope(|s| {
+            let worker = s.spawn(move || -> io::Result<T> {
+                nix::sched::setns(fd, CloneFlags::CLONE_NEWNET).map_err(io::Error::from)?;
+                Ok(f())
+            });
+            match worker.join() {
+                Ok(r) => r,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
+    /// Open a netlink socket that lives in this namespace. The calling
+    /// thread is switched in for the `socket()` call only.
+    pub fn netlink(&self) -> Result<Netlink, NlError> {
+        let _inside = self.enter().map_err(NlError::Io)?;
+        Ok(Netlink::open()?)
+    }
+
+    /// The id the namespace of `nl` uses for this namespace, if assigned.
+    pub fn nsid(&self, nl: &mut Netlink) -> Result<Option<i32>, NlError> {
+        nl.nsid_of_fd(self.as_raw_fd())
+    }
+
+    /// Assign the id the namespace of `nl` uses for this one (`None`: the
+    /// kernel picks). Ids can never be changed once assigned.
+    pub fn set_nsid(&self, nl: &mut Netlink, nsid: Option<i32>) -> Result<(), NlError> {
+        nl.set_nsid(self.as_raw_fd(), nsid)
+    }
+}
+
+impl AsFd for NetNs {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.file.as_fd()
+    }
+}
+
+impl AsRawFd for NetNs {
+    fn as_raw_fd(&self) -> RawFd {
+        self.file.as_raw_fd()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn current_namespace_is_a_network_namespace() {
+        let ns = NetNs::current().unwrap();
+        assert!(ns.is_network_namespace());
+        assert_eq!(ns.id().unwrap(), NsId::of_path(Path::new("/proc/self/ns/net")).unwrap());
+    }
+
+    #[test]
+    fn a_plain_file_is_not_a_namespace() {
+        let ns = NetNs::open_path("/proc/self/status").unwrap();
+        assert!(!ns.is_network_namespace());
+    }
+
+    #[test]
+    fn run_propagates_panics_and_returns_values() {
+        let ns = NetNs::current().unwrap();
+        assert_eq!(ns.run(|| 7).unwrap(), 7);
+        let caught = std::panic::catch_unwind(|| ns.run(|| panic!("inside")));
+        assert!(caught.is_err());
+        // The calling thread never moved.
+        assert_eq!(NetNs::current().unwrap().id().unwrap(), ns.id().unwrap());
+    }
+}

@@ -1,0 +1,5 @@
+//! Output formats shared by every command.
+
+mod json;
+
+pub use json::JsonWriter;

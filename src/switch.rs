@@ -1,0 +1,123 @@
+//! Entering a named namespace the way `ip netns exec` and `ip -n` do, so
+//! that programs that are not namespace-aware see a consistent world:
+//!
+//! 1. `setns` into the network namespace;
+//! 2. `unshare(CLONE_NEWNS)`: a private mount namespace, so nothing below
+//!    leaks out;
+//! 3. `mount --make-rslave /`: mounts from outside still propagate in;
+//! 4. replace `/sys` with a sysfs instance of the new network namespace
+//!    (`/sys/class/net` then lists its interfaces);
+//! 5. bind every `/etc/netns/NAME/FILE` over `/etc/FILE`.
+//!
+//! This changes the calling thread and, through the mount namespace, must
+//! run while the process is single-threaded (the kernel refuses
+//! `unshare(CLONE_NEWNS)` to a thread sharing its filesystem context).
+
+use crate::rundir::RunDir;
+use crate::sys::Errno;
+use nix::fcntl::{OFlag, open};
+use nix::mount::{MntFlags, MsFlags, mount, umount2};
+use nix::sched::{CloneFlags, setns, unshare};
+use nix::sys::stat::Mode;
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::os::unix::ffi::OsStrExt;
+
+/// How much of the environment to set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SwitchMode {
+    /// Everything iproute2 does (the default).
+    #[default]
+    Full,
+    /// Only the network namespace: no private mount namespace, no `/sys`,
+    /// no `/etc/netns` (the opt-in fast path; see docs/performance.md).
+    NetOnly,
+}
+
+/// A failed step. `Display` gives iproute2's message for it.
+#[derive(Debug)]
+pub enum SwitchError {
+    /// The namespace file could not be opened.
+    Open { name: OsString, errno: Errno },
+    /// `setns` refused it (not a namespace, no permission).
+    Setns { name: OsString, errno: Errno },
+    /// `unshare(CLONE_NEWNS)` failed.
+    Unshare { errno: Errno },
+    /// `mount --make-rslave /` failed.
+    MakeSlave { errno: Errno },
+    /// Mounting the new sysfs failed.
+    Sysfs { errno: Errno },
+}
+
+impl fmt::Display for SwitchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SwitchError::Open { name, errno } => {
+                write!(f, "Cannot open network namespace \"{}\": {errno}", name.to_string_lossy())
+            }
+            SwitchError::Setns { name, errno } => {
+                write!(f, "setting the network namespace \"{}\" failed: {errno}", name.to_string_lossy())
+            }
+            SwitchError::Unshare { errno } => write!(f, "unshare failed: {errno}"),
+            SwitchError::MakeSlave { errno } => write!(f, "\"mount --make-rslave /\" failed: {errno}"),
+            SwitchError::Sysfs { errno } => write!(f, "mount of /sys failed: {errno}"),
+        }
+    }
+}
+
+impl std::error::Error for SwitchError {}
+
+/// Switch the calling thread (and, for [`SwitchMode::Full`], the process's
+/// view of the file system) into the namespace `name` of `run`.
+/// Non-fatal `/etc/netns` bind failures go to `warn`.
+pub fn switch_to(run: &RunDir, name: &OsStr, mode: SwitchMode, warn: &mut dyn FnMut(&str)) -> Result<(), SwitchError> {
+    let path = run.entry(name);
+    let fd = open(&path, OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
+        .map_err(|e| SwitchError::Open { name: name.to_owned(), errno: e.into() })?;
+    setns(&fd, CloneFlags::CLONE_NEWNET).map_err(|e| SwitchError::Setns { name: name.to_owned(), errno: e.into() })?;
+    drop(fd);
+    if mode == SwitchMode::NetOnly {
+        return Ok(());
+    }
+    unshare(CloneFlags::CLONE_NEWNS).map_err(|e| SwitchError::Unshare { errno: e.into() })?;
+    mount(Some(""), "/", Some("none"), MsFlags::MS_SLAVE | MsFlags::MS_REC, None::<&str>)
+        .map_err(|e| SwitchError::MakeSlave { errno: e.into() })?;
+    let mut flags = MsFlags::empty();
+    if umount2("/sys", MntFlags::MNT_DETACH).is_err() {
+        // Could not remove the old sysfs: stack the new one on it. A
+        // read-write sysfs cannot be stacked on a read-only one.
+        if let Ok(st) = nix::sys::statvfs::statvfs("/sys") {
+            if st.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY) {
+                flags = MsFlags::MS_RDONLY;
+            }
+        }
+    }
+    // The mount source is the namespace name, as with iproute2 (it shows up
+    // in mountinfo and tells which namespace a /sys belongs to).
+    mount(Some(name), "/sys", Some("sysfs"), flags, None::<&str>)
+        .map_err(|e| SwitchError::Sysfs { errno: e.into() })?;
+    bind_etc(run, name, warn);
+    Ok(())
+}
+
+/// Bind `ETC_DIR/NAME/*` over `/etc/*`. Failures are reported, not fatal.
+fn bind_etc(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&str)) {
+    if name.as_bytes().len() >= 255 {
+        return;
+    }
+    let mut dir = run.etc_dir().as_os_str().to_owned();
+    dir.push("/");
+    dir.push(name);
+    let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let mut src = dir.clone();
+        src.push("/");
+        src.push(&file);
+        let mut dst = OsString::from("/etc/");
+        dst.push(&file);
+        if let Err(e) = mount(Some(src.as_os_str()), dst.as_os_str(), Some("none"), MsFlags::MS_BIND, None::<&str>) {
+            warn(&format!("Bind {} -> {} failed: {}", src.to_string_lossy(), dst.to_string_lossy(), Errno::from(e)));
+        }
+    }
+}

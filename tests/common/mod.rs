@@ -1,0 +1,744 @@
+//! Differential test harness: runs one command line twice, once through
+//! iproute2's `/usr/sbin/ip … netns …` and once through the `netns` binary,
+//! each time inside a fresh private mount + network + pid namespace, and
+//! compares stdout, stderr, exit status and an optional follow-up command
+//! byte for byte.
+//!
+//! # What one run looks like
+//!
+//! ```text
+//! unshare --mount --net --pid --fork --kill-child --mount-proc --propagation private -- /bin/sh -c SCRIPT
+//! ```
+//!
+//! where SCRIPT
+//!
+//! 1. mounts a fresh tmpfs on `/run` (so `/run/netns` starts missing) and one
+//!    on `/tmp` (harness files live in `/tmp/.h`, case files such as batch
+//!    files are written where the case says, usually under `/tmp`);
+//! 2. runs the case's `setup` (always with the real `/usr/sbin/ip`, `set -e`,
+//!    stdin `/dev/null`, output to a log that is shown only if setup fails);
+//! 3. runs the command under test (`/usr/sbin/ip OPTS netns ARGS` or
+//!    `TOOL OPTS ARGS`), optionally as uid/gid 65534 via `setpriv`, with the
+//!    case's stdin, and records its own exit status;
+//! 4. runs the case's `post` command (stdout+stderr and status are compared
+//!    too), kills the background processes setup started, and prints a
+//!    framed report.
+//!
+//! The pid namespace makes pids deterministic and guarantees that nothing
+//! started inside survives the run: when the script (pid 1) exits, the kernel
+//! kills everything else in it; `--kill-child` does the same if the harness
+//! kills `unshare` on a timeout. Nothing is created outside the namespaces.
+//!
+//! # Tool under test
+//!
+//! By default the `netns` binary built by cargo. `NETNS_DIFF_TOOL=/path`
+//! replaces it, e.g. by the `ipwrap` wrapper ([`write_ipwrap`]) that makes
+//! iproute2 play both roles (an A/A run that validates the harness and the
+//! cases themselves).
+//!
+//! # Normalisation
+//!
+//! iproute2 names itself in some messages; [`normalise`] rewrites
+//! `ip [-all] netns` → `netns [-all]`, `ip netns` → `netns`,
+//! `"ip -help"` → `"netns -help"` and `"ip help"` → `"netns help"`. It is
+//! applied to the command's stdout and stderr of *both* sides (it is a no-op
+//! on text that does not contain iproute2's program name), which is what lets
+//! the A/A run pass. Nothing else is normalised, except pids started by the
+//! setup helper `spawn_in` which are replaced by `<PID>` on both sides (they
+//! are deterministic in a fresh pid namespace anyway).
+
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// iproute2 binary used as the oracle and by every setup step.
+pub const IP: &str = "/usr/sbin/ip";
+
+/// How long one side of one case may take before it is killed.
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Prefix that drops root for [`Case::nobody`] cases.
+pub const NOBODY: &str = "setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all";
+
+/// Who runs the command under test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum User {
+    #[default]
+    Root,
+    /// uid/gid 65534, no supplementary groups, no capabilities.
+    Nobody,
+}
+
+/// How the two outcomes are compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Check {
+    /// stdout, stderr, exit status and post output byte for byte.
+    #[default]
+    Exact,
+    /// Like `Exact`, except that stdout only has to be exactly one non-empty
+    /// line on both sides (for `-V`, whose text necessarily differs).
+    OneLineStdout,
+}
+
+/// One differential case. Build it with [`case`] and the builder methods.
+#[derive(Clone, Debug, Default)]
+pub struct Case {
+    /// Test name (used in messages).
+    pub name: String,
+    /// Shell run before the command, as root, with `ip` = `/usr/sbin/ip`,
+    /// under `set -e`. Helpers: `spawn_in NAME` (see [`PRELUDE`]); `$H` is
+    /// the harness directory.
+    pub setup: String,
+    /// Files `(path, content)` written before setup.
+    pub files: Vec<(String, String)>,
+    /// Global options (before the `netns` object word for iproute2).
+    pub opts: Vec<String>,
+    /// Words after the object word. A word that is exactly `$NAME` (dollar
+    /// and upper-case letters/digits/underscore) is expanded by the shell,
+    /// e.g. `$P` for the pid recorded by `spawn_in`.
+    pub args: Vec<String>,
+    /// Standard input of the command; `/dev/null` when `None`.
+    pub stdin: Option<String>,
+    /// Shell run after the command (as root, real `ip`); its combined
+    /// output and status are compared too.
+    pub post: Option<String>,
+    pub user: User,
+    pub check: Check,
+}
+
+/// Start a case with no setup, options or arguments.
+pub fn case() -> Case {
+    Case::default()
+}
+
+impl Case {
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = name.to_string();
+        self
+    }
+    pub fn setup(mut self, shell: &str) -> Self {
+        self.setup = shell.to_string();
+        self
+    }
+    pub fn file(mut self, path: &str, content: &str) -> Self {
+        self.files.push((path.to_string(), content.to_string()));
+        self
+    }
+    pub fn opts(mut self, opts: &[&str]) -> Self {
+        self.opts = opts.iter().map(|s| s.to_string()).collect();
+        self
+    }
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args = args.iter().map(|s| s.to_string()).collect();
+        self
+    }
+    pub fn stdin(mut self, input: &str) -> Self {
+        self.stdin = Some(input.to_string());
+        self
+    }
+    pub fn post(mut self, shell: &str) -> Self {
+        self.post = Some(shell.to_string());
+        self
+    }
+    pub fn nobody(mut self) -> Self {
+        self.user = User::Nobody;
+        self
+    }
+    pub fn one_line_stdout(mut self) -> Self {
+        self.check = Check::OneLineStdout;
+        self
+    }
+}
+
+/// Which program plays the command under test.
+#[derive(Clone, Debug)]
+pub enum Side {
+    /// `/usr/sbin/ip OPTS netns ARGS`.
+    Iproute2,
+    /// `TOOL OPTS ARGS`.
+    Tool(PathBuf),
+}
+
+/// What one side produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+    pub post: String,
+    /// The shell command line that was run (for messages).
+    pub command: String,
+}
+
+/// Shell helpers available to `setup` and `post`.
+pub const PRELUDE: &str = r#"
+# spawn_in NAME: start `sleep 100` inside netns NAME in the background,
+# wait until it has switched, leave its pid in $P and record it for masking.
+spawn_in() {
+    ip netns exec "$1" sleep 100 </dev/null >/dev/null 2>&1 &
+    P=$!
+    echo "$P" >>"$H/pids"
+    _n=0
+    while [ "$(ip netns identify "$P" 2>/dev/null)" != "$1" ]; do
+        _n=$((_n + 1))
+        if [ "$_n" -gt 1000 ]; then echo "spawn_in $1: timed out" >&2; return 1; fi
+        sleep 0.01
+    done
+}
+"#;
+
+/// Quote a word for `/bin/sh`.
+pub fn sh_quote(s: &str) -> String {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b)) {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn is_var_token(s: &str) -> bool {
+    let mut it = s.bytes();
+    it.next() == Some(b'$') && s.len() > 1 && it.all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn quote_arg(s: &str) -> String {
+    if is_var_token(s) { format!("\"{s}\"") } else { sh_quote(s) }
+}
+
+/// Global option table of `ip/ip.c` (iproute2 6.1), in matching order:
+/// (name, exact-match-only, takes-a-value). `-color` is special-cased.
+const IP_OPTIONS: &[(&str, bool, bool)] = &[
+    ("-loops", false, true),
+    ("-family", false, true),
+    ("-4", true, false),
+    ("-6", true, false),
+    ("-0", true, false),
+    ("-M", true, false),
+    ("-B", true, false),
+    ("-human", false, false),
+    ("-human-readable", false, false),
+    ("-iec", false, false),
+    ("-stats", false, false),
+    ("-statistics", false, false),
+    ("-details", false, false),
+    ("-resolve", false, false),
+    ("-oneline", false, false),
+    ("-timestamp", false, false),
+    ("-tshort", false, false),
+    ("-Version", false, false),
+    ("-force", false, false),
+    ("-batch", false, true),
+    ("-brief", false, false),
+    ("-json", false, false),
+    ("-pretty", false, false),
+    ("-rcvbuf", false, true),
+    ("-color", false, false), // matches_color(): prefix before '=', value always/auto/never/empty
+    ("-help", false, false),
+    ("-netns", false, true),
+    ("-Numeric", false, false),
+    ("-all", false, false),
+    ("-echo", true, false),
+];
+
+/// Does the (dash-folded) option word take the next word as its value?
+/// Mirrors the first-match-wins `matches()` scan of `ip/ip.c`.
+pub fn ip_option_takes_value(word: &str) -> bool {
+    let opt = if word.len() > 1 && word.as_bytes()[1] == b'-' { &word[1..] } else { word };
+    for &(name, exact, value) in IP_OPTIONS {
+        let hit = if name == "-color" {
+            let (head, val) = match opt.find('=') {
+                Some(i) => (&opt[..i], &opt[i + 1..]),
+                None => (opt, ""),
+            };
+            !head.is_empty() && name.starts_with(head) && ["", "always", "auto", "never"].contains(&val)
+        } else if exact {
+            opt == name
+        } else {
+            !opt.is_empty() && name.starts_with(opt)
+        };
+        if hit {
+            return value;
+        }
+    }
+    false // unknown option: ip exits there, nothing after it matters
+}
+
+/// Split a command line the way `ip` scans global options: returns
+/// `(number of option words, dangling)` where `dangling` means the last
+/// option wanted a value and there was none.
+pub fn split_ip_options(words: &[String]) -> (usize, bool) {
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        if w == "--" {
+            return (i + 1, false);
+        }
+        if !w.starts_with('-') {
+            break;
+        }
+        i += 1;
+        if ip_option_takes_value(w) {
+            if i == words.len() {
+                return (i, true);
+            }
+            i += 1;
+        }
+    }
+    (i, false)
+}
+
+/// Text of the `ipwrap` wrapper: `ipwrap [OPTS] [ARGS]` runs
+/// `/usr/sbin/ip [OPTS] netns [ARGS]`, splitting options exactly like
+/// [`split_ip_options`] (and `ip/ip.c`). A dangling value-taking option is
+/// passed on without the `netns` word, as `ip` would see it.
+pub const IPWRAP: &str = r#"#!/bin/sh
+# ipwrap: iproute2 with the command line of the netns binary.
+#   ipwrap [GLOBAL-OPTIONS] [ARGS...]  ->  /usr/sbin/ip [GLOBAL-OPTIONS] netns [ARGS...]
+# Global options are split off the way ip/ip.c (iproute2 6.1) scans them:
+# up to the first word not starting with '-', or up to and including '--';
+# a leading '--' is folded to '-'; first prefix match in ip's order wins;
+# -loops, -family, -batch, -rcvbuf and -netns take the next word as value.
+# POSIX sh (not bash) so that the environment passed on is left untouched.
+takes_value() {
+    case $1 in --*) o=${1#-} ;; *) o=$1 ;; esac
+    for e in p:-loops:1 p:-family:1 x:-4:0 x:-6:0 x:-0:0 x:-M:0 x:-B:0 \
+        p:-human:0 p:-human-readable:0 p:-iec:0 p:-stats:0 p:-statistics:0 \
+        p:-details:0 p:-resolve:0 p:-oneline:0 p:-timestamp:0 p:-tshort:0 \
+        p:-Version:0 p:-force:0 p:-batch:1 p:-brief:0 p:-json:0 p:-pretty:0 \
+        p:-rcvbuf:1 c:-color:0 p:-help:0 p:-netns:1 p:-Numeric:0 p:-all:0 \
+        x:-echo:0; do
+        kind=${e%%:*}; val=${e##*:}; name=${e#*:}; name=${name%:*}
+        case $kind in
+        x) [ "$o" = "$name" ] || continue ;;
+        p) case $name in "$o"*) ;; *) continue ;; esac ;;
+        c)
+            head=${o%%=*}
+            case $o in *=*) arg=${o#*=} ;; *) arg= ;; esac
+            [ -n "$head" ] || continue
+            case $name in "$head"*) ;; *) continue ;; esac
+            case $arg in "" | always | auto | never) ;; *) continue ;; esac
+            ;;
+        esac
+        [ "$val" = 1 ]
+        return
+    done
+    return 1
+}
+# Rotate "$@" into: OPTIONS netns ARGS (no netns after a dangling value option).
+mode=opt
+want=0
+for a do
+    shift
+    if [ "$mode" = opt ]; then
+        if [ "$want" = 1 ]; then
+            want=0
+            set -- "$@" "$a"
+            continue
+        fi
+        if [ "$a" = -- ]; then
+            set -- "$@" "$a" netns
+            mode=arg
+            continue
+        fi
+        case $a in
+        -*)
+            set -- "$@" "$a"
+            if takes_value "$a"; then want=1; fi
+            continue
+            ;;
+        esac
+        set -- "$@" netns
+        mode=arg
+    fi
+    set -- "$@" "$a"
+done
+if [ "$mode" = opt ] && [ "$want" = 0 ]; then set -- "$@" netns; fi
+exec /usr/sbin/ip "$@"
+"#;
+
+/// Write the `ipwrap` wrapper to `path` (mode 0755).
+pub fn write_ipwrap(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, IPWRAP)?;
+    std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::rename(&tmp, path)
+}
+
+/// The tool under test: `$NETNS_DIFF_TOOL` if set, else `default`.
+pub fn tool_under_test(default: &str) -> PathBuf {
+    match std::env::var_os("NETNS_DIFF_TOOL") {
+        Some(p) if !p.is_empty() => {
+            let p = PathBuf::from(p);
+            std::fs::canonicalize(&p).unwrap_or(p)
+        }
+        _ => PathBuf::from(default),
+    }
+}
+
+/// The command line under test for one side, as shell words.
+pub fn command_line(case: &Case, side: &Side) -> String {
+    let mut words: Vec<String> = Vec::new();
+    if case.user == User::Nobody {
+        words.extend(NOBODY.split(' ').map(str::to_string));
+    }
+    match side {
+        Side::Iproute2 => {
+            words.push(IP.to_string());
+            words.extend(case.opts.iter().map(|s| sh_quote(s)));
+            let (_, dangling) = split_ip_options(&case.opts);
+            if !dangling {
+                words.push("netns".to_string());
+            }
+        }
+        Side::Tool(path) => {
+            words.push(sh_quote(&path.to_string_lossy()));
+            words.extend(case.opts.iter().map(|s| sh_quote(s)));
+        }
+    }
+    words.extend(case.args.iter().map(|s| quote_arg(s)));
+    words.join(" ")
+}
+
+/// The whole script run inside the namespaces for one side.
+pub fn script(case: &Case, side: &Side) -> String {
+    let mut s = String::new();
+    s.push_str("export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C\nunset NETNS_RUN_DIR\n");
+    s.push_str("H=/tmp/.h\n");
+    s.push_str("mount -t tmpfs -o mode=755 tmpfs /run || { echo 'netns-diff: cannot mount /run' >&2; exit 97; }\n");
+    s.push_str("mount -t tmpfs tmpfs /tmp || { echo 'netns-diff: cannot mount /tmp' >&2; exit 97; }\n");
+    s.push_str("mkdir \"$H\" && : >\"$H/pids\" && cd / || exit 97\n");
+    s.push_str(PRELUDE);
+    for (path, content) in &case.files {
+        let _ = writeln!(
+            s,
+            "mkdir -p \"$(dirname {p})\" && printf %s {c} >{p} || exit 97",
+            p = sh_quote(path),
+            c = sh_quote(content)
+        );
+    }
+    s.push_str("trap 'echo \"netns-diff: setup failed, log:\" >&2; cat \"$H/setup.log\" >&2' EXIT\nset -e\n{\n");
+    s.push_str(&case.setup);
+    s.push_str("\n:\n} </dev/null >\"$H/setup.log\" 2>&1\nset +e\ntrap - EXIT\n");
+    let stdin = if case.stdin.is_some() { "" } else { " </dev/null" };
+    let _ = writeln!(s, "{} >\"$H/out\" 2>\"$H/err\"{stdin}\necho $? >\"$H/rc\"", command_line(case, side));
+    match &case.post {
+        Some(post) => {
+            let _ = writeln!(s, "{{\n{post}\n}} </dev/null >\"$H/post\" 2>&1\necho \"[post exit $?]\" >>\"$H/post\"");
+        }
+        None => s.push_str(": >\"$H/post\"\n"),
+    }
+    s.push_str("for p in $(cat \"$H/pids\"); do kill \"$p\" 2>/dev/null; done\n");
+    s.push_str(
+        "printf 'NETNS-DIFF-FRAME %s %s %s %s %s\\n' \"$(cat \"$H/rc\")\" \
+         $(wc -c <\"$H/out\") $(wc -c <\"$H/err\") $(wc -c <\"$H/post\") $(wc -c <\"$H/pids\")\n",
+    );
+    s.push_str("cat \"$H/out\" \"$H/err\" \"$H/post\" \"$H/pids\"\n");
+    s
+}
+
+fn run_with_timeout(mut cmd: Command, stdin: Option<&str>) -> Result<(Vec<u8>, Vec<u8>, i32), String> {
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| format!("cannot spawn unshare: {e}"))?;
+    let writer = child.stdin.take().map(|mut w| {
+        let data = stdin.unwrap_or("").as_bytes().to_vec();
+        std::thread::spawn(move || {
+            let _ = w.write_all(&data);
+        })
+    });
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break st,
+            Ok(None) if start.elapsed() > TIMEOUT => {
+                // --kill-child takes the whole pid namespace down with unshare.
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("timed out after {TIMEOUT:?}"));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(format!("wait failed: {e}")),
+        }
+    };
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    let out = out_t.join().unwrap_or_default();
+    let err = err_t.join().unwrap_or_default();
+    Ok((out, err, status.code().unwrap_or(-1)))
+}
+
+/// Run one side of a case in fresh namespaces.
+pub fn run_side(case: &Case, side: &Side) -> Result<Outcome, String> {
+    if let Side::Tool(p) = side {
+        if p.starts_with("/tmp") || p.starts_with("/run") {
+            return Err(format!(
+                "tool {} lives under /tmp or /run, which the harness hides behind a fresh tmpfs",
+                p.display()
+            ));
+        }
+    }
+    let script = script(case, side);
+    let mut cmd = Command::new("unshare");
+    cmd.args([
+        "--mount",
+        "--net",
+        "--pid",
+        "--fork",
+        "--kill-child",
+        "--mount-proc",
+        "--propagation",
+        "private",
+        "--",
+        "/bin/sh",
+        "-c",
+        &script,
+    ])
+    .env_remove("NETNS_RUN_DIR")
+    .env("LC_ALL", "C")
+    .current_dir("/");
+    let (out, err, code) = run_with_timeout(cmd, case.stdin.as_deref())?;
+    let frame_err = |why: &str| {
+        format!(
+            "{why} (unshare exit {code})\n--- harness stderr ---\n{}\n--- harness stdout ---\n{}\n--- script ---\n{script}",
+            String::from_utf8_lossy(&err),
+            String::from_utf8_lossy(&out)
+        )
+    };
+    const TAG: &[u8] = b"NETNS-DIFF-FRAME ";
+    if !out.starts_with(TAG) {
+        return Err(frame_err("no report frame"));
+    }
+    let nl = out.iter().position(|&b| b == b'\n').ok_or_else(|| frame_err("bad frame"))?;
+    let header = String::from_utf8_lossy(&out[TAG.len()..nl]).to_string();
+    let nums: Vec<i64> = header
+        .split_whitespace()
+        .map(|w| w.parse::<i64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| frame_err("bad frame header"))?;
+    if nums.len() != 5 || nums[1..].iter().any(|&n| n < 0) {
+        return Err(frame_err("bad frame header"));
+    }
+    let mut rest = &out[nl + 1..];
+    let mut take = |n: i64| -> Result<String, String> {
+        let n = n as usize;
+        if rest.len() < n {
+            return Err(frame_err("short frame"));
+        }
+        let (a, b) = rest.split_at(n);
+        rest = b;
+        Ok(String::from_utf8_lossy(a).into_owned())
+    };
+    let stdout = take(nums[1])?;
+    let stderr = take(nums[2])?;
+    let post = take(nums[3])?;
+    let pids = take(nums[4])?;
+    let pids: Vec<&str> = pids.split_whitespace().collect();
+    Ok(Outcome {
+        stdout: mask_pids(&normalise(&stdout), &pids),
+        stderr: mask_pids(&normalise(&stderr), &pids),
+        status: nums[0] as i32,
+        post: mask_pids(&post, &pids),
+        command: command_line(case, side),
+    })
+}
+
+/// Rewrite iproute2's program name in its messages (see module docs).
+pub fn normalise(s: &str) -> String {
+    s.replace("ip [-all] netns", "netns [-all]")
+        .replace("ip netns", "netns")
+        .replace("\"ip -help\"", "\"netns -help\"")
+        .replace("\"ip help\"", "\"netns help\"")
+}
+
+/// Replace every maximal run of digits equal to one of `pids` by `<PID>`.
+pub fn mask_pids(s: &str, pids: &[&str]) -> String {
+    if pids.is_empty() {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if pids.contains(&digits.as_str()) {
+            out.push_str("<PID>");
+        } else {
+            out.push_str(digits);
+        }
+        digits.clear();
+    };
+    for ch in s.chars() {
+        if ch.is_ascii_digit() {
+            digits.push(ch);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
+/// Minimal line diff (LCS) for messages: ` ` common, `-` iproute2, `+` tool.
+pub fn line_diff(a: &str, b: &str) -> String {
+    let a: Vec<&str> = a.split_inclusive('\n').collect();
+    let b: Vec<&str> = b.split_inclusive('\n').collect();
+    let (n, m) = (a.len(), b.len());
+    let mut l = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            l[i][j] = if a[i] == b[j] { l[i + 1][j + 1] + 1 } else { l[i + 1][j].max(l[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = String::new();
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            let _ = writeln!(out, "  {:?}", a[i]);
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || l[i][j + 1] >= l[i + 1][j]) {
+            let _ = writeln!(out, "+ {:?}", b[j]);
+            j += 1;
+        } else {
+            let _ = writeln!(out, "- {:?}", a[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn one_nonempty_line(s: &str) -> bool {
+    s.len() > 1 && s.ends_with('\n') && !s[..s.len() - 1].contains('\n')
+}
+
+/// Compare two outcomes; `None` when they agree.
+pub fn compare(case: &Case, reference: &Outcome, tool: &Outcome) -> Option<String> {
+    let mut msg = String::new();
+    let field = |msg: &mut String, what: &str, a: &str, b: &str| {
+        let _ = write!(
+            msg,
+            "\n[{what}] differs\n  iproute2: {a:?}\n  netns:    {b:?}\n  diff (- iproute2, + netns):\n{}",
+            line_diff(a, b)
+        );
+    };
+    match case.check {
+        Check::Exact => {
+            if reference.stdout != tool.stdout {
+                field(&mut msg, "stdout", &reference.stdout, &tool.stdout);
+            }
+        }
+        Check::OneLineStdout => {
+            if !one_nonempty_line(&reference.stdout) || !one_nonempty_line(&tool.stdout) {
+                field(&mut msg, "stdout (one non-empty line expected)", &reference.stdout, &tool.stdout);
+            }
+        }
+    }
+    if reference.stderr != tool.stderr {
+        field(&mut msg, "stderr", &reference.stderr, &tool.stderr);
+    }
+    if reference.status != tool.status {
+        let _ = write!(msg, "\n[exit status] differs\n  iproute2: {}\n  netns:    {}\n", reference.status, tool.status);
+    }
+    if reference.post != tool.post {
+        field(&mut msg, &format!("post: {}", case.post.as_deref().unwrap_or("")), &reference.post, &tool.post);
+    }
+    if msg.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "case `{}` mismatch\n  setup:    {:?}\n  iproute2: {}\n  netns:    {}\n{msg}",
+            case.name, case.setup, reference.command, tool.command
+        ))
+    }
+}
+
+/// Check the case's options scan as options and nothing else, so that the
+/// two command lines mean the same thing.
+pub fn validate(case: &Case) -> Result<(), String> {
+    let mut all = case.opts.clone();
+    all.extend(case.args.iter().cloned());
+    let (n, dangling) = split_ip_options(&all);
+    if n != case.opts.len() || (dangling && !case.args.is_empty()) {
+        return Err(format!(
+            "case `{}`: options {:?} / args {:?} do not split at the same place for `ip` \
+             (an argument starting with '-' needs a `--` option before it)",
+            case.name, case.opts, case.args
+        ));
+    }
+    Ok(())
+}
+
+/// Run a case on both sides with `tool` as the command under test and
+/// compare. `Err` carries a readable report.
+pub fn run_case_with(case: &Case, tool: &Path) -> Result<(), String> {
+    validate(case)?;
+    let reference = run_side(case, &Side::Iproute2).map_err(|e| format!("case `{}`: iproute2 side: {e}", case.name))?;
+    let ours =
+        run_side(case, &Side::Tool(tool.to_path_buf())).map_err(|e| format!("case `{}`: tool side: {e}", case.name))?;
+    if std::env::var_os("NETNS_DIFF_VERBOSE").is_some() {
+        eprintln!(
+            "case `{}`\n  iproute2: {}\n  {:?}\n  netns:    {}\n  {:?}",
+            case.name,
+            reference.command,
+            (&reference.stdout, &reference.stderr, reference.status, &reference.post),
+            ours.command,
+            (&ours.stdout, &ours.stderr, ours.status, &ours.post)
+        );
+    }
+    match compare(case, &reference, &ours) {
+        None => Ok(()),
+        Some(m) => Err(m),
+    }
+}
+
+/// Run a case against the tool under test (`$NETNS_DIFF_TOOL` or `default_tool`).
+pub fn run_case(case: &Case, default_tool: &str) -> Result<(), String> {
+    run_case_with(case, &tool_under_test(default_tool))
+}
+
+/// Like [`run_case`], panicking with the report on mismatch.
+pub fn check(case: &Case, default_tool: &str) {
+    if let Err(m) = run_case(case, default_tool) {
+        panic!("{m}");
+    }
+}
+
+/// Run many cases with `jobs` threads; returns the failure reports.
+pub fn run_all_with(cases: &[Case], tool: &Path, jobs: usize) -> Vec<String> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..jobs.max(1) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(c) = cases.get(i) else { break };
+                    if let Err(m) = run_case_with(c, tool) {
+                        failures.lock().unwrap().push(m);
+                    }
+                }
+            });
+        }
+    });
+    failures.into_inner().unwrap()
+}
