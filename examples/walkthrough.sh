@@ -2,7 +2,7 @@
 # A two-minute tour of netns: add a namespace, look at it, run something in
 # it, list everything, delete it. Needs root. Uses only names it makes.
 set -euo pipefail
-NETNS=${NETNS:-$(dirname "$0")/../target/release/netns}
+NETNS=${NETNS:-$(dirname "$0")/../target/x86_64-unknown-linux-gnu/release/netns}
 name=walkthrough-$$
 trap '"$NETNS" delete "$name" 2>/dev/null || true' EXIT
 

@@ -33,7 +33,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod cli;
+mod error;
 pub mod monitor;
 pub mod namespace;
 pub mod netlink;
@@ -42,3 +45,7 @@ pub mod procscan;
 pub mod rundir;
 pub mod switch;
 pub mod sys;
+
+pub use error::Error;
+pub use namespace::NetNs;
+pub use rundir::RunDir;

@@ -58,8 +58,10 @@ pub enum Source {
 }
 
 /// A failure of a run-directory operation. `Display` gives iproute2's
-/// message for it, with the configured paths.
+/// message for it, with the configured paths. Every variant carries the
+/// path or name involved and the errno.
 #[derive(Debug)]
+#[allow(missing_docs)] // the fields are the object and the errno, nothing more
 pub enum RunDirError {
     /// `mkdir` of the run directory failed.
     Mkdir { dir: PathBuf, errno: Errno },

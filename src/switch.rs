@@ -34,8 +34,10 @@ pub enum SwitchMode {
     NetOnly,
 }
 
-/// A failed step. `Display` gives iproute2's message for it.
+/// A failed step. `Display` gives iproute2's message for it. Variants
+/// carry the namespace name where the message shows it, and the errno.
 #[derive(Debug)]
+#[allow(missing_docs)] // the fields are the name and the errno, nothing more
 pub enum SwitchError {
     /// The namespace file could not be opened.
     Open { name: OsString, errno: Errno },

@@ -7,17 +7,22 @@
 //! `/work/shared/reference/ip-netns.md` for the contract; `rNN_` cases are
 //! the rows of its §10 table.
 //!
+//! Cases marked `.diverges(..)` are deliberate differences documented in
+//! `docs/compat.md`: against netns they must come out different.
+//!
 //! Needs root, `unshare`, `setpriv` and `/usr/sbin/ip` (iproute2 6.1).
 //!
 //! ```text
 //! cargo test --test differential                      # netns vs iproute2
 //! cargo test --test differential -- --ignored aa_self_check
 //!                                                     # iproute2 vs iproute2 (harness check)
-//! NETNS_DIFF_TOOL=target/tmp/ipwrap cargo test --test differential
+//! NETNS_DIFF_TOOL=ipwrap cargo test --test differential
 //!                                                     # same, one test per case
 //! ```
 //!
-//! (`target/tmp/ipwrap` is written by `aa_self_check`.)
+//! (`ipwrap` is written to `$CARGO_TARGET_TMPDIR/ipwrap`, e.g.
+//! `target/x86_64-unknown-linux-gnu/tmp/ipwrap`; `NETNS_DIFF_TOOL` also
+//! takes a path.)
 
 mod common;
 
@@ -61,6 +66,14 @@ const ETC_NETNS: &str = "mkdir /tmp/u /tmp/w; \
 const LS: &str = "ls -A /run/netns";
 const LIST: &str = "ip netns";
 const MOUNTS: &str = "awk '$5 ~ \"^/run\" {print $5, $9}' /proc/self/mountinfo";
+
+// Deliberate differences listed in docs/compat.md: these cases must agree
+// with themselves in the A/A run and must differ between netns and iproute2.
+const ALL_VALIDATES: &str = "compat #2: names are validated under -all too";
+const CHILD_EXITS: &str = "compat #4: a child whose namespace switch fails exits (iproute2 >= 6.9)";
+const NO_NULL: &str = "compat #5: the value is printed instead of (null)";
+const NO_GUESS: &str = "compat #6: list-id prints a name only when the current id is known";
+const JSON_ADDITION: &str = "compat additions: -j for identify";
 
 cases! {
     // ---------------------------------------------------------------- list (§3.1)
@@ -125,7 +138,7 @@ cases! {
     opt_double_dash_json => case().setup("ip netns add a; ip netns set a 9").opts(&["--json"]);
     opt_js => case().setup("ip netns add a; ip netns set a 9").opts(&["-js"]);
     opt_pretty_json_long => case().setup("ip netns add a; ip netns set a 9").opts(&["-pretty", "-json"]);
-    opt_json_identify_plain => case().setup(A).opts(&["-j"]).args(&["identify"]);
+    opt_json_identify_plain => case().setup(A).opts(&["-j"]).args(&["identify"]).diverges(JSON_ADDITION);
     opt_n => case().setup("ip netns add a; ip netns add b; ip netns set a 1; ip -n a netns set b 7").opts(&["-n", "a"]);
     opt_netns_long => case().setup("ip netns add a; ip netns add b; ip -n a netns set b 7").opts(&["-netns", "a"]);
     opt_double_dash_netns => case().setup("ip netns add a; ip netns add b; ip -n a netns set b 7").opts(&["--netns", "a"]);
@@ -136,7 +149,8 @@ cases! {
     opt_n_path_traversal => case().setup(A).opts(&["-n", "../../proc/1/ns/net"]);
     opt_n_etc_netns_binds => case().setup(ETC_NETNS).opts(&["-n", "a"]);
     opt_force_without_batch => case().setup(A).opts(&["-force"]);
-    opt_ignored_misc => case().setup("ip netns add a; ip netns set a 2").opts(&["-s", "-d", "-4", "-o", "-t", "-br", "-c", "-h", "-r"]);
+    opt_ignored_misc => case().setup("ip netns add a; ip netns set a 2").opts(&["-s", "-d", "-4", "-o", "-t", "-br", "-c", "-r", "-iec"]);
+    opt_human_prefixes => case().setup(A).opts(&["-human", "-hu", "-human-readable"]);
     opt_double_dash_alone => case().setup(A).opts(&["--"]).args(&["list"]);
     opt_unknown_x => case().opts(&["-x"]).args(&["list"]);
     opt_unknown_double_dash_x => case().opts(&["--xyz"]);
@@ -165,9 +179,9 @@ cases! {
     add_name_three_dots => case().args(&["add", "..."]).post(LIST);
     add_name_hidden => case().args(&["add", ".hid"]).post(LIST);
     add_over_stale_file => case().setup(STALE).args(&["add", "stale"]);
-    all_add_traversal => case().setup(EMPTY_DIR).opts(&["-all"]).args(&["add", "../x"]).post("ls -A /run /run/netns");
-    all_add_dotdot => case().setup(EMPTY_DIR).opts(&["-all"]).args(&["add", ".."]).post(LS);
-    all_add_slash => case().opts(&["-all"]).args(&["add", "a/b"]).post(LS);
+    all_add_traversal => case().setup(EMPTY_DIR).opts(&["-all"]).args(&["add", "../x"]).post("ls -A /run /run/netns").diverges(ALL_VALIDATES);
+    all_add_dotdot => case().setup(EMPTY_DIR).opts(&["-all"]).args(&["add", ".."]).post(LS).diverges(ALL_VALIDATES);
+    all_add_slash => case().opts(&["-all"]).args(&["add", "a/b"]).post(LS).diverges(ALL_VALIDATES);
 
     // ---------------------------------------------------------------- name validation of other subcommands (§2.2)
     invalid_name_list => case().args(&["list", ".."]);
@@ -179,7 +193,7 @@ cases! {
     invalid_name_attach => case().args(&["attach", "..", "1"]);
     invalid_name_delete => case().setup(A).args(&["delete", "."]);
     invalid_name_exec => case().args(&["exec", "a/b", "true"]);
-    all_pids_traversal => case().setup(EMPTY_DIR).opts(&["-all"]).args(&["pids", "../../proc/1/ns/net"]);
+    all_pids_traversal => case().setup(EMPTY_DIR).opts(&["-all"]).args(&["pids", "../../proc/1/ns/net"]).diverges(ALL_VALIDATES);
 
     // ---------------------------------------------------------------- attach (§3.4)
     r16_attach_no_args => case().args(&["attach"]);
@@ -242,6 +256,10 @@ cases! {
     list_id_target_and_nsid => case().setup(TARGET).args(&["list-id", "target-nsid", "12", "nsid", "13"]);
     list_id_nsid_and_target => case().setup(TARGET).args(&["list-id", "nsid", "13", "target-nsid", "12"]);
     list_id_target_and_nsid_json => case().setup(TARGET).opts(&["-j"]).args(&["list-id", "nsid", "13", "target-nsid", "0xc"]);
+    list_id_target_name_guess => case()
+        .setup("ip netns add f; ip netns add h; ip netns add g; ip netns set f 12; ip netns set h 23; \
+                ip -n f netns set g 23")
+        .args(&["list-id", "target-nsid", "12"]).diverges(NO_GUESS);
     list_id_target_and_unknown_nsid => case().setup(TARGET).args(&["list-id", "target-nsid", "12", "nsid", "23"]);
     list_id_nsid => case().setup(TARGET).args(&["list-id", "nsid", "13"]);
     list_id_nsid_octal => case().setup(TARGET).args(&["list-id", "nsid", "015"]);
@@ -255,7 +273,7 @@ cases! {
     r34_list_id_nsid_x => case().args(&["list-id", "nsid", "x"]);
     list_id_target_x => case().args(&["list-id", "target-nsid", "x"]);
     list_id_nsid_too_big => case().args(&["list-id", "nsid", "2147483648"]);
-    r35_list_id_nsid_negative => case().args(&["list-id", "nsid", "-3"]);
+    r35_list_id_nsid_negative => case().args(&["list-id", "nsid", "-3"]).diverges(NO_NULL);
     r36_list_id_duplicate_nsid => case().args(&["list-id", "nsid", "1", "nsid", "2"]);
     list_id_duplicate_target => case().args(&["list-id", "target-nsid", "1", "target-nsid", "2"]);
     r37_list_id_nsid_unknown => case().setup(TARGET).args(&["list-id", "nsid", "99"]);
@@ -315,12 +333,14 @@ cases! {
     r58_all_exec => case().setup(AB).opts(&["-all"]).args(&["exec", "sh", "-c", "echo hi; exit 3"]);
     all_exec_identify => case().setup(AB).opts(&["-all"]).args(&["exec", "ip", "netns", "identify"]);
     all_exec_first_word_is_command => case().setup(A).opts(&["-all"]).args(&["exec", "a", "true"]);
+    all_exec_failed_switch => case().setup("ip netns add a; touch /run/netns/stale; ip netns add b")
+        .opts(&["-all"]).args(&["exec", "echo", "hi"]).diverges(CHILD_EXITS);
     all_exec_no_run_dir => case().opts(&["-all"]).args(&["exec", "true"]);
     all_exec_empty_dir => case().setup(EMPTY_DIR).opts(&["-a"]).args(&["e", "true"]);
 
     // ---------------------------------------------------------------- -n errors (§1.1, §6)
     r59_n_nope => case().setup(EMPTY_DIR).opts(&["-n", "nope"]);
-    r60_n_without_value => case().opts(&["-n"]);
+    r60_n_without_value => case().opts(&["-n"]).diverges(NO_NULL);
 
     // ---------------------------------------------------------------- monitor (§3.11)
     r61_monitor_nobody_dir_missing => case().args(&["monitor"]).nobody();
@@ -368,6 +388,10 @@ cases! {
     batch_exec_force => case()
         .file("/tmp/batch", "netns add a\nnetns exec a false\nnetns exec a ip netns identify\nnetns exec a sh -c 'exit 9'\nnetns list\n")
         .opts(&["-force", "-b", "/tmp/batch"]);
+    batch_exec_failed_switch => case()
+        .setup(STALE)
+        .file("/tmp/batch", "netns exec stale true\nnetns exec a echo hi\n")
+        .opts(&["-force", "-b", "/tmp/batch"]).diverges(CHILD_EXITS);
     batch_back_in_original_namespace => case()
         .file("/tmp/batch", "netns add a\nnetns identify\nnetns add b\nnetns list\n")
         .opts(&["-b", "/tmp/batch"]);
@@ -375,7 +399,7 @@ cases! {
         .file("/tmp/batch", "netns add a\nnetns set a 99\nnetns list\nnetns list-id\nnetns del a\nnetns list\n")
         .opts(&["-b", "/tmp/batch"]).post(LS);
     batch_json => case()
-        .file("/tmp/batch", "netns add a\nnetns set a 1\nnetns list\nnetns list-id\nnetns identify\n")
+        .file("/tmp/batch", "netns add a\nnetns set a 1\nnetns list\nnetns list-id\nnetns del a\nnetns list\n")
         .opts(&["-j", "-b", "/tmp/batch"]);
     batch_all_delete => case()
         .setup(AB)
@@ -390,12 +414,12 @@ cases! {
 /// A/A run: iproute2 plays both roles through the `ipwrap` wrapper, so every
 /// case must agree with itself. This validates the harness, the wrapper's
 /// option splitting and the determinism of each case. Writes the wrapper to
-/// `target/tmp/ipwrap` so it can also be used as `NETNS_DIFF_TOOL`.
+/// `$CARGO_TARGET_TMPDIR/ipwrap`, where `NETNS_DIFF_TOOL=ipwrap` finds it.
 #[test]
 #[ignore = "harness self-check: runs every case with iproute2 on both sides"]
 fn aa_self_check() {
-    let wrapper = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ipwrap");
-    common::write_ipwrap(&wrapper).expect("write ipwrap");
+    let wrapper = common::ipwrap_path();
+    eprintln!("A/A run with {}", wrapper.display());
     let cases = all_cases();
     assert!(cases.len() >= 45, "only {} cases", cases.len());
     let failures = common::run_all_with(&cases, &wrapper, 2);

@@ -54,6 +54,36 @@ impl NetNs {
         NetNs::open_path(run.entry(name))
     }
 
+    /// Create a new network namespace, name it `name` in the run directory
+    /// (exactly as `ip netns add` does) and open it.
+    ///
+    /// ```no_run
+    /// use netns::{NetNs, RunDir};
+    /// let run = RunDir::from_env();
+    /// let ns = NetNs::create(&run, "lab-a")?;
+    /// let mut nl = netns::netlink::Netlink::open()?;
+    /// ns.set_nsid(&mut nl, None)?;              // like `ip netns set lab-a auto`
+    /// println!("lab-a is nsid {:?}", ns.nsid(&mut nl)?);
+    /// NetNs::delete(&run, "lab-a")?;
+    /// # Ok::<(), netns::Error>(())
+    /// ```
+    pub fn create(run: &RunDir, name: impl AsRef<OsStr>) -> Result<NetNs, crate::Error> {
+        run.add(name.as_ref())?;
+        Ok(NetNs::open_name(run, name)?)
+    }
+
+    /// Name the namespace of process `pid` (`ip netns attach`) and open it.
+    pub fn attach(run: &RunDir, name: impl AsRef<OsStr>, pid: i32) -> Result<NetNs, crate::Error> {
+        run.attach(name.as_ref(), pid)?;
+        Ok(NetNs::open_name(run, name)?)
+    }
+
+    /// Remove the name `name` (`ip netns delete`). The namespace itself
+    /// lives on while processes or open handles still use it.
+    pub fn delete(run: &RunDir, name: impl AsRef<OsStr>) -> Result<(), crate::Error> {
+        Ok(run.delete(name)?)
+    }
+
     /// Open a namespace file by path (`/run/netns/x`, `/proc/1/ns/net`, …).
     /// The file is not checked to be a namespace; the kernel does that when
     /// it is used.

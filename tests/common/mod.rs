@@ -14,11 +14,16 @@
 //!
 //! 1. mounts a fresh tmpfs on `/run` (so `/run/netns` starts missing) and one
 //!    on `/tmp` (harness files live in `/tmp/.h`, case files such as batch
-//!    files are written where the case says, usually under `/tmp`);
+//!    files are written where the case says, usually under `/tmp`), and
+//!    bind-mounts the program under test (`/usr/sbin/ip` or the tool) to
+//!    `/tmp/.h/bin/<its file name>` through a descriptor opened before
+//!    `/tmp` was replaced, so a binary under `/tmp` or under a directory
+//!    uid 65534 cannot enter still runs (both sides do this, so both fork
+//!    the same processes and pids stay comparable);
 //! 2. runs the case's `setup` (always with the real `/usr/sbin/ip`, `set -e`,
 //!    stdin `/dev/null`, output to a log that is shown only if setup fails);
-//! 3. runs the command under test (`/usr/sbin/ip OPTS netns ARGS` or
-//!    `TOOL OPTS ARGS`), optionally as uid/gid 65534 via `setpriv`, with the
+//! 3. runs the command under test (`ip OPTS netns ARGS` or `TOOL OPTS ARGS`,
+//!    from `/tmp/.h/bin`), optionally as uid/gid 65534 via `setpriv`, with the
 //!    case's stdin, and records its own exit status;
 //! 4. runs the case's `post` command (stdout+stderr and status are compared
 //!    too), kills the background processes setup started, and prints a
@@ -32,9 +37,15 @@
 //! # Tool under test
 //!
 //! By default the `netns` binary built by cargo. `NETNS_DIFF_TOOL=/path`
-//! replaces it, e.g. by the `ipwrap` wrapper ([`write_ipwrap`]) that makes
-//! iproute2 play both roles (an A/A run that validates the harness and the
-//! cases themselves).
+//! replaces it; it is meant for the `ipwrap` wrapper ([`write_ipwrap`];
+//! `NETNS_DIFF_TOOL=ipwrap` writes it under cargo's target tmp dir and uses
+//! it) that makes iproute2 play both roles (an A/A run that validates the harness and
+//! the cases themselves), so with it set every case is compared exactly.
+//! Without it, cases marked [`Case::diverges`] (deliberate differences listed
+//! in `docs/compat.md`) must come out *different*.
+//!
+//! `NETNS_DIFF_VERBOSE=1` prints both outcomes of every case (use
+//! `--nocapture`).
 //!
 //! # Normalisation
 //!
@@ -108,6 +119,11 @@ pub struct Case {
     pub post: Option<String>,
     pub user: User,
     pub check: Check,
+    /// Set when netns deliberately differs from iproute2 here (a fix listed
+    /// in `docs/compat.md`): the text says which entry. Such a case must
+    /// still agree with itself in the A/A run; against the netns binary it
+    /// must *differ* from iproute2 (so a stale entry is noticed).
+    pub divergence: Option<String>,
 }
 
 /// Start a case with no setup, options or arguments.
@@ -150,6 +166,11 @@ impl Case {
     }
     pub fn one_line_stdout(mut self) -> Self {
         self.check = Check::OneLineStdout;
+        self
+    }
+    /// Mark a documented deliberate difference (see [`Case::divergence`]).
+    pub fn diverges(mut self, why: &str) -> Self {
+        self.divergence = Some(why.to_string());
         self
     }
 }
@@ -371,9 +392,29 @@ pub fn write_ipwrap(path: &Path) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// The tool under test: `$NETNS_DIFF_TOOL` if set, else `default`.
+/// Path of the `ipwrap` wrapper written by [`ipwrap_path`].
+pub fn default_ipwrap_path() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("ipwrap")
+}
+
+/// Write `ipwrap` under cargo's target tmp dir (once per process) and
+/// return its path.
+pub fn ipwrap_path() -> PathBuf {
+    static WRITTEN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    WRITTEN
+        .get_or_init(|| {
+            let p = default_ipwrap_path();
+            write_ipwrap(&p).unwrap_or_else(|e| panic!("cannot write {}: {e}", p.display()));
+            p
+        })
+        .clone()
+}
+
+/// The tool under test: `$NETNS_DIFF_TOOL` if set (the word `ipwrap` means
+/// the wrapper of [`ipwrap_path`]), else `default`.
 pub fn tool_under_test(default: &str) -> PathBuf {
     match std::env::var_os("NETNS_DIFF_TOOL") {
+        Some(p) if p == "ipwrap" => ipwrap_path(),
         Some(p) if !p.is_empty() => {
             let p = PathBuf::from(p);
             std::fs::canonicalize(&p).unwrap_or(p)
@@ -390,7 +431,7 @@ pub fn command_line(case: &Case, side: &Side) -> String {
     }
     match side {
         Side::Iproute2 => {
-            words.push(IP.to_string());
+            words.push(tool_path_inside(Path::new(IP)));
             words.extend(case.opts.iter().map(|s| sh_quote(s)));
             let (_, dangling) = split_ip_options(&case.opts);
             if !dangling {
@@ -398,7 +439,7 @@ pub fn command_line(case: &Case, side: &Side) -> String {
             }
         }
         Side::Tool(path) => {
-            words.push(sh_quote(&path.to_string_lossy()));
+            words.push(sh_quote(&tool_path_inside(path)));
             words.extend(case.opts.iter().map(|s| sh_quote(s)));
         }
     }
@@ -406,14 +447,42 @@ pub fn command_line(case: &Case, side: &Side) -> String {
     words.join(" ")
 }
 
+/// Where the command under test (the tool, or iproute2's `ip`, alike) is
+/// reachable inside the namespaces: it is
+/// bind-mounted to `/tmp/.h/bin/<file name>` through a descriptor opened
+/// before `/tmp` is replaced, so a binary under `/tmp` or under a directory
+/// that uid 65534 cannot enter (e.g. `/root`) still works, and keeps its
+/// file name (argv[0]).
+pub fn tool_path_inside(tool: &Path) -> String {
+    let name = tool.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "tool".into());
+    format!("/tmp/.h/bin/{name}")
+}
+
 /// The whole script run inside the namespaces for one side.
 pub fn script(case: &Case, side: &Side) -> String {
     let mut s = String::new();
-    s.push_str("export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C\nunset NETNS_RUN_DIR\n");
+    s.push_str("export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C\nunset NETNS_RUN_DIR\numask 022\n");
     s.push_str("H=/tmp/.h\n");
     s.push_str("mount -t tmpfs -o mode=755 tmpfs /run || { echo 'netns-diff: cannot mount /run' >&2; exit 97; }\n");
+    // Both sides get the same treatment, so both fork the same processes
+    // before the command (pids stay comparable).
+    let tool = match side {
+        Side::Iproute2 => Path::new(IP),
+        Side::Tool(p) => p.as_path(),
+    };
+    let _ = writeln!(
+        s,
+        "exec 8<{} || {{ echo 'netns-diff: cannot open the tool' >&2; exit 97; }}",
+        sh_quote(&tool.to_string_lossy())
+    );
     s.push_str("mount -t tmpfs tmpfs /tmp || { echo 'netns-diff: cannot mount /tmp' >&2; exit 97; }\n");
     s.push_str("mkdir \"$H\" && : >\"$H/pids\" && cd / || exit 97\n");
+    let inside = sh_quote(&tool_path_inside(tool));
+    let _ = writeln!(
+        s,
+        "mkdir \"$H/bin\" && : >{inside} && mount --bind /proc/self/fd/8 {inside} && exec 8<&- || \
+         {{ echo 'netns-diff: cannot bind the tool' >&2; exit 97; }}"
+    );
     s.push_str(PRELUDE);
     for (path, content) in &case.files {
         let _ = writeln!(
@@ -490,14 +559,7 @@ fn run_with_timeout(mut cmd: Command, stdin: Option<&str>) -> Result<(Vec<u8>, V
 
 /// Run one side of a case in fresh namespaces.
 pub fn run_side(case: &Case, side: &Side) -> Result<Outcome, String> {
-    if let Side::Tool(p) = side {
-        if p.starts_with("/tmp") || p.starts_with("/run") {
-            return Err(format!(
-                "tool {} lives under /tmp or /run, which the harness hides behind a fresh tmpfs",
-                p.display()
-            ));
-        }
-    }
+    check_oracle()?;
     let script = script(case, side);
     let mut cmd = Command::new("unshare");
     cmd.args([
@@ -561,6 +623,22 @@ pub fn run_side(case: &Case, side: &Side) -> Result<Outcome, String> {
         post: mask_pids(&post, &pids),
         command: command_line(case, side),
     })
+}
+
+/// The oracle must be iproute2 6.1 (the version the contract describes).
+fn check_oracle() -> Result<(), String> {
+    static VERSION: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    VERSION
+        .get_or_init(|| {
+            let out = Command::new(IP).arg("-V").output().map_err(|e| format!("cannot run {IP}: {e}"))?;
+            let v = String::from_utf8_lossy(&out.stdout);
+            if v.starts_with("ip utility, iproute2-6.1.") {
+                Ok(())
+            } else {
+                Err(format!("{IP} is not iproute2 6.1 (the oracle of reference/ip-netns.md): {v:?}"))
+            }
+        })
+        .clone()
 }
 
 /// Rewrite iproute2's program name in its messages (see module docs).
@@ -691,6 +769,34 @@ pub fn validate(case: &Case) -> Result<(), String> {
 /// Run a case on both sides with `tool` as the command under test and
 /// compare. `Err` carries a readable report.
 pub fn run_case_with(case: &Case, tool: &Path) -> Result<(), String> {
+    let (reference, ours) = run_both(case, tool)?;
+    match compare(case, &reference, &ours) {
+        None => Ok(()),
+        Some(m) => Err(m),
+    }
+}
+
+/// Run a documented divergence against `tool`: the outcomes must differ.
+pub fn run_divergent_case_with(case: &Case, tool: &Path) -> Result<(), String> {
+    let (reference, ours) = run_both(case, tool)?;
+    match compare(case, &reference, &ours) {
+        Some(m) => {
+            eprintln!("expected divergence ({}):\n{m}", case.divergence.as_deref().unwrap_or(""));
+            Ok(())
+        }
+        None => Err(format!(
+            "case `{}` is marked as a deliberate difference ({}) but netns now behaves exactly like \
+             iproute2; update docs/compat.md and drop `.diverges(..)`\n  command: {}\n  outcome: {:?}",
+            case.name,
+            case.divergence.as_deref().unwrap_or(""),
+            ours.command,
+            (&ours.stdout, &ours.stderr, ours.status, &ours.post)
+        )),
+    }
+}
+
+/// Run both sides of a case; `(iproute2, tool)`.
+pub fn run_both(case: &Case, tool: &Path) -> Result<(Outcome, Outcome), String> {
     validate(case)?;
     let reference = run_side(case, &Side::Iproute2).map_err(|e| format!("case `{}`: iproute2 side: {e}", case.name))?;
     let ours =
@@ -705,15 +811,21 @@ pub fn run_case_with(case: &Case, tool: &Path) -> Result<(), String> {
             (&ours.stdout, &ours.stderr, ours.status, &ours.post)
         );
     }
-    match compare(case, &reference, &ours) {
-        None => Ok(()),
-        Some(m) => Err(m),
-    }
+    Ok((reference, ours))
 }
 
-/// Run a case against the tool under test (`$NETNS_DIFF_TOOL` or `default_tool`).
+/// Run a case against the tool under test. With `$NETNS_DIFF_TOOL` set
+/// (meant for an iproute2 wrapper such as `ipwrap`) every case is compared
+/// exactly; against the netns binary (`default_tool`) cases marked with
+/// [`Case::diverges`] must differ instead.
 pub fn run_case(case: &Case, default_tool: &str) -> Result<(), String> {
-    run_case_with(case, &tool_under_test(default_tool))
+    let overridden = std::env::var_os("NETNS_DIFF_TOOL").is_some_and(|v| !v.is_empty());
+    let tool = tool_under_test(default_tool);
+    if case.divergence.is_some() && !overridden {
+        run_divergent_case_with(case, &tool)
+    } else {
+        run_case_with(case, &tool)
+    }
 }
 
 /// Like [`run_case`], panicking with the report on mismatch.
