@@ -48,6 +48,7 @@ pub fn command() -> Command {
         .after_help(AFTER)
         .disable_help_flag(true)
         .disable_version_flag(true)
+        .disable_help_subcommand(true)
         .arg(
             Arg::new("netns")
                 .short('n')
@@ -165,4 +166,35 @@ pub fn man() -> Status {
         return Err(Exit(1));
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_man_page_is_current() {
+        let mut now = Vec::new();
+        clap_mangen::Man::new(command()).render(&mut now).unwrap();
+        let shipped = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/netns.1")).unwrap();
+        assert!(now == shipped, "docs/netns.1 is stale: regenerate it with `netns man > docs/netns.1`");
+    }
+
+    #[test]
+    fn completions_generate_for_every_shell() {
+        for shell in [clap_complete::Shell::Bash, clap_complete::Shell::Zsh, clap_complete::Shell::Fish] {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut command(), "netns", &mut out);
+            let text = String::from_utf8(out).unwrap();
+            assert!(text.contains("list-id") && text.contains("net-only"), "{shell} completion lacks words");
+        }
+    }
+
+    #[test]
+    fn help_describes_every_subcommand() {
+        let help = command().render_long_help().to_string();
+        for word in ["list", "list-id", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor"] {
+            assert!(help.contains(&format!("  {word} ")), "help lacks {word}");
+        }
+    }
 }
