@@ -44,6 +44,13 @@ impl std::error::Error for MonitorError {}
 
 /// Watch `run` until `on_event` returns `false` or reading fails. The run
 /// directory is created if missing (no mount setup, as iproute2).
+///
+/// ```no_run
+/// use netns::{RunDir, monitor::{watch, Event}};
+/// // Wait for the first new name, then stop.
+/// watch(&RunDir::from_env(), |ev| !matches!(ev, Event::Add(_)))?;
+/// # Ok::<(), netns::Error>(())
+/// ```
 pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<(), MonitorError> {
     let inotify = Inotify::init(InitFlags::IN_CLOEXEC).map_err(|e| MonitorError::Init(e.into()))?;
     run.create_dir().map_err(MonitorError::Dir)?;

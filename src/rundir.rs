@@ -36,6 +36,18 @@ pub const ENV_RUN_DIR: &str = "NETNS_RUN_DIR";
 pub const ENV_ETC_DIR: &str = "NETNS_ETC_DIR";
 
 /// A run directory and its companion `/etc/netns` directory.
+///
+/// ```no_run
+/// use netns::RunDir;
+/// // Tests point NETNS_RUN_DIR at a private tmpfs; production uses /run/netns.
+/// let run = RunDir::from_env();
+/// run.add("blue")?;
+/// for name in run.names()? {
+///     println!("{}", name.to_string_lossy());
+/// }
+/// run.delete("blue")?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct RunDir {
     path: PathBuf,

@@ -72,6 +72,15 @@ impl std::error::Error for SwitchError {}
 /// Switch the calling thread (and, for [`SwitchMode::Full`], the process's
 /// view of the file system) into the namespace `name` of `run`.
 /// Non-fatal `/etc/netns` bind failures go to `warn`.
+///
+/// ```no_run
+/// use netns::{RunDir, switch::{switch_to, SwitchMode}};
+/// use std::os::unix::process::CommandExt;
+/// switch_to(&RunDir::from_env(), "blue".as_ref(), SwitchMode::Full, &mut |w| eprintln!("{w}"))?;
+/// // Now inside: /sys and /etc are blue's. Become a shell there.
+/// let err = std::process::Command::new("sh").exec();
+/// # Ok::<(), netns::Error>(())
+/// ```
 pub fn switch_to(run: &RunDir, name: &OsStr, mode: SwitchMode, warn: &mut dyn FnMut(&str)) -> Result<(), SwitchError> {
     let path = run.entry(name);
     let fd = open(&path, OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Benchmark netns against iproute2 in the same run, with the shared harness
+# (../shared/bench/netns-bench.sh, or $HARNESS). Needs root.
+#
+#   bench/run.sh            # full run, results in bench/results/
+#   REPS=1 bench/run.sh     # quicker, noisier
+#
+# Two passes:
+#   1. the drop-in, default mode: add/delete, batch, exec, list/identify/pids,
+#      exec cost against the number of named namespaces (0 and 2000);
+#   2. exec with --net-only (the opt-in fast exec) in the same sections.
+# Each pass measures iproute2 interleaved with netns and prints
+# NAME.ratio_vs_ip lines (< 1: netns is faster). summarize.py turns result
+# files into a Markdown table.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+HARNESS=${HARNESS:-$repo/../shared/bench/netns-bench.sh}
+[[ -x $HARNESS || -f $HARNESS ]] || { echo "bench/run.sh: harness not found at $HARNESS" >&2; exit 2; }
+((EUID == 0)) || { echo "bench/run.sh: needs root" >&2; exit 2; }
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
+
+(cd "$repo" && cargo build --release --quiet)
+bin=$repo/target/x86_64-unknown-linux-gnu/release/netns
+stamp=$(date +%Y%m%d-%H%M)
+out=$here/results
+mkdir -p "$out"
+# The harness builds limit.c next to itself when it can, else in /tmp.
+export SCALE_LEVELS=${SCALE_LEVELS:-"0 2000"}
+
+echo "== pass 1: $bin (default mode)" >&2
+SECTIONS=${SECTIONS:-"spawn limit adddel batch exec query procs scale"} \
+	bash "$HARNESS" "$bin" | tee "$out/$stamp-default.txt"
+
+echo "== pass 2: $bin --net-only (exec)" >&2
+SECTIONS="exec scale" bash "$HARNESS" "$bin --net-only" | tee "$out/$stamp-net-only.txt"
+
+echo "results: $out/$stamp-default.txt $out/$stamp-net-only.txt" >&2
