@@ -1,8 +1,10 @@
 //! Walking `/proc`: which processes live in which network namespace.
 //!
-//! One `fstatat` per process on `PID/ns/net` relative to an open `/proc`
-//! directory, comparing (dev, inode), exactly the test iproute2 uses, with
-//! no path building per process beyond the relative name.
+//! One `readlinkat` per process on `PID/ns/net` relative to an open
+//! `/proc` directory. The link reads `net:[INODE]`; every namespace file
+//! lives on the one nsfs superblock, so the inode (with that superblock's
+//! device) is the same identity iproute2 gets from `stat`, at about half
+//! the kernel cost: the link is formatted, not followed into nsfs.
 
 use crate::namespace::NsId;
 use nix::fcntl::{AtFlags, OFlag, open};
@@ -24,6 +26,8 @@ use std::os::unix::ffi::OsStrExt;
 /// ```
 pub struct ProcScan {
     dir: OwnedFd,
+    /// st_dev of nsfs, shared by every namespace file.
+    nsfs_dev: u64,
 }
 
 fn is_pid(name: &[u8]) -> bool {
@@ -37,7 +41,8 @@ impl ProcScan {
     /// `Open of /proc failed: …`.
     pub fn open() -> io::Result<ProcScan> {
         let dir = open("/proc", OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())?;
-        Ok(ProcScan { dir })
+        let nsfs_dev = fstatat(&dir, "self/ns/net", AtFlags::empty())?.st_dev;
+        Ok(ProcScan { dir, nsfs_dev })
     }
 
     /// Visit every process (thread-group leader) whose network namespace
@@ -56,11 +61,19 @@ impl ProcScan {
             rel.extend_from_slice(b"/ns/net");
             // Processes that vanish or that we may not inspect are skipped
             // silently, as iproute2 does.
-            if let Ok(st) = fstatat(self.dir.as_fd(), OsStr::from_bytes(&rel), AtFlags::empty()) {
-                f(OsStr::from_bytes(name), NsId { dev: st.st_dev, ino: st.st_ino });
+            if let Some(ino) = self.net_inode(&rel) {
+                f(OsStr::from_bytes(name), NsId { dev: self.nsfs_dev, ino });
             }
         }
         Ok(())
+    }
+
+    /// The inode in the `net:[INODE]` link at `rel` (relative to /proc).
+    fn net_inode(&self, rel: &[u8]) -> Option<u64> {
+        let target = nix::fcntl::readlinkat(self.dir.as_fd(), OsStr::from_bytes(rel)).ok()?;
+        let t = target.as_bytes();
+        let digits = t.strip_prefix(b"net:[")?.strip_suffix(b"]")?;
+        std::str::from_utf8(digits).ok()?.parse().ok()
     }
 
     /// Pids of the processes inside namespace `ns`, ascending.

@@ -54,6 +54,21 @@ pub enum Reply {
     },
 }
 
+impl Reply {
+    /// The decoded message, or `None` after a warning on stderr naming the
+    /// message type and why it could not be decoded: a caller that skips a
+    /// message never does so silently.
+    pub fn decoded(&self) -> Option<&RouteNetlinkMessage> {
+        match self {
+            Reply::Message(m) => Some(m),
+            Reply::Undecoded { kind, reason } => {
+                eprintln!("Warning: netlink message of type {kind} could not be decoded and is skipped: {reason}");
+                None
+            }
+        }
+    }
+}
+
 /// A synchronous rtnetlink socket bound to the network namespace that was
 /// current on the calling thread when it was opened.
 ///

@@ -27,9 +27,9 @@ fn nsid_message(attributes: Vec<NsidAttribute>) -> RouteNetlinkMessage {
 }
 
 fn entry_of(reply: &Reply) -> Option<NsidEntry> {
-    let (msg, deleted) = match reply {
-        Reply::Message(RouteNetlinkMessage::NewNsId(m)) => (m, false),
-        Reply::Message(RouteNetlinkMessage::DelNsId(m)) => (m, true),
+    let (msg, deleted) = match reply.decoded()? {
+        RouteNetlinkMessage::NewNsId(m) => (m, false),
+        RouteNetlinkMessage::DelNsId(m) => (m, true),
         _ => return None,
     };
     let mut entry = NsidEntry { nsid: -1, current: None, deleted };
