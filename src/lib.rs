@@ -14,6 +14,7 @@
 //! | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
 //! | [`monitor`] | watching the run directory for names coming and going |
 //! | [`output`] | iproute2-compatible JSON writer |
+//! | [`ipobj`] | iproute2's `link`/`address`/`route`/`neighbour` objects, run in any namespace |
 //! | [`cli`] | the `netns` command line (iproute2 grammar, batch files, help) |
 //!
 //! The core is synchronous on purpose: `setns(2)` changes the namespace of
@@ -37,6 +38,7 @@
 
 pub mod cli;
 mod error;
+pub mod ipobj;
 pub mod monitor;
 pub mod namespace;
 pub mod netlink;

@@ -17,7 +17,7 @@ mod options;
 pub mod parse;
 
 pub use ctx::Ctx;
-pub use options::Opts;
+pub use options::{Family, Opts};
 
 use crate::rundir::RunDir;
 use std::ffi::OsString;

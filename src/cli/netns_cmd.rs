@@ -76,6 +76,18 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
         return list(ctx, &[]);
     };
     let sub = lookup(first.as_bytes());
+    // iproute2's other objects (`link`, `addr`, `route`, `neigh`): their
+    // second word is a verb, not a name, so no name validation.
+    if sub.is_none() {
+        match crate::ipobj::lookup(first.as_bytes()) {
+            Some(Ok(object)) => return crate::ipobj::run(ctx, object, words),
+            Some(Err(known)) => {
+                eprintln!("Object \"{known}\" is not supported by netns; use `ip {known}` for it.");
+                return Err(Exit(255));
+            }
+            None => {}
+        }
+    }
     // iproute2 validates the second word before looking at the first, for
     // every subcommand. It skips this under -all, which let names like
     // `../x` escape the run directory; netns only skips it where the word

@@ -28,6 +28,40 @@ pub struct Opts {
     pub batch: Option<OsString>,
     /// `--net-only`: exec enters only the network namespace.
     pub switch_mode: SwitchMode,
+    /// `-4`, `-6`, `-0`, `-family F`.
+    pub family: Family,
+    /// `-s` given this many times.
+    pub stats: u8,
+    /// `-d` given this many times.
+    pub details: u8,
+    /// `-oneline`
+    pub oneline: bool,
+    /// `-brief`
+    pub brief: bool,
+    /// `-human`
+    pub human: bool,
+    /// `-iec`
+    pub iec: bool,
+    /// `-resolve`
+    pub resolve: bool,
+    /// `-Numeric`
+    pub numeric: bool,
+}
+
+/// The address family selected with `-4`, `-6`, `-0` or `-family`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// No preference (AF_UNSPEC).
+    #[default]
+    Any,
+    /// `-4`, `-family inet`
+    Inet,
+    /// `-6`, `-family inet6`
+    Inet6,
+    /// `-0`, `-family link`
+    Link,
+    /// `-M`, `-B`, `-family mpls|bridge`: families netns does not show.
+    Other,
 }
 
 /// What the scanner decided.
@@ -69,6 +103,18 @@ enum Opt {
     /// Accepted, takes a value, no effect (`-loops N`).
     IgnoredWithValue,
     Family,
+    Family4,
+    Family6,
+    FamilyLink,
+    FamilyOther,
+    Stats,
+    Details,
+    Oneline,
+    Brief,
+    Human,
+    Iec,
+    Resolve,
+    Numeric,
     Rcvbuf,
     Version,
     Force,
@@ -85,32 +131,32 @@ enum Opt {
 const TABLE: &[(&str, bool, Opt)] = &[
     ("-loops", false, Opt::IgnoredWithValue),
     ("-family", false, Opt::Family),
-    ("-4", true, Opt::Ignored),
-    ("-6", true, Opt::Ignored),
-    ("-0", true, Opt::Ignored),
-    ("-M", true, Opt::Ignored),
-    ("-B", true, Opt::Ignored),
-    ("-human", false, Opt::Ignored),
-    ("-human-readable", false, Opt::Ignored),
-    ("-iec", false, Opt::Ignored),
-    ("-stats", false, Opt::Ignored),
-    ("-statistics", false, Opt::Ignored),
-    ("-details", false, Opt::Ignored),
-    ("-resolve", false, Opt::Ignored),
-    ("-oneline", false, Opt::Ignored),
+    ("-4", true, Opt::Family4),
+    ("-6", true, Opt::Family6),
+    ("-0", true, Opt::FamilyLink),
+    ("-M", true, Opt::FamilyOther),
+    ("-B", true, Opt::FamilyOther),
+    ("-human", false, Opt::Human),
+    ("-human-readable", false, Opt::Human),
+    ("-iec", false, Opt::Iec),
+    ("-stats", false, Opt::Stats),
+    ("-statistics", false, Opt::Stats),
+    ("-details", false, Opt::Details),
+    ("-resolve", false, Opt::Resolve),
+    ("-oneline", false, Opt::Oneline),
     ("-timestamp", false, Opt::Ignored),
     ("-tshort", false, Opt::Ignored),
     ("-Version", false, Opt::Version),
     ("-force", false, Opt::Force),
     ("-batch", false, Opt::Batch),
-    ("-brief", false, Opt::Ignored),
+    ("-brief", false, Opt::Brief),
     ("-json", false, Opt::Json),
     ("-pretty", false, Opt::Pretty),
     ("-rcvbuf", false, Opt::Rcvbuf),
     // -color is matched here, by is_color()
     ("-help", false, Opt::Help),
     ("-netns", false, Opt::Netns),
-    ("-Numeric", false, Opt::Ignored),
+    ("-Numeric", false, Opt::Numeric),
     ("-all", false, Opt::All),
     ("-echo", true, Opt::Ignored),
 ];
@@ -174,7 +220,10 @@ pub fn scan(ctx: &mut Ctx, args: Vec<OsString>) -> Result<Scan, Exit> {
                 let v = value()?;
                 match v.as_bytes() {
                     b"help" => return Err(usage()),
-                    b"inet" | b"inet6" | b"link" | b"mpls" | b"bridge" => {}
+                    b"inet" => ctx.opts.family = Family::Inet,
+                    b"inet6" => ctx.opts.family = Family::Inet6,
+                    b"link" => ctx.opts.family = Family::Link,
+                    b"mpls" | b"bridge" => ctx.opts.family = Family::Other,
                     other => {
                         let other = String::from_utf8_lossy(other);
                         eprintln!("Error: argument \"{other}\" is wrong: invalid protocol family");
@@ -189,6 +238,18 @@ pub fn scan(ctx: &mut Ctx, args: Vec<OsString>) -> Result<Scan, Exit> {
                     return Err(Exit(255));
                 }
             }
+            Opt::Family4 => ctx.opts.family = Family::Inet,
+            Opt::Family6 => ctx.opts.family = Family::Inet6,
+            Opt::FamilyLink => ctx.opts.family = Family::Link,
+            Opt::FamilyOther => ctx.opts.family = Family::Other,
+            Opt::Stats => ctx.opts.stats += 1,
+            Opt::Details => ctx.opts.details += 1,
+            Opt::Oneline => ctx.opts.oneline = true,
+            Opt::Brief => ctx.opts.brief = true,
+            Opt::Human => ctx.opts.human = true,
+            Opt::Iec => ctx.opts.iec = true,
+            Opt::Resolve => ctx.opts.resolve = true,
+            Opt::Numeric => ctx.opts.numeric = true,
             Opt::Version => return Ok(Scan::Version),
             Opt::Force => ctx.opts.force = true,
             Opt::Batch => ctx.opts.batch = Some(value()?),
