@@ -16,6 +16,7 @@ missing=()
 need ip || missing+=(iproute2)
 need setpriv || missing+=(util-linux)
 need unshare || missing+=(util-linux)
+need strace || missing+=(strace)   # fault injection in tests/bugfixes.rs
 if ((${#missing[@]})); then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -112,33 +112,29 @@ impl RunDirError {
     }
 }
 
+impl RunDirError {
+    /// iproute2's message, as raw bytes (names need not be UTF-8).
+    pub fn message(&self) -> Vec<u8> {
+        use crate::msg;
+        match self {
+            RunDirError::Mkdir { dir, errno } => msg!("mkdir ", dir, " failed: ", errno),
+            RunDirError::OpenDir { dir, errno } => msg!("Cannot open netns runtime directory \"", dir, "\": ", errno),
+            RunDirError::MakeShared { dir, errno } => msg!("mount --make-shared ", dir, " failed: ", errno),
+            RunDirError::BindSelf { dir, errno } => msg!("mount --bind ", dir, " ", dir, " failed: ", errno),
+            RunDirError::CreateFile { path, errno } => msg!("Cannot create namespace file \"", path, "\": ", errno),
+            RunDirError::Unshare { name, errno } => {
+                msg!("Failed to create a new network namespace \"", name, "\": ", errno)
+            }
+            RunDirError::Bind { source, path, errno } => msg!("Bind ", source, " -> ", path, " failed: ", errno),
+            RunDirError::Restore { errno } => msg!("setns: ", errno),
+            RunDirError::Remove { path, errno } => msg!("Cannot remove namespace file \"", path, "\": ", errno),
+        }
+    }
+}
+
 impl fmt::Display for RunDirError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RunDirError::Mkdir { dir, errno } => write!(f, "mkdir {} failed: {errno}", dir.display()),
-            RunDirError::OpenDir { dir, errno } => {
-                write!(f, "Cannot open netns runtime directory \"{}\": {errno}", dir.display())
-            }
-            RunDirError::MakeShared { dir, errno } => {
-                write!(f, "mount --make-shared {} failed: {errno}", dir.display())
-            }
-            RunDirError::BindSelf { dir, errno } => {
-                write!(f, "mount --bind {0} {0} failed: {errno}", dir.display())
-            }
-            RunDirError::CreateFile { path, errno } => {
-                write!(f, "Cannot create namespace file \"{}\": {errno}", path.display())
-            }
-            RunDirError::Unshare { name, errno } => {
-                write!(f, "Failed to create a new network namespace \"{}\": {errno}", name.to_string_lossy())
-            }
-            RunDirError::Bind { source, path, errno } => {
-                write!(f, "Bind {source} -> {} failed: {errno}", path.display())
-            }
-            RunDirError::Restore { errno } => write!(f, "setns: {errno}"),
-            RunDirError::Remove { path, errno } => {
-                write!(f, "Cannot remove namespace file \"{}\": {errno}", path.display())
-            }
-        }
+        f.write_str(&String::from_utf8_lossy(&self.message()))
     }
 }
 
@@ -212,7 +208,7 @@ impl RunDir {
     /// every add: under an exclusive flock (a failed lock only warns), make
     /// it rshared; if it is not a mount point yet, self-bind it recursively
     /// first. `warn` receives non-fatal warnings.
-    pub fn make_shared(&self, warn: &mut dyn FnMut(&str)) -> Result<(), RunDirError> {
+    pub fn make_shared(&self, warn: &mut dyn FnMut(&[u8])) -> Result<(), RunDirError> {
         if self.shared.get() {
             return Ok(());
         }
@@ -223,11 +219,7 @@ impl RunDir {
         let _guard = match nix::fcntl::Flock::lock(lock, nix::fcntl::FlockArg::LockExclusive) {
             Ok(g) => Some(g),
             Err((_, e)) => {
-                warn(&format!(
-                    "Warning: could not flock netns runtime directory \"{}\": {}",
-                    dir.display(),
-                    Errno::from(e)
-                ));
+                warn(&crate::msg!("Warning: could not flock netns runtime directory \"", dir, "\": ", Errno::from(e)));
                 None
             }
         };
@@ -271,7 +263,7 @@ impl RunDir {
     ///
     /// Creating switches the *calling thread* into the new namespace for the
     /// duration of the bind mount and back; it is safe from any thread.
-    pub fn add_with(&self, name: &OsStr, source: Source, warn: &mut dyn FnMut(&str)) -> Result<(), RunDirError> {
+    pub fn add_with(&self, name: &OsStr, source: Source, warn: &mut dyn FnMut(&[u8])) -> Result<(), RunDirError> {
         let path = self.entry(name);
         self.create_dir()?;
         self.make_shared(warn)?;
@@ -294,7 +286,7 @@ impl RunDir {
                 }
                 Source::Pid(_) => {
                     if let Err(e2) = nix::unistd::unlink(&path) {
-                        warn(&format!("Cannot remove namespace file \"{}\": {}", path.display(), Errno::from(e2)));
+                        warn(&RunDirError::Remove { path: path.clone(), errno: e2.into() }.message());
                     }
                 }
             }
@@ -367,10 +359,12 @@ pub fn escape_name(name: &OsStr) -> String {
     let mut out = String::new();
     for chunk in name.as_bytes().utf8_chunks() {
         for c in chunk.valid().chars() {
-            if c.is_control() {
-                out.extend(c.escape_default());
-            } else {
-                out.push(c);
+            match c {
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c => out.push(c),
             }
         }
         for b in chunk.invalid() {
@@ -401,7 +395,7 @@ mod tests {
     fn control_bytes_are_escaped() {
         assert!(has_control_bytes(b"a\nb"));
         assert!(!has_control_bytes("é x".as_bytes()));
-        assert_eq!(escape_name(OsStr::new("a\nb\t")), "a\\nb\\t");
+        assert_eq!(escape_name(OsStr::new("a\nb\t\x01")), "a\\nb\\t\\x01");
     }
 
     #[test]

@@ -51,19 +51,23 @@ pub enum SwitchError {
     Sysfs { errno: Errno },
 }
 
+impl SwitchError {
+    /// iproute2's message, as raw bytes (names need not be UTF-8).
+    pub fn message(&self) -> Vec<u8> {
+        use crate::msg;
+        match self {
+            SwitchError::Open { name, errno } => msg!("Cannot open network namespace \"", name, "\": ", errno),
+            SwitchError::Setns { name, errno } => msg!("setting the network namespace \"", name, "\" failed: ", errno),
+            SwitchError::Unshare { errno } => msg!("unshare failed: ", errno),
+            SwitchError::MakeSlave { errno } => msg!("\"mount --make-rslave /\" failed: ", errno),
+            SwitchError::Sysfs { errno } => msg!("mount of /sys failed: ", errno),
+        }
+    }
+}
+
 impl fmt::Display for SwitchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SwitchError::Open { name, errno } => {
-                write!(f, "Cannot open network namespace \"{}\": {errno}", name.to_string_lossy())
-            }
-            SwitchError::Setns { name, errno } => {
-                write!(f, "setting the network namespace \"{}\" failed: {errno}", name.to_string_lossy())
-            }
-            SwitchError::Unshare { errno } => write!(f, "unshare failed: {errno}"),
-            SwitchError::MakeSlave { errno } => write!(f, "\"mount --make-rslave /\" failed: {errno}"),
-            SwitchError::Sysfs { errno } => write!(f, "mount of /sys failed: {errno}"),
-        }
+        f.write_str(&String::from_utf8_lossy(&self.message()))
     }
 }
 
@@ -76,12 +80,12 @@ impl std::error::Error for SwitchError {}
 /// ```no_run
 /// use netns::{RunDir, switch::{switch_to, SwitchMode}};
 /// use std::os::unix::process::CommandExt;
-/// switch_to(&RunDir::from_env(), "blue".as_ref(), SwitchMode::Full, &mut |w| eprintln!("{w}"))?;
+/// switch_to(&RunDir::from_env(), "blue".as_ref(), SwitchMode::Full, &mut netns::sys::eprint_line)?;
 /// // Now inside: /sys and /etc are blue's. Become a shell there.
 /// let err = std::process::Command::new("sh").exec();
 /// # Ok::<(), netns::Error>(())
 /// ```
-pub fn switch_to(run: &RunDir, name: &OsStr, mode: SwitchMode, warn: &mut dyn FnMut(&str)) -> Result<(), SwitchError> {
+pub fn switch_to(run: &RunDir, name: &OsStr, mode: SwitchMode, warn: &mut dyn FnMut(&[u8])) -> Result<(), SwitchError> {
     let path = run.entry(name);
     let fd = open(&path, OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
         .map_err(|e| SwitchError::Open { name: name.to_owned(), errno: e.into() })?;
@@ -112,7 +116,7 @@ pub fn switch_to(run: &RunDir, name: &OsStr, mode: SwitchMode, warn: &mut dyn Fn
 }
 
 /// Bind `ETC_DIR/NAME/*` over `/etc/*`. Failures are reported, not fatal.
-fn bind_etc(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&str)) {
+fn bind_etc(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) {
     if name.as_bytes().len() >= 255 {
         return;
     }
@@ -128,7 +132,7 @@ fn bind_etc(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&str)) {
         let mut dst = OsString::from("/etc/");
         dst.push(&file);
         if let Err(e) = mount(Some(src.as_os_str()), dst.as_os_str(), Some("none"), MsFlags::MS_BIND, None::<&str>) {
-            warn(&format!("Bind {} -> {} failed: {}", src.to_string_lossy(), dst.to_string_lossy(), Errno::from(e)));
+            warn(&crate::msg!("Bind ", src, " -> ", dst, " failed: ", Errno::from(e)));
         }
     }
 }

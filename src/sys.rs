@@ -62,6 +62,84 @@ pub fn io_text(err: &io::Error) -> String {
     strerror(Errno::of(err).0)
 }
 
+/// A piece of a message: text, or raw bytes such as a namespace name, which
+/// need not be UTF-8 and are printed as they are (as iproute2 does).
+pub trait Piece {
+    /// Append this piece's bytes.
+    fn put(&self, out: &mut Vec<u8>);
+}
+
+impl Piece for str {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.as_bytes());
+    }
+}
+impl Piece for String {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.as_bytes());
+    }
+}
+impl Piece for std::ffi::OsStr {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(std::os::unix::ffi::OsStrExt::as_bytes(self));
+    }
+}
+impl Piece for std::ffi::OsString {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.as_os_str().put(out);
+    }
+}
+impl Piece for std::path::Path {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.as_os_str().put(out);
+    }
+}
+impl Piece for std::path::PathBuf {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.as_os_str().put(out);
+    }
+}
+impl Piece for [u8] {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self);
+    }
+}
+impl Piece for Errno {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(strerror(self.0).as_bytes());
+    }
+}
+impl<T: Piece + ?Sized> Piece for &T {
+    fn put(&self, out: &mut Vec<u8>) {
+        (**self).put(out);
+    }
+}
+
+/// Concatenate pieces into one message (bytes, no newline).
+#[macro_export]
+macro_rules! msg {
+    ($($piece:expr),* $(,)?) => {{
+        let mut out: Vec<u8> = Vec::new();
+        $( $crate::sys::Piece::put(&$piece, &mut out); )*
+        out
+    }};
+}
+
+/// Write one message line to stderr in a single write.
+pub fn eprint_line(line: &[u8]) {
+    use std::io::Write;
+    let mut buf = Vec::with_capacity(line.len() + 1);
+    buf.extend_from_slice(line);
+    buf.push(b'\n');
+    let _ = std::io::stderr().write_all(&buf);
+}
+
+/// `eprint_line(&msg!(…))`.
+#[macro_export]
+macro_rules! errln {
+    ($($piece:expr),* $(,)?) => { $crate::sys::eprint_line(&$crate::msg!($($piece),*)) };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

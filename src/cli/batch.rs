@@ -120,14 +120,14 @@ fn split_words(line: &[u8]) -> Result<Vec<OsString>, &'static str> {
 
 /// Run the batch file `name`.
 pub fn run(ctx: &mut Ctx, name: &OsStr) -> Status {
-    let shown = name.to_string_lossy().into_owned();
+    let shown = name;
     let input: Box<dyn Read> = if name.as_bytes() == b"-" {
         Box::new(std::io::stdin())
     } else {
         match std::fs::File::open(name) {
             Ok(f) => Box::new(f),
             Err(e) => {
-                eprintln!("Cannot open file \"{shown}\" for reading: {}", crate::sys::io_text(&e));
+                crate::errln!("Cannot open file \"", name, "\" for reading: ", crate::sys::Errno::of(&e));
                 return Ok(1);
             }
         }
@@ -140,7 +140,7 @@ pub fn run(ctx: &mut Ctx, name: &OsStr) -> Status {
     if stream {
         // A pipe or terminal: lines are run as they arrive.
         while let Some(line) = reader.next_line() {
-            if !run_line(ctx, line, &shown, &mut ret, force, None)? {
+            if !run_line(ctx, line, shown, &mut ret, force, None)? {
                 break;
             }
         }
@@ -151,7 +151,7 @@ pub fn run(ctx: &mut Ctx, name: &OsStr) -> Status {
     while i < lines.len() {
         let run_len = lines[i..].iter().take_while(|l| is_add_line(ctx, l)).count();
         if run_len >= PREFETCH_MIN_RUN {
-            let keep_going = run_add_lines(ctx, &lines[i..i + run_len], &shown, &mut ret, force)?;
+            let keep_going = run_add_lines(ctx, &lines[i..i + run_len], shown, &mut ret, force)?;
             i += run_len;
             if !keep_going {
                 break;
@@ -159,7 +159,7 @@ pub fn run(ctx: &mut Ctx, name: &OsStr) -> Status {
             continue;
         }
         i += 1;
-        if !run_line(ctx, lines[i - 1].clone(), &shown, &mut ret, force, None)? {
+        if !run_line(ctx, lines[i - 1].clone(), shown, &mut ret, force, None)? {
             break;
         }
     }
@@ -174,7 +174,7 @@ fn stdin_is_regular_file() -> bool {
 fn run_line(
     ctx: &mut Ctx,
     line: Line,
-    file: &str,
+    file: &OsStr,
     ret: &mut i32,
     force: bool,
     prefetched: Option<OwnedFd>,
@@ -200,7 +200,7 @@ fn run_line(
     };
     if status != 0 {
         ctx.flush();
-        eprintln!("Command failed {file}:{lineno}");
+        crate::errln!("Command failed ", file, ":", lineno.to_string());
         *ret = 1;
         if !force {
             return Ok(false);
@@ -225,7 +225,7 @@ fn is_add_line(ctx: &Ctx, line: &Line) -> bool {
 
 /// Run a run of `add` lines with namespaces created ahead by helper threads.
 /// Returns whether to continue after the run.
-fn run_add_lines(ctx: &mut Ctx, lines: &[Line], file: &str, ret: &mut i32, force: bool) -> Result<bool, Exit> {
+fn run_add_lines(ctx: &mut Ctx, lines: &[Line], file: &OsStr, ret: &mut i32, force: bool) -> Result<bool, Exit> {
     let stop = AtomicBool::new(false);
     let wanted = lines.len();
     std::thread::scope(|s| {

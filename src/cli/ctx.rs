@@ -70,8 +70,8 @@ impl Ctx {
     pub fn switch_process(&mut self, name: &OsStr) -> Result<(), Exit> {
         // A socket opened earlier would still talk to the old namespace.
         self.nl = None;
-        switch_to(&self.run, name, SwitchMode::Full, &mut |w| eprintln!("{w}")).map_err(|e| {
-            eprintln!("{e}");
+        switch_to(&self.run, name, SwitchMode::Full, &mut crate::sys::eprint_line).map_err(|e| {
+            crate::sys::eprint_line(&e.message());
             Exit(255)
         })
     }

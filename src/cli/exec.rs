@@ -20,7 +20,7 @@ use std::os::unix::ffi::OsStrExt;
 fn exec_command(cmd: &[OsString]) {
     let args = c_args(cmd);
     let Err(e) = execvp(&args[0], &args);
-    eprintln!("exec of \"{}\" failed: {}", cmd[0].to_string_lossy(), Errno::from(e));
+    crate::errln!("exec of \"", cmd[0], "\" failed: ", Errno::from(e));
 }
 
 /// In a forked child: switch, exec, or end the child. A failed switch ends
@@ -109,7 +109,7 @@ fn exec_all(ctx: &mut Ctx, cmd: &[OsString]) -> Status {
         Ok(n) => n,
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Vec::new(),
         Err(e) => {
-            eprintln!("Failed to open directory {}: {}", ctx.run.path().display(), crate::sys::io_text(&e));
+            crate::errln!("Failed to open directory ", ctx.run.path(), ": ", Errno::of(&e));
             return Ok(1);
         }
     };

@@ -66,10 +66,6 @@ fn lookup(word: &[u8]) -> Option<Sub> {
     TABLE.iter().find(|(name, _)| matches(word, name)).map(|&(_, sub)| sub)
 }
 
-fn lossy(s: &OsStr) -> std::borrow::Cow<'_, str> {
-    s.to_string_lossy()
-}
-
 /// Run one netns command line (`words` starts with the subcommand).
 pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     let Some(first) = words.first() else {
@@ -92,9 +88,12 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     // every subcommand. It skips this under -all, which let names like
     // `../x` escape the run directory; netns only skips it where the word
     // is not a name (-all exec: the command; -all delete: ignored).
-    let skip_validation = ctx.opts.all && matches!(sub, Some(Sub::Exec | Sub::Delete));
+    // A batch line without the object word whose first word is no
+    // subcommand is an unknown object to iproute2: no name to check.
+    let skip_validation =
+        (ctx.opts.all && matches!(sub, Some(Sub::Exec | Sub::Delete))) || (batch_line && sub.is_none());
     if !skip_validation && words.len() > 1 && !is_valid_name(words[1].as_bytes()) {
-        eprintln!("Invalid netns name \"{}\"", lossy(&words[1]));
+        crate::errln!("Invalid netns name \"", words[1], "\"");
         return Err(Exit(255));
     }
     let args = &words[1..];
@@ -114,11 +113,11 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
             b"completions" => help::completions(args),
             b"man" => help::man(),
             _ if batch_line => {
-                eprintln!("Object \"{}\" is unknown, try \"netns help\".", lossy(first));
+                crate::errln!("Object \"", first, "\" is unknown, try \"netns help\".");
                 Ok(1)
             }
             _ => {
-                eprintln!("Command \"{}\" is unknown, try \"netns help\".", lossy(first));
+                crate::errln!("Command \"", first, "\" is unknown, try \"netns help\".");
                 Err(Exit(255))
             }
         },
@@ -219,13 +218,13 @@ fn parse_id_keyword(key: &str, value: Option<&OsString>, seen: bool) -> Result<i
     };
     match get_integer(value.as_bytes()) {
         None => {
-            eprintln!("Error: argument \"{}\" is wrong: \"{key}\" value is invalid", lossy(value));
+            crate::errln!("Error: argument \"", value, "\" is wrong: \"", key, "\" value is invalid");
             Err(Exit(255))
         }
         // iproute2 prints the *following* word here, "(null)" when there is
         // none; the value itself is what the user needs to see.
         Some(v) if v < 0 => {
-            eprintln!("Error: argument \"{}\" is wrong: \"{key}\" value should be >= 0", lossy(value));
+            crate::errln!("Error: argument \"", value, "\" is wrong: \"", key, "\" value should be >= 0");
             Err(Exit(255))
         }
         Some(v) => Ok(v),
@@ -342,7 +341,7 @@ fn refuse_control_bytes(name: &OsStr) -> Result<(), Exit> {
 }
 
 fn report(e: RunDirError) -> Status {
-    eprintln!("{e}");
+    crate::sys::eprint_line(&e.message());
     if matches!(e, RunDirError::Restore { .. }) {
         return Err(Exit(1));
     }
@@ -355,7 +354,7 @@ fn add(ctx: &mut Ctx, args: &[OsString]) -> Status {
         return Ok(1);
     };
     refuse_control_bytes(name)?;
-    match ctx.run.add_with(name, Source::New, &mut |w| eprintln!("{w}")) {
+    match ctx.run.add_with(name, Source::New, &mut crate::sys::eprint_line) {
         Ok(()) => Ok(0),
         Err(e) => report(e),
     }
@@ -372,10 +371,10 @@ pub fn is_plain_add(_ctx: &Ctx, words: &[OsString]) -> bool {
 
 /// `add NAME` using a namespace created ahead of time (batch files).
 pub fn add_prefetched(ctx: &mut Ctx, words: &[OsString], fd: OwnedFd) -> i32 {
-    match ctx.run.add_with(&words[1], Source::Prepared(fd.as_raw_fd()), &mut |w| eprintln!("{w}")) {
+    match ctx.run.add_with(&words[1], Source::Prepared(fd.as_raw_fd()), &mut crate::sys::eprint_line) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("{e}");
+            crate::sys::eprint_line(&e.message());
             1
         }
     }
@@ -389,12 +388,12 @@ fn attach(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let pid = match get_integer(args[1].as_bytes()) {
         Some(p) if p != 0 => p,
         _ => {
-            eprintln!("Invalid PID: {}", lossy(&args[1]));
+            crate::errln!("Invalid PID: ", args[1]);
             return Ok(1);
         }
     };
     refuse_control_bytes(&args[0])?;
-    match ctx.run.add_with(&args[0], Source::Pid(pid), &mut |w| eprintln!("{w}")) {
+    match ctx.run.add_with(&args[0], Source::Pid(pid), &mut crate::sys::eprint_line) {
         Ok(()) => Ok(0),
         Err(e) => report(e),
     }
@@ -408,13 +407,13 @@ fn delete(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Ok(n) => n,
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(0),
             Err(e) => {
-                eprintln!("Failed to open directory {}: {}", ctx.run.path().display(), crate::sys::io_text(&e));
+                crate::errln!("Failed to open directory ", ctx.run.path(), ": ", Errno::of(&e));
                 return Ok(1);
             }
         };
         for name in names {
             if let Err(e) = ctx.run.delete(&name) {
-                eprintln!("{e}");
+                crate::sys::eprint_line(&e.message());
                 break;
             }
         }
@@ -446,11 +445,11 @@ fn set(ctx: &mut Ctx, args: &[OsString]) -> Status {
     } else {
         match get_integer(value.as_bytes()) {
             None => {
-                eprintln!("Error: argument \"{}\" is wrong: Invalid \"netnsid\" value", lossy(value));
+                crate::errln!("Error: argument \"", value, "\" is wrong: Invalid \"netnsid\" value");
                 return Err(Exit(255));
             }
             Some(v) if v < 0 => {
-                eprintln!("Error: argument \"{}\" is wrong: \"netnsid\" value should be >= 0", lossy(value));
+                crate::errln!("Error: argument \"", value, "\" is wrong: \"netnsid\" value should be >= 0");
                 return Err(Exit(255));
             }
             Some(v) => Some(v),
@@ -459,7 +458,7 @@ fn set(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let ns = match NetNs::open_name(&ctx.run, name) {
         Ok(ns) => ns,
         Err(e) => {
-            eprintln!("Cannot open network namespace \"{}\": {}", lossy(name), Errno::of(&e));
+            crate::errln!("Cannot open network namespace \"", name, "\": ", Errno::of(&e));
             return Ok(1);
         }
     };
@@ -488,7 +487,7 @@ fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
         None => OsString::from("self"),
         Some(p) if is_pid(p.as_bytes()) => p.clone(),
         Some(p) => {
-            eprintln!("Specified string '{}' is not a pid", lossy(p));
+            crate::errln!("Specified string '", p, "' is not a pid");
             return Ok(1);
         }
     };
@@ -506,7 +505,7 @@ fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(n) => n,
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Vec::new(),
         Err(e) => {
-            eprintln!("Failed to open directory {}:{}", ctx.run.path().display(), crate::sys::io_text(&e));
+            crate::errln!("Failed to open directory ", ctx.run.path(), ":", Errno::of(&e));
             return Ok(1);
         }
     };
@@ -626,10 +625,10 @@ fn monitor(ctx: &mut Ctx) -> Status {
 
 /// Used by exec: the switch for one namespace, messages to stderr.
 pub(super) fn switch_for_exec(ctx: &Ctx, name: &OsStr) -> bool {
-    match switch_to(&ctx.run, name, ctx.opts.switch_mode, &mut |w| eprintln!("{w}")) {
+    match switch_to(&ctx.run, name, ctx.opts.switch_mode, &mut crate::sys::eprint_line) {
         Ok(()) => true,
         Err(e) => {
-            eprintln!("{e}");
+            crate::sys::eprint_line(&e.message());
             false
         }
     }

@@ -207,7 +207,7 @@ pub fn scan(ctx: &mut Ctx, args: Vec<OsString>) -> Result<Scan, Exit> {
         }
         let opt: &[u8] = if raw.get(1) == Some(&b'-') { &raw[1..] } else { &raw };
         let Some(kind) = classify(opt) else {
-            eprintln!("Option \"{}\" is unknown, try \"netns -help\".", String::from_utf8_lossy(opt));
+            crate::errln!("Option \"", opt, "\" is unknown, try \"netns -help\".");
             return Err(Exit(255));
         };
         let mut value = || it.next().ok_or_else(usage);
@@ -225,8 +225,7 @@ pub fn scan(ctx: &mut Ctx, args: Vec<OsString>) -> Result<Scan, Exit> {
                     b"link" => ctx.opts.family = Family::Link,
                     b"mpls" | b"bridge" => ctx.opts.family = Family::Other,
                     other => {
-                        let other = String::from_utf8_lossy(other);
-                        eprintln!("Error: argument \"{other}\" is wrong: invalid protocol family");
+                        crate::errln!("Error: argument \"", other, "\" is wrong: invalid protocol family");
                         return Err(Exit(255));
                     }
                 }
@@ -234,7 +233,7 @@ pub fn scan(ctx: &mut Ctx, args: Vec<OsString>) -> Result<Scan, Exit> {
             Opt::Rcvbuf => {
                 let v = value()?;
                 if super::parse::get_integer(v.as_bytes()).is_none_or(|n| n < 0) {
-                    eprintln!("Invalid rcvbuf size '{}'", v.to_string_lossy());
+                    crate::errln!("Invalid rcvbuf size '", v, "'");
                     return Err(Exit(255));
                 }
             }
@@ -260,7 +259,7 @@ pub fn scan(ctx: &mut Ctx, args: Vec<OsString>) -> Result<Scan, Exit> {
             Opt::Netns => {
                 let Some(name) = it.next() else {
                     // iproute2 prints `Cannot open network namespace "(null)"`.
-                    eprintln!("Option \"{}\" needs a namespace name", String::from_utf8_lossy(&raw));
+                    crate::errln!("Option \"", raw.as_slice(), "\" needs a namespace name");
                     return Err(Exit(255));
                 };
                 ctx.switch_process(&name)?;
