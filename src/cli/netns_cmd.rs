@@ -132,32 +132,30 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
 /// pipelined. Names whose query fails get their error printed twice, as
 /// iproute2 (which asks twice per name) prints it.
 fn ids_of(ctx: &mut Ctx, names: &[OsString]) -> Result<Vec<Option<i32>>, Exit> {
-    let run_path = ctx.run.path().to_path_buf();
-    let nl = ctx.netlink()?;
-    let any_assigned = nl.dump_nsids(None).map(|ids| !ids.is_empty()).unwrap_or(true);
+    let any_assigned = ctx.netlink()?.dump_nsids(None).map(|ids| !ids.is_empty()).unwrap_or(true);
+    // Without any id assigned, a real namespace can only answer
+    // "unassigned": only the others (stale placeholders, directories) are
+    // asked, for the error iproute2 prints about them.
     let nsfs_dev = NsId::of_path(std::path::Path::new("/proc/self/ns/net")).map(|id| id.dev).ok();
+    let skip: Vec<bool> = if any_assigned {
+        vec![false; names.len()]
+    } else {
+        ctx.run.ids(names).unwrap_or_default().iter().map(|id| id.is_some() && id.map(|i| i.dev) == nsfs_dev).collect()
+    };
     let mut ids = vec![None; names.len()];
     let mut files = Vec::new();
     let mut which = Vec::new();
     for (i, name) in names.iter().enumerate() {
-        let mut path = run_path.clone().into_os_string();
-        path.push("/");
-        path.push(name);
-        if !any_assigned {
-            // A real namespace can only answer "unassigned": skip it. Anything
-            // else (stale placeholder, directory) is asked, for its error.
-            let is_ns = std::fs::metadata(&path).map(|m| Some(std::os::unix::fs::MetadataExt::dev(&m)) == nsfs_dev);
-            if matches!(is_ns, Ok(true)) {
-                continue;
-            }
+        if skip.get(i).copied().unwrap_or(false) {
+            continue;
         }
-        if let Ok(f) = std::fs::File::open(&path) {
+        if let Ok(f) = std::fs::File::open(ctx.run.entry(name)) {
             files.push(f);
             which.push(i);
         }
     }
     let fds: Vec<_> = files.iter().map(|f| f.as_raw_fd()).collect();
-    for (k, result) in nl.nsids_of_fds(&fds).into_iter().enumerate() {
+    for (k, result) in ctx.netlink()?.nsids_of_fds(&fds).into_iter().enumerate() {
         match result {
             Ok(id) => ids[which[k]] = id,
             Err(e) => {
@@ -509,8 +507,9 @@ fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
             return Ok(1);
         }
     };
+    let ids = ctx.run.ids(&names).unwrap_or_default();
     let matching: Vec<&OsString> =
-        names.iter().filter(|n| NsId::of_path(&ctx.run.entry(n)).map(|id| id == target).unwrap_or(false)).collect();
+        names.iter().zip(&ids).filter(|(_, id)| **id == Some(target)).map(|(n, _)| n).collect();
     if ctx.opts.json {
         // JSON lists every name (iproute2's text shows only the last).
         let mut w = crate::output::JsonWriter::new(ctx.opts.pretty);

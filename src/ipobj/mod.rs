@@ -10,12 +10,15 @@
 //! messages, the netlink request (through [`crate::netlink`]), and output
 //! byte-identical to `ip`.
 
+pub mod address;
 pub mod args;
+pub mod link;
+pub mod neighbour;
+pub mod route;
 
 use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
+use crate::cli::{Ctx, Status};
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStrExt;
 
 /// The objects netns runs itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,8 +56,11 @@ pub fn lookup(word: &[u8]) -> Option<Result<Object, &'static str>> {
 
 /// Run `OBJECT ARGS…`; `words[0]` is the object word.
 pub fn run(ctx: &mut Ctx, object: Object, words: &[OsString]) -> Status {
-    let _ = (ctx, &words[1..]);
-    eprintln!("netns: \"{}\" is not implemented yet", String::from_utf8_lossy(words[0].as_bytes()));
-    let _ = object;
-    Err(Exit(255))
+    let args = &words[1..];
+    match object {
+        Object::Link => link::run(ctx, args),
+        Object::Address => address::run(ctx, args),
+        Object::Route => route::run(ctx, args),
+        Object::Neighbour => neighbour::run(ctx, args),
+    }
 }

@@ -4,9 +4,15 @@
 //! crate family changes its API often, so the rest of netns talks to the
 //! kernel through [`Netlink`] and the typed operations defined here.
 
+pub mod address;
+pub mod address_ops;
 mod engine;
 mod error;
+pub mod link;
+pub mod link_ops;
+pub mod neighbour;
 mod nsid;
+pub mod route;
 
 pub use engine::{Netlink, Reply};
 pub use error::{KernelError, NlError};

@@ -124,6 +124,10 @@ pub struct Case {
     /// still agree with itself in the A/A run; against the netns binary it
     /// must *differ* from iproute2 (so a stale entry is noticed).
     pub divergence: Option<String>,
+    /// The args start with another iproute2 object (`link`, `address`,
+    /// `route`, `neighbour`): iproute2 runs `ip OPTS ARGS`, without the
+    /// `netns` object word.
+    pub object: bool,
 }
 
 /// Start a case with no setup, options or arguments.
@@ -132,6 +136,12 @@ pub fn case() -> Case {
 }
 
 impl Case {
+    /// The args name another iproute2 object (see [`Case::object`]).
+    pub fn object(mut self) -> Self {
+        self.object = true;
+        self
+    }
+
     pub fn named(mut self, name: &str) -> Self {
         self.name = name.to_string();
         self
@@ -434,7 +444,7 @@ pub fn command_line(case: &Case, side: &Side) -> String {
             words.push(tool_path_inside(Path::new(IP)));
             words.extend(case.opts.iter().map(|s| sh_quote(s)));
             let (_, dangling) = split_ip_options(&case.opts);
-            if !dangling {
+            if !dangling && !case.object {
                 words.push("netns".to_string());
             }
         }

@@ -1,0 +1,1 @@
+//! Typed rtnetlink operations on neighbours. (Being written: see issue 3.)

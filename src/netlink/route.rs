@@ -1,0 +1,1 @@
+//! Typed rtnetlink operations on routes. (Being written: see issue 3.)
