@@ -105,13 +105,9 @@ pub fn exec(ctx: &mut Ctx, args: &[OsString]) -> Status {
 }
 
 fn exec_all(ctx: &mut Ctx, cmd: &[OsString]) -> Status {
-    let names = match ctx.run.names() {
+    let names = match super::netns_cmd::names_for_walk(ctx, true) {
         Ok(n) => n,
-        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Vec::new(),
-        Err(e) => {
-            crate::errln!("Failed to open directory ", ctx.run.path(), ": ", Errno::of(&e));
-            return Ok(1);
-        }
+        Err(status) => return Ok(status),
     };
     if ctx.opts.json {
         return exec_all_json(ctx, &names, cmd);

@@ -124,6 +124,21 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     }
 }
 
+/// The run directory's names for commands that walk them all (`-all
+/// delete`, `-all exec`, `identify`): a missing directory is an empty one;
+/// any other failure is reported as iproute2 words it (`identify` has no
+/// space after the colon) and ends the command with status 1.
+pub(super) fn names_for_walk(ctx: &Ctx, space: bool) -> Result<Vec<OsString>, i32> {
+    match ctx.run.names() {
+        Ok(n) => Ok(n),
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(Vec::new()),
+        Err(e) => {
+            crate::errln!("Failed to open directory ", ctx.run.path(), if space { ": " } else { ":" }, Errno::of(&e));
+            Err(1)
+        }
+    }
+}
+
 // ---------------------------------------------------------------- list
 
 /// The id of every name (in `names` order), the way `ip netns list` finds
@@ -401,13 +416,9 @@ fn attach(ctx: &mut Ctx, args: &[OsString]) -> Status {
 
 fn delete(ctx: &mut Ctx, args: &[OsString]) -> Status {
     if ctx.opts.all {
-        let names = match ctx.run.names() {
+        let names = match names_for_walk(ctx, true) {
             Ok(n) => n,
-            Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(0),
-            Err(e) => {
-                crate::errln!("Failed to open directory ", ctx.run.path(), ": ", Errno::of(&e));
-                return Ok(1);
-            }
+            Err(status) => return Ok(status),
         };
         for name in names {
             if let Err(e) = ctx.run.delete(&name) {
@@ -499,13 +510,9 @@ fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
             return Ok(1);
         }
     };
-    let names = match ctx.run.names() {
+    let names = match names_for_walk(ctx, false) {
         Ok(n) => n,
-        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Vec::new(),
-        Err(e) => {
-            crate::errln!("Failed to open directory ", ctx.run.path(), ":", Errno::of(&e));
-            return Ok(1);
-        }
+        Err(status) => return Ok(status),
     };
     let ids = ctx.run.ids(&names).unwrap_or_default();
     let matching: Vec<&OsString> =
