@@ -38,6 +38,7 @@
 
 pub mod cli;
 mod error;
+pub mod inspect;
 pub mod ipobj;
 pub mod monitor;
 pub mod namespace;
