@@ -62,6 +62,10 @@ pub struct RunDir {
 pub enum Source {
     /// A brand-new network namespace (`ip netns add`).
     New,
+    /// Like `New`, but the calling thread is left inside the new namespace
+    /// instead of switching back: for a process that exits right after
+    /// (the `netns add` command), which saves two system calls.
+    NewAndStay,
     /// The namespace of a running process (`ip netns attach NAME PID`).
     Pid(i32),
     /// A namespace created beforehand, held open by this descriptor (see
@@ -239,8 +243,17 @@ impl RunDir {
             return Ok(());
         }
         let dir = &self.path;
-        let lock = open(dir, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
-            .map_err(|e| RunDirError::OpenDir { dir: dir.clone(), errno: e.into() })?;
+        let open_dir = || open(dir, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty());
+        // Opening first and creating only when missing saves the mkdir of
+        // every add but the first; the messages are iproute2's either way.
+        let lock = match open_dir() {
+            Err(nix::errno::Errno::ENOENT) => {
+                self.create_dir()?;
+                open_dir()
+            }
+            other => other,
+        }
+        .map_err(|e| RunDirError::OpenDir { dir: dir.clone(), errno: e.into() })?;
         let lock = File::from(lock);
         let _guard = match nix::fcntl::Flock::lock(lock, nix::fcntl::FlockArg::LockExclusive) {
             Ok(g) => Some(g),
@@ -291,11 +304,11 @@ impl RunDir {
     /// duration of the bind mount and back; it is safe from any thread.
     pub fn add_with(&self, name: &OsStr, source: Source, warn: &mut dyn FnMut(&[u8])) -> Result<(), RunDirError> {
         let path = self.entry(name);
-        self.create_dir()?;
         self.make_shared(warn)?;
         self.create_placeholder(&path)?;
         let result = match source {
-            Source::New => self.bind_new(name, &path),
+            Source::New => self.bind_new(name, &path, true),
+            Source::NewAndStay => self.bind_new(name, &path, false),
             Source::Pid(pid) => {
                 let src = format!("/proc/{pid}/ns/net");
                 bind(&src, &src, &path)
@@ -307,7 +320,7 @@ impl RunDir {
                 return Err(e);
             }
             match source {
-                Source::New | Source::Prepared(_) => {
+                Source::New | Source::NewAndStay | Source::Prepared(_) => {
                     let _ = self.remove_path(&path);
                 }
                 Source::Pid(_) => {
@@ -322,17 +335,26 @@ impl RunDir {
     }
 
     /// unshare a new netns on this thread, bind it, switch back.
-    fn bind_new(&self, name: &OsStr, path: &Path) -> Result<(), RunDirError> {
-        let saved: OwnedFd = open("/proc/thread-self/ns/net", OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
-            .map_err(|e| RunDirError::Unshare { name: name.to_owned(), errno: e.into() })?;
+    /// unshare a new netns on this thread, bind it, and (with `restore`)
+    /// switch back.
+    fn bind_new(&self, name: &OsStr, path: &Path, restore: bool) -> Result<(), RunDirError> {
+        let saved: Option<OwnedFd> = if restore {
+            let fd = open("/proc/thread-self/ns/net", OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
+                .map_err(|e| RunDirError::Unshare { name: name.to_owned(), errno: e.into() })?;
+            Some(fd)
+        } else {
+            None
+        };
         if let Err(e) = unshare(CloneFlags::CLONE_NEWNET) {
             return Err(RunDirError::Unshare { name: name.to_owned(), errno: e.into() });
         }
         // iproute2's message names /proc/self/ns/net; on a thread other than
         // the main one that path is the wrong namespace, so bind thread-self.
         let bound = bind("/proc/self/ns/net", "/proc/thread-self/ns/net", path);
-        if let Err(e) = setns(saved.as_fd(), CloneFlags::CLONE_NEWNET) {
-            return Err(RunDirError::Restore { errno: e.into() });
+        if let Some(saved) = saved {
+            if let Err(e) = setns(saved.as_fd(), CloneFlags::CLONE_NEWNET) {
+                return Err(RunDirError::Restore { errno: e.into() });
+            }
         }
         bound
     }

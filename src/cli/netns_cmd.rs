@@ -367,7 +367,10 @@ fn add(ctx: &mut Ctx, args: &[OsString]) -> Status {
         return Ok(1);
     };
     refuse_control_bytes(name)?;
-    match ctx.run.add_with(name, Source::New, &mut crate::sys::eprint_line) {
+    // A lone `netns add` exits next: no need to switch back. A batch file
+    // goes on in the original namespace, as iproute2's does.
+    let source = if ctx.batch { Source::New } else { Source::NewAndStay };
+    match ctx.run.add_with(name, source, &mut crate::sys::eprint_line) {
         Ok(()) => Ok(0),
         Err(e) => report(e),
     }
