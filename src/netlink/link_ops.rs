@@ -408,6 +408,24 @@ impl Netlink {
         }
     }
 
+    /// The name of the link with this index, if there is one.
+    pub fn link_name(&mut self, index: u32) -> Result<Option<Vec<u8>>, NlError> {
+        let mut msg = LinkMessage::default();
+        msg.header.index = index;
+        msg.attributes.push(LinkAttribute::ExtMask(vec![LinkExtentMask::Vf, LinkExtentMask::SkipStats]));
+        match self.request(RouteNetlinkMessage::GetLink(msg), false) {
+            Ok(replies) => Ok(replies.iter().find_map(|r| match r.decoded()? {
+                RouteNetlinkMessage::NewLink(m) => m.attributes.iter().find_map(|a| match a {
+                    LinkAttribute::IfName(n) => Some(n.as_bytes().to_vec()),
+                    _ => None,
+                }),
+                _ => None,
+            })),
+            Err(NlError::Kernel(k)) if k.errno == libc::ENODEV => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Create or change a link (`RTM_NEWLINK`).
     pub fn link_write(&mut self, spec: &LinkSpec, how: LinkWrite) -> Result<(), NlError> {
         let flags = match how {

@@ -541,8 +541,9 @@ fn parse_kind(ctx: &mut Ctx, kind: &OsStr, rest: &[OsString], what: Modify, held
     match kind.as_bytes() {
         b"veth" if !rest.is_empty() => {
             if rest[0].as_bytes() != b"peer" {
-                eprint!(
-                    "Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n"
+                // iproute2 prints this one to stdout.
+                ctx.write(
+                    b"Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n",
                 );
                 return Err(Stop::Ret(1));
             }
