@@ -1,2 +1,514 @@
-//! Typed rtnetlink writes on links: create (veth, bridge, vxlan, macvlan),
-//! change, move between namespaces, delete. (Being written: issue 3.)
+//! Typed rtnetlink writes on links: create (veth, bridge, vxlan, macvlan,
+//! or any kind by name), change, move between namespaces, delete; and the
+//! name → index lookup every write needs.
+//!
+//! A [`LinkSpec`] is one `ifinfomsg` with its attributes, in netns's own
+//! terms. A veth peer is a nested `LinkSpec` carrying its own target
+//! namespace, so both ends are created, each in its namespace, by a single
+//! request: the kernel creates both or neither.
+
+use super::engine::Netlink;
+use super::error::NlError;
+use netlink_packet_core::DefaultNla;
+use netlink_packet_route::RouteNetlinkMessage;
+use netlink_packet_route::link::{
+    InfoData, InfoKind, InfoMacVlan, InfoVeth, InfoVxlan, LinkAttribute, LinkExtentMask, LinkFlags, LinkInfo,
+    LinkMessage, MacVlanFlags, MacVlanMode, VxlanDf,
+};
+use std::net::IpAddr;
+use std::os::fd::RawFd;
+
+const NLM_F_REPLACE: u16 = 0x100;
+const NLM_F_EXCL: u16 = 0x200;
+const NLM_F_CREATE: u16 = 0x400;
+
+const IFLA_ADDRESS: u16 = 1;
+const IFLA_BROADCAST: u16 = 2;
+const IFLA_IFNAME: u16 = 3;
+const IFLA_IFALIAS: u16 = 20;
+const IFLA_LINKMODE: u16 = 17;
+const IFLA_AF_SPEC: u16 = 26;
+const IFLA_ALT_IFNAME: u16 = 53;
+const IFLA_NEW_IFINDEX: u16 = 49;
+const IFLA_INFO_KIND: u16 = 1;
+const IFLA_INET6_ADDR_GEN_MODE: u16 = 8;
+const AF_INET6: u16 = 10;
+const IFNAMSIZ: usize = 16;
+
+/// Where a link is created or moved to: an open namespace file, or the
+/// namespace of a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NsTarget {
+    /// IFLA_NET_NS_FD: the descriptor must stay open until the request is sent.
+    Fd(RawFd),
+    /// IFLA_NET_NS_PID
+    Pid(u32),
+}
+
+/// How a `RTM_NEWLINK` treats an existing link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkWrite {
+    /// `ip link add`: create, fail if it exists.
+    Create,
+    /// `ip link set`: change an existing link.
+    Change,
+    /// `ip link replace`: create, or change if it exists.
+    Replace,
+}
+
+/// One link as a request describes it. Unset fields are left alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkSpec {
+    /// ifi_index: the link to change, or the index wanted for a new one (0: any).
+    pub index: u32,
+    /// IFF_* bits to set (only those in `change` count).
+    pub flags: u32,
+    /// IFF_* bits this request changes.
+    pub change: u32,
+    /// IFLA_IFNAME: the name of a new link, or the new name of an existing one.
+    pub name: Option<Vec<u8>>,
+    /// IFLA_ADDRESS (hardware address).
+    pub address: Option<Vec<u8>>,
+    /// IFLA_BROADCAST (hardware broadcast address).
+    pub broadcast: Option<Vec<u8>>,
+    /// IFLA_MTU (iproute2 passes any int; the kernel judges it).
+    pub mtu: Option<u32>,
+    /// IFLA_TXQLEN
+    pub txqlen: Option<u32>,
+    /// IFLA_LINK: the lower device (macvlan, …).
+    pub link: Option<u32>,
+    /// IFLA_MASTER; `Some(0)` detaches from the master.
+    pub master: Option<u32>,
+    /// IFLA_NET_NS_FD / IFLA_NET_NS_PID: create in, or move to, that namespace.
+    pub netns: Option<NsTarget>,
+    /// IFLA_LINK_NETNSID
+    pub link_netnsid: Option<i32>,
+    /// IFLA_IFALIAS; empty removes the alias.
+    pub alias: Option<Vec<u8>>,
+    /// IFLA_GROUP
+    pub group: Option<u32>,
+    /// IFLA_CARRIER
+    pub carrier: Option<bool>,
+    /// IFLA_NUM_TX_QUEUES
+    pub num_tx_queues: Option<u32>,
+    /// IFLA_NUM_RX_QUEUES
+    pub num_rx_queues: Option<u32>,
+    /// IFLA_GSO_MAX_SIZE
+    pub gso_max_size: Option<u32>,
+    /// IFLA_GSO_MAX_SEGS
+    pub gso_max_segs: Option<u32>,
+    /// IFLA_GRO_MAX_SIZE
+    pub gro_max_size: Option<u32>,
+    /// IFLA_LINKMODE (0 default, 1 dormant)
+    pub link_mode: Option<u8>,
+    /// IFLA_PROTO_DOWN
+    pub proto_down: Option<bool>,
+    /// IFLA_INET6_ADDR_GEN_MODE inside IFLA_AF_SPEC
+    pub addr_gen_mode: Option<u8>,
+    /// IFLA_NEW_IFINDEX: the index a moved link gets in its new namespace.
+    pub new_index: Option<u32>,
+    /// IFLA_LINKINFO: the kind and its options.
+    pub kind: Option<LinkKind>,
+}
+
+/// A link kind and its options (IFLA_INFO_KIND + IFLA_INFO_DATA).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkKind {
+    /// A veth pair; `peer` describes the other end (its name, namespace, …).
+    Veth {
+        /// VETH_INFO_PEER; `None` lets the kernel name the peer.
+        peer: Option<Box<LinkSpec>>,
+    },
+    /// A bridge with default options.
+    Bridge,
+    /// A VXLAN device; the options in the order they are sent.
+    Vxlan(Vec<VxlanOpt>),
+    /// A macvlan device.
+    MacVlan(MacVlan),
+    /// Any other kind by name, without options (the kernel may lack it).
+    Other(Vec<u8>),
+}
+
+impl LinkKind {
+    /// The kind's name as the kernel knows it.
+    pub fn name(&self) -> &[u8] {
+        match self {
+            LinkKind::Veth { .. } => b"veth",
+            LinkKind::Bridge => b"bridge",
+            LinkKind::Vxlan(_) => b"vxlan",
+            LinkKind::MacVlan(_) => b"macvlan",
+            LinkKind::Other(name) => name,
+        }
+    }
+}
+
+/// One VXLAN option (IFLA_VXLAN_*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum VxlanOpt {
+    Id(u32),
+    /// Remote or multicast group, IPv4 or IPv6.
+    Group(IpAddr),
+    Local(IpAddr),
+    Link(u32),
+    /// 0 means "auto".
+    Ttl(u8),
+    TtlInherit,
+    /// 1 means "inherit".
+    Tos(u8),
+    /// 0 unset, 1 set, 2 inherit.
+    Df(u8),
+    Label(u32),
+    Ageing(u32),
+    Limit(u32),
+    PortRange(u16, u16),
+    Port(u16),
+    Learning(bool),
+    Proxy(bool),
+    Rsc(bool),
+    L2Miss(bool),
+    L3Miss(bool),
+    UdpCsum(bool),
+    UdpZeroCsum6Tx(bool),
+    UdpZeroCsum6Rx(bool),
+    RemCsumTx(bool),
+    RemCsumRx(bool),
+    CollectMetadata(bool),
+    Gbp,
+    Gpe,
+    Vnifilter(bool),
+}
+
+/// macvlan options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MacVlan {
+    /// MACVLAN_MODE_* (1 private, 2 vepa, 4 bridge, 8 passthru, 16 source).
+    pub mode: Option<u32>,
+    /// MACVLAN_FLAG_* (1 nopromisc, 2 nodst).
+    pub flags: Option<u16>,
+    /// IFLA_MACVLAN_BC_QUEUE_LEN
+    pub bc_queue_len: Option<u32>,
+}
+
+/// What a name lookup found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkRef {
+    /// ifindex
+    pub index: u32,
+    /// Length of the hardware address, when the link has one.
+    pub addr_len: Option<usize>,
+}
+
+fn raw(kind: u16, value: &[u8]) -> LinkAttribute {
+    LinkAttribute::Other(DefaultNla::new(kind, value.to_vec()))
+}
+
+fn with_nul(bytes: &[u8]) -> Vec<u8> {
+    let mut v = bytes.to_vec();
+    v.push(0);
+    v
+}
+
+fn vxlan_attr(opt: &VxlanOpt) -> InfoVxlan {
+    match *opt {
+        VxlanOpt::Id(v) => InfoVxlan::Id(v),
+        VxlanOpt::Group(IpAddr::V4(a)) => InfoVxlan::Group(a),
+        VxlanOpt::Group(IpAddr::V6(a)) => InfoVxlan::Group6(a),
+        VxlanOpt::Local(IpAddr::V4(a)) => InfoVxlan::Local(a),
+        VxlanOpt::Local(IpAddr::V6(a)) => InfoVxlan::Local6(a),
+        VxlanOpt::Link(v) => InfoVxlan::Link(v),
+        VxlanOpt::Ttl(v) => InfoVxlan::Ttl(v),
+        VxlanOpt::TtlInherit => InfoVxlan::TtlInheritFlag,
+        VxlanOpt::Tos(v) => InfoVxlan::Tos(v),
+        VxlanOpt::Df(v) => InfoVxlan::Df(match v {
+            0 => VxlanDf::Unset,
+            1 => VxlanDf::Set,
+            2 => VxlanDf::Inherit,
+            o => VxlanDf::Other(o),
+        }),
+        VxlanOpt::Label(v) => InfoVxlan::Label(v),
+        VxlanOpt::Ageing(v) => InfoVxlan::Ageing(v),
+        VxlanOpt::Limit(v) => InfoVxlan::Limit(v),
+        VxlanOpt::PortRange(lo, hi) => InfoVxlan::PortRange((lo, hi)),
+        VxlanOpt::Port(v) => InfoVxlan::Port(v),
+        VxlanOpt::Learning(b) => InfoVxlan::Learning(b),
+        VxlanOpt::Proxy(b) => InfoVxlan::Proxy(b),
+        VxlanOpt::Rsc(b) => InfoVxlan::Rsc(b),
+        VxlanOpt::L2Miss(b) => InfoVxlan::L2Miss(b),
+        VxlanOpt::L3Miss(b) => InfoVxlan::L3Miss(b),
+        VxlanOpt::UdpCsum(b) => InfoVxlan::UDPCsum(b),
+        VxlanOpt::UdpZeroCsum6Tx(b) => InfoVxlan::UDPZeroCsumTX(b),
+        VxlanOpt::UdpZeroCsum6Rx(b) => InfoVxlan::UDPZeroCsumRX(b),
+        VxlanOpt::RemCsumTx(b) => InfoVxlan::RemCsumTX(b),
+        VxlanOpt::RemCsumRx(b) => InfoVxlan::RemCsumRX(b),
+        VxlanOpt::CollectMetadata(b) => InfoVxlan::CollectMetadata(b),
+        VxlanOpt::Gbp => InfoVxlan::Gbp,
+        VxlanOpt::Gpe => InfoVxlan::Gpe,
+        VxlanOpt::Vnifilter(b) => InfoVxlan::Vnifilter(b),
+    }
+}
+
+fn link_info(kind: &LinkKind) -> Vec<LinkInfo> {
+    let kind_nla = match kind {
+        LinkKind::Veth { .. } => LinkInfo::Kind(InfoKind::Veth),
+        LinkKind::Bridge => LinkInfo::Kind(InfoKind::Bridge),
+        LinkKind::Vxlan(_) => LinkInfo::Kind(InfoKind::Vxlan),
+        LinkKind::MacVlan(_) => LinkInfo::Kind(InfoKind::MacVlan),
+        // Raw bytes: a kind name need not be one the crate knows.
+        LinkKind::Other(name) => LinkInfo::Other(DefaultNla::new(IFLA_INFO_KIND, name.clone())),
+    };
+    let data = match kind {
+        LinkKind::Veth { peer: Some(peer) } => Some(InfoData::Veth(InfoVeth::Peer(link_message(peer)))),
+        LinkKind::Vxlan(opts) if !opts.is_empty() => Some(InfoData::Vxlan(opts.iter().map(vxlan_attr).collect())),
+        LinkKind::MacVlan(m) if *m != MacVlan::default() => {
+            let mut v = Vec::new();
+            if let Some(mode) = m.mode {
+                v.push(InfoMacVlan::Mode(MacVlanMode::from(mode)));
+            }
+            if let Some(flags) = m.flags {
+                v.push(InfoMacVlan::Flags(MacVlanFlags::from_bits_retain(flags)));
+            }
+            if let Some(len) = m.bc_queue_len {
+                v.push(InfoMacVlan::BcQueueLen(len));
+            }
+            Some(InfoData::MacVlan(v))
+        }
+        _ => None,
+    };
+    let mut info = vec![kind_nla];
+    info.extend(data.map(LinkInfo::Data));
+    info
+}
+
+/// The `ifinfomsg` and attributes of a spec.
+fn link_message(spec: &LinkSpec) -> LinkMessage {
+    let mut msg = LinkMessage::default();
+    msg.header.index = spec.index;
+    msg.header.flags = LinkFlags::from_bits_retain(spec.flags);
+    msg.header.change_mask = LinkFlags::from_bits_retain(spec.change);
+    let a = &mut msg.attributes;
+    if let Some(v) = &spec.address {
+        a.push(raw(IFLA_ADDRESS, v));
+    }
+    if let Some(v) = &spec.broadcast {
+        a.push(raw(IFLA_BROADCAST, v));
+    }
+    if let Some(v) = spec.txqlen {
+        a.push(LinkAttribute::TxQueueLen(v));
+    }
+    if let Some(v) = spec.mtu {
+        a.push(LinkAttribute::Mtu(v));
+    }
+    match spec.netns {
+        Some(NsTarget::Fd(fd)) => a.push(LinkAttribute::NetNsFd(fd)),
+        Some(NsTarget::Pid(pid)) => a.push(LinkAttribute::NetNsPid(pid)),
+        None => {}
+    }
+    if let Some(v) = spec.carrier {
+        a.push(LinkAttribute::Carrier(v as u8));
+    }
+    if let Some(v) = spec.master {
+        a.push(LinkAttribute::Controller(v));
+    }
+    if let Some(v) = &spec.alias {
+        a.push(raw(IFLA_IFALIAS, v));
+    }
+    if let Some(v) = spec.group {
+        a.push(LinkAttribute::Group(v));
+    }
+    if let Some(v) = spec.link_mode {
+        a.push(raw(IFLA_LINKMODE, &[v]));
+    }
+    if let Some(v) = spec.num_tx_queues {
+        a.push(LinkAttribute::NumTxQueues(v));
+    }
+    if let Some(v) = spec.num_rx_queues {
+        a.push(LinkAttribute::NumRxQueues(v));
+    }
+    if let Some(mode) = spec.addr_gen_mode {
+        // IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE u8 } }, built by hand.
+        let inner = nla_bytes(IFLA_INET6_ADDR_GEN_MODE, &[mode]);
+        let af = nla_bytes(AF_INET6, &inner);
+        a.push(raw(IFLA_AF_SPEC, &af));
+    }
+    if let Some(v) = spec.link_netnsid {
+        a.push(LinkAttribute::LinkNetNsId(v));
+    }
+    if let Some(v) = spec.proto_down {
+        a.push(LinkAttribute::ProtoDown(v as u8));
+    }
+    if let Some(v) = spec.gso_max_size {
+        a.push(LinkAttribute::GsoMaxSize(v));
+    }
+    if let Some(v) = spec.gso_max_segs {
+        a.push(LinkAttribute::GsoMaxSegs(v));
+    }
+    if let Some(v) = spec.gro_max_size {
+        a.push(LinkAttribute::GroMaxSize(v));
+    }
+    if let Some(v) = spec.link {
+        a.push(LinkAttribute::Link(v));
+    }
+    if let Some(v) = spec.new_index {
+        a.push(raw(IFLA_NEW_IFINDEX, &v.to_ne_bytes()));
+    }
+    if let Some(v) = &spec.name {
+        a.push(raw(IFLA_IFNAME, &with_nul(v)));
+    }
+    if let Some(kind) = &spec.kind {
+        a.push(LinkAttribute::LinkInfo(link_info(kind)));
+    }
+    msg
+}
+
+/// One netlink attribute (header + value + padding) as bytes.
+fn nla_bytes(kind: u16, value: &[u8]) -> Vec<u8> {
+    let len = 4 + value.len();
+    let mut v = Vec::with_capacity((len + 3) & !3);
+    v.extend_from_slice(&(len as u16).to_ne_bytes());
+    v.extend_from_slice(&kind.to_ne_bytes());
+    v.extend_from_slice(value);
+    v.resize((len + 3) & !3, 0);
+    v
+}
+
+/// Is `name` acceptable as IFLA_IFNAME (iproute2's `check_ifname`, which
+/// mirrors the kernel's `dev_valid_name`): 1..=15 bytes, no `/`, no space.
+pub fn is_valid_ifname(name: &[u8]) -> bool {
+    name.len() < IFNAMSIZ && is_valid_altifname(name)
+}
+
+/// Is `name` acceptable as an alternative name (any length, no `/`, no
+/// white space)?
+pub fn is_valid_altifname(name: &[u8]) -> bool {
+    !name.is_empty() && !name.iter().any(|&c| c == b'/' || c == b' ' || (b'\t'..=b'\r').contains(&c))
+}
+
+impl Netlink {
+    /// Find a link by name (or alternative name) in this socket's
+    /// namespace. `Ok(None)` when there is no such link.
+    pub fn link_by_name(&mut self, name: &[u8]) -> Result<Option<LinkRef>, NlError> {
+        let mut msg = LinkMessage::default();
+        msg.attributes.push(LinkAttribute::ExtMask(vec![LinkExtentMask::Vf, LinkExtentMask::SkipStats]));
+        let kind = if is_valid_ifname(name) { IFLA_IFNAME } else { IFLA_ALT_IFNAME };
+        msg.attributes.push(raw(kind, &with_nul(name)));
+        match self.request(RouteNetlinkMessage::GetLink(msg), false) {
+            Ok(replies) => Ok(replies.iter().find_map(|r| match r.decoded()? {
+                RouteNetlinkMessage::NewLink(m) => Some(LinkRef {
+                    index: m.header.index,
+                    addr_len: m.attributes.iter().find_map(|a| match a {
+                        LinkAttribute::Address(v) => Some(v.len()),
+                        _ => None,
+                    }),
+                }),
+                _ => None,
+            })),
+            Err(NlError::Kernel(k)) if k.errno == libc::ENODEV || k.errno == libc::EINVAL => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The name of the link with this index, if there is one.
+    pub fn link_name(&mut self, index: u32) -> Result<Option<Vec<u8>>, NlError> {
+        let mut msg = LinkMessage::default();
+        msg.header.index = index;
+        msg.attributes.push(LinkAttribute::ExtMask(vec![LinkExtentMask::Vf, LinkExtentMask::SkipStats]));
+        match self.request(RouteNetlinkMessage::GetLink(msg), false) {
+            Ok(replies) => Ok(replies.iter().find_map(|r| match r.decoded()? {
+                RouteNetlinkMessage::NewLink(m) => m.attributes.iter().find_map(|a| match a {
+                    LinkAttribute::IfName(n) => Some(n.as_bytes().to_vec()),
+                    _ => None,
+                }),
+                _ => None,
+            })),
+            Err(NlError::Kernel(k)) if k.errno == libc::ENODEV => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Create or change a link (`RTM_NEWLINK`).
+    pub fn link_write(&mut self, spec: &LinkSpec, how: LinkWrite) -> Result<(), NlError> {
+        let flags = match how {
+            LinkWrite::Create => NLM_F_CREATE | NLM_F_EXCL,
+            LinkWrite::Change => 0,
+            LinkWrite::Replace => NLM_F_CREATE | NLM_F_REPLACE,
+        };
+        self.ack(RouteNetlinkMessage::NewLink(link_message(spec)), flags)
+    }
+
+    /// Delete a link (`RTM_DELLINK`); `spec.index` names it (or
+    /// `spec.group` a whole group).
+    pub fn link_delete(&mut self, spec: &LinkSpec) -> Result<(), NlError> {
+        self.ack(RouteNetlinkMessage::DelLink(link_message(spec)), 0)
+    }
+
+    /// Delete the link with this index.
+    pub fn link_delete_index(&mut self, index: u32) -> Result<(), NlError> {
+        self.link_delete(&LinkSpec { index, ..LinkSpec::default() })
+    }
+}
+
+/// Does this kernel have the link kind `kind`? Asked in a throw-away
+/// namespace on a thread of its own, so nothing is created where the user
+/// is: a request for the bare kind either fails with "Unknown device type"
+/// (the kind is missing) or with anything else (it exists).
+pub fn kernel_has_link_kind(kind: &[u8]) -> Result<bool, NlError> {
+    let kind = kind.to_vec();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let _ns = crate::rundir::fresh_namespace_on_this_thread()?;
+            let mut nl = Netlink::open()?;
+            let spec = LinkSpec {
+                name: Some(b"netns-probe".to_vec()),
+                kind: Some(LinkKind::Other(kind)),
+                ..LinkSpec::default()
+            };
+            match nl.link_write(&spec, LinkWrite::Create) {
+                Err(NlError::Kernel(k)) if is_unknown_kind(&k) => Ok(false),
+                _ => Ok(true),
+            }
+        })
+        .join()
+        .unwrap_or(Ok(true))
+    })
+}
+
+/// Is this the kernel's answer to a link kind it does not have?
+pub fn is_unknown_kind(k: &super::KernelError) -> bool {
+    k.errno == libc::EOPNOTSUPP && k.message.as_deref().is_some_and(|m| m.starts_with("Unknown device type"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ifname_rules_follow_the_kernel() {
+        assert!(is_valid_ifname(b"veth0"));
+        assert!(is_valid_ifname(b"123456789012345"));
+        assert!(!is_valid_ifname(b"1234567890123456"));
+        assert!(!is_valid_ifname(b""));
+        assert!(!is_valid_ifname(b"a/b"));
+        assert!(!is_valid_ifname(b"a b"));
+        assert!(is_valid_altifname(b"a-very-long-alternative-name"));
+    }
+
+    #[test]
+    fn veth_peer_carries_its_own_namespace() {
+        let peer = LinkSpec { name: Some(b"p".to_vec()), netns: Some(NsTarget::Fd(7)), ..LinkSpec::default() };
+        let spec = LinkSpec {
+            name: Some(b"v".to_vec()),
+            kind: Some(LinkKind::Veth { peer: Some(Box::new(peer)) }),
+            ..LinkSpec::default()
+        };
+        let msg = link_message(&spec);
+        let Some(LinkAttribute::LinkInfo(info)) = msg.attributes.last() else { panic!("no linkinfo") };
+        let Some(LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(p)))) = info.get(1) else { panic!("no peer") };
+        assert!(p.attributes.contains(&LinkAttribute::NetNsFd(7)));
+    }
+
+    #[test]
+    fn af_spec_nest_is_well_formed() {
+        assert_eq!(nla_bytes(8, &[1]), vec![5, 0, 8, 0, 1, 0, 0, 0]);
+    }
+}

@@ -1,18 +1,1086 @@
-//! `link add|set|replace|delete` with iproute2's syntax and messages.
-//! (Being written: issue 3.)
+//! `link add|set|replace|delete` with iproute2's syntax, messages and exit
+//! statuses (`iplink_parse` / `iplink_modify` of iproute2 6.1), sent as one
+//! request through [`crate::netlink::Netlink::link_write`].
+//!
+//! Everything is checked before anything is sent, and every change is one
+//! request, so a failure changes nothing: a veth pair whose peer goes to
+//! another namespace is created by one request that carries the peer's
+//! namespace; the kernel makes both ends or neither.
 
 use super::Modify;
+use crate::cli::parse::matches;
 use crate::cli::{Ctx, Exit, Status};
-use crate::ipobj::args::Args;
+use crate::ipobj::args::{Args, duparg, duparg2, invarg};
+use crate::ipobj::inet;
+use crate::netlink::link_ops::{
+    LinkKind, LinkSpec, LinkWrite, MacVlan, NsTarget, VxlanOpt, is_unknown_kind, is_valid_altifname, is_valid_ifname,
+    kernel_has_link_kind,
+};
+use crate::netlink::{Netlink, NlError};
+use std::ffi::{OsStr, OsString};
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::os::unix::ffi::OsStrExt;
+
+const IFF_UP: u32 = 0x1;
+const IFF_NOTRAILERS: u32 = 0x20;
+const IFF_NOARP: u32 = 0x80;
+const IFF_PROMISC: u32 = 0x100;
+const IFF_ALLMULTI: u32 = 0x200;
+const IFF_MULTICAST: u32 = 0x1000;
+const IFF_DYNAMIC: u32 = 0x8000;
+
+/// Why parsing stopped: iproute2 either returns a status from the handler
+/// (the batch goes on) or calls `exit()`.
+enum Stop {
+    Ret(i32),
+    Exit(Exit),
+}
+
+impl From<Exit> for Stop {
+    fn from(e: Exit) -> Stop {
+        Stop::Exit(e)
+    }
+}
+
+type P<T> = Result<T, Stop>;
 
 /// `link add|set|replace|delete …`
 pub fn modify(ctx: &mut Ctx, what: Modify, args: Args<'_>) -> Status {
-    let _ = (ctx, what, args);
-    eprintln!("netns: `link {what:?}` is not implemented yet");
-    Err(Exit(255))
+    // Namespace files opened for `netns NAME` stay open until the request is sent.
+    let mut held: Vec<File> = Vec::new();
+    match run(ctx, what, args.rest(), &mut held) {
+        Ok(code) => Ok(code),
+        Err(Stop::Ret(code)) => Ok(code),
+        Err(Stop::Exit(e)) => Err(e),
+    }
+}
+
+fn run(ctx: &mut Ctx, what: Modify, words: &[OsString], held: &mut Vec<File>) -> P<i32> {
+    let create = matches!(what, Modify::Add | Modify::Replace);
+    let parsed = parse(ctx, words, create, held)?;
+    let mut spec = parsed.spec;
+    if parsed.group_only {
+        return send(ctx, what, &spec);
+    }
+    if let Some(kind) = parsed.kind {
+        let rest = &words[words.len() - parsed.rest..];
+        spec.kind = Some(parse_kind(ctx, kind, rest, what, held)?);
+    } else if create {
+        eprintln!("Not enough information: \"type\" argument is required");
+        return Err(Stop::Ret(1));
+    }
+    send(ctx, what, &spec)
+}
+
+fn send(ctx: &mut Ctx, what: Modify, spec: &LinkSpec) -> P<i32> {
+    let nl = ctx.netlink()?;
+    let result = match what {
+        Modify::Add => nl.link_write(spec, LinkWrite::Create),
+        Modify::Set => nl.link_write(spec, LinkWrite::Change),
+        Modify::Replace => nl.link_write(spec, LinkWrite::Replace),
+        Modify::Delete => nl.link_delete(spec),
+    };
+    match result {
+        Ok(()) => Ok(0),
+        Err(e) => {
+            report(&e, spec);
+            Ok(2)
+        }
+    }
+}
+
+/// Print the kernel's refusal as iproute2 does; when the refusal is a
+/// missing link kind, add a line that says which kernel support is missing.
+fn report(e: &NlError, spec: &LinkSpec) {
+    eprintln!("{}", e.iproute2_line());
+    if let (NlError::Kernel(k), Some(kind)) = (e, &spec.kind) {
+        if is_unknown_kind(k) {
+            crate::sys::eprint_line(&missing_kind_line(kind.name()));
+        }
+    }
+}
+
+/// The kernel support each link kind needs (module, config option).
+const KIND_SUPPORT: &[(&str, &str, &str)] = &[
+    ("dummy", "dummy", "CONFIG_DUMMY"),
+    ("vlan", "8021q", "CONFIG_VLAN_8021Q"),
+    ("vrf", "vrf", "CONFIG_NET_VRF"),
+    ("bond", "bonding", "CONFIG_BONDING"),
+    ("team", "team", "CONFIG_NET_TEAM"),
+    ("ipvlan", "ipvlan", "CONFIG_IPVLAN"),
+    ("ipvtap", "ipvtap", "CONFIG_IPVTAP"),
+    ("macvtap", "macvtap", "CONFIG_MACVTAP"),
+    ("gre", "ip_gre", "CONFIG_NET_IPGRE"),
+    ("gretap", "ip_gre", "CONFIG_NET_IPGRE"),
+    ("erspan", "ip_gre", "CONFIG_NET_IPGRE"),
+    ("ip6gre", "ip6_gre", "CONFIG_IPV6_GRE"),
+    ("ip6gretap", "ip6_gre", "CONFIG_IPV6_GRE"),
+    ("ip6erspan", "ip6_gre", "CONFIG_IPV6_GRE"),
+    ("ipip", "ipip", "CONFIG_NET_IPIP"),
+    ("sit", "sit", "CONFIG_IPV6_SIT"),
+    ("ip6tnl", "ip6_tunnel", "CONFIG_IPV6_TUNNEL"),
+    ("vti", "ip_vti", "CONFIG_NET_IPVTI"),
+    ("vti6", "ip6_vti", "CONFIG_IPV6_VTI"),
+    ("geneve", "geneve", "CONFIG_GENEVE"),
+    ("bareudp", "bareudp", "CONFIG_BAREUDP"),
+    ("wireguard", "wireguard", "CONFIG_WIREGUARD"),
+    ("ifb", "ifb", "CONFIG_IFB"),
+    ("nlmon", "nlmon", "CONFIG_NLMON"),
+    ("macsec", "macsec", "CONFIG_MACSEC"),
+    ("vcan", "vcan", "CONFIG_CAN_VCAN"),
+    ("vxcan", "vxcan", "CONFIG_CAN_VXCAN"),
+    ("xfrm", "xfrm_interface", "CONFIG_XFRM_INTERFACE"),
+    ("hsr", "hsr", "CONFIG_HSR"),
+    ("gtp", "gtp", "CONFIG_GTP"),
+    ("amt", "amt", "CONFIG_AMT"),
+    ("batadv", "batman-adv", "CONFIG_BATMAN_ADV"),
+    ("netdevsim", "netdevsim", "CONFIG_NETDEVSIM"),
+    ("virt_wifi", "virt_wifi", "CONFIG_VIRT_WIFI"),
+    ("netkit", "netkit", "CONFIG_NETKIT"),
+    ("veth", "veth", "CONFIG_VETH"),
+    ("bridge", "bridge", "CONFIG_BRIDGE"),
+    ("vxlan", "vxlan", "CONFIG_VXLAN"),
+    ("macvlan", "macvlan", "CONFIG_MACVLAN"),
+];
+
+/// `Error: this kernel has no "dummy" link type (module dummy / CONFIG_DUMMY).`
+fn missing_kind_line(kind: &[u8]) -> Vec<u8> {
+    match KIND_SUPPORT.iter().find(|(k, _, _)| k.as_bytes() == kind) {
+        Some((_, module, config)) => {
+            crate::msg!("Error: this kernel has no \"", kind, "\" link type (module ", *module, " / ", *config, ").")
+        }
+        None => {
+            crate::msg!("Error: this kernel has no \"", kind, "\" link type (no module provides rtnl-link-", kind, ").")
+        }
+    }
+}
+
+/// What the generic part of the command line said.
+struct Parsed<'a> {
+    spec: LinkSpec,
+    /// `type KIND` and how many words follow it.
+    kind: Option<&'a OsStr>,
+    rest: usize,
+    /// `ip link set group N …` without a device.
+    group_only: bool,
+}
+
+fn on_off(what: &str, v: &OsStr, flags: &mut u32, change: &mut u32, bit: u32, on_sets: bool) -> P<()> {
+    *change |= bit;
+    let set = match v.as_bytes() {
+        b"on" => on_sets,
+        b"off" => !on_sets,
+        _ => {
+            crate::errln!("Error: argument of \"", what, "\" must be \"on\" or \"off\", not \"", v, "\"");
+            return Err(Stop::Ret(1));
+        }
+    };
+    if set {
+        *flags |= bit;
+    } else {
+        *flags &= !bit;
+    }
+    Ok(())
+}
+
+/// iproute2's `parse_on_off`: a prefix of `off` or `on`; its failure is
+/// returned as -EINVAL, so the exit status is 22.
+fn parse_on_off(what: &str, v: &OsStr) -> P<bool> {
+    if matches(v.as_bytes(), "off") {
+        Ok(false)
+    } else if matches(v.as_bytes(), "on") {
+        Ok(true)
+    } else {
+        crate::errln!("Error: argument of \"", what, "\" must be one of \"off\", \"on\", not \"", v, "\"");
+        Err(Stop::Ret(libc::EINVAL))
+    }
+}
+
+fn unsupported(word: &OsStr) -> Stop {
+    crate::errln!("netns: link option \"", word, "\" is not supported; use ip link");
+    Stop::Exit(Exit(255))
+}
+
+/// C `atoi`.
+fn atoi(w: &[u8]) -> i64 {
+    let s = w.iter().skip_while(|&&c| c == b' ' || (b'\t'..=b'\r').contains(&c)).copied().collect::<Vec<u8>>();
+    let (neg, digits) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, &s[..]),
+    };
+    let mut v: i64 = 0;
+    for &c in digits.iter().take_while(|c| c.is_ascii_digit()) {
+        v = v.saturating_mul(10).saturating_add((c - b'0') as i64);
+    }
+    let v = if neg { -v } else { v };
+    v as i32 as i64
+}
+
+fn lookup(nl: &mut Netlink, name: &OsStr) -> P<Option<crate::netlink::link_ops::LinkRef>> {
+    match nl.link_by_name(name.as_bytes()) {
+        Ok(Some(r)) => Ok(Some(r)),
+        Ok(None) => {
+            Ok(ifn_index(name.as_bytes()).map(|index| crate::netlink::link_ops::LinkRef { index, addr_len: None }))
+        }
+        Err(e) => {
+            eprintln!("{}", e.iproute2_line());
+            Err(Stop::Ret(2))
+        }
+    }
+}
+
+/// iproute2's last resort for device names: `ifN` means index N.
+fn ifn_index(name: &[u8]) -> Option<u32> {
+    let digits = name.strip_prefix(b"if")?;
+    inet::get_unsigned(digits).filter(|&i| i != 0 && digits.first().is_some_and(|c| c.is_ascii_digit()))
+}
+
+fn index_of(ctx: &mut Ctx, name: &OsStr) -> P<Option<u32>> {
+    let nl = ctx.netlink()?;
+    Ok(lookup(nl, name)?.map(|r| r.index))
+}
+
+fn nodev(name: &OsStr) -> Stop {
+    crate::errln!("Cannot find device \"", name, "\"");
+    Stop::Ret(1)
+}
+
+/// `netns NAME|PID`: a name in the run directory (or a path), else a pid.
+fn netns_target(ctx: &Ctx, v: &OsStr, held: &mut Vec<File>) -> P<NsTarget> {
+    let path = if v.as_bytes().contains(&b'/') { v.into() } else { ctx.run.entry(v) };
+    if let Ok(f) = File::open(&path) {
+        let fd = f.as_raw_fd();
+        held.push(f);
+        return Ok(NsTarget::Fd(fd));
+    }
+    match inet::get_integer(v.as_bytes()) {
+        Some(pid) => Ok(NsTarget::Pid(pid as u32)),
+        None => Err(invarg("Invalid \"netns\" value\n", v).into()),
+    }
+}
+
+/// iproute2's `iplink_parse`: the generic options, up to `type KIND`.
+fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held: &mut Vec<File>) -> P<Parsed<'a>> {
+    let mut spec = LinkSpec::default();
+    let mut a = Args::new(words);
+    // Word positions, so that "is dev the same word as name" reads like iproute2's pointer test.
+    let mut name: Option<usize> = None;
+    let mut dev: Option<usize> = None;
+    let mut link: Option<&OsStr> = None;
+    let mut index: i64 = 0;
+    let mut addr_len = 0usize;
+    let mut move_netns = false;
+    let mut kind = None;
+    let (mut qlen, mut mtu, mut netns, mut group, mut ntx, mut nrx, mut lnid) =
+        (false, false, false, false, false, false, false);
+    let pos = |a: &Args<'_>| words.len() - a.len() - 1;
+    while let Some(w) = a.next_word() {
+        let wb = w.as_bytes();
+        match wb {
+            b"up" => {
+                spec.change |= IFF_UP;
+                spec.flags |= IFF_UP;
+            }
+            b"down" => {
+                spec.change |= IFF_UP;
+                spec.flags &= !IFF_UP;
+            }
+            b"name" => {
+                let v = a.value()?;
+                if name.is_some() {
+                    return Err(duparg("name", v).into());
+                }
+                if !is_valid_ifname(v.as_bytes()) {
+                    return Err(invarg("\"name\" not a valid ifname", v).into());
+                }
+                name = Some(pos(&a));
+                if dev.is_none() {
+                    dev = name;
+                }
+            }
+            b"index" => {
+                let v = a.value()?;
+                if index != 0 {
+                    return Err(duparg("index", v).into());
+                }
+                index = atoi(v.as_bytes());
+                if index <= 0 {
+                    return Err(invarg("Invalid \"index\" value", v).into());
+                }
+            }
+            _ if matches(wb, "link") => link = Some(a.value()?),
+            _ if matches(wb, "address") => {
+                let v = a.value()?;
+                let Some(mac) = inet::ll_addr(v, 32) else { return Err(Stop::Ret(1)) };
+                addr_len = mac.len();
+                spec.address = Some(mac);
+            }
+            _ if matches(wb, "broadcast") || wb == b"brd" => {
+                let v = a.value()?;
+                let Some(mac) = inet::ll_addr(v, 32) else { return Err(Stop::Ret(1)) };
+                spec.broadcast = Some(mac);
+            }
+            _ if matches(wb, "txqueuelen") || wb == b"qlen" || matches(wb, "txqlen") => {
+                let v = a.value()?;
+                if qlen {
+                    return Err(duparg("txqueuelen", v).into());
+                }
+                qlen = true;
+                let n = inet::get_integer(v.as_bytes()).ok_or_else(|| invarg("Invalid \"txqueuelen\" value\n", v))?;
+                spec.txqlen = Some(n as u32);
+            }
+            b"mtu" => {
+                let v = a.value()?;
+                if mtu {
+                    return Err(duparg("mtu", v).into());
+                }
+                mtu = true;
+                let n = inet::get_integer(v.as_bytes()).ok_or_else(|| invarg("Invalid \"mtu\" value\n", v))?;
+                spec.mtu = Some(n as u32);
+            }
+            b"netns" => {
+                let v = a.value()?;
+                if netns {
+                    return Err(duparg("netns", v).into());
+                }
+                netns = true;
+                spec.netns = Some(netns_target(ctx, v, held)?);
+                move_netns = true;
+            }
+            b"multicast" => on_off("multicast", a.value()?, &mut spec.flags, &mut spec.change, IFF_MULTICAST, true)?,
+            b"allmulticast" => {
+                on_off("allmulticast", a.value()?, &mut spec.flags, &mut spec.change, IFF_ALLMULTI, true)?
+            }
+            b"promisc" => on_off("promisc", a.value()?, &mut spec.flags, &mut spec.change, IFF_PROMISC, true)?,
+            b"trailers" => on_off("trailers", a.value()?, &mut spec.flags, &mut spec.change, IFF_NOTRAILERS, false)?,
+            b"arp" => on_off("arp", a.value()?, &mut spec.flags, &mut spec.change, IFF_NOARP, false)?,
+            b"carrier" => spec.carrier = Some(parse_on_off("carrier", a.value()?)?),
+            b"xdp" | b"xdpgeneric" | b"xdpdrv" | b"xdpoffload" | b"vf" | b"vrf" | b"state" | b"protodown_reason"
+            | b"parentdev" => return Err(unsupported(w)),
+            _ if matches(wb, "master") => {
+                let v = a.value()?;
+                match index_of(ctx, v)? {
+                    Some(i) => spec.master = Some(i),
+                    None => return Err(invarg("Device does not exist\n", v).into()),
+                }
+            }
+            _ if matches(wb, "nomaster") => spec.master = Some(0),
+            _ if matches(wb, "dynamic") => {
+                on_off("dynamic", a.value()?, &mut spec.flags, &mut spec.change, IFF_DYNAMIC, true)?
+            }
+            _ if matches(wb, "type") => {
+                kind = Some(a.value()?);
+                break;
+            }
+            _ if matches(wb, "alias") => {
+                let v = a.value()?;
+                if v.len() >= 256 {
+                    return Err(invarg("alias too long\n", v).into());
+                }
+                spec.alias = Some(v.as_bytes().to_vec());
+            }
+            b"group" => {
+                let v = a.value()?;
+                if group {
+                    return Err(duparg("group", v).into());
+                }
+                group = true;
+                let g = match v.as_bytes() {
+                    b"default" => Some(0),
+                    b => inet::get_integer(b).filter(|&g| g >= 0).map(|g| g as u32),
+                };
+                spec.group = Some(g.ok_or_else(|| invarg("Invalid \"group\" value\n", v))?);
+            }
+            b"mode" => {
+                let v = a.value()?;
+                spec.link_mode = Some(match v.to_ascii_lowercase().as_bytes() {
+                    b"default" => 0,
+                    b"dormant" => 1,
+                    _ => return Err(invarg("Invalid link mode\n", v).into()),
+                });
+            }
+            _ if matches(wb, "numtxqueues") || matches(wb, "numrxqueues") => {
+                let tx = matches(wb, "numtxqueues");
+                let key = if tx { "numtxqueues" } else { "numrxqueues" };
+                let v = a.value()?;
+                let seen = if tx { &mut ntx } else { &mut nrx };
+                if *seen {
+                    return Err(duparg(key, v).into());
+                }
+                *seen = true;
+                let msg = if tx { "Invalid \"numtxqueues\" value\n" } else { "Invalid \"numrxqueues\" value\n" };
+                let n = inet::get_integer(v.as_bytes()).ok_or_else(|| invarg(msg, v))? as u32;
+                if tx {
+                    spec.num_tx_queues = Some(n);
+                } else {
+                    spec.num_rx_queues = Some(n);
+                }
+            }
+            _ if matches(wb, "addrgenmode") => {
+                let v = a.value()?;
+                spec.addr_gen_mode = Some(match v.to_ascii_lowercase().as_bytes() {
+                    b"eui64" => 0,
+                    b"none" => 1,
+                    b"stable_secret" => 2,
+                    b"random" => 3,
+                    _ => return Err(invarg("Invalid address generation mode\n", v).into()),
+                });
+            }
+            _ if matches(wb, "link-netns") => return Err(unsupported(w)),
+            _ if matches(wb, "link-netnsid") => {
+                let v = a.value()?;
+                if lnid {
+                    return Err(duparg("link-netns/link-netnsid", v).into());
+                }
+                lnid = true;
+                spec.link_netnsid =
+                    Some(inet::get_integer(v.as_bytes()).ok_or_else(|| invarg("Invalid \"link-netnsid\" value\n", v))?);
+            }
+            b"protodown" => spec.proto_down = Some(parse_on_off("protodown", a.value()?)?),
+            b"gso_max_size" | b"gro_max_size" => {
+                let v = a.value()?;
+                let msg = if wb == b"gso_max_size" {
+                    "Invalid \"gso_max_size\" value\n"
+                } else {
+                    "Invalid \"gro_max_size\" value\n"
+                };
+                let n = inet::get_unsigned(v.as_bytes()).ok_or_else(|| invarg(msg, v))?;
+                if wb == b"gso_max_size" {
+                    spec.gso_max_size = Some(n);
+                } else {
+                    spec.gro_max_size = Some(n);
+                }
+            }
+            b"gso_max_segs" => {
+                let v = a.value()?;
+                let n = inet::get_unsigned(v.as_bytes())
+                    .filter(|&n| n <= 65535)
+                    .ok_or_else(|| invarg("Invalid \"gso_max_segs\" value\n", v))?;
+                spec.gso_max_segs = Some(n);
+            }
+            _ => {
+                if matches(wb, "help") {
+                    return Err(usage_exit().into());
+                }
+                let v = if wb == b"dev" { a.value()? } else { w };
+                if dev != name {
+                    return Err(duparg2("dev", v).into());
+                }
+                if !is_valid_altifname(v.as_bytes()) {
+                    return Err(invarg("\"dev\" not a valid ifname", v).into());
+                }
+                dev = Some(pos(&a));
+            }
+        }
+    }
+    let rest = a.len();
+    let word = |p: Option<usize>| p.map(|i| words[i].as_os_str());
+    // "ip link add dev X" and "ip link add name X" mean the same.
+    if name.is_none() {
+        name = dev;
+    } else if dev.is_none() {
+        dev = name;
+    } else if word(name) == word(dev) {
+        name = dev;
+    }
+    if let (Some(d), true, false) = (word(dev), addr_len > 0, create) {
+        let nl = ctx.netlink()?;
+        if let Some(halen) = lookup(nl, d)?.and_then(|r| r.addr_len) {
+            if halen != addr_len {
+                eprintln!("Invalid address length {addr_len} - must be {halen} bytes");
+                return Err(Stop::Ret(1));
+            }
+        }
+    }
+    if index != 0 && !create && !move_netns {
+        eprintln!("index can be used only when creating devices or when moving device to another netns.");
+        return Err(Stop::Exit(Exit(255)));
+    }
+    if group && dev.is_none() {
+        if let Some(g) = a.peek().filter(|_| rest > 0) {
+            crate::errln!("Garbage instead of arguments \"", g, " ...\". Try \"ip link help\".");
+            return Err(Stop::Exit(Exit(255)));
+        }
+        if create {
+            eprintln!("group cannot be used when creating devices.");
+            return Err(Stop::Exit(Exit(255)));
+        }
+        return Ok(Parsed { spec, kind: None, rest: 0, group_only: true });
+    }
+    if !create {
+        let Some(d) = word(dev) else {
+            eprintln!("Not enough information: \"dev\" argument is required.");
+            return Err(Stop::Exit(Exit(255)));
+        };
+        spec.index = index_of(ctx, d)?.ok_or_else(|| nodev(d))?;
+        if name == dev {
+            name = None;
+        }
+        if index != 0 {
+            spec.new_index = Some(index as u32);
+        }
+    } else {
+        if name != dev {
+            eprintln!("both \"name\" and \"dev\" cannot be used when creating devices.");
+            return Err(Stop::Exit(Exit(255)));
+        }
+        if let Some(l) = link {
+            spec.link = Some(index_of(ctx, l)?.ok_or_else(|| nodev(l))?);
+        }
+        spec.index = index as u32;
+    }
+    spec.name = word(name).map(|n| n.as_bytes().to_vec());
+    Ok(Parsed { spec, kind, rest, group_only: false })
+}
+
+/// The options after `type KIND`.
+fn parse_kind(ctx: &mut Ctx, kind: &OsStr, rest: &[OsString], what: Modify, held: &mut Vec<File>) -> P<LinkKind> {
+    let create = matches!(what, Modify::Add | Modify::Replace);
+    match kind.as_bytes() {
+        b"veth" if !rest.is_empty() => {
+            if rest[0].as_bytes() != b"peer" {
+                // iproute2 prints this one to stdout.
+                ctx.write(
+                    b"Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n",
+                );
+                return Err(Stop::Ret(1));
+            }
+            let peer_words = &rest[1..];
+            let peer = parse(ctx, peer_words, create, held)?;
+            if let Some(t) = peer.kind {
+                return Err(duparg("type", t).into());
+            }
+            Ok(LinkKind::Veth { peer: Some(Box::new(peer.spec)) })
+        }
+        b"veth" => Ok(LinkKind::Veth { peer: None }),
+        b"bridge" if rest.is_empty() => Ok(LinkKind::Bridge),
+        b"bridge" => {
+            if matches(rest[0].as_bytes(), "help") {
+                return Err(unsupported(&rest[0]));
+            }
+            crate::errln!("netns: bridge options (\"", rest[0], "\" …) are not supported; use ip link");
+            Err(Stop::Exit(Exit(255)))
+        }
+        b"vxlan" if !rest.is_empty() => parse_vxlan(ctx, rest, what == Modify::Set),
+        b"macvlan" if !rest.is_empty() => parse_macvlan(rest),
+        b"macvlan" => Ok(LinkKind::MacVlan(MacVlan::default())),
+        b"vxlan" => Ok(LinkKind::Vxlan(Vec::new())),
+        other if rest.is_empty() => Ok(LinkKind::Other(other.to_vec())),
+        other => {
+            // Options of a kind netns does not parse: say whether the
+            // kernel has the kind at all before saying netns cannot help.
+            if let Ok(false) = kernel_has_link_kind(other) {
+                eprintln!("Error: Unknown device type.");
+                crate::sys::eprint_line(&missing_kind_line(other));
+                return Err(Stop::Ret(2));
+            }
+            crate::errln!("netns: options of link type \"", kind, "\" are not supported; use ip link");
+            Err(Stop::Exit(Exit(255)))
+        }
+    }
+}
+
+const VXLAN_USAGE: &str = "Usage: ... vxlan id VNI
+\t\t[ { group | remote } IP_ADDRESS ]
+\t\t[ local ADDR ]
+\t\t[ ttl TTL ]
+\t\t[ tos TOS ]
+\t\t[ df DF ]
+\t\t[ flowlabel LABEL ]
+\t\t[ dev PHYS_DEV ]
+\t\t[ dstport PORT ]
+\t\t[ srcport MIN MAX ]
+\t\t[ [no]learning ]
+\t\t[ [no]proxy ]
+\t\t[ [no]rsc ]
+\t\t[ [no]l2miss ]
+\t\t[ [no]l3miss ]
+\t\t[ ageing SECONDS ]
+\t\t[ maxaddress NUMBER ]
+\t\t[ [no]udpcsum ]
+\t\t[ [no]udp6zerocsumtx ]
+\t\t[ [no]udp6zerocsumrx ]
+\t\t[ [no]remcsumtx ] [ [no]remcsumrx ]
+\t\t[ [no]external ] [ gbp ] [ gpe ]
+\t\t[ [no]vnifilter ]
+
+Where:\tVNI\t:= 0-16777215
+\tADDR\t:= { IP_ADDRESS | any }
+\tTOS\t:= { NUMBER | inherit }
+\tTTL\t:= { 1..255 | auto | inherit }
+\tDF\t:= { unset | set | inherit }
+\tLABEL := 0-1048575
+";
+
+/// Which IFLA_VXLAN_* keys were given (iproute2's `check_duparg` bits).
+#[derive(Default)]
+struct Seen(u64);
+
+impl Seen {
+    fn mark(&mut self, bit: u32, key: &str, v: &OsStr) -> P<()> {
+        if self.0 & (1 << bit) != 0 {
+            return Err(duparg2(key, v).into());
+        }
+        self.0 |= 1 << bit;
+        Ok(())
+    }
+    fn has(&self, bit: u32) -> bool {
+        self.0 & (1 << bit) != 0
+    }
+}
+
+// IFLA_VXLAN_* numbers, used as duplicate-check bits.
+const VX_ID: u32 = 1;
+const VX_GROUP: u32 = 2;
+const VX_LINK: u32 = 3;
+const VX_LOCAL: u32 = 4;
+const VX_TTL: u32 = 5;
+const VX_TOS: u32 = 6;
+const VX_LEARNING: u32 = 7;
+const VX_AGEING: u32 = 8;
+const VX_LIMIT: u32 = 9;
+const VX_PORT_RANGE: u32 = 10;
+const VX_PROXY: u32 = 11;
+const VX_RSC: u32 = 12;
+const VX_L2MISS: u32 = 13;
+const VX_L3MISS: u32 = 14;
+const VX_PORT: u32 = 15;
+const VX_UDP_CSUM: u32 = 18;
+const VX_ZCSUM6_TX: u32 = 19;
+const VX_ZCSUM6_RX: u32 = 20;
+const VX_REMCSUM_TX: u32 = 21;
+const VX_REMCSUM_RX: u32 = 22;
+const VX_GBP: u32 = 23;
+const VX_COLLECT_METADATA: u32 = 25;
+const VX_LABEL: u32 = 26;
+const VX_GPE: u32 = 27;
+const VX_DF: u32 = 29;
+const VX_VNIFILTER: u32 = 30;
+
+fn vxlan_fail(msg: &str) -> Stop {
+    eprintln!("{msg}");
+    Stop::Ret(1)
+}
+
+/// iproute2's `vxlan_parse_opt`.
+fn parse_vxlan(ctx: &mut Ctx, words: &[OsString], set_op: bool) -> P<LinkKind> {
+    let mut a = Args::new(words);
+    let mut opts = Vec::new();
+    let mut seen = Seen::default();
+    let mut vni = 0u32;
+    let mut learning = true;
+    let mut dstport = 0u16;
+    let mut metadata = false;
+    let mut vnifilter = false;
+    let mut local: Option<inet::Inet> = None;
+    let mut remote: Option<inet::Inet> = None;
+    let fam = |p: &Option<inet::Inet>| p.as_ref().map_or(0, |p| p.family);
+    while let Some(w) = a.next_word() {
+        let wb = w.as_bytes();
+        let flag = |seen: &mut Seen, bit: u32| seen.mark(bit, &w.to_string_lossy(), w);
+        if matches(wb, "id") || matches(wb, "vni") {
+            let v = a.value()?;
+            seen.mark(VX_ID, "id", v)?;
+            vni = inet::get_unsigned(v.as_bytes()).filter(|&n| n < 1 << 24).ok_or_else(|| invarg("invalid id", v))?;
+        } else if matches(wb, "group") || matches(wb, "remote") {
+            let group = matches(wb, "group");
+            let conflict = remote.as_ref().is_some_and(|r| r.is_multicast() != group && !r.wildcard);
+            if conflict {
+                eprintln!("vxlan: both group and remote cannot be specified");
+                return Err(Stop::Ret(1));
+            }
+            let v = a.value()?;
+            seen.mark(VX_GROUP, if group { "group" } else { "remote" }, v)?;
+            let addr = inet::get_addr(v, fam(&local))?;
+            if addr.wildcard || addr.is_multicast() != group {
+                return Err(invarg(if group { "invalid group address" } else { "invalid remote address" }, v).into());
+            }
+            remote = Some(addr);
+        } else if matches(wb, "local") {
+            let v = a.value()?;
+            seen.mark(VX_LOCAL, "local", v)?;
+            let addr = inet::get_addr(v, fam(&remote))?;
+            if addr.wildcard || addr.is_multicast() {
+                return Err(invarg("invalid local address", v).into());
+            }
+            local = Some(addr);
+        } else if matches(wb, "dev") {
+            let v = a.value()?;
+            seen.mark(VX_LINK, "dev", v)?;
+            let Some(i) = index_of(ctx, v)? else {
+                crate::errln!("Cannot find device \"", v, "\"");
+                return Err(Stop::Exit(Exit(255)));
+            };
+            opts.push(VxlanOpt::Link(i));
+        } else if matches(wb, "ttl") || matches(wb, "hoplimit") {
+            let v = a.value()?;
+            seen.mark(VX_TTL, "ttl", v)?;
+            match v.as_bytes() {
+                b"inherit" => opts.push(VxlanOpt::TtlInherit),
+                b"auto" => opts.push(VxlanOpt::Ttl(0)),
+                b => {
+                    let n = inet::get_unsigned(b).ok_or_else(|| invarg("invalid TTL", v))?;
+                    if n > 255 {
+                        return Err(invarg("TTL must be <= 255", v).into());
+                    }
+                    opts.push(VxlanOpt::Ttl(n as u8));
+                }
+            }
+        } else if matches(wb, "tos") || matches(wb, "dsfield") {
+            let v = a.value()?;
+            seen.mark(VX_TOS, "tos", v)?;
+            let tos = if v.as_bytes() == b"inherit" {
+                1
+            } else {
+                dsfield(v.as_bytes()).ok_or_else(|| invarg("bad TOS value", v))?
+            };
+            opts.push(VxlanOpt::Tos(tos));
+        } else if matches(wb, "df") {
+            let v = a.value()?;
+            seen.mark(VX_DF, "df", v)?;
+            let df = match v.as_bytes() {
+                b"unset" => 0,
+                b"set" => 1,
+                b"inherit" => 2,
+                _ => return Err(invarg("DF must be 'unset', 'set' or 'inherit'", v).into()),
+            };
+            opts.push(VxlanOpt::Df(df));
+        } else if matches(wb, "label") || matches(wb, "flowlabel") {
+            let v = a.value()?;
+            seen.mark(VX_LABEL, "flowlabel", v)?;
+            let l = inet::get_unsigned(v.as_bytes())
+                .filter(|&l| l & !0xfffff == 0)
+                .ok_or_else(|| invarg("invalid flowlabel", v))?;
+            opts.push(VxlanOpt::Label(l));
+        } else if matches(wb, "ageing") {
+            let v = a.value()?;
+            seen.mark(VX_AGEING, "ageing", v)?;
+            let n = if v.as_bytes() == b"none" {
+                0
+            } else {
+                inet::get_unsigned(v.as_bytes()).ok_or_else(|| invarg("ageing timer", v))?
+            };
+            opts.push(VxlanOpt::Ageing(n));
+        } else if matches(wb, "maxaddress") {
+            let v = a.value()?;
+            seen.mark(VX_LIMIT, "maxaddress", v)?;
+            let n = if v.as_bytes() == b"unlimited" {
+                0
+            } else {
+                inet::get_unsigned(v.as_bytes()).ok_or_else(|| invarg("max addresses", v))?
+            };
+            opts.push(VxlanOpt::Limit(n));
+        } else if matches(wb, "port") || matches(wb, "srcport") {
+            let v = a.value()?;
+            seen.mark(VX_PORT_RANGE, "srcport", v)?;
+            let lo = inet::get_u16(v.as_bytes()).ok_or_else(|| invarg("min port", v))?;
+            let v = a.value()?;
+            let hi = inet::get_u16(v.as_bytes()).ok_or_else(|| invarg("max port", v))?;
+            if lo != 0 || hi != 0 {
+                opts.push(VxlanOpt::PortRange(lo, hi));
+            }
+        } else if matches(wb, "dstport") {
+            let v = a.value()?;
+            seen.mark(VX_PORT, "dstport", v)?;
+            dstport = inet::get_u16(v.as_bytes()).ok_or_else(|| invarg("dst port", v))?;
+        } else if matches(wb, "nolearning") {
+            flag(&mut seen, VX_LEARNING)?;
+            learning = false;
+        } else if matches(wb, "learning") {
+            flag(&mut seen, VX_LEARNING)?;
+            learning = true;
+        } else if let Some((bit, make, on)) = vxlan_switch(wb) {
+            flag(&mut seen, bit)?;
+            opts.push(make(on));
+        } else if matches(wb, "external") {
+            flag(&mut seen, VX_COLLECT_METADATA)?;
+            metadata = true;
+            learning = false;
+            opts.push(VxlanOpt::CollectMetadata(true));
+        } else if matches(wb, "noexternal") {
+            flag(&mut seen, VX_COLLECT_METADATA)?;
+            metadata = false;
+            opts.push(VxlanOpt::CollectMetadata(false));
+        } else if matches(wb, "gbp") {
+            flag(&mut seen, VX_GBP)?;
+            opts.push(VxlanOpt::Gbp);
+        } else if matches(wb, "gpe") {
+            flag(&mut seen, VX_GPE)?;
+            opts.push(VxlanOpt::Gpe);
+        } else if wb == b"vnifilter" || wb == b"novnifilter" {
+            flag(&mut seen, VX_VNIFILTER)?;
+            vnifilter = wb == b"vnifilter";
+            opts.push(VxlanOpt::Vnifilter(vnifilter));
+        } else if matches(wb, "help") {
+            eprint!("{VXLAN_USAGE}");
+            return Err(Stop::Ret(1));
+        } else {
+            crate::errln!("vxlan: unknown command \"", w, "\"?");
+            eprint!("{VXLAN_USAGE}");
+            return Err(Stop::Ret(1));
+        }
+    }
+    if !metadata && vnifilter {
+        return Err(vxlan_fail("vxlan: vnifilter is valid only when 'external' is set"));
+    }
+    if metadata && seen.has(VX_ID) {
+        return Err(vxlan_fail("vxlan: both 'external' and vni cannot be specified"));
+    }
+    if !metadata && !vnifilter && !seen.has(VX_ID) && !set_op {
+        return Err(vxlan_fail("vxlan: missing virtual network identifier"));
+    }
+    if remote.as_ref().is_some_and(|r| r.is_multicast()) && !seen.has(VX_LINK) {
+        return Err(vxlan_fail("vxlan: 'group' requires 'dev' to be specified"));
+    }
+    if !seen.has(VX_PORT) && seen.has(VX_GPE) {
+        dstport = 4790;
+    } else if !seen.has(VX_PORT) && !set_op {
+        eprint!(
+            "vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)\n\
+             Use 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message\n"
+        );
+    }
+    if seen.has(VX_ID) {
+        opts.push(VxlanOpt::Id(vni));
+    }
+    let mut selected = false;
+    if let Some(addr) = local.and_then(|l| l.addr) {
+        opts.push(VxlanOpt::Local(addr));
+        selected = true;
+    }
+    if let Some(addr) = remote.and_then(|r| r.addr) {
+        opts.push(VxlanOpt::Group(addr));
+        selected = true;
+    }
+    if !selected {
+        match ctx.opts.family {
+            crate::cli::Family::Inet => opts.push(VxlanOpt::Group(std::net::Ipv4Addr::UNSPECIFIED.into())),
+            crate::cli::Family::Inet6 => opts.push(VxlanOpt::Group(std::net::Ipv6Addr::UNSPECIFIED.into())),
+            _ => {}
+        }
+    }
+    if !set_op || seen.has(VX_LEARNING) {
+        opts.push(VxlanOpt::Learning(learning));
+    }
+    if dstport != 0 {
+        opts.push(VxlanOpt::Port(dstport));
+    }
+    Ok(LinkKind::Vxlan(opts))
+}
+
+type Switch = (u32, fn(bool) -> VxlanOpt, bool);
+type SwitchRow = (&'static str, u32, fn(bool) -> VxlanOpt, bool);
+
+/// The `[no]KEY` boolean options of vxlan, in iproute2's matching order.
+fn vxlan_switch(w: &[u8]) -> Option<Switch> {
+    let table: &[SwitchRow] = &[
+        ("noproxy", VX_PROXY, VxlanOpt::Proxy, false),
+        ("proxy", VX_PROXY, VxlanOpt::Proxy, true),
+        ("norsc", VX_RSC, VxlanOpt::Rsc, false),
+        ("rsc", VX_RSC, VxlanOpt::Rsc, true),
+        ("nol2miss", VX_L2MISS, VxlanOpt::L2Miss, false),
+        ("l2miss", VX_L2MISS, VxlanOpt::L2Miss, true),
+        ("nol3miss", VX_L3MISS, VxlanOpt::L3Miss, false),
+        ("l3miss", VX_L3MISS, VxlanOpt::L3Miss, true),
+        ("udpcsum", VX_UDP_CSUM, VxlanOpt::UdpCsum, true),
+        ("noudpcsum", VX_UDP_CSUM, VxlanOpt::UdpCsum, false),
+        ("udp6zerocsumtx", VX_ZCSUM6_TX, VxlanOpt::UdpZeroCsum6Tx, true),
+        ("noudp6zerocsumtx", VX_ZCSUM6_TX, VxlanOpt::UdpZeroCsum6Tx, false),
+        ("udp6zerocsumrx", VX_ZCSUM6_RX, VxlanOpt::UdpZeroCsum6Rx, true),
+        ("noudp6zerocsumrx", VX_ZCSUM6_RX, VxlanOpt::UdpZeroCsum6Rx, false),
+        ("remcsumtx", VX_REMCSUM_TX, VxlanOpt::RemCsumTx, true),
+        ("noremcsumtx", VX_REMCSUM_TX, VxlanOpt::RemCsumTx, false),
+        ("remcsumrx", VX_REMCSUM_RX, VxlanOpt::RemCsumRx, true),
+        ("noremcsumrx", VX_REMCSUM_RX, VxlanOpt::RemCsumRx, false),
+    ];
+    table.iter().find(|(k, ..)| matches(w, k)).map(|&(_, bit, make, on)| (bit, make, on))
+}
+
+/// `rtnl_dsfield_a2n` without the names file: a number 0..=255 (hex by
+/// default, as iproute2 reads it).
+fn dsfield(w: &[u8]) -> Option<u8> {
+    let digits = w.strip_prefix(b"0x").or_else(|| w.strip_prefix(b"0X")).unwrap_or(w);
+    if digits.is_empty() || !digits.iter().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok().filter(|&v| v <= 255).map(|v| v as u8)
+}
+
+const MACVLAN_USAGE: &str = "Usage: ... macvlan mode MODE [flag MODE_FLAG] MODE_OPTS [bcqueuelen BC_QUEUE_LEN]
+
+MODE: private | vepa | bridge | passthru | source
+MODE_FLAG: null | nopromisc | nodst
+MODE_OPTS: for mode \"source\":
+\tmacaddr { { add | del } <macaddr> | set [ <macaddr> [ <macaddr>  ... ] ] | flush }
+BC_QUEUE_LEN: Length of the rx queue for broadcast/multicast: [0-4294967295]
+";
+
+/// iproute2's `macvlan_parse_opt` (without `macaddr`).
+fn parse_macvlan(words: &[OsString]) -> P<LinkKind> {
+    let mut a = Args::new(words);
+    let mut m = MacVlan::default();
+    let mut mode = 0u32;
+    let mut flags = 0u16;
+    let mut has_flags = false;
+    while let Some(w) = a.next_word() {
+        let wb = w.as_bytes();
+        if matches(wb, "mode") {
+            let v = a.value()?;
+            mode = match v.as_bytes() {
+                b"private" => 1,
+                b"vepa" => 2,
+                b"bridge" => 4,
+                b"passthru" => 8,
+                b"source" => 16,
+                _ => {
+                    crate::errln!(
+                        "Error: argument of \"mode\" must be \"private\", \"vepa\", \"bridge\", \"passthru\" or \"source\", not \"",
+                        v,
+                        "\""
+                    );
+                    return Err(Stop::Ret(1));
+                }
+            };
+        } else if matches(wb, "flag") {
+            let v = a.value()?;
+            flags |= match v.as_bytes() {
+                b"nopromisc" => 1,
+                b"nodst" => 2,
+                b"null" => 0,
+                _ => {
+                    crate::errln!(
+                        "Error: argument of \"flag\" must be \"nopromisc\", \"nodst\" or \"null\", not \"",
+                        v,
+                        "\""
+                    );
+                    return Err(Stop::Ret(1));
+                }
+            };
+            has_flags = true;
+        } else if matches(wb, "macaddr") {
+            return Err(unsupported(w));
+        } else if matches(wb, "nopromisc") {
+            flags |= 1;
+            has_flags = true;
+        } else if matches(wb, "nodst") {
+            flags |= 2;
+            has_flags = true;
+        } else if matches(wb, "bcqueuelen") {
+            let v = a.value()?;
+            let Some(n) = inet::get_unsigned(v.as_bytes()) else {
+                crate::errln!(
+                    "Error: argument of \"bcqueuelen\" must be a positive integer [0-4294967295], not \"",
+                    v,
+                    "\""
+                );
+                return Err(Stop::Ret(1));
+            };
+            m.bc_queue_len = Some(n);
+        } else if matches(wb, "help") {
+            eprint!("{MACVLAN_USAGE}");
+            return Err(Stop::Ret(1));
+        } else {
+            crate::errln!("macvlan: unknown option \"", w, "\"?");
+            eprint!("{MACVLAN_USAGE}");
+            return Err(Stop::Ret(1));
+        }
+    }
+    if mode != 0 {
+        m.mode = Some(mode);
+    }
+    if has_flags {
+        if flags & 1 != 0 && mode != 8 {
+            eprintln!("macvlan: nopromisc flag only valid in passthru mode");
+            eprint!("{MACVLAN_USAGE}");
+            return Err(Stop::Ret(1));
+        }
+        m.flags = Some(flags);
+    }
+    Ok(LinkKind::MacVlan(m))
+}
+
+/// iproute2's `ip link` usage (stderr).
+pub const USAGE: &str = "Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME
+\t\t    [ txqueuelen PACKETS ]
+\t\t    [ address LLADDR ]
+\t\t    [ broadcast LLADDR ]
+\t\t    [ mtu MTU ] [index IDX ]
+\t\t    [ numtxqueues QUEUE_COUNT ]
+\t\t    [ numrxqueues QUEUE_COUNT ]
+\t\t    [ netns { PID | NAME } ]
+\t\t    type TYPE [ ARGS ]
+
+\tip link delete { DEVICE | dev DEVICE | group DEVGROUP } type TYPE [ ARGS ]
+
+\tip link set { DEVICE | dev DEVICE | group DEVGROUP }
+\t\t\t[ { up | down } ]
+\t\t\t[ type TYPE ARGS ]
+\t\t[ arp { on | off } ]
+\t\t[ dynamic { on | off } ]
+\t\t[ multicast { on | off } ]
+\t\t[ allmulticast { on | off } ]
+\t\t[ promisc { on | off } ]
+\t\t[ trailers { on | off } ]
+\t\t[ carrier { on | off } ]
+\t\t[ txqueuelen PACKETS ]
+\t\t[ name NEWNAME ]
+\t\t[ address LLADDR ]
+\t\t[ broadcast LLADDR ]
+\t\t[ mtu MTU ]
+\t\t[ netns { PID | NAME } ]
+\t\t[ link-netns NAME | link-netnsid ID ]
+\t\t[ alias NAME ]
+\t\t[ vf NUM [ mac LLADDR ]
+\t\t\t [ vlan VLANID [ qos VLAN-QOS ] [ proto VLAN-PROTO ] ]
+\t\t\t [ rate TXRATE ]
+\t\t\t [ max_tx_rate TXRATE ]
+\t\t\t [ min_tx_rate TXRATE ]
+\t\t\t [ spoofchk { on | off} ]
+\t\t\t [ query_rss { on | off} ]
+\t\t\t [ state { auto | enable | disable} ]
+\t\t\t [ trust { on | off} ]
+\t\t\t [ node_guid EUI64 ]
+\t\t\t [ port_guid EUI64 ] ]
+\t\t[ { xdp | xdpgeneric | xdpdrv | xdpoffload } { off |
+\t\t\t  object FILE [ { section | program } NAME ] [ verbose ] |
+\t\t\t  pinned FILE } ]
+\t\t[ master DEVICE ][ vrf NAME ]
+\t\t[ nomaster ]
+\t\t[ addrgenmode { eui64 | none | stable_secret | random } ]
+\t\t[ protodown { on | off } ]
+\t\t[ protodown_reason PREASON { on | off } ]
+\t\t[ gso_max_size BYTES ] | [ gso_max_segs PACKETS ]
+\t\t[ gro_max_size BYTES ]
+
+\tip link show [ DEVICE | group GROUP ] [up] [master DEV] [vrf NAME] [type TYPE]
+\t\t[nomaster]
+
+\tip link xstats type TYPE [ ARGS ]
+
+\tip link afstats [ dev DEVICE ]
+\tip link property add dev DEVICE [ altname NAME .. ]
+\tip link property del dev DEVICE [ altname NAME .. ]
+
+\tip link help [ TYPE ]
+
+TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |
+          dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |
+          ip6erspan | ip6gre | ip6gretap | ip6tnl |
+          ipip | ipoib | ipvlan | ipvtap |
+          macsec | macvlan | macvtap |
+          netdevsim | nlmon | rmnet | sit | team | team_slave |
+          vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |
+          xfrm | virt_wifi }
+";
+
+fn usage_exit() -> Exit {
+    eprint!("{USAGE}");
+    Exit(255)
 }
 
 /// `link help`: iproute2's usage text (stderr, exit 255).
 pub fn usage() -> Status {
-    Err(Exit(255))
+    Err(usage_exit())
 }
