@@ -1,1 +1,0 @@
-//! Typed rtnetlink operations on routes. (Being written: see issue 3.)
