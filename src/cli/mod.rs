@@ -11,6 +11,7 @@ mod batch;
 mod ctx;
 mod exec;
 pub mod help;
+mod inspect;
 mod listall;
 mod netns_cmd;
 mod options;

@@ -111,6 +111,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
         Some(Sub::Attach) => attach(ctx, args),
         None => match first.as_bytes() {
             b"completions" => help::completions(args),
+            b"inspect" => super::inspect::run(ctx, args),
             b"man" => help::man(),
             _ if batch_line => {
                 crate::errln!("Object \"", first, "\" is unknown, try \"netns help\".");

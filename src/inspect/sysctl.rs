@@ -3,7 +3,7 @@
 //! opens them, so these are read on a thread inside the namespace.
 
 /// Forwarding and reverse-path-filter settings of one namespace.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Forwarding {
     /// net.ipv4.ip_forward
     pub ipv4: Option<bool>,

@@ -36,9 +36,12 @@ const DUMP_RETRIES: usize = 10;
 /// unicast with MSG_DONTWAIT by the kernel: a full receive queue would drop
 /// them, so the window stays far below what the receive buffer holds.
 const PIPELINE_WINDOW: usize = 64;
-/// Receive buffer for one datagram: the kernel caps dump skbs at 32 KiB, but
-/// a single large message (many VFs, big tc dumps) may exceed that.
-const RECV_BUF: usize = 256 * 1024;
+/// Receive buffer for one datagram: the kernel caps dump skbs at 32 KiB; a
+/// single larger message (a link with many VFs) is reported as truncated.
+/// The buffer is never zeroed: only the pages a reply touches are faulted
+/// in, which matters when `inspect` opens a socket in hundreds of
+/// namespaces.
+const RECV_BUF: usize = 64 * 1024;
 
 /// One message from the kernel in answer to a request.
 #[derive(Debug, Clone)]
@@ -125,17 +128,18 @@ impl Netlink {
 
     /// Receive one datagram and split it into frames.
     fn recv_frames(&mut self) -> Result<Vec<Frame>, NlError> {
-        if self.buf.len() < RECV_BUF {
-            self.buf.resize(RECV_BUF, 0);
-        }
+        self.buf.clear();
+        self.buf.reserve(RECV_BUF);
+        let capacity = self.buf.capacity();
         let n = loop {
-            match self.sock.recv(&mut &mut self.buf[..], libc::MSG_TRUNC) {
+            // Receives into the Vec's spare capacity (BufMut), no zeroing.
+            match self.sock.recv(&mut self.buf, libc::MSG_TRUNC) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(NlError::Io(e)),
             }
         };
-        if n > self.buf.len() {
+        if n > capacity {
             return Err(NlError::Truncated("datagram larger than the receive buffer"));
         }
         parse_frames(&self.buf[..n])

@@ -2,6 +2,7 @@
 //! (`do_ipaddr`): add, change/chg, replace, delete, list/show/lst, flush,
 //! help.
 
+pub(crate) mod addrinfo;
 mod show;
 mod write;
 

@@ -1,12 +1,11 @@
 //! `address show`: text byte-identical to `ip address show`, JSON with
-//! `ip -j`'s keys. (Being written: issue 3.)
+//! `ip -j`'s keys. iproute2 runs `link show` and `address show` through one
+//! function; so does netns (`ipobj::link::listing`).
 
-use crate::cli::{Ctx, Exit, Status};
+use crate::cli::{Ctx, Status};
 use crate::ipobj::args::Args;
 
 /// `address [show|list|lst] [dev NAME] [scope S] [up] [master M] [type T] …`
 pub fn list(ctx: &mut Ctx, args: Args<'_>) -> Status {
-    let _ = (ctx, args);
-    eprintln!("netns: `address show` is not implemented yet");
-    Err(Exit(255))
+    crate::ipobj::link::listing_list(ctx, args, false, super::write::usage)
 }

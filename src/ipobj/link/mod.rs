@@ -1,7 +1,12 @@
 //! `ip link` in any namespace: verbs dispatched in iproute2's order
 //! (`do_iplink`): add, set/change, replace, delete, show/lst/list, help.
 
+mod kinds;
+pub(crate) mod linkinfo;
+mod listing;
+pub(crate) mod out;
 mod show;
+mod stats;
 mod write;
 
 use super::args::Args;
@@ -46,3 +51,6 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Err(Exit(255))
     }
 }
+
+/// The listing shared by `link show` and `address show`.
+pub(crate) use listing::list as listing_list;

@@ -1,12 +1,11 @@
 //! `link show`: text byte-identical to `ip link show`, JSON with `ip -j`'s
-//! keys. (Being written: issue 3.)
+//! keys. The listing itself is shared with `address show` (see
+//! [`super::listing`]).
 
-use crate::cli::{Ctx, Exit, Status};
+use crate::cli::{Ctx, Status};
 use crate::ipobj::args::Args;
 
 /// `link [show|list|lst] [dev NAME] [up] [master M] [type T] …`
 pub fn list(ctx: &mut Ctx, args: Args<'_>) -> Status {
-    let _ = (ctx, args);
-    eprintln!("netns: `link show` is not implemented yet");
-    Err(Exit(255))
+    super::listing::list(ctx, args, true, super::write::usage)
 }

@@ -1,0 +1,391 @@
+//! Gathering a [`NamespaceView`] for each namespace asked for.
+//!
+//! Each namespace is read on a worker thread that switches into it, opens
+//! its netlink socket and reads its sysctls (sysctl files answer for the
+//! namespace of the reading thread). Two workers share the list, one per
+//! core. The worker threads end with the work, so none is ever left in a
+//! wrong namespace. Peers of veths are then matched to namespace names on
+//! the main thread (see [`super::peers`]).
+
+use super::firewall::{self, Firewall};
+use super::peers;
+use super::{
+    AddressView, ChainView, Counters, FirewallView, InterfaceView, NamespaceView, NeighbourView, ProcessView,
+    RouteView, TableView, sysctl,
+};
+use crate::namespace::NsId;
+use crate::netlink::address::Address;
+use crate::netlink::link::Link;
+use crate::netlink::neighbour::{Neighbour, NeighbourFilter};
+use crate::netlink::route::{Route, RouteFilter};
+use crate::netlink::{Netlink, NlError};
+use crate::procscan::{ProcScan, comm};
+use crate::rundir::RunDir;
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fs::File;
+use std::os::fd::{AsFd, AsRawFd};
+use std::os::unix::fs::MetadataExt;
+
+/// Which namespaces to inspect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The namespace netns runs in (after `-n NAME`, that one); on a host
+    /// that is the root namespace.
+    Current,
+    /// The initial network namespace (PID 1's).
+    Root,
+    /// A name in the run directory.
+    Named(OsString),
+}
+
+/// One namespace to read: how it is labelled and an open handle on it.
+pub(super) struct Subject {
+    pub name: Option<String>,
+    pub root: bool,
+    /// The namespace netns itself runs in.
+    pub current: bool,
+    pub file: File,
+    pub id: NsId,
+}
+
+/// What a worker read inside one namespace.
+pub(super) struct Raw {
+    pub nl: Option<Netlink>,
+    pub links: Vec<Link>,
+    pub addresses: Vec<Address>,
+    pub routes: Vec<Route>,
+    pub neighbours: Vec<Neighbour>,
+    pub forwarding: sysctl::Forwarding,
+    pub nft_tables: Result<usize, String>,
+    pub errors: Vec<String>,
+}
+
+fn read_inside(subject: &Subject) -> Raw {
+    let mut raw = Raw {
+        nl: None,
+        links: Vec::new(),
+        addresses: Vec::new(),
+        routes: Vec::new(),
+        neighbours: Vec::new(),
+        forwarding: sysctl::Forwarding::default(),
+        nft_tables: Ok(0),
+        errors: Vec::new(),
+    };
+    if let Err(e) = nix::sched::setns(subject.file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET) {
+        raw.errors.push(format!("cannot enter the namespace: {}", crate::sys::Errno::from(e)));
+        return raw;
+    }
+    raw.forwarding = sysctl::read_current();
+    raw.nft_tables = crate::netlink::netfilter::nft_table_count().map_err(|e| crate::sys::io_text(&e));
+    let mut nl = match Netlink::open() {
+        Ok(nl) => nl,
+        Err(e) => {
+            raw.errors.push(format!("cannot open netlink: {}", crate::sys::io_text(&e)));
+            return raw;
+        }
+    };
+    let mut note = |what: &str, e: NlError| raw.errors.push(format!("{what}: {e}"));
+    match nl.links() {
+        Ok(v) => raw.links = v,
+        Err(e) => note("links", e),
+    }
+    match nl.addresses() {
+        Ok(v) => raw.addresses = v,
+        Err(e) => note("addresses", e),
+    }
+    match nl.routes(&RouteFilter::all()) {
+        Ok(v) => raw.routes = v,
+        Err(e) => note("routes", e),
+    }
+    match nl.neighbours(&NeighbourFilter::default()) {
+        Ok(v) => raw.neighbours = v,
+        Err(e) => note("neighbours", e),
+    }
+    raw.nl = Some(nl);
+    raw
+}
+
+/// Read every subject, spread over two worker threads.
+fn read_all(subjects: &[Subject]) -> Vec<Raw> {
+    if subjects.len() < 2 {
+        return std::thread::scope(|s| {
+            s.spawn(|| subjects.iter().map(read_inside).collect())
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        });
+    }
+    let (a, b) = subjects.split_at(subjects.len() / 2);
+    std::thread::scope(|s| {
+        let first = s.spawn(|| a.iter().map(read_inside).collect::<Vec<_>>());
+        let second = s.spawn(|| b.iter().map(read_inside).collect::<Vec<_>>());
+        let mut out = first.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        out.extend(second.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        out
+    })
+}
+
+fn open_subject(run: &RunDir, target: &Target) -> Result<Subject, String> {
+    let (name, path, shown) = match target {
+        Target::Current => (None, "/proc/thread-self/ns/net".into(), "(current)".to_string()),
+        Target::Root => (None, "/proc/1/ns/net".into(), "(root)".to_string()),
+        Target::Named(n) => (Some(n.to_string_lossy().into_owned()), run.entry(n), n.to_string_lossy().into_owned()),
+    };
+    let file = File::open(&path)
+        .map_err(|e| format!("Cannot open network namespace \"{shown}\": {}", crate::sys::io_text(&e)))?;
+    let meta = file.metadata().map_err(|e| crate::sys::io_text(&e))?;
+    Ok(Subject {
+        name,
+        root: *target == Target::Root,
+        current: *target == Target::Current,
+        file,
+        id: NsId { dev: meta.dev(), ino: meta.ino() },
+    })
+}
+
+/// Gather the views of `targets` (in order). `nl` is the socket of the
+/// namespace netns runs in, used for the nsids it assigned.
+pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Vec<NamespaceView>, String> {
+    let mut subjects = Vec::with_capacity(targets.len());
+    for t in targets {
+        subjects.push(open_subject(run, t)?);
+    }
+    // Every named namespace is a candidate home for a veth's far end.
+    let named: Vec<Subject> = run
+        .names()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| open_subject(run, &Target::Named(n.clone())).ok())
+        .collect();
+    let root_id =
+        File::open("/proc/1/ns/net").ok().and_then(|f| f.metadata().ok()).map(|m| NsId { dev: m.dev(), ino: m.ino() });
+    // The namespace netns runs in is where most veths' far ends are.
+    let current = open_subject(run, &Target::Current)?;
+    // Label namespaces reached as Current / Root with their name, if any.
+    for s in &mut subjects {
+        s.current |= s.id == current.id;
+        if s.name.is_none() {
+            s.name = named.iter().find(|n| n.id == s.id).and_then(|n| n.name.clone());
+        }
+        s.root |= Some(s.id) == root_id;
+    }
+    let mut raws = read_all(&subjects);
+    let fds: Vec<i32> = subjects.iter().map(|s| s.file.as_raw_fd()).collect();
+    let nsids: Vec<Option<i32>> = nl.nsids_of_fds(&fds).into_iter().map(|r| r.ok().flatten()).collect();
+    let pids = ProcScan::open().and_then(|p| p.all_namespaces()).unwrap_or_default();
+    let pids_by_ino: HashMap<u64, &Vec<u32>> = pids.iter().map(|(id, p)| (id.ino, p)).collect();
+    let peer_names = peers::resolve(&subjects, &mut raws, &named, &current);
+    let nft = firewall::nft_path();
+    let mut views = Vec::with_capacity(subjects.len());
+    for (i, (s, raw)) in subjects.iter().zip(raws).enumerate() {
+        let by_index: HashMap<u32, &Link> = raw.links.iter().map(|l| (l.index, l)).collect();
+        let dev = |i: u32| by_index.get(&i).map_or_else(|| format!("if{i}"), |l| l.name.clone());
+        let interfaces = raw
+            .links
+            .iter()
+            .map(|l| InterfaceView {
+                index: l.index,
+                name: l.name.clone(),
+                kind: l.kind().map(str::to_string),
+                admin: if l.is_up() { "up" } else { "down" },
+                oper: oper_words(l.operstate),
+                carrier: l.flags & crate::netlink::link::IFF_RUNNING != 0,
+                mac: l.address.as_deref().map(mac_text),
+                mtu: l.mtu,
+                master: l.master.map(&dev),
+                peer: peer_names.get(&(i, l.index)).cloned(),
+                counters: l
+                    .stats
+                    .map(|s| Counters {
+                        rx_packets: s.rx_packets,
+                        rx_bytes: s.rx_bytes,
+                        rx_errors: s.rx_errors,
+                        rx_dropped: s.rx_dropped,
+                        tx_packets: s.tx_packets,
+                        tx_bytes: s.tx_bytes,
+                        tx_errors: s.tx_errors,
+                        tx_dropped: s.tx_dropped,
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let addresses = raw.addresses.iter().filter_map(|a| address_view(a, &dev)).collect();
+        let routes = raw.routes.iter().filter_map(|r| route_view(r, &dev)).collect();
+        let neighbours = raw.neighbours.iter().filter_map(|n| neighbour_view(n, &dev)).collect();
+        let processes = pids_by_ino
+            .get(&s.id.ino)
+            .map(|p| p.iter().map(|&pid| ProcessView { pid, comm: comm(pid).unwrap_or_default() }).collect())
+            .unwrap_or_default();
+        let firewall = firewall_view(&raw.nft_tables, nft.as_deref(), &s.file);
+        views.push(NamespaceView {
+            name: s.name.clone(),
+            root: s.root,
+            current: s.current,
+            nsid: nsids.get(i).copied().flatten(),
+            inode: s.id.ino,
+            forwarding: raw.forwarding,
+            processes,
+            interfaces,
+            addresses,
+            routes,
+            neighbours,
+            firewall,
+            errors: raw.errors,
+        });
+    }
+    Ok(views)
+}
+
+fn firewall_view(tables: &Result<usize, String>, nft: Option<&std::path::Path>, ns: &File) -> FirewallView {
+    match tables {
+        Err(e) => FirewallView::Unavailable { reason: format!("nf_tables: {e}") },
+        Ok(0) => FirewallView::Empty,
+        Ok(n) => {
+            let Some(nft) = nft else { return FirewallView::NftMissing { tables: *n } };
+            let fw = match firewall::nft_ruleset(nft.as_os_str(), ns) {
+                Ok(json) => match firewall::summarize(&json) {
+                    Ok(t) => Firewall::Tables(t),
+                    Err(e) => Firewall::Unreadable(e),
+                },
+                Err(e) => Firewall::Unreadable(e.to_string()),
+            };
+            match fw {
+                Firewall::Tables(tables) => FirewallView::Tables {
+                    tables: tables
+                        .into_iter()
+                        .map(|t| TableView {
+                            family: t.family,
+                            name: t.name,
+                            chains: t
+                                .chains
+                                .into_iter()
+                                .map(|c| ChainView {
+                                    name: c.name,
+                                    hook: c.hook,
+                                    policy: c.policy,
+                                    rules: c.rules,
+                                    packets: c.packets,
+                                    bytes: c.bytes,
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                },
+                Firewall::Empty => FirewallView::Empty,
+                Firewall::NftMissing => FirewallView::NftMissing { tables: *n },
+                Firewall::Unreadable(reason) => FirewallView::Unavailable { reason },
+            }
+        }
+    }
+}
+
+/// RFC 2863 operational state in words, as `ip` prints them (lower case).
+fn oper_words(state: Option<u8>) -> &'static str {
+    match state {
+        Some(1) => "notpresent",
+        Some(2) => "down",
+        Some(3) => "lowerlayerdown",
+        Some(4) => "testing",
+        Some(5) => "dormant",
+        Some(6) => "up",
+        _ => "unknown",
+    }
+}
+
+pub(super) fn mac_text(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(":")
+}
+
+fn family_word(family: u8) -> Option<&'static str> {
+    match i32::from(family) {
+        libc::AF_INET => Some("inet"),
+        libc::AF_INET6 => Some("inet6"),
+        _ => None,
+    }
+}
+
+fn scope_words(scope: u8) -> String {
+    match scope {
+        0 => "global".into(),
+        200 => "site".into(),
+        253 => "link".into(),
+        254 => "host".into(),
+        255 => "nowhere".into(),
+        n => n.to_string(),
+    }
+}
+
+fn address_view(a: &Address, dev: &impl Fn(u32) -> String) -> Option<AddressView> {
+    let local = a.local.or(a.address)?;
+    Some(AddressView {
+        dev: dev(a.index),
+        family: family_word(a.family)?,
+        address: format!("{local}/{}", a.prefix_len),
+        scope: scope_words(a.scope),
+    })
+}
+
+fn route_view(r: &Route, dev: &impl Fn(u32) -> String) -> Option<RouteView> {
+    let family = family_word(r.family)?;
+    let names = crate::ipobj::route::names::Names::default();
+    let mut words = Vec::new();
+    match r.kind {
+        1 => {}
+        k => words.push(names.rtntype(k)),
+    }
+    words.push(match r.dst {
+        Some(d) => format!("{d}/{}", r.dst_len),
+        None => "default".into(),
+    });
+    if let Some(g) = r.gateway {
+        words.push(format!("via {g}"));
+    }
+    if let Some(o) = r.oif {
+        words.push(format!("dev {}", dev(o)));
+    }
+    for nh in &r.multipath {
+        let mut hop = String::from("nexthop");
+        if let Some(g) = nh.gateway {
+            hop.push_str(&format!(" via {g}"));
+        }
+        hop.push_str(&format!(" dev {} weight {}", dev(nh.ifindex), u32::from(nh.hops) + 1));
+        words.push(hop);
+    }
+    if r.protocol != 0 {
+        words.push(format!("proto {}", names.proto(r.protocol)));
+    }
+    if r.scope != 0 {
+        words.push(format!("scope {}", names.scope(r.scope)));
+    }
+    if let Some(s) = r.prefsrc {
+        words.push(format!("src {s}"));
+    }
+    if let Some(m) = r.priority {
+        words.push(format!("metric {m}"));
+    }
+    Some(RouteView { table: names.table(r.table), family, route: words.join(" ") })
+}
+
+fn nud_words(state: u16) -> String {
+    const NAMES: [(u16, &str); 8] = [
+        (0x01, "INCOMPLETE"),
+        (0x02, "REACHABLE"),
+        (0x04, "STALE"),
+        (0x08, "DELAY"),
+        (0x10, "PROBE"),
+        (0x20, "FAILED"),
+        (0x40, "NOARP"),
+        (0x80, "PERMANENT"),
+    ];
+    let words: Vec<&str> = NAMES.iter().filter(|(b, _)| state & b != 0).map(|&(_, n)| n).collect();
+    if words.is_empty() { "NONE".into() } else { words.join(",") }
+}
+
+fn neighbour_view(n: &Neighbour, dev: &impl Fn(u32) -> String) -> Option<NeighbourView> {
+    Some(NeighbourView {
+        address: n.dst?.to_string(),
+        dev: dev(n.ifindex),
+        lladdr: n.lladdr.as_deref().map(mac_text),
+        state: nud_words(n.state),
+    })
+}

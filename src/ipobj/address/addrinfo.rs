@@ -1,0 +1,285 @@
+//! The address lines under each link in `ip address show` (iproute2's
+//! `print_addrinfo`), and the address filters (`scope`, flags, `label`,
+//! `to`).
+
+use crate::ipobj::link::linkinfo::Env;
+use crate::ipobj::link::out::Out;
+use crate::netlink::address::{AF_INET, AF_INET6, Address, IFA_F_DEPRECATED, IFA_F_PERMANENT, IFA_F_SECONDARY};
+use crate::netlink::link::Link;
+use std::net::IpAddr;
+
+/// A `to PREFIX` filter.
+#[derive(Debug, Clone, Copy)]
+pub struct Prefix {
+    /// AF_INET or AF_INET6.
+    pub family: u8,
+    /// The address.
+    pub addr: IpAddr,
+    /// Bits that must match (0 matches everything).
+    pub bits: u8,
+}
+
+/// iproute2's `get_prefix` for the forms `show` accepts: `ADDR[/LEN]`,
+/// `default`/`any`/`all`.
+pub fn parse_prefix(word: &[u8], family: u8) -> Option<Prefix> {
+    let s = std::str::from_utf8(word).ok()?;
+    if matches!(s, "default" | "any" | "all") {
+        let fam = if family == 0 { AF_INET } else { family };
+        let addr = if fam == AF_INET6 { IpAddr::V6(0.into()) } else { IpAddr::V4(0.into()) };
+        return Some(Prefix { family: fam, addr, bits: 0 });
+    }
+    let (a, len) = match s.split_once('/') {
+        Some((a, l)) => (a, Some(l)),
+        None => (s, None),
+    };
+    let addr: IpAddr = a.parse().ok()?;
+    let fam = if addr.is_ipv4() { AF_INET } else { AF_INET6 };
+    if family != 0 && family != fam {
+        return None;
+    }
+    let max = if fam == AF_INET { 32 } else { 128 };
+    let bits = match len {
+        Some(l) => l.parse::<u8>().ok().filter(|&b| b <= max)?,
+        None => max,
+    };
+    Some(Prefix { family: fam, addr, bits })
+}
+
+fn prefix_matches(p: &Prefix, a: Option<IpAddr>) -> bool {
+    let Some(a) = a else { return true };
+    if p.bits == 0 {
+        return true;
+    }
+    let (x, y): (Vec<u8>, Vec<u8>) = match (a, p.addr) {
+        (IpAddr::V4(x), IpAddr::V4(y)) => (x.octets().to_vec(), y.octets().to_vec()),
+        (IpAddr::V6(x), IpAddr::V6(y)) => (x.octets().to_vec(), y.octets().to_vec()),
+        _ => return false,
+    };
+    let bits = p.bits as usize;
+    let full = bits / 8;
+    if x[..full] != y[..full] {
+        return false;
+    }
+    let rest = bits % 8;
+    rest == 0 || (x[full] ^ y[full]) & (0xffu8 << (8 - rest)) == 0
+}
+
+/// The address part of the `show` filter.
+#[derive(Debug, Clone, Default)]
+pub struct AddrFilter {
+    /// 0, AF_INET, AF_INET6 or AF_PACKET (17: links only).
+    pub family: u8,
+    /// Only this link (0: all).
+    pub index: u32,
+    /// `scope S`
+    pub scope: u8,
+    /// 0xff when a scope was given (0 for `scope all`).
+    pub scopemask: u8,
+    /// Flag values wanted, under `flagmask`.
+    pub flags: u32,
+    /// Which flags are filtered on.
+    pub flagmask: u32,
+    /// `label PATTERN` (shell glob).
+    pub label: Option<Vec<u8>>,
+    /// `to PREFIX`
+    pub prefix: Option<Prefix>,
+}
+
+fn fnmatch(pattern: &[u8], name: &[u8]) -> bool {
+    let (Ok(p), Ok(n)) = (std::ffi::CString::new(pattern), std::ffi::CString::new(name)) else { return false };
+    // SAFETY: both are valid NUL-terminated strings that outlive the call.
+    unsafe { libc::fnmatch(p.as_ptr(), n.as_ptr(), 0) == 0 }
+}
+
+impl AddrFilter {
+    /// Does the address pass scope, flag, label and prefix filters?
+    pub fn matches(&self, env: &mut Env<'_>, a: &Address) -> bool {
+        if (self.scope ^ a.scope) & self.scopemask != 0 {
+            return false;
+        }
+        if (self.flags ^ a.flags) & self.flagmask != 0 {
+            return false;
+        }
+        if let Some(pat) = &self.label {
+            let label = match &a.label {
+                Some(l) => l.as_bytes().to_vec(),
+                None => env.index_name(a.index).into_bytes(),
+            };
+            if !fnmatch(pat, &label) {
+                return false;
+            }
+        }
+        if let Some(p) = &self.prefix
+            && !prefix_matches(p, a.local)
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// `rtnl_rtscope_n2a`
+pub fn scope_name(scope: u8) -> String {
+    match scope {
+        0 => "global".into(),
+        200 => "site".into(),
+        253 => "link".into(),
+        254 => "host".into(),
+        255 => "nowhere".into(),
+        s => s.to_string(),
+    }
+}
+
+const FLAG_NAMES: &[(&str, u32)] = &[
+    ("secondary", IFA_F_SECONDARY),
+    ("temporary", IFA_F_SECONDARY),
+    ("nodad", 0x02),
+    ("optimistic", 0x04),
+    ("dadfailed", 0x08),
+    ("home", 0x10),
+    ("deprecated", IFA_F_DEPRECATED),
+    ("tentative", 0x40),
+    ("permanent", IFA_F_PERMANENT),
+    ("mngtmpaddr", 0x100),
+    ("noprefixroute", 0x200),
+    ("autojoin", 0x400),
+    ("stable-privacy", 0x800),
+];
+
+fn print_flags(out: &mut Out, a: &Address) {
+    let mut flags = a.flags;
+    for &(name, mask) in FLAG_NAMES {
+        if mask == IFA_F_PERMANENT {
+            if flags & mask == 0 {
+                out.flag("dynamic", "dynamic ", true);
+            }
+        } else if flags & mask != 0 {
+            if mask == IFA_F_SECONDARY && a.family == AF_INET6 {
+                out.flag("temporary", "temporary ", true);
+            } else {
+                out.fp(format!("{name} "));
+                out.jraw(name, "true");
+            }
+        }
+        flags &= !mask;
+    }
+    if flags != 0 {
+        if out.is_json() {
+            out.jstr("ifa_flags", format!("{flags:02x}"));
+        } else {
+            out.fp(format!("flags {flags:02x} "));
+        }
+    }
+}
+
+fn family_name(f: u8) -> Option<&'static str> {
+    match f {
+        AF_INET => Some("inet"),
+        AF_INET6 => Some("inet6"),
+        17 => Some("link"),
+        28 => Some("mpls"),
+        7 => Some("bridge"),
+        _ => None,
+    }
+}
+
+/// One address (`print_addrinfo`), inside its JSON object.
+pub fn print_address(out: &mut Out, env: &mut Env<'_>, af: &AddrFilter, a: &Address, brief: bool) {
+    if !af.matches(env, a) {
+        return;
+    }
+    if out.oneline && !brief {
+        let dev = env.index_name(a.index);
+        if out.is_json() {
+            out.jraw("index", a.index as i32);
+            out.jstr("dev", &dev);
+        } else {
+            out.fp(format!("{}: {dev}", a.index));
+        }
+    }
+    if !brief {
+        match family_name(a.family) {
+            Some(n) => out.str("family", "    ", n, " "),
+            None => out.num("family_index", "    family ", a.family, " "),
+        }
+    }
+    if let Some(local) = a.local {
+        out.str("local", "", local.to_string(), "");
+        if let Some(peer) = a.address
+            && peer != local
+        {
+            out.fp(" peer ");
+            out.str("address", "", peer.to_string(), "");
+        }
+        out.num("prefixlen", "/", a.prefix_len, " ");
+        if let Some(m) = a.metric {
+            out.num("metric", "metric ", m, " ");
+        }
+    }
+    if brief {
+        return;
+    }
+    if let Some(b) = a.broadcast {
+        out.fp("brd ");
+        out.str("broadcast", "", b.to_string(), " ");
+    }
+    if let Some(b) = a.anycast {
+        out.fp("any ");
+        out.str("anycast", "", b.to_string(), " ");
+    }
+    out.str("scope", "scope ", scope_name(a.scope), " ");
+    print_flags(out, a);
+    if let Some(l) = &a.label {
+        out.str("label", "", l, "");
+    }
+    if let Some(lt) = a.lifetimes {
+        out.nl();
+        out.fp("       valid_lft ");
+        if lt.valid == u32::MAX {
+            out.jraw("valid_life_time", u32::MAX);
+            out.fp("forever");
+        } else {
+            out.num("valid_life_time", "", lt.valid, "sec");
+        }
+        out.fp(" preferred_lft ");
+        if lt.preferred == u32::MAX {
+            out.jraw("preferred_life_time", u32::MAX);
+            out.fp("forever");
+        } else if a.flags & IFA_F_DEPRECATED != 0 {
+            out.num("preferred_life_time", "", lt.preferred as i32, "sec");
+        } else {
+            out.num("preferred_life_time", "", lt.preferred, "sec");
+        }
+    }
+    out.fp("\n");
+}
+
+/// `print_selected_addrinfo`: the link's addresses, as a JSON `addr_info`
+/// array.
+#[allow(clippy::too_many_arguments)]
+pub fn print_addresses(
+    out: &mut Out,
+    env: &mut Env<'_>,
+    af: &AddrFilter,
+    link: &Link,
+    addrs: &[Address],
+    up: bool,
+    brief: bool,
+) {
+    out.open_arr(Some("addr_info"));
+    for a in addrs {
+        if a.index != link.index || (af.family != 0 && af.family != a.family) {
+            continue;
+        }
+        if up && !link.is_up() {
+            continue;
+        }
+        out.open_obj(None);
+        print_address(out, env, af, a, brief);
+        out.close_obj();
+    }
+    out.close_arr();
+    if brief {
+        out.fp("\n");
+    }
+}
