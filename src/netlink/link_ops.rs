@@ -387,7 +387,7 @@ pub fn is_valid_altifname(name: &[u8]) -> bool {
 impl Netlink {
     /// Find a link by name (or alternative name) in this socket's
     /// namespace. `Ok(None)` when there is no such link.
-    pub fn link_by_name(&mut self, name: &[u8]) -> Result<Option<LinkRef>, NlError> {
+    pub fn link_ref_by_name(&mut self, name: &[u8]) -> Result<Option<LinkRef>, NlError> {
         let mut msg = LinkMessage::default();
         msg.attributes.push(LinkAttribute::ExtMask(vec![LinkExtentMask::Vf, LinkExtentMask::SkipStats]));
         let kind = if is_valid_ifname(name) { IFLA_IFNAME } else { IFLA_ALT_IFNAME };

@@ -55,7 +55,7 @@ fn nodev(name: &OsStr) -> Status {
 
 fn index_of(ctx: &mut Ctx, name: &OsStr) -> Result<Result<Option<u32>, i32>, Exit> {
     let nl = ctx.netlink()?;
-    Ok(match nl.link_by_name(name.as_bytes()) {
+    Ok(match nl.link_ref_by_name(name.as_bytes()) {
         Ok(Some(r)) => Ok(Some(r.index)),
         Ok(None) => Ok(ifn_index(name.as_bytes())),
         Err(e) => {

@@ -219,7 +219,7 @@ fn atoi(w: &[u8]) -> i64 {
 }
 
 fn lookup(nl: &mut Netlink, name: &OsStr) -> P<Option<crate::netlink::link_ops::LinkRef>> {
-    match nl.link_by_name(name.as_bytes()) {
+    match nl.link_ref_by_name(name.as_bytes()) {
         Ok(Some(r)) => Ok(Some(r)),
         Ok(None) => {
             Ok(ifn_index(name.as_bytes()).map(|index| crate::netlink::link_ops::LinkRef { index, addr_len: None }))
