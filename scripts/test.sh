@@ -17,6 +17,7 @@ need ip || missing+=(iproute2)
 need setpriv || missing+=(util-linux)
 need unshare || missing+=(util-linux)
 need strace || missing+=(strace)   # fault injection in tests/bugfixes.rs
+need nft || missing+=(nftables)   # firewall summary in tests/inspect.rs
 if ((${#missing[@]})); then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

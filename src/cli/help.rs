@@ -32,6 +32,7 @@ Examples:
 Environment:
   NETNS_RUN_DIR   where names live (default /run/netns)
   NETNS_ETC_DIR   per-namespace /etc overrides (default /etc/netns)
+  NETNS_NFT       the nft binary inspect runs (default: found on PATH)
 
 Differences from iproute2 (bug fixes) are listed in docs/compat.md.";
 

@@ -55,8 +55,13 @@ pub enum Firewall {
     Unreadable(String),
 }
 
-/// Find `nft` on PATH (and in the sbin directories a root shell has).
+/// Find `nft`: `NETNS_NFT` when set (a path; a missing file means "no
+/// nft"), else PATH and the sbin directories a root shell has.
 pub fn nft_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("NETNS_NFT") {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .chain(["/usr/sbin", "/sbin"].map(PathBuf::from))
