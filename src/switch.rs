@@ -94,6 +94,13 @@ pub fn switch_to(run: &RunDir, name: &OsStr, mode: SwitchMode, warn: &mut dyn Fn
     if mode == SwitchMode::NetOnly {
         return Ok(());
     }
+    switch_mounts(run, name, warn)
+}
+
+/// The mount half of [`switch_to`] (steps 2–5), for a thread already in
+/// the network namespace `name`: `-n NAME` does it only when the command
+/// needs it (see `cli::Ctx::switch_process`).
+pub fn switch_mounts(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) -> Result<(), SwitchError> {
     unshare(CloneFlags::CLONE_NEWNS).map_err(|e| SwitchError::Unshare { errno: e.into() })?;
     mount(Some(""), "/", Some("none"), MsFlags::MS_SLAVE | MsFlags::MS_REC, None::<&str>)
         .map_err(|e| SwitchError::MakeSlave { errno: e.into() })?;

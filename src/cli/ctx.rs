@@ -5,8 +5,8 @@ use super::Exit;
 use super::options::Opts;
 use crate::netlink::Netlink;
 use crate::rundir::RunDir;
-use crate::switch::{SwitchMode, switch_to};
-use std::ffi::OsStr;
+use crate::switch::{SwitchMode, switch_mounts, switch_to};
+use std::ffi::{OsStr, OsString};
 use std::io::{self, BufWriter, Stdout, Write};
 
 /// One invocation's context.
@@ -19,6 +19,9 @@ pub struct Ctx {
     pub batch: bool,
     out: BufWriter<Stdout>,
     nl: Option<Netlink>,
+    /// `-n NAME` whose mount half (private mounts, `/sys`, `/etc/netns`)
+    /// is still to be done; see [`Ctx::switch_process`].
+    pending_mounts: Option<OsString>,
 }
 
 impl Ctx {
@@ -30,6 +33,7 @@ impl Ctx {
             batch: false,
             out: BufWriter::with_capacity(64 * 1024, io::stdout()),
             nl: None,
+            pending_mounts: None,
         }
     }
 
@@ -65,12 +69,36 @@ impl Ctx {
         Ok(self.nl.as_mut().expect("opened above"))
     }
 
-    /// `-n NAME`: move this whole process into the namespace, exactly as
-    /// `netns exec` would, before any command runs.
+    /// `-n NAME`: move this process into the namespace as `netns exec`
+    /// would. The network half happens now, in option order as iproute2
+    /// does it, so its errors come first; the mount half (a private mount
+    /// namespace, `/sys`, `/etc/netns/NAME`) waits for [`Ctx::need_mounts`]:
+    /// commands that only talk netlink (`link`, `addr`, `route`, `neigh`,
+    /// `inspect`) skip it unless `/etc/netns/NAME` exists, which saves
+    /// copying every mount of the system.
     pub fn switch_process(&mut self, name: &OsStr) -> Result<(), Exit> {
         // A socket opened earlier would still talk to the old namespace.
         self.nl = None;
-        switch_to(&self.run, name, SwitchMode::Full, &mut crate::sys::eprint_line).map_err(|e| {
+        switch_to(&self.run, name, SwitchMode::NetOnly, &mut crate::sys::eprint_line).map_err(|e| {
+            crate::sys::eprint_line(&e.message());
+            Exit(255)
+        })?;
+        self.pending_mounts = Some(name.to_owned());
+        Ok(())
+    }
+
+    /// Finish a pending `-n NAME` switch. `netlink_only`: the command reads
+    /// nothing from the file system that the switch would change (only
+    /// `/etc/netns/NAME` overrides could matter, so they force it).
+    pub fn need_mounts(&mut self, netlink_only: bool) -> Result<(), Exit> {
+        let Some(name) = self.pending_mounts.take() else { return Ok(()) };
+        let mut etc = self.run.etc_dir().as_os_str().to_owned();
+        etc.push("/");
+        etc.push(&name);
+        if netlink_only && !std::path::Path::new(&etc).is_dir() {
+            return Ok(());
+        }
+        switch_mounts(&self.run, &name, &mut crate::sys::eprint_line).map_err(|e| {
             crate::sys::eprint_line(&e.message());
             Exit(255)
         })

@@ -69,11 +69,15 @@ fn lookup(word: &[u8]) -> Option<Sub> {
 /// Run one netns command line (`words` starts with the subcommand).
 pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     let Some(first) = words.first() else {
+        ctx.need_mounts(false)?;
         return list(ctx, &[]);
     };
     let sub = lookup(first.as_bytes());
     // iproute2's other objects (`link`, `addr`, `route`, `neigh`): their
     // second word is a verb, not a name, so no name validation.
+    let netlink_only =
+        sub.is_none() && (first.as_bytes() == b"inspect" || crate::ipobj::lookup(first.as_bytes()).is_some());
+    ctx.need_mounts(netlink_only)?;
     if sub.is_none() {
         match crate::ipobj::lookup(first.as_bytes()) {
             Some(Ok(object)) => return crate::ipobj::run(ctx, object, words),
