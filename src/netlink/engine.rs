@@ -126,7 +126,9 @@ impl Netlink {
     /// Receive one datagram and split it into frames.
     fn recv_frames(&mut self) -> Result<Vec<Frame>, NlError> {
         if self.buf.len() < RECV_BUF {
-            self.buf.resize(RECV_BUF, 0);
+            // A zeroed allocation maps fresh pages without touching them;
+            // `resize` would write (and fault in) all 256 KiB first.
+            self.buf = vec![0; RECV_BUF];
         }
         let n = loop {
             match self.sock.recv(&mut &mut self.buf[..], libc::MSG_TRUNC) {
