@@ -79,7 +79,16 @@ const TRAFFIC: &str = "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf
     ip link add t0 address 02:00:00:00:02:01 type veth peer name t1 address 02:00:00:00:02:02 netns b; \
     ip addr add 10.1.0.1/24 dev t0; ip -n b addr add 10.1.0.2/24 dev t1; \
     ip link set t0 up; ip -n b link set t1 up; \
+    n=0; until ip link show t0 | grep -q 'state UP'; do n=$((n+1)); [ $n -lt 500 ]; sleep 0.01; done; \
     bash -c 'echo x > /dev/udp/10.1.0.2/9'; sleep 0.2";
+
+/// Alternative names (one too long for IFLA_IFNAME), a deprecated IPv6
+/// address (preferred lifetime 0), a secondary IPv4 address.
+const ALT: &str = "ip link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02; \
+    ip link property add dev v0 altname averyveryverylongname0; \
+    ip link property add dev v0 altname short0; \
+    ip addr add 2001:db8::5/64 dev v0 preferred_lft 0 nodad; \
+    ip addr add 10.0.0.1/24 dev v0; ip addr add 10.0.0.2/24 dev v0";
 
 cases! {
     // ------------------------------------------------------------ link show
@@ -165,6 +174,13 @@ cases! {
     addr_oneline => case().setup(LAB).opts(&["-o"]).args(&["addr"]).object();
     addr_brief => case().setup(LAB).opts(&["-br"]).args(&["addr"]).object();
     addr_brief_json => case().setup(LAB).opts(&["-br", "-j"]).args(&["addr"]).object();
+    alt_short => case().setup(ALT).args(&["link", "show", "short0"]).object();
+    alt_long => case().setup(ALT).opts(&["-j"]).args(&["link", "show", "averyveryverylongname0"]).object();
+    alt_long_unknown => case().setup(ALT).args(&["link", "show", "averyveryverylongname0xxxxxxxxxxxx"]).object();
+    alt_addr => case().setup(ALT).args(&["addr", "show", "dev", "averyveryverylongname0"]).object();
+    addr_deprecated => case().setup(ALT).opts(&["-j"]).args(&["addr", "show", "deprecated"]).object();
+    addr_secondary => case().setup(ALT).args(&["addr", "show", "secondary"]).object();
+    addr_primary_text => case().setup(ALT).args(&["addr", "show", "v0", "primary"]).object();
     nets_addr => case().setup(NETS).opts(&["-n", "a"]).args(&["addr"]).object();
     nets_addr_json => case().setup(NETS).opts(&["-n", "a", "-j", "-p"]).args(&["addr"]).object();
 }

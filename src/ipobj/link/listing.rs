@@ -384,3 +384,36 @@ fn link_res(f: &LinkFilter, link: &Link, af: &AddrFilter) -> i32 {
     }
     1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_as_strtoul_base_0() {
+        assert_eq!(parse_c_unsigned(b"10"), Some(10));
+        assert_eq!(parse_c_unsigned(b"0x10"), Some(16));
+        assert_eq!(parse_c_unsigned(b"010"), Some(8));
+        assert_eq!(parse_c_unsigned(b"0"), Some(0));
+        assert_eq!(parse_c_unsigned(b"x"), None);
+    }
+
+    #[test]
+    fn scopes_by_name_and_number() {
+        assert_eq!(scope_number(b"host"), Some(254));
+        assert_eq!(scope_number(b"link"), Some(253));
+        assert_eq!(scope_number(b"0xfd"), Some(253));
+        assert_eq!(scope_number(b"256"), None);
+        assert_eq!(scope_number(b"all"), None);
+    }
+
+    #[test]
+    fn flag_words_and_their_negations() {
+        let mut a = AddrFilter::default();
+        assert!(flag_filter(b"dynamic", &mut a));
+        assert_eq!((a.flags, a.flagmask), (0, IFA_F_PERMANENT));
+        assert!(flag_filter(b"-tentative", &mut a));
+        assert_eq!(a.flagmask, IFA_F_PERMANENT | 0x40);
+        assert!(!flag_filter(b"bogus", &mut a));
+    }
+}
