@@ -90,6 +90,20 @@ const ALT: &str = "ip link add v0 address 02:00:00:00:00:01 type veth peer name 
     ip addr add 2001:db8::5/64 dev v0 preferred_lft 0 nodad; \
     ip addr add 10.0.0.1/24 dev v0; ip addr add 10.0.0.2/24 dev v0";
 
+/// The less common settings of each kind: vxlan external and over IPv6
+/// with every flag iproute2 prints, macvlan passthru/nopromisc, macvtap,
+/// bridge multicast/netfilter knobs, bridge port flags and group mask.
+const KINDS: &str = "ip link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02; \
+    ip link add vxe address 02:00:00:00:00:03 type vxlan external dstport 4789; \
+    ip link add vx6 address 02:00:00:00:00:04 type vxlan id 9 local 2001:db8::1 remote 2001:db8::2 dstport 4789 \
+        ttl inherit tos inherit flowlabel 0x12 df set l2miss l3miss proxy maxaddr 10 srcport 1000 2000 noudpcsum gbp; \
+    ip link add mvpt link v1 address 02:00:00:00:00:05 type macvlan mode passthru nopromisc; \
+    ip link add br2 address 02:00:00:00:00:06 type bridge mcast_snooping 0 no_linklocal_learn 1 mcast_querier 1 nf_call_iptables 1; \
+    ip link add w0 address 02:00:00:00:00:08 type veth peer name w1 address 02:00:00:00:00:09; \
+    ip link add mvt link w0 address 02:00:00:00:00:07 type macvtap mode bridge; \
+    ip link set v0 master br2; \
+    ip link set v0 type bridge_slave proxy_arp on group_fwd_mask 0x4001 isolated on neigh_suppress on mcast_flood off";
+
 cases! {
     // ------------------------------------------------------------ link show
     link_show_fresh => case().args(&["link", "show"]).object();
@@ -174,6 +188,10 @@ cases! {
     addr_oneline => case().setup(LAB).opts(&["-o"]).args(&["addr"]).object();
     addr_brief => case().setup(LAB).opts(&["-br"]).args(&["addr"]).object();
     addr_brief_json => case().setup(LAB).opts(&["-br", "-j"]).args(&["addr"]).object();
+    kinds_details => case().setup(KINDS).opts(&["-d"]).args(&["link", "show"]).object();
+    kinds_details_json => case().setup(KINDS).opts(&["-d", "-j", "-p"]).args(&["link", "show"]).object();
+    kinds_numeric => case().setup(KINDS).opts(&["-N", "-d"]).args(&["address", "show"]).object();
+    kinds_macvtap => case().setup(KINDS).opts(&["-d"]).args(&["link", "show", "type", "macvtap"]).object();
     alt_short => case().setup(ALT).args(&["link", "show", "short0"]).object();
     alt_long => case().setup(ALT).opts(&["-j"]).args(&["link", "show", "averyveryverylongname0"]).object();
     alt_long_unknown => case().setup(ALT).args(&["link", "show", "averyveryverylongname0xxxxxxxxxxxx"]).object();

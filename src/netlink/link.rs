@@ -389,6 +389,7 @@ fn kind_info(infos: &[LinkInfo]) -> LinkKindInfo {
                     InfoData::Bridge(v) => KindData::Bridge(Box::new(BridgeInfo::from_nlas(v))),
                     InfoData::Vxlan(v) => KindData::Vxlan(Box::new(VxlanInfo::from_nlas(v))),
                     InfoData::MacVlan(v) => KindData::Macvlan(MacvlanInfo::from_nlas(v)),
+                    InfoData::MacVtap(v) => KindData::Macvlan(MacvlanInfo::from_vtap_nlas(v)),
                     _ => KindData::Other,
                 })
             }

@@ -119,7 +119,10 @@ impl AddrFilter {
 }
 
 /// `rtnl_rtscope_n2a`
-pub fn scope_name(scope: u8) -> String {
+pub fn scope_name(scope: u8, numeric: bool) -> String {
+    if numeric {
+        return scope.to_string();
+    }
     match scope {
         0 => "global".into(),
         200 => "site".into(),
@@ -227,7 +230,7 @@ pub fn print_address(out: &mut Out, env: &mut Env<'_>, af: &AddrFilter, a: &Addr
         out.fp("any ");
         out.str("anycast", "", b.to_string(), " ");
     }
-    out.str("scope", "scope ", scope_name(a.scope), " ");
+    out.str("scope", "scope ", scope_name(a.scope, env.numeric), " ");
     print_flags(out, a);
     if let Some(l) = &a.label {
         out.str("label", "", l, "");

@@ -34,6 +34,8 @@ pub struct Env<'a> {
     pub iec: bool,
     /// The address family filter: 0 any, 17 link (AF_PACKET), 2, 10.
     pub family: u8,
+    /// `-Numeric`: types, groups and scopes as numbers.
+    pub numeric: bool,
 }
 
 impl Env<'_> {
@@ -252,7 +254,10 @@ fn gen_mode_name(mode: u8) -> String {
     }
 }
 
-fn link_type_name(t: u16) -> String {
+fn link_type_name(t: u16, numeric: bool) -> String {
+    if numeric {
+        return format!("[{t}]");
+    }
     let name = match t {
         0 => "netrom",
         1 => "ether",
@@ -331,8 +336,27 @@ fn print_operstate(out: &mut Out, state: u8) {
     }
 }
 
-fn group_name(group: u32) -> String {
-    if group == 0 { "default".to_string() } else { (group as i32).to_string() }
+/// `rtnl_group_n2a`: the name from /etc/iproute2/group (0 is `default`),
+/// else the number.
+fn group_name(group: u32, numeric: bool) -> String {
+    if !numeric {
+        if group == 0 {
+            return "default".to_string();
+        }
+        if let Ok(text) = std::fs::read_to_string("/etc/iproute2/group") {
+            for line in text.lines() {
+                let mut words = line.split_whitespace();
+                let (Some(id), Some(name)) = (words.next(), words.next()) else { continue };
+                if id.starts_with('#') {
+                    continue;
+                }
+                if crate::ipobj::link::listing::parse_c_unsigned(id.as_bytes()) == Some(group.into()) {
+                    return name.to_string();
+                }
+            }
+        }
+    }
+    (group as i32).to_string()
 }
 
 const LINK_EVENTS: [&str; 7] =
@@ -367,7 +391,7 @@ pub fn print_link(out: &mut Out, env: &mut Env<'_>, link: &Link) {
         }
     }
     if let Some(g) = link.group {
-        out.str("group", "group ", group_name(g), " ");
+        out.str("group", "group ", group_name(g, env.numeric), " ");
     }
     // The IPv6 view of a link (`-6`) has no IFLA_TXQLEN: iproute2 asks
     // the socket ioctl instead.
@@ -388,7 +412,7 @@ pub fn print_link(out: &mut Out, env: &mut Env<'_>, link: &Link) {
     }
     if env.family == 0 || env.family == 17 || env.details > 0 {
         out.nl();
-        out.str("link_type", "    link/", link_type_name(link.link_type), " ");
+        out.str("link_type", "    link/", link_type_name(link.link_type, env.numeric), " ");
         if let Some(a) = &link.address {
             out.str("address", "", lladdr(a, link.link_type), "");
         }

@@ -206,6 +206,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, do_link: bool, usage: fn() -> Sta
         human: opts.human,
         iec: opts.iec,
         family: af.family,
+        numeric: opts.numeric,
     };
     if let Some(m) = master_name {
         let idx = name_to_index(&mut env, m.as_bytes());
