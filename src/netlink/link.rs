@@ -264,17 +264,35 @@ impl Netlink {
         Ok(replies.iter().filter_map(link_of).collect())
     }
 
-    /// One link by name or alternative name, with one RTM_GETLINK request
-    /// (no dump): `Ok(None)` when no such link exists.
-    pub fn link_by_name(&mut self, name: &str, query: LinkQuery) -> Result<Option<Link>, NlError> {
+    /// One link by name or alternative name, with counters, in one
+    /// RTM_GETLINK request (no dump): `Ok(None)` when no such link exists.
+    ///
+    /// ```no_run
+    /// let mut nl = netns::netlink::Netlink::open()?;
+    /// if let Some(lo) = nl.link_by_name("lo")? {
+    ///     println!("lo is index {} and {}", lo.index, if lo.is_up() { "up" } else { "down" });
+    /// }
+    /// # Ok::<(), netns::netlink::NlError>(())
+    /// ```
+    pub fn link_by_name(&mut self, name: &str) -> Result<Option<Link>, NlError> {
+        self.link_by_name_with(name, LinkQuery { stats: true, family: 0 })
+    }
+
+    /// [`link_by_name`](Self::link_by_name), asking only for what `query` says.
+    pub fn link_by_name_with(&mut self, name: &str, query: LinkQuery) -> Result<Option<Link>, NlError> {
         if name.is_empty() || name.len() > 127 {
             return Ok(None);
         }
         self.get_link(get_link_message(0, Some(name), query))
     }
 
-    /// One link by index: `Ok(None)` when no such link exists.
-    pub fn link_by_index(&mut self, index: u32, query: LinkQuery) -> Result<Option<Link>, NlError> {
+    /// One link by index, with counters: `Ok(None)` when no such link exists.
+    pub fn link_by_index(&mut self, index: u32) -> Result<Option<Link>, NlError> {
+        self.link_by_index_with(index, LinkQuery { stats: true, family: 0 })
+    }
+
+    /// [`link_by_index`](Self::link_by_index), asking only for what `query` says.
+    pub fn link_by_index_with(&mut self, index: u32, query: LinkQuery) -> Result<Option<Link>, NlError> {
         self.get_link(get_link_message(index, None, query))
     }
 

@@ -48,7 +48,7 @@ impl Env<'_> {
         if let Some(v) = self.names.get(&index) {
             return Some(v.clone());
         }
-        let link = self.nl.link_by_index(index, LinkQuery::default()).ok().flatten()?;
+        let link = self.nl.link_by_index_with(index, LinkQuery::default()).ok().flatten()?;
         self.remember(&link);
         Some((link.name, link.flags))
     }

@@ -95,7 +95,7 @@ pub fn parse_c_unsigned(w: &[u8]) -> Option<u64> {
 /// `ll_name_to_index`: a link name, else `ifN`; 0 when neither exists.
 fn name_to_index(env: &mut Env<'_>, name: &[u8]) -> u32 {
     if let Ok(s) = std::str::from_utf8(name)
-        && let Ok(Some(link)) = env.nl.link_by_name(s, LinkQuery::default())
+        && let Ok(Some(link)) = env.nl.link_by_name_with(s, LinkQuery::default())
     {
         env.remember(&link);
         return link.index;
@@ -230,9 +230,9 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, do_link: bool, usage: fn() -> Sta
         // `link show dev X` asks by name, `address show dev X` by index;
         // either way one RTM_GETLINK.
         let got = match (single_get, dev.and_then(|d| d.to_str())) {
-            (true, Some(name)) => env.nl.link_by_name(name, query),
+            (true, Some(name)) => env.nl.link_by_name_with(name, query),
             (true, None) => Ok(None),
-            (false, _) => env.nl.link_by_index(ifindex, query),
+            (false, _) => env.nl.link_by_index_with(ifindex, query),
         };
         match got {
             Ok(Some(l)) => vec![l],
