@@ -199,6 +199,16 @@ cases! {
     addr_deprecated => case().setup(ALT).opts(&["-j"]).args(&["addr", "show", "deprecated"]).object();
     addr_secondary => case().setup(ALT).args(&["addr", "show", "secondary"]).object();
     addr_primary_text => case().setup(ALT).args(&["addr", "show", "v0", "primary"]).object();
+    batch_link_then_addr => case()
+        .setup(LAB)
+        .file("/tmp/b", "addr show v0\nlink show lo\naddr show v0\naddr show\n")
+        .opts(&["-b", "/tmp/b"])
+        .object();
+    batch_unknown_dev => case()
+        .setup(LAB)
+        .file("/tmp/b", "link show lo\nlink show nosuch\naddr show lo\n")
+        .opts(&["-force", "-b", "/tmp/b"])
+        .object();
     nets_addr => case().setup(NETS).opts(&["-n", "a"]).args(&["addr"]).object();
     nets_addr_json => case().setup(NETS).opts(&["-n", "a", "-j", "-p"]).args(&["addr"]).object();
 }

@@ -12,6 +12,7 @@ use crate::netlink::link::{Link, LinkQuery};
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 const AF_PACKET: u8 = 17;
 
@@ -108,11 +109,21 @@ fn name_to_index(env: &mut Env<'_>, name: &[u8]) -> u32 {
         .unwrap_or(0)
 }
 
-/// `link show …` (`do_link`) or `address show …`.
-pub fn list(ctx: &mut Ctx, mut args: Args<'_>, do_link: bool, usage: fn() -> Status) -> Status {
+/// Set once a `link` listing has run. iproute2 keeps `do_link` in a static
+/// that nothing resets, so in a batch file every `address show` after a
+/// `link show` prints like `link show` (`mode DEFAULT`, and only the link
+/// record under `dev X`); netns reproduces that.
+static LINK_LISTED: AtomicBool = AtomicBool::new(false);
+
+/// `link show …` (`link_cmd`) or `address show …`.
+pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> Status) -> Status {
+    if link_cmd {
+        LINK_LISTED.store(true, Ordering::Relaxed);
+    }
+    let do_link = link_cmd || LINK_LISTED.load(Ordering::Relaxed);
     let opts = ctx.opts.clone();
     let run_dir = ctx.run.path().to_path_buf();
-    let family: u8 = if do_link {
+    let family: u8 = if link_cmd {
         AF_PACKET
     } else {
         match opts.family {
@@ -263,7 +274,8 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, do_link: bool, usage: fn() -> Sta
     for l in &links {
         env.remember(l);
     }
-    let addrs = if af.family != AF_PACKET {
+    // Under `dev X` with `do_link` iproute2 prints the link record only.
+    let addrs = if af.family != AF_PACKET && !single_get {
         let q = AddressQuery { family: af.family, index: ifindex };
         match env.nl.addresses_with(q) {
             Ok(a) => Some(a),
