@@ -181,6 +181,15 @@ cases! {
     addr_label => case().setup(LAB).args(&["addr", "show", "label", "v0:*"]).object();
     addr_to => case().setup(LAB).args(&["addr", "show", "to", "10.0.0.8/29"]).object();
     addr_to_json => case().setup(LAB).opts(&["-j"]).args(&["addr", "show", "to", "10.0.0.9"]).object();
+    addr_to_inet6_sets_family => case().setup(LAB).args(&["addr", "show", "to", "2001:db8::/32"]).object();
+    addr_to_short_ipv4 => case().setup(LAB).opts(&["-j"]).args(&["addr", "show", "to", "10/8"]).object();
+    addr_to_dotted_mask => case().setup(LAB).args(&["addr", "show", "to", "10.0.0.0/255.255.255.0"]).object();
+    addr_to_default => case().setup(LAB).opts(&["-j"]).args(&["addr", "show", "to", "default"]).object();
+    addr_to_wrong_family => case().setup(LAB).opts(&["-4"]).args(&["addr", "show", "to", "2001:db8::/32"]).object();
+    addr_to_bogus => case().setup(LAB).args(&["addr", "show", "to", "bogus"]).object();
+    link_to_not_allowed => case().setup(LAB).args(&["link", "show", "to", "10"]).object();
+    addr_inet6_dev_json => case().setup(LAB).opts(&["-6", "-j"]).args(&["addr", "show", "dev", "v0"]).object();
+    addr_inet6_master => case().setup(LAB).opts(&["-6", "-j"]).args(&["addr", "show", "master", "br0"]).object();
     addr_flag_filters => case().setup(LAB).args(&["addr", "show", "permanent", "-tentative"]).object();
     addr_up => case().setup(LAB).opts(&["-j"]).args(&["addr", "show", "up"]).object();
     addr_master => case().setup(LAB).args(&["addr", "show", "master", "br0"]).object();

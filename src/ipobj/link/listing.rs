@@ -142,14 +142,20 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
         let b = w.as_bytes();
         if b == b"to" {
             let v = args.value()?;
-            match crate::ipobj::address::addrinfo::parse_prefix(v.as_bytes(), af.family) {
+            match (af.family != AF_PACKET)
+                .then(|| crate::ipobj::address::addrinfo::parse_prefix(v.as_bytes(), af.family))
+                .flatten()
+            {
                 Some(p) => {
                     if af.family == 0 {
                         af.family = p.family;
                     }
                     af.prefix = Some(p);
                 }
-                None => return Err(invarg("invalid \"to\"\n", v)),
+                None => {
+                    crate::ipobj::address::addrinfo::prefix_error(v, af.family);
+                    return Err(Exit(1));
+                }
             }
         } else if b == b"scope" {
             let v = args.value()?;
@@ -235,7 +241,12 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
         }
     }
     af.index = ifindex;
-    let query = LinkQuery { stats: opts.stats > 0, family: if af.family == AF_PACKET { 0 } else { af.family } };
+    // iproute2 dumps links with the global family (-4/-6; AF_PACKET under
+    // `link`), but asks for one link by index with the filter's family,
+    // which `to PREFIX` may have set.
+    let preferred = if link_cmd || family == AF_PACKET { 0 } else { family };
+    let query = LinkQuery { stats: opts.stats > 0, family: preferred };
+    let index_query = LinkQuery { family: if af.family == AF_PACKET { 0 } else { af.family }, ..query };
     let single_get = ifindex != 0 && do_link && filter.group.is_none();
     let links: Vec<Link> = if ifindex != 0 {
         // `link show dev X` asks by name, `address show dev X` by index;
@@ -243,7 +254,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
         let got = match (single_get, dev.and_then(|d| d.to_str())) {
             (true, Some(name)) => env.nl.link_by_name_with(name, query),
             (true, None) => Ok(None),
-            (false, _) => env.nl.link_by_index_with(ifindex, query),
+            (false, _) => env.nl.link_by_index_with(ifindex, index_query),
         };
         match got {
             Ok(Some(l)) => vec![l],
@@ -292,7 +303,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
     let mut out = Out::new(opts.json, opts.pretty, opts.oneline);
     // Only AF_UNSPEC/AF_PACKET dump requests carry the master and kind
     // filters; the kernel then leaves other links out entirely.
-    let kernel_filtered = ifindex == 0 && (af.family == 0 || af.family == AF_PACKET);
+    let kernel_filtered = ifindex == 0 && preferred == 0;
     out.open_arr(None);
     for link in &links {
         if let Some(addrs) = &addrs {

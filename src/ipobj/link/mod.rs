@@ -3,7 +3,7 @@
 
 mod kinds;
 pub(crate) mod linkinfo;
-mod listing;
+pub(crate) mod listing;
 pub(crate) mod out;
 mod show;
 mod stats;
