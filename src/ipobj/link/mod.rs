@@ -4,6 +4,7 @@
 mod kinds;
 pub(crate) mod linkinfo;
 pub(crate) mod listing;
+mod names;
 pub(crate) mod out;
 mod show;
 mod stats;
