@@ -13,7 +13,6 @@ use super::PeerView;
 use super::collect::{Raw, Subject};
 use crate::namespace::NsId;
 use crate::netlink::Netlink;
-use crate::netlink::link::LinkQuery;
 use std::collections::HashMap;
 use std::os::fd::{AsFd, AsRawFd};
 
@@ -41,7 +40,7 @@ fn name_inside(subject: &Subject, index: u32) -> Option<String> {
         s.spawn(|| {
             nix::sched::setns(subject.file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET).ok()?;
             let mut nl = Netlink::open().ok()?;
-            nl.link_by_index(index, LinkQuery::default()).ok().flatten().map(|l| l.name)
+            nl.link_by_index(index).ok().flatten().map(|l| l.name)
         })
         .join()
         .ok()

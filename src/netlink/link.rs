@@ -14,11 +14,15 @@ pub use kinds::{MacvlanInfo, VxlanInfo};
 
 use super::engine::{Netlink, Reply};
 use super::error::{KernelError, NlError};
+use netlink_packet_core::DefaultNla;
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{
     AfSpecInet6, AfSpecUnspec, In6AddrGenMode, InfoData, InfoPortData, LinkAttribute, LinkExtentMask, LinkInfo,
     LinkMessage, Prop,
 };
+
+/// IFLA_ALT_IFNAME
+const IFLA_ALT_IFNAME: u16 = 53;
 
 /// `IFF_UP`
 pub const IFF_UP: u32 = 0x1;
@@ -214,7 +218,14 @@ fn get_link_message(index: u32, name: Option<&str>, query: LinkQuery) -> RouteNe
     msg.header.index = index;
     msg.header.interface_family = netlink_packet_route::AddressFamily::from(query.family);
     if let Some(name) = name {
-        msg.attributes.push(LinkAttribute::IfName(name.to_string()));
+        if name.len() < 16 {
+            msg.attributes.push(LinkAttribute::IfName(name.to_string()));
+        } else {
+            // Too long for IFLA_IFNAME: it can only be an alternative name.
+            let mut value = name.as_bytes().to_vec();
+            value.push(0);
+            msg.attributes.push(LinkAttribute::Other(DefaultNla::new(IFLA_ALT_IFNAME, value)));
+        }
     }
     // iproute2 sends the filter mask only in AF_UNSPEC requests; the IPv6
     // dump handler, with strict checking, rejects any attribute.
@@ -253,24 +264,42 @@ impl Netlink {
         Ok(replies.iter().filter_map(link_of).collect())
     }
 
-    /// One link by name, with one RTM_GETLINK request (no dump):
-    /// `Ok(None)` when no such link exists.
-    pub fn link_by_name(&mut self, name: &str, query: LinkQuery) -> Result<Option<Link>, NlError> {
-        if name.is_empty() || name.len() >= 16 {
+    /// One link by name or alternative name, with counters, in one
+    /// RTM_GETLINK request (no dump): `Ok(None)` when no such link exists.
+    ///
+    /// ```no_run
+    /// let mut nl = netns::netlink::Netlink::open()?;
+    /// if let Some(lo) = nl.link_by_name("lo")? {
+    ///     println!("lo is index {} and {}", lo.index, if lo.is_up() { "up" } else { "down" });
+    /// }
+    /// # Ok::<(), netns::netlink::NlError>(())
+    /// ```
+    pub fn link_by_name(&mut self, name: &str) -> Result<Option<Link>, NlError> {
+        self.link_by_name_with(name, LinkQuery { stats: true, family: 0 })
+    }
+
+    /// [`link_by_name`](Self::link_by_name), asking only for what `query` says.
+    pub fn link_by_name_with(&mut self, name: &str, query: LinkQuery) -> Result<Option<Link>, NlError> {
+        if name.is_empty() || name.len() > 127 {
             return Ok(None);
         }
         self.get_link(get_link_message(0, Some(name), query))
     }
 
-    /// One link by index: `Ok(None)` when no such link exists.
-    pub fn link_by_index(&mut self, index: u32, query: LinkQuery) -> Result<Option<Link>, NlError> {
+    /// One link by index, with counters: `Ok(None)` when no such link exists.
+    pub fn link_by_index(&mut self, index: u32) -> Result<Option<Link>, NlError> {
+        self.link_by_index_with(index, LinkQuery { stats: true, family: 0 })
+    }
+
+    /// [`link_by_index`](Self::link_by_index), asking only for what `query` says.
+    pub fn link_by_index_with(&mut self, index: u32, query: LinkQuery) -> Result<Option<Link>, NlError> {
         self.get_link(get_link_message(index, None, query))
     }
 
     fn get_link(&mut self, msg: RouteNetlinkMessage) -> Result<Option<Link>, NlError> {
         match self.request(msg, false) {
             Ok(replies) => Ok(replies.iter().find_map(link_of)),
-            Err(NlError::Kernel(KernelError { errno: libc::ENODEV, .. })) => Ok(None),
+            Err(NlError::Kernel(KernelError { errno: libc::ENODEV | libc::EINVAL, .. })) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -378,6 +407,7 @@ fn kind_info(infos: &[LinkInfo]) -> LinkKindInfo {
                     InfoData::Bridge(v) => KindData::Bridge(Box::new(BridgeInfo::from_nlas(v))),
                     InfoData::Vxlan(v) => KindData::Vxlan(Box::new(VxlanInfo::from_nlas(v))),
                     InfoData::MacVlan(v) => KindData::Macvlan(MacvlanInfo::from_nlas(v)),
+                    InfoData::MacVtap(v) => KindData::Macvlan(MacvlanInfo::from_vtap_nlas(v)),
                     _ => KindData::Other,
                 })
             }

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 /// A `to PREFIX` filter.
 #[derive(Debug, Clone, Copy)]
 pub struct Prefix {
-    /// AF_INET or AF_INET6.
+    /// AF_INET, AF_INET6, or 0 for `default`/`any`/`all` without a family.
     pub family: u8,
     /// The address.
     pub addr: IpAddr,
@@ -19,30 +19,84 @@ pub struct Prefix {
     pub bits: u8,
 }
 
-/// iproute2's `get_prefix` for the forms `show` accepts: `ADDR[/LEN]`,
-/// `default`/`any`/`all`.
+/// iproute2's `get_addr_ipv4`: one to four dotted decimal parts, the
+/// missing ones zero (`10` is 10.0.0.0).
+fn ipv4_short(s: &str) -> Option<std::net::Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    for (o, p) in octets.iter_mut().zip(&parts) {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *o = p.parse().ok()?;
+    }
+    Some(octets.into())
+}
+
+/// `get_netmask`: a length, or a dotted mask made of leading ones.
+fn netmask_bits(s: &str) -> Option<u32> {
+    if let Some(n) = crate::ipobj::link::listing::parse_c_unsigned(s.as_bytes()) {
+        return u32::try_from(n).ok();
+    }
+    if s.contains('.') {
+        let m = u32::from(ipv4_short(s)?);
+        let bits = m.leading_ones();
+        return (m.checked_shl(bits).unwrap_or(0) == 0).then_some(bits);
+    }
+    None
+}
+
+/// iproute2's `get_prefix` for the forms `show` accepts: `ADDR[/LEN]`
+/// (short IPv4 forms and dotted masks too), `default`/`any`/`all`.
 pub fn parse_prefix(word: &[u8], family: u8) -> Option<Prefix> {
     let s = std::str::from_utf8(word).ok()?;
-    if matches!(s, "default" | "any" | "all") {
-        let fam = if family == 0 { AF_INET } else { family };
-        let addr = if fam == AF_INET6 { IpAddr::V6(0.into()) } else { IpAddr::V4(0.into()) };
-        return Some(Prefix { family: fam, addr, bits: 0 });
-    }
     let (a, len) = match s.split_once('/') {
         Some((a, l)) => (a, Some(l)),
         None => (s, None),
     };
-    let addr: IpAddr = a.parse().ok()?;
-    let fam = if addr.is_ipv4() { AF_INET } else { AF_INET6 };
-    if family != 0 && family != fam {
-        return None;
+    if matches!(a, "default" | "any" | "all") {
+        if len.is_some() {
+            return None;
+        }
+        // Any address of the given family (or of any family): matches all.
+        let addr = if family == AF_INET6 { IpAddr::V6(0.into()) } else { IpAddr::V4(0.into()) };
+        return Some(Prefix { family, addr, bits: 0 });
     }
-    let max = if fam == AF_INET { 32 } else { 128 };
+    let addr: IpAddr = if a.contains(':') {
+        if family == AF_INET {
+            return None;
+        }
+        IpAddr::V6(a.parse().ok()?)
+    } else {
+        if family == AF_INET6 {
+            return None;
+        }
+        IpAddr::V4(ipv4_short(a)?)
+    };
+    let fam = if addr.is_ipv4() { AF_INET } else { AF_INET6 };
+    let max: u8 = if fam == AF_INET { 32 } else { 128 };
     let bits = match len {
-        Some(l) => l.parse::<u8>().ok().filter(|&b| b <= max)?,
+        Some(l) => netmask_bits(l).filter(|&b| b <= max.into())? as u8,
         None => max,
     };
     Some(Prefix { family: fam, addr, bits })
+}
+
+/// iproute2's complaint about a bad prefix (it exits with status 1).
+pub fn prefix_error(word: &std::ffi::OsStr, family: u8) {
+    if family == 17 {
+        crate::errln!("Error: \"", word, "\" may be inet prefix, but it is not allowed in this context.");
+        return;
+    }
+    let what = match family {
+        AF_INET => "inet",
+        AF_INET6 => "inet6",
+        _ => "any valid",
+    };
+    crate::errln!("Error: ", what, " prefix is expected rather than \"", word, "\".");
 }
 
 fn prefix_matches(p: &Prefix, a: Option<IpAddr>) -> bool {
@@ -119,7 +173,10 @@ impl AddrFilter {
 }
 
 /// `rtnl_rtscope_n2a`
-pub fn scope_name(scope: u8) -> String {
+pub fn scope_name(scope: u8, numeric: bool) -> String {
+    if numeric {
+        return scope.to_string();
+    }
     match scope {
         0 => "global".into(),
         200 => "site".into(),
@@ -227,7 +284,7 @@ pub fn print_address(out: &mut Out, env: &mut Env<'_>, af: &AddrFilter, a: &Addr
         out.fp("any ");
         out.str("anycast", "", b.to_string(), " ");
     }
-    out.str("scope", "scope ", scope_name(a.scope), " ");
+    out.str("scope", "scope ", scope_name(a.scope, env.numeric), " ");
     print_flags(out, a);
     if let Some(l) = &a.label {
         out.str("label", "", l, "");

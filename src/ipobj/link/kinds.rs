@@ -332,7 +332,7 @@ fn print_vxlan(out: &mut Out, env: &mut Env<'_>, v: &VxlanInfo) {
     if let Some(label) = v.label
         && label != 0
     {
-        out.str("label", "flowlabel ", hex0x(u32::from_be(label).into()), " ");
+        out.str("label", "flowlabel ", hex0x(label.into()), " ");
     }
     match v.ageing {
         Some(0) if out.is_json() => out.jraw("ageing", 0),

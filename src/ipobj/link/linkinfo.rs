@@ -2,7 +2,8 @@
 //! above each link's addresses (iproute2's `print_linkinfo`).
 
 use super::kinds;
-use super::out::{Out, hex0x, lladdr};
+use super::names::{gen_mode_name, group_name, link_type_name};
+use super::out::{Out, lladdr};
 use super::stats::print_stats;
 use crate::netlink::link::{IFF_POINTOPOINT, IFF_RUNNING, IFF_UP, Link, LinkQuery};
 use crate::netlink::{Netlink, NlError};
@@ -34,6 +35,8 @@ pub struct Env<'a> {
     pub iec: bool,
     /// The address family filter: 0 any, 17 link (AF_PACKET), 2, 10.
     pub family: u8,
+    /// `-Numeric`: types, groups and scopes as numbers.
+    pub numeric: bool,
 }
 
 impl Env<'_> {
@@ -46,7 +49,7 @@ impl Env<'_> {
         if let Some(v) = self.names.get(&index) {
             return Some(v.clone());
         }
-        let link = self.nl.link_by_index(index, LinkQuery::default()).ok().flatten()?;
+        let link = self.nl.link_by_index_with(index, LinkQuery::default()).ok().flatten()?;
         self.remember(&link);
         Some((link.name, link.flags))
     }
@@ -242,87 +245,6 @@ fn txqlen_ioctl(name: &str) -> Option<i32> {
     Some(req.qlen)
 }
 
-fn gen_mode_name(mode: u8) -> String {
-    match mode {
-        0 => "eui64".into(),
-        1 => "none".into(),
-        2 => "stable_secret".into(),
-        3 => "random".into(),
-        m => format!("{m:#04x}"),
-    }
-}
-
-fn link_type_name(t: u16) -> String {
-    let name = match t {
-        0 => "netrom",
-        1 => "ether",
-        2 => "eether",
-        3 => "ax25",
-        4 => "pronet",
-        5 => "chaos",
-        6 => "ieee802",
-        7 => "arcnet",
-        8 => "atalk",
-        15 => "dlci",
-        19 => "atm",
-        23 => "metricom",
-        24 => "ieee1394",
-        32 => "infiniband",
-        256 => "slip",
-        257 => "cslip",
-        258 => "slip6",
-        259 => "cslip6",
-        260 => "rsrvd",
-        264 => "adapt",
-        270 => "rose",
-        271 => "x25",
-        272 => "hwx25",
-        280 => "can",
-        512 => "ppp",
-        513 => "hdlc",
-        516 => "lapb",
-        517 => "ddcmp",
-        518 => "rawhdlc",
-        768 => "ipip",
-        769 => "tunnel6",
-        770 => "frad",
-        771 => "skip",
-        772 => "loopback",
-        773 => "ltalk",
-        774 => "fddi",
-        775 => "bif",
-        776 => "sit",
-        777 => "ip/ddp",
-        778 => "gre",
-        779 => "pimreg",
-        780 => "hippi",
-        781 => "ash",
-        782 => "econet",
-        783 => "irda",
-        784 => "fcpp",
-        785 => "fcal",
-        786 => "fcpl",
-        787 => "fcfb0",
-        800 => "tr",
-        801 => "ieee802.11",
-        802 => "ieee802.11/prism",
-        803 => "ieee802.11/radiotap",
-        804 => "ieee802.15.4",
-        805 => "ieee802.15.4/monitor",
-        820 => "phonet",
-        821 => "phonet_pipe",
-        822 => "caif",
-        823 => "gre6",
-        824 => "netlink",
-        825 => "6lowpan",
-        0xfffe => "none",
-        0xffff => "void",
-        788..=799 => return format!("fcfb{}", t - 787),
-        _ => return format!("[{t}]"),
-    };
-    name.to_string()
-}
-
 fn print_operstate(out: &mut Out, state: u8) {
     match OPER_STATES.get(state as usize) {
         None if out.is_json() => out.jraw("operstate_index", state),
@@ -331,15 +253,11 @@ fn print_operstate(out: &mut Out, state: u8) {
     }
 }
 
-fn group_name(group: u32) -> String {
-    if group == 0 { "default".to_string() } else { (group as i32).to_string() }
-}
-
 const LINK_EVENTS: [&str; 7] =
     ["NONE", "REBOOT", "FEATURE CHANGE", "BONDING FAILOVER", "NOTIFY PEERS", "RESEND IGMP", "BONDING OPTION"];
 
-/// Print one link record (without the JSON object around it). Returns
-/// false when a filter given here (none yet) hides it.
+/// Print one link record (without the JSON object around it); the
+/// filters have been applied by the caller.
 pub fn print_link(out: &mut Out, env: &mut Env<'_>, link: &Link) {
     out.num("ifindex", "", link.index as i32, ": ");
     let m_down = print_name_and_link(out, env, link, false);
@@ -367,7 +285,7 @@ pub fn print_link(out: &mut Out, env: &mut Env<'_>, link: &Link) {
         }
     }
     if let Some(g) = link.group {
-        out.str("group", "group ", group_name(g), " ");
+        out.str("group", "group ", group_name(g, env.numeric), " ");
     }
     // The IPv6 view of a link (`-6`) has no IFLA_TXQLEN: iproute2 asks
     // the socket ioctl instead.
@@ -388,7 +306,7 @@ pub fn print_link(out: &mut Out, env: &mut Env<'_>, link: &Link) {
     }
     if env.family == 0 || env.family == 17 || env.details > 0 {
         out.nl();
-        out.str("link_type", "    link/", link_type_name(link.link_type), " ");
+        out.str("link_type", "    link/", link_type_name(link.link_type, env.numeric), " ");
         if let Some(a) = &link.address {
             out.str("address", "", lladdr(a, link.link_type), "");
         }
@@ -508,7 +426,6 @@ fn print_details(out: &mut Out, env: &mut Env<'_>, link: &Link) {
     if let Some(v) = &link.parent_dev {
         out.str("parentdev", "parentdev ", v, " ");
     }
-    let _ = hex0x; // shared helper, used by the kind printers
 }
 
 fn hexstring(b: &[u8]) -> String {

@@ -12,6 +12,7 @@ use crate::netlink::link::{Link, LinkQuery};
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 const AF_PACKET: u8 = 17;
 
@@ -95,7 +96,7 @@ pub fn parse_c_unsigned(w: &[u8]) -> Option<u64> {
 /// `ll_name_to_index`: a link name, else `ifN`; 0 when neither exists.
 fn name_to_index(env: &mut Env<'_>, name: &[u8]) -> u32 {
     if let Ok(s) = std::str::from_utf8(name)
-        && let Ok(Some(link)) = env.nl.link_by_name(s, LinkQuery::default())
+        && let Ok(Some(link)) = env.nl.link_by_name_with(s, LinkQuery::default())
     {
         env.remember(&link);
         return link.index;
@@ -108,11 +109,21 @@ fn name_to_index(env: &mut Env<'_>, name: &[u8]) -> u32 {
         .unwrap_or(0)
 }
 
-/// `link show …` (`do_link`) or `address show …`.
-pub fn list(ctx: &mut Ctx, mut args: Args<'_>, do_link: bool, usage: fn() -> Status) -> Status {
+/// Set once a `link` listing has run. iproute2 keeps `do_link` in a static
+/// that nothing resets, so in a batch file every `address show` after a
+/// `link show` prints like `link show` (`mode DEFAULT`, and only the link
+/// record under `dev X`); netns reproduces that.
+static LINK_LISTED: AtomicBool = AtomicBool::new(false);
+
+/// `link show …` (`link_cmd`) or `address show …`.
+pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> Status) -> Status {
+    if link_cmd {
+        LINK_LISTED.store(true, Ordering::Relaxed);
+    }
+    let do_link = link_cmd || LINK_LISTED.load(Ordering::Relaxed);
     let opts = ctx.opts.clone();
     let run_dir = ctx.run.path().to_path_buf();
-    let family: u8 = if do_link {
+    let family: u8 = if link_cmd {
         AF_PACKET
     } else {
         match opts.family {
@@ -131,14 +142,20 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, do_link: bool, usage: fn() -> Sta
         let b = w.as_bytes();
         if b == b"to" {
             let v = args.value()?;
-            match crate::ipobj::address::addrinfo::parse_prefix(v.as_bytes(), af.family) {
+            match (af.family != AF_PACKET)
+                .then(|| crate::ipobj::address::addrinfo::parse_prefix(v.as_bytes(), af.family))
+                .flatten()
+            {
                 Some(p) => {
                     if af.family == 0 {
                         af.family = p.family;
                     }
                     af.prefix = Some(p);
                 }
-                None => return Err(invarg("invalid \"to\"\n", v)),
+                None => {
+                    crate::ipobj::address::addrinfo::prefix_error(v, af.family);
+                    return Err(Exit(1));
+                }
             }
         } else if b == b"scope" {
             let v = args.value()?;
@@ -206,6 +223,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, do_link: bool, usage: fn() -> Sta
         human: opts.human,
         iec: opts.iec,
         family: af.family,
+        numeric: opts.numeric,
     };
     if let Some(m) = master_name {
         let idx = name_to_index(&mut env, m.as_bytes());
@@ -223,15 +241,20 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, do_link: bool, usage: fn() -> Sta
         }
     }
     af.index = ifindex;
-    let query = LinkQuery { stats: opts.stats > 0, family: if af.family == AF_PACKET { 0 } else { af.family } };
+    // iproute2 dumps links with the global family (-4/-6; AF_PACKET under
+    // `link`), but asks for one link by index with the filter's family,
+    // which `to PREFIX` may have set.
+    let preferred = if link_cmd || family == AF_PACKET { 0 } else { family };
+    let query = LinkQuery { stats: opts.stats > 0, family: preferred };
+    let index_query = LinkQuery { family: if af.family == AF_PACKET { 0 } else { af.family }, ..query };
     let single_get = ifindex != 0 && do_link && filter.group.is_none();
     let links: Vec<Link> = if ifindex != 0 {
         // `link show dev X` asks by name, `address show dev X` by index;
         // either way one RTM_GETLINK.
         let got = match (single_get, dev.and_then(|d| d.to_str())) {
-            (true, Some(name)) => env.nl.link_by_name(name, query),
+            (true, Some(name)) => env.nl.link_by_name_with(name, query),
             (true, None) => Ok(None),
-            (false, _) => env.nl.link_by_index(ifindex, query),
+            (false, _) => env.nl.link_by_index_with(ifindex, index_query),
         };
         match got {
             Ok(Some(l)) => vec![l],
@@ -262,7 +285,8 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, do_link: bool, usage: fn() -> Sta
     for l in &links {
         env.remember(l);
     }
-    let addrs = if af.family != AF_PACKET {
+    // Under `dev X` with `do_link` iproute2 prints the link record only.
+    let addrs = if af.family != AF_PACKET && !single_get {
         let q = AddressQuery { family: af.family, index: ifindex };
         match env.nl.addresses_with(q) {
             Ok(a) => Some(a),
@@ -279,7 +303,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, do_link: bool, usage: fn() -> Sta
     let mut out = Out::new(opts.json, opts.pretty, opts.oneline);
     // Only AF_UNSPEC/AF_PACKET dump requests carry the master and kind
     // filters; the kernel then leaves other links out entirely.
-    let kernel_filtered = ifindex == 0 && (af.family == 0 || af.family == AF_PACKET);
+    let kernel_filtered = ifindex == 0 && preferred == 0;
     out.open_arr(None);
     for link in &links {
         if let Some(addrs) = &addrs {
@@ -383,4 +407,37 @@ fn link_res(f: &LinkFilter, link: &Link, af: &AddrFilter) -> i32 {
         }
     }
     1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_as_strtoul_base_0() {
+        assert_eq!(parse_c_unsigned(b"10"), Some(10));
+        assert_eq!(parse_c_unsigned(b"0x10"), Some(16));
+        assert_eq!(parse_c_unsigned(b"010"), Some(8));
+        assert_eq!(parse_c_unsigned(b"0"), Some(0));
+        assert_eq!(parse_c_unsigned(b"x"), None);
+    }
+
+    #[test]
+    fn scopes_by_name_and_number() {
+        assert_eq!(scope_number(b"host"), Some(254));
+        assert_eq!(scope_number(b"link"), Some(253));
+        assert_eq!(scope_number(b"0xfd"), Some(253));
+        assert_eq!(scope_number(b"256"), None);
+        assert_eq!(scope_number(b"all"), None);
+    }
+
+    #[test]
+    fn flag_words_and_their_negations() {
+        let mut a = AddrFilter::default();
+        assert!(flag_filter(b"dynamic", &mut a));
+        assert_eq!((a.flags, a.flagmask), (0, IFA_F_PERMANENT));
+        assert!(flag_filter(b"-tentative", &mut a));
+        assert_eq!(a.flagmask, IFA_F_PERMANENT | 0x40);
+        assert!(!flag_filter(b"bogus", &mut a));
+    }
 }

@@ -3,7 +3,8 @@
 
 mod kinds;
 pub(crate) mod linkinfo;
-mod listing;
+pub(crate) mod listing;
+mod names;
 pub(crate) mod out;
 mod show;
 mod stats;

@@ -186,3 +186,40 @@ pub fn lladdr(addr: &[u8], link_type: u16) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_like_printf_alternate_form() {
+        assert_eq!(hex0x(0), "0");
+        assert_eq!(hex0x(8), "0x8");
+        assert_eq!(hex0x(0xc01), "0xc01");
+    }
+
+    #[test]
+    fn lladdr_like_iproute2() {
+        assert_eq!(lladdr(&[2, 0, 0, 0, 0, 0x1a], 1), "02:00:00:00:00:1a");
+        assert_eq!(lladdr(&[10, 0, 0, 1], 768), "10.0.0.1");
+    }
+
+    #[test]
+    fn text_and_json_from_the_same_calls() {
+        for json in [false, true] {
+            let mut out = Out::new(json, false, false);
+            out.open_obj(None);
+            out.num("mtu", "mtu ", 1500, " ");
+            out.str("qdisc", "qdisc ", "noop", " ");
+            out.flag("proto_down", "protodown on ", true);
+            out.close_obj();
+            let got = String::from_utf8(out.finish()).unwrap();
+            let want = if json {
+                "{\"mtu\":1500,\"qdisc\":\"noop\",\"proto_down\":true}\n"
+            } else {
+                "mtu 1500 qdisc noop protodown on "
+            };
+            assert_eq!(got, want);
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! Settings of the smaller link kinds: vxlan and macvlan.
 
-use netlink_packet_route::link::{InfoMacVlan, InfoVxlan};
+use netlink_packet_route::link::{InfoMacVlan, InfoMacVtap, InfoVxlan};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// A vxlan device's settings (IFLA_VXLAN_*).
@@ -31,7 +31,7 @@ pub struct VxlanInfo {
     pub ttl_inherit: Option<bool>,
     /// 0 unset, 1 set, 2 inherit.
     pub df: Option<u8>,
-    /// Flow label, in network byte order as the kernel sends it.
+    /// Flow label.
     pub label: Option<u32>,
     pub ageing: Option<u32>,
     pub limit: Option<u32>,
@@ -120,6 +120,28 @@ impl MacvlanInfo {
                 InfoMacVlan::MacAddrData(list) => {
                     for a in list {
                         if let InfoMacVlan::MacAddr(mac) = a {
+                            m.macaddrs.push(*mac);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        m
+    }
+
+    pub(super) fn from_vtap_nlas(nlas: &[InfoMacVtap]) -> MacvlanInfo {
+        let mut m = MacvlanInfo::default();
+        for nla in nlas {
+            match nla {
+                InfoMacVtap::Mode(v) => m.mode = Some((*v).into()),
+                InfoMacVtap::Flags(v) => m.flags = Some(v.bits()),
+                InfoMacVtap::BcQueueLen(v) => m.bc_queue_len = Some(*v),
+                InfoMacVtap::BcQueueLenUsed(v) => m.bc_queue_len_used = Some(*v),
+                InfoMacVtap::MacAddrCount(v) => m.macaddr_count = Some(*v),
+                InfoMacVtap::MacAddrData(list) => {
+                    for a in list {
+                        if let InfoMacVtap::MacAddr(mac) = a {
                             m.macaddrs.push(*mac);
                         }
                     }
