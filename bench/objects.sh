@@ -13,7 +13,9 @@ command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -q
 bin=$repo/target/x86_64-unknown-linux-gnu/release/netns
 RUNS=${RUNS:-30}
 
-exec unshare --mount --net --propagation private -- bash -s "$bin" "$RUNS" <<'INNER'
+inner=$(mktemp /tmp/netns-objects-bench.XXXXXX)
+trap 'rm -f "$inner"' EXIT
+cat >"$inner" <<'INNER'
 set -euo pipefail
 bin=$1 runs=$2
 mount -t tmpfs tmpfs /run
@@ -37,7 +39,7 @@ for n in 100 1000; do
 	hyperfine -N -w 3 -r "$runs" --export-json /tmp/h1.json \
 		"ip -n ob1 -j addr show" "$bin -n ob1 -j addr show" "$bin -j inspect --all" >/dev/null 2>&1
 	export -f loop_ip
-	hyperfine -w 1 -r 3 --export-json /tmp/h2.json "bash -c 'loop_ip $n'" >/dev/null 2>&1
+	hyperfine -N -w 1 -r 3 --export-json /tmp/h2.json "bash -c 'loop_ip $n'" >/dev/null 2>&1
 	a=$(ms /tmp/h1.json 0) b=$(ms /tmp/h1.json 1) c=$(ms /tmp/h1.json 2) d=$(ms /tmp/h2.json 0)
 	echo "namespaces: $n"
 	echo "  ip -n X -j addr show:     $a ms"
@@ -47,3 +49,4 @@ for n in 100 1000; do
 	"$bin" -all delete; settle
 done
 INNER
+unshare --mount --net --propagation private -- bash "$inner" "$bin" "$RUNS"

@@ -140,6 +140,38 @@ macro_rules! errln {
     ($($piece:expr),* $(,)?) => { $crate::sys::eprint_line(&$crate::msg!($($piece),*)) };
 }
 
+/// Make room for `count` open descriptors before threads are started.
+///
+/// Growing the descriptor table of a process with several threads waits for
+/// an RCU grace period (10–30 ms here) each time it doubles; a command that
+/// opens a descriptor per namespace from worker threads would stall on
+/// every doubling. Raising the soft `RLIMIT_NOFILE` to the hard limit and
+/// growing the table once, while single-threaded, avoids both EMFILE and
+/// the stalls. Best effort: failures leave things as they were.
+pub fn reserve_fds(count: usize) {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit only read and write the struct we pass.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            let want = libc::rlimit { rlim_cur: lim.rlim_max, rlim_max: lim.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &want) == 0 {
+                lim = want;
+            }
+        }
+    }
+    let top = (count as u64).min(lim.rlim_cur.saturating_sub(1)) as libc::c_int;
+    if top <= 3 {
+        return;
+    }
+    // SAFETY: dup2 onto a descriptor number we then close again; fd 2 is
+    // open for the life of the process (or dup2 fails harmlessly).
+    unsafe {
+        if libc::dup2(2, top) == top {
+            libc::close(top);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,7 +76,6 @@ fn read_inside(subject: &Subject) -> Raw {
         raw.errors.push(format!("cannot enter the namespace: {}", crate::sys::Errno::from(e)));
         return raw;
     }
-    raw.forwarding = sysctl::read_current();
     raw.nft_tables = crate::netlink::netfilter::nft_table_count().map_err(|e| crate::sys::io_text(&e));
     let mut nl = match Netlink::open() {
         Ok(nl) => nl,
@@ -85,6 +84,7 @@ fn read_inside(subject: &Subject) -> Raw {
             return raw;
         }
     };
+    raw.forwarding = sysctl::read(&mut nl);
     let mut note = |what: &str, e: NlError| raw.errors.push(format!("{what}: {e}"));
     match nl.links() {
         Ok(v) => raw.links = v,
@@ -146,17 +146,16 @@ fn open_subject(run: &RunDir, target: &Target) -> Result<Subject, String> {
 /// Gather the views of `targets` (in order). `nl` is the socket of the
 /// namespace netns runs in, used for the nsids it assigned.
 pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Vec<NamespaceView>, String> {
+    let names = run.names().unwrap_or_default();
+    // About three descriptors per namespace: its file twice (as a target
+    // and as a candidate peer home) and a netlink socket.
+    crate::sys::reserve_fds(64 + 3 * (names.len() + targets.len()));
     let mut subjects = Vec::with_capacity(targets.len());
     for t in targets {
         subjects.push(open_subject(run, t)?);
     }
     // Every named namespace is a candidate home for a veth's far end.
-    let named: Vec<Subject> = run
-        .names()
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|n| open_subject(run, &Target::Named(n.clone())).ok())
-        .collect();
+    let named: Vec<Subject> = names.iter().filter_map(|n| open_subject(run, &Target::Named(n.clone())).ok()).collect();
     let root_id =
         File::open("/proc/1/ns/net").ok().and_then(|f| f.metadata().ok()).map(|m| NsId { dev: m.dev(), ino: m.ino() });
     // The namespace netns runs in is where most veths' far ends are.

@@ -1,6 +1,10 @@
-//! The forwarding-related sysctls `inspect` shows. Files under
-//! `/proc/sys/net` answer for the network namespace of the thread that
-//! opens them, so these are read on a thread inside the namespace.
+//! The forwarding-related sysctls `inspect` shows, read over netlink
+//! (RTM_GETNETCONF) on the namespace's own socket: the same values as
+//! `/proc/sys/net/…`, without its per-namespace path lookups, which cost
+//! more than all the other reads together and serialise threads.
+
+use crate::netlink::Netlink;
+use crate::netlink::netconf::{IFINDEX_ALL, IFINDEX_DEFAULT};
 
 /// Forwarding and reverse-path-filter settings of one namespace.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -15,17 +19,16 @@ pub struct Forwarding {
     pub rp_filter_default: Option<u8>,
 }
 
-fn read_number(path: &str) -> Option<u64> {
-    std::fs::read_to_string(path).ok()?.trim().parse().ok()
-}
-
-/// Read the settings of the calling thread's current network namespace.
-pub fn read_current() -> Forwarding {
+/// Read the settings of the namespace `nl` lives in.
+pub fn read(nl: &mut Netlink) -> Forwarding {
+    let v4_all = nl.netconf(libc::AF_INET as u8, IFINDEX_ALL).unwrap_or_default();
+    let v4_default = nl.netconf(libc::AF_INET as u8, IFINDEX_DEFAULT).unwrap_or_default();
+    let v6_all = nl.netconf(libc::AF_INET6 as u8, IFINDEX_ALL).unwrap_or_default();
     Forwarding {
-        ipv4: read_number("/proc/sys/net/ipv4/ip_forward").map(|v| v != 0),
-        ipv6: read_number("/proc/sys/net/ipv6/conf/all/forwarding").map(|v| v != 0),
-        rp_filter_all: read_number("/proc/sys/net/ipv4/conf/all/rp_filter").map(|v| v as u8),
-        rp_filter_default: read_number("/proc/sys/net/ipv4/conf/default/rp_filter").map(|v| v as u8),
+        ipv4: v4_all.forwarding.map(|v| v != 0),
+        ipv6: v6_all.forwarding.map(|v| v != 0),
+        rp_filter_all: v4_all.rp_filter.map(|v| v as u8),
+        rp_filter_default: v4_default.rp_filter.map(|v| v as u8),
     }
 }
 

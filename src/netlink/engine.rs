@@ -54,6 +54,10 @@ pub enum Reply {
         kind: u16,
         /// Why decoding failed.
         reason: String,
+        /// The message's payload (after the netlink header), for callers
+        /// that parse a message family `netlink-packet-route` lacks
+        /// (netconf).
+        payload: Vec<u8>,
     },
 }
 
@@ -64,7 +68,7 @@ impl Reply {
     pub fn decoded(&self) -> Option<&RouteNetlinkMessage> {
         match self {
             Reply::Message(m) => Some(m),
-            Reply::Undecoded { kind, reason } => {
+            Reply::Undecoded { kind, reason, .. } => {
                 eprintln!("Warning: netlink message of type {kind} could not be decoded and is skipped: {reason}");
                 None
             }
@@ -126,6 +130,29 @@ impl Netlink {
         Ok(seq)
     }
 
+    /// Send a message built by hand: `kind` (RTM_*), `flags` and the
+    /// payload after the netlink header. For the few message families
+    /// `netlink-packet-route` does not model.
+    fn send_raw(&mut self, kind: u16, flags: u16, payload: &[u8]) -> Result<u32, NlError> {
+        let seq = self.next_seq();
+        let mut out = Vec::with_capacity(NLMSG_HDRLEN + payload.len());
+        out.extend_from_slice(&((NLMSG_HDRLEN + payload.len()) as u32).to_ne_bytes());
+        out.extend_from_slice(&kind.to_ne_bytes());
+        out.extend_from_slice(&flags.to_ne_bytes());
+        out.extend_from_slice(&seq.to_ne_bytes());
+        out.extend_from_slice(&0u32.to_ne_bytes());
+        out.extend_from_slice(payload);
+        self.sock.send(&out, 0)?;
+        Ok(seq)
+    }
+
+    /// A hand-built single-answer `GET` (see [`Netlink::request`]); the
+    /// answer usually comes back as [`Reply::Undecoded`] with its payload.
+    pub(crate) fn request_raw(&mut self, kind: u16, payload: &[u8]) -> Result<Vec<Reply>, NlError> {
+        let seq = self.send_raw(kind, NLM_F_REQUEST, payload)?;
+        self.await_answer(seq, false)
+    }
+
     /// Receive one datagram and split it into frames.
     fn recv_frames(&mut self) -> Result<Vec<Frame>, NlError> {
         self.buf.clear();
@@ -151,6 +178,11 @@ impl Netlink {
     pub fn request(&mut self, msg: RouteNetlinkMessage, ack: bool) -> Result<Vec<Reply>, NlError> {
         let flags = NLM_F_REQUEST | if ack { NLM_F_ACK } else { 0 };
         let seq = self.send(msg, flags)?;
+        self.await_answer(seq, ack)
+    }
+
+    /// Read until request `seq` is answered (see [`Netlink::request`]).
+    fn await_answer(&mut self, seq: u32, ack: bool) -> Result<Vec<Reply>, NlError> {
         let mut replies = Vec::new();
         loop {
             for frame in self.recv_frames()? {
@@ -330,7 +362,7 @@ fn parse_frames(mut b: &[u8]) -> Result<Vec<Frame>, NlError> {
                 header.sequence_number = seq;
                 FrameBody::Data(match RouteNetlinkMessage::deserialize(&header, payload) {
                     Ok(m) => Reply::Message(m),
-                    Err(e) => Reply::Undecoded { kind, reason: e.to_string() },
+                    Err(e) => Reply::Undecoded { kind, reason: e.to_string(), payload: payload.to_vec() },
                 })
             }
         };
