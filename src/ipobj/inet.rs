@@ -10,78 +10,19 @@ use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::unix::ffi::OsStrExt;
 
-/// C `isspace` in the C locale.
-fn is_c_space(c: u8) -> bool {
-    c == b' ' || (b'\t'..=b'\r').contains(&c)
-}
-
-/// C `strtoul(s, &end, base)` / `strtol`: the value (wrapped as the C
-/// function wraps a leading minus), whether it overflowed, and how many
-/// bytes were used (0 when there were no digits).
-fn strtou(s: &[u8], base: u32) -> (u64, bool, usize, bool) {
-    let mut i = 0;
-    while i < s.len() && is_c_space(s[i]) {
-        i += 1;
-    }
-    let mut neg = false;
-    if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
-        neg = s[i] == b'-';
-        i += 1;
-    }
-    let mut base = base;
-    let hex_prefix = i + 1 < s.len() && s[i] == b'0' && (s[i + 1] | 0x20) == b'x';
-    if (base == 0 || base == 16) && hex_prefix && s.get(i + 2).is_some_and(|c| c.is_ascii_hexdigit()) {
-        base = 16;
-        i += 2;
-    } else if base == 0 {
-        base = if s.get(i) == Some(&b'0') { 8 } else { 10 };
-    }
-    let start = i;
-    let mut value: u64 = 0;
-    let mut overflow = false;
-    while i < s.len() {
-        let Some(d) = (s[i] as char).to_digit(base) else { break };
-        match value.checked_mul(base as u64).and_then(|v| v.checked_add(d as u64)) {
-            Some(v) => value = v,
-            None => overflow = true,
-        }
-        i += 1;
-    }
-    if i == start {
-        return (0, false, 0, false);
-    }
-    (value, overflow, i, neg)
-}
-
 /// iproute2's `get_unsigned(…, 0)`: a whole word, 0..=u32::MAX.
 pub fn get_unsigned(word: &[u8]) -> Option<u32> {
-    if word.is_empty() {
-        return None;
-    }
-    let (v, overflow, used, neg) = strtou(word, 0);
-    if used == 0 || used != word.len() || overflow {
-        return None;
-    }
-    let v = if neg { v.wrapping_neg() } else { v };
-    u32::try_from(v).ok()
+    super::cnum::get_u32(word, 0)
 }
 
 /// iproute2's `get_u16(…, 0)`.
 pub fn get_u16(word: &[u8]) -> Option<u16> {
-    get_unsigned(word).and_then(|v| u16::try_from(v).ok())
+    super::cnum::get_u16(word, 0)
 }
 
 /// iproute2's `get_integer(…, 0)`: a whole word in the range of `int`.
 pub fn get_integer(word: &[u8]) -> Option<i32> {
-    if word.is_empty() {
-        return None;
-    }
-    let (v, overflow, used, neg) = strtou(word, 0);
-    if used == 0 || used != word.len() || overflow || v > i64::MAX as u64 {
-        return None;
-    }
-    let v = if neg { -(v as i64) } else { v as i64 };
-    i32::try_from(v).ok()
+    crate::cli::parse::get_integer(word)
 }
 
 /// An address or prefix as iproute2's `inet_prefix` holds it.
@@ -124,8 +65,8 @@ fn ipv4_legacy(s: &[u8]) -> Option<Ipv4Addr> {
     let mut out = [0u8; 4];
     let mut rest = s;
     for (i, slot) in out.iter_mut().enumerate() {
-        let (v, overflow, used, neg) = strtou(rest, 0);
-        if used == 0 || overflow || neg && v != 0 || v > 255 {
+        let (v, overflow, used) = super::cnum::strtoul(rest, 0);
+        if used == 0 || overflow || v > 255 {
             return None;
         }
         *slot = v as u8;
@@ -255,8 +196,8 @@ pub fn ll_addr(word: &OsStr, max: usize) -> Option<Vec<u8>> {
             break;
         }
         // sscanf("%x"): leading blanks, optional sign and 0x, then hex digits.
-        let (v, overflow, used, neg) = strtou(part, 16);
-        if used == 0 || overflow || neg && v != 0 || v > 255 {
+        let (v, overflow, used) = super::cnum::strtoul(part, 16);
+        if used == 0 || overflow || v > 255 {
             crate::errln!("\"", OsStr::from_bytes(part), "\" is invalid lladdr.");
             return None;
         }
@@ -277,8 +218,8 @@ pub fn scope_code(word: &[u8]) -> Option<u8> {
         b"link" => Some(253),
         b"site" => Some(200),
         _ => {
-            let (v, overflow, used, neg) = strtou(word, 0);
-            if used == 0 || used != word.len() || overflow || neg && v != 0 || v > 255 { None } else { Some(v as u8) }
+            let (v, overflow, used) = super::cnum::strtoul(word, 0);
+            if used == 0 || used != word.len() || overflow || v > 255 { None } else { Some(v as u8) }
         }
     }
 }

@@ -12,6 +12,7 @@
 
 pub mod address;
 pub mod args;
+pub mod cnum;
 pub mod inet;
 pub mod link;
 pub mod neighbour;

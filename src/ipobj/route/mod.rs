@@ -6,7 +6,7 @@
 //! ([`names`]) and text/JSON output ([`out`]) are shared with
 //! [`crate::ipobj::neighbour`].
 
-pub mod cnum;
+pub use super::cnum;
 mod filter;
 mod get;
 pub mod inet;
