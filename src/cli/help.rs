@@ -26,6 +26,8 @@ Examples:
   netns -j -p list                  list namespaces as pretty JSON
   netns list --all                  every network namespace on the machine
   netns -all exec ip -br addr       run a command in every named namespace
+  netns -n blue -j addr             blue's addresses, read over netlink (nothing runs inside)
+  netns inspect --all               every namespace at a glance
   netns -b cmds.txt                 run a batch file (`-` for standard input)
   netns delete blue                 remove the name (and the namespace when unused)
 
@@ -124,6 +126,34 @@ pub fn command() -> Command {
                 .arg(Arg::new("COMMAND").num_args(1..).trailing_var_arg(true).allow_hyphen_values(true)),
         )
         .subcommand(Command::new("monitor").about("Print names as they are added and deleted"))
+        .subcommand(
+            Command::new("inspect")
+                .about("One view of a namespace: interfaces, veth peers, addresses, routes, neighbours, sysctls, processes, firewall")
+                .arg(Arg::new("NAME").num_args(0..).help("Named namespaces (default: the current one; --all: every one)"))
+                .arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help("The current namespace and every named one")),
+        )
+        .subcommand(
+            Command::new("link")
+                .about("iproute2's `ip link` (show, add, set, delete), in any namespace with -n NAME")
+                .arg(Arg::new("ARGS").num_args(0..).trailing_var_arg(true).allow_hyphen_values(true)),
+        )
+        .subcommand(
+            Command::new("address")
+                .visible_alias("addr")
+                .about("iproute2's `ip address` (show, add, delete, flush)")
+                .arg(Arg::new("ARGS").num_args(0..).trailing_var_arg(true).allow_hyphen_values(true)),
+        )
+        .subcommand(
+            Command::new("route")
+                .about("iproute2's `ip route` (show, get, add, delete, replace)")
+                .arg(Arg::new("ARGS").num_args(0..).trailing_var_arg(true).allow_hyphen_values(true)),
+        )
+        .subcommand(
+            Command::new("neighbour")
+                .visible_aliases(["neigh", "neighbor"])
+                .about("iproute2's `ip neighbour` (show, add, delete, replace)")
+                .arg(Arg::new("ARGS").num_args(0..).trailing_var_arg(true).allow_hyphen_values(true)),
+        )
         .subcommand(Command::new("help").about("Print iproute2's usage summary"))
         .subcommand(
             Command::new("completions")
