@@ -57,6 +57,50 @@ fn size(cols: &mut [usize; 8], vals: [u64; 8], human: bool) {
     }
 }
 
+/// One direction's headline: `    RX: bytes packets errors dropped X Y
+/// [compressed]` and its numbers (`-s`), in iproute2's column widths.
+#[allow(clippy::too_many_arguments)]
+fn headline(
+    t: &mut Vec<u8>,
+    sl: &[u8],
+    cols: &[usize; 8],
+    dir: &str,
+    last: [&str; 2],
+    values: [u64; 6],
+    compressed: u64,
+    human: bool,
+    iec: bool,
+) {
+    t.extend_from_slice(
+        format!(
+            "    {dir}: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}",
+            "bytes",
+            "packets",
+            "errors",
+            "dropped",
+            last[0],
+            last[1],
+            if compressed != 0 { "compressed" } else { "" },
+            w0 = cols[0] - 4,
+            w1 = cols[1],
+            w2 = cols[2],
+            w3 = cols[3],
+            w4 = cols[4],
+            w5 = cols[5],
+            w6 = cols[6],
+        )
+        .as_bytes(),
+    );
+    t.extend_from_slice(sl);
+    t.extend_from_slice(b"    ");
+    for (w, v) in cols.iter().zip(values) {
+        num(t, *w, v, human, iec);
+    }
+    if compressed != 0 {
+        num(t, cols[6], compressed, human, iec);
+    }
+}
+
 /// The `stats64` (or `stats`) block.
 pub fn print_stats(out: &mut Out, s: &LinkStats, carrier_changes: Option<u32>, level: u8, human: bool, iec: bool) {
     if out.is_json() {
@@ -100,41 +144,8 @@ pub fn print_stats(out: &mut Out, s: &LinkStats, carrier_changes: Option<u32>, l
         );
     }
     let t = &mut out.text;
-    t.extend_from_slice(
-        format!(
-            "    RX: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}",
-            "bytes",
-            "packets",
-            "errors",
-            "dropped",
-            "missed",
-            "mcast",
-            if s.rx_compressed != 0 { "compressed" } else { "" },
-            w0 = cols[0] - 4,
-            w1 = cols[1],
-            w2 = cols[2],
-            w3 = cols[3],
-            w4 = cols[4],
-            w5 = cols[5],
-            w6 = cols[6],
-        )
-        .as_bytes(),
-    );
-    t.extend_from_slice(sl);
-    t.extend_from_slice(b"    ");
-    for (w, v) in [
-        (cols[0], s.rx_bytes),
-        (cols[1], s.rx_packets),
-        (cols[2], s.rx_errors),
-        (cols[3], s.rx_dropped),
-        (cols[4], s.rx_missed_errors),
-        (cols[5], s.multicast),
-    ] {
-        num(t, w, v, human, iec);
-    }
-    if s.rx_compressed != 0 {
-        num(t, cols[6], s.rx_compressed, human, iec);
-    }
+    let rx = [s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped, s.rx_missed_errors, s.multicast];
+    headline(t, sl, &cols, "RX", ["missed", "mcast"], rx, s.rx_compressed, human, iec);
     if level > 1 {
         t.extend_from_slice(sl);
         t.extend_from_slice(
@@ -178,41 +189,8 @@ pub fn print_stats(out: &mut Out, s: &LinkStats, carrier_changes: Option<u32>, l
         }
     }
     t.extend_from_slice(sl);
-    t.extend_from_slice(
-        format!(
-            "    TX: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}",
-            "bytes",
-            "packets",
-            "errors",
-            "dropped",
-            "carrier",
-            "collsns",
-            if s.tx_compressed != 0 { "compressed" } else { "" },
-            w0 = cols[0] - 4,
-            w1 = cols[1],
-            w2 = cols[2],
-            w3 = cols[3],
-            w4 = cols[4],
-            w5 = cols[5],
-            w6 = cols[6],
-        )
-        .as_bytes(),
-    );
-    t.extend_from_slice(sl);
-    t.extend_from_slice(b"    ");
-    for (w, v) in [
-        (cols[0], s.tx_bytes),
-        (cols[1], s.tx_packets),
-        (cols[2], s.tx_errors),
-        (cols[3], s.tx_dropped),
-        (cols[4], s.tx_carrier_errors),
-        (cols[5], s.collisions),
-    ] {
-        num(t, w, v, human, iec);
-    }
-    if s.tx_compressed != 0 {
-        num(t, cols[6], s.tx_compressed, human, iec);
-    }
+    let tx = [s.tx_bytes, s.tx_packets, s.tx_errors, s.tx_dropped, s.tx_carrier_errors, s.collisions];
+    headline(t, sl, &cols, "TX", ["carrier", "collsns"], tx, s.tx_compressed, human, iec);
     if level > 1 {
         t.extend_from_slice(sl);
         t.extend_from_slice(
