@@ -151,6 +151,9 @@ pub fn run(ctx: &mut Ctx, name: &OsStr) -> Status {
     while i < lines.len() {
         let run_len = lines[i..].iter().take_while(|l| is_add_line(ctx, l)).count();
         if run_len >= PREFETCH_MIN_RUN {
+            // These lines bypass the dispatcher: finish a pending `-n NAME`
+            // switch as it would have.
+            ctx.need_mounts(false)?;
             let keep_going = run_add_lines(ctx, &lines[i..i + run_len], shown, &mut ret, force)?;
             i += run_len;
             if !keep_going {
