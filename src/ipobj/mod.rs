@@ -56,6 +56,22 @@ pub fn lookup(word: &[u8]) -> Option<Result<Object, &'static str>> {
     OBJECTS.iter().find(|(name, _)| matches(word, name)).map(|&(name, obj)| obj.ok_or(name))
 }
 
+/// The end of a successful `flush` (address, route, neighbour): with `-s`,
+/// iproute2 says whether there was anything to flush and how many rounds it
+/// took. Returns the exit status, 0.
+pub(crate) fn flush_complete(ctx: &mut Ctx, round: u32, stats: u8) -> i32 {
+    if stats > 0 {
+        if round == 0 {
+            ctx.write(b"Nothing to flush.\n");
+        } else {
+            let s = if round > 1 { "s" } else { "" };
+            ctx.write(format!("*** Flush is complete after {round} round{s} ***\n").as_bytes());
+        }
+    }
+    ctx.flush();
+    0
+}
+
 /// Run `OBJECT ARGS…`; `words[0]` is the object word.
 pub fn run(ctx: &mut Ctx, object: Object, words: &[OsString]) -> Status {
     let args = &words[1..];

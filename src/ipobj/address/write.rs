@@ -425,7 +425,7 @@ fn flush_rounds(ctx: &mut Ctx, f: &Filter) -> Status {
             }
         };
         if chosen.is_empty() {
-            return Ok(flush_done(ctx, round, stats));
+            return Ok(crate::ipobj::flush_complete(ctx, round, stats));
         }
         round += 1;
         let nl = ctx.netlink()?;
@@ -447,25 +447,12 @@ fn flush_rounds(ctx: &mut Ctx, f: &Filter) -> Status {
         }
         // Flushing primaries only: one round, or promoted secondaries would go too.
         if f.flags & IFA_F_SECONDARY == 0 && f.flag_mask & IFA_F_SECONDARY != 0 {
-            return Ok(flush_done(ctx, round, stats));
+            return Ok(crate::ipobj::flush_complete(ctx, round, stats));
         }
     }
     ctx.flush();
     eprintln!("*** Flush remains incomplete after {MAX_FLUSH_ROUNDS} rounds. ***");
     Ok(1)
-}
-
-fn flush_done(ctx: &mut Ctx, round: u32, stats: u8) -> i32 {
-    if stats > 0 {
-        if round == 0 {
-            ctx.write(b"Nothing to flush.\n");
-        } else {
-            let s = if round > 1 { "s" } else { "" };
-            ctx.write(format!("*** Flush is complete after {round} round{s} ***\n").as_bytes());
-        }
-    }
-    ctx.flush();
-    0
 }
 
 /// The addresses the filter selects, in dump order.

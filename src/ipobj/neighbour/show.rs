@@ -337,15 +337,7 @@ fn flush_rounds(ctx: &mut Ctx, filter: &NeighbourFilter, sel: &mut NeighSel, lin
         };
         let doomed: Vec<Neighbour> = entries.into_iter().filter(|n| !n.deleted && sel.accepts(n)).collect();
         if doomed.is_empty() {
-            if stats > 0 {
-                if round == 0 {
-                    ctx.write(b"Nothing to flush.\n");
-                } else {
-                    let s = if round > 1 { "s" } else { "" };
-                    ctx.write(format!("*** Flush is complete after {round} round{s} ***\n").as_bytes());
-                }
-            }
-            return Ok(0);
+            return Ok(crate::ipobj::flush_complete(ctx, round, stats));
         }
         if stats >= 2 {
             let mut out = Out::new(false, false, ctx.opts.oneline);
