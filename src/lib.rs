@@ -15,6 +15,7 @@
 //! | [`monitor`] | watching the run directory for names coming and going |
 //! | [`output`] | iproute2-compatible JSON writer |
 //! | [`ipobj`] | iproute2's `link`/`address`/`route`/`neighbour` objects, run in any namespace |
+//! | [`lab`] | labs: whole networks of namespaces from one TOML file (`up`, `down`, `test`, …) |
 //! | [`cli`] | the `netns` command line (iproute2 grammar, batch files, help) |
 //!
 //! The core is synchronous on purpose: `setns(2)` changes the namespace of
@@ -40,6 +41,7 @@ pub mod cli;
 mod error;
 pub mod inspect;
 pub mod ipobj;
+pub mod lab;
 pub mod monitor;
 pub mod namespace;
 pub mod netlink;

@@ -12,6 +12,7 @@ mod ctx;
 mod exec;
 pub mod help;
 mod inspect;
+mod lab;
 mod listall;
 mod netns_cmd;
 mod options;

@@ -73,6 +73,12 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
         return list(ctx, &[]);
     };
     let sub = lookup(first.as_bytes());
+    // Lab commands take file paths, not namespace names, and need no -n.
+    if sub.is_none() && !batch_line {
+        if let Some(lab_cmd) = super::lab::lookup(first.as_bytes()) {
+            return lab_cmd(ctx, &words[1..]);
+        }
+    }
     // iproute2's other objects (`link`, `addr`, `route`, `neigh`): their
     // second word is a verb, not a name, so no name validation.
     let netlink_only =
