@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod address_ops;
+pub mod batch;
 mod engine;
 mod error;
 pub mod link;
