@@ -75,17 +75,24 @@ pub fn parse(src: &Source) -> Result<Lab, Vec<Diag>> {
     let mut p = P { d: Vec::new() };
     let lab = p.lab(&root);
     if p.d.is_empty() {
-        Ok(lab)
-    } else {
-        p.d.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-        Err(p.d)
+        return Ok(lab);
     }
+    // Whatever did resolve is checked too, so one run shows every mistake
+    // (`load` only runs the checks on a lab that parsed).
+    for d in super::validate::check(&lab) {
+        if !p.d.contains(&d) {
+            p.d.push(d);
+        }
+    }
+    p.d.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    Err(p.d)
 }
 
 /// The closest of `known` to `key`, when it is close enough to be a typo.
 fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let best = known.iter().map(|k| (lev(key, k), *k)).min()?;
-    let limit = (key.chars().count() / 3).max(2);
+    let len = key.chars().count();
+    let limit = if len <= 3 { 1 } else { (len / 3).max(2) };
     (best.0 <= limit).then_some(best.1)
 }
 
@@ -1422,4 +1429,198 @@ fn parse_to(s: &str) -> Option<(IpAddr, Option<u16>)> {
     }
     let sa: SocketAddr = s.parse().ok()?;
     Some((sa.ip(), Some(sa.port())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab(text: &str) -> Lab {
+        let src = Source { path: "t.toml".into(), text: text.into() };
+        match parse(&src) {
+            Ok(l) => l,
+            Err(d) => panic!("{}", d.iter().map(|d| src.render(d)).collect::<Vec<_>>().join("\n")),
+        }
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        let src = Source { path: "t.toml".into(), text: text.into() };
+        parse(&src).expect_err("must fail").iter().map(|d| src.render(d)).collect()
+    }
+
+    fn iface<'a>(l: &'a Lab, node: &str, name: &str) -> &'a Iface {
+        let n = &l.nodes[l.node(node).expect("node")];
+        n.interfaces.iter().find(|i| i.name == name).unwrap_or_else(|| panic!("no {name} in {:?}", n.interfaces))
+    }
+
+    fn addrs(l: &Lab, node: &str, name: &str) -> Vec<String> {
+        iface(l, node, name).addrs.iter().map(|a| a.to_string()).collect()
+    }
+
+    const HEAD: &str = "schema = 1\nname = \"t\"\n";
+
+    #[test]
+    fn switch_ports_and_auto_addresses() {
+        let l = lab(&format!(
+            "{HEAD}[nodes.sw1]\nkind = \"switch\"\nsubnet = \"10.1.0.0/24\"\n\
+             [nodes.h1]\n[nodes.h2]\n[nodes.averylongname]\n\
+             [[links]]\nendpoints = [\"h1\", \"sw1\"]\n\
+             [[links]]\nendpoints = [\"h2:eth0\", \"sw1\"]\naddr = [[\"10.1.0.99/24\"]]\n\
+             [[links]]\nendpoints = [\"averylongname:eth0\", \"sw1\"]\n\
+             [[links]]\nendpoints = [\"h1\", \"sw1:up\"]\n"
+        ));
+        let sw = &l.nodes[0];
+        let names: Vec<&str> = sw.interfaces.iter().map(|i| i.name.as_str()).collect();
+        // br0 first; peer-named ports; p<N> when the name would not fit.
+        assert_eq!(names, ["br0", "h1-eth0", "h2-eth0", "p3", "up"]);
+        assert!(sw.interfaces[1..].iter().all(|i| i.master.as_deref() == Some("br0")));
+        assert_eq!(sw.interfaces[0].kind, IfaceKind::Bridge);
+        assert_eq!(addrs(&l, "h1", "eth0"), ["10.1.0.1/24"]);
+        assert_eq!(addrs(&l, "h2", "eth0"), ["10.1.0.99/24"]);
+        assert_eq!(addrs(&l, "averylongname", "eth0"), ["10.1.0.2/24"]);
+        assert_eq!(addrs(&l, "h1", "eth1"), ["10.1.0.3/24"]);
+        assert_eq!(l.links[3].ends[0], Endpoint { node: 1, ifname: "eth1".into() });
+        assert_eq!(l.nodes[1].ns, "t-h1");
+    }
+
+    #[test]
+    fn link_subnet_addr_and_netem_sides() {
+        let l = lab(&format!(
+            "{HEAD}ns_prefix = \"\"\n[nodes.a]\n[nodes.b]\n\
+             [[links]]\nendpoints = [\"a:wan0\", \"b:wan0\"]\nsubnet = \"100.64.0.0/30\"\nmtu = 1400\nstate = \"down\"\n\
+             netem = {{ rate = \"100mbit\" }}\nnetem_ab = {{ delay = \"40ms\", jitter = \"1.5ms\", loss = \"0.5%\" }}\n"
+        ));
+        assert_eq!(addrs(&l, "a", "wan0"), ["100.64.0.1/30"]);
+        assert_eq!(addrs(&l, "b", "wan0"), ["100.64.0.2/30"]);
+        let (a, b) = (iface(&l, "a", "wan0"), iface(&l, "b", "wan0"));
+        assert_eq!((a.mtu, a.up), (Some(1400), false));
+        let na = a.netem.as_ref().unwrap();
+        assert_eq!((na.delay_us, na.jitter_us, na.loss, na.rate_bps), (Some(40_000), Some(1_500), Some(0.5), None));
+        assert_eq!(b.netem.as_ref().unwrap().rate_bps, Some(100_000_000));
+        assert!(!b.netem.as_ref().unwrap().needs_netem());
+        assert_eq!(l.nodes[0].ns, "a");
+    }
+
+    #[test]
+    fn for_expansion_on_nodes_links_routes_interfaces_and_expects() {
+        let l = lab(&format!(
+            "{HEAD}[nodes.r]\nkind = \"router\"\n\
+             routes = [ {{ for = {{ j = \"1..3\" }}, to = \"10.9.{{j}}.0/24\", via = \"10.0.1.{{j+1}}\" }} ]\n\
+             [nodes.r.interfaces.\"d{{k}}\"]\nfor = {{ k = \"0..1\" }}\ntype = \"dummy\"\naddr = [\"192.0.2.{{k}}/32\"]\n\
+             [nodes.\"h{{i}}\"]\nfor = {{ i = \"1..3\" }}\ngateway = \"10.0.{{i}}.1\"\n\
+             [[links]]\nfor = {{ i = \"1..3\" }}\nendpoints = [\"r:eth{{i-1}}\", \"h{{i}}:eth0\"]\n\
+             addr = [[\"10.0.{{i}}.1/24\"], [\"10.0.{{i}}.2/24\"]]\n\
+             [[expect]]\nfor = {{ i = \"2..3\" }}\nfrom = \"h1\"\nto = \"h{{i}}\"\n"
+        ));
+        let names: Vec<&str> = l.nodes.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["r", "h1", "h2", "h3"]);
+        assert_eq!(l.links.len(), 3);
+        assert_eq!(addrs(&l, "r", "eth2"), ["10.0.3.1/24"]);
+        assert_eq!(l.nodes[3].gateways, ["10.0.3.1".parse::<IpAddr>().unwrap()]);
+        let r = &l.nodes[0];
+        let routes: Vec<String> = r.routes.iter().map(|x| format!("{} {}", x.to, x.via.unwrap())).collect();
+        assert_eq!(routes, ["10.9.1.0/24 10.0.1.2", "10.9.2.0/24 10.0.1.3", "10.9.3.0/24 10.0.1.4"]);
+        assert_eq!(addrs(&l, "r", "d1"), ["192.0.2.1/32"]);
+        assert_eq!(l.expects.len(), 2);
+        assert_eq!(l.expects[1].to, "10.0.3.2".parse::<IpAddr>().unwrap());
+        assert_eq!(l.expects[1].to_text, "h3");
+    }
+
+    #[test]
+    fn defaults_interfaces_and_routes() {
+        let l = lab(&format!(
+            "{HEAD}[defaults]\nkind = \"router\"\nmtu = 9000\nipv6 = false\n\
+             sysctl = {{ \"net.ipv4.conf.all.rp_filter\" = 0, \"net.a\" = 1 }}\n\
+             [nodes.a]\nsysctl = {{ \"net.a\" = 2, \"net.b\" = true }}\n\
+             routes = [ {{ to = \"default\", via = \"fd00::2\" }}, {{ to = \"192.0.2.0/24\", type = \"blackhole\", table = \"local\" }},\n\
+             {{ to = \"10.9.0.0/16\", nexthops = [ {{ via = \"fd00::2\", weight = 3 }}, {{ dev = \"eth0\" }} ], metric = 7, table = 100 }} ]\n\
+             [nodes.a.interfaces.eth0]\nmtu = 1280\nmac = \"02:00:00:00:01:0a\"\n\
+             sysctl = {{ proxy_arp = 1, \"ipv6.forwarding\" = 0, \"neigh.ucast_solicit\" = 1 }}\n\
+             [nodes.a.interfaces.\"eth0.10\"]\ntype = \"vlan\"\nparent = \"eth0\"\nvid = 10\n\
+             [nodes.b]\nkind = \"host\"\nipv6 = true\n\
+             [[links]]\nendpoints = [\"a\", \"b\"]\naddr = [[\"fd00::1/64\"], [\"fd00::2/64\"]]\n"
+        ));
+        let a = &l.nodes[0];
+        assert_eq!((a.kind, a.ipv6, l.nodes[1].kind, l.nodes[1].ipv6), (Kind::Router, false, Kind::Host, true));
+        let sys: Vec<String> = a.sysctl.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(sys, ["net.ipv4.conf.all.rp_filter=0", "net.a=2", "net.b=1"]);
+        let e = iface(&l, "a", "eth0");
+        assert_eq!((e.mtu, e.mac), (Some(1280), Some([2, 0, 0, 0, 1, 10])));
+        let s: Vec<&str> = e.sysctl.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            s,
+            ["net.ipv4.conf.eth0.proxy_arp", "net.ipv6.conf.eth0.forwarding", "net.ipv4.neigh.eth0.ucast_solicit"]
+        );
+        assert_eq!(iface(&l, "b", "eth0").mtu, Some(9000));
+        let names: Vec<&str> = a.interfaces.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["eth0", "eth0.10"]);
+        assert_eq!(a.interfaces[1].kind, IfaceKind::Vlan { parent: "eth0".into(), vid: 10 });
+        assert_eq!(a.routes[0].to.to_string(), "::/0");
+        assert_eq!((a.routes[1].kind, a.routes[1].table), (RouteKind::Blackhole, 255));
+        assert_eq!((a.routes[2].nexthops.len(), a.routes[2].nexthops[0].weight, a.routes[2].metric), (2, 3, Some(7)));
+        assert_eq!(a.routes[2].table, 100);
+        assert!(a.sysctl.iter().all(|(k, _)| !k.contains("forwarding")));
+    }
+
+    #[test]
+    fn nat_firewall_run_expect_details() {
+        let l = lab(&format!(
+            "{HEAD}[nodes.a]\naddr = {{ eth0 = [\"10.0.0.1/24\"] }}\n\
+             [[nodes.a.nat]]\ntype = \"dnat\"\nin = \"eth0\"\nproto = \"tcp\"\ndport = 80\nto = \"[fd00::1]:8080\"\n\
+             [[nodes.a.nat]]\ntype = \"masquerade\"\nout = \"eth0\"\n\
+             [nodes.a.firewall]\nforward = \"drop\"\nallow = [ {{ in = \"eth0\", proto = \"tcp\", dport = 22 }} ]\n\
+             [[nodes.a.run]]\ncmd = [\"/usr/bin/python3\", \"-V\"]\nready = {{ tcp = \"127.0.0.1:80\", timeout = \"1.5s\" }}\n\
+             [nodes.b]\naddr = {{ eth0 = [\"10.0.0.2/24\"] }}\n\
+             [[links]]\nendpoints = [\"a\", \"b\"]\n\
+             [[expect]]\nfrom = \"a\"\nto = \"b\"\nproto = \"udp:53\"\nreach = false\n\
+             [[expect]]\nfrom = \"b\"\nto = \"10.0.0.1\"\nrtt_ms = [1, 2.5]\npath = [\"a\"]\n"
+        ));
+        let a = &l.nodes[0];
+        assert_eq!(a.nat[0].to, Some(("fd00::1".parse().unwrap(), Some(8080))));
+        assert_eq!(a.nat[1].kind, NatKind::Masquerade);
+        let fw = a.firewall.as_ref().unwrap();
+        assert_eq!((fw.forward_accept, fw.allow[0].dport), (false, Some(22)));
+        assert_eq!((a.run[0].name.as_str(), a.run[0].ready.as_ref().unwrap().timeout_ms), ("python3", 1500));
+        assert_eq!((l.expects[0].proto, l.expects[0].reach), (Proto::Udp(53), false));
+        assert_eq!((l.expects[1].rtt_ms, l.expects[1].path.clone()), (Some((1.0, 2.5)), vec![0]));
+    }
+
+    #[test]
+    fn every_error_is_reported_with_its_position() {
+        let e = errors(
+            "schema = 2\nname = \"Bad_Lab\"\n[nodes.h1]\ngatway = \"10.0.0.1\"\nmtu = \"big\"\n\
+             [[links]]\nendpoints = [\"h1\", \"zz\"]\n",
+        );
+        assert_eq!(
+            e,
+            [
+                "t.toml:1:10: error: schema 2 is not supported (this netns reads schema 1)",
+                "t.toml:2:8: error: lab name \"Bad_Lab\" must be 1 to 12 of a-z, 0-9 and -",
+                "t.toml:4:1: error: unknown key `gatway` in node h1; did you mean `gateway`?",
+                "t.toml:5:7: error: `mtu` of node h1 must be an integer from 68 to 65535 (found a string)",
+                "t.toml:7:20: error: link 1 endpoint \"zz\" names node zz, which is not defined",
+            ]
+        );
+    }
+
+    #[test]
+    fn addr_naming_a_missing_interface() {
+        let e = errors(&format!(
+            "{HEAD}[nodes.a]\naddr = {{ eht0 = [\"10.0.0.1/24\"] }}\n[nodes.b]\n[[links]]\nendpoints = [\"a\", \"b\"]\n"
+        ));
+        assert_eq!(
+            e,
+            [
+                "t.toml:4:10: error: `addr` of node a names interface eht0, which no link or interface entry creates; did you mean eth0?"
+            ]
+        );
+    }
+
+    #[test]
+    fn typo_hints() {
+        assert_eq!(closest("gatway", NODE), Some("gateway"));
+        assert_eq!(closest("endpoint", LINK), Some("endpoints"));
+        assert_eq!(closest("zzzzzz", NODE), None);
+        assert_eq!(closest("r9", &["h1"]), None);
+    }
 }
