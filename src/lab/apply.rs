@@ -275,11 +275,10 @@ pub fn apply(
                 let node = &lab.nodes[e.node];
                 let iface = node.interfaces.iter().find(|i| i.name == e.ifname).ok_or("interface missing")?;
                 let fd = handles.ns[e.node].as_ref().ok_or("namespace handle missing")?.as_raw_fd();
+                // Born down: see plan.rs (a veth cannot open before its peer).
                 Ok(LinkSpec {
                     index: plan.index[e.node][&e.ifname],
                     name: Some(e.ifname.as_bytes().to_vec()),
-                    flags: if iface.up { IFF_UP } else { 0 },
-                    change: IFF_UP,
                     mtu: iface.mtu,
                     address: iface.mac.as_ref().map(mac_bytes),
                     netns: Some(NsTarget::Fd(fd)),

@@ -413,13 +413,15 @@ pub fn compute(
             };
             let master_index = iface.master.as_ref().and_then(|m| plan.index[n].get(m).copied());
             if fresh {
-                // Created up with its MTU and MAC; only the master is left
-                // (a port can only join a bridge that exists).
-                if master_index.is_some() || !matches!(iface.kind, IfaceKind::Veth { .. } | IfaceKind::Bridge) {
+                // A veth is born down (the kernel cannot open one end before
+                // its peer exists): it is brought up here, with its master.
+                // Bridges are born up; other kinds get their state here too.
+                let set_up = !matches!(iface.kind, IfaceKind::Bridge) && iface.up;
+                if master_index.is_some() || set_up {
                     a.push(Action::SetLink {
                         node: n,
                         iface: i,
-                        up: (!matches!(iface.kind, IfaceKind::Veth { .. } | IfaceKind::Bridge)).then_some(iface.up),
+                        up: set_up.then_some(true),
                         mtu: None,
                         mac: None,
                         master: master_index.is_some(),
