@@ -11,7 +11,9 @@
 pub mod diag;
 pub mod features;
 pub mod model;
+pub mod nft;
 pub mod parse;
+pub mod sysctl;
 pub mod validate;
 
 pub use diag::{Diag, Source};

@@ -11,6 +11,7 @@ mod error;
 pub mod link;
 pub mod link_ops;
 pub mod neighbour;
+pub mod qdisc;
 pub mod netconf;
 pub mod netfilter;
 mod nsid;
