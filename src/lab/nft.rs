@@ -121,8 +121,7 @@ fn nat_rule(n: &Nat) -> String {
         (None, Some(_)) if n.dport.is_none() => Some("{ tcp, udp }"),
         _ => None,
     };
-    let mut rule =
-        matches(n.iif.as_deref(), n.oif.as_deref(), fam, n.src.as_ref(), n.dst.as_ref(), proto, n.dport);
+    let mut rule = matches(n.iif.as_deref(), n.oif.as_deref(), fam, n.src.as_ref(), n.dst.as_ref(), proto, n.dport);
     let fam = fam.unwrap_or("ip");
     match (n.kind, n.to) {
         (NatKind::Masquerade, _) => rule.push_str("masquerade"),
@@ -138,15 +137,8 @@ fn nat_rule(n: &Nat) -> String {
 
 fn allow_rule(a: &Allow) -> String {
     let fam = family([a.src.as_ref().map(|s| s.addr()).as_ref(), a.dst.as_ref().map(|d| d.addr()).as_ref()]);
-    let mut rule = matches(
-        a.iif.as_deref(),
-        a.oif.as_deref(),
-        fam,
-        a.src.as_ref(),
-        a.dst.as_ref(),
-        a.proto.as_deref(),
-        a.dport,
-    );
+    let mut rule =
+        matches(a.iif.as_deref(), a.oif.as_deref(), fam, a.src.as_ref(), a.dst.as_ref(), a.proto.as_deref(), a.dport);
     rule.push_str("accept");
     rule
 }
@@ -288,14 +280,27 @@ mod tests {
     fn masquerade_rule() {
         let n = Nat { oif: Some("eth1".into()), src: net("10.0.0.0/8"), ..nat(NatKind::Masquerade) };
         assert_eq!(nat_rule(&n), "oifname \"eth1\" ip saddr 10.0.0.0/8 masquerade");
-        assert_eq!(nat_rule(&Nat { oif: Some("eth1".into()), ..nat(NatKind::Masquerade) }), "oifname \"eth1\" masquerade");
+        assert_eq!(
+            nat_rule(&Nat { oif: Some("eth1".into()), ..nat(NatKind::Masquerade) }),
+            "oifname \"eth1\" masquerade"
+        );
     }
 
     #[test]
     fn snat_rules_v4_v6_and_ports() {
-        let n = Nat { oif: Some("qg-a".into()), src: net("10.0.0.10/32"), to: to("172.24.4.20", None), ..nat(NatKind::Snat) };
+        let n = Nat {
+            oif: Some("qg-a".into()),
+            src: net("10.0.0.10/32"),
+            to: to("172.24.4.20", None),
+            ..nat(NatKind::Snat)
+        };
         assert_eq!(nat_rule(&n), "oifname \"qg-a\" ip saddr 10.0.0.10 snat ip to 172.24.4.20");
-        let n = Nat { src: net("fd00::/64"), to: to("2001:db8::1", Some(4000)), proto: Some("udp".into()), ..nat(NatKind::Snat) };
+        let n = Nat {
+            src: net("fd00::/64"),
+            to: to("2001:db8::1", Some(4000)),
+            proto: Some("udp".into()),
+            ..nat(NatKind::Snat)
+        };
         assert_eq!(nat_rule(&n), "ip6 saddr fd00::/64 meta l4proto udp snat ip6 to [2001:db8::1]:4000");
         let n = Nat { to: to("192.0.2.1", Some(4000)), ..nat(NatKind::Snat) };
         assert_eq!(nat_rule(&n), "meta l4proto { tcp, udp } snat ip to 192.0.2.1:4000");
@@ -311,13 +316,25 @@ mod tests {
             ..nat(NatKind::Dnat)
         };
         assert_eq!(nat_rule(&n), "iifname \"eth1\" tcp dport 8080 dnat ip to 10.0.1.10:80");
-        let n = Nat { iif: Some("qg-a".into()), dst: net("172.24.4.20/32"), to: to("10.0.0.10", None), ..nat(NatKind::Dnat) };
+        let n = Nat {
+            iif: Some("qg-a".into()),
+            dst: net("172.24.4.20/32"),
+            to: to("10.0.0.10", None),
+            ..nat(NatKind::Dnat)
+        };
         assert_eq!(nat_rule(&n), "iifname \"qg-a\" ip daddr 172.24.4.20 dnat ip to 10.0.0.10");
     }
 
     #[test]
     fn firewall_allow_rules() {
-        let a = Allow { iif: Some("eth1".into()), oif: Some("eth2".into()), proto: Some("tcp".into()), dport: Some(80), src: None, dst: None };
+        let a = Allow {
+            iif: Some("eth1".into()),
+            oif: Some("eth2".into()),
+            proto: Some("tcp".into()),
+            dport: Some(80),
+            src: None,
+            dst: None,
+        };
         assert_eq!(allow_rule(&a), "iifname \"eth1\" oifname \"eth2\" tcp dport 80 accept");
         let a = Allow { iif: None, oif: None, proto: Some("icmp".into()), dport: None, src: None, dst: None };
         assert_eq!(allow_rule(&a), "meta l4proto { icmp, ipv6-icmp } accept");
@@ -339,7 +356,14 @@ mod tests {
             ],
             firewall: Some(Firewall {
                 forward_accept: false,
-                allow: vec![Allow { iif: Some("eth0".into()), oif: Some("eth1".into()), proto: None, dport: None, src: None, dst: None }],
+                allow: vec![Allow {
+                    iif: Some("eth0".into()),
+                    oif: Some("eth1".into()),
+                    proto: None,
+                    dport: None,
+                    src: None,
+                    dst: None,
+                }],
                 nft: "add rule inet netns_lab forward meta l4proto icmp accept".into(),
                 span: 0..0,
             }),

@@ -36,11 +36,13 @@ pub fn path_of(key: &str) -> Result<PathBuf, String> {
     }
     let rel = if key.contains('/') {
         // sysctl(8): '/' in a dotted key stands for a '.' in a name.
-        key.chars().map(|c| match c {
-            '.' => '/',
-            '/' => '.',
-            c => c,
-        }).collect::<String>()
+        key.chars()
+            .map(|c| match c {
+                '.' => '/',
+                '/' => '.',
+                c => c,
+            })
+            .collect::<String>()
     } else if let Some(prefix) = IFACE_PREFIXES.iter().find(|p| key.starts_with(*p)) {
         let rest = &key[prefix.len()..];
         let Some((ifname, leaf)) = rest.rsplit_once('.') else { return Err(bad()) };
@@ -156,7 +158,10 @@ mod tests {
             // is always a change, and it would show in the root if it leaked.
             let first = apply(
                 ns,
-                &[("net.ipv4.ip_forward".into(), root_before.trim().into()), ("net.ipv4.ip_forward".into(), want.into())],
+                &[
+                    ("net.ipv4.ip_forward".into(), root_before.trim().into()),
+                    ("net.ipv4.ip_forward".into(), want.into()),
+                ],
             )
             .unwrap();
             let again = apply(ns, &[("net.ipv4.ip_forward".into(), want.into())]).unwrap();

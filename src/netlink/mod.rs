@@ -11,10 +11,10 @@ mod error;
 pub mod link;
 pub mod link_ops;
 pub mod neighbour;
-pub mod qdisc;
 pub mod netconf;
 pub mod netfilter;
 mod nsid;
+pub mod qdisc;
 pub mod route;
 
 pub use engine::{Netlink, Reply};

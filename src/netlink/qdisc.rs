@@ -17,8 +17,8 @@
 //! the conversion, read the way iproute2's `tc_core_init` reads it.
 
 use super::engine::Netlink;
-use super::error::{KernelError, NlError};
 use super::engine::Reply;
+use super::error::{KernelError, NlError};
 use crate::lab::model::Netem;
 use netlink_packet_core::{DefaultNla, Emitable, Nla};
 use netlink_packet_route::RouteNetlinkMessage;
@@ -390,9 +390,8 @@ impl Netlink {
     /// answers with "this kernel has no netem qdisc (sch_netem)"; a
     /// distribution other than `uniform` needs iproute2's table file.
     pub fn netem_replace(&mut self, ifindex: u32, n: &Netem) -> Result<(), NlError> {
-        let options = netem_options(n).map_err(|m| {
-            NlError::Kernel(KernelError { errno: libc::EINVAL, message: Some(m), in_dump: false })
-        })?;
+        let options = netem_options(n)
+            .map_err(|m| NlError::Kernel(KernelError { errno: libc::EINVAL, message: Some(m), in_dump: false }))?;
         let msg = TcMessage::from_parts(
             root_header(ifindex, ROOT_HANDLE),
             vec![TcAttribute::Kind("netem".into()), TcAttribute::Other(DefaultNla::new(TCA_OPTIONS, options))],
