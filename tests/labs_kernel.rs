@@ -258,3 +258,30 @@ fn missing_nft_binary_is_named() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Without the privilege to make a namespace, the feature check says it
+/// could not run (`Ok(None)`) instead of failing or guessing. Runs itself
+/// again as uid 65534 without capabilities.
+#[test]
+fn unprivileged_feature_check_is_skipped() {
+    if std::env::var_os("LABS_KERNEL_CHILD").is_some() {
+        let mut lab = netns::lab::Lab { name: "t".into(), ..Default::default() };
+        lab.nodes.push(Node { name: "r".into(), nat: vec![nat(NatKind::Masquerade)], ..Node::default() });
+        assert_eq!(netns::lab::features::missing(&lab), Ok(None));
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--"])
+        .arg(&exe)
+        .args(["--exact", "unprivileged_feature_check_is_skipped", "--nocapture"])
+        .env("LABS_KERNEL_CHILD", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("1 passed"),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
