@@ -343,7 +343,7 @@ pub fn compute(
             None => a.push(Action::CreateNs { node: n }),
             Some(_) => {
                 for ((key, value), old) in ns_sysctls(node).into_iter().zip(sysctl_now[n].iter()) {
-                    if old.as_deref() != Some(value.as_str()) {
+                    if !old.as_deref().is_some_and(|o| super::sysctl::same(o, &value)) {
                         a.push(Action::NsSysctl { node: n, key, value, old: old.clone() });
                     }
                 }
@@ -515,7 +515,7 @@ pub fn compute(
         let offset = ns_sysctls(node).len();
         for (k, (key, value)) in keys.into_iter().enumerate() {
             let old = if live[n].is_some() { sysctl_now[n].get(offset + k).cloned().flatten() } else { None };
-            if old.as_deref() != Some(value.as_str()) {
+            if !old.as_deref().is_some_and(|o| super::sysctl::same(o, &value)) {
                 a.push(Action::IfSysctl { node: n, key, value, old });
             }
         }

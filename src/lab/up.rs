@@ -70,7 +70,6 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
             plan::ns_sysctls(node).into_iter().chain(plan::if_sysctls(node)).map(|(k, _)| k).collect();
         let got = (|| {
             let (nl, lv) = live::read_ns(ns)?;
-            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
             let values = super::sysctl::read(ns, &keys)?;
             Ok((nl, lv, values))
         })();

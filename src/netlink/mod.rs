@@ -15,6 +15,7 @@ pub mod neighbour;
 pub mod netconf;
 pub mod netfilter;
 mod nsid;
+pub mod qdisc;
 pub mod route;
 
 pub use engine::{Netlink, Reply};
