@@ -1067,6 +1067,8 @@ impl P {
     }
 
     /// Names, interfaces and addresses: drafts → `lab.nodes`/`lab.links`.
+    // Endpoint loops index both `e` and its peer `1 - e`.
+    #[allow(clippy::needless_range_loop)]
     fn resolve(&mut self, lab: &mut Lab, mut drafts: Vec<NodeDraft>, links: Vec<LinkDraft>) {
         let switch = |d: &[NodeDraft], i: usize| d[i].node.kind == Kind::Switch;
         // Names already taken in each node: written endpoint names, created
