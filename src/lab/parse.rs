@@ -1168,7 +1168,7 @@ impl P {
                 if let Some(s) = l.subnet
                     && !sw
                 {
-                    match s.hosts().nth(e) {
+                    match nth_host(&s, e) {
                         Some(a) => f.addrs.push(IpNet::new(a, s.prefix_len()).unwrap_or(s)),
                         None => self.err(&l.span, format!("`subnet` {s} of link {} is too small for 2 hosts", li + 1)),
                     }
@@ -1265,7 +1265,7 @@ impl P {
                     format!("`subnet` of node {}: {net} has host bits set; did you mean {}?", d.node.name, net.trunc()),
                 );
             }
-            let mut hosts = net.hosts();
+            let mut next = 0;
             for l in &lab.links {
                 for e in 0..2 {
                     if l.ends[e].node != si || switch(&drafts, l.ends[1 - e].node) {
@@ -1276,7 +1276,8 @@ impl P {
                     if !f.addrs.is_empty() {
                         continue;
                     }
-                    match hosts.next() {
+                    next += 1;
+                    match nth_host(net, next - 1) {
                         Some(a) => f.addrs.push(IpNet::new(a, net.prefix_len()).unwrap_or(*net)),
                         None => self.err(
                             sp,
@@ -1402,6 +1403,14 @@ fn new_iface(name: &str, kind: IfaceKind, span: &Span) -> Iface {
         netem: None,
         span: span.clone(),
     }
+}
+
+/// The `k`th (0-based) host address of `net`: .1, .2… in IPv4 (.0 and .1
+/// of a /31), ::1, ::2… in IPv6 (not the subnet-router anycast `::`).
+fn nth_host(net: &IpNet, k: usize) -> Option<IpAddr> {
+    let net = net.trunc();
+    let skip = usize::from(matches!(net, IpNet::V6(n) if n.prefix_len() < 127));
+    net.hosts().nth(k + skip)
 }
 
 /// True when `n` is not its own network address (10.0.1.5/24).
@@ -1631,6 +1640,17 @@ mod tests {
                 "t.toml:4:10: error: `addr` of node a names interface eht0, which no link or interface entry creates; did you mean eth0?"
             ]
         );
+    }
+
+    #[test]
+    fn host_numbering() {
+        let n = |s: &str, k| nth_host(&s.parse().unwrap(), k).map(|a| a.to_string());
+        assert_eq!(n("10.0.0.0/30", 0).as_deref(), Some("10.0.0.1"));
+        assert_eq!(n("10.0.0.0/30", 1).as_deref(), Some("10.0.0.2"));
+        assert_eq!(n("10.0.0.0/30", 2), None);
+        assert_eq!(n("10.0.0.0/31", 0).as_deref(), Some("10.0.0.0"));
+        assert_eq!(n("fd00::/64", 0).as_deref(), Some("fd00::1"));
+        assert_eq!(n("fd00::/127", 1).as_deref(), Some("fd00::1"));
     }
 
     #[test]
