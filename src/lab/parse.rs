@@ -182,30 +182,43 @@ impl P {
     }
 
     fn table<'a>(&mut self, v: &'a V, what: &str) -> Option<&'a Tab> {
+        self.table_x(v, what, "a table")
+    }
+
+    /// A table; `expected` says what kind, for the message.
+    fn table_x<'a>(&mut self, v: &'a V, what: &str, expected: &str) -> Option<&'a Tab> {
         match &v.val {
             Val::Tab(t) => Some(t),
             _ => {
-                self.wrong(v, what, "a table");
+                self.wrong(v, what, expected);
                 None
             }
         }
     }
 
     fn array<'a>(&mut self, v: &'a V, what: &str) -> Option<&'a [V]> {
+        self.array_x(v, what, "an array")
+    }
+
+    fn array_x<'a>(&mut self, v: &'a V, what: &str, expected: &str) -> Option<&'a [V]> {
         match &v.val {
             Val::Arr(a) => Some(a),
             _ => {
-                self.wrong(v, what, "an array");
+                self.wrong(v, what, expected);
                 None
             }
         }
     }
 
     fn string(&mut self, v: &V, what: &str) -> Option<String> {
+        self.string_x(v, what, "a string")
+    }
+
+    fn string_x(&mut self, v: &V, what: &str, expected: &str) -> Option<String> {
         match &v.val {
             Val::Str(s) => Some(s.clone()),
             _ => {
-                self.wrong(v, what, "a string");
+                self.wrong(v, what, expected);
                 None
             }
         }
@@ -263,7 +276,7 @@ impl P {
 
     /// An array of strings (argv).
     fn argv(&mut self, v: &V, what: &str) -> Option<Vec<String>> {
-        let a = self.array(v, &format!("{what} (an argv)"))?;
+        let a = self.array_x(v, what, "an array of strings (an argv)")?;
         let out: Vec<String> = a.iter().filter_map(|x| self.string(x, what)).collect();
         (out.len() == a.len()).then_some(out)
     }
@@ -345,9 +358,8 @@ impl P {
         let mut lab = Lab::default();
         let Val::Tab(top) = &root.val else { return lab };
         self.keys(top, TOP, "the lab file");
-        let whole = root.span.start..root.span.start;
         match get(top, "schema") {
-            None => self.err(&whole, "the lab file has no `schema = 1`"),
+            None => self.d.push(Diag::file("the lab file has no `schema = 1`")),
             Some(v) => {
                 if let Some(n) = self.int(v, "`schema`", 0, i64::MAX)
                     && n != 1
@@ -357,7 +369,7 @@ impl P {
             }
         }
         match get(top, "name") {
-            None => self.err(&whole, "the lab file has no `name` (the lab id, like name = \"lab1\")"),
+            None => self.d.push(Diag::file("the lab file has no `name` (the lab id, like name = \"lab1\")")),
             Some(v) => {
                 if let Some(s) = self.string(v, "`name`") {
                     if s.is_empty()
@@ -413,14 +425,14 @@ impl P {
                 }
             }
         }
-        if drafts.is_empty() {
-            self.err(&whole, "the lab has no nodes (add a [nodes.NAME] table)");
+        if get(top, "nodes").is_none() {
+            self.d.push(Diag::file("the lab has no nodes (add a [nodes.NAME] table)"));
         }
 
         // Links.
         let mut links: Vec<LinkDraft> = Vec::new();
         if let Some(v) = get(top, "links")
-            && let Some(a) = self.array(v, "`links` (an array of tables: [[links]])")
+            && let Some(a) = self.array_x(v, "`links`", "an array of tables ([[links]])")
         {
             let mut n = 0;
             for item in a {
@@ -438,7 +450,7 @@ impl P {
 
         // Expectations, once every address is known.
         if let Some(v) = get(top, "expect")
-            && let Some(a) = self.array(v, "`expect` (an array of tables: [[expect]])")
+            && let Some(a) = self.array_x(v, "`expect`", "an array of tables ([[expect]])")
         {
             let mut n = 0;
             for item in a {
@@ -487,7 +499,7 @@ impl P {
             n.loopback = self.nets(v, &format!("`loopback` of {w}"));
         }
         if let Some(v) = get(t, "addr")
-            && let Some(at) = self.table(v, &format!("`addr` of {w} (a table like {{ eth0 = [\"10.0.0.1/24\"] }})"))
+            && let Some(at) = self.table_x(v, &format!("`addr` of {w}"), "a table like { eth0 = [\"10.0.0.1/24\"] }")
         {
             for e in at {
                 let nets = self.nets(&e.v, &format!("`addr.{}` of {w}", e.key));
@@ -559,7 +571,8 @@ impl P {
             }
         }
         if let Some(v) = get(t, "nat")
-            && let Some(a) = self.array(v, &format!("`nat` of {w} (an array of tables: [[nodes.{name}.nat]])"))
+            && let Some(a) =
+                self.array_x(v, &format!("`nat` of {w}"), &format!("an array of tables ([[nodes.{name}.nat]])"))
         {
             for (i, item) in a.iter().enumerate() {
                 let Some(nt) = self.table(item, &format!("a nat rule of {w}")) else { continue };
@@ -574,7 +587,8 @@ impl P {
             n.firewall = self.firewall(&format!("the firewall of {w}"), &v.span, ft);
         }
         if let Some(v) = get(t, "run")
-            && let Some(a) = self.array(v, &format!("`run` of {w} (an array of tables: [[nodes.{name}.run]])"))
+            && let Some(a) =
+                self.array_x(v, &format!("`run` of {w}"), &format!("an array of tables ([[nodes.{name}.run]])"))
         {
             for (i, item) in a.iter().enumerate() {
                 let Some(rt) = self.table(item, &format!("a run entry of {w}")) else { continue };
@@ -803,20 +817,21 @@ impl P {
         if nat.dport.is_some() && nat.proto.is_none() && get(t, "proto").is_none() {
             self.err(span, format!("{w} has `dport` but no `proto` (tcp or udp)"));
         }
+        let has = |k: &str| get(t, k).is_some();
         match kind {
-            NatKind::Masquerade if get(t, "to").is_some() => {
+            NatKind::Masquerade if has("to") => {
                 self.err(span, format!("{w} is a masquerade and takes no `to` (use type = \"snat\")"));
             }
-            NatKind::Snat | NatKind::Dnat if get(t, "to").is_none() => {
+            NatKind::Snat | NatKind::Dnat if !has("to") => {
                 self.err(span, format!("{w} ({}) has no `to`", if kind == NatKind::Snat { "snat" } else { "dnat" }));
             }
-            NatKind::Dnat if get(t, "out").is_some() => {
-                self.err(span, format!("{w} is a dnat: match the ingress interface with `in`, not `out`"));
-            }
-            NatKind::Masquerade | NatKind::Snat if get(t, "in").is_some() => {
-                self.err(span, format!("{w} is a source NAT: match the egress interface with `out`, not `in`"));
-            }
             _ => {}
+        }
+        if kind == NatKind::Dnat && has("out") {
+            self.err(span, format!("{w} is a dnat: match the ingress interface with `in`, not `out`"));
+        }
+        if kind != NatKind::Dnat && has("in") {
+            self.err(span, format!("{w} is a source NAT: match the egress interface with `out`, not `in`"));
         }
         Some(nat)
     }
@@ -899,7 +914,7 @@ impl P {
             });
             let timeout_ms = match get(rt, "timeout") {
                 None => 5000,
-                Some(v) => match self.string(v, &format!("`timeout` of {rw} (a duration like \"5s\")")) {
+                Some(v) => match self.string_x(v, &format!("`timeout` of {rw}"), "a duration like \"5s\"") {
                     Some(s) => match units::duration_us(&s) {
                         Ok(us) => us / 1000,
                         Err(e) => {
@@ -921,7 +936,7 @@ impl P {
         let mut n = Netem { span: v.span.clone(), ..Netem::default() };
         let dur = |p: &mut P, key: &str| -> Option<u64> {
             let v = get(t, key)?;
-            let s = p.string(v, &format!("`{key}` of {w} (a duration like \"20ms\")"))?;
+            let s = p.string_x(v, &format!("`{key}` of {w}"), "a duration like \"20ms\"")?;
             units::duration_us(&s).map_err(|e| p.err(&v.span, format!("`{key}` of {w}: {e}"))).ok()
         };
         let pct = |p: &mut P, key: &str| -> Option<f64> {
@@ -998,7 +1013,7 @@ impl P {
         }
         let mut addr: [Vec<IpNet>; 2] = [Vec::new(), Vec::new()];
         if let Some(v) = get(t, "addr")
-            && let Some(a) = self.array(v, &format!("`addr` of {w} (one address list per endpoint)"))
+            && let Some(a) = self.array_x(v, &format!("`addr` of {w}"), "an array with one address list per endpoint")
         {
             if a.len() > 2 {
                 self.err(&v.span, format!("`addr` of {w} has {} entries; a link has 2 endpoints", a.len()));
@@ -1067,6 +1082,8 @@ impl P {
     }
 
     /// Names, interfaces and addresses: drafts → `lab.nodes`/`lab.links`.
+    // Endpoint loops index both `e` and its peer `1 - e`.
+    #[allow(clippy::needless_range_loop)]
     fn resolve(&mut self, lab: &mut Lab, mut drafts: Vec<NodeDraft>, links: Vec<LinkDraft>) {
         let switch = |d: &[NodeDraft], i: usize| d[i].node.kind == Kind::Switch;
         // Names already taken in each node: written endpoint names, created
@@ -1151,7 +1168,7 @@ impl P {
                 if let Some(s) = l.subnet
                     && !sw
                 {
-                    match s.hosts().nth(e) {
+                    match nth_host(&s, e) {
                         Some(a) => f.addrs.push(IpNet::new(a, s.prefix_len()).unwrap_or(s)),
                         None => self.err(&l.span, format!("`subnet` {s} of link {} is too small for 2 hosts", li + 1)),
                     }
@@ -1248,7 +1265,7 @@ impl P {
                     format!("`subnet` of node {}: {net} has host bits set; did you mean {}?", d.node.name, net.trunc()),
                 );
             }
-            let mut hosts = net.hosts();
+            let mut next = 0;
             for l in &lab.links {
                 for e in 0..2 {
                     if l.ends[e].node != si || switch(&drafts, l.ends[1 - e].node) {
@@ -1259,7 +1276,8 @@ impl P {
                     if !f.addrs.is_empty() {
                         continue;
                     }
-                    match hosts.next() {
+                    next += 1;
+                    match nth_host(net, next - 1) {
                         Some(a) => f.addrs.push(IpNet::new(a, net.prefix_len()).unwrap_or(*net)),
                         None => self.err(
                             sp,
@@ -1342,7 +1360,7 @@ impl P {
         let reach = get(t, "reach").and_then(|v| self.boolean(v, &format!("`reach` of {w}"))).unwrap_or(true);
         let mut rtt_ms = None;
         if let Some(v) = get(t, "rtt_ms")
-            && let Some(a) = self.array(v, &format!("`rtt_ms` of {w} ([min, max])"))
+            && let Some(a) = self.array_x(v, &format!("`rtt_ms` of {w}"), "[min, max]")
         {
             let b: Vec<f64> = a.iter().filter_map(|x| self.number(x, &format!("`rtt_ms` of {w}"))).collect();
             match b[..] {
@@ -1385,6 +1403,14 @@ fn new_iface(name: &str, kind: IfaceKind, span: &Span) -> Iface {
         netem: None,
         span: span.clone(),
     }
+}
+
+/// The `k`th (0-based) host address of `net`: .1, .2… in IPv4 (.0 and .1
+/// of a /31), ::1, ::2… in IPv6 (not the subnet-router anycast `::`).
+fn nth_host(net: &IpNet, k: usize) -> Option<IpAddr> {
+    let net = net.trunc();
+    let skip = usize::from(matches!(net, IpNet::V6(n) if n.prefix_len() < 127));
+    net.hosts().nth(k + skip)
 }
 
 /// True when `n` is not its own network address (10.0.1.5/24).
@@ -1614,6 +1640,17 @@ mod tests {
                 "t.toml:4:10: error: `addr` of node a names interface eht0, which no link or interface entry creates; did you mean eth0?"
             ]
         );
+    }
+
+    #[test]
+    fn host_numbering() {
+        let n = |s: &str, k| nth_host(&s.parse().unwrap(), k).map(|a| a.to_string());
+        assert_eq!(n("10.0.0.0/30", 0).as_deref(), Some("10.0.0.1"));
+        assert_eq!(n("10.0.0.0/30", 1).as_deref(), Some("10.0.0.2"));
+        assert_eq!(n("10.0.0.0/30", 2), None);
+        assert_eq!(n("10.0.0.0/31", 0).as_deref(), Some("10.0.0.0"));
+        assert_eq!(n("fd00::/64", 0).as_deref(), Some("fd00::1"));
+        assert_eq!(n("fd00::/127", 1).as_deref(), Some("fd00::1"));
     }
 
     #[test]

@@ -68,9 +68,17 @@ pub(crate) fn load(text: &str) -> (V, Vec<Diag>) {
     let diags = errs
         .iter()
         .map(|e| {
-            let msg = e.message().trim().trim_end_matches('.').to_string();
+            let mut msg = e.message().trim().trim_end_matches('.').to_string();
             match e.span() {
-                Some(s) => Diag::at(s, msg),
+                Some(s) => {
+                    // toml says only "duplicate key": name it.
+                    if msg == "duplicate key"
+                        && let Some(k) = text.get(s.clone())
+                    {
+                        msg = format!("duplicate key `{}`: it is already defined above", k.trim_matches('"'));
+                    }
+                    Diag::at(s, msg)
+                }
                 None => Diag::file(msg),
             }
         })
