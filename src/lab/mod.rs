@@ -10,6 +10,7 @@
 
 pub mod diag;
 pub mod features;
+pub mod graph;
 pub mod model;
 pub mod parse;
 pub mod validate;
