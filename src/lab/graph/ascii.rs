@@ -31,7 +31,8 @@ pub fn render(g: &Graph) -> String {
         if drifted == 0 {
             s.push_str("live state matches the file\n");
         } else {
-            let _ = writeln!(s, "{drifted} node{} differ from the file (marked [..])", plural(drifted));
+            let verb = if drifted == 1 { "node differs" } else { "nodes differ" };
+            let _ = writeln!(s, "{drifted} {verb} from the file (marked [..])");
         }
     }
     for n in &g.nodes {

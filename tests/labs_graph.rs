@@ -1,0 +1,281 @@
+//! `netns graph`: what a user sees when drawing a lab file, in every format,
+//! and the `--live` overlay against namespaces built by hand with `ip`.
+//! Every test runs in private mount+net+pid namespaces (tests/support).
+
+mod support;
+
+use serde_json::Value;
+use support::script;
+
+/// labs.md §8.3: h1 ── r1 ── r2 ── r3 ── h2.
+const CHAIN3: &str = r#"
+cat > chain3.toml <<'T'
+schema = 1
+name = "chain3"
+
+[nodes.h1]
+gateway = "10.0.1.1"
+[nodes.h2]
+gateway = "10.0.3.1"
+
+[nodes.r1]
+kind = "router"
+routes = [ { to = "10.0.23.0/30", via = "10.0.12.2" },
+           { to = "10.0.3.0/24",  via = "10.0.12.2" } ]
+[nodes.r2]
+kind = "router"
+routes = [ { to = "10.0.1.0/24", via = "10.0.12.1" },
+           { to = "10.0.3.0/24", via = "10.0.23.2" } ]
+[nodes.r3]
+kind = "router"
+gateway = "10.0.23.1"
+
+[[links]]
+endpoints = ["h1:eth0", "r1:eth0"]
+addr = [["10.0.1.10/24"], ["10.0.1.1/24"]]
+[[links]]
+endpoints = ["r1:eth1", "r2:eth0"]
+subnet = "10.0.12.0/30"
+[[links]]
+endpoints = ["r2:eth1", "r3:eth0"]
+subnet = "10.0.23.0/30"
+[[links]]
+endpoints = ["r3:eth1", "h2:eth0"]
+addr = [["10.0.3.1/24"], ["10.0.3.10/24"]]
+T
+chmod 644 chain3.toml
+"#;
+
+/// labs.md §8.2: one switch, four hosts, addresses from the switch subnet.
+const LAN4: &str = r#"
+cat > lan4.toml <<'T'
+schema = 1
+name = "lan4"
+
+[nodes.sw1]
+kind = "switch"
+subnet = "10.1.0.0/24"
+
+[nodes.h1]
+[nodes.h2]
+[nodes.h3]
+[nodes.h4]
+
+[[links]]
+endpoints = ["h1:eth0", "sw1"]
+[[links]]
+endpoints = ["h2:eth0", "sw1"]
+[[links]]
+endpoints = ["h3:eth0", "sw1"]
+[[links]]
+endpoints = ["h4:eth0", "sw1"]
+T
+"#;
+
+/// labs.md §8.1: a dual-stack pair.
+const PAIR: &str = r#"
+cat > pair.toml <<'T'
+schema = 1
+name = "pair"
+
+[nodes.h1]
+[nodes.h2]
+
+[[links]]
+endpoints = ["h1:eth0", "h2:eth0"]
+addr = [["10.0.0.1/24", "fd00::1/64"], ["10.0.0.2/24", "fd00::2/64"]]
+T
+"#;
+
+/// Parses an SVG file with python3's XML parser; prints the root tag and
+/// the number of router nodes drawn.
+const XML_CHECK: &str = r#"
+cat > svgcheck.py <<'P'
+import sys, xml.etree.ElementTree as E
+r = E.parse(sys.argv[1]).getroot()
+print(r.tag)
+print(len(r.findall(".//{http://www.w3.org/2000/svg}g[@class='router']")))
+P
+"#;
+
+#[test]
+fn every_format_draws_the_chain_without_privileges() {
+    let body = format!(
+        "{CHAIN3}{XML_CHECK}
+chmod 755 $H/w
+r ascii $NOBODY $NETNS graph chain3.toml
+r dot $NOBODY $NETNS graph chain3.toml --format dot
+r mermaid $NOBODY $NETNS graph chain3.toml --format=mermaid
+r json $NOBODY $NETNS graph chain3.toml --format json
+r svg $NOBODY $NETNS graph chain3.toml --format svg
+$NETNS graph chain3.toml --format svg > chain3.svg
+r xml python3 svgcheck.py chain3.svg
+r svg2 $NETNS graph chain3.toml --format svg
+"
+    );
+    let run = script(&body).run();
+    for l in ["ascii", "dot", "mermaid", "json", "svg", "xml"] {
+        run.expect_rc(l, 0);
+    }
+    let ascii = run.get("ascii").out();
+    assert!(ascii.starts_with("lab chain3: 5 nodes, 4 links\n"), "{ascii}");
+    assert!(
+        ascii.contains("\nr1  router  ns chain3-r1\n  eth0  10.0.1.1/24   ──> h1:eth0\n  eth1  10.0.12.1/30  ──> r2:eth0\n"),
+        "{ascii}"
+    );
+    assert!(ascii.contains("\nh2  host  ns chain3-h2\n  eth0  10.0.3.10/24  ──> r3:eth1\n"), "{ascii}");
+
+    let dot = run.get("dot").out();
+    assert!(dot.starts_with("graph \"chain3\" {\n  label=\"lab chain3\";\n"), "{dot}");
+    assert!(dot.contains("\"r2\" [shape=ellipse, label=\"r2\\nchain3-r2\"];"), "{dot}");
+    assert!(dot.contains("\"h1\" [shape=box, style=rounded, label=\"h1\\nchain3-h1\"];"), "{dot}");
+    assert!(
+        dot.contains("\"r1\" -- \"r2\" [taillabel=\"eth1\\n10.0.12.1/30\", headlabel=\"eth0\\n10.0.12.2/30\"];"),
+        "{dot}"
+    );
+    assert!(dot.trim_end().ends_with('}'), "{dot}");
+
+    let mm = run.get("mermaid").out();
+    assert!(mm.contains("\ngraph LR\n"), "{mm}");
+    assert!(mm.contains("((\"r1<br/>chain3-r1\"))"), "{mm}");
+    assert!(mm.contains("---|\"eth1 10.0.12.1/30<br/>↔<br/>eth0 10.0.12.2/30\"|"), "{mm}");
+
+    let v: Value = serde_json::from_str(&run.get("json").out()).expect("graph --format json prints JSON");
+    assert_eq!(v["lab"], "chain3");
+    assert_eq!(v["nodes"].as_array().unwrap().len(), 5);
+    assert_eq!(v["edges"].as_array().unwrap().len(), 4);
+    let e = &v["edges"][2]["ends"];
+    assert_eq!((e[0]["node"].as_str(), e[0]["addrs"][0].as_str()), (Some("r2"), Some("10.0.23.1/30")));
+    assert_eq!((e[1]["node"].as_str(), e[1]["ifname"].as_str()), (Some("r3"), Some("eth0")));
+
+    assert_eq!(run.get("xml").out(), "{http://www.w3.org/2000/svg}svg\n3\n", "svg parses, 3 routers drawn");
+    let svg = run.get("svg").out();
+    assert!(svg.contains("<title>lab chain3</title>"), "{svg}");
+    assert!(svg.contains(">10.0.23.2/30</tspan>"), "{svg}");
+    run.expect_same("svg", "svg2");
+}
+
+#[test]
+fn switch_ports_and_assigned_addresses_are_drawn() {
+    let run = script(&format!(
+        "{LAN4}{XML_CHECK}
+r ascii $NETNS graph lan4.toml --format ascii
+r dot $NETNS graph -f lan4.toml --format dot
+r svg $NETNS graph lan4.toml --format svg -o lan4.svg
+r xml python3 svgcheck.py lan4.svg"
+    ))
+    .run();
+    run.expect_rc("ascii", 0);
+    let ascii = run.get("ascii").out();
+    assert!(ascii.contains("\nsw1  switch  ns lan4-sw1\n  br0      -  (bridge)\n  h1-eth0  -  ──> h1:eth0\n"), "{ascii}");
+    assert!(ascii.contains("\nh3  host  ns lan4-h3\n  eth0  10.1.0.3/24  ──> sw1:h3-eth0\n"), "{ascii}");
+    let dot = run.get("dot").out();
+    assert!(dot.contains("\"sw1\" [shape=rectangle"), "{dot}");
+    assert_eq!(dot.matches(" -- \"sw1\"").count(), 4, "{dot}");
+    run.expect("svg", 0, "", "");
+    assert_eq!(run.get("xml").out(), "{http://www.w3.org/2000/svg}svg\n0\n");
+}
+
+#[test]
+fn wrong_format_and_bad_files_are_reported() {
+    let run = script(&format!(
+        "{PAIR}
+r fmt $NETNS graph pair.toml --format png
+r nofile $NETNS graph missing.toml
+r noarg $NETNS graph
+cat > bad.toml <<'T'
+schema = 1
+name = \"bad\"
+[nodes.h1]
+[[links]]
+endpoints = [\"h1:eth0\", \"r9:eth0\"]
+T
+r bad $NETNS graph bad.toml --format dot
+r out $NETNS graph pair.toml -o /nonexistent/dir/x.txt"
+    ))
+    .run();
+    let fmt = run.get("fmt");
+    assert_eq!(fmt.rc, 255);
+    assert!(fmt.out.is_empty());
+    assert!(fmt.err().contains("unknown format \"png\"") && fmt.err().contains("Usage: netns graph FILE"), "{}", fmt.err());
+    let nofile = run.get("nofile");
+    assert_eq!(nofile.rc, 1);
+    assert!(nofile.err().starts_with("missing.toml: error: cannot read the lab file"), "{}", nofile.err());
+    assert_eq!(run.get("noarg").rc, 255);
+    let bad = run.get("bad");
+    assert_eq!(bad.rc, 1, "{}", bad.err());
+    assert!(bad.out.is_empty());
+    assert!(bad.err().starts_with("bad.toml:") && bad.err().contains("r9"), "{}", bad.err());
+    let out = run.get("out");
+    assert_eq!(out.rc, 1);
+    assert!(out.err().contains("cannot write \"/nonexistent/dir/x.txt\""), "{}", out.err());
+}
+
+#[test]
+fn live_overlay_marks_missing_namespaces_down_interfaces_and_other_addresses() {
+    let run = script(&format!(
+        "{PAIR}
+# Step 1: only h1 exists, its eth0 as in the file (the veth's other end stays in h1).
+must $IP netns add pair-h1
+must $IP -n pair-h1 link add eth0 type veth peer name spare
+must $IP -n pair-h1 addr add 10.0.0.1/24 dev eth0
+must $IP -n pair-h1 addr add fd00::1/64 dev eth0 nodad
+must $IP -n pair-h1 link set spare up
+must $IP -n pair-h1 link set eth0 up
+r a1 $NETNS graph pair.toml --live
+r d1 $NETNS graph pair.toml --live --format dot
+r j1 $NETNS graph pair.toml --live --format json
+r s1 $NETNS graph pair.toml --live --format svg
+r m1 $NETNS graph pair.toml --live --format mermaid
+# Step 2: h2 exists, linked to h1, but its eth0 is down with another address.
+must $IP -n pair-h1 link del eth0
+must $IP netns add pair-h2
+must $IP -n pair-h1 link add eth0 type veth peer name eth0 netns pair-h2
+must $IP -n pair-h1 addr add 10.0.0.1/24 dev eth0
+must $IP -n pair-h1 addr add fd00::1/64 dev eth0 nodad
+must $IP -n pair-h2 addr add 10.0.0.9/24 dev eth0
+must $IP -n pair-h2 addr add fd00::2/64 dev eth0 nodad
+must $IP -n pair-h1 link set eth0 up
+r a2 $NETNS graph pair.toml --live
+r d2 $NETNS graph pair.toml --live --format dot
+# Step 3: everything as in the file.
+must $IP -n pair-h2 addr del 10.0.0.9/24 dev eth0
+must $IP -n pair-h2 addr add 10.0.0.2/24 dev eth0
+must $IP -n pair-h2 link set eth0 up
+wait_for sh -c \"$IP -n pair-h1 link show eth0 | grep -q 'state UP'\"
+r a3 $NETNS graph pair.toml --live
+r plain $NETNS graph pair.toml"
+    ))
+    .run();
+    for l in ["a1", "d1", "j1", "s1", "m1", "a2", "d2", "a3", "plain"] {
+        run.expect_rc(l, 0);
+    }
+    let a1 = run.get("a1").out();
+    assert!(a1.starts_with("lab pair: 2 nodes, 1 link (live)\n1 node differs from the file"), "{a1}");
+    assert!(a1.contains("\nh1  host  ns pair-h1\n  eth0  10.0.0.1/24 fd00::1/64  ──> h2:eth0\n"), "{a1}");
+    assert!(a1.contains("\nh2  host  ns pair-h2  [missing]\n"), "{a1}");
+    let d1 = run.get("d1").out();
+    assert!(d1.contains("label=\"h2\\npair-h2\\n[missing]\", color=red"), "{d1}");
+    assert!(d1.contains("style=dashed, color=red];"), "{d1}");
+    let j1: Value = serde_json::from_str(&run.get("j1").out()).unwrap();
+    assert_eq!(j1["nodes"][0]["namespace_exists"], true);
+    assert_eq!(j1["nodes"][1]["namespace_exists"], false);
+    assert_eq!(j1["nodes"][0]["interfaces"][0]["oper"], "up");
+    assert_eq!(j1["nodes"][0]["interfaces"][0]["drift"].as_array().unwrap().len(), 0, "{j1}");
+    assert!(run.get("s1").out().contains("class=\"node host missing\""));
+    assert!(run.get("m1").out().contains("  class n1 missing\n"));
+
+    let a2 = run.get("a2").out();
+    assert!(
+        a2.contains("\nh2  host  ns pair-h2\n  eth0  10.0.0.2/24 fd00::2/64  ──> h1:eth0  [down] [-10.0.0.2/24] [+10.0.0.9/24]  (live: "),
+        "{a2}"
+    );
+    // h1's end is up but has no carrier: its peer is down.
+    assert!(a2.contains("  eth0  10.0.0.1/24 fd00::1/64  ──> h2:eth0  [down: lowerlayerdown]\n"), "{a2}");
+    assert!(run.get("d2").out().contains("[down] [-10.0.0.2/24] [+10.0.0.9/24]"));
+
+    let a3 = run.get("a3").out();
+    assert!(a3.starts_with("lab pair: 2 nodes, 1 link (live)\nlive state matches the file\n"), "{a3}");
+    assert!(!a3.contains('['), "{a3}");
+    assert!(!run.get("plain").out().contains("live"));
+}
