@@ -271,7 +271,7 @@ r plain $NETNS graph pair.toml"
         "{a2}"
     );
     // h1's end is up but has no carrier: its peer is down.
-    assert!(a2.contains("  eth0  10.0.0.1/24 fd00::1/64  ──> h2:eth0  [down: lowerlayerdown]\n"), "{a2}");
+    assert!(a2.contains("  eth0  10.0.0.1/24 fd00::1/64  ──> h2:eth0  [down: no carrier]\n"), "{a2}");
     assert!(run.get("d2").out().contains("[down] [-10.0.0.2/24] [+10.0.0.9/24]"));
 
     let a3 = run.get("a3").out();

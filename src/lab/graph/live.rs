@@ -129,7 +129,13 @@ pub(super) fn apply(g: &mut GIface, want_up: bool, node: &NodeLive) {
                 g.live_addrs = Some(il.addrs.clone());
                 let up = il.is_up();
                 if want_up && !up {
-                    d.down = Some(if il.admin_up { il.oper.clone() } else { "down".to_string() });
+                    // Admin down is plain "down"; admin up but operationally
+                    // down means the other end (or the lower device) is down.
+                    d.down = Some(match (il.admin_up, il.oper.as_str()) {
+                        (false, _) => "down".to_string(),
+                        (true, "down") => "no carrier".to_string(),
+                        (true, o) => o.to_string(),
+                    });
                 }
                 if !want_up && il.admin_up {
                     d.up_unwanted = true;

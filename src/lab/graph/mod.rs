@@ -75,7 +75,8 @@ pub fn render(lab: &Lab, live: Option<&Live>, format: Format) -> String {
 pub struct Drift {
     /// The namespace (for a node) or the interface does not exist.
     pub missing: bool,
-    /// The interface exists but is not up (operational state in words).
+    /// The interface exists but is not up: `down` (administratively),
+    /// `no carrier`, or another operational state in words.
     pub down: Option<String>,
     /// The interface is up but the file says `state = "down"`.
     pub up_unwanted: bool,
