@@ -120,7 +120,9 @@ r svg2 $NETNS graph chain3.toml --format svg
     let ascii = run.get("ascii").out();
     assert!(ascii.starts_with("lab chain3: 5 nodes, 4 links\n"), "{ascii}");
     assert!(
-        ascii.contains("\nr1  router  ns chain3-r1\n  eth0  10.0.1.1/24   ──> h1:eth0\n  eth1  10.0.12.1/30  ──> r2:eth0\n"),
+        ascii.contains(
+            "\nr1  router  ns chain3-r1\n  eth0  10.0.1.1/24   ──> h1:eth0\n  eth1  10.0.12.1/30  ──> r2:eth0\n"
+        ),
         "{ascii}"
     );
     assert!(ascii.contains("\nh2  host  ns chain3-h2\n  eth0  10.0.3.10/24  ──> r3:eth1\n"), "{ascii}");
@@ -167,7 +169,10 @@ r xml python3 svgcheck.py lan4.svg"
     .run();
     run.expect_rc("ascii", 0);
     let ascii = run.get("ascii").out();
-    assert!(ascii.contains("\nsw1  switch  ns lan4-sw1\n  br0      -  (bridge)\n  h1-eth0  -  ──> h1:eth0\n"), "{ascii}");
+    assert!(
+        ascii.contains("\nsw1  switch  ns lan4-sw1\n  br0      -  (bridge)\n  h1-eth0  -  ──> h1:eth0\n"),
+        "{ascii}"
+    );
     assert!(ascii.contains("\nh3  host  ns lan4-h3\n  eth0  10.1.0.3/24  ──> sw1:h3-eth0\n"), "{ascii}");
     let dot = run.get("dot").out();
     assert!(dot.contains("\"sw1\" [shape=rectangle"), "{dot}");
@@ -197,7 +202,11 @@ r out $NETNS graph pair.toml -o /nonexistent/dir/x.txt"
     let fmt = run.get("fmt");
     assert_eq!(fmt.rc, 255);
     assert!(fmt.out.is_empty());
-    assert!(fmt.err().contains("unknown format \"png\"") && fmt.err().contains("Usage: netns graph FILE"), "{}", fmt.err());
+    assert!(
+        fmt.err().contains("unknown format \"png\"") && fmt.err().contains("Usage: netns graph FILE"),
+        "{}",
+        fmt.err()
+    );
     let nofile = run.get("nofile");
     assert_eq!(nofile.rc, 1);
     assert!(nofile.err().starts_with("missing.toml: error: cannot read the lab file"), "{}", nofile.err());

@@ -90,7 +90,10 @@ fn row(g: &Graph, n: &GNode, i: &GIface) -> (String, String, String) {
             let pn = g.nodes.get(*p).map(|n| n.name.as_str()).unwrap_or("?");
             tail.push(format!("──> {pn}:{ifn}"));
         }
-        None => tail.push(format!("({})", i.kind)),
+        None => tail.push(format!("({})", i.vlan.as_deref().unwrap_or(i.kind))),
+    }
+    if i.peer.is_some() {
+        tail.extend(i.vlan.clone());
     }
     if let Some(m) = &i.master {
         // Switch ports say whose port they are only when it is not the
@@ -130,6 +133,24 @@ mod tests {
         let out = render(&lan4(), None, Format::Ascii);
         assert!(out.contains("sw1  switch  ns lan4-sw1\n  br0      -  (bridge)\n  h1-eth0  -  ──> h1:eth0\n"), "{out}");
         assert!(out.contains("h4  host  ns lan4-h4\n  eth0  10.1.0.4/24  ──> sw1:h4-eth0\n"), "{out}");
+    }
+
+    #[test]
+    fn vlans_of_ports_and_vlan_interfaces() {
+        use crate::lab::model::{Iface, IfaceKind};
+        let mut lab = lan4();
+        let sw = &mut lab.nodes[0];
+        sw.interfaces[1].vlan = Some(10);
+        sw.interfaces[2].vlans = vec![10, 20];
+        let mut sub: Iface = lab.nodes[1].interfaces[0].clone();
+        sub.name = "eth0.10".into();
+        sub.kind = IfaceKind::Vlan { parent: "eth0".into(), vid: 10 };
+        lab.nodes[1].interfaces.push(sub);
+        let out = render(&lab, None, Format::Ascii);
+        assert!(out.contains("  h1-eth0  -  ──> h1:eth0  vlan 10\n  h2-eth0  -  ──> h2:eth0  vlans 10,20\n"), "{out}");
+        assert!(out.contains("  eth0.10  10.1.0.1/24  (vlan 10 on eth0)\n"), "{out}");
+        let dot = render(&lab, None, Format::Dot);
+        assert!(dot.contains("headlabel=\"h2-eth0\\nvlans 10,20\""), "{dot}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub fn value(g: &Graph) -> Value {
                         "kind": i.kind,
                         "addrs": i.addrs.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
                         "master": i.master,
+                        "vlan": i.vlan,
                         "peer": i.peer.as_ref().map(|(p, ifn)| format!("{}:{ifn}", g.nodes[*p].name)),
                     });
                     if g.live {
@@ -59,6 +60,7 @@ pub fn value(g: &Graph) -> Value {
                         "node": g.nodes[x.node].name,
                         "ifname": x.ifname,
                         "addrs": x.addrs.iter().map(|a| a.to_string()).collect::<Vec<_>>(),
+                        "vlan": x.vlan,
                     });
                     if g.live {
                         v["drift"] = json!(x.drift.markers());

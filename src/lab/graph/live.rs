@@ -182,6 +182,7 @@ mod tests {
             kind: "veth",
             addrs: vec![],
             master: None,
+            vlan: None,
             peer: None,
             link: None,
             oper: None,

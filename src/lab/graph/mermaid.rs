@@ -23,6 +23,9 @@ fn end_text(e: &GEnd) -> Vec<String> {
         first.push(' ');
         first.push_str(&a.to_string());
     }
+    if let Some(v) = &e.vlan {
+        first.push_str(&format!(" ({v})"));
+    }
     let b = e.drift.bracketed();
     if !b.is_empty() {
         first.push(' ');

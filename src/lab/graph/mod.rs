@@ -151,6 +151,9 @@ pub struct GIface {
     pub addrs: Vec<IpNet>,
     /// Bridge it is a port of.
     pub master: Option<String>,
+    /// VLAN words: `vlan 10` (access port), `vlans 10,20` (trunk port),
+    /// `vlan 10 on eth0` (an 802.1Q interface).
+    pub vlan: Option<String>,
     /// The other end of its link: (node index, interface name).
     pub peer: Option<(usize, String)>,
     /// Index of its link, for veth ends.
@@ -214,6 +217,8 @@ pub struct GEnd {
     pub ifname: String,
     /// Addresses from the file.
     pub addrs: Vec<IpNet>,
+    /// VLAN words of a switch port (`vlan 10`, `vlans 10,20`).
+    pub vlan: Option<String>,
     /// Drift of this end's interface.
     pub drift: Drift,
 }
@@ -223,6 +228,7 @@ impl GEnd {
     pub fn label_lines(&self) -> Vec<String> {
         let mut v = vec![self.ifname.clone()];
         v.extend(self.addrs.iter().map(|a| a.to_string()));
+        v.extend(self.vlan.clone());
         let b = self.drift.bracketed();
         if !b.is_empty() {
             v.push(b);
@@ -298,11 +304,21 @@ impl Graph {
                             IfaceKind::Vlan { .. } => ("vlan", None, None),
                             IfaceKind::Dummy => ("dummy", None, None),
                         };
+                        let vlan = match (&i.kind, i.vlan, i.vlans.is_empty()) {
+                            (IfaceKind::Vlan { parent, vid }, _, _) => Some(format!("vlan {vid} on {parent}")),
+                            (_, Some(v), _) => Some(format!("vlan {v}")),
+                            (_, None, false) => Some(format!(
+                                "vlans {}",
+                                i.vlans.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",")
+                            )),
+                            _ => None,
+                        };
                         let mut g = GIface {
                             name: i.name.clone(),
                             kind,
                             addrs: i.addrs.clone(),
                             master: i.master.clone(),
+                            vlan,
                             peer,
                             link,
                             oper: None,
@@ -348,6 +364,7 @@ impl Graph {
                         kind: "veth",
                         addrs: Vec::new(),
                         master: None,
+                        vlan: None,
                         peer: Some((other.node, other.ifname.clone())),
                         link: Some(li),
                         oper: None,
@@ -361,7 +378,13 @@ impl Graph {
                 if node.drift.missing {
                     drift.missing = true;
                 }
-                ends.push(GEnd { node: e.node, ifname: e.ifname.clone(), addrs: i.addrs.clone(), drift });
+                ends.push(GEnd {
+                    node: e.node,
+                    ifname: e.ifname.clone(),
+                    addrs: i.addrs.clone(),
+                    vlan: i.vlan.clone(),
+                    drift,
+                });
             }
             if let Ok(ends) = <[GEnd; 2]>::try_from(ends) {
                 edges.push(GEdge { link: li, ends });
