@@ -288,3 +288,129 @@ r plain $NETNS graph pair.toml"
     assert!(!a3.contains('['), "{a3}");
     assert!(!run.get("plain").out().contains("live"));
 }
+
+#[test]
+fn vlan_ports_and_vlan_interfaces_are_labelled() {
+    // labs.md §8.6, two hosts kept.
+    let run = script(
+        r#"
+cat > vlans.toml <<'T'
+schema = 1
+name = "vlans"
+
+[nodes.sw1]
+kind = "switch"
+vlan_filtering = true
+
+[nodes.h1]
+addr = { eth0 = ["10.10.0.11/24"] }
+gateway = "10.10.0.1"
+[nodes.h3]
+addr = { eth0 = ["10.20.0.13/24"] }
+gateway = "10.20.0.1"
+
+[nodes.r1]
+kind = "router"
+[nodes.r1.interfaces."eth0.10"]
+type = "vlan"
+parent = "eth0"
+vid = 10
+addr = ["10.10.0.1/24"]
+[nodes.r1.interfaces."eth0.20"]
+type = "vlan"
+parent = "eth0"
+vid = 20
+addr = ["10.20.0.1/24"]
+
+[[links]]
+endpoints = ["h1:eth0", "sw1"]
+vlan = 10
+[[links]]
+endpoints = ["h3:eth0", "sw1"]
+vlan = 20
+[[links]]
+endpoints = ["r1:eth0", "sw1"]
+vlans = [10, 20]
+T
+r ascii $NETNS graph vlans.toml
+r dot $NETNS graph vlans.toml --format dot
+"#,
+    )
+    .run();
+    run.expect_rc("ascii", 0);
+    let ascii = run.get("ascii").out();
+    assert!(ascii.contains("  h1-eth0  -  ──> h1:eth0  vlan 10\n"), "{ascii}");
+    assert!(ascii.contains("  r1-eth0  -  ──> r1:eth0  vlans 10,20\n"), "{ascii}");
+    assert!(
+        ascii.contains("\nh1  host  ns vlans-h1\n  eth0  10.10.0.11/24  ──> sw1:h1-eth0\n  default via 10.10.0.1\n"),
+        "{ascii}"
+    );
+    assert!(ascii.contains("  eth0.20  10.20.0.1/24  (vlan 20 on eth0)\n"), "{ascii}");
+    let dot = run.get("dot").out();
+    assert!(dot.contains("headlabel=\"r1-eth0\\nvlans 10,20\""), "{dot}");
+}
+
+/// 4 routers in a chain, each with a switch of 30 hosts: 128 nodes.
+const BIG: &str = r#"
+cat > big.toml <<'T'
+schema = 1
+name = "big"
+
+[nodes."r{i}"]
+for = { i = "1..4" }
+kind = "router"
+[nodes."sw{i}"]
+for = { i = "1..4" }
+kind = "switch"
+[nodes."a{i}"]
+for = { i = "1..30" }
+[nodes."b{i}"]
+for = { i = "1..30" }
+[nodes."c{i}"]
+for = { i = "1..30" }
+[nodes."d{i}"]
+for = { i = "1..30" }
+
+[[links]]
+for = { i = "1..3" }
+endpoints = ["r{i}:up", "r{i+1}:down"]
+[[links]]
+for = { i = "1..4" }
+endpoints = ["r{i}:lan", "sw{i}"]
+[[links]]
+for = { i = "1..30" }
+endpoints = ["a{i}:eth0", "sw1"]
+[[links]]
+for = { i = "1..30" }
+endpoints = ["b{i}:eth0", "sw2"]
+[[links]]
+for = { i = "1..30" }
+endpoints = ["c{i}:eth0", "sw3"]
+[[links]]
+for = { i = "1..30" }
+endpoints = ["d{i}:eth0", "sw4"]
+T
+"#;
+
+#[test]
+fn a_lab_of_128_nodes_stays_readable() {
+    let run = script(&format!(
+        "{BIG}{XML_CHECK}
+r ascii $NETNS graph big.toml
+r svg $NETNS graph big.toml --format svg -o big.svg
+r xml python3 svgcheck.py big.svg
+r dot $NETNS graph big.toml --format dot"
+    ))
+    .run();
+    run.expect_rc("ascii", 0);
+    let ascii = run.get("ascii").out();
+    assert!(ascii.starts_with("lab big: 128 nodes, 127 links\n"), "{}", &ascii[..200.min(ascii.len())]);
+    // One line per interface, nothing wider than a terminal.
+    assert!(ascii.lines().all(|l| l.chars().count() <= 80), "{ascii}");
+    assert!(ascii.contains("\nr2  router  ns big-r2\n"), "{ascii}");
+    assert!(ascii.contains("──> r3:down"), "{ascii}");
+    assert!(ascii.contains("\nd30  host  ns big-d30\n  eth0  -  ──> sw4:d30-eth0\n"), "{ascii}");
+    run.expect("svg", 0, "", "");
+    assert_eq!(run.get("xml").out(), "{http://www.w3.org/2000/svg}svg\n4\n");
+    assert_eq!(run.get("dot").out().matches(" -- ").count(), 127);
+}
