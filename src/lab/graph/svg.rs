@@ -208,9 +208,19 @@ fn end_place(
     let p = (from.0 + u.0 * r, from.1 + u.1 * r);
     if u.0.abs() >= 0.35 {
         let anchor = if u.0 > 0.0 { "start" } else { "end" };
-        // Above a falling or level line, below a rising one: the side the
+        let above = p.1 - 5.0 - (n - 1.0) * 11.0;
+        let below = p.1 + 12.0;
+        // A line leaving through the top or bottom edge: the label goes on
+        // the far side of that edge, clear of the box. Through a side edge:
+        // above a falling or level line, below a rising one, the side the
         // line leaves free.
-        let y = if u.1 < -0.1 { p.1 + 12.0 } else { p.1 - 5.0 - (n - 1.0) * 11.0 };
+        let through_top_or_bottom = u.1.abs() * size.0 > u.0.abs() * size.1;
+        let y = match (through_top_or_bottom, u.1 < 0.0, u.1 < -0.1) {
+            (true, true, _) => above,
+            (true, false, _) => below,
+            (false, _, true) => below,
+            (false, _, false) => above,
+        };
         (p.0, y, anchor, lines)
     } else {
         // Steep lines: the label to the right, centred on the line.
