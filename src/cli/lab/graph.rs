@@ -7,7 +7,7 @@ use crate::lab::graph::{self, Format};
 use std::ffi::OsString;
 
 const USAGE: &str = "Usage: netns graph FILE [--format dot|mermaid|svg|ascii|json] [--live] [-o OUT]\n\
-                     Draws the lab in FILE (default format: ascii). --live marks what differs from the\n\
+                     Draws the lab in FILE (default format: ascii; json after -j). --live marks what differs from the\n\
                      running lab: missing namespaces or interfaces, interfaces down, other addresses.";
 
 fn usage(msg: Option<String>) -> Status {
@@ -21,7 +21,8 @@ fn usage(msg: Option<String>) -> Status {
 /// Run `netns graph ARGS…`.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let mut file: Option<String> = None;
-    let mut format = Format::Ascii;
+    // `netns -j graph FILE` means JSON, as `-j` does for every other command.
+    let mut format = if ctx.opts.json { Format::Json } else { Format::Ascii };
     let mut live = false;
     let mut out: Option<String> = None;
     let mut it = args.iter().map(|a| a.to_string_lossy().into_owned());
