@@ -111,6 +111,7 @@ r svg $NOBODY $NETNS graph chain3.toml --format svg
 $NETNS graph chain3.toml --format svg > chain3.svg
 r xml python3 svgcheck.py chain3.svg
 r svg2 $NETNS graph chain3.toml --format svg
+r j $NETNS -j graph chain3.toml
 "
     );
     let run = script(&body).run();
@@ -149,6 +150,7 @@ r svg2 $NETNS graph chain3.toml --format svg
     let e = &v["edges"][2]["ends"];
     assert_eq!((e[0]["node"].as_str(), e[0]["addrs"][0].as_str()), (Some("r2"), Some("10.0.23.1/30")));
     assert_eq!((e[1]["node"].as_str(), e[1]["ifname"].as_str()), (Some("r3"), Some("eth0")));
+    run.expect_same("json", "j");
 
     assert_eq!(run.get("xml").out(), "{http://www.w3.org/2000/svg}svg\n3\n", "svg parses, 3 routers drawn");
     let svg = run.get("svg").out();
