@@ -228,11 +228,13 @@ fn live_overlay_marks_missing_namespaces_down_interfaces_and_other_addresses() {
         "{PAIR}
 # Step 1: only h1 exists, its eth0 as in the file (the veth's other end stays in h1).
 must $IP netns add pair-h1
+must $IP -n pair-h1 link set lo alias netns-lab:pair:h1
 must $IP -n pair-h1 link add eth0 type veth peer name spare
 must $IP -n pair-h1 addr add 10.0.0.1/24 dev eth0
 must $IP -n pair-h1 addr add fd00::1/64 dev eth0 nodad
 must $IP -n pair-h1 link set spare up
 must $IP -n pair-h1 link set eth0 up
+wait_for sh -c \"$IP -n pair-h1 link show eth0 | grep -q 'state UP'\"
 r a1 $NETNS graph pair.toml --live
 r d1 $NETNS graph pair.toml --live --format dot
 r j1 $NETNS graph pair.toml --live --format json
@@ -241,15 +243,18 @@ r m1 $NETNS graph pair.toml --live --format mermaid
 # Step 2: h2 exists, linked to h1, but its eth0 is down with another address.
 must $IP -n pair-h1 link del eth0
 must $IP netns add pair-h2
+must $IP -n pair-h2 link set lo alias netns-lab:other:h2
 must $IP -n pair-h1 link add eth0 type veth peer name eth0 netns pair-h2
 must $IP -n pair-h1 addr add 10.0.0.1/24 dev eth0
 must $IP -n pair-h1 addr add fd00::1/64 dev eth0 nodad
 must $IP -n pair-h2 addr add 10.0.0.9/24 dev eth0
 must $IP -n pair-h2 addr add fd00::2/64 dev eth0 nodad
 must $IP -n pair-h1 link set eth0 up
+wait_for sh -c \"$IP -n pair-h1 link show eth0 | grep -q 'state DOWN'\"
 r a2 $NETNS graph pair.toml --live
 r d2 $NETNS graph pair.toml --live --format dot
 # Step 3: everything as in the file.
+must $IP -n pair-h2 link set lo alias netns-lab:pair:h2
 must $IP -n pair-h2 addr del 10.0.0.9/24 dev eth0
 must $IP -n pair-h2 addr add 10.0.0.2/24 dev eth0
 must $IP -n pair-h2 link set eth0 up
@@ -278,7 +283,7 @@ r plain $NETNS graph pair.toml"
 
     let a2 = run.get("a2").out();
     assert!(
-        a2.contains("\nh2  host  ns pair-h2\n  eth0  10.0.0.2/24 fd00::2/64  ──> h1:eth0  [down] [-10.0.0.2/24] [+10.0.0.9/24]  (live: "),
+        a2.contains("\nh2  host  ns pair-h2  [not this lab's: marked netns-lab:other:h2]\n  eth0  10.0.0.2/24 fd00::2/64  ──> h1:eth0  [down] [-10.0.0.2/24] [+10.0.0.9/24]  (live: "),
         "{a2}"
     );
     // h1's end is up but has no carrier: its peer is down.
@@ -415,4 +420,40 @@ r dot $NETNS graph big.toml --format dot"
     run.expect("svg", 0, "", "");
     assert_eq!(run.get("xml").out(), "{http://www.w3.org/2000/svg}svg\n4\n");
     assert_eq!(run.get("dot").out().matches(" -- ").count(), 127);
+}
+
+#[test]
+fn live_overlay_of_a_lab_brought_up_matches_then_shows_what_was_broken() {
+    let run = script(&format!(
+        "{LAN4}
+must $NETNS up lan4.toml
+# Operational states settle through the kernel's linkwatch work, after `up`.
+for n in h1 h2 h3 h4; do wait_for sh -c \"$IP -n lan4-$n link show eth0 | grep -q 'state UP'\"; done
+r a1 $NETNS graph lan4.toml --live
+must $IP -n lan4-h2 link set eth0 down
+must $IP -n lan4-h3 addr add 10.1.0.99/24 dev eth0
+must $IP netns del lan4-h4
+wait_for sh -c \"$IP -n lan4-sw1 link show h2-eth0 | grep -q 'state DOWN'\"
+r a2 $NETNS graph lan4.toml --live
+r m2 $NETNS graph lan4.toml --live --format mermaid
+$NETNS down lan4.toml >/dev/null 2>&1"
+    ))
+    .run();
+    run.expect_rc("a1", 0);
+    let a1 = run.get("a1").out();
+    assert!(a1.starts_with("lab lan4: 5 nodes, 4 links (live)\nlive state matches the file\n"), "{a1}");
+    run.expect_rc("a2", 0);
+    let a2 = run.get("a2").out();
+    // sw1 too: its port towards h2 has lost its carrier.
+    assert!(a2.contains("\n4 nodes differ from the file"), "{a2}");
+    assert!(a2.contains("  h2-eth0  -  ──> h2:eth0  [down: no carrier]\n"), "{a2}");
+    assert!(a2.contains("\nh2  host  ns lan4-h2\n  eth0  10.1.0.2/24  ──> sw1:h2-eth0  [down]\n"), "{a2}");
+    assert!(
+        a2.contains("  eth0  10.1.0.3/24  ──> sw1:h3-eth0  [+10.1.0.99/24]  (live: 10.1.0.3/24 10.1.0.99/24)\n"),
+        "{a2}"
+    );
+    assert!(a2.contains("\nh4  host  ns lan4-h4  [missing]\n"), "{a2}");
+    let m2 = run.get("m2").out();
+    assert!(m2.contains("  class n4 missing\n"), "{m2}");
+    assert!(m2.contains("  linkStyle 1,3 stroke:#cc0000"), "{m2}");
 }

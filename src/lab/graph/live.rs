@@ -38,6 +38,8 @@ pub struct NodeLive {
     pub ifaces: BTreeMap<String, IfaceLive>,
     /// Why the namespace could not be read, if it exists but was not.
     pub error: Option<String>,
+    /// The ownership mark on its `lo`: (lab, node), if any.
+    pub mark: Option<(String, String)>,
 }
 
 /// Live state of every node of a lab, in node order.
@@ -68,6 +70,7 @@ fn read_node(run: &RunDir, ns: &str) -> NodeLive {
             return out;
         }
     };
+    out.mark = crate::lab::owner::mark_via(&mut nl);
     let links = match nl.links() {
         Ok(v) => v,
         Err(e) => {

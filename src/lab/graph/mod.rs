@@ -86,6 +86,9 @@ pub struct Drift {
     pub addr_extra: Vec<IpNet>,
     /// The state could not be read (reason).
     pub unknown: Option<String>,
+    /// A namespace of that name exists but is not this node's: no lab
+    /// mark on its `lo`, or another lab's or node's (whose, in words).
+    pub foreign: Option<String>,
 }
 
 impl Drift {
@@ -97,6 +100,7 @@ impl Drift {
             && self.addr_missing.is_empty()
             && self.addr_extra.is_empty()
             && self.unknown.is_none()
+            && self.foreign.is_none()
     }
 
     /// Short markers, e.g. `["down", "addr"]`, for labels.
@@ -119,6 +123,9 @@ impl Drift {
         }
         if let Some(u) = &self.unknown {
             m.push(format!("unknown: {u}"));
+        }
+        if let Some(f) = &self.foreign {
+            m.push(format!("not this lab's: {f}"));
         }
         m
     }
@@ -337,6 +344,13 @@ impl Graph {
                     ns_exists = Some(nl.exists);
                     drift.missing = !nl.exists;
                     drift.unknown.clone_from(&nl.error);
+                    drift.foreign = match &nl.mark {
+                        None if nl.exists && nl.error.is_none() => Some("no lab mark".to_string()),
+                        Some((l, who)) if *l != lab.name || *who != n.name => {
+                            Some(format!("marked {}", crate::lab::owner::mark(l, who)))
+                        }
+                        _ => None,
+                    };
                 }
                 GNode {
                     name: n.name.clone(),
@@ -501,7 +515,8 @@ pub(crate) mod fixtures {
         let lab = chain3();
         let mut live = Live::default();
         for n in &lab.nodes {
-            let mut nl = NodeLive { exists: true, ..NodeLive::default() };
+            let mut nl =
+                NodeLive { exists: true, mark: Some((lab.name.clone(), n.name.clone())), ..NodeLive::default() };
             for i in &n.interfaces {
                 let a: Vec<String> = i.addrs.iter().map(|a| a.to_string()).collect();
                 let a: Vec<&str> = a.iter().map(|s| s.as_str()).collect();
@@ -550,6 +565,17 @@ mod tests {
         assert_eq!(r1.iface("eth1").unwrap().peer, Some((3, "eth0".to_string())));
         assert!(!g.live);
         assert_eq!(g.degrees(), vec![1, 1, 2, 2, 2]);
+    }
+
+    #[test]
+    fn a_namespace_without_the_node_mark_is_foreign() {
+        let (lab, mut live) = fixtures::drifted();
+        live.nodes[0].mark = None;
+        live.nodes[2].mark = Some(("other".into(), "r1".into()));
+        let g = Graph::new(&lab, Some(&live));
+        assert_eq!(g.nodes[0].drift.markers(), vec!["not this lab's: no lab mark".to_string()]);
+        assert_eq!(g.nodes[2].drift.bracketed(), "[not this lab's: marked netns-lab:other:r1]");
+        assert!(g.nodes[3].drift.is_clean());
     }
 
     #[test]
