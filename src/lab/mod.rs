@@ -14,6 +14,7 @@ pub mod apply;
 pub mod diag;
 pub mod down;
 pub mod features;
+pub mod graph;
 pub mod live;
 pub mod model;
 pub mod nft;
