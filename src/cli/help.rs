@@ -31,10 +31,21 @@ Examples:
   netns -b cmds.txt                 run a batch file (`-` for standard input)
   netns delete blue                 remove the name (and the namespace when unused)
 
+Labs (whole networks of namespaces from one TOML file):
+  netns validate lab.toml           check the file (no root needed, changes nothing)
+  netns up lab.toml                 build the lab, or repair it to match the file
+  netns up --plan lab.toml          print what up would change
+  netns test lab.toml               probe every [[expect]] and print a pass/fail table
+  netns status [LAB]                every lab, or one lab with its drift from its file
+  netns graph lab.toml --format svg draw it (ascii, dot, mermaid, svg, json; --live)
+  netns exec LAB NODE -- CMD        run a command on a node
+  netns down LAB                    remove everything the lab made (also after a crash)
+
 Environment:
   NETNS_RUN_DIR   where names live (default /run/netns)
   NETNS_ETC_DIR   per-namespace /etc overrides (default /etc/netns)
-  NETNS_NFT       the nft binary inspect runs (default: found on PATH)
+  NETNS_NFT       the nft binary inspect and labs run (default: found on PATH)
+  NETNS_LAB_DIR   lab state and locks (default /run/netns-lab)
 
 Differences from iproute2 (bug fixes) are listed in docs/compat.md.";
 
@@ -153,6 +164,45 @@ pub fn command() -> Command {
                 .visible_aliases(["neigh", "neighbor"])
                 .about("iproute2's `ip neighbour` (show, add, delete, replace)")
                 .arg(Arg::new("ARGS").num_args(0..).trailing_var_arg(true).allow_hyphen_values(true)),
+        )
+        .subcommand(
+            Command::new("validate")
+                .about("Check a lab file: every error with file:line:column (no root needed)")
+                .arg(Arg::new("FILE").required(true)),
+        )
+        .subcommand(
+            Command::new("up")
+                .about("Build a lab from its file, or change a running lab to match it")
+                .arg(Arg::new("plan").long("plan").action(ArgAction::SetTrue).help("Print the changes, make none"))
+                .arg(Arg::new("FILE").required(true)),
+        )
+        .subcommand(
+            Command::new("down")
+                .about("Remove everything a lab made: namespaces, processes, /etc/netns files, state")
+                .arg(Arg::new("LAB").required(true).help("A lab name or its file")),
+        )
+        .subcommand(
+            Command::new("status")
+                .about("Every lab, or one lab's nodes, interfaces, processes and drift from its file (-j: JSON)")
+                .arg(Arg::new("LAB")),
+        )
+        .subcommand(
+            Command::new("test")
+                .about("Probe every [[expect]] of a running lab (ICMP, TCP, UDP, RTT, path) and print pass/fail")
+                .arg(Arg::new("FILE").required(true)),
+        )
+        .subcommand(
+            Command::new("graph")
+                .about("Draw a lab from its file (no root needed); --live overlays the running state")
+                .arg(Arg::new("FILE").required(true))
+                .arg(
+                    Arg::new("format")
+                        .long("format")
+                        .value_parser(["ascii", "dot", "mermaid", "svg", "json"])
+                        .help("Output format (default ascii)"),
+                )
+                .arg(Arg::new("live").long("live").action(ArgAction::SetTrue).help("Overlay live state"))
+                .arg(Arg::new("output").short('o').value_name("OUT").help("Write to OUT instead of stdout")),
         )
         .subcommand(Command::new("help").about("Print iproute2's usage summary"))
         .subcommand(
