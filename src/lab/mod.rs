@@ -5,6 +5,7 @@
 //! | [`model`] | the resolved lab: nodes, interfaces, links, routes, NAT, expectations |
 //! | [`diag`] | `file:line:column` messages |
 //! | [`parse`] | TOML → [`model::Lab`] (`for` repetition, defaults, automatic addresses) |
+//! | [`probe`] | reachability probes (ICMP, TCP, UDP, path) from inside namespaces, all at once |
 //! | [`validate`] | semantic checks before anything changes |
 //! | [`features`] | kernel features a lab needs, probed in a scratch namespace |
 
@@ -12,6 +13,7 @@ pub mod diag;
 pub mod features;
 pub mod model;
 pub mod parse;
+pub mod probe;
 pub mod validate;
 
 pub use diag::{Diag, Source};
