@@ -8,12 +8,25 @@
 //! | [`probe`] | reachability probes (ICMP, TCP, UDP, path) from inside namespaces, all at once |
 //! | [`validate`] | semantic checks before anything changes |
 //! | [`features`] | kernel features a lab needs, probed in a scratch namespace |
+//! | [`owner`] | ownership marks on a lab's namespaces |
+//! | [`state`] | the lab directory: state journal and lock |
 
+pub mod apply;
 pub mod diag;
+pub mod down;
 pub mod features;
+pub mod live;
 pub mod model;
+pub mod nft;
+pub mod owner;
 pub mod parse;
+pub mod plan;
 pub mod probe;
+pub mod procs;
+pub mod shaping;
+pub mod state;
+pub mod sysctl;
+pub mod up;
 pub mod validate;
 
 pub use diag::{Diag, Source};

@@ -49,6 +49,13 @@ pub struct NetNs {
 }
 
 impl NetNs {
+    /// Wrap a descriptor already open on a network namespace (for example
+    /// one made by [`fresh_namespace_on_this_thread`](crate::rundir::fresh_namespace_on_this_thread));
+    /// `path` is what messages show for it.
+    pub fn from_fd(fd: std::os::fd::OwnedFd, path: impl Into<PathBuf>) -> NetNs {
+        NetNs { file: File::from(fd), path: path.into() }
+    }
+
     /// Open the namespace pinned as `name` in the run directory.
     pub fn open_name(run: &RunDir, name: impl AsRef<OsStr>) -> io::Result<NetNs> {
         NetNs::open_path(run.entry(name))

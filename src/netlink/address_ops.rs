@@ -77,7 +77,7 @@ fn raw(kind: u16, value: Vec<u8>) -> AddressAttribute {
     AddressAttribute::Other(DefaultNla::new(kind, value))
 }
 
-fn address_message(spec: &AddrSpec) -> AddressMessage {
+pub(super) fn address_message(spec: &AddrSpec) -> AddressMessage {
     let mut msg = AddressMessage::default();
     msg.header.family = AddressFamily::from(spec.family);
     msg.header.prefix_len = spec.prefixlen;

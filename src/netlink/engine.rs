@@ -314,6 +314,60 @@ impl Netlink {
     }
 }
 
+impl Netlink {
+    /// Send many write requests back to back, each with `NLM_F_ACK` and its
+    /// own flags, and collect every acknowledgement: one round trip for a
+    /// whole batch instead of one per request. The kernel handles the
+    /// messages of one socket in order, so a route sent after the address
+    /// its gateway needs sees that address.
+    pub(crate) fn pipeline_acks(&mut self, msgs: Vec<(RouteNetlinkMessage, u16)>) -> Vec<Result<(), NlError>> {
+        let total = msgs.len();
+        let mut results: Vec<Option<Result<(), NlError>>> = (0..total).map(|_| None).collect();
+        let mut pending: HashMap<u32, usize> = HashMap::new();
+        let mut msgs = msgs.into_iter().enumerate();
+        let mut done = 0;
+        while done < total {
+            while pending.len() < PIPELINE_WINDOW {
+                let Some((i, (msg, flags))) = msgs.next() else { break };
+                match self.send(msg, NLM_F_REQUEST | NLM_F_ACK | flags) {
+                    Ok(seq) => {
+                        pending.insert(seq, i);
+                    }
+                    Err(e) => {
+                        results[i] = Some(Err(e));
+                        done += 1;
+                    }
+                }
+            }
+            if pending.is_empty() {
+                continue;
+            }
+            let frames = match self.recv_frames() {
+                Ok(f) => f,
+                Err(e) => {
+                    let text = e.to_string();
+                    for i in pending.drain().map(|(_, i)| i).chain(msgs.by_ref().map(|(i, _)| i)) {
+                        results[i] = Some(Err(NlError::Io(io::Error::other(text.clone()))));
+                    }
+                    break;
+                }
+            };
+            for frame in frames {
+                let Some(&i) = pending.get(&frame.seq) else { continue };
+                let outcome = match frame.body {
+                    FrameBody::Error(None) => Ok(()),
+                    FrameBody::Error(Some(e)) => Err(NlError::Kernel(e)),
+                    _ => continue,
+                };
+                pending.remove(&frame.seq);
+                results[i] = Some(outcome);
+                done += 1;
+            }
+        }
+        results.into_iter().map(|r| r.unwrap_or(Err(NlError::Truncated("missing acknowledgement")))).collect()
+    }
+}
+
 struct Frame {
     flags: u16,
     seq: u32,

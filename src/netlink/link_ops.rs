@@ -12,8 +12,8 @@ use super::error::NlError;
 use netlink_packet_core::DefaultNla;
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{
-    InfoData, InfoKind, InfoMacVlan, InfoVeth, InfoVxlan, LinkAttribute, LinkExtentMask, LinkFlags, LinkInfo,
-    LinkMessage, MacVlanFlags, MacVlanMode, VxlanDf,
+    BridgeStpState, InfoBridge, InfoData, InfoKind, InfoMacVlan, InfoVeth, InfoVlan, InfoVxlan, LinkAttribute,
+    LinkExtentMask, LinkFlags, LinkInfo, LinkMessage, MacVlanFlags, MacVlanMode, VxlanDf,
 };
 use std::net::IpAddr;
 use std::os::fd::RawFd;
@@ -121,6 +121,15 @@ pub enum LinkKind {
     },
     /// A bridge with default options.
     Bridge,
+    /// A bridge with VLAN filtering and/or spanning tree set.
+    BridgeWith {
+        /// IFLA_BR_VLAN_FILTERING
+        vlan_filtering: bool,
+        /// IFLA_BR_STP_STATE
+        stp: bool,
+    },
+    /// An 802.1Q VLAN sub-interface with this id (`spec.link` is its parent).
+    Vlan(u16),
     /// A VXLAN device; the options in the order they are sent.
     Vxlan(Vec<VxlanOpt>),
     /// A macvlan device.
@@ -134,7 +143,8 @@ impl LinkKind {
     pub fn name(&self) -> &[u8] {
         match self {
             LinkKind::Veth { .. } => b"veth",
-            LinkKind::Bridge => b"bridge",
+            LinkKind::Bridge | LinkKind::BridgeWith { .. } => b"bridge",
+            LinkKind::Vlan(_) => b"vlan",
             LinkKind::Vxlan(_) => b"vxlan",
             LinkKind::MacVlan(_) => b"macvlan",
             LinkKind::Other(name) => name,
@@ -251,7 +261,8 @@ fn vxlan_attr(opt: &VxlanOpt) -> InfoVxlan {
 fn link_info(kind: &LinkKind) -> Vec<LinkInfo> {
     let kind_nla = match kind {
         LinkKind::Veth { .. } => LinkInfo::Kind(InfoKind::Veth),
-        LinkKind::Bridge => LinkInfo::Kind(InfoKind::Bridge),
+        LinkKind::Bridge | LinkKind::BridgeWith { .. } => LinkInfo::Kind(InfoKind::Bridge),
+        LinkKind::Vlan(_) => LinkInfo::Kind(InfoKind::Vlan),
         LinkKind::Vxlan(_) => LinkInfo::Kind(InfoKind::Vxlan),
         LinkKind::MacVlan(_) => LinkInfo::Kind(InfoKind::MacVlan),
         // Raw bytes: a kind name need not be one the crate knows.
@@ -259,6 +270,11 @@ fn link_info(kind: &LinkKind) -> Vec<LinkInfo> {
     };
     let data = match kind {
         LinkKind::Veth { peer: Some(peer) } => Some(InfoData::Veth(InfoVeth::Peer(link_message(peer)))),
+        LinkKind::BridgeWith { vlan_filtering, stp } => Some(InfoData::Bridge(vec![
+            InfoBridge::VlanFiltering(*vlan_filtering),
+            InfoBridge::StpState(BridgeStpState::from(u32::from(*stp))),
+        ])),
+        LinkKind::Vlan(id) => Some(InfoData::Vlan(vec![InfoVlan::Id(*id)])),
         LinkKind::Vxlan(opts) if !opts.is_empty() => Some(InfoData::Vxlan(opts.iter().map(vxlan_attr).collect())),
         LinkKind::MacVlan(m) if *m != MacVlan::default() => {
             let mut v = Vec::new();
@@ -281,7 +297,7 @@ fn link_info(kind: &LinkKind) -> Vec<LinkInfo> {
 }
 
 /// The `ifinfomsg` and attributes of a spec.
-fn link_message(spec: &LinkSpec) -> LinkMessage {
+pub(super) fn link_message(spec: &LinkSpec) -> LinkMessage {
     let mut msg = LinkMessage::default();
     msg.header.index = spec.index;
     msg.header.flags = LinkFlags::from_bits_retain(spec.flags);

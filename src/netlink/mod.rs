@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod address_ops;
+pub mod batch;
 mod engine;
 mod error;
 pub mod link;
@@ -14,6 +15,7 @@ pub mod neighbour;
 pub mod netconf;
 pub mod netfilter;
 mod nsid;
+pub mod qdisc;
 pub mod route;
 
 pub use engine::{Netlink, Reply};

@@ -25,7 +25,6 @@ pub fn lookup(word: &[u8]) -> Option<fn(&mut Ctx, &[OsString]) -> Status> {
 }
 
 /// Print every problem of a lab file that failed to load; status 1.
-#[allow(dead_code)] // used as the commands land
 pub(crate) fn report_load_error(err: (Option<crate::lab::Source>, Vec<crate::lab::Diag>), path: &str) -> Status {
     let (src, diags) = err;
     for d in &diags {

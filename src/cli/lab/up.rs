@@ -1,11 +1,174 @@
-//! `netns up`. (Stub: being written.)
+//! `netns up FILE [--plan]`: build a lab, or bring a running one back in
+//! line with its file.
 
-use crate::cli::{Ctx, Status};
+use super::super::{Ctx, Exit, Status};
+use crate::lab::apply::Progress;
+use crate::lab::plan::{Action, describe};
+use crate::lab::state::LabDir;
+use crate::lab::up::{UpError, UpOptions, up};
 use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::time::Instant;
+
+const USAGE: &str = "Usage: netns up [--plan] FILE\n\
+    Build the lab FILE describes, or change a running lab to match it.\n\
+    --plan   print what would change, change nothing";
+
+/// A progress bar on a terminal, nothing in a pipe.
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    fn new(total: usize) -> Bar {
+        if total < 2 || !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        let bar = indicatif::ProgressBar::new(total as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg:24} [{bar:30}] {pos}/{len}") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Bar(Some(bar))
+    }
+}
+
+impl Progress for Bar {
+    fn start(&mut self, total: usize) {
+        *self = Bar::new(total);
+    }
+
+    fn step(&mut self, n: usize, phase: &str) {
+        if let Some(b) = &self.0 {
+            b.set_message(phase.to_string());
+            b.inc(n as u64);
+        }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Counts for the one-line summary of a first `up`.
+fn summary(actions: &[Action]) -> String {
+    let mut ns = 0;
+    let mut links = 0;
+    let mut addrs = 0;
+    let mut routes = 0;
+    let mut procs = 0;
+    for a in actions {
+        match a {
+            Action::CreateNs { .. } => ns += 1,
+            Action::CreateVeth { .. } => links += 1,
+            Action::AddAddr { .. } => addrs += 1,
+            Action::AddRoute { .. } => routes += 1,
+            Action::StartRun { .. } => procs += 1,
+            _ => {}
+        }
+    }
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = vec![
+        plural(ns, "namespace", "namespaces"),
+        plural(links, "link", "links"),
+        plural(addrs, "address", "addresses"),
+        plural(routes, "route", "routes"),
+    ];
+    if procs > 0 {
+        parts.push(plural(procs, "process", "processes"));
+    }
+    parts.join(", ")
+}
 
 /// Run `netns up ARGS…`.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
-    let _ = (ctx, args);
-    eprintln!("netns up: not implemented yet");
-    Ok(1)
+    let mut plan_only = false;
+    let mut file = None;
+    for a in args {
+        match a.to_str() {
+            Some("--plan") | Some("--dry-run") => plan_only = true,
+            Some("-f") | Some("--file") => {}
+            Some("-h") | Some("--help") | Some("help") => {
+                eprintln!("{USAGE}");
+                return Err(Exit(255));
+            }
+            Some(s) if s.starts_with('-') && s.len() > 1 => {
+                eprintln!("netns up: unknown option {s}\n{USAGE}");
+                return Err(Exit(255));
+            }
+            _ if file.is_none() => file = Some(a.to_string_lossy().into_owned()),
+            _ => {
+                eprintln!("netns up: one lab file at a time\n{USAGE}");
+                return Err(Exit(255));
+            }
+        }
+    }
+    let Some(path) = file else {
+        eprintln!("{USAGE}");
+        return Err(Exit(255));
+    };
+    let (_src, lab) = match crate::lab::load(&path) {
+        Ok(l) => l,
+        Err(e) => return super::report_load_error(e, &path),
+    };
+    let abs = std::fs::canonicalize(&path).map(|p| p.display().to_string()).unwrap_or(path.clone());
+    let labdir = LabDir::from_env();
+    let started = Instant::now();
+    let opts = UpOptions { plan_only, file: abs };
+    let mut bar = Bar::new(0);
+    let result = up(&lab, &ctx.run, &labdir, &opts, &mut bar);
+    drop(bar);
+    let report = match result {
+        Ok(r) => r,
+        Err(UpError::Refused(msgs)) => {
+            for m in msgs {
+                eprintln!("netns up: lab {}: {m}", lab.name);
+            }
+            eprintln!("netns up: nothing was changed.");
+            return Ok(1);
+        }
+        Err(UpError::Failed { error, rolled_back }) => {
+            eprintln!("netns up: lab {} failed: {error}", lab.name);
+            if rolled_back {
+                eprintln!("netns up: rolled back: nothing of lab {} is left.", lab.name);
+            } else {
+                eprintln!(
+                    "netns up: lab {0} is partly up. Fix the cause and run `netns up {path}` again, \
+                     or remove it with `netns down {0}`.",
+                    lab.name
+                );
+            }
+            return Ok(1);
+        }
+    };
+    let actions = &report.plan.actions;
+    let mut out = String::new();
+    if actions.is_empty() {
+        out.push_str(&format!("lab {} is up to date: no changes\n", lab.name));
+    } else if plan_only || !report.fresh {
+        for a in actions {
+            out.push_str(&describe(&lab, a));
+            out.push('\n');
+        }
+        if plan_only {
+            out.push_str(&format!("lab {}: {} change(s) planned, none made (--plan)\n", lab.name, actions.len()));
+        } else {
+            out.push_str(&format!(
+                "lab {}: {} change(s) made in {:.2} s\n",
+                lab.name,
+                actions.len(),
+                started.elapsed().as_secs_f64()
+            ));
+        }
+    } else {
+        out.push_str(&format!(
+            "lab {} is up: {} in {:.2} s\n",
+            lab.name,
+            summary(actions),
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    ctx.write(out.as_bytes());
+    Ok(0)
 }

@@ -222,7 +222,7 @@ fn header_of(r: &Route) -> RouteHeader {
 }
 
 /// The message for a write, attributes in iproute2's order.
-pub(super) fn to_message(r: &Route) -> RouteMessage {
+pub(crate) fn to_message(r: &Route) -> RouteMessage {
     let mut m = RouteMessage::default();
     m.header = header_of(r);
     let a = &mut m.attributes;

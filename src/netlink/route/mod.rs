@@ -19,7 +19,7 @@
 //! # Ok::<(), netns::netlink::NlError>(())
 //! ```
 
-mod convert;
+pub(crate) mod convert;
 pub mod ifmap;
 
 use super::engine::{Netlink, Reply};
@@ -242,7 +242,7 @@ const NLM_F_CREATE: u16 = 0x400;
 const NLM_F_APPEND: u16 = 0x800;
 
 impl RouteOp {
-    fn flags(self) -> u16 {
+    pub(crate) fn flags(self) -> u16 {
         match self {
             RouteOp::Add => NLM_F_CREATE | NLM_F_EXCL,
             RouteOp::Change => NLM_F_REPLACE,

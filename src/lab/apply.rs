@@ -1,0 +1,465 @@
+//! Carrying out a plan, phase by phase, in the order of `labs.md` §7.2.
+//!
+//! Speed comes from three choices: namespaces are made on two threads,
+//! each namespace keeps the netlink socket it was born with, and every
+//! namespace's addresses, links and routes go out as one pipelined batch
+//! (one round trip per namespace, two namespaces at a time).
+
+use super::model::{IfaceKind, Lab};
+use super::owner;
+use super::plan::{Action, Plan, ns_sysctls};
+use super::state::{LabDir, RunRecord, State};
+use crate::namespace::NetNs;
+use crate::netlink::Netlink;
+use crate::netlink::address_ops::{AF_INET, AF_INET6, AddrSpec, AddrWrite};
+use crate::netlink::batch::Write;
+use crate::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
+use crate::netlink::route::RouteOp;
+use crate::rundir::{RunDir, Source, fresh_namespace_on_this_thread};
+use std::collections::BTreeMap;
+use std::os::fd::AsRawFd;
+
+const IFF_UP: u32 = 1;
+const IFA_F_NODAD: u32 = 0x02;
+
+/// Open handles on the lab's namespaces, by node index.
+#[derive(Default)]
+pub struct Handles {
+    /// The namespace of each node, once it exists.
+    pub ns: Vec<Option<NetNs>>,
+    /// A netlink socket inside each node's namespace.
+    pub nl: Vec<Option<Netlink>>,
+    /// Live interface indexes of existing namespaces (for deletes).
+    pub live_index: Vec<BTreeMap<String, u32>>,
+}
+
+/// Reports progress; `step` is called with the number of actions done.
+pub trait Progress {
+    /// The plan has `total` actions.
+    fn start(&mut self, total: usize) {
+        let _ = total;
+    }
+    /// `n` more actions are done; `phase` names what is happening.
+    fn step(&mut self, n: usize, phase: &str);
+}
+
+/// What went wrong, naming the object.
+pub type ApplyError = String;
+
+fn actions<'a, T>(plan: &'a Plan, f: impl Fn(&'a Action) -> Option<T>) -> Vec<T> {
+    plan.actions.iter().filter_map(f).collect()
+}
+
+/// Make the namespaces of `nodes` on two threads. Each is created on a
+/// dedicated thread, marked and has `lo` up and its sysctls set *before*
+/// it gets its name, so every named namespace of a lab carries the mark.
+/// A node index and its new namespace with a socket inside it, or why not.
+type Made = (usize, Result<(NetNs, Netlink), String>);
+
+/// One namespace's batch: its socket, node index, and writes with what
+/// each one is about (for the error message).
+type Job = (Netlink, usize, Vec<(Write, String)>);
+
+fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
+    // RunDir is not Sync (it remembers the shared-mount setup): one copy
+    // per thread.
+    let worker = |run: RunDir, chunk: &[usize]| -> Vec<Made> {
+        chunk
+            .iter()
+            .map(|&n| {
+                let node = &lab.nodes[n];
+                let made = (|| -> Result<(NetNs, Netlink), String> {
+                    let fd = fresh_namespace_on_this_thread()
+                        .map_err(|e| format!("cannot create a network namespace for node {}: {e}", node.name))?;
+                    let mut nl = Netlink::open().map_err(|e| format!("netlink in {}: {e}", node.ns))?;
+                    nl.link_write(&owner::mark_spec(&lab.name, &node.name), LinkWrite::Change)
+                        .map_err(|e| format!("cannot mark {}: {e}", node.ns))?;
+                    super::sysctl::write_here(&ns_sysctls(node)).map_err(|e| format!("{}: {e}", node.ns))?;
+                    run.add_with(node.ns.as_ref(), Source::Prepared(fd.as_raw_fd()), &mut |_| {}).map_err(|e| {
+                        format!("cannot name namespace {}: {}", node.ns, String::from_utf8_lossy(&e.message()))
+                    })?;
+                    Ok((NetNs::from_fd(fd, run.entry(&node.ns)), nl))
+                })();
+                (n, made)
+            })
+            .collect()
+    };
+    if nodes.len() < 8 {
+        let r = run.clone();
+        return std::thread::scope(|s| s.spawn(|| worker(r, nodes)).join().unwrap_or_default());
+    }
+    let (a, b) = nodes.split_at(nodes.len() / 2);
+    std::thread::scope(|s| {
+        let (ra, rb) = (run.clone(), run.clone());
+        let ta = s.spawn(|| worker(ra, a));
+        let tb = s.spawn(|| worker(rb, b));
+        let mut out = ta.join().unwrap_or_default();
+        out.extend(tb.join().unwrap_or_default());
+        out
+    })
+}
+
+fn mac_bytes(m: &[u8; 6]) -> Vec<u8> {
+    m.to_vec()
+}
+
+fn addr_spec(index: u32, net: &ipnet::IpNet) -> AddrSpec {
+    let ip = net.addr();
+    AddrSpec {
+        family: if ip.is_ipv4() { AF_INET } else { AF_INET6 },
+        prefixlen: net.prefix_len(),
+        flags: if ip.is_ipv6() { IFA_F_NODAD } else { 0 },
+        index,
+        local: Some(ip),
+        address: Some(ip),
+        ..AddrSpec::default()
+    }
+}
+
+/// Send each node's writes as one batch, on two threads; the first
+/// failure (by node order) is returned, naming the object.
+fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)>) -> Result<(), String> {
+    let mut jobs: Vec<Job> = Vec::new();
+    for (n, writes) in batches {
+        if writes.is_empty() {
+            continue;
+        }
+        let Some(nl) = handles.nl[n].take() else { return Err(format!("no netlink socket for node {n}")) };
+        jobs.push((nl, n, writes));
+    }
+    let work = |jobs: &mut [Job]| -> Vec<String> {
+        let mut errors = Vec::new();
+        for (nl, _, writes) in jobs.iter_mut() {
+            let ws: Vec<Write> = writes.iter().map(|(w, _)| w.clone()).collect();
+            for (r, (_, what)) in nl.write_all(&ws).into_iter().zip(writes.iter()) {
+                if let Err(e) = r {
+                    errors.push(format!("{what}: {e}"));
+                }
+            }
+        }
+        errors
+    };
+    let mid = jobs.len() / 2;
+    let errors = if jobs.len() < 8 {
+        work(&mut jobs)
+    } else {
+        let (a, b) = jobs.split_at_mut(mid);
+        std::thread::scope(|s| {
+            let ta = s.spawn(|| work(a));
+            let mut e = work(b);
+            let mut all = ta.join().unwrap_or_default();
+            all.append(&mut e);
+            all
+        })
+    };
+    for (nl, n, _) in jobs {
+        handles.nl[n] = Some(nl);
+    }
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Apply `plan` to the machine. `state` is updated as processes start and
+/// rulesets are applied; the caller writes it.
+pub fn apply(
+    lab: &Lab,
+    plan: &Plan,
+    run: &RunDir,
+    labdir: &LabDir,
+    handles: &mut Handles,
+    state: &mut State,
+    progress: &mut dyn Progress,
+) -> Result<(), ApplyError> {
+    let ns_name = |n: usize| lab.nodes[n].ns.as_str();
+    // 1. Namespaces whose nodes left the file.
+    let gone: Vec<(String, String)> =
+        actions(plan, |a| if let Action::DeleteNs { ns, node } = a { Some((ns.clone(), node.clone())) } else { None });
+    if !gone.is_empty() {
+        super::down::remove_namespaces(run, &gone.iter().map(|(ns, _)| ns.clone()).collect::<Vec<_>>());
+        state.namespaces.retain(|r| !gone.iter().any(|(ns, _)| *ns == r.ns));
+        state.runs.retain(|r| !gone.iter().any(|(_, node)| *node == r.node));
+        progress.step(gone.len(), "namespaces removed");
+    }
+    // 2. New namespaces.
+    let create: Vec<usize> = actions(plan, |a| if let Action::CreateNs { node } = a { Some(*node) } else { None });
+    if !create.is_empty() {
+        let made = create_namespaces(lab, run, &create);
+        let mut first_err = None;
+        for (n, r) in made {
+            match r {
+                Ok((ns, nl)) => {
+                    handles.ns[n] = Some(ns);
+                    handles.nl[n] = Some(nl);
+                }
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(e) = first_err {
+            return Err(e);
+        }
+        progress.step(create.len(), "namespaces");
+    }
+    // 3. Namespace sysctls of existing namespaces.
+    let mut per_node: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+    for a in &plan.actions {
+        if let Action::NsSysctl { node, key, value, .. } = a {
+            per_node.entry(*node).or_default().push((key.clone(), value.clone()));
+        }
+    }
+    for (n, settings) in &per_node {
+        let ns = handles.ns[*n].as_ref().ok_or("namespace handle missing")?;
+        super::sysctl::apply(ns, settings).map_err(|e| format!("{}: {e}", ns_name(*n)))?;
+        progress.step(settings.len(), "sysctls");
+    }
+    // 4. Interfaces that go: drift, or no longer in the file.
+    let mut batches: BTreeMap<usize, Vec<(Write, String)>> = BTreeMap::new();
+    for a in &plan.actions {
+        if let Action::DeleteLink { node, ifname, .. } = a {
+            if let Some(&index) = handles.live_index[*node].get(ifname) {
+                batches
+                    .entry(*node)
+                    .or_default()
+                    .push((Write::LinkDelete(index), format!("cannot delete {ifname} in {}", ns_name(*node))));
+            }
+        }
+    }
+    // 5. Bridges and other interfaces made inside one namespace.
+    for a in &plan.actions {
+        let (node, iface) = match a {
+            Action::CreateBridge { node, iface } | Action::CreateVirtual { node, iface } => (*node, *iface),
+            _ => continue,
+        };
+        let i = &lab.nodes[node].interfaces[iface];
+        let kind = match &i.kind {
+            IfaceKind::Bridge => LinkKind::Bridge,
+            IfaceKind::Dummy => LinkKind::Other(b"dummy".to_vec()),
+            IfaceKind::Vlan { vid, .. } => LinkKind::Vlan(*vid),
+            IfaceKind::Veth { .. } => continue,
+        };
+        let parent = match &i.kind {
+            IfaceKind::Vlan { parent, .. } => plan.index[node].get(parent).copied(),
+            _ => None,
+        };
+        let spec = LinkSpec {
+            index: plan.index[node][&i.name],
+            name: Some(i.name.as_bytes().to_vec()),
+            flags: if i.up { IFF_UP } else { 0 },
+            change: IFF_UP,
+            mtu: i.mtu,
+            address: i.mac.as_ref().map(mac_bytes),
+            link: parent,
+            kind: Some(kind),
+            ..LinkSpec::default()
+        };
+        batches
+            .entry(node)
+            .or_default()
+            .push((Write::Link(spec, LinkWrite::Create), format!("cannot create {} in {}", i.name, ns_name(node))));
+    }
+    let n_local = batches.values().map(Vec::len).sum::<usize>();
+    run_batches(handles, batches.into_iter().collect())?;
+    progress.step(n_local, "bridges");
+    // 6. veth pairs, both ends born in their namespaces, from one socket.
+    let veths: Vec<usize> = actions(plan, |a| if let Action::CreateVeth { link } = a { Some(*link) } else { None });
+    if !veths.is_empty() {
+        let mut root = Netlink::open().map_err(|e| format!("netlink: {e}"))?;
+        let mut writes = Vec::with_capacity(veths.len());
+        for &l in &veths {
+            let link = &lab.links[l];
+            let end = |k: usize| -> Result<LinkSpec, String> {
+                let e = &link.ends[k];
+                let node = &lab.nodes[e.node];
+                let iface = node.interfaces.iter().find(|i| i.name == e.ifname).ok_or("interface missing")?;
+                let fd = handles.ns[e.node].as_ref().ok_or("namespace handle missing")?.as_raw_fd();
+                // Born down: see plan.rs (a veth cannot open before its peer).
+                Ok(LinkSpec {
+                    index: plan.index[e.node][&e.ifname],
+                    name: Some(e.ifname.as_bytes().to_vec()),
+                    mtu: iface.mtu,
+                    address: iface.mac.as_ref().map(mac_bytes),
+                    netns: Some(NsTarget::Fd(fd)),
+                    ..LinkSpec::default()
+                })
+            };
+            let mut main = end(0)?;
+            main.kind = Some(LinkKind::Veth { peer: Some(Box::new(end(1)?)) });
+            writes.push(Write::Link(main, LinkWrite::Create));
+        }
+        for (r, &l) in root.write_all(&writes).into_iter().zip(&veths) {
+            if let Err(e) = r {
+                let [x, y] = &lab.links[l].ends;
+                return Err(format!(
+                    "cannot create veth {}:{} — {}:{}: {e}",
+                    ns_name(x.node),
+                    x.ifname,
+                    ns_name(y.node),
+                    y.ifname
+                ));
+            }
+        }
+        progress.step(veths.len(), "links");
+    }
+    // 7. Per namespace, one batch: interface settings, addresses, routes.
+    let mut batches: BTreeMap<usize, Vec<(Write, String)>> = BTreeMap::new();
+    let mut count = 0;
+    for a in &plan.actions {
+        let (node, write, what) = match a {
+            Action::SetLink { node, iface, up, mtu, mac, master } => {
+                let i = &lab.nodes[*node].interfaces[*iface];
+                let spec = LinkSpec {
+                    index: plan.index[*node][&i.name],
+                    flags: if up == &Some(true) { IFF_UP } else { 0 },
+                    change: if up.is_some() { IFF_UP } else { 0 },
+                    mtu: *mtu,
+                    address: mac.as_ref().map(mac_bytes),
+                    master: if *master {
+                        i.master.as_ref().and_then(|m| plan.index[*node].get(m).copied())
+                    } else {
+                        None
+                    },
+                    ..LinkSpec::default()
+                };
+                (*node, Write::Link(spec, LinkWrite::Change), format!("cannot change {} in {}", i.name, ns_name(*node)))
+            }
+            Action::DelAddr { node, ifname, addr } => {
+                let index = handles.live_index[*node].get(ifname).copied().unwrap_or(0);
+                (
+                    *node,
+                    Write::AddrDelete(addr_spec(index, addr)),
+                    format!("cannot remove {addr} from {ifname} in {}", ns_name(*node)),
+                )
+            }
+            Action::AddAddr { node, ifname, addr } => {
+                let index = plan.index[*node].get(ifname).copied().unwrap_or(0);
+                (
+                    *node,
+                    Write::Addr(addr_spec(index, addr), AddrWrite::Replace),
+                    format!("cannot add {addr} to {ifname} in {}", ns_name(*node)),
+                )
+            }
+            Action::DelRoute { node, route, text } => (
+                *node,
+                Write::Route(route.clone(), RouteOp::Delete),
+                format!("cannot remove route {text} in {}", ns_name(*node)),
+            ),
+            Action::AddRoute { node, route, text } => (
+                *node,
+                Write::Route(route.clone(), RouteOp::Replace),
+                format!("cannot add route {text} in {}", ns_name(*node)),
+            ),
+            _ => continue,
+        };
+        batches.entry(node).or_default().push((write, what));
+        count += 1;
+    }
+    // Kernel order inside a batch: links, then addresses, then routes (the
+    // plan lists them that way; a stable sort by kind keeps it so).
+    for writes in batches.values_mut() {
+        writes.sort_by_key(|(w, _)| match w {
+            Write::Link(..) | Write::LinkDelete(_) => 0,
+            Write::AddrDelete(_) => 1,
+            Write::Addr(..) => 2,
+            Write::Route(_, RouteOp::Delete) => 3,
+            Write::Route(..) => 4,
+        });
+    }
+    run_batches(handles, batches.into_iter().collect())?;
+    progress.step(count, "addresses and routes");
+    // 8. Interface sysctls.
+    let mut per_node: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+    for a in &plan.actions {
+        if let Action::IfSysctl { node, key, value, .. } = a {
+            per_node.entry(*node).or_default().push((key.clone(), value.clone()));
+        }
+    }
+    for (n, settings) in &per_node {
+        let ns = handles.ns[*n].as_ref().ok_or("namespace handle missing")?;
+        super::sysctl::apply(ns, settings).map_err(|e| format!("{}: {e}", ns_name(*n)))?;
+        progress.step(settings.len(), "sysctls");
+    }
+    // 9. Qdiscs.
+    for a in &plan.actions {
+        if let Action::Qdisc { node, ifname, netem } = a {
+            let index = plan.index[*node].get(ifname).copied().unwrap_or(0);
+            let nl = handles.nl[*node].as_mut().ok_or("netlink socket missing")?;
+            super::shaping::apply(nl, index, netem.as_ref())
+                .map_err(|e| format!("{}: {ifname}: {e}", ns_name(*node)))?;
+            progress.step(1, "qdiscs");
+        }
+    }
+    // 10. NAT and firewall.
+    for a in &plan.actions {
+        if let Action::Nft { node, text } = a {
+            let path = run.entry(ns_name(*node));
+            let name = &lab.nodes[*node].name;
+            state.nft.retain(|(n, _)| n != name);
+            match text {
+                Some(t) => {
+                    super::nft::apply(&path, t).map_err(|e| format!("nftables in {}: {e}", ns_name(*node)))?;
+                    state.nft.push((name.clone(), super::shaping::hash(t)));
+                }
+                None => super::nft::remove(&path).map_err(|e| format!("nftables in {}: {e}", ns_name(*node)))?,
+            }
+            progress.step(1, "nftables");
+        }
+    }
+    // 11. /etc/netns files.
+    for a in &plan.actions {
+        if let Action::Etc { node } = a {
+            let n = &lab.nodes[*node];
+            let dir = run.etc_dir().join(&n.ns);
+            for (rel, text) in &n.etc {
+                let path = dir.join(rel);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                }
+                std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            if let Some(r) = state.namespaces.iter_mut().find(|r| r.ns == n.ns) {
+                r.etc = true;
+            }
+            progress.step(1, "files");
+        }
+    }
+    // 12. One-shot commands of new nodes.
+    for a in &plan.actions {
+        if let Action::Exec { node } = a {
+            for cmd in &lab.nodes[*node].exec {
+                super::procs::exec_shell(ns_name(*node), cmd)
+                    .map_err(|e| format!("exec of node {}: {e}", lab.nodes[*node].name))?;
+            }
+            progress.step(1, "exec");
+        }
+    }
+    // 13. Managed processes, then their readiness.
+    let mut started: Vec<(usize, usize, RunRecord)> = Vec::new();
+    for a in &plan.actions {
+        if let Action::StartRun { node, run: r } = a {
+            let n = &lab.nodes[*node];
+            let spec = &n.run[*r];
+            let dir = labdir.lab_path(&lab.name);
+            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            let log = dir.join(format!("{}.{}.log", n.name, spec.name));
+            let rec = super::procs::start(&n.ns, &n.name, &spec.name, &spec.cmd, &log)?;
+            state.runs.retain(|x| !(x.node == n.name && x.name == spec.name));
+            state.runs.push(rec.clone());
+            started.push((*node, *r, rec));
+            progress.step(1, "processes");
+        }
+    }
+    for (node, r, rec) in &started {
+        let n = &lab.nodes[*node];
+        if let Some(ready) = &n.run[*r].ready {
+            if let Some(addr) = ready.tcp {
+                let ns = handles.ns[*node].as_ref().ok_or("namespace handle missing")?;
+                let log = labdir.lab_path(&lab.name).join(format!("{}.{}.log", n.name, rec.name));
+                super::procs::wait_ready(ns, rec, addr, std::time::Duration::from_millis(ready.timeout_ms), &log)?;
+            }
+        }
+    }
+    Ok(())
+}

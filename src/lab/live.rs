@@ -1,0 +1,111 @@
+//! What a lab namespace holds right now, read over netlink from our own
+//! process: the "actual" side of a reconcile, and what `status` shows.
+
+use crate::namespace::NetNs;
+use crate::netlink::Netlink;
+use crate::netlink::route::{Route, RouteFilter};
+use ipnet::IpNet;
+use std::collections::BTreeMap;
+
+/// `rtm_protocol` of the routes a lab installs (`proto static`): routes
+/// with another protocol (added by hand, by the kernel) are not the lab's.
+pub const RTPROT_STATIC: u8 = 4;
+
+/// One interface as the kernel reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveLink {
+    /// ifindex.
+    pub index: u32,
+    /// Name.
+    pub name: String,
+    /// Kind (`veth`, `bridge`, …), `None` for lo.
+    pub kind: Option<String>,
+    /// IFF_UP.
+    pub up: bool,
+    /// Carrier / operational state is up.
+    pub running: bool,
+    /// MTU.
+    pub mtu: u32,
+    /// Hardware address.
+    pub mac: Option<Vec<u8>>,
+    /// Master ifindex.
+    pub master: Option<u32>,
+    /// IFLA_LINK (veth: the peer's ifindex in its namespace).
+    pub peer_index: Option<u32>,
+    /// Root qdisc kind.
+    pub qdisc: Option<String>,
+}
+
+/// A namespace's interfaces, addresses and lab routes.
+#[derive(Debug, Clone, Default)]
+pub struct NsLive {
+    /// Interfaces by name.
+    pub links: BTreeMap<String, LiveLink>,
+    /// Managed addresses (global scope, not lo's 127.0.0.1/::1), by ifindex.
+    pub addrs: Vec<(u32, IpNet)>,
+    /// Routes with `proto static`, every table.
+    pub routes: Vec<Route>,
+}
+
+impl NsLive {
+    /// The interface with this index.
+    pub fn by_index(&self, index: u32) -> Option<&LiveLink> {
+        self.links.values().find(|l| l.index == index)
+    }
+
+    /// The highest ifindex in use.
+    pub fn max_index(&self) -> u32 {
+        self.links.values().map(|l| l.index).max().unwrap_or(1)
+    }
+}
+
+const IFF_UP: u32 = 1;
+const IFF_RUNNING: u32 = 0x40;
+
+/// Read everything a reconcile compares.
+pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {
+    let mut live = NsLive::default();
+    for l in nl.links().map_err(|e| format!("cannot list interfaces: {e}"))? {
+        live.links.insert(
+            l.name.clone(),
+            LiveLink {
+                index: l.index,
+                kind: l.kind().map(str::to_string),
+                up: l.flags & IFF_UP != 0,
+                running: l.flags & IFF_RUNNING != 0,
+                mtu: l.mtu.unwrap_or(0),
+                mac: l.address.clone(),
+                master: l.master.filter(|&m| m != 0),
+                peer_index: l.parent.filter(|&p| p != 0),
+                qdisc: l.qdisc.clone(),
+                name: l.name,
+            },
+        );
+    }
+    for a in nl.addr_list(0, 0).map_err(|e| format!("cannot list addresses: {e}"))? {
+        let Some(ip) = a.local.or(a.address) else { continue };
+        // Link-local and host-scoped addresses (fe80::/64, 127.0.0.1) are the
+        // kernel's, not the lab's.
+        if a.scope >= 253 {
+            continue;
+        }
+        if let Ok(net) = IpNet::new(ip, a.prefixlen) {
+            live.addrs.push((a.index, net));
+        }
+    }
+    let filter = RouteFilter { protocol: RTPROT_STATIC, ..RouteFilter::all() };
+    live.routes = nl
+        .routes(&filter)
+        .map_err(|e| format!("cannot list routes: {e}"))?
+        .into_iter()
+        .filter(|r| r.protocol == RTPROT_STATIC)
+        .collect();
+    Ok(live)
+}
+
+/// Open a namespace and read it.
+pub fn read_ns(ns: &NetNs) -> Result<(Netlink, NsLive), String> {
+    let mut nl = ns.netlink().map_err(|e| format!("cannot open netlink in {}: {e}", ns.path().display()))?;
+    let live = read(&mut nl)?;
+    Ok((nl, live))
+}

@@ -1,0 +1,105 @@
+//! Ownership marks: how a lab recognises its namespaces without its state.
+//!
+//! Every namespace a lab creates gets, before it is given a name in the
+//! run directory, the interface alias `netns-lab:<lab>:<node>` on its `lo`.
+//! A named namespace of a lab therefore always carries the mark, even when
+//! `up` was killed a microsecond after naming it, and a namespace without
+//! the mark is never deleted or changed by `down`/`up`: it belongs to
+//! someone else.
+
+use crate::namespace::NetNs;
+use crate::netlink::Netlink;
+use crate::netlink::link_ops::LinkSpec;
+use crate::rundir::RunDir;
+
+/// ifindex of `lo` in every network namespace.
+pub const LO_INDEX: u32 = 1;
+const PREFIX: &str = "netns-lab:";
+
+/// The mark text for a node of a lab.
+pub fn mark(lab: &str, node: &str) -> String {
+    format!("{PREFIX}{lab}:{node}")
+}
+
+/// The request that puts the mark on `lo` and brings `lo` up.
+pub fn mark_spec(lab: &str, node: &str) -> LinkSpec {
+    LinkSpec {
+        index: LO_INDEX,
+        flags: libc::IFF_UP as u32,
+        change: libc::IFF_UP as u32,
+        alias: Some(mark(lab, node).into_bytes()),
+        ..LinkSpec::default()
+    }
+}
+
+/// (lab, node) of a mark text.
+pub fn parse_mark(alias: &str) -> Option<(String, String)> {
+    let rest = alias.strip_prefix(PREFIX)?;
+    let (lab, node) = rest.split_once(':')?;
+    Some((lab.to_string(), node.to_string()))
+}
+
+/// Whose is the namespace on the other end of `nl`?
+pub fn mark_via(nl: &mut Netlink) -> Option<(String, String)> {
+    let lo = nl.link_by_index(LO_INDEX).ok()??;
+    parse_mark(lo.alias.as_deref()?)
+}
+
+/// What a name in the run directory is, as far as a lab is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// No such name.
+    Absent,
+    /// A name without a namespace behind it (a placeholder left by a
+    /// crash between creating the file and mounting onto it).
+    Placeholder,
+    /// A namespace marked by (lab, node).
+    Lab(String, String),
+    /// A namespace without our mark: not ours.
+    Foreign,
+}
+
+/// Who owns the run-directory name `ns`?
+pub fn owner_of(run: &RunDir, ns: &str) -> Owner {
+    let ns_file = match NetNs::open_name(run, ns) {
+        Ok(n) => n,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Owner::Absent,
+        Err(_) => return Owner::Foreign,
+    };
+    if !ns_file.is_network_namespace() {
+        return Owner::Placeholder;
+    }
+    match ns_file.netlink().ok().as_mut().and_then(mark_via) {
+        Some((lab, node)) => Owner::Lab(lab, node),
+        None => Owner::Foreign,
+    }
+}
+
+/// Every name in the run directory that carries `lab`'s mark: (ns, node).
+pub fn scan(run: &RunDir, lab: &str) -> Vec<(String, String)> {
+    let Ok(names) = run.names() else { return Vec::new() };
+    names
+        .into_iter()
+        .filter_map(|n| n.into_string().ok())
+        .filter_map(|ns| match owner_of(run, &ns) {
+            Owner::Lab(l, node) if l == lab => Some((ns, node)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every lab that has at least one marked namespace, sorted.
+pub fn marked_labs(run: &RunDir) -> Vec<String> {
+    let Ok(names) = run.names() else { return Vec::new() };
+    let mut labs: Vec<String> = names
+        .into_iter()
+        .filter_map(|n| n.into_string().ok())
+        .filter_map(|ns| match owner_of(run, &ns) {
+            Owner::Lab(l, _) => Some(l),
+            _ => None,
+        })
+        .collect();
+    labs.sort();
+    labs.dedup();
+    labs
+}

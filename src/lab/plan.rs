@@ -1,0 +1,607 @@
+//! The reconcile plan: what `up` must do to make the machine match the
+//! file. A brand-new namespace is compared against an empty one, so the
+//! first `up` and every later one take the same path; `--plan` prints the
+//! actions instead of applying them.
+
+use super::live::{NsLive, RTPROT_STATIC};
+use super::model::{IfaceKind, Kind, Lab, Netem, Node, RouteKind};
+use crate::netlink::route::{self as nlroute, NextHop as NlNextHop, Route as NlRoute};
+use ipnet::IpNet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::net::IpAddr;
+
+/// One change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Create the node's namespace (marked, `lo` up, namespace sysctls).
+    CreateNs {
+        /// Node index.
+        node: usize,
+    },
+    /// Delete a namespace of the lab whose node left the file.
+    DeleteNs {
+        /// Namespace name.
+        ns: String,
+        /// Node name it had.
+        node: String,
+    },
+    /// Set a namespace-wide sysctl in an existing namespace.
+    NsSysctl {
+        /// Node index.
+        node: usize,
+        /// Dotted key.
+        key: String,
+        /// Wanted value.
+        value: String,
+        /// Current value.
+        old: Option<String>,
+    },
+    /// Delete an interface that is not in the file (or must be remade).
+    DeleteLink {
+        /// Node index.
+        node: usize,
+        /// Interface name.
+        ifname: String,
+        /// Why.
+        why: String,
+    },
+    /// Create a bridge (switch `br0`, or a bridge interface).
+    CreateBridge {
+        /// Node index.
+        node: usize,
+        /// Index into the node's interfaces.
+        iface: usize,
+    },
+    /// Create a vlan or dummy interface.
+    CreateVirtual {
+        /// Node index.
+        node: usize,
+        /// Index into the node's interfaces.
+        iface: usize,
+    },
+    /// Create a veth pair with both ends in their namespaces.
+    CreateVeth {
+        /// Link index.
+        link: usize,
+    },
+    /// Change an existing interface.
+    SetLink {
+        /// Node index.
+        node: usize,
+        /// Index into the node's interfaces.
+        iface: usize,
+        /// Bring it up or down.
+        up: Option<bool>,
+        /// New MTU.
+        mtu: Option<u32>,
+        /// New MAC.
+        mac: Option<[u8; 6]>,
+        /// Make it a port of its master.
+        master: bool,
+    },
+    /// Remove an address.
+    DelAddr {
+        /// Node index.
+        node: usize,
+        /// Interface name.
+        ifname: String,
+        /// The address.
+        addr: IpNet,
+    },
+    /// Add an address (`ifname` "lo" for loopback addresses).
+    AddAddr {
+        /// Node index.
+        node: usize,
+        /// Interface name.
+        ifname: String,
+        /// The address.
+        addr: IpNet,
+    },
+    /// Remove a `proto static` route that is not in the file.
+    DelRoute {
+        /// Node index.
+        node: usize,
+        /// The route as the kernel has it.
+        route: NlRoute,
+        /// Display text.
+        text: String,
+    },
+    /// Add a route.
+    AddRoute {
+        /// Node index.
+        node: usize,
+        /// The route to install (ifindexes resolved).
+        route: NlRoute,
+        /// Display text.
+        text: String,
+    },
+    /// Set an interface sysctl.
+    IfSysctl {
+        /// Node index.
+        node: usize,
+        /// Dotted key.
+        key: String,
+        /// Wanted value.
+        value: String,
+        /// Current value.
+        old: Option<String>,
+    },
+    /// Install (Some) or remove (None) the root qdisc of an interface.
+    Qdisc {
+        /// Node index.
+        node: usize,
+        /// Interface name.
+        ifname: String,
+        /// The impairment.
+        netem: Option<Netem>,
+    },
+    /// Replace (Some) or remove (None) the node's nftables table.
+    Nft {
+        /// Node index.
+        node: usize,
+        /// The ruleset.
+        text: Option<String>,
+    },
+    /// Write the node's `/etc/netns/<ns>/` files.
+    Etc {
+        /// Node index.
+        node: usize,
+    },
+    /// Run the node's one-shot `exec` commands (new namespaces only).
+    Exec {
+        /// Node index.
+        node: usize,
+    },
+    /// Start a managed process.
+    StartRun {
+        /// Node index.
+        node: usize,
+        /// Index into the node's `run`.
+        run: usize,
+    },
+}
+
+/// A plan and the interface indexes it relies on.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Actions, in the order `labs.md` §7.2 gives (the applier groups
+    /// them by phase).
+    pub actions: Vec<Action>,
+    /// Per node: interface name → ifindex, after the plan is applied
+    /// (new interfaces get indexes chosen here, so routes and addresses
+    /// can name them in the same batch that creates them).
+    pub index: Vec<BTreeMap<String, u32>>,
+}
+
+/// Sysctls a node's namespace gets as a whole, derived from its kind and
+/// `ipv6`, then the file's own, in that order (the file wins).
+pub fn ns_sysctls(node: &Node) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    if node.kind == Kind::Router {
+        out.push(("net.ipv4.ip_forward".into(), "1".into()));
+        if node.ipv6 {
+            out.push(("net.ipv6.conf.all.forwarding".into(), "1".into()));
+        }
+    }
+    if !node.ipv6 {
+        out.push(("net.ipv6.conf.all.disable_ipv6".into(), "1".into()));
+        out.push(("net.ipv6.conf.default.disable_ipv6".into(), "1".into()));
+    }
+    for (k, v) in &node.sysctl {
+        out.retain(|(ok, _)| ok != k);
+        out.push((k.clone(), v.clone()));
+    }
+    out
+}
+
+/// Interface sysctls of a node, in interface order.
+pub fn if_sysctls(node: &Node) -> Vec<(String, String)> {
+    node.interfaces.iter().flat_map(|i| i.sysctl.iter().cloned()).collect()
+}
+
+/// `/etc/netns/<ns>/` files wanted for a node that differ from disk.
+pub fn etc_differs(etc_dir: &std::path::Path, node: &Node) -> bool {
+    node.etc
+        .iter()
+        .any(|(rel, text)| std::fs::read_to_string(etc_dir.join(&node.ns).join(rel)).ok().as_deref() != Some(text))
+}
+
+/// Everything the node's routing table should hold, as kernel routes.
+pub fn wanted_routes(node: &Node, index: &BTreeMap<String, u32>) -> Vec<(NlRoute, String)> {
+    let mut out = Vec::new();
+    for gw in &node.gateways {
+        let dst = if gw.is_ipv4() { IpAddr::from([0u8; 4]) } else { IpAddr::from([0u16; 8]) };
+        let mut r = NlRoute::unicast(dst, 0);
+        r.gateway = Some(*gw);
+        r.protocol = RTPROT_STATIC;
+        out.push((r, format!("default via {gw}")));
+    }
+    for want in &node.routes {
+        let kind = match want.kind {
+            RouteKind::Unicast => nlroute::RTN_UNICAST,
+            RouteKind::Blackhole => nlroute::RTN_BLACKHOLE,
+            RouteKind::Unreachable => nlroute::RTN_UNREACHABLE,
+            RouteKind::Prohibit => nlroute::RTN_PROHIBIT,
+        };
+        let mut r = NlRoute::of_type(kind, want.to.network(), want.to.prefix_len());
+        r.protocol = RTPROT_STATIC;
+        r.table = want.table;
+        r.gateway = want.via;
+        r.oif = want.dev.as_ref().and_then(|d| index.get(d).copied());
+        r.priority = want.metric;
+        if want.onlink {
+            r.flags |= nlroute::RTNH_F_ONLINK;
+        }
+        for nh in &want.nexthops {
+            r.multipath.push(NlNextHop {
+                ifindex: nh.dev.as_ref().and_then(|d| index.get(d).copied()).unwrap_or(0),
+                hops: nh.weight.saturating_sub(1),
+                flags: if want.onlink { nlroute::RTNH_F_ONLINK as u8 } else { 0 },
+                gateway: nh.via,
+                ..NlNextHop::default()
+            });
+        }
+        r.fill_default_scope();
+        let mut text = match want.kind {
+            RouteKind::Unicast => String::new(),
+            RouteKind::Blackhole => "blackhole ".into(),
+            RouteKind::Unreachable => "unreachable ".into(),
+            RouteKind::Prohibit => "prohibit ".into(),
+        };
+        if want.to.prefix_len() == 0 {
+            text.push_str("default");
+        } else {
+            let _ = write!(text, "{}", want.to);
+        }
+        if let Some(v) = want.via {
+            let _ = write!(text, " via {v}");
+        }
+        if let Some(d) = &want.dev {
+            let _ = write!(text, " dev {d}");
+        }
+        for nh in &want.nexthops {
+            text.push_str(" nexthop");
+            if let Some(v) = nh.via {
+                let _ = write!(text, " via {v}");
+            }
+            if let Some(d) = &nh.dev {
+                let _ = write!(text, " dev {d}");
+            }
+            let _ = write!(text, " weight {}", nh.weight);
+        }
+        if want.table != nlroute::RT_TABLE_MAIN {
+            let _ = write!(text, " table {}", want.table);
+        }
+        if let Some(m) = want.metric {
+            let _ = write!(text, " metric {m}");
+        }
+        out.push((r, text));
+    }
+    out
+}
+
+/// A comparable key for a route: what the lab sets, with the kernel's
+/// defaults filled in (IPv6 metric 1024), and the output interface only
+/// where the file names it or the route has no gateway.
+pub fn route_key(r: &NlRoute, keep_oif: bool) -> String {
+    let metric = r.priority.unwrap_or(if r.family == 10 { 1024 } else { 0 });
+    let mut nh: Vec<String> = r
+        .multipath
+        .iter()
+        .map(|n| format!("{:?}/{}/{}", n.gateway, if keep_oif { n.ifindex } else { 0 }, n.hops))
+        .collect();
+    nh.sort();
+    let oif = if keep_oif || (r.gateway.is_none() && r.multipath.is_empty()) { r.oif.unwrap_or(0) } else { 0 };
+    format!(
+        "{} {:?}/{} t{} k{} gw{:?} oif{} m{} f{} nh{:?}",
+        r.family,
+        r.dst,
+        r.dst_len,
+        r.table,
+        r.kind,
+        r.gateway,
+        oif,
+        metric,
+        r.flags & nlroute::RTNH_F_ONLINK,
+        nh
+    )
+}
+
+/// Compute the plan for `lab` against what exists. `live[i]` is `None`
+/// when node i's namespace does not exist yet; `owned_extra` lists
+/// namespaces of the lab whose nodes left the file.
+pub fn compute(
+    lab: &Lab,
+    live: &[Option<NsLive>],
+    sysctl_now: &[Vec<Option<String>>],
+    owned_extra: &[(String, String)],
+    etc_dir: &std::path::Path,
+) -> Plan {
+    let mut plan = Plan { index: vec![BTreeMap::new(); lab.nodes.len()], ..Plan::default() };
+    let a = &mut plan.actions;
+    for (ns, node) in owned_extra {
+        a.push(Action::DeleteNs { ns: ns.clone(), node: node.clone() });
+    }
+    // Interface indexes: live ones stay, new ones follow the highest.
+    for (n, node) in lab.nodes.iter().enumerate() {
+        let idx = &mut plan.index[n];
+        idx.insert("lo".into(), 1);
+        let mut next = live[n].as_ref().map_or(1, |l| l.max_index()) + 1;
+        for i in &node.interfaces {
+            let reuse = live[n].as_ref().and_then(|l| l.links.get(&i.name)).map(|l| l.index);
+            let index = reuse.unwrap_or_else(|| {
+                next += 1;
+                next - 1
+            });
+            idx.insert(i.name.clone(), index);
+        }
+    }
+    // Namespaces and their sysctls.
+    for (n, node) in lab.nodes.iter().enumerate() {
+        match &live[n] {
+            None => a.push(Action::CreateNs { node: n }),
+            Some(_) => {
+                for ((key, value), old) in ns_sysctls(node).into_iter().zip(sysctl_now[n].iter()) {
+                    if !old.as_deref().is_some_and(|o| super::sysctl::same(o, &value)) {
+                        a.push(Action::NsSysctl { node: n, key, value, old: old.clone() });
+                    }
+                }
+            }
+        }
+    }
+    // Interfaces: which must be (re)made, which are extra.
+    let mut remake_link = vec![false; lab.links.len()];
+    for (l, link) in lab.links.iter().enumerate() {
+        let ends: Vec<Option<&super::live::LiveLink>> =
+            link.ends.iter().map(|e| live[e.node].as_ref().and_then(|lv| lv.links.get(&e.ifname))).collect();
+        let good = match (ends[0], ends[1]) {
+            (Some(x), Some(y)) => {
+                x.kind.as_deref() == Some("veth")
+                    && y.kind.as_deref() == Some("veth")
+                    && x.peer_index == Some(y.index)
+                    && y.peer_index == Some(x.index)
+            }
+            _ => false,
+        };
+        if !good {
+            remake_link[l] = true;
+            for (k, e) in link.ends.iter().enumerate() {
+                if ends[k].is_some() {
+                    a.push(Action::DeleteLink {
+                        node: e.node,
+                        ifname: e.ifname.clone(),
+                        why: "its peer is not the one in the file".into(),
+                    });
+                }
+            }
+        }
+    }
+    for (n, node) in lab.nodes.iter().enumerate() {
+        let Some(lv) = &live[n] else { continue };
+        let wanted: BTreeSet<&str> = node.interfaces.iter().map(|i| i.name.as_str()).collect();
+        for name in lv.links.keys() {
+            if name != "lo" && !wanted.contains(name.as_str()) {
+                a.push(Action::DeleteLink { node: n, ifname: name.clone(), why: "not in the file".into() });
+            }
+        }
+    }
+    // Make what is missing: bridges, virtual interfaces, veths.
+    for (n, node) in lab.nodes.iter().enumerate() {
+        for (i, iface) in node.interfaces.iter().enumerate() {
+            let exists = live[n].as_ref().and_then(|l| l.links.get(&iface.name));
+            match &iface.kind {
+                IfaceKind::Bridge if exists.is_none() => a.push(Action::CreateBridge { node: n, iface: i }),
+                IfaceKind::Vlan { .. } | IfaceKind::Dummy if exists.is_none() => {
+                    a.push(Action::CreateVirtual { node: n, iface: i })
+                }
+                _ => {}
+            }
+        }
+    }
+    for (l, remake) in remake_link.iter().enumerate() {
+        if *remake {
+            a.push(Action::CreateVeth { link: l });
+        }
+    }
+    // Interface settings of interfaces that exist and stay.
+    for (n, node) in lab.nodes.iter().enumerate() {
+        for (i, iface) in node.interfaces.iter().enumerate() {
+            let fresh = match &iface.kind {
+                IfaceKind::Veth { link, .. } => remake_link[*link],
+                _ => live[n].as_ref().and_then(|l| l.links.get(&iface.name)).is_none(),
+            };
+            let master_index = iface.master.as_ref().and_then(|m| plan.index[n].get(m).copied());
+            if fresh {
+                // A veth is born down (the kernel cannot open one end before
+                // its peer exists): it is brought up here, with its master.
+                // Bridges are born up; other kinds get their state here too.
+                let set_up = !matches!(iface.kind, IfaceKind::Bridge) && iface.up;
+                if master_index.is_some() || set_up {
+                    a.push(Action::SetLink {
+                        node: n,
+                        iface: i,
+                        up: set_up.then_some(true),
+                        mtu: None,
+                        mac: None,
+                        master: master_index.is_some(),
+                    });
+                }
+                continue;
+            }
+            let Some(cur) = live[n].as_ref().and_then(|l| l.links.get(&iface.name)) else { continue };
+            let up = (cur.up != iface.up).then_some(iface.up);
+            let mtu = iface.mtu.filter(|&m| m != cur.mtu);
+            let mac = iface.mac.filter(|m| cur.mac.as_deref() != Some(&m[..]));
+            let master = master_index.is_some() && cur.master != master_index;
+            if up.is_some() || mtu.is_some() || mac.is_some() || master {
+                a.push(Action::SetLink { node: n, iface: i, up, mtu, mac, master });
+            }
+        }
+    }
+    // Addresses.
+    for (n, node) in lab.nodes.iter().enumerate() {
+        let mut want: Vec<(String, IpNet)> =
+            node.interfaces.iter().flat_map(|i| i.addrs.iter().map(move |a| (i.name.clone(), *a))).collect();
+        want.extend(node.loopback.iter().map(|a| ("lo".to_string(), *a)));
+        let fresh_ifs: BTreeSet<String> = node
+            .interfaces
+            .iter()
+            .filter(|i| match &i.kind {
+                IfaceKind::Veth { link, .. } => remake_link[*link],
+                _ => false,
+            })
+            .map(|i| i.name.clone())
+            .collect();
+        let have: Vec<(String, IpNet)> = match &live[n] {
+            None => Vec::new(),
+            Some(lv) => lv
+                .addrs
+                .iter()
+                .filter_map(|(ix, net)| lv.by_index(*ix).map(|l| (l.name.clone(), *net)))
+                .filter(|(name, _)| !fresh_ifs.contains(name))
+                .collect(),
+        };
+        for (ifname, addr) in &have {
+            if !want.contains(&(ifname.clone(), *addr)) {
+                // Addresses on interfaces about to be deleted go with them.
+                let deleted = a
+                    .iter()
+                    .any(|x| matches!(x, Action::DeleteLink { node, ifname: f, .. } if *node == n && f == ifname));
+                if !deleted {
+                    a.push(Action::DelAddr { node: n, ifname: ifname.clone(), addr: *addr });
+                }
+            }
+        }
+        for (ifname, addr) in want {
+            if !have.contains(&(ifname.clone(), addr)) {
+                a.push(Action::AddAddr { node: n, ifname, addr });
+            }
+        }
+    }
+    // Routes.
+    for (n, node) in lab.nodes.iter().enumerate() {
+        let wanted = wanted_routes(node, &plan.index[n]);
+        let have: Vec<NlRoute> = live[n].as_ref().map(|l| l.routes.clone()).unwrap_or_default();
+        // A route the file gives a `dev` is compared with its output
+        // interface; otherwise the kernel's choice of interface is not drift.
+        let has_dev: Vec<bool> =
+            wanted.iter().map(|(r, _)| r.oif.is_some() || r.multipath.iter().any(|h| h.ifindex != 0)).collect();
+        let want_keys: Vec<String> = wanted.iter().zip(&has_dev).map(|((r, _), d)| route_key(r, *d)).collect();
+        let mut matched = vec![false; wanted.len()];
+        for h in &have {
+            let pos = (0..wanted.len()).find(|&k| !matched[k] && route_key(h, has_dev[k]) == want_keys[k]);
+            match pos {
+                Some(k) => matched[k] = true,
+                None => {
+                    let dst = h.dst.map_or("default".to_string(), |d| format!("{d}/{}", h.dst_len));
+                    let text = match h.gateway {
+                        Some(g) => format!("{dst} via {g}"),
+                        None => dst,
+                    };
+                    a.push(Action::DelRoute { node: n, route: h.clone(), text });
+                }
+            }
+        }
+        for (k, (r, text)) in wanted.into_iter().enumerate() {
+            if !matched[k] {
+                a.push(Action::AddRoute { node: n, route: r, text });
+            }
+        }
+    }
+    // Interface sysctls (always re-checked by the applier: cheap).
+    for (n, node) in lab.nodes.iter().enumerate() {
+        let keys = if_sysctls(node);
+        let offset = ns_sysctls(node).len();
+        for (k, (key, value)) in keys.into_iter().enumerate() {
+            let old = if live[n].is_some() { sysctl_now[n].get(offset + k).cloned().flatten() } else { None };
+            if !old.as_deref().is_some_and(|o| super::sysctl::same(o, &value)) {
+                a.push(Action::IfSysctl { node: n, key, value, old });
+            }
+        }
+    }
+    // Qdiscs.
+    for (n, node) in lab.nodes.iter().enumerate() {
+        for iface in &node.interfaces {
+            let cur = live[n].as_ref().and_then(|l| l.links.get(&iface.name)).and_then(|l| l.qdisc.clone());
+            let fresh = cur.is_none() || matches!(&iface.kind, IfaceKind::Veth { link, .. } if remake_link[*link]);
+            match &iface.netem {
+                Some(ne) => {
+                    let kind = if ne.needs_netem() { "netem" } else { "tbf" };
+                    if fresh || cur.as_deref() != Some(kind) {
+                        a.push(Action::Qdisc { node: n, ifname: iface.name.clone(), netem: Some(ne.clone()) });
+                    }
+                }
+                None => {
+                    if !fresh && matches!(cur.as_deref(), Some("tbf") | Some("netem")) {
+                        a.push(Action::Qdisc { node: n, ifname: iface.name.clone(), netem: None });
+                    }
+                }
+            }
+        }
+    }
+    for (n, node) in lab.nodes.iter().enumerate() {
+        if etc_differs(etc_dir, node) {
+            a.push(Action::Etc { node: n });
+        }
+    }
+    plan
+}
+
+/// One line per action, for `--plan` and for a reconcile's report.
+pub fn describe(lab: &Lab, action: &Action) -> String {
+    let ns = |n: &usize| lab.nodes[*n].ns.as_str();
+    let ifname = |n: &usize, i: &usize| lab.nodes[*n].interfaces[*i].name.as_str();
+    match action {
+        Action::CreateNs { node } => format!("+ namespace {}", ns(node)),
+        Action::DeleteNs { ns, node } => format!("- namespace {ns} (node {node} is no longer in the file)"),
+        Action::NsSysctl { node, key, value, old } => {
+            format!("~ {}: sysctl {key} = {value} (was {})", ns(node), old.as_deref().unwrap_or("unset"))
+        }
+        Action::DeleteLink { node, ifname, why } => format!("- {}: interface {ifname} ({why})", ns(node)),
+        Action::CreateBridge { node, iface } => format!("+ {}: bridge {}", ns(node), ifname(node, iface)),
+        Action::CreateVirtual { node, iface } => format!("+ {}: interface {}", ns(node), ifname(node, iface)),
+        Action::CreateVeth { link } => {
+            let [x, y] = &lab.links[*link].ends;
+            format!("+ veth {}:{} — {}:{}", lab.nodes[x.node].ns, x.ifname, lab.nodes[y.node].ns, y.ifname)
+        }
+        Action::SetLink { node, iface, up, mtu, mac, master } => {
+            let mut what = Vec::new();
+            if let Some(u) = up {
+                what.push(if *u { "up".to_string() } else { "down".to_string() });
+            }
+            if let Some(m) = mtu {
+                what.push(format!("mtu {m}"));
+            }
+            if let Some(m) = mac {
+                what.push(format!("address {}", m.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")));
+            }
+            if *master {
+                let i = &lab.nodes[*node].interfaces[*iface];
+                what.push(format!("master {}", i.master.as_deref().unwrap_or("?")));
+            }
+            format!("~ {}: interface {} {}", ns(node), ifname(node, iface), what.join(" "))
+        }
+        Action::DelAddr { node, ifname, addr } => format!("- {}: address {addr} on {ifname}", ns(node)),
+        Action::AddAddr { node, ifname, addr } => format!("+ {}: address {addr} on {ifname}", ns(node)),
+        Action::DelRoute { node, text, .. } => format!("- {}: route {text}", ns(node)),
+        Action::AddRoute { node, text, .. } => format!("+ {}: route {text}", ns(node)),
+        Action::IfSysctl { node, key, value, old } => {
+            format!("~ {}: sysctl {key} = {value} (was {})", ns(node), old.as_deref().unwrap_or("unset"))
+        }
+        Action::Qdisc { node, ifname, netem } => match netem {
+            Some(n) if n.needs_netem() => format!("~ {}: netem on {ifname}", ns(node)),
+            Some(n) => format!("~ {}: rate {} bit/s (tbf) on {ifname}", ns(node), n.rate_bps.unwrap_or(0)),
+            None => format!("- {}: qdisc on {ifname}", ns(node)),
+        },
+        Action::Nft { node, text } => match text {
+            Some(_) => format!("~ {}: nftables table inet netns_lab", ns(node)),
+            None => format!("- {}: nftables table inet netns_lab", ns(node)),
+        },
+        Action::Etc { node } => format!("~ {}: files in /etc/netns/{}/", ns(node), ns(node)),
+        Action::Exec { node } => format!("+ {}: run {} exec command(s)", ns(node), lab.nodes[*node].exec.len()),
+        Action::StartRun { node, run } => {
+            format!("+ {}: start process {}", ns(node), lab.nodes[*node].run[*run].name)
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Reading and writing a namespace's `net.*` sysctls through `/proc/sys`.
+//!
+//! `/proc/sys/net` shows the network namespace of the task that *opens*
+//! the file (unlike `/proc/net`, which follows the process's main thread),
+//! so every open happens on a thread that has entered the namespace
+//! ([`NetNs::run`]) and the root namespace is never touched.
+//!
+//! Only `net.*` keys are accepted: other sysctls are not per network
+//! namespace, and writing them from a lab would change the whole machine.
+//!
+//! Keys to paths: dots become `/`, except inside an interface name. In
+//! `net.ipv4.conf.<ifname>.<leaf>`, `net.ipv6.conf.<ifname>.<leaf>`,
+//! `net.ipv4.neigh.<ifname>.<leaf>` and `net.ipv6.neigh.<ifname>.<leaf>`
+//! the interface name is everything between the prefix and the *last* dot
+//! (leaf names never contain one), so `net.ipv4.conf.eth0.10.rp_filter` is
+//! `/proc/sys/net/ipv4/conf/eth0.10/rp_filter`. sysctl(8)'s spelling with
+//! `/` for the dots of a name (`net.ipv4.conf.eth0/10.rp_filter`) means
+//! the same.
+
+use crate::namespace::NetNs;
+use std::path::PathBuf;
+
+/// Prefixes whose next component, up to the last dot, is an interface name.
+const IFACE_PREFIXES: [&str; 4] = ["net.ipv4.conf.", "net.ipv6.conf.", "net.ipv4.neigh.", "net.ipv6.neigh."];
+
+/// The `/proc/sys` path of a dotted `net.*` key (see the module comment).
+pub fn path_of(key: &str) -> Result<PathBuf, String> {
+    if !key.starts_with("net.") {
+        return Err(format!(
+            "sysctl {key} is not per network namespace: a lab can only set net.* keys (it would change the whole machine)"
+        ));
+    }
+    let bad = || format!("sysctl key {key:?} is malformed");
+    if key.contains("..") || key.ends_with('.') || key.contains('\0') || key.contains("/..") || key.contains("../") {
+        return Err(bad());
+    }
+    let rel = if key.contains('/') {
+        // sysctl(8): '/' in a dotted key stands for a '.' in a name.
+        key.chars()
+            .map(|c| match c {
+                '.' => '/',
+                '/' => '.',
+                c => c,
+            })
+            .collect::<String>()
+    } else if let Some(prefix) = IFACE_PREFIXES.iter().find(|p| key.starts_with(*p)) {
+        let rest = &key[prefix.len()..];
+        let Some((ifname, leaf)) = rest.rsplit_once('.') else { return Err(bad()) };
+        if ifname.is_empty() || leaf.is_empty() {
+            return Err(bad());
+        }
+        format!("{}/{ifname}/{leaf}", prefix.trim_end_matches('.').replace('.', "/"))
+    } else {
+        key.replace('.', "/")
+    };
+    if rel.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+        return Err(bad());
+    }
+    Ok(PathBuf::from("/proc/sys").join(rel))
+}
+
+/// Values compare by their words: the kernel prints multi-value sysctls
+/// (`tcp_rmem`) with tabs, a lab file writes them with spaces.
+/// Do two sysctl values say the same (the kernel separates the fields of
+/// multi-value keys with tabs; files write spaces)?
+pub fn same(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
+fn read_one(key: &str, path: &std::path::Path) -> Result<String, String> {
+    match std::fs::read_to_string(path) {
+        Ok(v) => Ok(v.trim_end_matches('\n').to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(format!("sysctl {key} does not exist in this kernel"))
+        }
+        Err(e) => Err(format!("cannot read sysctl {key}: {e}")),
+    }
+}
+
+/// Set `settings` (dotted key, value) inside `ns`, in order, skipping the
+/// ones that already have the value. Returns what changed as (key, old,
+/// new) with new as read back. Stops at the first failure; keys before it
+/// stay set.
+pub fn apply(ns: &NetNs, settings: &[(String, String)]) -> Result<Vec<(String, String, String)>, String> {
+    let paths = settings.iter().map(|(k, _)| path_of(k)).collect::<Result<Vec<_>, _>>()?;
+    ns.run(|| {
+        let mut changed = Vec::new();
+        for ((key, value), path) in settings.iter().zip(&paths) {
+            let old = read_one(key, path)?;
+            if same(&old, value) {
+                continue;
+            }
+            std::fs::write(path, format!("{value}\n"))
+                .map_err(|e| format!("cannot set sysctl {key} to {value:?}: {e}"))?;
+            let new = read_one(key, path)?;
+            changed.push((key.clone(), old, new));
+        }
+        Ok(changed)
+    })
+    .map_err(|e| format!("cannot enter namespace {}: {e}", ns.path().display()))?
+}
+
+/// Set `settings` from a thread that is already inside the target
+/// namespace (the thread that just created it), stopping at the first
+/// failure.
+pub fn write_here(settings: &[(String, String)]) -> Result<(), String> {
+    for (key, value) in settings {
+        let path = path_of(key)?;
+        std::fs::write(&path, format!("{value}\n")).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("sysctl {key} does not exist in this kernel"),
+            _ => format!("cannot set sysctl {key} to {value:?}: {e}"),
+        })?;
+    }
+    Ok(())
+}
+
+/// Read `keys` inside `ns`: `None` for a key this kernel does not have.
+pub fn read(ns: &NetNs, keys: &[String]) -> Result<Vec<Option<String>>, String> {
+    let paths = keys.iter().map(|k| path_of(k)).collect::<Result<Vec<_>, _>>()?;
+    ns.run(|| {
+        keys.iter()
+            .zip(&paths)
+            .map(|(key, path)| match read_one(key, path) {
+                Ok(v) => Ok(Some(v)),
+                Err(_) if !path.exists() => Ok(None),
+                Err(e) => Err(e),
+            })
+            .collect()
+    })
+    .map_err(|e| format!("cannot enter namespace {}: {e}", ns.path().display()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_to_path() {
+        let p = |k: &str| path_of(k).map(|p| p.display().to_string());
+        assert_eq!(p("net.ipv4.ip_forward").unwrap(), "/proc/sys/net/ipv4/ip_forward");
+        assert_eq!(p("net.ipv4.conf.all.rp_filter").unwrap(), "/proc/sys/net/ipv4/conf/all/rp_filter");
+        assert_eq!(p("net.ipv4.conf.eth0.10.proxy_arp").unwrap(), "/proc/sys/net/ipv4/conf/eth0.10/proxy_arp");
+        assert_eq!(p("net.ipv6.conf.eth0.10.forwarding").unwrap(), "/proc/sys/net/ipv6/conf/eth0.10/forwarding");
+        assert_eq!(p("net.ipv4.neigh.a.b.c.gc_stale_time").unwrap(), "/proc/sys/net/ipv4/neigh/a.b.c/gc_stale_time");
+        assert_eq!(p("net.ipv4.conf.eth0/10.rp_filter").unwrap(), "/proc/sys/net/ipv4/conf/eth0.10/rp_filter");
+        assert_eq!(p("net.core.somaxconn").unwrap(), "/proc/sys/net/core/somaxconn");
+        assert!(p("kernel.hostname").unwrap_err().contains("not per network namespace"));
+        assert!(p("vm.swappiness").is_err());
+        for bad in ["net.ipv4..x", "net.ipv4.", "net.ipv4.conf.x", "net.ipv4.conf..rp_filter", "net/../../x"] {
+            assert!(p(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// A handle on a fresh namespace that lives as long as the calling
+    /// scratch thread.
+    fn scratch<T: Send>(f: impl FnOnce(&NetNs) -> T + Send) -> T {
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let _ns = crate::rundir::fresh_namespace_on_this_thread().expect("unshare(CLONE_NEWNET): run as root");
+                let ns = NetNs::open_path(format!("/proc/self/task/{}/ns/net", nix::unistd::gettid())).unwrap();
+                f(&ns)
+            })
+            .join()
+            .unwrap()
+        })
+    }
+
+    #[test]
+    fn writes_stay_in_the_namespace() {
+        let root_before = std::fs::read_to_string("/proc/sys/net/ipv4/ip_forward").unwrap();
+        let want = if root_before.trim() == "1" { "0" } else { "1" };
+        let changed = scratch(|ns| {
+            // First the root's value, then the other one: the second write
+            // is always a change, and it would show in the root if it leaked.
+            let first = apply(
+                ns,
+                &[
+                    ("net.ipv4.ip_forward".into(), root_before.trim().into()),
+                    ("net.ipv4.ip_forward".into(), want.into()),
+                ],
+            )
+            .unwrap();
+            let again = apply(ns, &[("net.ipv4.ip_forward".into(), want.into())]).unwrap();
+            assert!(again.is_empty(), "unchanged value reported as changed: {again:?}");
+            assert_eq!(read(ns, &["net.ipv4.ip_forward".into()]).unwrap(), vec![Some(want.to_string())]);
+            first
+        });
+        let root_after = std::fs::read_to_string("/proc/sys/net/ipv4/ip_forward").unwrap();
+        assert_eq!(root_before, root_after, "the root namespace's ip_forward changed");
+        let (k, _, new) = changed.last().expect("the second write is a change");
+        assert_eq!((k.as_str(), new.as_str()), ("net.ipv4.ip_forward", want));
+    }
+
+    #[test]
+    fn interface_names_with_dots_and_unknown_keys() {
+        scratch(|ns| {
+            let ip = std::process::Command::new("/usr/sbin/ip")
+                .args(["link", "add", "eth0.10", "type", "veth", "peer", "name", "p0"])
+                .status()
+                .unwrap();
+            assert!(ip.success());
+            let key = "net.ipv4.conf.eth0.10.proxy_arp".to_string();
+            let changed = apply(ns, &[(key.clone(), "1".into())]).unwrap();
+            assert_eq!(changed, vec![(key.clone(), "0".into(), "1".into())]);
+            assert_eq!(read(ns, std::slice::from_ref(&key)).unwrap(), vec![Some("1".into())]);
+            let e = apply(ns, &[("net.ipv4.foo".into(), "1".into())]).unwrap_err();
+            assert_eq!(e, "sysctl net.ipv4.foo does not exist in this kernel");
+            assert_eq!(read(ns, &["net.ipv4.foo".into()]).unwrap(), vec![None]);
+            // Multi-value sysctls compare by words, so tabs vs spaces is no change.
+            let rmem = read(ns, &["net.ipv4.tcp_rmem".into()]).unwrap()[0].clone().unwrap();
+            let spaced = rmem.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(apply(ns, &[("net.ipv4.tcp_rmem".into(), spaced)]).unwrap().is_empty());
+        });
+    }
+}

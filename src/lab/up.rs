@@ -1,0 +1,260 @@
+//! `up`: create a lab, or reconcile a running one with its file.
+//!
+//! 1. Check the kernel has what the file needs, and that no namespace name
+//!    of the lab belongs to someone else: both before any change.
+//! 2. Read what exists (each existing namespace over its own netlink
+//!    socket) and compute the plan (see [`super::plan`]).
+//! 3. Journal the namespaces about to exist, apply the plan, then record
+//!    the finished state.
+//!
+//! A first `up` that fails is rolled back; a reconcile that fails leaves
+//! the lab as far as it got, and says so (`down` removes it either way).
+
+use super::apply::{self, Handles, Progress};
+use super::down;
+use super::live::{self, NsLive};
+use super::model::Lab;
+use super::owner::{self, Owner};
+use super::plan::{self, Action, Plan};
+use super::state::{LabDir, NsRecord, Phase, State, is_alive};
+use crate::namespace::NetNs;
+use crate::rundir::RunDir;
+use std::collections::BTreeMap;
+
+/// How `up` runs.
+#[derive(Debug, Clone, Default)]
+pub struct UpOptions {
+    /// Only compute and return the plan.
+    pub plan_only: bool,
+    /// Absolute path of the file, recorded in the state.
+    pub file: String,
+}
+
+/// What `up` did.
+#[derive(Debug, Clone)]
+pub struct UpReport {
+    /// The plan (applied unless `plan_only`).
+    pub plan: Plan,
+    /// The lab had no namespace before this run.
+    pub fresh: bool,
+}
+
+/// Why `up` failed.
+#[derive(Debug, Clone)]
+pub enum UpError {
+    /// Nothing was changed (checks failed).
+    Refused(Vec<String>),
+    /// It failed midway; `rolled_back` tells whether everything was undone.
+    Failed {
+        /// The cause.
+        error: String,
+        /// True when the partial lab was removed again.
+        rolled_back: bool,
+    },
+}
+
+/// The state of every existing namespace of the lab, read in parallel.
+/// Per node: what its namespace holds (None: no namespace yet), and the
+/// current values of the sysctls the file sets.
+type Existing = (Vec<Option<NsLive>>, Vec<Vec<Option<String>>>);
+
+fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
+    let n = lab.nodes.len();
+    let mut lives: Vec<Option<NsLive>> = vec![None; n];
+    let mut sysctls: Vec<Vec<Option<String>>> = vec![Vec::new(); n];
+    let existing: Vec<usize> = (0..n).filter(|&i| handles.ns[i].is_some()).collect();
+    type Got = (usize, Result<(crate::netlink::Netlink, NsLive, Vec<Option<String>>), String>);
+    let read_one = |i: usize, ns: &NetNs| -> Got {
+        let node = &lab.nodes[i];
+        let keys: Vec<String> =
+            plan::ns_sysctls(node).into_iter().chain(plan::if_sysctls(node)).map(|(k, _)| k).collect();
+        let got = (|| {
+            let (nl, lv) = live::read_ns(ns)?;
+            let values = super::sysctl::read(ns, &keys)?;
+            Ok((nl, lv, values))
+        })();
+        (i, got)
+    };
+    let results: Vec<Got> = {
+        let h = &handles.ns;
+        let (a, b) = existing.split_at(existing.len() / 2);
+        std::thread::scope(|s| {
+            let ta = s.spawn(|| {
+                a.iter().map(|&i| read_one(i, h[i].as_ref().unwrap_or_else(|| unreachable!()))).collect::<Vec<_>>()
+            });
+            let mut out: Vec<Got> =
+                b.iter().map(|&i| read_one(i, h[i].as_ref().unwrap_or_else(|| unreachable!()))).collect();
+            out.extend(ta.join().unwrap_or_default());
+            out
+        })
+    };
+    for (i, r) in results {
+        let (nl, lv, values) = r.map_err(|e| format!("node {}: {e}", lab.nodes[i].name))?;
+        handles.live_index[i] = lv.links.iter().map(|(name, l)| (name.clone(), l.index)).collect();
+        handles.nl[i] = Some(nl);
+        lives[i] = Some(lv);
+        sysctls[i] = values;
+    }
+    Ok((lives, sysctls))
+}
+
+/// Bring `lab` up (or reconcile it). `progress` sees each finished step.
+pub fn up(
+    lab: &Lab,
+    run: &RunDir,
+    labdir: &LabDir,
+    opts: &UpOptions,
+    progress: &mut dyn Progress,
+) -> Result<UpReport, UpError> {
+    // Kernel features first: a lab that cannot be built changes nothing.
+    if let Ok(Some(missing)) = super::features::missing(lab) {
+        if !missing.is_empty() {
+            return Err(UpError::Refused(missing.into_iter().map(|d| d.message).collect()));
+        }
+    }
+    let _lock = labdir
+        .lock(&lab.name, || eprintln!("netns: waiting for another up/down of lab {} to finish…", lab.name))
+        .map_err(|e| {
+            UpError::Refused(vec![format!("cannot lock lab {} in {}: {e}", lab.name, labdir.root().display())])
+        })?;
+    let old_state = labdir.read(&lab.name);
+    let journaled = |ns: &str| old_state.as_ref().is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns));
+    // Who owns each name the lab wants?
+    let n = lab.nodes.len();
+    let mut handles = Handles {
+        ns: (0..n).map(|_| None).collect(),
+        nl: (0..n).map(|_| None).collect(),
+        live_index: vec![BTreeMap::new(); n],
+    };
+    let mut refused = Vec::new();
+    let mut placeholders = Vec::new();
+    for (i, node) in lab.nodes.iter().enumerate() {
+        match owner::owner_of(run, &node.ns) {
+            Owner::Absent => {}
+            Owner::Lab(l, nd) if l == lab.name && nd == node.name => match NetNs::open_name(run, &node.ns) {
+                Ok(h) => handles.ns[i] = Some(h),
+                Err(e) => refused.push(format!("cannot open namespace {}: {e}", node.ns)),
+            },
+            Owner::Placeholder if journaled(&node.ns) => placeholders.push(node.ns.clone()),
+            Owner::Placeholder => refused.push(format!(
+                "{} exists in {} but holds no namespace; remove it first",
+                node.ns,
+                run.path().display()
+            )),
+            Owner::Lab(l, nd) => {
+                refused.push(format!("namespace {} of node {} belongs to node {nd} of lab {l}", node.ns, node.name))
+            }
+            Owner::Foreign => refused.push(format!(
+                "namespace {} of node {} exists and is not part of lab {}; delete it or set another ns_prefix",
+                node.ns, node.name, lab.name
+            )),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(UpError::Refused(refused));
+    }
+    let fresh = handles.ns.iter().all(Option::is_none);
+    // Namespaces of the lab whose nodes left the file.
+    let mut extra: Vec<(String, String)> = Vec::new();
+    let mut known: Vec<(String, String)> = old_state
+        .as_ref()
+        .map(|s| s.namespaces.iter().map(|r| (r.ns.clone(), r.node.clone())).collect())
+        .unwrap_or_default();
+    if old_state.as_ref().is_none_or(|s| s.phase != Phase::Up) {
+        known.extend(owner::scan(run, &lab.name));
+    }
+    for (ns, node) in known {
+        if lab.nodes.iter().all(|x| x.ns != ns) && !extra.iter().any(|(e, _)| *e == ns) {
+            if let Owner::Lab(l, _) = owner::owner_of(run, &ns) {
+                if l == lab.name {
+                    extra.push((ns, node));
+                }
+            }
+        }
+    }
+    let (lives, sysctls) = read_existing(lab, &mut handles).map_err(|e| UpError::Refused(vec![e]))?;
+    let mut plan = plan::compute(lab, &lives, &sysctls, &extra, run.etc_dir());
+    // nftables, one-shot commands and processes: compared with the state.
+    for (i, node) in lab.nodes.iter().enumerate() {
+        let want = super::nft::ruleset(node);
+        let recorded = old_state.as_ref().and_then(|s| s.nft.iter().find(|(nd, _)| *nd == node.name).map(|(_, h)| *h));
+        let is_new = lives[i].is_none();
+        match &want {
+            Some(text) => {
+                let present = !is_new && matches!(super::nft::current(&run.entry(&node.ns)), Ok(Some(_)));
+                if is_new || !present || recorded != Some(super::shaping::hash(text)) {
+                    plan.actions.push(Action::Nft { node: i, text: want.clone() });
+                }
+            }
+            None if recorded.is_some() && !is_new => plan.actions.push(Action::Nft { node: i, text: None }),
+            None => {}
+        }
+    }
+    for (i, node) in lab.nodes.iter().enumerate() {
+        if lives[i].is_none() && !node.exec.is_empty() {
+            plan.actions.push(Action::Exec { node: i });
+        }
+    }
+    for (i, node) in lab.nodes.iter().enumerate() {
+        for (r, spec) in node.run.iter().enumerate() {
+            let alive = lives[i].is_some()
+                && old_state
+                    .as_ref()
+                    .is_some_and(|s| s.runs.iter().any(|x| x.node == node.name && x.name == spec.name && is_alive(x)));
+            if !alive {
+                plan.actions.push(Action::StartRun { node: i, run: r });
+            }
+        }
+    }
+    if opts.plan_only {
+        return Ok(UpReport { plan, fresh });
+    }
+    // Journal first: every name about to exist, so a crash from here on
+    // leaves nothing `down` cannot find.
+    let mut state = old_state.clone().unwrap_or(State {
+        lab: lab.name.clone(),
+        file: opts.file.clone(),
+        phase: Phase::Building,
+        namespaces: Vec::new(),
+        runs: Vec::new(),
+        nft: Vec::new(),
+    });
+    state.file = opts.file.clone();
+    state.phase = Phase::Building;
+    for node in &lab.nodes {
+        if !state.namespaces.iter().any(|r| r.ns == node.ns) {
+            state.namespaces.push(NsRecord { node: node.name.clone(), ns: node.ns.clone(), etc: !node.etc.is_empty() });
+        }
+    }
+    state.runs.retain(is_alive);
+    let journal = labdir.write(&state);
+    if let Err(e) = journal {
+        return Err(UpError::Refused(vec![format!("cannot write the state of lab {}: {e}", lab.name)]));
+    }
+    if !placeholders.is_empty() {
+        down::remove_namespaces(run, &placeholders);
+    }
+    progress.start(plan.actions.len());
+    match apply::apply(lab, &plan, run, labdir, &mut handles, &mut state, progress) {
+        Ok(()) => {
+            state.phase = Phase::Up;
+            state.namespaces.retain(|r| lab.nodes.iter().any(|n| n.ns == r.ns));
+            labdir.write(&state).map_err(|e| UpError::Failed {
+                error: format!("cannot write the state of lab {}: {e}", lab.name),
+                rolled_back: false,
+            })?;
+            Ok(UpReport { plan, fresh })
+        }
+        Err(error) => {
+            let _ = labdir.write(&state);
+            if fresh {
+                drop(handles);
+                drop(_lock);
+                let rolled_back = down::down(run, labdir, &lab.name, Some(lab)).is_ok_and(|r| r.errors.is_empty());
+                Err(UpError::Failed { error, rolled_back })
+            } else {
+                Err(UpError::Failed { error, rolled_back: false })
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! Many writes in one round trip: the lab engine configures a namespace
+//! (addresses, links, routes) with one pipelined batch per socket.
+
+use super::address_ops::{AddrSpec, AddrWrite, address_message};
+use super::engine::Netlink;
+use super::error::NlError;
+use super::link_ops::{LinkSpec, LinkWrite, link_message};
+use super::route::{Route, RouteOp, convert};
+use netlink_packet_route::RouteNetlinkMessage;
+
+const NLM_F_REPLACE: u16 = 0x100;
+const NLM_F_EXCL: u16 = 0x200;
+const NLM_F_CREATE: u16 = 0x400;
+
+/// One write of a batch.
+#[derive(Debug, Clone)]
+pub enum Write {
+    /// `RTM_NEWLINK` (create, change or replace).
+    Link(LinkSpec, LinkWrite),
+    /// `RTM_DELLINK` of this ifindex.
+    LinkDelete(u32),
+    /// `RTM_NEWADDR`.
+    Addr(AddrSpec, AddrWrite),
+    /// `RTM_DELADDR`.
+    AddrDelete(AddrSpec),
+    /// `RTM_NEWROUTE` / `RTM_DELROUTE`.
+    Route(Route, RouteOp),
+}
+
+fn message(w: &Write) -> (RouteNetlinkMessage, u16) {
+    match w {
+        Write::Link(spec, how) => {
+            let flags = match how {
+                LinkWrite::Create => NLM_F_CREATE | NLM_F_EXCL,
+                LinkWrite::Change => 0,
+                LinkWrite::Replace => NLM_F_CREATE | NLM_F_REPLACE,
+            };
+            (RouteNetlinkMessage::NewLink(link_message(spec)), flags)
+        }
+        Write::LinkDelete(index) => {
+            let spec = LinkSpec { index: *index, ..LinkSpec::default() };
+            (RouteNetlinkMessage::DelLink(link_message(&spec)), 0)
+        }
+        Write::Addr(spec, how) => {
+            let flags = match how {
+                AddrWrite::Create => NLM_F_CREATE | NLM_F_EXCL,
+                AddrWrite::Change => NLM_F_REPLACE,
+                AddrWrite::Replace => NLM_F_CREATE | NLM_F_REPLACE,
+            };
+            (RouteNetlinkMessage::NewAddress(address_message(spec)), flags)
+        }
+        Write::AddrDelete(spec) => (RouteNetlinkMessage::DelAddress(address_message(spec)), 0),
+        Write::Route(route, op) => {
+            let msg = convert::to_message(route);
+            let msg = if *op == RouteOp::Delete {
+                RouteNetlinkMessage::DelRoute(msg)
+            } else {
+                RouteNetlinkMessage::NewRoute(msg)
+            };
+            (msg, op.flags())
+        }
+    }
+}
+
+impl Netlink {
+    /// Send every write back to back and return each one's outcome, in
+    /// order. The kernel applies them in order; a failed write does not
+    /// stop the ones after it.
+    pub fn write_all(&mut self, writes: &[Write]) -> Vec<Result<(), NlError>> {
+        if writes.is_empty() {
+            return Vec::new();
+        }
+        self.pipeline_acks(writes.iter().map(message).collect())
+    }
+}
