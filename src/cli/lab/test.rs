@@ -70,13 +70,10 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let opts = probe::Opts { timeout, ..probe::Opts::default() };
     let results = check(&lab, &ctx.run, &opts, &path);
     if json {
-        let list: Vec<serde_json::Value> = results.iter().map(|r| r.json(&lab)).collect();
-        let text = if ctx.opts.pretty {
-            serde_json::to_string_pretty(&list)
-        } else {
-            serde_json::to_string(&list)
-        }
-        .expect("JSON values always serialise");
+        // Field order as documented: a struct, not a (sorted) JSON map.
+        let list: Vec<JsonResult> = results.iter().map(|r| r.json(&lab)).collect();
+        let text = if ctx.opts.pretty { serde_json::to_string_pretty(&list) } else { serde_json::to_string(&list) }
+            .expect("JSON values always serialise");
         ctx.write(text.as_bytes());
         ctx.write(b"\n");
     } else {
@@ -167,7 +164,7 @@ fn judge<'a>(lab: &Lab, owners: &HashMap<IpAddr, usize>, e: &'a Expect, o: Outco
         && !o.rtt_ms.is_some_and(|r| r >= lo && r <= hi)
     {
         let seen = o.rtt_ms.map_or("no round trip measured".to_string(), |r| format!("rtt {} ms", ms(r)));
-        (false, format!("{seen} outside [{}, {}] ms", ms(lo), ms(hi)))
+        (false, format!("{seen} outside [{lo}, {hi}] ms"))
     } else if !contains_in_order(&hop_nodes, &e.path) {
         let want: Vec<&str> = e.path.iter().map(|&n| lab.nodes[n].name.as_str()).collect();
         let got = if hops.is_empty() { "no router answered".to_string() } else { hops.join(" ") };
@@ -220,33 +217,55 @@ fn proto_text(p: Proto) -> String {
 
 /// `h2 (10.0.3.10)` when a node is named, else just the address.
 fn target_text(e: &Expect) -> String {
-    if e.to_text.parse::<IpAddr>().ok() == Some(e.to) {
-        e.to.to_string()
-    } else {
-        format!("{} ({})", e.to_text, e.to)
-    }
+    if e.to_text.parse::<IpAddr>().ok() == Some(e.to) { e.to.to_string() } else { format!("{} ({})", e.to_text, e.to) }
+}
+
+/// One expectation in `-j` output.
+#[derive(serde::Serialize)]
+struct JsonResult<'a> {
+    from: &'a str,
+    to: &'a str,
+    to_addr: String,
+    proto: String,
+    expect: JsonExpect<'a>,
+    reached: bool,
+    rtt_ms: Option<f64>,
+    hops: &'a [String],
+    pass: bool,
+    /// What the probe saw (`reply from …`, `timeout`, …).
+    detail: &'a str,
+    /// The judgement in words, as the table prints it.
+    verdict: &'a str,
+}
+
+/// What was expected, in `-j` output.
+#[derive(serde::Serialize)]
+struct JsonExpect<'a> {
+    reach: bool,
+    rtt_ms: Option<[f64; 2]>,
+    path: Vec<&'a str>,
 }
 
 impl Checked<'_> {
-    fn json(&self, lab: &Lab) -> serde_json::Value {
+    fn json<'l>(&'l self, lab: &'l Lab) -> JsonResult<'l> {
         let e = self.expect;
-        serde_json::json!({
-            "from": lab.nodes[e.from].name,
-            "to": e.to_text,
-            "to_addr": e.to.to_string(),
-            "proto": proto_text(e.proto),
-            "expect": {
-                "reach": e.reach,
-                "rtt_ms": e.rtt_ms.map(|(lo, hi)| [lo, hi]),
-                "path": e.path.iter().map(|&n| lab.nodes[n].name.clone()).collect::<Vec<_>>(),
+        JsonResult {
+            from: &lab.nodes[e.from].name,
+            to: &e.to_text,
+            to_addr: e.to.to_string(),
+            proto: proto_text(e.proto),
+            expect: JsonExpect {
+                reach: e.reach,
+                rtt_ms: e.rtt_ms.map(|(lo, hi)| [lo, hi]),
+                path: e.path.iter().map(|&n| lab.nodes[n].name.as_str()).collect(),
             },
-            "reached": self.outcome.as_ref().is_some_and(|o| o.reached),
-            "rtt_ms": self.outcome.as_ref().and_then(|o| o.rtt_ms),
-            "hops": self.hops,
-            "pass": self.pass,
-            "detail": self.outcome.as_ref().map_or(self.detail.as_str(), |o| o.detail.as_str()),
-            "verdict": self.detail,
-        })
+            reached: self.outcome.as_ref().is_some_and(|o| o.reached),
+            rtt_ms: self.outcome.as_ref().and_then(|o| o.rtt_ms),
+            hops: &self.hops,
+            pass: self.pass,
+            detail: self.outcome.as_ref().map_or(self.detail.as_str(), |o| o.detail.as_str()),
+            verdict: &self.detail,
+        }
     }
 }
 
@@ -301,10 +320,8 @@ fn matrix(lab: &Lab, results: &[Checked], sources: &[usize], targets: &[&str]) -
     };
     let width = |s: &str| s.chars().count();
     let first = sources.iter().map(|&s| width(&lab.nodes[s].name)).max().unwrap_or(0).max(width("from \\ to"));
-    let cols: Vec<usize> = targets
-        .iter()
-        .map(|t| sources.iter().map(|&s| width(&cell(s, t))).max().unwrap_or(1).max(width(t)))
-        .collect();
+    let cols: Vec<usize> =
+        targets.iter().map(|t| sources.iter().map(|&s| width(&cell(s, t))).max().unwrap_or(1).max(width(t))).collect();
     let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(width(s))));
     let mut out = pad("from \\ to", first);
     for (t, w) in targets.iter().zip(&cols) {

@@ -238,11 +238,3 @@ fn a_thousand_icmp_probes_finish_together() {
     eprintln!("1020 probes took {took:?}");
     assert!(took < Duration::from_secs(2), "took {took:?}");
 }
-
-#[test]
-#[ignore]
-fn debug_hold() {
-    let lab = lab();
-    println!("A={} R={} B={}", lab.a.path().display(), lab.r.path().display(), lab.b.path().display());
-    std::thread::sleep(Duration::from_secs(60));
-}
