@@ -67,20 +67,27 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok((_, lab)) => lab,
         Err(e) => return super::report_load_error(e, &path),
     };
+    Ok(test_lab(ctx, &lab, &path, json, timeout))
+}
+
+/// Check the expectations of `lab` (read from `file`), print the table or
+/// (with `json`) the JSON list, and return the exit status: 0 when all
+/// pass, 1 otherwise. `up --test` can call this after building the lab.
+pub(crate) fn test_lab(ctx: &mut Ctx, lab: &Lab, file: &str, json: bool, timeout: Duration) -> i32 {
     let opts = probe::Opts { timeout, ..probe::Opts::default() };
-    let results = check(&lab, &ctx.run, &opts, &path);
+    let results = check(lab, &ctx.run, &opts, file);
     if json {
         // Field order as documented: a struct, not a (sorted) JSON map.
-        let list: Vec<JsonResult> = results.iter().map(|r| r.json(&lab)).collect();
+        let list: Vec<JsonResult> = results.iter().map(|r| r.json(lab)).collect();
         let text = if ctx.opts.pretty { serde_json::to_string_pretty(&list) } else { serde_json::to_string(&list) }
-            .expect("JSON values always serialise");
+            .expect("plain data always serialises");
         ctx.write(text.as_bytes());
         ctx.write(b"\n");
     } else {
-        let text = render(&lab, &results);
+        let text = render(lab, &results);
         ctx.write(text.as_bytes());
     }
-    Ok(if results.iter().all(|r| r.pass) { 0 } else { 1 })
+    if results.iter().all(|r| r.pass) { 0 } else { 1 }
 }
 
 /// One expectation and what the probes found.
