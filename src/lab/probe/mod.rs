@@ -24,6 +24,19 @@
 //!
 //! Needs `CAP_SYS_ADMIN` (to enter namespaces) and `CAP_NET_RAW` (raw ICMP
 //! sockets).
+//!
+//! Limits worth knowing:
+//! - Paths are traced with ICMP echoes whatever the probe's protocol, up to
+//!   [`MAX_TTL`] hops; probes from one namespace to one destination share
+//!   one trace.
+//! - Routers rate-limit their ICMP errors per destination host (Linux: a
+//!   burst of about six, then one a second; `unreachable` routes fewer).
+//!   Many paths or unreachable answers from one host through one router
+//!   can then lose hops or end as "timeout" instead of "host unreachable".
+//!   Labs should set `net.ipv4.icmp_ratelimit = 0` and
+//!   `net.ipv6.icmp.ratelimit = 0` in their routers.
+//! - IPv6 link-local destinations (`fe80::/10`) need an interface and are
+//!   not supported.
 
 mod icmp;
 mod path;
