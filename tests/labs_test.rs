@@ -145,7 +145,12 @@ fn lab_file(name: &str, expects: &str) -> String {
 
 #[test]
 fn expectations_that_hold_pass_and_exit_zero() {
-    let body = format!("{SETUP}{}r good $NETNS test good.toml\n", lab_file("good.toml", GOOD));
+    let body = format!(
+        "{SETUP}{}r good $NETNS test good.toml\n\
+         must mkdir -m 755 $H/l && must cp good.toml $H/l/ && must chmod 644 $H/l/good.toml\n\
+         r nobody $NOBODY $NETNS test $H/l/good.toml\n",
+        lab_file("good.toml", GOOD)
+    );
     let run = script(&body).run();
     let r = run.get("good");
     let out = r.out();
@@ -171,6 +176,21 @@ fn expectations_that_hold_pass_and_exit_zero() {
     run.check(out.contains("\nh1         ✔✔✔  ✘✘         ·         ✘\n"), "matrix row h1");
     run.check(out.contains("\nh2         ·    ·          ✔         ·\n"), "matrix row h2");
     run.check(out.ends_with("\n7 passed, 0 failed\n"), "summary");
+    // Without privilege nothing can be probed, and that is never a pass,
+    // not even for the expectations of "unreachable".
+    let nobody = run.get("nobody");
+    run.check(nobody.rc == 1, "nobody: status 1");
+    run.check(nobody.out().ends_with("\n0 passed, 7 failed\n"), "nobody: every expectation fails");
+    run.check(
+        nobody.out().contains(
+            "FAIL  h1 → 10.0.9.9 icmp cannot probe: cannot enter namespace /run/netns/t1-h1: Operation not permitted\n",
+        ),
+        "nobody: the reason is named",
+    );
+    run.check(
+        nobody.err() == "netns test: probing needs CAP_SYS_ADMIN and CAP_NET_RAW: run it as root\n",
+        "nobody: hint",
+    );
 }
 
 #[test]

@@ -87,6 +87,10 @@ pub(crate) fn test_lab(ctx: &mut Ctx, lab: &Lab, file: &str, json: bool, timeout
         let text = render(lab, &results);
         ctx.write(text.as_bytes());
     }
+    let denied = |r: &Checked| r.outcome.as_ref().is_some_and(|o| !o.ran && o.detail.contains("not permitted"));
+    if results.iter().any(denied) {
+        eprintln!("netns test: probing needs CAP_SYS_ADMIN and CAP_NET_RAW: run it as root");
+    }
     if results.iter().all(|r| r.pass) { 0 } else { 1 }
 }
 
@@ -162,7 +166,10 @@ fn judge<'a>(lab: &Lab, owners: &HashMap<IpAddr, usize>, e: &'a Expect, o: Outco
         .zip(&hop_nodes)
         .map(|(a, n)| n.map_or_else(|| a.to_string(), |n| lab.nodes[n].name.clone()))
         .collect();
-    let (pass, detail) = if o.reached != e.reach {
+    let (pass, detail) = if !o.ran {
+        // Not knowing is never a pass, not even for `reach = false`.
+        (false, format!("cannot probe: {}", o.detail))
+    } else if o.reached != e.reach {
         let wanted = if e.reach { "expected reach" } else { "expected unreachable" };
         (false, format!("{wanted}, got {}", o.detail))
     } else if !o.reached {

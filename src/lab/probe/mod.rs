@@ -107,6 +107,10 @@ pub struct Outcome {
     /// In words: `reply from 10.0.0.2`, `timeout`, `connection refused`,
     /// `network unreachable`, `port unreachable (from 10.0.0.2)`, …
     pub detail: String,
+    /// False when the probe could not be made at all (the namespace could
+    /// not be opened or entered, no socket): `detail` says why, and
+    /// `reached == false` then means nothing about the network.
+    pub ran: bool,
 }
 
 /// How probes are run.
@@ -386,6 +390,8 @@ struct Track {
     path_next: Option<Instant>,
     /// No path will come: the echoes could not be sent.
     trace_dead: bool,
+    /// The probe could not be made (see [`Outcome::ran`]).
+    broken: bool,
 }
 
 impl Track {
@@ -429,6 +435,7 @@ impl<'a> Engine<'a> {
                 Err(e) => {
                     for &i in &g.probes {
                         tracks[i].verdict = Some(e.clone());
+                        tracks[i].broken = true;
                         tracks[i].trace_dead = true;
                     }
                     continue;
@@ -454,6 +461,7 @@ impl<'a> Engine<'a> {
                             tracks[i].trace_dead = true;
                             if p.proto == Proto::Icmp {
                                 tracks[i].verdict = Some(format!("cannot open a raw ICMP socket: {}", e.desc()));
+                                tracks[i].broken = true;
                             }
                         }
                         None => unreachable!("make_sockets opens one for every probe that uses ICMP"),
@@ -463,7 +471,10 @@ impl<'a> Engine<'a> {
             for (i, fd) in s.conns {
                 match fd {
                     Ok(fd) => tracks[i].conn = Some(fd),
-                    Err(e) => tracks[i].verdict = Some(format!("cannot open a socket: {}", e.desc())),
+                    Err(e) => {
+                        tracks[i].verdict = Some(format!("cannot open a socket: {}", e.desc()));
+                        tracks[i].broken = true;
+                    }
                 }
             }
         }
@@ -682,6 +693,7 @@ impl<'a> Engine<'a> {
                 // Cannot happen with valid descriptors; do not spin on it.
                 for t in self.tracks.iter_mut().filter(|t| t.verdict.is_none() && !t.reached) {
                     t.verdict = Some(format!("poll failed: {}", e.desc()));
+                    t.broken = true;
                 }
                 self.end = Instant::now();
                 return;
@@ -860,6 +872,7 @@ impl<'a> Engine<'a> {
                     _ => "timeout".to_string(),
                 };
                 Outcome {
+                    ran: !t.broken,
                     reached: t.reached,
                     rtt_ms: t.best.map(|d| d.as_secs_f64() * 1000.0),
                     hops: t

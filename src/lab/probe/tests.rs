@@ -143,6 +143,7 @@ fn unreachable_destinations_fail_with_the_reason_and_wait_once() {
     assert_eq!(out[2].detail, "network unreachable");
     assert_eq!(out[3].detail, "timeout");
     assert!(out[4].detail.starts_with("cannot open namespace /nonexistent/namespace: "), "{}", out[4].detail);
+    assert!(!out[4].ran && out.iter().filter(|o| o.ran).count() == 5, "only the missing namespace did not run");
     assert_eq!(out[5].hops, vec![ip("10.9.2.254")], "the refusing router ends the path");
     // Only the silently dropped one waits, and only for the one timeout.
     assert!(took < Duration::from_millis(2500), "took {took:?}");
