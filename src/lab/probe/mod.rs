@@ -597,10 +597,20 @@ impl<'a> Engine<'a> {
     fn send_due(&mut self, now: Instant) {
         for i in 0..self.tracks.len() {
             let t = &self.tracks[i];
-            if t.path_next.is_some_and(|n| n <= now) && t.trace.as_ref().is_some_and(|tr| !tr.complete()) {
-                self.send_path(i);
+            if t.path_next.is_some_and(|n| n <= now) {
+                if t.trace.as_ref().is_some_and(|tr| !tr.complete()) {
+                    self.send_path(i);
+                } else {
+                    // Nothing left to trace; a stale due time would make
+                    // the loop poll without waiting.
+                    self.tracks[i].path_next = None;
+                }
             }
-            let due = self.tracks[i].next.is_some_and(|n| n <= now) && self.tracks[i].verdict.is_none();
+            let t = &mut self.tracks[i];
+            if t.verdict.is_some() {
+                t.next = None;
+            }
+            let due = t.next.is_some_and(|n| n <= now);
             if !due {
                 continue;
             }

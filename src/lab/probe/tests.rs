@@ -83,6 +83,14 @@ fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()
 }
 
+/// CPU time the calling thread has used.
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes one timespec into the struct we own.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
 fn root() -> bool {
     let ok = nix::unistd::geteuid().is_root();
     if !ok {
@@ -102,9 +110,16 @@ fn icmp_reaches_across_a_router_and_traces_the_path() {
         Probe::new(lab.a.path(), ip("10.9.1.254"), Proto::Icmp).with_path(),
         Probe::new(lab.b.path(), ip("fd09:1::1"), Proto::Icmp).with_path(),
         Probe::new(lab.a.path(), ip("127.0.0.1"), Proto::Icmp),
+        // Unanswered: the run lasts until the timeout.
+        Probe::new(lab.a.path(), ip("10.9.2.99"), Proto::Udp(9)),
     ];
+    let cpu = thread_cpu_time();
     let out = run_all(&probes, &Opts::default());
-    for o in &out {
+    let cpu = thread_cpu_time() - cpu;
+    // The loop sleeps in poll while it waits (finished traces once made it spin).
+    assert!(cpu < Duration::from_millis(300), "the engine used {cpu:?} of CPU time");
+    assert_eq!(out[4].detail, "no answer");
+    for o in &out[..4] {
         assert!(o.reached, "{out:#?}");
         assert!(o.rtt_ms.is_some_and(|r| r > 0.0 && r < 500.0), "{out:#?}");
     }
