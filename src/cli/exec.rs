@@ -89,6 +89,15 @@ pub fn exec(ctx: &mut Ctx, args: &[OsString]) -> Status {
     if all {
         return exec_all(ctx, args);
     }
+    let mapped;
+    let args = match lab_node(ctx, args) {
+        Ok(Some(a)) => {
+            mapped = a;
+            &mapped[..]
+        }
+        Ok(None) => args,
+        Err(status) => return status,
+    };
     let (name, cmd) = (&args[0], &args[1..]);
     if ctx.batch {
         return match fork_and_wait(ctx, name, cmd, None) {
@@ -102,6 +111,31 @@ pub fn exec(ctx: &mut Ctx, args: &[OsString]) -> Status {
     }
     exec_command(cmd);
     Err(Exit(1))
+}
+
+/// `exec LAB NODE [--] CMD…`: when the first word names no namespace but
+/// a lab that is up, the second names one of its nodes. iproute2's form
+/// (`exec NAME CMD…`) always wins when NAME exists.
+fn lab_node(ctx: &Ctx, args: &[OsString]) -> Result<Option<Vec<OsString>>, Status> {
+    if args.len() < 3 || ctx.run.entry(&args[0]).exists() {
+        return Ok(None);
+    }
+    let Some(lab) = args[0].to_str() else { return Ok(None) };
+    let Some(state) = crate::lab::state::LabDir::from_env().read(lab) else { return Ok(None) };
+    let node = args[1].to_string_lossy();
+    let Some(rec) = state.namespaces.iter().find(|r| r.node == node) else {
+        let nodes: Vec<&str> = state.namespaces.iter().map(|r| r.node.as_str()).collect();
+        eprintln!("netns exec: lab {lab} has no node {node} (its nodes: {})", nodes.join(" "));
+        return Err(Ok(1));
+    };
+    let rest = if args[2] == "--" { &args[3..] } else { &args[2..] };
+    if rest.is_empty() {
+        eprintln!("No command specified");
+        return Err(Ok(1));
+    }
+    let mut out = vec![OsString::from(&rec.ns)];
+    out.extend(rest.iter().cloned());
+    Ok(Some(out))
 }
 
 fn exec_all(ctx: &mut Ctx, cmd: &[OsString]) -> Status {

@@ -58,7 +58,7 @@ pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<String> {
 /// Take lab `name` down. `lab` is its file, when given (it adds the
 /// `exec_down` commands and the names of nodes the state may miss).
 pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Result<DownReport, String> {
-    let _lock = labdir
+    let lock = labdir
         .lock(name, || eprintln!("netns: waiting for another up/down of lab {name} to finish…"))
         .map_err(|e| format!("cannot lock lab {name} in {}: {e}", labdir.root().display()))?;
     let state = labdir.read(name);
@@ -131,6 +131,7 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
     }
     if report.errors.is_empty() {
         labdir.remove(name).map_err(|e| format!("cannot remove the state of lab {name}: {e}"))?;
+        lock.remove();
     }
     Ok(report)
 }

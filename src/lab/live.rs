@@ -34,6 +34,8 @@ pub struct LiveLink {
     pub peer_index: Option<u32>,
     /// Root qdisc kind.
     pub qdisc: Option<String>,
+    /// Rate of a root tbf qdisc, bits per second.
+    pub tbf_rate: Option<u64>,
 }
 
 /// A namespace's interfaces, addresses and lab routes.
@@ -78,9 +80,14 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {
                 master: l.master.filter(|&m| m != 0),
                 peer_index: l.parent.filter(|&p| p != 0),
                 qdisc: l.qdisc.clone(),
+                tbf_rate: None,
                 name: l.name,
             },
         );
+    }
+    // Only a shaped interface costs a qdisc request.
+    for l in live.links.values_mut().filter(|l| l.qdisc.as_deref() == Some("tbf")) {
+        l.tbf_rate = nl.qdisc_root(l.index).ok().flatten().and_then(|q| q.tbf_rate_bps);
     }
     for a in nl.addr_list(0, 0).map_err(|e| format!("cannot list addresses: {e}"))? {
         let Some(ip) = a.local.or(a.address) else { continue };

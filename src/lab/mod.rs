@@ -15,6 +15,7 @@ pub mod apply;
 pub mod diag;
 pub mod down;
 pub mod features;
+pub mod graph;
 pub mod live;
 pub mod model;
 pub mod nft;

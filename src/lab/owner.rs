@@ -103,3 +103,34 @@ pub fn marked_labs(run: &RunDir) -> Vec<String> {
     labs.dedup();
     labs
 }
+
+/// Namespace names of `lab` that already belong to something else, as
+/// messages on the nodes. `None` when that cannot be told (not root: the
+/// marks can only be read from inside the namespaces).
+pub fn collisions(run: &RunDir, lab: &super::Lab) -> Option<Vec<super::Diag>> {
+    let mut out = Vec::new();
+    let root = nix::unistd::geteuid().is_root();
+    for node in &lab.nodes {
+        if !run.entry(&node.ns).exists() {
+            continue;
+        }
+        if !root {
+            return None;
+        }
+        let why = match owner_of(run, &node.ns) {
+            Owner::Absent => continue,
+            Owner::Lab(l, n) if l == lab.name && n == node.name => continue,
+            Owner::Lab(l, n) => format!("it is node {n} of lab {l}"),
+            Owner::Placeholder => "it is an empty name that holds no namespace".to_string(),
+            Owner::Foreign => "it was not made by this lab".to_string(),
+        };
+        out.push(super::Diag::at(
+            node.span.clone(),
+            format!(
+                "namespace {} of node {} already exists and {why}; delete it or choose another ns_prefix",
+                node.ns, node.name
+            ),
+        ));
+    }
+    Some(out)
+}

@@ -523,12 +523,16 @@ pub fn compute(
     // Qdiscs.
     for (n, node) in lab.nodes.iter().enumerate() {
         for iface in &node.interfaces {
-            let cur = live[n].as_ref().and_then(|l| l.links.get(&iface.name)).and_then(|l| l.qdisc.clone());
+            let link = live[n].as_ref().and_then(|l| l.links.get(&iface.name));
+            let cur = link.and_then(|l| l.qdisc.clone());
             let fresh = cur.is_none() || matches!(&iface.kind, IfaceKind::Veth { link, .. } if remake_link[*link]);
             match &iface.netem {
                 Some(ne) => {
                     let kind = if ne.needs_netem() { "netem" } else { "tbf" };
-                    if fresh || cur.as_deref() != Some(kind) {
+                    // The kernel keeps rates in bytes per second.
+                    let rate_differs =
+                        kind == "tbf" && link.and_then(|l| l.tbf_rate).map(|r| r / 8) != ne.rate_bps.map(|r| r / 8);
+                    if fresh || cur.as_deref() != Some(kind) || rate_differs {
                         a.push(Action::Qdisc { node: n, ifname: iface.name.clone(), netem: Some(ne.clone()) });
                     }
                 }

@@ -6,8 +6,15 @@ use crate::netlink::Netlink;
 
 /// Make the root qdisc of `ifindex` match `netem` (None removes ours).
 pub fn apply(nl: &mut Netlink, ifindex: u32, netem: Option<&Netem>) -> Result<(), String> {
-    let _ = (nl, ifindex, netem);
-    Err("qdiscs are not supported yet".into())
+    let r = match netem {
+        None => nl.qdisc_delete_root(ifindex),
+        Some(n) if n.needs_netem() => nl.netem_replace(ifindex, n),
+        Some(n) => match n.rate_bps {
+            Some(rate) => nl.tbf_replace(ifindex, rate, None, n.limit),
+            None => return Ok(()),
+        },
+    };
+    r.map_err(|e| e.to_string())
 }
 
 /// A stable hash (FNV-1a) of a text, to tell whether a ruleset changed

@@ -86,6 +86,15 @@ pub struct State {
 #[derive(Debug)]
 pub struct LabLock {
     _file: File,
+    path: PathBuf,
+}
+
+impl LabLock {
+    /// Remove the lock file (the lab is gone). Anyone waiting on it
+    /// notices and locks a new one.
+    pub fn remove(&self) {
+        let _ = fs::remove_file(&self.path);
+    }
 }
 
 impl LabDir {
@@ -110,29 +119,38 @@ impl LabDir {
     /// Take the lab's lock, waiting for another `up`/`down` of the same
     /// lab to finish. `waiting` is called once if the wait is not instant.
     pub fn lock(&self, lab: &str, waiting: impl FnOnce()) -> io::Result<LabLock> {
+        use std::os::unix::fs::MetadataExt;
         fs::create_dir_all(&self.root)?;
-        let file =
-            File::options().create(true).truncate(false).write(true).open(self.root.join(format!("{lab}.lock")))?;
-        // SAFETY: flock on a descriptor we own; no memory is involved.
-        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-        if rc != 0 {
-            let err = io::Error::last_os_error();
-            if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
-                return Err(err);
-            }
-            waiting();
-            loop {
-                // SAFETY: as above.
-                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
-                    break;
-                }
+        let path = self.root.join(format!("{lab}.lock"));
+        let mut waiting = Some(waiting);
+        loop {
+            let file = File::options().create(true).truncate(false).write(true).open(&path)?;
+            // SAFETY: flock on a descriptor we own; no memory is involved.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
                 let err = io::Error::last_os_error();
-                if err.kind() != io::ErrorKind::Interrupted {
+                if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
                     return Err(err);
                 }
+                if let Some(w) = waiting.take() {
+                    w();
+                }
+                // SAFETY: as above.
+                while unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+                    let err = io::Error::last_os_error();
+                    if err.kind() != io::ErrorKind::Interrupted {
+                        return Err(err);
+                    }
+                }
+            }
+            // `down` unlinks the lock file while holding it: a lock taken on
+            // a file that is no longer the one at `path` locks nothing, so
+            // start over on the new one.
+            let held = file.metadata()?.ino();
+            match fs::metadata(&path) {
+                Ok(m) if m.ino() == held => return Ok(LabLock { _file: file, path }),
+                _ => continue,
             }
         }
-        Ok(LabLock { _file: file })
     }
 
     /// The lab's state, if it has one (a state that cannot be read is

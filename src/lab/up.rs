@@ -42,8 +42,9 @@ pub struct UpReport {
 /// Why `up` failed.
 #[derive(Debug, Clone)]
 pub enum UpError {
-    /// Nothing was changed (checks failed).
-    Refused(Vec<String>),
+    /// Nothing was changed (checks failed); the problems, located in the
+    /// file where they can be.
+    Refused(Vec<super::Diag>),
     /// It failed midway; `rolled_back` tells whether everything was undone.
     Failed {
         /// The cause.
@@ -51,6 +52,10 @@ pub enum UpError {
         /// True when the partial lab was removed again.
         rolled_back: bool,
     },
+}
+
+fn at(node: &super::model::Node, msg: String) -> super::Diag {
+    super::Diag::at(node.span.clone(), msg)
 }
 
 /// The state of every existing namespace of the lab, read in parallel.
@@ -109,13 +114,14 @@ pub fn up(
     // Kernel features first: a lab that cannot be built changes nothing.
     if let Ok(Some(missing)) = super::features::missing(lab) {
         if !missing.is_empty() {
-            return Err(UpError::Refused(missing.into_iter().map(|d| d.message).collect()));
+            return Err(UpError::Refused(missing));
         }
     }
     let _lock = labdir
         .lock(&lab.name, || eprintln!("netns: waiting for another up/down of lab {} to finish…", lab.name))
         .map_err(|e| {
-            UpError::Refused(vec![format!("cannot lock lab {} in {}: {e}", lab.name, labdir.root().display())])
+            let msg = format!("cannot lock lab {} in {}: {e}", lab.name, labdir.root().display());
+            UpError::Refused(vec![super::Diag::file(msg)])
         })?;
     let old_state = labdir.read(&lab.name);
     let journaled = |ns: &str| old_state.as_ref().is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns));
@@ -133,20 +139,21 @@ pub fn up(
             Owner::Absent => {}
             Owner::Lab(l, nd) if l == lab.name && nd == node.name => match NetNs::open_name(run, &node.ns) {
                 Ok(h) => handles.ns[i] = Some(h),
-                Err(e) => refused.push(format!("cannot open namespace {}: {e}", node.ns)),
+                Err(e) => refused.push(at(node, format!("cannot open namespace {}: {e}", node.ns))),
             },
             Owner::Placeholder if journaled(&node.ns) => placeholders.push(node.ns.clone()),
-            Owner::Placeholder => refused.push(format!(
-                "{} exists in {} but holds no namespace; remove it first",
-                node.ns,
-                run.path().display()
+            Owner::Placeholder => refused.push(at(
+                node,
+                format!("{} exists in {} but holds no namespace; remove it first", node.ns, run.path().display()),
             )),
-            Owner::Lab(l, nd) => {
-                refused.push(format!("namespace {} of node {} belongs to node {nd} of lab {l}", node.ns, node.name))
-            }
-            Owner::Foreign => refused.push(format!(
-                "namespace {} of node {} exists and is not part of lab {}; delete it or set another ns_prefix",
-                node.ns, node.name, lab.name
+            Owner::Lab(l, nd) => refused
+                .push(at(node, format!("namespace {} of node {} belongs to node {nd} of lab {l}", node.ns, node.name))),
+            Owner::Foreign => refused.push(at(
+                node,
+                format!(
+                    "namespace {} of node {} exists and is not part of lab {}; delete it or set another ns_prefix",
+                    node.ns, node.name, lab.name
+                ),
             )),
         }
     }
@@ -172,7 +179,8 @@ pub fn up(
             }
         }
     }
-    let (lives, sysctls) = read_existing(lab, &mut handles).map_err(|e| UpError::Refused(vec![e]))?;
+    let (lives, sysctls) =
+        read_existing(lab, &mut handles).map_err(|e| UpError::Refused(vec![super::Diag::file(e)]))?;
     let mut plan = plan::compute(lab, &lives, &sysctls, &extra, run.etc_dir());
     // nftables, one-shot commands and processes: compared with the state.
     for (i, node) in lab.nodes.iter().enumerate() {
@@ -229,7 +237,10 @@ pub fn up(
     state.runs.retain(is_alive);
     let journal = labdir.write(&state);
     if let Err(e) = journal {
-        return Err(UpError::Refused(vec![format!("cannot write the state of lab {}: {e}", lab.name)]));
+        return Err(UpError::Refused(vec![super::Diag::file(format!(
+            "cannot write the state of lab {}: {e}",
+            lab.name
+        ))]));
     }
     if !placeholders.is_empty() {
         down::remove_namespaces(run, &placeholders);

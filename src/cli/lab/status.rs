@@ -1,11 +1,220 @@
-//! `netns status`. (Stub: being written.)
+//! `netns status [LAB] [-j]`: every lab on the machine, or one lab in
+//! detail: its nodes, interfaces, addresses, processes and drift against
+//! its file.
 
-use crate::cli::{Ctx, Status};
+use super::super::{Ctx, Exit, Status};
+use crate::lab::graph::{self, Format, Graph};
+use crate::lab::owner;
+use crate::lab::plan::describe;
+use crate::lab::state::{LabDir, Phase, State, is_alive};
+use crate::lab::up::{UpOptions, up};
+use crate::lab::{Lab, apply::Progress};
+use serde_json::{Value, json};
 use std::ffi::OsString;
+
+const USAGE: &str = "Usage: netns [-j [-p]] status [LAB]\n\
+    Without LAB: one line per lab. With LAB: its nodes, interfaces, addresses,\n\
+    processes, and what differs from its file (drift).";
+
+struct Quiet;
+impl Progress for Quiet {
+    fn step(&mut self, _: usize, _: &str) {}
+}
+
+/// What one lab looks like now.
+struct Seen {
+    name: String,
+    state: Option<State>,
+    lab: Option<Lab>,
+    load_error: Option<String>,
+    nodes_present: usize,
+    drift: Vec<String>,
+}
+
+fn look(ctx: &Ctx, labdir: &LabDir, name: &str) -> Seen {
+    let state = labdir.read(name);
+    let mut seen = Seen {
+        name: name.to_string(),
+        state: state.clone(),
+        lab: None,
+        load_error: None,
+        nodes_present: 0,
+        drift: Vec::new(),
+    };
+    let Some(st) = &state else {
+        seen.nodes_present = owner::scan(&ctx.run, name).len();
+        return seen;
+    };
+    seen.nodes_present = st.namespaces.iter().filter(|r| ctx.run.entry(&r.ns).exists()).count();
+    match crate::lab::load(&st.file) {
+        Ok((_, lab)) if lab.name == name => {
+            let opts = UpOptions { plan_only: true, file: st.file.clone() };
+            match up(&lab, &ctx.run, labdir, &opts, &mut Quiet) {
+                Ok(r) => seen.drift = r.plan.actions.iter().map(|a| describe(&lab, a)).collect(),
+                Err(e) => seen.load_error = Some(format!("cannot compare with the file: {e:?}")),
+            }
+            seen.lab = Some(lab);
+        }
+        Ok((_, lab)) => seen.load_error = Some(format!("{} now describes lab {}", st.file, lab.name)),
+        Err(_) => seen.load_error = Some(format!("{} cannot be read or is no longer valid", st.file)),
+    }
+    seen
+}
+
+fn state_word(s: &Seen) -> &'static str {
+    match &s.state {
+        None => "orphaned",
+        Some(st) if st.phase == Phase::Building => "incomplete",
+        Some(_) if !s.drift.is_empty() => "drifted",
+        Some(_) => "up",
+    }
+}
+
+fn processes(s: &Seen) -> Vec<Value> {
+    s.state
+        .iter()
+        .flat_map(|st| st.runs.iter())
+        .map(|r| json!({"node": r.node, "name": r.name, "pid": r.pid, "running": is_alive(r)}))
+        .collect()
+}
+
+fn summary_json(s: &Seen) -> Value {
+    let total = s.state.as_ref().map_or(s.nodes_present, |st| st.namespaces.len());
+    json!({
+        "lab": s.name,
+        "state": state_word(s),
+        "file": s.state.as_ref().map(|st| st.file.clone()),
+        "nodes": total,
+        "nodes_present": s.nodes_present,
+        "drift": s.drift.len(),
+    })
+}
 
 /// Run `netns status ARGS…`.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
-    let _ = (ctx, args);
-    eprintln!("netns status: not implemented yet");
-    Ok(1)
+    let words: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let mut json_out = ctx.opts.json;
+    let mut target = None;
+    for w in &words {
+        match w.as_str() {
+            "-j" | "--json" => json_out = true,
+            "--all" | "-a" => {}
+            "-h" | "--help" | "help" => {
+                eprintln!("{USAGE}");
+                return Err(Exit(255));
+            }
+            _ if target.is_none() => target = Some(w.clone()),
+            _ => {
+                eprintln!("{USAGE}");
+                return Err(Exit(255));
+            }
+        }
+    }
+    let labdir = LabDir::from_env();
+    let pretty = ctx.opts.pretty;
+    let render = |v: &Value| {
+        let mut s = if pretty { serde_json::to_string_pretty(v) } else { serde_json::to_string(v) }.unwrap_or_default();
+        s.push('\n');
+        s
+    };
+    let Some(name) = target else {
+        let mut labs = labdir.labs();
+        for l in owner::marked_labs(&ctx.run) {
+            if !labs.contains(&l) {
+                labs.push(l);
+            }
+        }
+        labs.sort();
+        let seen: Vec<Seen> = labs.iter().map(|l| look(ctx, &labdir, l)).collect();
+        let out = if json_out {
+            render(&Value::Array(seen.iter().map(summary_json).collect()))
+        } else if seen.is_empty() {
+            "no labs are up (bring one up with `netns up FILE`)\n".to_string()
+        } else {
+            let mut out = format!("{:<12}  {:<10}  {:>7}  {:>5}  FILE\n", "LAB", "STATE", "NODES", "DRIFT");
+            for s in &seen {
+                let total = s.state.as_ref().map_or(s.nodes_present, |st| st.namespaces.len());
+                out.push_str(&format!(
+                    "{:<12}  {:<10}  {:>7}  {:>5}  {}\n",
+                    s.name,
+                    state_word(s),
+                    format!("{}/{}", s.nodes_present, total),
+                    s.drift.len(),
+                    s.state.as_ref().map_or("(state lost: `netns down LAB` removes it)", |st| st.file.as_str())
+                ));
+            }
+            out
+        };
+        ctx.write(out.as_bytes());
+        return Ok(0);
+    };
+    // A file names its lab too.
+    let name = match crate::lab::load(&name) {
+        Ok((_, lab)) if std::path::Path::new(&name).is_file() => lab.name,
+        _ => name,
+    };
+    let seen = look(ctx, &labdir, &name);
+    if seen.state.is_none() && seen.nodes_present == 0 {
+        eprintln!("netns status: no lab {name} is up");
+        return Ok(1);
+    }
+    let live = seen.lab.as_ref().map(|lab| graph::collect_live(lab, &ctx.run));
+    let out = if json_out {
+        let mut v = summary_json(&seen);
+        if let (Some(lab), Some(live)) = (&seen.lab, &live) {
+            v["topology"] = graph::json::value(&Graph::new(lab, Some(live)));
+        }
+        v["processes"] = Value::Array(processes(&seen));
+        v["drift_actions"] = json!(seen.drift);
+        v["error"] = json!(seen.load_error);
+        render(&v)
+    } else {
+        let mut out = String::new();
+        let total = seen.state.as_ref().map_or(seen.nodes_present, |st| st.namespaces.len());
+        out.push_str(&format!(
+            "lab {}: {}, {}/{} namespaces present, file {}\n",
+            seen.name,
+            state_word(&seen),
+            seen.nodes_present,
+            total,
+            seen.state.as_ref().map_or("(unknown: state lost)", |st| st.file.as_str())
+        ));
+        if let Some(e) = &seen.load_error {
+            out.push_str(&format!("  note: {e}\n"));
+        }
+        if let (Some(lab), Some(live)) = (&seen.lab, &live) {
+            let body = graph::render(lab, Some(live), Format::Ascii);
+            // The graph's own title line repeats the lab name: skip it.
+            for line in body.lines().skip(1) {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        let procs = processes(&seen);
+        if !procs.is_empty() {
+            out.push_str("processes:\n");
+            for p in procs {
+                out.push_str(&format!(
+                    "  {} on {}: pid {} {}\n",
+                    p["name"].as_str().unwrap_or(""),
+                    p["node"].as_str().unwrap_or(""),
+                    p["pid"],
+                    if p["running"].as_bool() == Some(true) { "running" } else { "NOT RUNNING" }
+                ));
+            }
+        }
+        if seen.drift.is_empty() {
+            if seen.state.is_some() && seen.load_error.is_none() {
+                out.push_str("drift: none (the lab matches its file)\n");
+            }
+        } else {
+            out.push_str(&format!("drift ({}; `netns up FILE` repairs it):\n", seen.drift.len()));
+            for d in &seen.drift {
+                out.push_str(&format!("  {d}\n"));
+            }
+        }
+        out
+    };
+    ctx.write(out.as_bytes());
+    Ok(0)
 }

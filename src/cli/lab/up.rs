@@ -108,7 +108,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         eprintln!("{USAGE}");
         return Err(Exit(255));
     };
-    let (_src, lab) = match crate::lab::load(&path) {
+    let (src, lab) = match crate::lab::load(&path) {
         Ok(l) => l,
         Err(e) => return super::report_load_error(e, &path),
     };
@@ -121,9 +121,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     drop(bar);
     let report = match result {
         Ok(r) => r,
-        Err(UpError::Refused(msgs)) => {
-            for m in msgs {
-                eprintln!("netns up: lab {}: {m}", lab.name);
+        Err(UpError::Refused(diags)) => {
+            for d in &diags {
+                eprintln!("{}", src.render(d));
             }
             eprintln!("netns up: nothing was changed.");
             return Ok(1);

@@ -25,8 +25,11 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Err(e) => return report_load_error(e, &path),
     };
     let mut diags: Vec<Diag> = Vec::new();
-    // HOOK (lead): names that collide with namespaces not owned by this lab
-    // are checked here, and their diagnostics appended to `diags`.
+    // Names that belong to namespaces this lab did not make.
+    match crate::lab::owner::collisions(&ctx.run, &lab) {
+        Some(d) => diags.extend(d),
+        None => eprintln!("{path}: note: existing namespaces were not checked for name clashes (that needs root)"),
+    }
     match features::missing(&lab) {
         Ok(Some(d)) => diags.extend(d),
         Ok(None) => eprintln!("{path}: note: kernel features were not checked (that needs root)"),
