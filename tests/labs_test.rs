@@ -310,3 +310,24 @@ fn a_thousand_icmp_expectations_take_under_two_seconds() {
     let ms: u64 = run.get("ms").out().parse().unwrap();
     run.check(ms <= 2000, format!("1000 expectations took {ms} ms"));
 }
+
+/// The shipped examples this kernel can build: once up, every expectation
+/// in them holds (vlans and wan need 8021q and netem, absent here).
+#[test]
+fn shipped_examples_pass_once_up() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    let examples = [("pair", 2), ("lan4", 2), ("chain3", 1), ("neutron", 3), ("tenants", 8)];
+    let mut body = String::new();
+    for (name, _) in examples {
+        body += &format!(
+            "must cp {dir}/{name}.toml .\nmust $NETNS up {name}.toml >/dev/null\nr {name} $NETNS test {name}.toml\n\
+             must $NETNS down {name}.toml >/dev/null\n"
+        );
+    }
+    let run = script(&body).timeout(std::time::Duration::from_secs(60)).run();
+    for (name, n) in examples {
+        let r = run.get(name);
+        run.check(r.rc == 0, format!("{name}: every expectation passes"));
+        run.check(r.out().ends_with(&format!("\n{n} passed, 0 failed\n")), format!("{name}: summary"));
+    }
+}
