@@ -118,7 +118,7 @@ pub struct Outcome {
 pub struct Opts {
     /// How long to wait for answers after the last echo was sent.
     pub timeout: Duration,
-    /// Echoes per ICMP probe (and datagrams per UDP probe), at least 1.
+    /// Echoes per ICMP probe (and datagrams per UDP probe), 1 to 1000.
     pub count: u32,
     /// Time between two echoes of one probe.
     pub interval: Duration,
@@ -140,7 +140,8 @@ pub fn run_all(probes: &[Probe], opts: &Opts) -> Vec<Outcome> {
     if probes.is_empty() {
         return Vec::new();
     }
-    let opts = Opts { count: opts.count.max(1), ..opts.clone() };
+    // Sequence numbers of plain echoes stay below PATH_SEQ.
+    let opts = Opts { count: opts.count.clamp(1, 1000), ..opts.clone() };
     let groups = group_by_namespace(probes);
     raise_fd_limit(probes.iter().filter(|p| p.proto != Proto::Icmp).count() + 2 * groups.len() + 64);
     let made = open_sockets(probes, &groups);
