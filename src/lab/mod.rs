@@ -5,6 +5,7 @@
 //! | [`model`] | the resolved lab: nodes, interfaces, links, routes, NAT, expectations |
 //! | [`diag`] | `file:line:column` messages |
 //! | [`parse`] | TOML → [`model::Lab`] (`for` repetition, defaults, automatic addresses) |
+//! | [`probe`] | reachability probes (ICMP, TCP, UDP, path) from inside namespaces, all at once |
 //! | [`validate`] | semantic checks before anything changes |
 //! | [`features`] | kernel features a lab needs, probed in a scratch namespace |
 //! | [`owner`] | ownership marks on a lab's namespaces |
@@ -21,6 +22,7 @@ pub mod nft;
 pub mod owner;
 pub mod parse;
 pub mod plan;
+pub mod probe;
 pub mod procs;
 pub mod shaping;
 pub mod state;

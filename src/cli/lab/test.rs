@@ -1,11 +1,380 @@
-//! `netns test`. (Stub: being written.)
+//! `netns test FILE [-j] [--timeout MS]`: check every `[[expect]]` of a
+//! running lab from inside its namespaces, all probes at once, and print a
+//! pass/fail table (or JSON). Exit status 0 when every expectation holds,
+//! 1 otherwise.
 
-use crate::cli::{Ctx, Status};
+use crate::cli::{Ctx, Exit, Status};
+use crate::lab::model::{Expect, Lab, Proto};
+use crate::lab::probe::{self, Outcome, Probe};
+use crate::rundir::RunDir;
+use std::collections::HashMap;
 use std::ffi::OsString;
+use std::net::IpAddr;
+use std::time::Duration;
+
+const USAGE: &str = "Usage: netns test FILE [-j] [--timeout MS]\n\
+                     Checks every [[expect]] of the running lab in FILE from inside its namespaces (ICMP echo,\n\
+                     tcp:PORT connect, udp:PORT answer; rtt bounds; routers on the path), all at once.\n\
+                     Exit status 0 when all pass, 1 when any fails. -j prints JSON; --timeout is per probe\n\
+                     (default 1000 ms).";
+
+fn usage(msg: Option<String>) -> Status {
+    if let Some(m) = msg {
+        eprintln!("netns test: {m}");
+    }
+    eprintln!("{USAGE}");
+    Err(Exit(255))
+}
 
 /// Run `netns test ARGS…`.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
-    let _ = (ctx, args);
-    eprintln!("netns test: not implemented yet");
-    Ok(1)
+    let mut file: Option<String> = None;
+    // `netns -j test FILE` means JSON, as `-j` does for every other command.
+    let mut json = ctx.opts.json;
+    let mut timeout = Duration::from_secs(1);
+    let mut it = args.iter().map(|a| a.to_string_lossy().into_owned());
+    while let Some(a) = it.next() {
+        let (key, inline) = match a.split_once('=') {
+            Some((k, v)) if k.starts_with("--") => (k.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        match key.as_str() {
+            "-j" | "--json" | "-json" => json = true,
+            "--timeout" | "-t" => {
+                let Some(v) = inline.or_else(|| it.next()) else {
+                    return usage(Some("--timeout needs a number of milliseconds".into()));
+                };
+                match v.parse::<u64>() {
+                    Ok(ms) if ms > 0 && ms <= 600_000 => timeout = Duration::from_millis(ms),
+                    _ => return usage(Some(format!("--timeout \"{v}\": expected milliseconds, 1 to 600000"))),
+                }
+            }
+            "-f" | "--file" => match inline.or_else(|| it.next()) {
+                Some(v) if file.is_none() => file = Some(v),
+                Some(_) => return usage(Some("more than one lab file".into())),
+                None => return usage(Some(format!("{key} needs a file name"))),
+            },
+            "-h" | "--help" | "help" => return usage(None),
+            s if s.starts_with('-') && s != "-" => return usage(Some(format!("unknown option \"{a}\""))),
+            _ if file.is_none() => file = Some(a),
+            _ => return usage(Some(format!("unexpected argument \"{a}\""))),
+        }
+    }
+    let Some(path) = file else {
+        return usage(Some("which lab file?".into()));
+    };
+    let lab = match crate::lab::load(&path) {
+        Ok((_, lab)) => lab,
+        Err(e) => return super::report_load_error(e, &path),
+    };
+    Ok(test_lab(ctx, &lab, &path, json, timeout))
+}
+
+/// Check the expectations of `lab` (read from `file`), print the table or
+/// (with `json`) the JSON list, and return the exit status: 0 when all
+/// pass, 1 otherwise. `up --test` can call this after building the lab.
+pub(crate) fn test_lab(ctx: &mut Ctx, lab: &Lab, file: &str, json: bool, timeout: Duration) -> i32 {
+    let opts = probe::Opts { timeout, ..probe::Opts::default() };
+    let results = check(lab, &ctx.run, &opts, file);
+    if json {
+        // Field order as documented: a struct, not a (sorted) JSON map.
+        let list: Vec<JsonResult> = results.iter().map(|r| r.json(lab)).collect();
+        let text = if ctx.opts.pretty { serde_json::to_string_pretty(&list) } else { serde_json::to_string(&list) }
+            .expect("plain data always serialises");
+        ctx.write(text.as_bytes());
+        ctx.write(b"\n");
+    } else {
+        let text = render(lab, &results);
+        ctx.write(text.as_bytes());
+    }
+    let denied = |r: &Checked| r.outcome.as_ref().is_some_and(|o| !o.ran && o.detail.contains("not permitted"));
+    if results.iter().any(denied) {
+        eprintln!("netns test: probing needs CAP_SYS_ADMIN and CAP_NET_RAW: run it as root");
+    }
+    if results.iter().all(|r| r.pass) { 0 } else { 1 }
+}
+
+/// One expectation and what the probes found.
+#[derive(Debug, Clone)]
+pub(crate) struct Checked<'a> {
+    /// The expectation.
+    pub expect: &'a Expect,
+    /// What the probe saw (`None`: not probed, see `detail`).
+    pub outcome: Option<Outcome>,
+    /// The expectation holds.
+    pub pass: bool,
+    /// Why it failed, or what was seen when it passed.
+    pub detail: String,
+    /// The hops as node names where an address belongs to a node.
+    pub hops: Vec<String>,
+}
+
+/// Probe every expectation of `lab` (running, its namespaces under `run`)
+/// at once and judge each. `file` is named in the hint when the lab is not
+/// up.
+pub(crate) fn check<'a>(lab: &'a Lab, run: &RunDir, opts: &probe::Opts, file: &str) -> Vec<Checked<'a>> {
+    let owners = address_owners(lab);
+    let mut probes = Vec::new();
+    let mut slot = Vec::new();
+    for e in &lab.expects {
+        let ns = &lab.nodes[e.from].ns;
+        let src = run.entry(ns);
+        if src.exists() {
+            slot.push(Some(probes.len()));
+            let p = Probe::new(src, e.to, e.proto);
+            probes.push(if e.path.is_empty() { p } else { p.with_path() });
+        } else {
+            slot.push(None);
+        }
+    }
+    let mut outcomes: Vec<Option<Outcome>> = probe::run_all(&probes, opts).into_iter().map(Some).collect();
+    lab.expects
+        .iter()
+        .zip(slot)
+        .map(|(e, s)| match s.and_then(|i| outcomes[i].take()) {
+            None => Checked {
+                expect: e,
+                outcome: None,
+                pass: false,
+                detail: format!(
+                    "namespace {} does not exist (is the lab up? run `netns up {file}`)",
+                    lab.nodes[e.from].ns
+                ),
+                hops: Vec::new(),
+            },
+            Some(o) => judge(lab, &owners, e, o),
+        })
+        .collect()
+}
+
+/// Every address of every node (interfaces and loopback) → the node.
+fn address_owners(lab: &Lab) -> HashMap<IpAddr, usize> {
+    let mut m = HashMap::new();
+    for (i, n) in lab.nodes.iter().enumerate() {
+        for a in n.interfaces.iter().flat_map(|f| f.addrs.iter()).chain(n.loopback.iter()) {
+            m.entry(a.addr()).or_insert(i);
+        }
+    }
+    m
+}
+
+fn judge<'a>(lab: &Lab, owners: &HashMap<IpAddr, usize>, e: &'a Expect, o: Outcome) -> Checked<'a> {
+    let hop_nodes: Vec<Option<usize>> = o.hops.iter().map(|h| owners.get(h).copied()).collect();
+    let hops: Vec<String> = o
+        .hops
+        .iter()
+        .zip(&hop_nodes)
+        .map(|(a, n)| n.map_or_else(|| a.to_string(), |n| lab.nodes[n].name.clone()))
+        .collect();
+    let (pass, detail) = if !o.ran {
+        // Not knowing is never a pass, not even for `reach = false`.
+        (false, format!("cannot probe: {}", o.detail))
+    } else if o.reached != e.reach {
+        let wanted = if e.reach { "expected reach" } else { "expected unreachable" };
+        (false, format!("{wanted}, got {}", o.detail))
+    } else if !o.reached {
+        (true, format!("unreachable ({})", o.detail))
+    } else if let Some((lo, hi)) = e.rtt_ms
+        && !o.rtt_ms.is_some_and(|r| r >= lo && r <= hi)
+    {
+        let seen = o.rtt_ms.map_or("no round trip measured".to_string(), |r| format!("rtt {} ms", ms(r)));
+        (false, format!("{seen} outside [{lo}, {hi}] ms"))
+    } else if !contains_in_order(&hop_nodes, &e.path) {
+        let want: Vec<&str> = e.path.iter().map(|&n| lab.nodes[n].name.as_str()).collect();
+        let got = if hops.is_empty() { "no router answered".to_string() } else { hops.join(" ") };
+        (false, format!("expected path {}, got {got}", want.join(" ")))
+    } else {
+        let mut d = String::from("reach");
+        if let Some(r) = o.rtt_ms {
+            d.push_str(&format!("  rtt {} ms", ms(r)));
+        }
+        if !e.path.is_empty() || !hops.is_empty() {
+            d.push_str(&format!("  path {}", hops.join(" ")));
+        }
+        (true, d)
+    };
+    Checked { expect: e, outcome: Some(o), pass, detail, hops }
+}
+
+/// Do the routers `want` appear among `hops`, in this order (others may
+/// come between them)?
+fn contains_in_order(hops: &[Option<usize>], want: &[usize]) -> bool {
+    let mut rest = want.iter().peekable();
+    for h in hops.iter().flatten() {
+        if rest.peek() == Some(&h) {
+            rest.next();
+        }
+    }
+    rest.peek().is_none()
+}
+
+/// A round trip in milliseconds, with the digits that matter.
+fn ms(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else if v >= 0.1 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn proto_text(p: Proto) -> String {
+    match p {
+        Proto::Icmp => "icmp".into(),
+        Proto::Tcp(port) => format!("tcp:{port}"),
+        Proto::Udp(port) => format!("udp:{port}"),
+    }
+}
+
+/// `h2 (10.0.3.10)` when a node is named, else just the address.
+fn target_text(e: &Expect) -> String {
+    if e.to_text.parse::<IpAddr>().ok() == Some(e.to) { e.to.to_string() } else { format!("{} ({})", e.to_text, e.to) }
+}
+
+/// One expectation in `-j` output.
+#[derive(serde::Serialize)]
+struct JsonResult<'a> {
+    from: &'a str,
+    to: &'a str,
+    to_addr: String,
+    proto: String,
+    expect: JsonExpect<'a>,
+    reached: bool,
+    rtt_ms: Option<f64>,
+    hops: &'a [String],
+    pass: bool,
+    /// What the probe saw (`reply from …`, `timeout`, …).
+    detail: &'a str,
+    /// The judgement in words, as the table prints it.
+    verdict: &'a str,
+}
+
+/// What was expected, in `-j` output.
+#[derive(serde::Serialize)]
+struct JsonExpect<'a> {
+    reach: bool,
+    rtt_ms: Option<[f64; 2]>,
+    path: Vec<&'a str>,
+}
+
+impl Checked<'_> {
+    fn json<'l>(&'l self, lab: &'l Lab) -> JsonResult<'l> {
+        let e = self.expect;
+        JsonResult {
+            from: &lab.nodes[e.from].name,
+            to: &e.to_text,
+            to_addr: e.to.to_string(),
+            proto: proto_text(e.proto),
+            expect: JsonExpect {
+                reach: e.reach,
+                rtt_ms: e.rtt_ms.map(|(lo, hi)| [lo, hi]),
+                path: e.path.iter().map(|&n| lab.nodes[n].name.as_str()).collect(),
+            },
+            reached: self.outcome.as_ref().is_some_and(|o| o.reached),
+            rtt_ms: self.outcome.as_ref().and_then(|o| o.rtt_ms),
+            hops: &self.hops,
+            pass: self.pass,
+            detail: self.outcome.as_ref().map_or(self.detail.as_str(), |o| o.detail.as_str()),
+            verdict: &self.detail,
+        }
+    }
+}
+
+/// The table: one line per expectation, a from × to matrix when there are
+/// two sources or more, and the count.
+pub(crate) fn render(lab: &Lab, results: &[Checked]) -> String {
+    let mut out = String::new();
+    for r in results {
+        let e = r.expect;
+        out.push_str(&format!(
+            "{}  {} → {} {} {}\n",
+            if r.pass { "PASS" } else { "FAIL" },
+            lab.nodes[e.from].name,
+            target_text(e),
+            proto_text(e.proto),
+            r.detail
+        ));
+    }
+    let mut sources: Vec<usize> = Vec::new();
+    let mut targets: Vec<&str> = Vec::new();
+    for r in results {
+        if !sources.contains(&r.expect.from) {
+            sources.push(r.expect.from);
+        }
+        if !targets.contains(&r.expect.to_text.as_str()) {
+            targets.push(&r.expect.to_text);
+        }
+    }
+    if sources.len() >= 2 {
+        out.push('\n');
+        out.push_str(&matrix(lab, results, &sources, &targets));
+    }
+    let failed = results.iter().filter(|r| !r.pass).count();
+    out.push_str(&format!("\n{} passed, {failed} failed\n", results.len() - failed));
+    out
+}
+
+/// Rows: sources; columns: destinations as written. A cell holds one mark
+/// per expectation: ✔ reached, ✘ not reached, followed by `!` when that
+/// expectation failed; `·` where nothing is expected.
+fn matrix(lab: &Lab, results: &[Checked], sources: &[usize], targets: &[&str]) -> String {
+    let cell = |from: usize, to: &str| -> String {
+        let marks: String = results
+            .iter()
+            .filter(|r| r.expect.from == from && r.expect.to_text == to)
+            .map(|r| {
+                let seen = if r.outcome.as_ref().is_some_and(|o| o.reached) { "✔" } else { "✘" };
+                if r.pass { seen.to_string() } else { format!("{seen}!") }
+            })
+            .collect();
+        if marks.is_empty() { "·".to_string() } else { marks }
+    };
+    let width = |s: &str| s.chars().count();
+    let first = sources.iter().map(|&s| width(&lab.nodes[s].name)).max().unwrap_or(0).max(width("from \\ to"));
+    let cols: Vec<usize> =
+        targets.iter().map(|t| sources.iter().map(|&s| width(&cell(s, t))).max().unwrap_or(1).max(width(t))).collect();
+    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(width(s))));
+    let mut out = pad("from \\ to", first);
+    for (t, w) in targets.iter().zip(&cols) {
+        out.push_str("  ");
+        out.push_str(&pad(t, *w));
+    }
+    out = out.trim_end().to_string();
+    out.push('\n');
+    for &s in sources {
+        let mut line = pad(&lab.nodes[s].name, first);
+        for (t, w) in targets.iter().zip(&cols) {
+            line.push_str("  ");
+            line.push_str(&pad(&cell(s, t), *w));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_check_wants_the_routers_in_order_with_others_between() {
+        let hops = [Some(1), None, Some(2), Some(3)];
+        assert!(contains_in_order(&hops, &[1, 3]));
+        assert!(contains_in_order(&hops, &[1, 2, 3]));
+        assert!(contains_in_order(&hops, &[]));
+        assert!(!contains_in_order(&hops, &[3, 1]));
+        assert!(!contains_in_order(&hops, &[4]));
+    }
+
+    #[test]
+    fn round_trips_keep_the_digits_that_matter() {
+        assert_eq!(ms(0.0812), "0.081");
+        assert_eq!(ms(0.5), "0.50");
+        assert_eq!(ms(12.345), "12.3");
+        assert_eq!(ms(150.4), "150");
+    }
 }
