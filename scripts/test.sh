@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as root, against the real kernel:
 #   formatting, lints, unit tests, and the integration suites under tests/
-#   (differential tests against /usr/sbin/ip, interop, concurrency, bad input).
+#   (differential tests against /usr/sbin/ip, interop, concurrency, bad input,
+#   labs built for real: up/down/test/graph/validate, kill -9 recovery).
 # Every test makes its own uniquely named namespaces and removes them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,9 @@ need ip || missing+=(iproute2)
 need setpriv || missing+=(util-linux)
 need unshare || missing+=(util-linux)
 need strace || missing+=(strace)   # fault injection in tests/bugfixes.rs
-need nft || missing+=(nftables)   # firewall summary in tests/inspect.rs
+need nft || missing+=(nftables)   # firewall summary in tests/inspect.rs, lab NAT/firewall
+need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml (labs.md §8.5)
+need python3 || missing+=(python3)   # servers and clients in the lab tests
 if ((${#missing[@]})); then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -451,6 +451,26 @@ pub fn apply(
             progress.step(1, "processes");
         }
     }
+    // A process that dies at once (bad arguments, a port in use) fails
+    // `up` here rather than being reported as running.
+    if !started.is_empty() {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    for (node, _, rec) in &started {
+        if !super::state::is_alive(rec) {
+            let n = &lab.nodes[*node];
+            let log = labdir.lab_path(&lab.name).join(format!("{}.{}.log", n.name, rec.name));
+            let tail = std::fs::read_to_string(&log).unwrap_or_default();
+            let tail =
+                tail.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n  ");
+            return Err(format!(
+                "process {} of node {} exited at once{}{tail}",
+                rec.name,
+                n.name,
+                if tail.is_empty() { "" } else { ":\n  " }
+            ));
+        }
+    }
     for (node, r, rec) in &started {
         let n = &lab.nodes[*node];
         if let Some(ready) = &n.run[*r].ready {

@@ -177,7 +177,16 @@ pub struct Plan {
 /// Sysctls a node's namespace gets as a whole, derived from its kind and
 /// `ipv6`, then the file's own, in that order (the file wins).
 pub fn ns_sysctls(node: &Node) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
+    // A lab is a test bed: routers answer every probe with its real ICMP
+    // error (the default rate limit turns the 7th "unreachable" into
+    // silence), and IPv6 addresses are usable at once (no duplicate
+    // address detection, which would hold them for a second or two).
+    let mut out: Vec<(String, String)> = vec![("net.ipv4.icmp_ratelimit".into(), "0".into())];
+    if node.ipv6 {
+        out.push(("net.ipv6.icmp.ratelimit".into(), "0".into()));
+        out.push(("net.ipv6.conf.all.accept_dad".into(), "0".into()));
+        out.push(("net.ipv6.conf.default.accept_dad".into(), "0".into()));
+    }
     if node.kind == Kind::Router {
         out.push(("net.ipv4.ip_forward".into(), "1".into()));
         if node.ipv6 {

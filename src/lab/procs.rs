@@ -42,6 +42,18 @@ pub fn exec_shell(ns: &str, command: &str) -> Result<String, String> {
     ))
 }
 
+/// Is `cmd` a program that exists (a path, or a name found on PATH)? Asked
+/// before anything changes, so a lab whose `run` names a program this
+/// machine lacks is refused instead of "starting" a process that dies.
+pub fn find_program(cmd: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let executable = |p: &Path| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+    if cmd.contains('/') {
+        return executable(Path::new(cmd));
+    }
+    std::env::var_os("PATH").map(|p| std::env::split_paths(&p).any(|d| executable(&d.join(cmd)))).unwrap_or(false)
+}
+
 /// Start a managed process in `ns`, detached (own session, stdin from
 /// /dev/null, output to `log`). It outlives `up`.
 pub fn start(ns: &str, node: &str, name: &str, argv: &[String], log: &Path) -> Result<RunRecord, String> {

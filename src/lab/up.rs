@@ -157,6 +157,21 @@ pub fn up(
             )),
         }
     }
+    for node in &lab.nodes {
+        for r in &node.run {
+            match r.cmd.first() {
+                Some(prog) if !super::procs::find_program(prog) => refused.push(super::Diag::at(
+                    r.span.clone(),
+                    format!(
+                        "process {} of node {} runs {prog}, which is not installed (not found on PATH)",
+                        r.name, node.name
+                    ),
+                )),
+                None => refused.push(super::Diag::at(r.span.clone(), format!("process {} has no command", r.name))),
+                _ => {}
+            }
+        }
+    }
     if !refused.is_empty() {
         return Err(UpError::Refused(refused));
     }

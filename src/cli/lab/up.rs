@@ -10,9 +10,10 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::time::Instant;
 
-const USAGE: &str = "Usage: netns up [--plan] FILE\n\
+const USAGE: &str = "Usage: netns up [--plan | --test] FILE\n\
     Build the lab FILE describes, or change a running lab to match it.\n\
-    --plan   print what would change, change nothing";
+    --plan   print what would change, change nothing\n\
+    --test   then check every [[expect]] (as `netns test FILE`)";
 
 /// A progress bar on a terminal, nothing in a pipe.
 struct Bar(Option<indicatif::ProgressBar>);
@@ -84,10 +85,12 @@ fn summary(actions: &[Action]) -> String {
 /// Run `netns up ARGS…`.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let mut plan_only = false;
+    let mut then_test = false;
     let mut file = None;
     for a in args {
         match a.to_str() {
             Some("--plan") | Some("--dry-run") => plan_only = true,
+            Some("--test") => then_test = true,
             Some("-f") | Some("--file") => {}
             Some("-h") | Some("--help") | Some("help") => {
                 eprintln!("{USAGE}");
@@ -170,5 +173,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         ));
     }
     ctx.write(out.as_bytes());
+    if then_test && !plan_only && !lab.expects.is_empty() {
+        ctx.flush();
+        return Ok(super::test::test_lab(ctx, &lab, &path, false, std::time::Duration::from_secs(1)));
+    }
     Ok(0)
 }
