@@ -314,7 +314,31 @@ pub(crate) fn render(lab: &Lab, results: &[Checked]) -> String {
     }
     let failed = results.iter().filter(|r| !r.pass).count();
     out.push_str(&format!("\n{} passed, {failed} failed\n", results.len() - failed));
+    if let Some(note) = neighbour_table_note(results) {
+        out.push_str(&note);
+    }
     out
+}
+
+/// Many probes that timed out are often not the lab's fault: the kernel's
+/// neighbour (ARP/ND) table is shared by every namespace and holds 1024
+/// entries (`gc_thresh3`, a root-namespace sysctl); a burst of probes in one
+/// flat segment needs an entry per (source, destination) pair and side.
+fn neighbour_table_note(results: &[Checked]) -> Option<String> {
+    let timeouts = results
+        .iter()
+        .filter(|r| !r.pass && r.outcome.as_ref().is_some_and(|o| o.ran && !o.reached && o.detail.contains("timeout")))
+        .count();
+    let table = std::fs::read_to_string("/proc/sys/net/ipv4/neigh/default/gc_thresh3").ok()?;
+    let limit: usize = table.trim().parse().ok()?;
+    (timeouts > 0 && results.len() * 2 > limit).then(|| {
+        format!(
+            "note: {timeouts} probe(s) timed out. {} expectations may need more than the {limit} neighbour \
+             entries the kernel keeps for all namespaces together (net.ipv4.neigh.default.gc_thresh3); \
+             dmesg says \"neighbor table overflow\" when that happens. Route between segments, or test fewer pairs.\n",
+            results.len()
+        )
+    })
 }
 
 /// Rows: sources; columns: destinations as written. A cell holds one mark
