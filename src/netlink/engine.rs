@@ -265,15 +265,46 @@ impl Netlink {
     /// answers in order. This is what makes `list` with a thousand names
     /// cheap: no round trip per name.
     pub fn pipeline(&mut self, msgs: Vec<RouteNetlinkMessage>) -> Vec<Result<Vec<Reply>, NlError>> {
+        self.pipelined(msgs.into_iter().map(|m| (m, NLM_F_REQUEST)).collect(), |body| match body {
+            FrameBody::Data(reply) => Some(Ok(vec![reply])),
+            FrameBody::Error(Some(e)) | FrameBody::Done(Some(e)) => Some(Err(NlError::Kernel(e))),
+            FrameBody::Error(None) | FrameBody::Done(None) => Some(Ok(Vec::new())),
+            FrameBody::Skip => None,
+        })
+    }
+
+    /// Send many write requests back to back, each with `NLM_F_ACK` and its
+    /// own flags, and collect every acknowledgement: one round trip for a
+    /// whole batch instead of one per request. The kernel handles the
+    /// messages of one socket in order, so a route sent after the address
+    /// its gateway needs sees that address.
+    pub(crate) fn pipeline_acks(&mut self, msgs: Vec<(RouteNetlinkMessage, u16)>) -> Vec<Result<(), NlError>> {
+        let msgs = msgs.into_iter().map(|(m, flags)| (m, NLM_F_REQUEST | NLM_F_ACK | flags)).collect();
+        self.pipelined(msgs, |body| match body {
+            FrameBody::Error(None) => Some(Ok(())),
+            FrameBody::Error(Some(e)) => Some(Err(NlError::Kernel(e))),
+            _ => None,
+        })
+    }
+
+    /// The window loop behind [`pipeline`](Self::pipeline) and
+    /// [`pipeline_acks`](Self::pipeline_acks): at most `PIPELINE_WINDOW`
+    /// requests in flight; `answer` turns the first frame of a request that
+    /// settles it into its outcome (`None`: keep waiting).
+    fn pipelined<T>(
+        &mut self,
+        msgs: Vec<(RouteNetlinkMessage, u16)>,
+        answer: impl Fn(FrameBody) -> Option<Result<T, NlError>>,
+    ) -> Vec<Result<T, NlError>> {
         let total = msgs.len();
-        let mut results: Vec<Option<Result<Vec<Reply>, NlError>>> = (0..total).map(|_| None).collect();
+        let mut results: Vec<Option<Result<T, NlError>>> = (0..total).map(|_| None).collect();
         let mut pending: HashMap<u32, usize> = HashMap::new();
-        let mut msgs = msgs.into_iter().enumerate().peekable();
+        let mut msgs = msgs.into_iter().enumerate();
         let mut done = 0;
         while done < total {
             while pending.len() < PIPELINE_WINDOW {
-                let Some((i, msg)) = msgs.next() else { break };
-                match self.send(msg, NLM_F_REQUEST) {
+                let Some((i, (msg, flags))) = msgs.next() else { break };
+                match self.send(msg, flags) {
                     Ok(seq) => {
                         pending.insert(seq, i);
                     }
@@ -299,72 +330,13 @@ impl Netlink {
             };
             for frame in frames {
                 let Some(&i) = pending.get(&frame.seq) else { continue };
-                let outcome = match frame.body {
-                    FrameBody::Data(reply) => Ok(vec![reply]),
-                    FrameBody::Error(Some(e)) | FrameBody::Done(Some(e)) => Err(NlError::Kernel(e)),
-                    FrameBody::Error(None) | FrameBody::Done(None) => Ok(Vec::new()),
-                    FrameBody::Skip => continue,
-                };
+                let Some(outcome) = answer(frame.body) else { continue };
                 pending.remove(&frame.seq);
                 results[i] = Some(outcome);
                 done += 1;
             }
         }
         results.into_iter().map(|r| r.unwrap_or(Err(NlError::Truncated("missing reply")))).collect()
-    }
-}
-
-impl Netlink {
-    /// Send many write requests back to back, each with `NLM_F_ACK` and its
-    /// own flags, and collect every acknowledgement: one round trip for a
-    /// whole batch instead of one per request. The kernel handles the
-    /// messages of one socket in order, so a route sent after the address
-    /// its gateway needs sees that address.
-    pub(crate) fn pipeline_acks(&mut self, msgs: Vec<(RouteNetlinkMessage, u16)>) -> Vec<Result<(), NlError>> {
-        let total = msgs.len();
-        let mut results: Vec<Option<Result<(), NlError>>> = (0..total).map(|_| None).collect();
-        let mut pending: HashMap<u32, usize> = HashMap::new();
-        let mut msgs = msgs.into_iter().enumerate();
-        let mut done = 0;
-        while done < total {
-            while pending.len() < PIPELINE_WINDOW {
-                let Some((i, (msg, flags))) = msgs.next() else { break };
-                match self.send(msg, NLM_F_REQUEST | NLM_F_ACK | flags) {
-                    Ok(seq) => {
-                        pending.insert(seq, i);
-                    }
-                    Err(e) => {
-                        results[i] = Some(Err(e));
-                        done += 1;
-                    }
-                }
-            }
-            if pending.is_empty() {
-                continue;
-            }
-            let frames = match self.recv_frames() {
-                Ok(f) => f,
-                Err(e) => {
-                    let text = e.to_string();
-                    for i in pending.drain().map(|(_, i)| i).chain(msgs.by_ref().map(|(i, _)| i)) {
-                        results[i] = Some(Err(NlError::Io(io::Error::other(text.clone()))));
-                    }
-                    break;
-                }
-            };
-            for frame in frames {
-                let Some(&i) = pending.get(&frame.seq) else { continue };
-                let outcome = match frame.body {
-                    FrameBody::Error(None) => Ok(()),
-                    FrameBody::Error(Some(e)) => Err(NlError::Kernel(e)),
-                    _ => continue,
-                };
-                pending.remove(&frame.seq);
-                results[i] = Some(outcome);
-                done += 1;
-            }
-        }
-        results.into_iter().map(|r| r.unwrap_or(Err(NlError::Truncated("missing acknowledgement")))).collect()
     }
 }
 
