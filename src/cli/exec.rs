@@ -117,7 +117,7 @@ pub fn exec(ctx: &mut Ctx, args: &[OsString]) -> Status {
 /// a lab that is up, the second names one of its nodes. iproute2's form
 /// (`exec NAME CMD…`) always wins when NAME exists.
 fn lab_node(ctx: &Ctx, args: &[OsString]) -> Result<Option<Vec<OsString>>, Status> {
-    if args.len() < 3 || ctx.run.entry(&args[0]).exists() {
+    if args.len() < 2 || ctx.run.entry(&args[0]).exists() {
         return Ok(None);
     }
     let Some(lab) = args[0].to_str() else { return Ok(None) };
@@ -128,7 +128,10 @@ fn lab_node(ctx: &Ctx, args: &[OsString]) -> Result<Option<Vec<OsString>>, Statu
         eprintln!("netns exec: lab {lab} has no node {node} (its nodes: {})", nodes.join(" "));
         return Err(Ok(1));
     };
-    let rest = if args[2] == "--" { &args[3..] } else { &args[2..] };
+    let rest = match args.get(2) {
+        Some(dd) if dd == "--" => &args[3..],
+        _ => &args[2..],
+    };
     if rest.is_empty() {
         eprintln!("No command specified");
         return Err(Ok(1));

@@ -13,6 +13,7 @@ use crate::namespace::NetNs;
 use crate::netlink::Netlink;
 use crate::netlink::address_ops::{AF_INET, AF_INET6, AddrSpec, AddrWrite};
 use crate::netlink::batch::Write;
+use crate::netlink::bridge_vlan::PortVlan;
 use crate::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
 use crate::netlink::route::RouteOp;
 use crate::rundir::{RunDir, Source, fresh_namespace_on_this_thread};
@@ -234,7 +235,12 @@ pub fn apply(
             _ => continue,
         };
         let i = &lab.nodes[node].interfaces[iface];
+        let n = &lab.nodes[node];
         let kind = match &i.kind {
+            // The switch's own bridge carries the node's VLAN/STP settings.
+            IfaceKind::Bridge if i.name == "br0" && (n.vlan_filtering || n.stp) => {
+                LinkKind::BridgeWith { vlan_filtering: n.vlan_filtering, stp: n.stp }
+            }
             IfaceKind::Bridge => LinkKind::Bridge,
             IfaceKind::Dummy => LinkKind::Other(b"dummy".to_vec()),
             IfaceKind::Vlan { vid, .. } => LinkKind::Vlan(*vid),
@@ -369,6 +375,30 @@ pub fn apply(
     }
     run_batches(handles, batches.into_iter().collect())?;
     progress.step(count, "addresses and routes");
+    // 7b. VLANs of new switch ports (they joined their bridge in step 7).
+    for a in &plan.actions {
+        if let Action::PortVlans { node, iface } = a {
+            let i = &lab.nodes[*node].interfaces[*iface];
+            let index = plan.index[*node][&i.name];
+            let nl = handles.nl[*node].as_mut().ok_or("netlink socket missing")?;
+            let what = |e: crate::netlink::NlError| format!("VLANs of port {} in {}: {e}", i.name, ns_name(*node));
+            // A port joins with the bridge's default PVID 1; the file's
+            // VLANs replace it.
+            nl.bridge_vlan_del(index, 1)
+                .or_else(|e| match &e {
+                    crate::netlink::NlError::Kernel(k) if k.errno == libc::ENOENT || k.errno == libc::EINVAL => Ok(()),
+                    _ => Err(e),
+                })
+                .map_err(what)?;
+            if let Some(v) = i.vlan {
+                nl.bridge_vlan_add(index, PortVlan::Access(v)).map_err(what)?;
+            }
+            for &v in &i.vlans {
+                nl.bridge_vlan_add(index, PortVlan::Tagged(v)).map_err(what)?;
+            }
+            progress.step(1, "vlans");
+        }
+    }
     // 8. Interface sysctls.
     let mut per_node: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
     for a in &plan.actions {

@@ -102,6 +102,8 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
             Owner::Foreign => report.skipped.push(format!("{ns}: not made by a netns lab")),
         }
     }
+    // labs.md §7.2: processes first, then exec_down, then the namespaces.
+    report.processes = super::procs::kill_all_in(&ids, Duration::from_secs(2));
     // exec_down, while the namespaces still exist.
     if let Some(lab) = lab {
         for n in &lab.nodes {
@@ -114,7 +116,7 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
             }
         }
     }
-    report.processes = super::procs::kill_all_in(&ids, Duration::from_secs(2));
+
     let names: Vec<String> = targets.iter().map(|(ns, _)| ns.clone()).collect();
     report.errors.extend(remove_namespaces(run, &names));
     report.namespaces = names.len();

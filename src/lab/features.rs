@@ -27,6 +27,8 @@ struct Need {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Feature {
     Link(&'static str),
+    /// A bridge with VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING).
+    BridgeVlans,
     Netem,
     Tbf,
     NftBinary,
@@ -78,6 +80,19 @@ fn needs(lab: &Lab) -> Vec<Need> {
                     format!("this kernel has no bridges (bridge): switch {} is a bridge", node.name),
                 ),
             );
+            if node.vlan_filtering {
+                add(
+                    Feature::BridgeVlans,
+                    Diag::at(
+                        node.span.clone(),
+                        format!(
+                            "this kernel's bridges have no VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): \
+                             switch {} sets vlan_filtering = true",
+                            node.name
+                        ),
+                    ),
+                );
+            }
         }
         for i in &node.interfaces {
             let (feature, text) = match &i.kind {
@@ -204,6 +219,14 @@ fn present(nl: &mut Netlink, what: Feature, n: usize) -> bool {
                 ..LinkSpec::default()
             };
             !matches!(nl.link_write(&spec, LinkWrite::Create), Err(NlError::Kernel(k)) if is_unknown_kind(&k))
+        }
+        Feature::BridgeVlans => {
+            let spec = LinkSpec {
+                name: Some(format!("probe{n}").into_bytes()),
+                kind: Some(LinkKind::BridgeWith { vlan_filtering: true, stp: false }),
+                ..LinkSpec::default()
+            };
+            !matches!(nl.link_write(&spec, LinkWrite::Create), Err(NlError::Kernel(k)) if k.errno == libc::EOPNOTSUPP)
         }
         Feature::Netem => {
             let probe = Netem { delay_us: Some(1000), ..Netem::default() };

@@ -80,6 +80,13 @@ pub enum Action {
         /// Make it a port of its master.
         master: bool,
     },
+    /// Give a new switch port its VLANs (access PVID or tagged trunk).
+    PortVlans {
+        /// Node index.
+        node: usize,
+        /// Index into the node's interfaces.
+        iface: usize,
+    },
     /// Remove an address.
     DelAddr {
         /// Node index.
@@ -436,6 +443,9 @@ pub fn compute(
                         master: master_index.is_some(),
                     });
                 }
+                if master_index.is_some() && (iface.vlan.is_some() || !iface.vlans.is_empty()) {
+                    a.push(Action::PortVlans { node: n, iface: i });
+                }
                 continue;
             }
             let Some(cur) = live[n].as_ref().and_then(|l| l.links.get(&iface.name)) else { continue };
@@ -535,7 +545,9 @@ pub fn compute(
             let link = live[n].as_ref().and_then(|l| l.links.get(&iface.name));
             let cur = link.and_then(|l| l.qdisc.clone());
             let fresh = cur.is_none() || matches!(&iface.kind, IfaceKind::Veth { link, .. } if remake_link[*link]);
-            match &iface.netem {
+            // A netem table with only `limit` shapes nothing: no qdisc.
+            let netem = iface.netem.as_ref().filter(|ne| ne.needs_netem() || ne.rate_bps.is_some());
+            match netem {
                 Some(ne) => {
                     let kind = if ne.needs_netem() { "netem" } else { "tbf" };
                     // The kernel keeps rates in bytes per second.
@@ -594,6 +606,13 @@ pub fn describe(lab: &Lab, action: &Action) -> String {
                 what.push(format!("master {}", i.master.as_deref().unwrap_or("?")));
             }
             format!("~ {}: interface {} {}", ns(node), ifname(node, iface), what.join(" "))
+        }
+        Action::PortVlans { node, iface } => {
+            let i = &lab.nodes[*node].interfaces[*iface];
+            match i.vlan {
+                Some(v) => format!("+ {}: port {} vlan {v} (access)", ns(node), i.name),
+                None => format!("+ {}: port {} vlans {:?} (trunk)", ns(node), i.name, i.vlans),
+            }
         }
         Action::DelAddr { node, ifname, addr } => format!("- {}: address {addr} on {ifname}", ns(node)),
         Action::AddAddr { node, ifname, addr } => format!("+ {}: address {addr} on {ifname}", ns(node)),

@@ -173,9 +173,10 @@ impl LabDir {
         fs::rename(tmp, dir.join("state.json"))
     }
 
-    /// Forget a lab: its state directory (logs included). The lock file
-    /// stays: removing it while another process waits on it would let two
-    /// runs hold "the" lock at once.
+    /// Forget a lab: its state directory (logs included). The lock file is
+    /// removed by its holder ([`LabLock::remove`]); [`LabDir::lock`] notices
+    /// a removed lock file and locks the new one, so two runs never hold
+    /// "the" lock at once.
     pub fn remove(&self, lab: &str) -> io::Result<()> {
         match fs::remove_dir_all(self.lab_path(lab)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),

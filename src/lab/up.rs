@@ -26,6 +26,9 @@ use std::collections::BTreeMap;
 pub struct UpOptions {
     /// Only compute and return the plan.
     pub plan_only: bool,
+    /// Plan only, for `status`: no kernel-feature probe and no lock (a
+    /// running `up` is not waited for; its half-done work shows as drift).
+    pub observe: bool,
     /// Absolute path of the file, recorded in the state.
     pub file: String,
 }
@@ -112,17 +115,27 @@ pub fn up(
     progress: &mut dyn Progress,
 ) -> Result<UpReport, UpError> {
     // Kernel features first: a lab that cannot be built changes nothing.
-    if let Ok(Some(missing)) = super::features::missing(lab) {
-        if !missing.is_empty() {
-            return Err(UpError::Refused(missing));
+    let observe = opts.observe;
+    if !observe {
+        if let Ok(Some(missing)) = super::features::missing(lab) {
+            if !missing.is_empty() {
+                return Err(UpError::Refused(missing));
+            }
         }
     }
-    let _lock = labdir
-        .lock(&lab.name, || eprintln!("netns: waiting for another up/down of lab {} to finish…", lab.name))
-        .map_err(|e| {
-            let msg = format!("cannot lock lab {} in {}: {e}", lab.name, labdir.root().display());
-            UpError::Refused(vec![super::Diag::file(msg)])
-        })?;
+    let plan_only = opts.plan_only || observe;
+    let lock = if observe {
+        None
+    } else {
+        Some(
+            labdir
+                .lock(&lab.name, || eprintln!("netns: waiting for another up/down of lab {} to finish…", lab.name))
+                .map_err(|e| {
+                let msg = format!("cannot lock lab {} in {}: {e}", lab.name, labdir.root().display());
+                UpError::Refused(vec![super::Diag::file(msg)])
+            })?,
+        )
+    };
     let old_state = labdir.read(&lab.name);
     let journaled = |ns: &str| old_state.as_ref().is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns));
     // Who owns each name the lab wants?
@@ -229,7 +242,7 @@ pub fn up(
             }
         }
     }
-    if opts.plan_only {
+    if plan_only {
         return Ok(UpReport { plan, fresh });
     }
     // Journal first: every name about to exist, so a crash from here on
@@ -275,7 +288,7 @@ pub fn up(
             let _ = labdir.write(&state);
             if fresh {
                 drop(handles);
-                drop(_lock);
+                drop(lock);
                 let rolled_back = down::down(run, labdir, &lab.name, Some(lab)).is_ok_and(|r| r.errors.is_empty());
                 Err(UpError::Failed { error, rolled_back })
             } else {

@@ -15,6 +15,20 @@ pub fn check(lab: &Lab) -> Vec<Diag> {
         node(lab, n, &mut d);
     }
     segments(lab, &mut d);
+    // Only net.* sysctls belong to a network namespace; anything else would
+    // change the whole machine.
+    for n in &lab.nodes {
+        let keys =
+            n.sysctl.iter().map(|(k, _)| k).chain(n.interfaces.iter().flat_map(|i| i.sysctl.iter().map(|(k, _)| k)));
+        for key in keys {
+            if !key.starts_with("net.") {
+                d.push(Diag::at(
+                    n.span.clone(),
+                    format!("sysctl {key} of node {} is not a network-namespace setting (only net.* keys are)", n.name),
+                ));
+            }
+        }
+    }
     for (i, x) in lab.expects.iter().enumerate() {
         if x.from >= lab.nodes.len() || x.path.iter().any(|p| *p >= lab.nodes.len()) {
             d.push(Diag::at(x.span.clone(), format!("expect {} names a node that is not defined", i + 1)));

@@ -153,6 +153,13 @@ impl Netlink {
         self.await_answer(seq, false)
     }
 
+    /// A hand-built write, acknowledged (`NLM_F_ACK`): for the few
+    /// messages `netlink-packet-route` does not model.
+    pub(crate) fn ack_raw(&mut self, kind: u16, flags: u16, payload: &[u8]) -> Result<(), NlError> {
+        let seq = self.send_raw(kind, NLM_F_REQUEST | NLM_F_ACK | flags, payload)?;
+        self.await_answer(seq, true).map(drop)
+    }
+
     /// Receive one datagram and split it into frames.
     fn recv_frames(&mut self) -> Result<Vec<Frame>, NlError> {
         self.buf.clear();

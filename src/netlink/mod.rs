@@ -7,6 +7,7 @@
 pub mod address;
 pub mod address_ops;
 pub mod batch;
+pub mod bridge_vlan;
 mod engine;
 mod error;
 pub mod link;

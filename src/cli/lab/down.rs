@@ -35,6 +35,12 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         None
     };
     let name = lab.as_ref().map_or(target.clone(), |l| l.name.clone());
+    // `down LAB`: the file the lab came up from still says what its
+    // exec_down commands are, if it is readable and still that lab.
+    let lab = lab.or_else(|| {
+        let state = LabDir::from_env().read(&name)?;
+        crate::lab::load(&state.file).ok().map(|(_, l)| l).filter(|l| l.name == name)
+    });
     let report = match down(&ctx.run, &LabDir::from_env(), &name, lab.as_ref()) {
         Ok(r) => r,
         Err(e) => {

@@ -7,7 +7,7 @@ use crate::lab::graph::{self, Format, Graph};
 use crate::lab::owner;
 use crate::lab::plan::describe;
 use crate::lab::state::{LabDir, Phase, State, is_alive};
-use crate::lab::up::{UpOptions, up};
+use crate::lab::up::{UpError, UpOptions, up};
 use crate::lab::{Lab, apply::Progress};
 use serde_json::{Value, json};
 use std::ffi::OsString;
@@ -48,10 +48,16 @@ fn look(ctx: &Ctx, labdir: &LabDir, name: &str) -> Seen {
     seen.nodes_present = st.namespaces.iter().filter(|r| ctx.run.entry(&r.ns).exists()).count();
     match crate::lab::load(&st.file) {
         Ok((_, lab)) if lab.name == name => {
-            let opts = UpOptions { plan_only: true, file: st.file.clone() };
+            let opts = UpOptions { plan_only: true, observe: true, file: st.file.clone() };
             match up(&lab, &ctx.run, labdir, &opts, &mut Quiet) {
                 Ok(r) => seen.drift = r.plan.actions.iter().map(|a| describe(&lab, a)).collect(),
-                Err(e) => seen.load_error = Some(format!("cannot compare with the file: {e:?}")),
+                Err(UpError::Refused(d)) => {
+                    let why: Vec<String> = d.into_iter().map(|d| d.message).collect();
+                    seen.load_error = Some(format!("cannot compare with the file: {}", why.join("; ")))
+                }
+                Err(UpError::Failed { error, .. }) => {
+                    seen.load_error = Some(format!("cannot compare with the file: {error}"))
+                }
             }
             seen.lab = Some(lab);
         }

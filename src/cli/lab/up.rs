@@ -118,7 +118,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let abs = std::fs::canonicalize(&path).map(|p| p.display().to_string()).unwrap_or(path.clone());
     let labdir = LabDir::from_env();
     let started = Instant::now();
-    let opts = UpOptions { plan_only, file: abs };
+    let opts = UpOptions { plan_only, observe: false, file: abs };
     let mut bar = Bar::new(0);
     let result = up(&lab, &ctx.run, &labdir, &opts, &mut bar);
     drop(bar);

@@ -1,0 +1,56 @@
+//! VLANs of bridge ports (`bridge vlan add|del dev PORT vid N [pvid untagged]`):
+//! RTM_SETLINK / RTM_DELLINK in the AF_BRIDGE family with an
+//! IFLA_BRIDGE_VLAN_INFO inside IFLA_AF_SPEC, built by hand because
+//! `netlink-packet-route` does not model it.
+
+use super::engine::Netlink;
+use super::error::NlError;
+
+const RTM_DELLINK: u16 = 17;
+const RTM_SETLINK: u16 = 19;
+const AF_BRIDGE: u8 = 7;
+const IFLA_AF_SPEC: u16 = 26;
+const IFLA_BRIDGE_VLAN_INFO: u16 = 2;
+const BRIDGE_VLAN_INFO_PVID: u16 = 2;
+const BRIDGE_VLAN_INFO_UNTAGGED: u16 = 4;
+
+/// How a port carries a VLAN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortVlan {
+    /// Untagged, and the VLAN of untagged frames that arrive (access port).
+    Access(u16),
+    /// Tagged (trunk member).
+    Tagged(u16),
+}
+
+fn message(index: u32, vlan: PortVlan) -> Vec<u8> {
+    let (vid, flags) = match vlan {
+        PortVlan::Access(v) => (v, BRIDGE_VLAN_INFO_PVID | BRIDGE_VLAN_INFO_UNTAGGED),
+        PortVlan::Tagged(v) => (v, 0),
+    };
+    // struct ifinfomsg: family, pad, type, index, flags, change.
+    let mut m = vec![AF_BRIDGE, 0, 0, 0];
+    m.extend_from_slice(&index.to_ne_bytes());
+    m.extend_from_slice(&[0u8; 8]);
+    // IFLA_AF_SPEC { IFLA_BRIDGE_VLAN_INFO { u16 flags; u16 vid } }
+    let inner_len: u16 = 4 + 4;
+    m.extend_from_slice(&(4 + inner_len).to_ne_bytes());
+    m.extend_from_slice(&IFLA_AF_SPEC.to_ne_bytes());
+    m.extend_from_slice(&inner_len.to_ne_bytes());
+    m.extend_from_slice(&IFLA_BRIDGE_VLAN_INFO.to_ne_bytes());
+    m.extend_from_slice(&flags.to_ne_bytes());
+    m.extend_from_slice(&vid.to_ne_bytes());
+    m
+}
+
+impl Netlink {
+    /// Add a VLAN to bridge port `index`.
+    pub fn bridge_vlan_add(&mut self, index: u32, vlan: PortVlan) -> Result<(), NlError> {
+        self.ack_raw(RTM_SETLINK, 0, &message(index, vlan))
+    }
+
+    /// Remove VLAN `vid` from bridge port `index`.
+    pub fn bridge_vlan_del(&mut self, index: u32, vid: u16) -> Result<(), NlError> {
+        self.ack_raw(RTM_DELLINK, 0, &message(index, PortVlan::Tagged(vid)))
+    }
+}
