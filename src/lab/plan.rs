@@ -535,7 +535,10 @@ pub fn compute(
             let link = live[n].as_ref().and_then(|l| l.links.get(&iface.name));
             let cur = link.and_then(|l| l.qdisc.clone());
             let fresh = cur.is_none() || matches!(&iface.kind, IfaceKind::Veth { link, .. } if remake_link[*link]);
-            match &iface.netem {
+            // A table with neither a rate nor a netem key (only `limit`, or
+            // empty) shapes nothing: the applier installs no qdisc for it,
+            // so asking for one would be drift that never goes away.
+            match iface.netem.as_ref().filter(|ne| ne.needs_netem() || ne.rate_bps.is_some()) {
                 Some(ne) => {
                     let kind = if ne.needs_netem() { "netem" } else { "tbf" };
                     // The kernel keeps rates in bytes per second.
