@@ -69,6 +69,12 @@ r remove $NETNS up rate.toml
 r qa4 tc -n rate-a qdisc show dev eth0
 r qb4 tc -n rate-b qdisc show dev eth0
 r again2 $NETNS up rate.toml
+# `limit` alone shapes nothing (tbf needs a rate): no qdisc, and no change
+# planned again and again.
+echo 'netem = { limit = 100 }' >> rate.toml
+r limit $NETNS up rate.toml
+r limit2 $NETNS up rate.toml
+r qa5 tc -n rate-a qdisc show dev eth0
 r down $NETNS down rate.toml
 r left leftovers
 "#,
@@ -104,6 +110,9 @@ r left leftovers
         run.check(!run.get(q).out().contains("tbf"), format!("{q}: no tbf left"));
     }
     run.expect("again2", 0, "lab rate is up to date: no changes\n", "");
+    run.expect("limit", 0, "lab rate is up to date: no changes\n", "");
+    run.expect("limit2", 0, "lab rate is up to date: no changes\n", "");
+    run.check(!run.get("qa5").out().contains("tbf"), "limit alone: no tbf");
     run.expect_rc("down", 0);
     run.expect("left", 1, "", "");
 }
@@ -528,6 +537,9 @@ r down $NETNS down chain3.toml
 r ns sh -c "$IP netns list | sort"
 r again $NETNS down chain3.toml
 r up $NETNS up chain3.toml
+r plan $NETNS up --plan $EX/pair.toml
+# Neither the refused up nor the plan of a lab that is not up leaves a trace.
+r labdir ls -A /run/netns-lab
 "#,
     )
     .run();
@@ -539,4 +551,6 @@ r up $NETNS up chain3.toml
     run.check(run.get("again").out() == "lab chain3 is down: nothing was left to remove\n", "again: nothing");
     run.expect_rc("up", 1);
     run.check(run.get("up").err().contains("chain3-h2 of node h2 exists and is not part of lab chain3"), "up refuses");
+    run.check(run.get("plan").out().ends_with("change(s) planned, none made (--plan)\n"), "a plan");
+    run.expect("labdir", 0, "", "");
 }

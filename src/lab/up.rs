@@ -124,6 +124,13 @@ pub fn up(
             UpError::Refused(vec![super::Diag::file(msg)])
         })?;
     let old_state = labdir.read(&lab.name);
+    // A lab that has no state yet leaves no trace when `up` changes
+    // nothing (refused, or --plan): not even its lock file.
+    let no_trace = || {
+        if old_state.is_none() {
+            _lock.remove();
+        }
+    };
     let journaled = |ns: &str| old_state.as_ref().is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns));
     // Who owns each name the lab wants?
     let n = lab.nodes.len();
@@ -173,6 +180,7 @@ pub fn up(
         }
     }
     if !refused.is_empty() {
+        no_trace();
         return Err(UpError::Refused(refused));
     }
     let fresh = handles.ns.iter().all(Option::is_none);
@@ -194,8 +202,10 @@ pub fn up(
             }
         }
     }
-    let (lives, sysctls) =
-        read_existing(lab, &mut handles).map_err(|e| UpError::Refused(vec![super::Diag::file(e)]))?;
+    let (lives, sysctls) = read_existing(lab, &mut handles).map_err(|e| {
+        no_trace();
+        UpError::Refused(vec![super::Diag::file(e)])
+    })?;
     let mut plan = plan::compute(lab, &lives, &sysctls, &extra, run.etc_dir());
     // nftables, one-shot commands and processes: compared with the state.
     for (i, node) in lab.nodes.iter().enumerate() {
@@ -230,6 +240,7 @@ pub fn up(
         }
     }
     if opts.plan_only {
+        no_trace();
         return Ok(UpReport { plan, fresh });
     }
     // Journal first: every name about to exist, so a crash from here on
