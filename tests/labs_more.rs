@@ -183,6 +183,12 @@ r st $NETNS status fw
 r fix $NETNS up fw.toml
 r again $NETNS up fw.toml
 r test2 $NETNS test fw.toml
+# A rule added from outside is drift too.
+must $IP netns exec fw-r nft add rule inet netns_lab forward accept
+r st2 $NETNS status fw
+r fix2 $NETNS up fw.toml
+r nft3 $IP netns exec fw-r nft list table inet netns_lab
+r again2 $NETNS up fw.toml
 # Allow 8081 instead: the table is replaced, the verdicts follow.
 sed -i 's/dport = 8080 }}/dport = 8081 }}/' fw.toml
 r swap $NETNS up fw.toml
@@ -213,6 +219,10 @@ r left leftovers
     run.check(run.get("fix").out().contains("~ fw-r: nftables table inet netns_lab"), "up puts it back");
     run.expect("again", 0, "lab fw is up to date: no changes\n", "");
     run.expect_rc("test2", 0);
+    run.check(run.get("st2").out().contains("~ fw-r: nftables table inet netns_lab"), "status: a changed table");
+    run.check(run.get("fix2").out().starts_with("~ fw-r: nftables table inet netns_lab\n"), "up replaces it");
+    run.check(run.get("nft3").out() == nft, "as the file says again");
+    run.expect("again2", 0, "lab fw is up to date: no changes\n", "");
     run.check(
         run.get("swap").out().starts_with("~ fw-r: nftables table inet netns_lab\nlab fw: 1 change(s) made"),
         "only the table changes",

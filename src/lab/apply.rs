@@ -397,10 +397,14 @@ pub fn apply(
             let path = run.entry(ns_name(*node));
             let name = &lab.nodes[*node].name;
             state.nft.retain(|(n, _)| n != name);
+            state.nft_live.retain(|(n, _)| n != name);
             match text {
                 Some(t) => {
                     super::nft::apply(&path, t).map_err(|e| format!("nftables in {}: {e}", ns_name(*node)))?;
                     state.nft.push((name.clone(), super::shaping::hash(t)));
+                    if let Some(l) = super::nft::listing(&path) {
+                        state.nft_live.push((name.clone(), super::shaping::hash(&l)));
+                    }
                 }
                 None => super::nft::remove(&path).map_err(|e| format!("nftables in {}: {e}", ns_name(*node)))?,
             }

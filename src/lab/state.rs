@@ -80,6 +80,11 @@ pub struct State {
     /// Hash of each node's nftables ruleset as applied (node → hash).
     #[serde(default)]
     pub nft: Vec<(String, u64)>,
+    /// Hash of each node's table as the kernel listed it right after it
+    /// was applied (node → hash of [`super::nft::listing`]), so a table
+    /// changed from outside is drift.
+    #[serde(default)]
+    pub nft_live: Vec<(String, u64)>,
 }
 
 /// An exclusive hold on one lab; released when dropped.

@@ -210,12 +210,20 @@ pub fn up(
     // nftables, one-shot commands and processes: compared with the state.
     for (i, node) in lab.nodes.iter().enumerate() {
         let want = super::nft::ruleset(node);
-        let recorded = old_state.as_ref().and_then(|s| s.nft.iter().find(|(nd, _)| *nd == node.name).map(|(_, h)| *h));
+        let find = |v: &[(String, u64)]| v.iter().find(|(nd, _)| *nd == node.name).map(|(_, h)| *h);
+        let recorded = old_state.as_ref().and_then(|s| find(&s.nft));
+        let recorded_live = old_state.as_ref().and_then(|s| find(&s.nft_live));
         let is_new = lives[i].is_none();
         match &want {
             Some(text) => {
-                let present = !is_new && matches!(super::nft::current(&run.entry(&node.ns)), Ok(Some(_)));
-                if is_new || !present || recorded != Some(super::shaping::hash(text)) {
+                let listing = if is_new { None } else { super::nft::listing(&run.entry(&node.ns)) };
+                // Deleted or changed from outside since it was applied.
+                let tampered = match (&listing, recorded_live) {
+                    (Some(l), Some(h)) => super::shaping::hash(l) != h,
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                };
+                if is_new || tampered || recorded != Some(super::shaping::hash(text)) {
                     plan.actions.push(Action::Nft { node: i, text: want.clone() });
                 }
             }
@@ -252,6 +260,7 @@ pub fn up(
         namespaces: Vec::new(),
         runs: Vec::new(),
         nft: Vec::new(),
+        nft_live: Vec::new(),
     });
     state.file = opts.file.clone();
     state.phase = Phase::Building;
