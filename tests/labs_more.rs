@@ -564,3 +564,35 @@ r labdir ls -A /run/netns-lab
     run.check(run.get("plan").out().ends_with("change(s) planned, none made (--plan)\n"), "a plan");
     run.expect("labdir", 0, "", "");
 }
+
+/// Journal and marks both gone for one node: its name is an empty
+/// placeholder left by a crash, and the state is lost. By name alone `down`
+/// cannot know the name is the lab's; given the file, which names the
+/// node, it removes it, so the next `up` is not blocked.
+#[test]
+fn down_from_the_file_removes_a_stale_placeholder_when_the_state_is_lost() {
+    let run = lab_script(
+        r#"
+must cp $EX/chain3.toml .
+must $NETNS up chain3.toml >/dev/null
+rm -rf /run/netns-lab
+must $IP netns del chain3-h2
+must touch -d '-1 minute' /run/netns/chain3-h2
+r byname $NETNS down chain3
+r ns1 ls /run/netns
+r byfile $NETNS down chain3.toml
+r ns2 ls /run/netns
+r up $NETNS up chain3.toml
+r down $NETNS down chain3
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect("byname", 0, "lab chain3 is down: removed 4 namespaces\n", "");
+    run.expect("ns1", 0, "chain3-h2\n", "");
+    run.expect("byfile", 0, "lab chain3 is down: removed 1 namespace\n", "");
+    run.expect("ns2", 0, "", "");
+    run.check(run.get("up").out().starts_with("lab chain3 is up: 5 namespaces"), "the next up is not blocked");
+    run.expect_rc("down", 0);
+    run.expect("left", 1, "", "");
+}
