@@ -596,3 +596,41 @@ r left leftovers
     run.expect_rc("down", 0);
     run.expect("left", 1, "", "");
 }
+
+/// A node taken out of the file goes with its managed processes: one left
+/// running would keep the unnamed namespace (and its veth) alive, out of
+/// the state and out of reach of `down`.
+#[test]
+fn a_node_removed_from_the_file_takes_its_processes_along() {
+    let run = lab_script(
+        r#"
+cat > pr.toml <<'T'
+schema = 1
+name = "pr"
+[nodes.a]
+[nodes.b]
+[[nodes.b.run]]
+name = "idle"
+cmd = ["sleep", "1000"]
+[[links]]
+endpoints = ["a:eth0", "b:eth0"]
+subnet = "10.0.0.0/30"
+T
+r up $NETNS up pr.toml
+r sleeps1 sh -c "ps -e -o comm= | grep -c -x sleep"
+printf 'schema = 1\nname = "pr"\n[nodes.a]\n' > pr.toml
+r shrink $NETNS up pr.toml
+r sleeps2 sh -c "ps -e -o comm= | grep -c -x sleep"
+r down $NETNS down pr.toml
+r left leftovers
+"#,
+    )
+    .run();
+    run.check(run.get("up").out().contains("1 process"), "the process started");
+    run.expect("sleeps1", 0, "1\n", "");
+    let shrink = run.get("shrink").out();
+    run.check(shrink.contains("- namespace pr-b (node b is no longer in the file)"), "plan: b goes");
+    run.expect("sleeps2", 1, "0\n", "");
+    run.expect_rc("down", 0);
+    run.expect("left", 1, "", "");
+}

@@ -131,9 +131,13 @@ fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)
         let mut errors = Vec::new();
         for (nl, _, writes) in jobs.iter_mut() {
             let ws: Vec<Write> = writes.iter().map(|(w, _)| w.clone()).collect();
-            for (r, (_, what)) in nl.write_all(&ws).into_iter().zip(writes.iter()) {
-                if let Err(e) = r {
-                    errors.push(format!("{what}: {e}"));
+            for (r, (w, what)) in nl.write_all(&ws).into_iter().zip(writes.iter()) {
+                match (r, w) {
+                    // A veth end whose peer's namespace was just removed
+                    // goes with it (asynchronously): already gone is done.
+                    (Err(crate::netlink::NlError::Kernel(k)), Write::LinkDelete(_)) if k.errno == libc::ENODEV => {}
+                    (Err(e), _) => errors.push(format!("{what}: {e}")),
+                    (Ok(()), _) => {}
                 }
             }
         }
@@ -177,6 +181,12 @@ pub fn apply(
     let gone: Vec<(String, String)> =
         actions(plan, |a| if let Action::DeleteNs { ns, node } = a { Some((ns.clone(), node.clone())) } else { None });
     if !gone.is_empty() {
+        // Their processes first, as `down` does: a process left inside
+        // would keep the unnamed namespace (and its veth ends) alive, out
+        // of the state and out of reach of any later `down`.
+        let ids: std::collections::BTreeSet<crate::namespace::NsId> =
+            gone.iter().filter_map(|(ns, _)| NetNs::open_name(run, ns).ok()?.id().ok()).collect();
+        super::procs::kill_all_in(&ids, std::time::Duration::from_secs(2));
         super::down::remove_namespaces(run, &gone.iter().map(|(ns, _)| ns.clone()).collect::<Vec<_>>());
         state.namespaces.retain(|r| !gone.iter().any(|(ns, _)| *ns == r.ns));
         state.runs.retain(|r| !gone.iter().any(|(_, node)| *node == r.node));
