@@ -634,3 +634,42 @@ r left leftovers
     run.expect_rc("down", 0);
     run.expect("left", 1, "", "");
 }
+
+/// `/etc/netns/<ns>/` follows the file: an `etc` entry taken out of it is
+/// drift, and `up` removes the file (the whole directory with the last one).
+#[test]
+fn etc_entries_taken_out_of_the_file_are_removed() {
+    let run = lab_script(
+        r#"
+cat > et.toml <<'T'
+schema = 1
+name = "et"
+[nodes.a]
+etc = { "hosts" = "192.0.2.1 x\n", "resolv.conf" = "nameserver 192.0.2.53\n" }
+T
+must $NETNS up et.toml >/dev/null
+r ls1 ls $NETNS_ETC_DIR/et-a
+sed -i 's/, "resolv.conf" = .* }/ }/' et.toml
+r st $NETNS status et
+r up1 $NETNS up et.toml
+r ls2 ls $NETNS_ETC_DIR/et-a
+r seen $NETNS exec et a -- cat /etc/hosts
+sed -i '/^etc/d' et.toml
+r up2 $NETNS up et.toml
+r ls3 ls -A $NETNS_ETC_DIR
+r again $NETNS up et.toml
+must $NETNS down et >/dev/null
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect("ls1", 0, "hosts\nresolv.conf\n", "");
+    run.check(run.get("st").out().contains("  ~ et-a: files in /etc/netns/et-a/\n"), "status: drift");
+    run.check(run.get("up1").out().starts_with("~ et-a: files in /etc/netns/et-a/\n"), "up: the change");
+    run.expect("ls2", 0, "hosts\n", "");
+    run.expect("seen", 0, "192.0.2.1 x\n", "");
+    run.check(run.get("up2").out().starts_with("~ et-a: files in /etc/netns/et-a/\n"), "up: the last one");
+    run.expect("ls3", 0, "", "");
+    run.expect("again", 0, "lab et is up to date: no changes\n", "");
+    run.expect("left", 1, "", "");
+}

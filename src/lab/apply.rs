@@ -433,6 +433,20 @@ pub fn apply(
                 }
                 std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
+            // Entries taken out of the file go; with none left, the whole
+            // directory (and its empty subdirectories) goes.
+            for rel in super::plan::etc_extra(run.etc_dir(), n) {
+                let path = dir.join(rel);
+                std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            }
+            if n.etc.is_empty() {
+                match std::fs::remove_dir_all(&dir) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(format!("cannot remove {}: {e}", dir.display()));
+                    }
+                    _ => {}
+                }
+            }
             if let Some(r) = state.namespaces.iter_mut().find(|r| r.ns == n.ns) {
                 r.etc = true;
             }
