@@ -673,3 +673,45 @@ r left leftovers
     run.expect("again", 0, "lab et is up to date: no changes\n", "");
     run.expect("left", 1, "", "");
 }
+
+/// Managed processes follow the file: a changed `cmd` restarts the
+/// process, a `run` entry taken out stops it.
+#[test]
+fn run_entries_changed_or_removed_in_the_file_restart_or_stop() {
+    let run = lab_script(
+        r#"
+cat > pr.toml <<'T'
+schema = 1
+name = "pr"
+[nodes.a]
+[[nodes.a.run]]
+name = "idle"
+cmd = ["sleep", "1000"]
+T
+must $NETNS up pr.toml >/dev/null
+r ps1 sh -c "ps -e -o args= | grep -x 'sleep [0-9]*'"
+sed -i 's/1000/2000/' pr.toml
+r st $NETNS status pr
+r change $NETNS up pr.toml
+r ps2 sh -c "ps -e -o args= | grep -x 'sleep [0-9]*'"
+r again $NETNS up pr.toml
+sed -i '/^\[\[nodes.a.run\]\]/,$d' pr.toml
+r remove $NETNS up pr.toml
+r ps3 sh -c "ps -e -o args= | grep -x 'sleep [0-9]*'"
+r st2 $NETNS status pr
+must $NETNS down pr >/dev/null
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect("ps1", 0, "sleep 1000\n", "");
+    run.check(run.get("st").out().contains("  - pr-a: stop process idle\n  + pr-a: start process idle\n"), "drift");
+    run.check(run.get("change").out().starts_with("- pr-a: stop process idle\n+ pr-a: start process idle\n"), "up");
+    run.expect("ps2", 0, "sleep 2000\n", "");
+    run.expect("again", 0, "lab pr is up to date: no changes\n", "");
+    run.check(run.get("remove").out().starts_with("- pr-a: stop process idle\nlab pr: 1 change(s)"), "stopped");
+    run.expect("ps3", 1, "", "");
+    let st2 = run.get("st2").out();
+    run.check(!st2.contains("processes:") && st2.contains("drift: none"), "status lists no process");
+    run.expect("left", 1, "", "");
+}

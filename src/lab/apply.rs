@@ -464,6 +464,16 @@ pub fn apply(
         }
     }
     // 13. Managed processes, then their readiness.
+    for a in &plan.actions {
+        if let Action::StopRun { node, name } = a {
+            let n = &lab.nodes[*node].name;
+            if let Some(rec) = state.runs.iter().find(|x| x.node == *n && x.name == *name) {
+                super::procs::stop(rec, std::time::Duration::from_secs(2));
+            }
+            state.runs.retain(|x| !(x.node == *n && x.name == *name));
+            progress.step(1, "processes");
+        }
+    }
     let mut started: Vec<(usize, usize, RunRecord)> = Vec::new();
     for a in &plan.actions {
         if let Action::StartRun { node, run: r } = a {

@@ -153,6 +153,14 @@ pub enum Action {
         /// Node index.
         node: usize,
     },
+    /// Stop a managed process: its `run` entry left the file, or its
+    /// command changed (a `StartRun` follows then).
+    StopRun {
+        /// Node index.
+        node: usize,
+        /// The `run` entry's name.
+        name: String,
+    },
     /// Start a managed process.
     StartRun {
         /// Node index.
@@ -638,6 +646,7 @@ pub fn describe(lab: &Lab, action: &Action) -> String {
         },
         Action::Etc { node } => format!("~ {}: files in /etc/netns/{}/", ns(node), ns(node)),
         Action::Exec { node } => format!("+ {}: run {} exec command(s)", ns(node), lab.nodes[*node].exec.len()),
+        Action::StopRun { node, name } => format!("- {}: stop process {name}", ns(node)),
         Action::StartRun { node, run } => {
             format!("+ {}: start process {}", ns(node), lab.nodes[*node].run[*run].name)
         }

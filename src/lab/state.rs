@@ -61,6 +61,10 @@ pub struct RunRecord {
     /// Its start time (field 22 of `/proc/PID/stat`), so a recycled pid is
     /// never mistaken for it.
     pub start: u64,
+    /// The command it runs (empty in states written before it was kept),
+    /// so a changed `cmd` restarts it.
+    #[serde(default)]
+    pub cmd: Vec<String>,
 }
 
 /// The state of one lab.

@@ -246,6 +246,21 @@ pub fn up(
                 plan.actions.push(Action::StartRun { node: i, run: r });
             }
         }
+        // Running processes whose entry left the file, or whose command
+        // changed: stopped (and started again with the new command).
+        if lives[i].is_none() {
+            continue;
+        }
+        for rec in old_state.iter().flat_map(|s| s.runs.iter()).filter(|x| x.node == node.name && is_alive(x)) {
+            match node.run.iter().position(|spec| spec.name == rec.name) {
+                None => plan.actions.push(Action::StopRun { node: i, name: rec.name.clone() }),
+                Some(r) if !rec.cmd.is_empty() && rec.cmd != node.run[r].cmd => {
+                    plan.actions.push(Action::StopRun { node: i, name: rec.name.clone() });
+                    plan.actions.push(Action::StartRun { node: i, run: r });
+                }
+                Some(_) => {}
+            }
+        }
     }
     if opts.plan_only {
         no_trace();
