@@ -132,9 +132,13 @@ fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)
         let mut errors = Vec::new();
         for (nl, _, writes) in jobs.iter_mut() {
             let ws: Vec<Write> = writes.iter().map(|(w, _)| w.clone()).collect();
-            for (r, (_, what)) in nl.write_all(&ws).into_iter().zip(writes.iter()) {
-                if let Err(e) = r {
-                    errors.push(format!("{what}: {e}"));
+            for (r, (w, what)) in nl.write_all(&ws).into_iter().zip(writes.iter()) {
+                match (r, w) {
+                    // A veth end whose peer's namespace was just removed
+                    // goes with it (asynchronously): already gone is done.
+                    (Err(crate::netlink::NlError::Kernel(k)), Write::LinkDelete(_)) if k.errno == libc::ENODEV => {}
+                    (Err(e), _) => errors.push(format!("{what}: {e}")),
+                    (Ok(()), _) => {}
                 }
             }
         }
@@ -178,6 +182,12 @@ pub fn apply(
     let gone: Vec<(String, String)> =
         actions(plan, |a| if let Action::DeleteNs { ns, node } = a { Some((ns.clone(), node.clone())) } else { None });
     if !gone.is_empty() {
+        // Their processes first, as `down` does: a process left inside
+        // would keep the unnamed namespace (and its veth ends) alive, out
+        // of the state and out of reach of any later `down`.
+        let ids: std::collections::BTreeSet<crate::namespace::NsId> =
+            gone.iter().filter_map(|(ns, _)| NetNs::open_name(run, ns).ok()?.id().ok()).collect();
+        super::procs::kill_all_in(&ids, std::time::Duration::from_secs(2));
         super::down::remove_namespaces(run, &gone.iter().map(|(ns, _)| ns.clone()).collect::<Vec<_>>());
         state.namespaces.retain(|r| !gone.iter().any(|(ns, _)| *ns == r.ns));
         state.runs.retain(|r| !gone.iter().any(|(_, node)| *node == r.node));
@@ -427,10 +437,14 @@ pub fn apply(
             let path = run.entry(ns_name(*node));
             let name = &lab.nodes[*node].name;
             state.nft.retain(|(n, _)| n != name);
+            state.nft_live.retain(|(n, _)| n != name);
             match text {
                 Some(t) => {
                     super::nft::apply(&path, t).map_err(|e| format!("nftables in {}: {e}", ns_name(*node)))?;
                     state.nft.push((name.clone(), super::shaping::hash(t)));
+                    if let Some(l) = super::nft::listing(&path) {
+                        state.nft_live.push((name.clone(), super::shaping::hash(&l)));
+                    }
                 }
                 None => super::nft::remove(&path).map_err(|e| format!("nftables in {}: {e}", ns_name(*node)))?,
             }
@@ -449,6 +463,20 @@ pub fn apply(
                 }
                 std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
+            // Entries taken out of the file go; with none left, the whole
+            // directory (and its empty subdirectories) goes.
+            for rel in super::plan::etc_extra(run.etc_dir(), n) {
+                let path = dir.join(rel);
+                std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            }
+            if n.etc.is_empty() {
+                match std::fs::remove_dir_all(&dir) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(format!("cannot remove {}: {e}", dir.display()));
+                    }
+                    _ => {}
+                }
+            }
             if let Some(r) = state.namespaces.iter_mut().find(|r| r.ns == n.ns) {
                 r.etc = true;
             }
@@ -466,6 +494,16 @@ pub fn apply(
         }
     }
     // 13. Managed processes, then their readiness.
+    for a in &plan.actions {
+        if let Action::StopRun { node, name } = a {
+            let n = &lab.nodes[*node].name;
+            if let Some(rec) = state.runs.iter().find(|x| x.node == *n && x.name == *name) {
+                super::procs::stop(rec, std::time::Duration::from_secs(2));
+            }
+            state.runs.retain(|x| !(x.node == *n && x.name == *name));
+            progress.step(1, "processes");
+        }
+    }
     let mut started: Vec<(usize, usize, RunRecord)> = Vec::new();
     for a in &plan.actions {
         if let Action::StartRun { node, run: r } = a {

@@ -81,6 +81,12 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
             candidates.entry(ns).or_insert((node, false));
         }
     }
+    let in_file = |ns: &str| lab.is_some_and(|l| l.nodes.iter().any(|n| n.ns == ns));
+    let stale = |path: &std::path::Path| {
+        std::fs::symlink_metadata(path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age >= Duration::from_secs(1)))
+    };
     let mut targets: Vec<(String, String)> = Vec::new();
     let mut ids: BTreeSet<NsId> = BTreeSet::new();
     for (ns, (node, journaled)) in &candidates {
@@ -97,6 +103,12 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
             // A placeholder this lab's journal names: a crash between
             // creating the file and mounting the namespace onto it.
             Owner::Placeholder if *journaled => targets.push((ns.clone(), node.clone())),
+            // The same leftover when the journal is lost too: the file names
+            // the node, and a placeholder that has stayed empty for a while
+            // is no `ip netns add` in flight (those mount within
+            // microseconds) but the remains of a crash; left there, it
+            // would block the next `up`.
+            Owner::Placeholder if in_file(ns) && stale(&run.entry(ns)) => targets.push((ns.clone(), node.clone())),
             Owner::Placeholder => report.skipped.push(format!("{ns}: an empty name this lab did not record")),
             Owner::Lab(l, _) => report.skipped.push(format!("{ns}: belongs to lab {l}")),
             Owner::Foreign => report.skipped.push(format!("{ns}: not made by a netns lab")),

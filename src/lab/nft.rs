@@ -242,6 +242,14 @@ pub fn remove(ns_path: &Path) -> Result<(), String> {
     if out.status.success() { Ok(()) } else { Err(failure("nft delete table", ns_path, &out)) }
 }
 
+/// The table as `nft -s list table inet netns_lab` prints it (stateless:
+/// no counter values, so traffic does not change it), or `None` when there
+/// is no such table or it cannot be listed.
+pub fn listing(ns_path: &Path) -> Option<String> {
+    let out = run_nft(ns_path, &["-s", "list", "table", "inet", "netns_lab"], "").ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// What `nft list table inet netns_lab` prints in the namespace at
 /// `ns_path`, or `None` when there is no such table (for drift checks).
 pub fn current(ns_path: &Path) -> Result<Option<String>, String> {

@@ -160,6 +160,14 @@ pub enum Action {
         /// Node index.
         node: usize,
     },
+    /// Stop a managed process: its `run` entry left the file, or its
+    /// command changed (a `StartRun` follows then).
+    StopRun {
+        /// Node index.
+        node: usize,
+        /// The `run` entry's name.
+        name: String,
+    },
     /// Start a managed process.
     StartRun {
         /// Node index.
@@ -221,6 +229,28 @@ pub fn etc_differs(etc_dir: &std::path::Path, node: &Node) -> bool {
     node.etc
         .iter()
         .any(|(rel, text)| std::fs::read_to_string(etc_dir.join(&node.ns).join(rel)).ok().as_deref() != Some(text))
+}
+
+/// Files under `/etc/netns/<ns>/` that the node's `etc` no longer lists,
+/// as paths relative to that directory, sorted. The directory is the lab's
+/// (`up` writes it, `down` removes it whole), so they are drift.
+pub fn etc_extra(etc_dir: &std::path::Path, node: &Node) -> Vec<std::path::PathBuf> {
+    fn walk(base: &std::path::Path, rel: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(dir) = std::fs::read_dir(base.join(rel)) else { return };
+        for e in dir.flatten() {
+            let r = rel.join(e.file_name());
+            match e.file_type() {
+                Ok(t) if t.is_dir() => walk(base, &r, out),
+                Ok(_) => out.push(r),
+                Err(_) => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&etc_dir.join(&node.ns), std::path::Path::new(""), &mut out);
+    out.retain(|r| !node.etc.iter().any(|(rel, _)| std::path::Path::new(rel) == r));
+    out.sort();
+    out
 }
 
 /// Everything the node's routing table should hold, as kernel routes.
@@ -545,9 +575,10 @@ pub fn compute(
             let link = live[n].as_ref().and_then(|l| l.links.get(&iface.name));
             let cur = link.and_then(|l| l.qdisc.clone());
             let fresh = cur.is_none() || matches!(&iface.kind, IfaceKind::Veth { link, .. } if remake_link[*link]);
-            // A netem table with only `limit` shapes nothing: no qdisc.
-            let netem = iface.netem.as_ref().filter(|ne| ne.needs_netem() || ne.rate_bps.is_some());
-            match netem {
+            // A table with neither a rate nor a netem key (only `limit`, or
+            // empty) shapes nothing: the applier installs no qdisc for it,
+            // so asking for one would be drift that never goes away.
+            match iface.netem.as_ref().filter(|ne| ne.needs_netem() || ne.rate_bps.is_some()) {
                 Some(ne) => {
                     let kind = if ne.needs_netem() { "netem" } else { "tbf" };
                     // The kernel keeps rates in bytes per second.
@@ -566,7 +597,7 @@ pub fn compute(
         }
     }
     for (n, node) in lab.nodes.iter().enumerate() {
-        if etc_differs(etc_dir, node) {
+        if etc_differs(etc_dir, node) || !etc_extra(etc_dir, node).is_empty() {
             a.push(Action::Etc { node: n });
         }
     }
@@ -632,6 +663,7 @@ pub fn describe(lab: &Lab, action: &Action) -> String {
         },
         Action::Etc { node } => format!("~ {}: files in /etc/netns/{}/", ns(node), ns(node)),
         Action::Exec { node } => format!("+ {}: run {} exec command(s)", ns(node), lab.nodes[*node].exec.len()),
+        Action::StopRun { node, name } => format!("- {}: stop process {name}", ns(node)),
         Action::StartRun { node, run } => {
             format!("+ {}: start process {}", ns(node), lab.nodes[*node].run[*run].name)
         }

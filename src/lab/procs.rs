@@ -75,7 +75,26 @@ pub fn start(ns: &str, node: &str, name: &str, argv: &[String], log: &Path) -> R
     std::mem::forget(child);
     let start =
         start_time(pid).ok_or_else(|| format!("process {name} in {ns} exited at once; see {}", log.display()))?;
-    Ok(RunRecord { node: node.to_string(), name: name.to_string(), pid, start })
+    Ok(RunRecord { node: node.to_string(), name: name.to_string(), pid, start, cmd: argv.to_vec() })
+}
+
+/// End one managed process and its process group (it leads its own
+/// session: see [`start`]): SIGTERM, then SIGKILL after `grace`. A process
+/// already gone is fine.
+pub fn stop(rec: &RunRecord, grace: Duration) {
+    if !super::state::is_alive(rec) {
+        return;
+    }
+    // SAFETY: kill(2) of a process group with a signal number; no memory.
+    unsafe { libc::kill(-rec.pid, libc::SIGTERM) };
+    let deadline = Instant::now() + grace;
+    while super::state::is_alive(rec) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if super::state::is_alive(rec) {
+        // SAFETY: as above.
+        unsafe { libc::kill(-rec.pid, libc::SIGKILL) };
+    }
 }
 
 /// Wait until `addr` accepts TCP connections from inside `ns`, or the

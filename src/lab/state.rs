@@ -61,6 +61,10 @@ pub struct RunRecord {
     /// Its start time (field 22 of `/proc/PID/stat`), so a recycled pid is
     /// never mistaken for it.
     pub start: u64,
+    /// The command it runs (empty in states written before it was kept),
+    /// so a changed `cmd` restarts it.
+    #[serde(default)]
+    pub cmd: Vec<String>,
 }
 
 /// The state of one lab.
@@ -80,6 +84,11 @@ pub struct State {
     /// Hash of each node's nftables ruleset as applied (node → hash).
     #[serde(default)]
     pub nft: Vec<(String, u64)>,
+    /// Hash of each node's table as the kernel listed it right after it
+    /// was applied (node → hash of [`super::nft::listing`]), so a table
+    /// changed from outside is drift.
+    #[serde(default)]
+    pub nft_live: Vec<(String, u64)>,
 }
 
 /// An exclusive hold on one lab; released when dropped.

@@ -137,6 +137,13 @@ pub fn up(
         )
     };
     let old_state = labdir.read(&lab.name);
+    // A lab that has no state yet leaves no trace when `up` changes
+    // nothing (refused, or --plan): not even its lock file.
+    let no_trace = || {
+        if let (None, Some(l)) = (&old_state, &lock) {
+            l.remove();
+        }
+    };
     let journaled = |ns: &str| old_state.as_ref().is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns));
     // Who owns each name the lab wants?
     let n = lab.nodes.len();
@@ -186,6 +193,7 @@ pub fn up(
         }
     }
     if !refused.is_empty() {
+        no_trace();
         return Err(UpError::Refused(refused));
     }
     let fresh = handles.ns.iter().all(Option::is_none);
@@ -207,18 +215,28 @@ pub fn up(
             }
         }
     }
-    let (lives, sysctls) =
-        read_existing(lab, &mut handles).map_err(|e| UpError::Refused(vec![super::Diag::file(e)]))?;
+    let (lives, sysctls) = read_existing(lab, &mut handles).map_err(|e| {
+        no_trace();
+        UpError::Refused(vec![super::Diag::file(e)])
+    })?;
     let mut plan = plan::compute(lab, &lives, &sysctls, &extra, run.etc_dir());
     // nftables, one-shot commands and processes: compared with the state.
     for (i, node) in lab.nodes.iter().enumerate() {
         let want = super::nft::ruleset(node);
-        let recorded = old_state.as_ref().and_then(|s| s.nft.iter().find(|(nd, _)| *nd == node.name).map(|(_, h)| *h));
+        let find = |v: &[(String, u64)]| v.iter().find(|(nd, _)| *nd == node.name).map(|(_, h)| *h);
+        let recorded = old_state.as_ref().and_then(|s| find(&s.nft));
+        let recorded_live = old_state.as_ref().and_then(|s| find(&s.nft_live));
         let is_new = lives[i].is_none();
         match &want {
             Some(text) => {
-                let present = !is_new && matches!(super::nft::current(&run.entry(&node.ns)), Ok(Some(_)));
-                if is_new || !present || recorded != Some(super::shaping::hash(text)) {
+                let listing = if is_new { None } else { super::nft::listing(&run.entry(&node.ns)) };
+                // Deleted or changed from outside since it was applied.
+                let tampered = match (&listing, recorded_live) {
+                    (Some(l), Some(h)) => super::shaping::hash(l) != h,
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                };
+                if is_new || tampered || recorded != Some(super::shaping::hash(text)) {
                     plan.actions.push(Action::Nft { node: i, text: want.clone() });
                 }
             }
@@ -241,8 +259,24 @@ pub fn up(
                 plan.actions.push(Action::StartRun { node: i, run: r });
             }
         }
+        // Running processes whose entry left the file, or whose command
+        // changed: stopped (and started again with the new command).
+        if lives[i].is_none() {
+            continue;
+        }
+        for rec in old_state.iter().flat_map(|s| s.runs.iter()).filter(|x| x.node == node.name && is_alive(x)) {
+            match node.run.iter().position(|spec| spec.name == rec.name) {
+                None => plan.actions.push(Action::StopRun { node: i, name: rec.name.clone() }),
+                Some(r) if !rec.cmd.is_empty() && rec.cmd != node.run[r].cmd => {
+                    plan.actions.push(Action::StopRun { node: i, name: rec.name.clone() });
+                    plan.actions.push(Action::StartRun { node: i, run: r });
+                }
+                Some(_) => {}
+            }
+        }
     }
     if plan_only {
+        no_trace();
         return Ok(UpReport { plan, fresh });
     }
     // Journal first: every name about to exist, so a crash from here on
@@ -254,6 +288,7 @@ pub fn up(
         namespaces: Vec::new(),
         runs: Vec::new(),
         nft: Vec::new(),
+        nft_live: Vec::new(),
     });
     state.file = opts.file.clone();
     state.phase = Phase::Building;

@@ -1,0 +1,717 @@
+//! More of issue 4 at the command line, each point as a user meets it:
+//! rate limits with tbf, a forward firewall and masquerade NAT checked with
+//! `netns test`, a missing kernel feature, the progress bar on a terminal,
+//! `for` repetition, `graph --live`/`status` drift and its repair, and
+//! `down` after a lost state. Every lab is built for real, inside private
+//! namespaces (tests/support), and checked with iproute2, tc and nft.
+
+mod support;
+
+use support::script;
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+
+/// The prelude of every lab script (as in labs_up.rs): private /etc/netns,
+/// and `leftovers`, which prints anything of a lab still on the machine.
+fn lab_script(body: &str) -> support::Script {
+    script(&format!(
+        r#"
+export NETNS_ETC_DIR=$H/etc
+EX={EXAMPLES}
+leftovers() {{
+    "$IP" netns list
+    ls -A "$NETNS_ETC_DIR" 2>/dev/null
+    ls -A /run/netns-lab 2>/dev/null
+    nsfs_mounts
+    "$IP" -o link show | grep -v ': lo:'
+    ps -e -o comm= | grep -v -x -E 'bash|ps|grep|sort|cat'
+}}
+{body}
+"#
+    ))
+    .timeout(std::time::Duration::from_secs(120))
+}
+
+/// A plain rate is a tbf qdisc on both ends; changing it changes only
+/// that; removing it removes the qdisc. `netem_ab` shapes one side.
+#[test]
+fn a_link_rate_is_a_tbf_qdisc_reconciled_in_place() {
+    let run = lab_script(
+        r#"
+cat > rate.toml <<'T'
+schema = 1
+name = "rate"
+[nodes.a]
+[nodes.b]
+[[links]]
+endpoints = ["a:eth0", "b:eth0"]
+subnet = "10.0.0.0/30"
+netem = { rate = "10mbit" }
+T
+r up $NETNS up rate.toml
+r qa1 tc -n rate-a qdisc show dev eth0
+r qb1 tc -n rate-b qdisc show dev eth0
+ia=$($IP -n rate-a -o link show eth0 | cut -d: -f1)
+sed -i 's/10mbit/20mbit/' rate.toml
+r plan $NETNS up --plan rate.toml
+r change $NETNS up rate.toml
+r qa2 tc -n rate-a qdisc show dev eth0
+r qb2 tc -n rate-b qdisc show dev eth0
+v same_link "$([ "$ia" = "$($IP -n rate-a -o link show eth0 | cut -d: -f1)" ] && echo yes)"
+r again $NETNS up rate.toml
+r st $NETNS status rate
+sed -i 's/^netem = .*/netem_ab = { rate = "2mbit" }/' rate.toml
+r oneway $NETNS up rate.toml
+r qa3 tc -n rate-a qdisc show dev eth0
+r qb3 tc -n rate-b qdisc show dev eth0
+sed -i '/^netem_ab/d' rate.toml
+r remove $NETNS up rate.toml
+r qa4 tc -n rate-a qdisc show dev eth0
+r qb4 tc -n rate-b qdisc show dev eth0
+r again2 $NETNS up rate.toml
+# `limit` alone shapes nothing (tbf needs a rate): no qdisc, and no change
+# planned again and again.
+echo 'netem = { limit = 100 }' >> rate.toml
+r limit $NETNS up rate.toml
+r limit2 $NETNS up rate.toml
+r qa5 tc -n rate-a qdisc show dev eth0
+r down $NETNS down rate.toml
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect_rc("up", 0);
+    for q in ["qa1", "qb1"] {
+        run.check(run.get(q).out().starts_with("qdisc tbf ") && run.get(q).out().contains(" rate 10Mbit "), q);
+    }
+    let plan = run.get("plan").out();
+    run.check(
+        plan == "~ rate-a: rate 20000000 bit/s (tbf) on eth0\n~ rate-b: rate 20000000 bit/s (tbf) on eth0\n\
+                 lab rate: 2 change(s) planned, none made (--plan)\n",
+        "the plan is the two rate changes, nothing else",
+    );
+    run.check(run.get("change").out().starts_with(&plan[..plan.find("lab rate:").unwrap()]), "up makes that plan");
+    run.check(run.get("change").out().contains("lab rate: 2 change(s) made in "), "and says so");
+    for q in ["qa2", "qb2"] {
+        run.check(run.get(q).out().starts_with("qdisc tbf ") && run.get(q).out().contains(" rate 20Mbit "), q);
+    }
+    run.expect("same_link", 0, "yes", "");
+    run.expect("again", 0, "lab rate is up to date: no changes\n", "");
+    run.check(run.get("st").out().contains("drift: none"), "status: no drift with the new rate");
+    // netem_ab: only the egress of endpoint 0 is shaped.
+    let oneway = run.get("oneway").out();
+    run.check(oneway.contains("~ rate-a: rate 2000000 bit/s (tbf) on eth0"), "a's rate changed");
+    run.check(oneway.contains("- rate-b: qdisc on eth0"), "b's qdisc removed");
+    run.check(run.get("qa3").out().contains(" rate 2Mbit "), "a: 2Mbit");
+    run.check(!run.get("qb3").out().contains("tbf"), "b: no tbf");
+    let remove = run.get("remove").out();
+    run.check(remove.contains("- rate-a: qdisc on eth0"), "plan: qdisc removed");
+    for q in ["qa4", "qb4"] {
+        run.check(!run.get(q).out().contains("tbf"), format!("{q}: no tbf left"));
+    }
+    run.expect("again2", 0, "lab rate is up to date: no changes\n", "");
+    run.expect("limit", 0, "lab rate is up to date: no changes\n", "");
+    run.expect("limit2", 0, "lab rate is up to date: no changes\n", "");
+    run.check(!run.get("qa5").out().contains("tbf"), "limit alone: no tbf");
+    run.expect_rc("down", 0);
+    run.expect("left", 1, "", "");
+}
+
+/// The router of [`FIREWALL_LAB`] forwards only new TCP connections from
+/// h1 to h2's port 8080; h2 listens on 8080 and 8081, h1 on 9090.
+const FIREWALL_LAB: &str = r#"
+cat > fw.toml <<'T'
+schema = 1
+name = "fw"
+[nodes.h1]
+gateway = "10.0.1.1"
+[nodes.r]
+kind = "router"
+[nodes.r.firewall]
+forward = "drop"
+allow = [ { in = "eth0", out = "eth1", proto = "tcp", dport = 8080 } ]
+[nodes.h2]
+gateway = "10.0.2.1"
+[[nodes.h2.run]]
+name = "srv"
+cmd = ["python3", "-c", "import socket, select\nss = []\nfor p in (8080, 8081):\n    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', p)); s.listen(16); ss.append(s)\nwhile True:\n    r, _, _ = select.select(ss, [], [])\n    for s in r: s.accept()[0].close()\n"]
+ready = { tcp = "10.0.2.10:8081", timeout = "5s" }
+[[nodes.h1.run]]
+name = "srv"
+cmd = ["python3", "-c", "import socket\ns = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', 9090)); s.listen(16)\nwhile True: s.accept()[0].close()\n"]
+ready = { tcp = "10.0.1.10:9090", timeout = "5s" }
+[[links]]
+endpoints = ["h1:eth0", "r:eth0"]
+addr = [["10.0.1.10/24"], ["10.0.1.1/24"]]
+[[links]]
+endpoints = ["h2:eth0", "r:eth1"]
+addr = [["10.0.2.10/24"], ["10.0.2.1/24"]]
+[[expect]]
+from = "h1"
+to = "h2"
+proto = "tcp:8080"
+reach = true
+[[expect]]
+from = "h1"
+to = "h2"
+proto = "tcp:8081"
+reach = false
+[[expect]]
+from = "h2"
+to = "h1"
+proto = "tcp:9090"
+reach = false
+[[expect]]
+from = "h1"
+to = "h2"
+reach = false
+T
+"#;
+
+#[test]
+fn a_forward_firewall_from_the_file_lets_through_only_what_it_allows() {
+    let run = lab_script(&format!(
+        r#"{FIREWALL_LAB}
+r up $NETNS up fw.toml
+r test $NETNS test fw.toml
+r nft $IP netns exec fw-r nft list table inet netns_lab
+# Without the firewall's table every probe goes through: the verdicts above
+# are the firewall's doing.
+must $IP netns exec fw-r nft delete table inet netns_lab
+r open $NETNS test fw.toml
+r st $NETNS status fw
+r fix $NETNS up fw.toml
+r again $NETNS up fw.toml
+r test2 $NETNS test fw.toml
+# A rule added from outside is drift too.
+must $IP netns exec fw-r nft add rule inet netns_lab forward accept
+r st2 $NETNS status fw
+r fix2 $NETNS up fw.toml
+r nft3 $IP netns exec fw-r nft list table inet netns_lab
+r again2 $NETNS up fw.toml
+# Allow 8081 instead: the table is replaced, the verdicts follow.
+sed -i 's/dport = 8080 }}/dport = 8081 }}/' fw.toml
+r swap $NETNS up fw.toml
+r nft2 $IP netns exec fw-r nft list table inet netns_lab
+r test3 $NETNS test fw.toml
+r down $NETNS down fw.toml
+r left leftovers
+"#
+    ))
+    .run();
+    run.expect_rc("up", 0);
+    run.check(run.get("up").out().contains("2 processes"), "both servers started");
+    let t = run.get("test");
+    run.check(t.rc == 0, "every expectation holds");
+    let out = t.out();
+    run.check(out.contains("PASS  h1 → h2 (10.0.2.10) tcp:8080 reach"), "allowed port, allowed direction");
+    run.check(out.contains("PASS  h1 → h2 (10.0.2.10) tcp:8081 unreachable (timeout)"), "other port dropped");
+    run.check(out.contains("PASS  h2 → h1 (10.0.1.10) tcp:9090 unreachable (timeout)"), "other direction dropped");
+    run.check(out.contains("PASS  h1 → h2 (10.0.2.10) icmp unreachable (timeout)"), "icmp dropped");
+    run.check(out.ends_with("\n4 passed, 0 failed\n"), "summary");
+    let nft = run.get("nft").out();
+    run.check(nft.contains("type filter hook forward priority filter; policy drop;"), "policy drop");
+    run.check(nft.contains("ct state established,related accept"), "replies pass");
+    run.check(nft.contains("iifname \"eth0\" oifname \"eth1\" tcp dport 8080 accept"), "the allow rule");
+    let open = run.get("open");
+    run.check(open.rc == 1 && open.out().ends_with("\n1 passed, 3 failed\n"), "without the table: 3 fail");
+    run.check(run.get("st").out().contains("~ fw-r: nftables table inet netns_lab"), "status: the missing table");
+    run.check(run.get("fix").out().contains("~ fw-r: nftables table inet netns_lab"), "up puts it back");
+    run.expect("again", 0, "lab fw is up to date: no changes\n", "");
+    run.expect_rc("test2", 0);
+    run.check(run.get("st2").out().contains("~ fw-r: nftables table inet netns_lab"), "status: a changed table");
+    run.check(run.get("fix2").out().starts_with("~ fw-r: nftables table inet netns_lab\n"), "up replaces it");
+    run.check(run.get("nft3").out() == nft, "as the file says again");
+    run.expect("again2", 0, "lab fw is up to date: no changes\n", "");
+    run.check(
+        run.get("swap").out().starts_with("~ fw-r: nftables table inet netns_lab\nlab fw: 1 change(s) made"),
+        "only the table changes",
+    );
+    run.check(run.get("nft2").out().contains("tcp dport 8081 accept"), "the new rule");
+    let t3 = run.get("test3");
+    run.check(t3.rc == 1, "the file's expectations no longer hold");
+    run.check(t3.out().contains("FAIL  h1 → h2 (10.0.2.10) tcp:8080 expected reach, got timeout"), "8080 dropped now");
+    run.check(t3.out().contains("FAIL  h1 → h2 (10.0.2.10) tcp:8081 expected unreachable, got "), "8081 open now");
+    run.check(run.get("down").out().contains("ended 2 processes"), "down ends the servers");
+    run.expect("left", 1, "", "");
+}
+
+/// Masquerade on the router's outside interface: the server, which has no
+/// route back to h1's subnet, sees the router's address, and only new
+/// connections from inside go through.
+#[test]
+fn masquerade_from_the_file_hides_the_inside_behind_the_router() {
+    let run = lab_script(
+        r#"
+cat > nat.toml <<'T'
+schema = 1
+name = "nat"
+[nodes.h1]
+gateway = "10.0.1.1"
+[nodes.r]
+kind = "router"
+[[nodes.r.nat]]
+type = "masquerade"
+out = "eth1"
+src = "10.0.1.0/24"
+[nodes.srv]
+# It tells each client the address it connected from.
+[[nodes.srv.run]]
+name = "who"
+cmd = ["python3", "-c", "import socket\ns = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', 7000)); s.listen(16)\nwhile True:\n    c, a = s.accept(); c.sendall(a[0].encode() + b'\\n'); c.close()\n"]
+ready = { tcp = "203.0.113.10:7000", timeout = "5s" }
+[[links]]
+endpoints = ["h1:eth0", "r:eth0"]
+addr = [["10.0.1.10/24"], ["10.0.1.1/24"]]
+[[links]]
+endpoints = ["srv:eth0", "r:eth1"]
+addr = [["203.0.113.10/24"], ["203.0.113.1/24"]]
+[[expect]]
+from = "h1"
+to = "srv"
+proto = "tcp:7000"
+reach = true
+[[expect]]
+from = "h1"
+to = "srv"
+reach = true
+[[expect]]
+from = "srv"
+to = "h1"
+reach = false
+T
+WHO='import socket; s = socket.create_connection(("203.0.113.10", 7000), 3); print(s.recv(100).decode().strip())'
+r up $NETNS up nat.toml
+r test $NETNS test nat.toml
+r who $NETNS exec nat h1 -- python3 -c "$WHO"
+r local $NETNS exec nat r -- python3 -c "$WHO"
+r nft $IP netns exec nat-r nft list table inet netns_lab
+# Without the NAT rule the server cannot answer h1: it has no route back.
+sed -i '/^\[\[nodes.r.nat\]\]/,/^src/d' nat.toml
+r unnat $NETNS up nat.toml
+r nonft $IP netns exec nat-r nft list table inet netns_lab
+r test2 $NETNS test nat.toml
+r down $NETNS down nat.toml
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect_rc("up", 0);
+    let t = run.get("test");
+    run.check(t.rc == 0 && t.out().ends_with("\n3 passed, 0 failed\n"), "every expectation holds");
+    run.check(t.out().contains("PASS  srv → h1 (10.0.1.10) icmp unreachable (network unreachable)"), "no way in");
+    run.expect("who", 0, "203.0.113.1\n", "");
+    run.expect("local", 0, "203.0.113.1\n", "");
+    run.check(run.get("nft").out().contains("oifname \"eth1\" ip saddr 10.0.1.0/24 masquerade"), "the rule");
+    run.check(run.get("unnat").out().contains("- nat-r: nftables table inet netns_lab"), "the table goes");
+    run.check(run.get("nonft").rc != 0, "no table left in the router");
+    let t2 = run.get("test2");
+    run.check(t2.rc == 1, "without NAT h1 cannot reach srv");
+    run.check(t2.out().contains("FAIL  h1 → srv (203.0.113.10) tcp:7000 expected reach, got "), "tcp fails");
+    run.expect_rc("down", 0);
+    run.expect("left", 1, "", "");
+}
+
+/// This kernel has no dummy interfaces: `validate` (as root) and `up` name
+/// the missing feature, and nothing is made.
+#[test]
+fn a_dummy_interface_is_refused_naming_the_missing_feature() {
+    let run = lab_script(
+        r#"
+cat > dum.toml <<'T'
+schema = 1
+name = "dum"
+[nodes.a]
+interfaces.d0 = { type = "dummy", addr = ["10.9.0.1/24"] }
+[nodes.b]
+[[links]]
+endpoints = ["a:eth0", "b:eth0"]
+subnet = "10.0.0.0/30"
+T
+r val $NETNS validate dum.toml
+r up $NETNS up dum.toml
+r left leftovers
+r st $NETNS status
+"#,
+    )
+    .run();
+    let msg =
+        "dum.toml:4:12: error: this kernel has no dummy interfaces (dummy): interface \"d0\" of node a is a dummy";
+    run.expect_rc("val", 1);
+    run.check(run.get("val").err().contains(msg), "validate names dummy and points at it");
+    run.expect("up", 1, "", &format!("{msg}\nnetns up: nothing was changed.\n"));
+    run.expect("left", 1, "", "");
+    run.check(run.get("st").out().contains("no labs are up"), "no lab is recorded");
+}
+
+/// On a terminal `up` draws a bar on stderr (and clears it); in a pipe
+/// stderr stays empty.
+#[test]
+fn up_shows_a_progress_bar_on_a_terminal_only() {
+    let run = lab_script(
+        r#"
+# util-linux `script` runs the command on a pseudo-terminal and copies
+# everything it writes there (stdout and stderr) to our stdout.
+r tty script -qec "$NETNS up $EX/lan4.toml" /dev/null
+r ns $IP netns list
+must $NETNS down lan4 >/dev/null
+r pipe $NETNS up $EX/lan4.toml
+must $NETNS down lan4 >/dev/null
+r tty_noerr script -qec "$NETNS up $EX/lan4.toml 2>/dev/null" /dev/null
+must $NETNS down lan4 >/dev/null
+"#,
+    )
+    .run();
+    let tty = run.get("tty");
+    let out = tty.out();
+    run.expect_rc("tty", 0);
+    run.check(out.contains("lab lan4 is up: 5 namespaces"), "the summary reaches the terminal");
+    // The bar: its phase, its bar and its count, then a line clear.
+    run.check(out.contains("namespaces") && out.contains("] "), "a bar is drawn");
+    run.check(out.contains("/22"), "with its count of steps");
+    run.check(out.contains("\x1b[2K"), "and cleared at the end");
+    run.check(out.find("\x1b[2K") < out.find("lab lan4 is up"), "before the summary");
+    run.check(run.get("ns").out().lines().count() == 5, "the lab was built");
+    let pipe = run.get("pipe");
+    run.check(pipe.rc == 0 && pipe.err.is_empty(), "in a pipe: nothing on stderr");
+    run.check(pipe.out().starts_with("lab lan4 is up: 5 namespaces"), "in a pipe: the summary");
+    // The bar is on stderr only: stdout on a terminal has no bar.
+    let noerr = run.get("tty_noerr").out();
+    run.check(!noerr.contains('\x1b') && noerr.starts_with("lab lan4 is up: 5 namespaces"), "stdout has no bar");
+}
+
+/// `for` builds a 20-host switch lab and its expectations.
+#[test]
+fn for_repetition_builds_twenty_hosts_and_their_expectations() {
+    let run = lab_script(
+        r#"
+cat > sw20.toml <<'T'
+schema = 1
+name = "sw20"
+[nodes.sw]
+kind = "switch"
+subnet = "10.2.0.0/24"
+[nodes."h{i}"]
+for = { i = "1..20" }
+etc = { "hostname" = "h{i}\n" }
+[[links]]
+for = { i = "1..20" }
+endpoints = ["h{i}:eth0", "sw"]
+[[expect]]
+for = { i = "2..6" }
+from = "h1"
+to = "h{i}"
+reach = true
+[[expect]]
+for = { i = "1..3" }
+from = "h{i+10}"
+to = "10.2.0.{i+17}"
+proto = "udp:9"
+reach = false
+[[expect]]
+from = "h20"
+to = "10.2.0.99"
+reach = false
+T
+r val $NETNS validate sw20.toml
+r up $NETNS up sw20.toml
+r nns sh -c "$IP netns list | grep -c '^sw20-'"
+r ports sh -c "$IP -n sw20-sw -o link show master br0 | wc -l"
+r h20 $IP -n sw20-h20 -br addr show eth0
+r h7 $IP -n sw20-h7 -br addr show eth0
+r etc cat $NETNS_ETC_DIR/sw20-h13/hostname
+r test $NETNS test sw20.toml
+r down $NETNS down sw20.toml
+r left leftovers
+"#,
+    )
+    .run();
+    run.check(run.get("val").out().contains("21 nodes, 20 links, 9 expectations"), "validate counts what for made");
+    run.check(run.get("up").out().starts_with("lab sw20 is up: 21 namespaces, 20 links, 20 addresses"), "summary");
+    run.expect("nns", 0, "21\n", "");
+    run.expect("ports", 0, "20\n", "");
+    run.check(run.get("h20").out().contains("10.2.0.20/24"), "h20 is .20");
+    run.check(run.get("h7").out().contains("10.2.0.7/24"), "h7 is .7");
+    run.expect("etc", 0, "h13\n", "");
+    let t = run.get("test");
+    run.check(t.rc == 0, "all generated expectations hold");
+    let out = t.out();
+    for i in 2..=6 {
+        run.check(out.contains(&format!("PASS  h1 → h{i} (10.2.0.{i}) icmp reach")), format!("h1 → h{i}"));
+    }
+    for i in 1..=3 {
+        let line = format!("PASS  h{} → 10.2.0.{} udp:9 unreachable (port unreachable)", i + 10, i + 17);
+        run.check(out.contains(&line), line);
+    }
+    run.check(out.contains("PASS  h20 → 10.2.0.99 icmp unreachable"), "the absent host");
+    run.check(out.ends_with("\n9 passed, 0 failed\n"), "summary");
+    run.check(run.get("down").out() == "lab sw20 is down: removed 21 namespaces\n", "down");
+    run.expect("left", 1, "", "");
+}
+
+/// `graph --live` and `status` see a link taken down from outside; `up`
+/// repairs it, with the route the kernel flushed.
+#[test]
+fn graph_live_and_status_show_drift_that_up_repairs() {
+    let run = lab_script(
+        r#"
+must cp $EX/chain3.toml .
+must $NETNS up chain3.toml >/dev/null
+r clean $NETNS graph --live chain3.toml
+r st0 $NETNS status chain3
+must $IP -n chain3-h1 link set eth0 down
+r drift $NETNS graph --live chain3.toml
+r st1 $NETNS status chain3
+r list $NETNS status
+r stj $NETNS -j status chain3
+r fix $NETNS up chain3.toml
+r route $IP -n chain3-h1 route show default
+r clean2 $NETNS graph --live chain3.toml
+r st2 $NETNS status chain3
+must $NETNS down chain3 >/dev/null
+r gone $NETNS graph --live chain3.toml
+"#,
+    )
+    .run();
+    let clean = run.get("clean").out();
+    run.check(clean.starts_with("lab chain3: 5 nodes, 4 links (live)\nlive state matches the file\n"), "clean");
+    run.check(run.get("st0").out().contains("drift: none"), "status: no drift");
+    let drift = run.get("drift").out();
+    run.check(drift.contains("1 node differs from the file"), "graph: one node differs");
+    run.check(drift.contains("──> r1:eth0  [down]"), "graph: h1's eth0 is down");
+    let st1 = run.get("st1").out();
+    run.check(st1.starts_with("lab chain3: drifted, 5/5 namespaces present"), "status: drifted");
+    run.check(st1.contains("~ chain3-h1: interface eth0 up"), "status: the link to bring up");
+    run.check(st1.contains("+ chain3-h1: route default via 10.0.1.1"), "status: the flushed route");
+    run.check(run.get("list").out().contains("chain3        drifted"), "the lab list says drifted");
+    let j: serde_json::Value = serde_json::from_slice(&run.get("stj").out).expect("status -j is JSON");
+    run.check(j["state"] == "drifted" && j["drift"] == 2, "JSON: drifted, 2 actions");
+    let fix = run.get("fix").out();
+    run.check(fix.contains("~ chain3-h1: interface eth0 up\n+ chain3-h1: route default via 10.0.1.1\n"), "repair");
+    run.check(run.get("route").out().contains("default via 10.0.1.1 dev eth0"), "the route is back");
+    run.check(run.get("clean2").out().contains("live state matches the file"), "graph clean again");
+    run.check(run.get("st2").out().contains("drift: none"), "status clean again");
+    let gone = run.get("gone").out();
+    run.check(gone.contains("5 nodes differ from the file"), "after down every node is missing");
+}
+
+/// `down FILE` after a crash: the journal lists a namespace that is only
+/// an empty placeholder, and the state of the others is lost; a namespace
+/// with the lab's prefix that the lab did not make is left alone.
+#[test]
+fn down_from_a_file_removes_a_journaled_placeholder_and_spares_unmarked_names() {
+    let run = lab_script(
+        r#"
+must cp $EX/chain3.toml .
+must $NETNS up chain3.toml >/dev/null
+must $IP netns add chain3-extra
+# What a kill between naming chain3-h2 and mounting its namespace leaves:
+# an empty file, listed by a journal of an unfinished up (the rest of the
+# state is gone).
+must $IP netns del chain3-h2
+must touch /run/netns/chain3-h2
+cat > /run/netns-lab/chain3/state.json <<J
+{"lab": "chain3", "file": "$PWD/chain3.toml", "phase": "building",
+ "namespaces": [{"node": "h2", "ns": "chain3-h2"}]}
+J
+r st $NETNS status
+r down $NETNS down chain3.toml
+r ns $IP netns list
+r labdir ls -A /run/netns-lab
+must $IP netns del chain3-extra
+r left leftovers
+"#,
+    )
+    .run();
+    run.check(run.get("st").out().contains("chain3        incomplete"), "status: an unfinished up");
+    run.expect("down", 0, "lab chain3 is down: removed 5 namespaces\n", "");
+    run.expect("ns", 0, "chain3-extra\n", "");
+    run.expect("labdir", 0, "", "");
+    run.expect("left", 1, "", "");
+}
+
+/// The state lost altogether: `down FILE` finds the lab by its marks, and a
+/// namespace of a node's name that someone else made with `ip netns add`
+/// (no mark) is left alone, and said so.
+#[test]
+fn down_without_state_spares_an_unmarked_namespace_of_a_nodes_name() {
+    let run = lab_script(
+        r#"
+must cp $EX/chain3.toml .
+must $NETNS up chain3.toml >/dev/null
+rm -rf /run/netns-lab
+must $IP netns del chain3-h2
+must $IP netns add chain3-h2
+must $IP netns add chain3-r9
+r down $NETNS down chain3.toml
+r ns sh -c "$IP netns list | sort"
+r again $NETNS down chain3.toml
+r up $NETNS up chain3.toml
+r plan $NETNS up --plan $EX/pair.toml
+# Neither the refused up nor the plan of a lab that is not up leaves a trace.
+r labdir ls -A /run/netns-lab
+"#,
+    )
+    .run();
+    let down = run.get("down");
+    run.check(down.rc == 0, "down succeeds");
+    run.check(down.out() == "lab chain3 is down: removed 4 namespaces\n", "the four marked ones");
+    run.check(down.err() == "netns down: left alone: chain3-h2: not made by a netns lab\n", "says what it spared");
+    run.expect("ns", 0, "chain3-h2\nchain3-r9\n", "");
+    run.check(run.get("again").out() == "lab chain3 is down: nothing was left to remove\n", "again: nothing");
+    run.expect_rc("up", 1);
+    run.check(run.get("up").err().contains("chain3-h2 of node h2 exists and is not part of lab chain3"), "up refuses");
+    run.check(run.get("plan").out().ends_with("change(s) planned, none made (--plan)\n"), "a plan");
+    run.expect("labdir", 0, "", "");
+}
+
+/// Journal and marks both gone for one node: its name is an empty
+/// placeholder left by a crash, and the state is lost. By name alone `down`
+/// cannot know the name is the lab's; given the file, which names the
+/// node, it removes it, so the next `up` is not blocked.
+#[test]
+fn down_from_the_file_removes_a_stale_placeholder_when_the_state_is_lost() {
+    let run = lab_script(
+        r#"
+must cp $EX/chain3.toml .
+must $NETNS up chain3.toml >/dev/null
+rm -rf /run/netns-lab
+must $IP netns del chain3-h2
+must touch -d '-1 minute' /run/netns/chain3-h2
+r byname $NETNS down chain3
+r ns1 ls /run/netns
+r byfile $NETNS down chain3.toml
+r ns2 ls /run/netns
+r up $NETNS up chain3.toml
+r down $NETNS down chain3
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect("byname", 0, "lab chain3 is down: removed 4 namespaces\n", "");
+    run.expect("ns1", 0, "chain3-h2\n", "");
+    run.expect("byfile", 0, "lab chain3 is down: removed 1 namespace\n", "");
+    run.expect("ns2", 0, "", "");
+    run.check(run.get("up").out().starts_with("lab chain3 is up: 5 namespaces"), "the next up is not blocked");
+    run.expect_rc("down", 0);
+    run.expect("left", 1, "", "");
+}
+
+/// A node taken out of the file goes with its managed processes: one left
+/// running would keep the unnamed namespace (and its veth) alive, out of
+/// the state and out of reach of `down`.
+#[test]
+fn a_node_removed_from_the_file_takes_its_processes_along() {
+    let run = lab_script(
+        r#"
+cat > pr.toml <<'T'
+schema = 1
+name = "pr"
+[nodes.a]
+[nodes.b]
+[[nodes.b.run]]
+name = "idle"
+cmd = ["sleep", "1000"]
+[[links]]
+endpoints = ["a:eth0", "b:eth0"]
+subnet = "10.0.0.0/30"
+T
+r up $NETNS up pr.toml
+r sleeps1 sh -c "ps -e -o comm= | grep -c -x sleep"
+printf 'schema = 1\nname = "pr"\n[nodes.a]\n' > pr.toml
+r shrink $NETNS up pr.toml
+r sleeps2 sh -c "ps -e -o comm= | grep -c -x sleep"
+r down $NETNS down pr.toml
+r left leftovers
+"#,
+    )
+    .run();
+    run.check(run.get("up").out().contains("1 process"), "the process started");
+    run.expect("sleeps1", 0, "1\n", "");
+    let shrink = run.get("shrink").out();
+    run.check(shrink.contains("- namespace pr-b (node b is no longer in the file)"), "plan: b goes");
+    run.expect("sleeps2", 1, "0\n", "");
+    run.expect_rc("down", 0);
+    run.expect("left", 1, "", "");
+}
+
+/// `/etc/netns/<ns>/` follows the file: an `etc` entry taken out of it is
+/// drift, and `up` removes the file (the whole directory with the last one).
+#[test]
+fn etc_entries_taken_out_of_the_file_are_removed() {
+    let run = lab_script(
+        r#"
+cat > et.toml <<'T'
+schema = 1
+name = "et"
+[nodes.a]
+etc = { "hosts" = "192.0.2.1 x\n", "resolv.conf" = "nameserver 192.0.2.53\n" }
+T
+must $NETNS up et.toml >/dev/null
+r ls1 ls $NETNS_ETC_DIR/et-a
+sed -i 's/, "resolv.conf" = .* }/ }/' et.toml
+r st $NETNS status et
+r up1 $NETNS up et.toml
+r ls2 ls $NETNS_ETC_DIR/et-a
+r seen $NETNS exec et a -- cat /etc/hosts
+sed -i '/^etc/d' et.toml
+r up2 $NETNS up et.toml
+r ls3 ls -A $NETNS_ETC_DIR
+r again $NETNS up et.toml
+must $NETNS down et >/dev/null
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect("ls1", 0, "hosts\nresolv.conf\n", "");
+    run.check(run.get("st").out().contains("  ~ et-a: files in /etc/netns/et-a/\n"), "status: drift");
+    run.check(run.get("up1").out().starts_with("~ et-a: files in /etc/netns/et-a/\n"), "up: the change");
+    run.expect("ls2", 0, "hosts\n", "");
+    run.expect("seen", 0, "192.0.2.1 x\n", "");
+    run.check(run.get("up2").out().starts_with("~ et-a: files in /etc/netns/et-a/\n"), "up: the last one");
+    run.expect("ls3", 0, "", "");
+    run.expect("again", 0, "lab et is up to date: no changes\n", "");
+    run.expect("left", 1, "", "");
+}
+
+/// Managed processes follow the file: a changed `cmd` restarts the
+/// process, a `run` entry taken out stops it.
+#[test]
+fn run_entries_changed_or_removed_in_the_file_restart_or_stop() {
+    let run = lab_script(
+        r#"
+cat > pr.toml <<'T'
+schema = 1
+name = "pr"
+[nodes.a]
+[[nodes.a.run]]
+name = "idle"
+cmd = ["sleep", "1000"]
+T
+must $NETNS up pr.toml >/dev/null
+r ps1 sh -c "ps -e -o args= | grep -x 'sleep [0-9]*'"
+sed -i 's/1000/2000/' pr.toml
+r st $NETNS status pr
+r change $NETNS up pr.toml
+r ps2 sh -c "ps -e -o args= | grep -x 'sleep [0-9]*'"
+r again $NETNS up pr.toml
+sed -i '/^\[\[nodes.a.run\]\]/,$d' pr.toml
+r remove $NETNS up pr.toml
+r ps3 sh -c "ps -e -o args= | grep -x 'sleep [0-9]*'"
+r st2 $NETNS status pr
+must $NETNS down pr >/dev/null
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect("ps1", 0, "sleep 1000\n", "");
+    run.check(run.get("st").out().contains("  - pr-a: stop process idle\n  + pr-a: start process idle\n"), "drift");
+    run.check(run.get("change").out().starts_with("- pr-a: stop process idle\n+ pr-a: start process idle\n"), "up");
+    run.expect("ps2", 0, "sleep 2000\n", "");
+    run.expect("again", 0, "lab pr is up to date: no changes\n", "");
+    run.check(run.get("remove").out().starts_with("- pr-a: stop process idle\nlab pr: 1 change(s)"), "stopped");
+    run.expect("ps3", 1, "", "");
+    let st2 = run.get("st2").out();
+    run.check(!st2.contains("processes:") && st2.contains("drift: none"), "status lists no process");
+    run.expect("left", 1, "", "");
+}
