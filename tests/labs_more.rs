@@ -86,7 +86,7 @@ r left leftovers
     }
     let plan = run.get("plan").out();
     run.check(
-        plan == "~ rate-a: rate 20000000 bit/s (tbf) on eth0\n~ rate-b: rate 20000000 bit/s (tbf) on eth0\n\
+        plan == "~ rate-a: rate 20mbit (tbf) on eth0\n~ rate-b: rate 20mbit (tbf) on eth0\n\
                  lab rate: 2 change(s) planned, none made (--plan)\n",
         "the plan is the two rate changes, nothing else",
     );
@@ -100,7 +100,7 @@ r left leftovers
     run.check(run.get("st").out().contains("drift: none"), "status: no drift with the new rate");
     // netem_ab: only the egress of endpoint 0 is shaped.
     let oneway = run.get("oneway").out();
-    run.check(oneway.contains("~ rate-a: rate 2000000 bit/s (tbf) on eth0"), "a's rate changed");
+    run.check(oneway.contains("~ rate-a: rate 2mbit (tbf) on eth0"), "a's rate changed");
     run.check(oneway.contains("- rate-b: qdisc on eth0"), "b's qdisc removed");
     run.check(run.get("qa3").out().contains(" rate 2Mbit "), "a: 2Mbit");
     run.check(!run.get("qb3").out().contains("tbf"), "b: no tbf");

@@ -27,6 +27,9 @@ pub struct DownReport {
     pub skipped: Vec<String>,
     /// Problems met (the rest was still removed).
     pub errors: Vec<String>,
+    /// `exec_down` commands that failed: reported, but they do not keep
+    /// the lab's state (the namespaces they ran in are gone either way).
+    pub warnings: Vec<String>,
 }
 
 /// Remove run-directory names (namespaces or placeholders), on two
@@ -122,7 +125,7 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
             if targets.iter().any(|(ns, _)| *ns == n.ns) {
                 for cmd in &n.exec_down {
                     if let Err(e) = super::procs::exec_shell(&n.ns, cmd) {
-                        report.errors.push(format!("exec_down of node {}: {e}", n.name));
+                        report.warnings.push(format!("exec_down of node {}: {e}", n.name));
                     }
                 }
             }

@@ -604,6 +604,16 @@ pub fn compute(
     plan
 }
 
+/// A rate as tc writes it: `20mbit`, `1500kbit`, `800bit`.
+fn rate_text(bps: u64) -> String {
+    match bps {
+        b if b >= 1_000_000_000 && b % 1_000_000_000 == 0 => format!("{}gbit", b / 1_000_000_000),
+        b if b >= 1_000_000 && b % 1_000_000 == 0 => format!("{}mbit", b / 1_000_000),
+        b if b >= 1_000 && b % 1_000 == 0 => format!("{}kbit", b / 1_000),
+        b => format!("{b}bit"),
+    }
+}
+
 /// One line per action, for `--plan` and for a reconcile's report.
 pub fn describe(lab: &Lab, action: &Action) -> String {
     let ns = |n: &usize| lab.nodes[*n].ns.as_str();
@@ -654,7 +664,7 @@ pub fn describe(lab: &Lab, action: &Action) -> String {
         }
         Action::Qdisc { node, ifname, netem } => match netem {
             Some(n) if n.needs_netem() => format!("~ {}: netem on {ifname}", ns(node)),
-            Some(n) => format!("~ {}: rate {} bit/s (tbf) on {ifname}", ns(node), n.rate_bps.unwrap_or(0)),
+            Some(n) => format!("~ {}: rate {} (tbf) on {ifname}", ns(node), rate_text(n.rate_bps.unwrap_or(0))),
             None => format!("- {}: qdisc on {ifname}", ns(node)),
         },
         Action::Nft { node, text } => match text {

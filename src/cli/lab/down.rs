@@ -51,6 +51,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     for s in &report.skipped {
         eprintln!("netns down: left alone: {s}");
     }
+    for w in &report.warnings {
+        eprintln!("netns down: warning: {w}");
+    }
     for e in &report.errors {
         eprintln!("netns down: {e}");
     }
