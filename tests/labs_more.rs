@@ -9,15 +9,14 @@ mod support;
 
 use support::script;
 
-const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
-
 /// The prelude of every lab script (as in labs_up.rs): private /etc/netns,
 /// and `leftovers`, which prints anything of a lab still on the machine.
 fn lab_script(body: &str) -> support::Script {
+    let examples = support::examples_prelude();
     script(&format!(
         r#"
 export NETNS_ETC_DIR=$H/etc
-EX={EXAMPLES}
+{examples}
 leftovers() {{
     "$IP" netns list
     ls -A "$NETNS_ETC_DIR" 2>/dev/null

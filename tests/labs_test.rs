@@ -317,12 +317,11 @@ fn a_thousand_icmp_expectations_at_once_are_all_judged() {
 /// in them holds (vlans and wan need 8021q and netem, absent here).
 #[test]
 fn shipped_examples_pass_once_up() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
     let examples = [("pair", 2), ("lan4", 2), ("chain3", 1), ("neutron", 3), ("tenants", 8)];
-    let mut body = String::new();
+    let mut body = support::examples_prelude();
     for (name, _) in examples {
         body += &format!(
-            "must cp {dir}/{name}.toml .\nmust $NETNS up {name}.toml >/dev/null\nr {name} $NETNS test {name}.toml\n\
+            "must cp $EX/{name}.toml .\nmust $NETNS up {name}.toml >/dev/null\nr {name} $NETNS test {name}.toml\n\
              must $NETNS down {name}.toml >/dev/null\n"
         );
     }

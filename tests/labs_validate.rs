@@ -38,10 +38,10 @@ fn errors(err: &str) -> Vec<&str> {
 
 #[test]
 fn examples_are_valid_without_privilege_and_change_nothing() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
     let mut body = String::from(SETUP);
+    body += &support::examples_prelude();
     for (name, _) in EXAMPLES {
-        body += &format!("must cp {dir}/{name}.toml . && chmod 644 {name}.toml\n");
+        body += &format!("must cp $EX/{name}.toml . && chmod 644 {name}.toml\n");
         body += &format!("r {name} $NOBODY $NETNS validate {name}.toml\n");
     }
     // Nothing was made: no namespace directory, no lab state.

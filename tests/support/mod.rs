@@ -400,3 +400,25 @@ pub fn sorted_lines(text: &str) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Script lines that write every `examples/*.toml` of the checkout into
+/// `$H/ex/`, and set `EX` to it. The checkout itself may be out of sight
+/// inside a script (a checkout under /tmp is hidden by the script's tmpfs),
+/// so the files travel in the script's own text.
+pub fn examples_prelude() -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .expect("examples/ is readable")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    names.sort();
+    let mut out = String::from("mkdir -p \"$H/ex\"\nEX=$H/ex\n");
+    for p in names {
+        let text = std::fs::read_to_string(&p).expect("an example is text");
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let _ = write!(out, "cat > \"$EX/{name}\" <<'NETNS_EXAMPLE_EOF'\n{text}NETNS_EXAMPLE_EOF\n");
+    }
+    out
+}
