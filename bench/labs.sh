@@ -6,14 +6,14 @@
 # /run (nothing touches the host). Needs root and python3.
 #
 #   bench/labs.sh              # prints the figures; paste them into docs/performance.md
-#   RUNS=5 bench/labs.sh       # repetitions per case (median reported)
+#   RUNS=9 bench/labs.sh       # repetitions per case (default 5; median reported)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 ((EUID == 0)) || { echo "bench/labs.sh: needs root" >&2; exit 2; }
 (cd "$repo" && cargo build --release --quiet)
 bin=$repo/target/x86_64-unknown-linux-gnu/release/netns
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 
 inner=$(mktemp /tmp/netns-labs-bench.XXXXXX)
 trap 'rm -f "$inner"' EXIT
@@ -26,7 +26,20 @@ export NETNS_ETC_DIR=/tmp/etc
 now() { date +%s%N; }
 secs() { python3 -c "import sys; print('%.3f' % (int(sys.argv[1]) / 1e9))" "$1"; }
 median() { python3 -c "import sys, statistics; print('%.3f' % statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
-wipe() { ip -all netns delete 2>/dev/null || true; sleep 1; }
+# The kernel tears namespaces down in the background after their names go:
+# wait for it (the net_namespace slab count stops falling), so one
+# measurement does not pay for the previous one's cleanup.
+wipe() {
+	ip -all netns delete 2>/dev/null || true
+	local prev=-1 now
+	while :; do
+		sleep 0.5
+		now=$(awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo)
+		[ "$now" = "$prev" ] && break
+		prev=$now
+	done
+	sleep 0.5
+}
 
 ip_build() {	# ip_build DIR NAME: the same network with iproute2
 	local d=$1 name=$2 ns fwd
@@ -41,6 +54,7 @@ case_up() {	# case_up KIND N
 	local kind=$1 n=$2 d=/tmp/gen-$1-$2 name i t0 ipt=() upt=() downt=() nodecnt
 	python3 "$gen" "$kind" "$n" "$d" >/dev/null
 	name=$(basename "$d"/*.toml .toml)
+	wipe
 	for ((i = 0; i < runs; i++)); do
 		t0=$(now); ip_build "$d" "$name"; ipt+=("$(secs $(($(now) - t0)))"); wipe
 		t0=$(now); "$bin" up "$d/$name.toml" >/dev/null; upt+=("$(secs $(($(now) - t0)))")

@@ -301,8 +301,16 @@ pub fn apply(
                     ..LinkSpec::default()
                 })
             };
-            let mut main = end(0)?;
-            main.kind = Some(LinkKind::Veth { peer: Some(Box::new(end(1)?)) });
+            // A switch port is the main device, born a port of its bridge.
+            let first = super::plan::born_with_master(lab, l).unwrap_or(0);
+            let mut main = end(first)?;
+            if super::plan::born_with_master(lab, l) == Some(first) {
+                let e = &link.ends[first];
+                let master =
+                    lab.nodes[e.node].interfaces.iter().find(|i| i.name == e.ifname).and_then(|i| i.master.as_ref());
+                main.master = master.and_then(|m| plan.index[e.node].get(m).copied());
+            }
+            main.kind = Some(LinkKind::Veth { peer: Some(Box::new(end(1 - first)?)) });
             writes.push(Write::Link(main, LinkWrite::Create));
         }
         for (r, &l) in root.write_all(&writes).into_iter().zip(&veths) {

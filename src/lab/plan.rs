@@ -189,6 +189,20 @@ pub struct Plan {
     pub index: Vec<BTreeMap<String, u32>>,
 }
 
+/// Which end of a new veth is created with its master already set: the
+/// request names one device's master (IFLA_MASTER on the device itself; the
+/// peer part of a veth request cannot carry one). A switch port end is that
+/// device; when both ends are ports, the first.
+pub fn born_with_master(lab: &Lab, link: usize) -> Option<usize> {
+    let has_master = |k: usize| {
+        lab.nodes[lab.links[link].ends[k].node]
+            .interfaces
+            .iter()
+            .any(|i| i.name == lab.links[link].ends[k].ifname && i.master.is_some())
+    };
+    (0..2).find(|&k| has_master(k))
+}
+
 /// Sysctls a node's namespace gets as a whole, derived from its kind and
 /// `ipv6`, then the file's own, in that order (the file wins).
 pub fn ns_sysctls(node: &Node) -> Vec<(String, String)> {
@@ -197,7 +211,9 @@ pub fn ns_sysctls(node: &Node) -> Vec<(String, String)> {
     // silence), and IPv6 addresses are usable at once (no duplicate
     // address detection, which would hold them for a second or two).
     let mut out: Vec<(String, String)> = vec![("net.ipv4.icmp_ratelimit".into(), "0".into())];
-    if node.ipv6 {
+    let has_v6 = node.interfaces.iter().flat_map(|i| &i.addrs).chain(&node.loopback).any(|a| a.addr().is_ipv6())
+        || node.gateways.iter().any(|g| g.is_ipv6());
+    if node.ipv6 && has_v6 {
         out.push(("net.ipv6.icmp.ratelimit".into(), "0".into()));
         out.push(("net.ipv6.conf.all.accept_dad".into(), "0".into()));
         out.push(("net.ipv6.conf.default.accept_dad".into(), "0".into()));
@@ -463,14 +479,19 @@ pub fn compute(
                 // its peer exists): it is brought up here, with its master.
                 // Bridges are born up; other kinds get their state here too.
                 let set_up = !matches!(iface.kind, IfaceKind::Bridge) && iface.up;
-                if master_index.is_some() || set_up {
+                let born_enslaved = match &iface.kind {
+                    IfaceKind::Veth { link, end } => born_with_master(lab, *link) == Some(*end),
+                    _ => false,
+                };
+                let master = master_index.is_some() && !born_enslaved;
+                if master || set_up {
                     a.push(Action::SetLink {
                         node: n,
                         iface: i,
                         up: set_up.then_some(true),
                         mtu: None,
                         mac: None,
-                        master: master_index.is_some(),
+                        master,
                     });
                 }
                 if master_index.is_some() && (iface.vlan.is_some() || !iface.vlans.is_empty()) {
