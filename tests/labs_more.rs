@@ -714,3 +714,58 @@ r left leftovers
     run.check(!st2.contains("processes:") && st2.contains("drift: none"), "status lists no process");
     run.expect("left", 1, "", "");
 }
+
+/// Routes of every kind the file can ask for land as `ip route` shows them,
+/// and a second `up` finds them all in place (ECMP included).
+#[test]
+fn ecmp_blackhole_metric_table_onlink_and_v6_routes() {
+    let run = lab_script(
+        r#"
+cat > rt.toml <<'T'
+schema = 1
+name = "rt"
+[nodes.r]
+kind = "router"
+routes = [
+  { to = "10.9.0.0/24", nexthops = [ { via = "10.0.1.2", weight = 1 }, { via = "10.0.2.2", weight = 3 } ] },
+  { to = "192.0.2.0/24", type = "blackhole" },
+  { to = "198.51.100.0/24", type = "unreachable" },
+  { to = "203.0.113.0/24", via = "10.0.1.2", metric = 50 },
+  { to = "10.8.0.0/16", via = "10.0.2.2", table = 100 },
+  { to = "default", via = "169.254.1.1", dev = "eth0", onlink = true },
+  { to = "fd99::/64", via = "fd01::2" },
+]
+[nodes.a]
+[nodes.b]
+[[links]]
+endpoints = ["r:eth0", "a:eth0"]
+addr = [["10.0.1.1/24", "fd01::1/64"], ["10.0.1.2/24", "fd01::2/64"]]
+[[links]]
+endpoints = ["r:eth1", "b:eth0"]
+subnet = "10.0.2.0/24"
+T
+must $NETNS up rt.toml >/dev/null
+r v4 $IP -n rt-r route show proto static
+r t100 $IP -n rt-r route show table 100 proto static
+r v6 $IP -n rt-r -6 route show proto static
+r again $NETNS up rt.toml
+must $IP -n rt-r route del 10.9.0.0/24
+r fix $NETNS up rt.toml
+r v4b $IP -n rt-r route show proto static
+must $NETNS down rt >/dev/null
+"#,
+    )
+    .run();
+    let want = "default via 169.254.1.1 dev eth0 onlink \n10.9.0.0/24 \n\tnexthop via 10.0.1.2 dev eth0 weight 1 \n\
+                \tnexthop via 10.0.2.2 dev eth1 weight 3 \nblackhole 192.0.2.0/24 \nunreachable 198.51.100.0/24 \n\
+                203.0.113.0/24 via 10.0.1.2 dev eth0 metric 50 \n";
+    run.expect("v4", 0, want, "");
+    run.expect("t100", 0, "10.8.0.0/16 via 10.0.2.2 dev eth1 \n", "");
+    run.check(run.get("v6").out().contains("fd99::/64 via fd01::2 dev eth0"), "IPv6 route");
+    run.expect("again", 0, "lab rt is up to date: no changes\n", "");
+    run.check(
+        run.get("fix").out().contains("+ rt-r: route 10.9.0.0/24 nexthop via 10.0.1.2 weight 1"),
+        "ECMP route back",
+    );
+    run.expect("v4b", 0, want, "");
+}
