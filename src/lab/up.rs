@@ -164,7 +164,11 @@ pub fn up(
             Owner::Placeholder if journaled(&node.ns) => placeholders.push(node.ns.clone()),
             Owner::Placeholder => refused.push(at(
                 node,
-                format!("{} exists in {} but holds no namespace; remove it first", node.ns, run.path().display()),
+                format!(
+                    "{} exists in {} but holds no namespace (left by a crash?); `netns down FILE` removes it",
+                    node.ns,
+                    run.path().display()
+                ),
             )),
             Owner::Lab(l, nd) => refused
                 .push(at(node, format!("namespace {} of node {} belongs to node {nd} of lab {l}", node.ns, node.name))),
