@@ -229,7 +229,8 @@ r nobody $NOBODY $NETNS up $EX/pair.toml
     run.expect_rc("val", 1);
     run.check(run.get("val").err().contains("pair.toml:"), "validate points into the file");
     run.expect("ns", 0, "pair-h2\n", "");
-    run.check(run.get("nobody").rc != 0, "unprivileged up fails");
+    run.expect_rc("nobody", 1);
+    run.check(run.get("nobody").err().contains("need root (CAP_SYS_ADMIN and CAP_NET_ADMIN)"), "says why");
 }
 
 #[test]

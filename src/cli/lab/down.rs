@@ -25,6 +25,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         eprintln!("{USAGE}");
         return Err(Exit(255));
     }
+    if let Some(status) = super::need_privilege("down") {
+        return status;
+    }
     // A lab name wins unless a file of that name exists.
     let lab = if std::path::Path::new(target).is_file() || !is_lab_name(target) {
         match crate::lab::load(target) {

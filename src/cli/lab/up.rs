@@ -111,6 +111,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         eprintln!("{USAGE}");
         return Err(Exit(255));
     };
+    if let Some(status) = super::need_privilege("up") {
+        return status;
+    }
     let (src, lab) = match crate::lab::load(&path) {
         Ok(l) => l,
         Err(e) => return super::report_load_error(e, &path),
