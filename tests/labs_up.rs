@@ -5,29 +5,7 @@
 
 mod support;
 
-use support::script;
-
-/// The prelude of every lab script: private /etc/netns, and `leftovers`,
-/// which prints anything of a lab still on the machine.
-fn lab_script(body: &str) -> support::Script {
-    let examples = support::examples_prelude();
-    script(&format!(
-        r#"
-export NETNS_ETC_DIR=$H/etc
-{examples}
-leftovers() {{
-    "$IP" netns list
-    ls -A "$NETNS_ETC_DIR" 2>/dev/null
-    ls -A /run/netns-lab 2>/dev/null
-    nsfs_mounts
-    "$IP" -o link show | grep -v ': lo:'
-    ps -e -o comm= | grep -v -x -E 'bash|ps|grep|sort|cat'
-}}
-{body}
-"#
-    ))
-    .timeout(std::time::Duration::from_secs(120))
-}
+use support::lab_script;
 
 #[test]
 fn chain_comes_up_as_the_file_says_and_goes_away() {

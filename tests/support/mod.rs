@@ -422,3 +422,25 @@ pub fn examples_prelude() -> String {
     }
     out
 }
+
+/// The prelude of every lab script: private /etc/netns, and `leftovers`,
+/// which prints anything of a lab still on the machine.
+pub fn lab_script(body: &str) -> Script {
+    let examples = examples_prelude();
+    script(&format!(
+        r#"
+export NETNS_ETC_DIR=$H/etc
+{examples}
+leftovers() {{
+    "$IP" netns list
+    ls -A "$NETNS_ETC_DIR" 2>/dev/null
+    ls -A /run/netns-lab 2>/dev/null
+    nsfs_mounts
+    "$IP" -o link show | grep -v ': lo:'
+    ps -e -o comm= | grep -v -x -E 'bash|ps|grep|sort|cat'
+}}
+{body}
+"#
+    ))
+    .timeout(std::time::Duration::from_secs(120))
+}

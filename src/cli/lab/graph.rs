@@ -20,45 +20,28 @@ fn usage(msg: Option<String>) -> Status {
 
 /// Run `netns graph ARGS…`.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
-    let mut file: Option<String> = None;
     // `netns -j graph FILE` means JSON, as `-j` does for every other command.
     let mut format = if ctx.opts.json { Format::Json } else { Format::Ascii };
     let mut live = false;
     let mut out: Option<String> = None;
-    let mut it = args.iter().map(|a| a.to_string_lossy().into_owned());
-    while let Some(a) = it.next() {
-        let (key, inline) = match a.split_once('=') {
-            Some((k, v)) if k.starts_with("--") => (k.to_string(), Some(v.to_string())),
-            _ => (a.clone(), None),
-        };
-        match key.as_str() {
-            "--format" | "-F" | "-T" => {
-                let Some(v) = inline.or_else(|| it.next()) else {
-                    return usage(Some("--format needs a value".into()));
-                };
-                match Format::parse(&v) {
-                    Some(f) => format = f,
-                    None => return usage(Some(format!("unknown format \"{v}\""))),
-                }
-            }
-            "--live" => live = true,
-            "-o" | "--output" => match inline.or_else(|| it.next()) {
-                Some(v) => out = Some(v),
-                None => return usage(Some(format!("{key} needs a file name"))),
-            },
-            "-f" | "--file" => match inline.or_else(|| it.next()) {
-                Some(v) if file.is_none() => file = Some(v),
-                Some(_) => return usage(Some("more than one lab file".into())),
-                None => return usage(Some(format!("{key} needs a file name"))),
-            },
-            "-h" | "--help" | "help" => return usage(None),
-            s if s.starts_with('-') && s != "-" => return usage(Some(format!("unknown option \"{a}\""))),
-            _ if file.is_none() => file = Some(a),
-            _ => return usage(Some(format!("unexpected argument \"{a}\""))),
+    let path = match super::file_and_options(args, &usage, &mut |opt| match opt.key {
+        "--format" | "-F" | "-T" => {
+            let v = opt.value().ok_or("--format needs a value")?;
+            format = Format::parse(&v).ok_or_else(|| format!("unknown format \"{v}\""))?;
+            Ok(true)
         }
-    }
-    let Some(path) = file else {
-        return usage(Some("which lab file?".into()));
+        "--live" => {
+            live = true;
+            Ok(true)
+        }
+        "-o" | "--output" => {
+            out = Some(opt.value().ok_or_else(|| format!("{} needs a file name", opt.key))?);
+            Ok(true)
+        }
+        _ => Ok(false),
+    }) {
+        Ok(p) => p,
+        Err(status) => return status,
     };
     let lab = match crate::lab::load(&path) {
         Ok((_, lab)) => lab,

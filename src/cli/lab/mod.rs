@@ -24,6 +24,61 @@ pub fn lookup(word: &[u8]) -> Option<fn(&mut Ctx, &[OsString]) -> Status> {
     })
 }
 
+/// One option of a lab command, as [`file_and_options`] hands it over.
+pub(crate) struct Opt<'a> {
+    /// The option as typed, without any `=value` (`--format`).
+    pub key: &'a str,
+    value: Option<String>,
+    rest: &'a mut dyn Iterator<Item = String>,
+}
+
+impl Opt<'_> {
+    /// The option's value: after `=`, else the next argument.
+    pub fn value(&mut self) -> Option<String> {
+        self.value.take().or_else(|| self.rest.next())
+    }
+}
+
+/// The shared grammar of the lab commands that take one lab file:
+/// `FILE` or `-f FILE`, `--key=value` or `--key value`, `-h`/`help`.
+/// `option` handles a command's own options: `Ok(true)` when it took one,
+/// `Ok(false)` for an unknown option, `Err(message)` for a bad value. The
+/// result is the file, or the status to end with (usage printed by
+/// `usage`).
+pub(crate) fn file_and_options(
+    args: &[OsString],
+    usage: &dyn Fn(Option<String>) -> Status,
+    option: &mut dyn FnMut(&mut Opt) -> Result<bool, String>,
+) -> Result<String, Status> {
+    let mut file: Option<String> = None;
+    let mut it = args.iter().map(|a| a.to_string_lossy().into_owned());
+    while let Some(a) = it.next() {
+        let (key, value) = match a.split_once('=') {
+            Some((k, v)) if k.starts_with("--") => (k.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        match key.as_str() {
+            "-f" | "--file" => match value.or_else(|| it.next()) {
+                Some(v) if file.is_none() => file = Some(v),
+                Some(_) => return Err(usage(Some("more than one lab file".into()))),
+                None => return Err(usage(Some(format!("{key} needs a file name")))),
+            },
+            "-h" | "--help" | "help" => return Err(usage(None)),
+            k if k.starts_with('-') && k != "-" => {
+                let mut opt = Opt { key: k, value, rest: &mut it };
+                match option(&mut opt) {
+                    Ok(true) => {}
+                    Ok(false) => return Err(usage(Some(format!("unknown option \"{a}\"")))),
+                    Err(msg) => return Err(usage(Some(msg))),
+                }
+            }
+            _ if file.is_none() => file = Some(a),
+            _ => return Err(usage(Some(format!("unexpected argument \"{a}\"")))),
+        }
+    }
+    file.ok_or_else(|| usage(Some("which lab file?".into())))
+}
+
 /// `up` and `down` create and remove namespaces and mounts: without
 /// CAP_SYS_ADMIN and CAP_NET_ADMIN they cannot work, and the first error
 /// the kernel would give (a lock file, a mount) would not say why. Returns

@@ -28,40 +28,28 @@ fn usage(msg: Option<String>) -> Status {
 
 /// Run `netns test ARGS…`.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
-    let mut file: Option<String> = None;
     // `netns -j test FILE` means JSON, as `-j` does for every other command.
     let mut json = ctx.opts.json;
     let mut timeout = Duration::from_secs(1);
-    let mut it = args.iter().map(|a| a.to_string_lossy().into_owned());
-    while let Some(a) = it.next() {
-        let (key, inline) = match a.split_once('=') {
-            Some((k, v)) if k.starts_with("--") => (k.to_string(), Some(v.to_string())),
-            _ => (a.clone(), None),
-        };
-        match key.as_str() {
-            "-j" | "--json" | "-json" => json = true,
-            "--timeout" | "-t" => {
-                let Some(v) = inline.or_else(|| it.next()) else {
-                    return usage(Some("--timeout needs a number of milliseconds".into()));
-                };
-                match v.parse::<u64>() {
-                    Ok(ms) if ms > 0 && ms <= 600_000 => timeout = Duration::from_millis(ms),
-                    _ => return usage(Some(format!("--timeout \"{v}\": expected milliseconds, 1 to 600000"))),
-                }
-            }
-            "-f" | "--file" => match inline.or_else(|| it.next()) {
-                Some(v) if file.is_none() => file = Some(v),
-                Some(_) => return usage(Some("more than one lab file".into())),
-                None => return usage(Some(format!("{key} needs a file name"))),
-            },
-            "-h" | "--help" | "help" => return usage(None),
-            s if s.starts_with('-') && s != "-" => return usage(Some(format!("unknown option \"{a}\""))),
-            _ if file.is_none() => file = Some(a),
-            _ => return usage(Some(format!("unexpected argument \"{a}\""))),
+    let path = match super::file_and_options(args, &usage, &mut |opt| match opt.key {
+        "-j" | "--json" | "-json" => {
+            json = true;
+            Ok(true)
         }
-    }
-    let Some(path) = file else {
-        return usage(Some("which lab file?".into()));
+        "--timeout" | "-t" => {
+            let v = opt.value().ok_or("--timeout needs a number of milliseconds")?;
+            match v.parse::<u64>() {
+                Ok(ms) if ms > 0 && ms <= 600_000 => {
+                    timeout = Duration::from_millis(ms);
+                    Ok(true)
+                }
+                _ => Err(format!("--timeout \"{v}\": expected milliseconds, 1 to 600000")),
+            }
+        }
+        _ => Ok(false),
+    }) {
+        Ok(p) => p,
+        Err(status) => return status,
     };
     let lab = match crate::lab::load(&path) {
         Ok((_, lab)) => lab,
