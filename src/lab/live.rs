@@ -24,6 +24,8 @@ pub struct LiveLink {
     pub up: bool,
     /// Carrier / operational state is up.
     pub running: bool,
+    /// RFC 2863 operational state (IFLA_OPERSTATE), when reported.
+    pub operstate: Option<u8>,
     /// MTU.
     pub mtu: u32,
     /// Hardware address.
@@ -75,6 +77,7 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {
                 kind: l.kind().map(str::to_string),
                 up: l.flags & IFF_UP != 0,
                 running: l.flags & IFF_RUNNING != 0,
+                operstate: l.operstate,
                 mtu: l.mtu.unwrap_or(0),
                 mac: l.address.clone(),
                 master: l.master.filter(|&m| m != 0),

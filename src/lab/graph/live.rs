@@ -8,7 +8,6 @@ use crate::namespace::NetNs;
 use crate::rundir::RunDir;
 use ipnet::IpNet;
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 
 /// One live interface.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -71,34 +70,21 @@ fn read_node(run: &RunDir, ns: &str) -> NodeLive {
         }
     };
     out.mark = crate::lab::owner::mark_via(&mut nl);
-    let links = match nl.links() {
+    // The same reading `up` reconciles against: interfaces, and the
+    // addresses a lab manages (not the kernel's link-local/host ones).
+    let lv = match crate::lab::live::read(&mut nl) {
         Ok(v) => v,
         Err(e) => {
-            out.error = Some(format!("cannot list its interfaces: {e}"));
+            out.error = Some(e);
             return out;
         }
     };
-    let addrs = nl.addresses().unwrap_or_else(|e| {
-        out.error = Some(format!("cannot list its addresses: {e}"));
-        Vec::new()
-    });
-    for l in &links {
-        let mut il = IfaceLive {
-            admin_up: l.flags & libc::IFF_UP as u32 != 0,
+    for l in lv.links.values() {
+        let il = IfaceLive {
+            admin_up: l.up,
             oper: oper_word(l.operstate).to_string(),
-            addrs: Vec::new(),
+            addrs: lv.addrs.iter().filter(|(index, _)| *index == l.index).map(|(_, net)| *net).collect(),
         };
-        for a in addrs.iter().filter(|a| a.index == l.index) {
-            let Some(ip) = a.local.or(a.address) else { continue };
-            // The kernel gives every IPv6 interface a link-local address;
-            // the file never lists it, so it is no drift.
-            if matches!(ip, IpAddr::V6(v6) if v6.segments()[0] & 0xffc0 == 0xfe80) {
-                continue;
-            }
-            if let Ok(net) = IpNet::new(ip, a.prefix_len) {
-                il.addrs.push(net);
-            }
-        }
         out.ifaces.insert(l.name.clone(), il);
     }
     out
