@@ -65,14 +65,7 @@ pub fn run(ctx: &mut Ctx, op: RouteOp, words: &[OsString]) -> Status {
             let v = a.value()?;
             n.state = nud_state(v.as_bytes()).ok_or_else(|| invarg("nud state is bad", v))? as u16;
         } else if matches(wb, "proxy") {
-            let v = a.value()?;
-            if matches(v.as_bytes(), "help") {
-                return Err(usage());
-            }
-            if dst.is_some() {
-                return Err(duparg("address", v));
-            }
-            dst = Some(get_addr(v, family)?);
+            dst = Some(proxy_address(a.value()?, &dst, family)?);
             dev_ok = true;
             n.flags |= NTF_PROXY;
         } else if wb == b"router" {
@@ -154,14 +147,7 @@ pub fn get(ctx: &mut Ctx, words: &[OsString]) -> Status {
             dev = Some(a.value()?);
             dev_ok = true;
         } else if matches(wb, "proxy") {
-            let v = a.value()?;
-            if matches(v.as_bytes(), "help") {
-                return Err(usage());
-            }
-            if dst.is_some() {
-                return Err(duparg("address", v));
-            }
-            dst = Some(get_addr(v, family)?);
+            dst = Some(proxy_address(a.value()?, &dst, family)?);
             dev_ok = true;
             n.flags |= NTF_PROXY;
         } else {
@@ -211,4 +197,16 @@ pub fn get(ctx: &mut Ctx, words: &[OsString]) -> Status {
     let bytes = out.into_bytes(true);
     ctx.write(&bytes);
     Ok(0)
+}
+
+/// The address after `proxy` (shared by add/change/replace/delete and
+/// get): `help` asks for the usage, a second address is a duplicate.
+fn proxy_address(v: &OsStr, dst: &Option<Prefix>, family: u8) -> Result<Prefix, Exit> {
+    if matches(v.as_bytes(), "help") {
+        return Err(usage());
+    }
+    if dst.is_some() {
+        return Err(duparg("address", v));
+    }
+    get_addr(v, family)
 }
