@@ -187,7 +187,7 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Vec
                 name: l.name.clone(),
                 kind: l.kind().map(str::to_string),
                 admin: if l.is_up() { "up" } else { "down" },
-                oper: oper_words(l.operstate),
+                oper: crate::netlink::link::operstate_word(l.operstate),
                 carrier: l.flags & crate::netlink::link::IFF_RUNNING != 0,
                 mac: l.address.as_deref().map(mac_text),
                 mtu: l.mtu,
@@ -275,19 +275,6 @@ fn firewall_view(tables: &Result<usize, String>, nft: Option<&std::path::Path>, 
                 Firewall::Unreadable(reason) => FirewallView::Unavailable { reason },
             }
         }
-    }
-}
-
-/// RFC 2863 operational state in words, as `ip` prints them (lower case).
-fn oper_words(state: Option<u8>) -> &'static str {
-    match state {
-        Some(1) => "notpresent",
-        Some(2) => "down",
-        Some(3) => "lowerlayerdown",
-        Some(4) => "testing",
-        Some(5) => "dormant",
-        Some(6) => "up",
-        _ => "unknown",
     }
 }
 

@@ -120,6 +120,20 @@ pub struct Link {
     pub info: Option<LinkKindInfo>,
 }
 
+/// RFC 2863 operational state (IFLA_OPERSTATE) in lower-case words, as
+/// `ip -j` prints them; `unknown` when absent or out of range.
+pub fn operstate_word(state: Option<u8>) -> &'static str {
+    match state {
+        Some(1) => "notpresent",
+        Some(2) => "down",
+        Some(3) => "lowerlayerdown",
+        Some(4) => "testing",
+        Some(5) => "dormant",
+        Some(6) => "up",
+        _ => "unknown",
+    }
+}
+
 impl Link {
     /// The kind (`veth`, `bridge`, …), when the link has one.
     pub fn kind(&self) -> Option<&str> {

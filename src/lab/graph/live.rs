@@ -82,25 +82,12 @@ fn read_node(run: &RunDir, ns: &str) -> NodeLive {
     for l in lv.links.values() {
         let il = IfaceLive {
             admin_up: l.up,
-            oper: oper_word(l.operstate).to_string(),
+            oper: crate::netlink::link::operstate_word(l.operstate).to_string(),
             addrs: lv.addrs.iter().filter(|(index, _)| *index == l.index).map(|(_, net)| *net).collect(),
         };
         out.ifaces.insert(l.name.clone(), il);
     }
     out
-}
-
-/// RFC 2863 operational state in words, as `ip` prints them.
-fn oper_word(state: Option<u8>) -> &'static str {
-    match state {
-        Some(1) => "notpresent",
-        Some(2) => "down",
-        Some(3) => "lowerlayerdown",
-        Some(4) => "testing",
-        Some(5) => "dormant",
-        Some(6) => "up",
-        _ => "unknown",
-    }
 }
 
 /// Fill `g`'s live fields and drift from `node` (`want_up`: the file's state).
