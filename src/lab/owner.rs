@@ -61,17 +61,25 @@ pub enum Owner {
 
 /// Who owns the run-directory name `ns`?
 pub fn owner_of(run: &RunDir, ns: &str) -> Owner {
+    owner_and_handles(run, ns).0
+}
+
+/// [`owner_of`], keeping what it opened when the name is a marked
+/// namespace: its handle and a netlink socket inside it, which `up` goes on
+/// to read the namespace with (one switch in, not two).
+pub fn owner_and_handles(run: &RunDir, ns: &str) -> (Owner, Option<(NetNs, Netlink)>) {
     let ns_file = match NetNs::open_name(run, ns) {
         Ok(n) => n,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Owner::Absent,
-        Err(_) => return Owner::Foreign,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Owner::Absent, None),
+        Err(_) => return (Owner::Foreign, None),
     };
     if !ns_file.is_network_namespace() {
-        return Owner::Placeholder;
+        return (Owner::Placeholder, None);
     }
-    match ns_file.netlink().ok().as_mut().and_then(mark_via) {
-        Some((lab, node)) => Owner::Lab(lab, node),
-        None => Owner::Foreign,
+    let Ok(mut nl) = ns_file.netlink() else { return (Owner::Foreign, None) };
+    match mark_via(&mut nl) {
+        Some((lab, node)) => (Owner::Lab(lab, node), Some((ns_file, nl))),
+        None => (Owner::Foreign, None),
     }
 }
 

@@ -116,18 +116,21 @@ pub fn write_here(settings: &[(String, String)]) -> Result<(), String> {
 
 /// Read `keys` inside `ns`: `None` for a key this kernel does not have.
 pub fn read(ns: &NetNs, keys: &[String]) -> Result<Vec<Option<String>>, String> {
+    ns.run(|| read_here(keys)).map_err(|e| format!("cannot enter namespace {}: {e}", ns.path().display()))?
+}
+
+/// [`read`] from a thread that is already inside the namespace (a worker
+/// that switched in itself).
+pub fn read_here(keys: &[String]) -> Result<Vec<Option<String>>, String> {
     let paths = keys.iter().map(|k| path_of(k)).collect::<Result<Vec<_>, _>>()?;
-    ns.run(|| {
-        keys.iter()
-            .zip(&paths)
-            .map(|(key, path)| match read_one(key, path) {
-                Ok(v) => Ok(Some(v)),
-                Err(_) if !path.exists() => Ok(None),
-                Err(e) => Err(e),
-            })
-            .collect()
-    })
-    .map_err(|e| format!("cannot enter namespace {}: {e}", ns.path().display()))?
+    keys.iter()
+        .zip(&paths)
+        .map(|(key, path)| match read_one(key, path) {
+            Ok(v) => Ok(Some(v)),
+            Err(_) if !path.exists() => Ok(None),
+            Err(e) => Err(e),
+        })
+        .collect()
 }
 
 #[cfg(test)]

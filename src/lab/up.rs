@@ -17,7 +17,6 @@ use super::model::Lab;
 use super::owner::{self, Owner};
 use super::plan::{self, Action, Plan};
 use super::state::{LabDir, NsRecord, Phase, State, is_alive};
-use crate::namespace::NetNs;
 use crate::rundir::RunDir;
 use std::collections::BTreeMap;
 
@@ -70,34 +69,41 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
     let n = lab.nodes.len();
     let mut lives: Vec<Option<NsLive>> = vec![None; n];
     let mut sysctls: Vec<Vec<Option<String>>> = vec![Vec::new(); n];
-    let existing: Vec<usize> = (0..n).filter(|&i| handles.ns[i].is_some()).collect();
-    type Got = (usize, Result<(crate::netlink::Netlink, NsLive, Vec<Option<String>>), String>);
-    let read_one = |i: usize, ns: &NetNs| -> Got {
-        let node = &lab.nodes[i];
-        let keys: Vec<String> =
-            plan::ns_sysctls(node).into_iter().chain(plan::if_sysctls(node)).map(|(k, _)| k).collect();
-        let got = (|| {
-            let (nl, lv) = live::read_ns(ns)?;
-            let values = super::sysctl::read(ns, &keys)?;
-            Ok((nl, lv, values))
-        })();
-        (i, got)
+    // The sockets the ownership check opened inside each namespace.
+    let mut jobs: Vec<(usize, crate::netlink::Netlink)> =
+        (0..n).filter_map(|i| handles.nl[i].take().map(|nl| (i, nl))).collect();
+    type Got = (usize, crate::netlink::Netlink, Result<(NsLive, Vec<Option<String>>), String>);
+    let ns = &handles.ns;
+    // A worker switches itself into each namespace in turn (it is a thread
+    // of its own that ends with the work) to read the sysctls there.
+    let work = |chunk: Vec<(usize, crate::netlink::Netlink)>| -> Vec<Got> {
+        let mut out = Vec::with_capacity(chunk.len());
+        for (i, mut nl) in chunk {
+            let node = &lab.nodes[i];
+            let keys: Vec<String> =
+                plan::ns_sysctls(node).into_iter().chain(plan::if_sysctls(node)).map(|(k, _)| k).collect();
+            let got = (|| {
+                let lv = live::read(&mut nl)?;
+                let handle = ns[i].as_ref().ok_or("namespace handle missing")?;
+                nix::sched::setns(handle, nix::sched::CloneFlags::CLONE_NEWNET)
+                    .map_err(|e| format!("cannot enter namespace {}: {e}", node.ns))?;
+                Ok((lv, super::sysctl::read_here(&keys)?))
+            })();
+            out.push((i, nl, got));
+        }
+        out
     };
-    let results: Vec<Got> = {
-        let h = &handles.ns;
-        let (a, b) = existing.split_at(existing.len() / 2);
-        std::thread::scope(|s| {
-            let ta = s.spawn(|| {
-                a.iter().map(|&i| read_one(i, h[i].as_ref().unwrap_or_else(|| unreachable!()))).collect::<Vec<_>>()
-            });
-            let mut out: Vec<Got> =
-                b.iter().map(|&i| read_one(i, h[i].as_ref().unwrap_or_else(|| unreachable!()))).collect();
-            out.extend(ta.join().unwrap_or_default());
-            out
-        })
-    };
-    for (i, r) in results {
-        let (nl, lv, values) = r.map_err(|e| format!("node {}: {e}", lab.nodes[i].name))?;
+    let b = jobs.split_off(jobs.len() / 2);
+    let a = jobs;
+    let results: Vec<Got> = std::thread::scope(|s| {
+        let ta = s.spawn(|| work(a));
+        let tb = s.spawn(|| work(b));
+        let mut out = ta.join().unwrap_or_default();
+        out.extend(tb.join().unwrap_or_default());
+        out
+    });
+    for (i, nl, r) in results {
+        let (lv, values) = r.map_err(|e| format!("node {}: {e}", lab.nodes[i].name))?;
         handles.live_index[i] = lv.links.iter().map(|(name, l)| (name.clone(), l.index)).collect();
         handles.nl[i] = Some(nl);
         lives[i] = Some(lv);
@@ -155,11 +161,15 @@ pub fn up(
     let mut refused = Vec::new();
     let mut placeholders = Vec::new();
     for (i, node) in lab.nodes.iter().enumerate() {
-        match owner::owner_of(run, &node.ns) {
+        let (owner, opened) = owner::owner_and_handles(run, &node.ns);
+        match owner {
             Owner::Absent => {}
-            Owner::Lab(l, nd) if l == lab.name && nd == node.name => match NetNs::open_name(run, &node.ns) {
-                Ok(h) => handles.ns[i] = Some(h),
-                Err(e) => refused.push(at(node, format!("cannot open namespace {}: {e}", node.ns))),
+            Owner::Lab(l, nd) if l == lab.name && nd == node.name => match opened {
+                Some((h, nl)) => {
+                    handles.ns[i] = Some(h);
+                    handles.nl[i] = Some(nl);
+                }
+                None => refused.push(at(node, format!("cannot open namespace {}", node.ns))),
             },
             Owner::Placeholder if journaled(&node.ns) => placeholders.push(node.ns.clone()),
             Owner::Placeholder => refused.push(at(
