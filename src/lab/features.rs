@@ -294,20 +294,7 @@ mod tests {
     use crate::lab::model::{Endpoint, Firewall, Link, Nat, NatKind};
 
     fn iface(name: &str, kind: IfaceKind, span: usize) -> Iface {
-        Iface {
-            name: name.into(),
-            kind,
-            addrs: vec![],
-            mtu: None,
-            mac: None,
-            sysctl: vec![],
-            up: true,
-            master: None,
-            vlan: None,
-            vlans: vec![],
-            netem: None,
-            span: span..span + 1,
-        }
+        Iface::new(name, kind, span..span + 1)
     }
 
     /// ra:wan0 — rb:wan0 with `netem`, r1 with a vlan, a dummy, NAT.

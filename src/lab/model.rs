@@ -139,6 +139,26 @@ pub struct Iface {
     pub span: Span,
 }
 
+impl Iface {
+    /// An interface with nothing set yet: up, no addresses, no options.
+    pub fn new(name: impl Into<String>, kind: IfaceKind, span: Span) -> Iface {
+        Iface {
+            name: name.into(),
+            kind,
+            addrs: Vec::new(),
+            mtu: None,
+            mac: None,
+            sysctl: Vec::new(),
+            up: true,
+            master: None,
+            vlan: None,
+            vlans: Vec::new(),
+            netem: None,
+            span,
+        }
+    }
+}
+
 /// A link endpoint: a node and the interface name inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {

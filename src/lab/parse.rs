@@ -1389,20 +1389,7 @@ impl P {
 }
 
 fn new_iface(name: &str, kind: IfaceKind, span: &Span) -> Iface {
-    Iface {
-        name: name.to_string(),
-        kind,
-        addrs: Vec::new(),
-        mtu: None,
-        mac: None,
-        sysctl: Vec::new(),
-        up: true,
-        master: None,
-        vlan: None,
-        vlans: Vec::new(),
-        netem: None,
-        span: span.clone(),
-    }
+    Iface::new(name, kind, span.clone())
 }
 
 /// The `k`th (0-based) host address of `net`: .1, .2… in IPv4 (.0 and .1

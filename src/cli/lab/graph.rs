@@ -2,7 +2,7 @@
 //! draw a lab from its file; `--live` overlays what the kernel has now.
 //! Without `--live` it reads the file only and needs no privileges.
 
-use crate::cli::{Ctx, Exit, Status};
+use crate::cli::{Ctx, Status};
 use crate::lab::graph::{self, Format};
 use std::ffi::OsString;
 
@@ -11,11 +11,7 @@ const USAGE: &str = "Usage: netns graph FILE [--format dot|mermaid|svg|ascii|jso
                      running lab: missing namespaces or interfaces, interfaces down, other addresses.";
 
 fn usage(msg: Option<String>) -> Status {
-    if let Some(m) = msg {
-        eprintln!("netns graph: {m}");
-    }
-    eprintln!("{USAGE}");
-    Err(Exit(255))
+    super::usage_error("graph", USAGE, msg)
 }
 
 /// Run `netns graph ARGS…`.

@@ -24,6 +24,16 @@ pub fn lookup(word: &[u8]) -> Option<fn(&mut Ctx, &[OsString]) -> Status> {
     })
 }
 
+/// Print `netns CMD: MSG` (when there is one) and the command's usage;
+/// status 255, as iproute2 ends on a usage error.
+pub(crate) fn usage_error(cmd: &str, usage: &str, msg: Option<String>) -> Status {
+    if let Some(m) = msg {
+        eprintln!("netns {cmd}: {m}");
+    }
+    eprintln!("{usage}");
+    Err(super::Exit(255))
+}
+
 /// One option of a lab command, as [`file_and_options`] hands it over.
 pub(crate) struct Opt<'a> {
     /// The option as typed, without any `=value` (`--format`).

@@ -3,7 +3,7 @@
 //! pass/fail table (or JSON). Exit status 0 when every expectation holds,
 //! 1 otherwise.
 
-use crate::cli::{Ctx, Exit, Status};
+use crate::cli::{Ctx, Status};
 use crate::lab::model::{Expect, Lab, Proto};
 use crate::lab::probe::{self, Outcome, Probe};
 use crate::rundir::RunDir;
@@ -19,11 +19,7 @@ const USAGE: &str = "Usage: netns test FILE [-j] [--timeout MS]\n\
                      (default 1000 ms).";
 
 fn usage(msg: Option<String>) -> Status {
-    if let Some(m) = msg {
-        eprintln!("netns test: {m}");
-    }
-    eprintln!("{USAGE}");
-    Err(Exit(255))
+    super::usage_error("test", USAGE, msg)
 }
 
 /// Run `netns test ARGS…`.

@@ -426,20 +426,7 @@ pub(crate) mod fixtures {
     use crate::lab::model::{Endpoint, Iface, IfaceKind, Kind, Lab, Link, Node};
 
     fn iface(name: &str, kind: IfaceKind, addrs: &[&str]) -> Iface {
-        Iface {
-            name: name.into(),
-            kind,
-            addrs: addrs.iter().map(|a| a.parse().unwrap()).collect(),
-            mtu: None,
-            mac: None,
-            sysctl: Vec::new(),
-            up: true,
-            master: None,
-            vlan: None,
-            vlans: Vec::new(),
-            netem: None,
-            span: 0..0,
-        }
+        Iface { addrs: addrs.iter().map(|a| a.parse().unwrap()).collect(), ..Iface::new(name, kind, 0..0) }
     }
 
     /// A lab with these nodes (name, kind) and links ((node, ifname,
