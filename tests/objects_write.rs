@@ -180,6 +180,11 @@ cases! {
     del_missing => case().setup(VETH).args(&["link", "del", "nope"]).post(LINKS);
     del_without_device => case().args(&["link", "del"]).post(LINKS);
     link_help => case().args(&["link", "help"]);
+    link_help_veth => case().args(&["link", "help", "veth"]);
+    link_help_bridge => case().args(&["link", "help", "bridge"]);
+    link_help_vxlan => case().args(&["link", "help", "vxlan"]);
+    link_help_dummy_absent_here => case().args(&["link", "help", "dummy"]);
+    link_help_unknown_kind => case().args(&["link", "help", "nosuch"]);
 
     // ------------------------------------------------------------ address add / delete
     addr_add_v4 => case().setup(BR).args(&["address", "add", "10.0.0.1/24", "dev", "br0"]).post(ADDRS);

@@ -1,6 +1,7 @@
 //! `ip link` in any namespace: verbs dispatched in iproute2's order
 //! (`do_iplink`): add, set/change, replace, delete, show/lst/list, help.
 
+mod kind_help;
 mod kinds;
 pub(crate) mod linkinfo;
 pub(crate) mod listing;
@@ -46,7 +47,14 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     } else if matches(verb, "show") || matches(verb, "lst") || matches(verb, "list") {
         show::list(ctx, rest)
     } else if matches(verb, "help") {
-        write::usage()
+        // `ip link help TYPE`: that kind's usage, on stdout, status 0.
+        match rest.peek().and_then(|k| kind_help::kind_help(k.as_bytes())) {
+            Some(text) => {
+                ctx.write(text.as_bytes());
+                Ok(0)
+            }
+            None => write::usage(),
+        }
     } else {
         crate::errln!("Command \"", args[0], "\" is unknown, try \"netns link help\".");
         Err(Exit(255))
