@@ -747,3 +747,115 @@ must $NETNS down rt >/dev/null
     );
     run.expect("v4b", 0, want, "");
 }
+
+/// A reconcile that fails before a new node's `exec` ran leaves that exec
+/// pending: the `up` that finishes the job runs it.
+#[test]
+fn an_exec_cut_short_by_a_failed_up_runs_on_the_next_up() {
+    let run = lab_script(
+        r#"
+cat > a.toml <<'T'
+schema = 1
+name = "ex"
+[nodes.a]
+[nodes.b]
+[[links]]
+endpoints = ["a:eth0", "b:eth0"]
+subnet = "10.0.0.0/30"
+T
+cp a.toml b.toml
+cat >> b.toml <<'T'
+[nodes.c]
+exec = ["test -e $H/w/ok && touch $H/w/ran"]
+T
+sed -i "s|\$H|$H|" b.toml
+must $NETNS up a.toml >/dev/null
+r fail $NETNS up b.toml
+touch ok
+r again $NETNS up b.toml
+r ran ls ran
+must $NETNS down ex >/dev/null
+"#,
+    )
+    .run();
+    run.expect_rc("fail", 1);
+    run.check(run.get("fail").err().contains("partly up"), "says the lab is partly up");
+    run.check(run.get("again").out().contains("+ ex-c: run 1 exec command(s)"), "the exec is planned again");
+    run.expect("ran", 0, "ran\n", "");
+}
+
+/// A namespace deleted from outside while a managed process ran in it:
+/// the next `up` ends the old process before it starts a new one, and a
+/// removed node's /etc/netns files go with it.
+#[test]
+fn processes_and_files_of_vanished_or_removed_nodes_do_not_linger() {
+    let run = lab_script(
+        r#"
+cat > p.toml <<'T'
+schema = 1
+name = "pl"
+[nodes.a]
+etc = { "hosts" = "127.0.0.1 a\n" }
+[[nodes.a.run]]
+name = "idle"
+cmd = ["sleep", "4242"]
+[nodes.b]
+etc = { "hosts" = "127.0.0.1 b\n" }
+T
+must $NETNS up p.toml >/dev/null
+must $IP netns del pl-a
+r up2 $NETNS up p.toml
+r sleeps sh -c "pgrep -xc sleep"
+grep -v 'nodes.b\|127.0.0.1 b' p.toml > q.toml
+r up3 $NETNS up q.toml
+r etc ls -A $NETNS_ETC_DIR
+r down $NETNS down pl
+r left leftovers
+"#,
+    )
+    .run();
+    run.check(run.get("up2").out().contains("- pl-a: stop process idle"), "the orphaned process is stopped");
+    run.expect("sleeps", 0, "1\n", "");
+    run.expect_rc("up3", 0);
+    run.expect("etc", 0, "pl-a\n", "");
+    run.expect_rc("down", 0);
+    run.expect("left", 1, "", "");
+}
+
+/// Routes through a veth that a reconcile rebuilds come back with it, and
+/// an `exec` that leaves a process in the background does not hold `up`.
+#[test]
+fn rebuilt_links_keep_their_routes_and_background_execs_do_not_block() {
+    let run = lab_script(
+        r#"
+cat > s1.toml <<'T'
+schema = 1
+name = "sw"
+[nodes.a]
+kind = "router"
+[nodes.b]
+gateway = "10.0.1.1"
+exec = ["sleep 60 &"]
+[nodes.c]
+gateway = "10.0.2.1"
+[[links]]
+endpoints = ["a:eth0", "b:eth0"]
+addr = [["10.0.1.1/24"], ["10.0.1.2/24"]]
+[[links]]
+endpoints = ["a:eth1", "c:eth0"]
+addr = [["10.0.2.1/24"], ["10.0.2.2/24"]]
+T
+sed 's/"a:eth0", "b:eth0"/"a:eth1", "b:eth0"/; s/"a:eth1", "c:eth0"/"a:eth0", "c:eth0"/; s/10.0.1.1\/24"\], \["10.0.1.2/10.0.1.1\/24"], ["10.0.1.2/' s1.toml > s2.toml
+r up timeout 20 $NETNS up s1.toml
+r swap $NETNS up s2.toml
+r broute $IP -n sw-b route show default
+r again $NETNS up s2.toml
+must $NETNS down sw >/dev/null
+"#,
+    )
+    .run();
+    run.expect_rc("up", 0);
+    run.expect_rc("swap", 0);
+    run.expect("broute", 0, "default via 10.0.1.1 dev eth0 proto static \n", "");
+    run.expect("again", 0, "lab sw is up to date: no changes\n", "");
+}

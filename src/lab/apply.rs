@@ -188,7 +188,19 @@ pub fn apply(
         let ids: std::collections::BTreeSet<crate::namespace::NsId> =
             gone.iter().filter_map(|(ns, _)| NetNs::open_name(run, ns).ok()?.id().ok()).collect();
         super::procs::kill_all_in(&ids, std::time::Duration::from_secs(2));
-        super::down::remove_namespaces(run, &gone.iter().map(|(ns, _)| ns.clone()).collect::<Vec<_>>());
+        let errors = super::down::remove_namespaces(run, &gone.iter().map(|(ns, _)| ns.clone()).collect::<Vec<_>>());
+        if let Some(e) = errors.into_iter().next() {
+            // The records stay, so `down` still finds what is left.
+            return Err(e);
+        }
+        // Their /etc/netns files go with them: nothing else would find
+        // them once the records are gone.
+        for (ns, _) in &gone {
+            let dir = run.etc_dir().join(ns);
+            if state.namespaces.iter().any(|r| r.ns == *ns && r.etc) && dir.exists() {
+                std::fs::remove_dir_all(&dir).map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
+            }
+        }
         state.namespaces.retain(|r| !gone.iter().any(|(ns, _)| *ns == r.ns));
         state.runs.retain(|r| !gone.iter().any(|(_, node)| *node == r.node));
         progress.step(gone.len(), "namespaces removed");
@@ -497,6 +509,9 @@ pub fn apply(
             for cmd in &lab.nodes[*node].exec {
                 super::procs::exec_shell(ns_name(*node), cmd)
                     .map_err(|e| format!("exec of node {}: {e}", lab.nodes[*node].name))?;
+            }
+            if let Some(r) = state.namespaces.iter_mut().find(|r| r.ns == lab.nodes[*node].ns) {
+                r.exec_pending = false;
             }
             progress.step(1, "exec");
         }

@@ -119,6 +119,12 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
     }
     // labs.md §7.2: processes first, then exec_down, then the namespaces.
     report.processes = super::procs::kill_all_in(&ids, Duration::from_secs(2));
+    // Managed processes whose namespace lost its name (deleted from
+    // outside) are not in any named namespace, but the state knows them.
+    for rec in state.iter().flat_map(|s| s.runs.iter()).filter(|r| super::state::is_alive(r)) {
+        super::procs::stop(rec, Duration::from_secs(2));
+        report.processes += 1;
+    }
     // exec_down, while the namespaces still exist.
     if let Some(lab) = lab {
         for n in &lab.nodes {

@@ -552,7 +552,24 @@ pub fn compute(
     // Routes.
     for (n, node) in lab.nodes.iter().enumerate() {
         let wanted = wanted_routes(node, &plan.index[n]);
-        let have: Vec<NlRoute> = live[n].as_ref().map(|l| l.routes.clone()).unwrap_or_default();
+        // Routes through an interface about to be deleted (or remade) go
+        // with it: the kernel flushes them, so they count as missing.
+        let doomed: BTreeSet<u32> = a
+            .iter()
+            .filter_map(|x| match x {
+                Action::DeleteLink { node, ifname, .. } if *node == n => {
+                    live[n].as_ref().and_then(|l| l.links.get(ifname)).map(|l| l.index)
+                }
+                _ => None,
+            })
+            .collect();
+        let through_doomed = |r: &NlRoute| {
+            r.oif.is_some_and(|i| doomed.contains(&i)) || r.multipath.iter().any(|h| doomed.contains(&h.ifindex))
+        };
+        let have: Vec<NlRoute> = live[n]
+            .as_ref()
+            .map(|l| l.routes.iter().filter(|r| !through_doomed(r)).cloned().collect())
+            .unwrap_or_default();
         // A route the file gives a `dev` is compared with its output
         // interface; otherwise the kernel's choice of interface is not drift.
         let has_dev: Vec<bool> =

@@ -22,24 +22,31 @@ fn netns_exec(ns: &str) -> Command {
     cmd
 }
 
-/// Run `sh -c CMD` inside `ns` and wait: Ok(output) on status 0, else a
-/// message with the status and what the command printed on stderr.
-pub fn exec_shell(ns: &str, command: &str) -> Result<String, String> {
-    let out = netns_exec(ns)
+/// Run `sh -c CMD` inside `ns` and wait for it: Ok on status 0, else a
+/// message with the status and what the command printed on stderr. Its
+/// output goes to /dev/null and a memory file, not to pipes: a command
+/// that leaves something running in the background (`daemon &`) must not
+/// hold `up` until that exits.
+pub fn exec_shell(ns: &str, command: &str) -> Result<(), String> {
+    use std::io::{Read, Seek};
+    let err_file = nix::sys::memfd::memfd_create("netns-exec-stderr", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)
+        .map(File::from)
+        .map_err(|e| format!("cannot run `{command}` in {ns}: memfd_create: {e}"))?;
+    let child_err = err_file.try_clone().map_err(|e| format!("cannot run `{command}` in {ns}: {e}"))?;
+    let status = netns_exec(ns)
         .args(["sh", "-c", command])
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::null())
+        .stderr(child_err)
+        .status()
         .map_err(|e| format!("cannot start `{command}` in {ns}: {e}"))?;
-    if out.status.success() {
-        return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
+    if status.success() {
+        return Ok(());
     }
-    let err = String::from_utf8_lossy(&out.stderr);
-    Err(format!(
-        "`{command}` in {ns} failed ({}){}{}",
-        out.status,
-        if err.trim().is_empty() { "" } else { ": " },
-        err.trim()
-    ))
+    let mut err = String::new();
+    let mut f = err_file;
+    let _ = f.rewind().and_then(|_| f.take(64 * 1024).read_to_string(&mut err));
+    Err(format!("`{command}` in {ns} failed ({status}){}{}", if err.trim().is_empty() { "" } else { ": " }, err.trim()))
 }
 
 /// Is `cmd` a program that exists (a path, or a name found on PATH)? Asked

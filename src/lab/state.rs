@@ -47,6 +47,10 @@ pub struct NsRecord {
     /// Whether `up` wrote `/etc/netns/<ns>/` files for it.
     #[serde(default)]
     pub etc: bool,
+    /// Its `exec` commands are due and have not all succeeded yet (set in
+    /// the journal before they run, cleared after): a later `up` runs them.
+    #[serde(default)]
+    pub exec_pending: bool,
 }
 
 /// A managed `run` process.

@@ -258,8 +258,12 @@ pub fn up(
             None => {}
         }
     }
+    // One-shot commands run for a new namespace, and again for one whose
+    // earlier `exec` never finished (a failed or killed `up`).
+    let exec_pending =
+        |ns: &str| old_state.as_ref().is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns && r.exec_pending));
     for (i, node) in lab.nodes.iter().enumerate() {
-        if lives[i].is_none() && !node.exec.is_empty() {
+        if (lives[i].is_none() || exec_pending(&node.ns)) && !node.exec.is_empty() {
             plan.actions.push(Action::Exec { node: i });
         }
     }
@@ -274,11 +278,14 @@ pub fn up(
             }
         }
         // Running processes whose entry left the file, or whose command
-        // changed: stopped (and started again with the new command).
-        if lives[i].is_none() {
-            continue;
-        }
+        // changed: stopped (and started again with the new command). A
+        // namespace deleted from outside may have left its processes
+        // running (they hold it alive): all of them are stopped.
         for rec in old_state.iter().flat_map(|s| s.runs.iter()).filter(|x| x.node == node.name && is_alive(x)) {
+            if lives[i].is_none() {
+                plan.actions.push(Action::StopRun { node: i, name: rec.name.clone() });
+                continue;
+            }
             match node.run.iter().position(|spec| spec.name == rec.name) {
                 None => plan.actions.push(Action::StopRun { node: i, name: rec.name.clone() }),
                 Some(r) if !rec.cmd.is_empty() && rec.cmd != node.run[r].cmd => {
@@ -306,9 +313,16 @@ pub fn up(
     });
     state.file = opts.file.clone();
     state.phase = Phase::Building;
-    for node in &lab.nodes {
-        if !state.namespaces.iter().any(|r| r.ns == node.ns) {
-            state.namespaces.push(NsRecord { node: node.name.clone(), ns: node.ns.clone(), etc: !node.etc.is_empty() });
+    for (i, node) in lab.nodes.iter().enumerate() {
+        let runs_exec = plan.actions.iter().any(|a| matches!(a, Action::Exec { node } if *node == i));
+        match state.namespaces.iter_mut().find(|r| r.ns == node.ns) {
+            Some(r) => r.exec_pending |= runs_exec,
+            None => state.namespaces.push(NsRecord {
+                node: node.name.clone(),
+                ns: node.ns.clone(),
+                etc: !node.etc.is_empty(),
+                exec_pending: runs_exec,
+            }),
         }
     }
     state.runs.retain(is_alive);

@@ -71,6 +71,8 @@ fn state_word(s: &Seen) -> &'static str {
     match &s.state {
         None => "orphaned",
         Some(st) if st.phase == Phase::Building => "incomplete",
+        // Its file is gone or no longer valid: drift cannot be told.
+        Some(_) if s.load_error.is_some() => "unknown",
         Some(_) if !s.drift.is_empty() => "drifted",
         Some(_) => "up",
     }
