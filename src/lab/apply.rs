@@ -87,15 +87,17 @@ fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
     };
     if nodes.len() < 8 {
         let r = run.clone();
-        return std::thread::scope(|s| s.spawn(|| worker(r, nodes)).join().unwrap_or_default());
+        return std::thread::scope(|s| {
+            s.spawn(|| worker(r, nodes)).join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+        });
     }
     let (a, b) = nodes.split_at(nodes.len() / 2);
     std::thread::scope(|s| {
         let (ra, rb) = (run.clone(), run.clone());
         let ta = s.spawn(|| worker(ra, a));
         let tb = s.spawn(|| worker(rb, b));
-        let mut out = ta.join().unwrap_or_default();
-        out.extend(tb.join().unwrap_or_default());
+        let mut out = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        out.extend(tb.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         out
     })
 }
@@ -152,7 +154,7 @@ fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)
         std::thread::scope(|s| {
             let ta = s.spawn(|| work(a));
             let mut e = work(b);
-            let mut all = ta.join().unwrap_or_default();
+            let mut all = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
             all.append(&mut e);
             all
         })

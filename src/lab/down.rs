@@ -53,7 +53,7 @@ pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<String> {
         let r = run.clone();
         let ta = s.spawn(|| work(r, a));
         let mut errs = work(run.clone(), b);
-        errs.extend(ta.join().unwrap_or_default());
+        errs.extend(ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         errs
     })
 }

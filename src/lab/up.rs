@@ -98,8 +98,8 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
     let results: Vec<Got> = std::thread::scope(|s| {
         let ta = s.spawn(|| work(a));
         let tb = s.spawn(|| work(b));
-        let mut out = ta.join().unwrap_or_default();
-        out.extend(tb.join().unwrap_or_default());
+        let mut out = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        out.extend(tb.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         out
     });
     for (i, nl, r) in results {
