@@ -101,6 +101,7 @@ r ports $IP -n lan4-sw1 -br link show master br0
 r h4 $IP -n lan4-h4 -br addr show eth0
 r st $NETNS -j status lan4
 r all $NETNS -j status
+r nobody $NOBODY $NETNS status lan4
 r exec $NETNS exec lan4 h3 -- cat /proc/sys/net/ipv4/ip_forward
 r nonode $NETNS exec lan4 h9 -- true
 must $NETNS down lan4 >/dev/null
@@ -120,6 +121,10 @@ r none $NETNS status
     assert_eq!(st["drift"], 0);
     let all: serde_json::Value = serde_json::from_str(&run.get("all").out()).expect("JSON");
     assert_eq!(all.as_array().map(Vec::len), Some(1));
+    let nobody = run.get("nobody").out();
+    run.check(nobody.contains("lab lan4: unknown, 5/5 namespaces present"), "without root: the state alone");
+    run.check(nobody.contains("live state and drift need root"), "says what root would add");
+    run.check(nobody.contains("h4-eth0"), "and still the topology from the file");
     run.expect("exec", 0, "0\n", "");
     run.expect_rc("nonode", 1);
     run.check(run.get("nonode").err().contains("lab lan4 has no node h9"), "names the lab and node");

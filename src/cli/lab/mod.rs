@@ -94,13 +94,7 @@ pub(crate) fn file_and_options(
 /// the kernel would give (a lock file, a mount) would not say why. Returns
 /// the status to end with when the privilege is missing.
 pub(crate) fn need_privilege(cmd: &str) -> Option<Status> {
-    const CAP_NET_ADMIN: u32 = 12;
-    const CAP_SYS_ADMIN: u32 = 21;
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let eff = status.lines().find_map(|l| l.strip_prefix("CapEff:"))?.trim();
-    let eff = u64::from_str_radix(eff, 16).ok()?;
-    let has = |cap: u32| eff & (1 << cap) != 0;
-    if has(CAP_NET_ADMIN) && has(CAP_SYS_ADMIN) {
+    if privileged() {
         return None;
     }
     eprintln!(
@@ -108,6 +102,17 @@ pub(crate) fn need_privilege(cmd: &str) -> Option<Status> {
          try `sudo netns {cmd} …`"
     );
     Some(Ok(1))
+}
+
+/// Does this process hold CAP_SYS_ADMIN and CAP_NET_ADMIN (what entering
+/// and changing a lab's namespaces takes)?
+pub(crate) fn privileged() -> bool {
+    const CAP_NET_ADMIN: u32 = 12;
+    const CAP_SYS_ADMIN: u32 = 21;
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else { return false };
+    let eff = status.lines().find_map(|l| l.strip_prefix("CapEff:")).map(str::trim).unwrap_or("0");
+    let eff = u64::from_str_radix(eff, 16).unwrap_or(0);
+    eff & (1 << CAP_NET_ADMIN) != 0 && eff & (1 << CAP_SYS_ADMIN) != 0
 }
 
 /// Print every problem of a lab file that failed to load; status 1.

@@ -47,6 +47,12 @@ fn look(ctx: &Ctx, labdir: &LabDir, name: &str) -> Seen {
     };
     seen.nodes_present = st.namespaces.iter().filter(|r| ctx.run.entry(&r.ns).exists()).count();
     match crate::lab::load(&st.file) {
+        // Reading inside the namespaces takes root: without it, the state
+        // alone speaks, and the note says what is missing.
+        Ok((_, lab)) if lab.name == name && !super::privileged() => {
+            seen.load_error = Some("live state and drift need root (run `sudo netns status`)".into());
+            seen.lab = Some(lab);
+        }
         Ok((_, lab)) if lab.name == name => {
             let opts = UpOptions { plan_only: true, observe: true, file: st.file.clone() };
             match up(&lab, &ctx.run, labdir, &opts, &mut Quiet) {
@@ -166,7 +172,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         eprintln!("netns status: no lab {name} is up");
         return Ok(1);
     }
-    let live = seen.lab.as_ref().map(|lab| graph::collect_live(lab, &ctx.run));
+    let live = seen.lab.as_ref().filter(|_| super::privileged()).map(|lab| graph::collect_live(lab, &ctx.run));
     let out = if json_out {
         let mut v = summary_json(&seen);
         if let (Some(lab), Some(live)) = (&seen.lab, &live) {
@@ -190,8 +196,8 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         if let Some(e) = &seen.load_error {
             out.push_str(&format!("  note: {e}\n"));
         }
-        if let (Some(lab), Some(live)) = (&seen.lab, &live) {
-            let body = graph::render(lab, Some(live), Format::Ascii);
+        if let Some(lab) = &seen.lab {
+            let body = graph::render(lab, live.as_ref(), Format::Ascii);
             // The graph's own title line repeats the lab name: skip it.
             for line in body.lines().skip(1) {
                 out.push_str(line);
