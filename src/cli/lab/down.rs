@@ -30,9 +30,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     }
     // A lab name wins unless a file of that name exists.
     let lab = if std::path::Path::new(target).is_file() || !is_lab_name(target) {
-        match crate::lab::load(target) {
+        match super::load_or_report(target) {
             Ok((_, lab)) => Some(lab),
-            Err(e) => return super::report_load_error(e, target),
+            Err(status) => return status,
         }
     } else {
         None

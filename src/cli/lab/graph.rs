@@ -39,9 +39,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(p) => p,
         Err(status) => return status,
     };
-    let lab = match crate::lab::load(&path) {
+    let lab = match super::load_or_report(&path) {
         Ok((_, lab)) => lab,
-        Err(e) => return super::report_load_error(e, &path),
+        Err(status) => return status,
     };
     let state = live.then(|| graph::collect_live(&lab, &ctx.run));
     let text = graph::render(&lab, state.as_ref(), format);

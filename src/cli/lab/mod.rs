@@ -115,14 +115,16 @@ pub(crate) fn privileged() -> bool {
     eff & (1 << CAP_NET_ADMIN) != 0 && eff & (1 << CAP_SYS_ADMIN) != 0
 }
 
-/// Print every problem of a lab file that failed to load; status 1.
-pub(crate) fn report_load_error(err: (Option<crate::lab::Source>, Vec<crate::lab::Diag>), path: &str) -> Status {
-    let (src, diags) = err;
-    for d in &diags {
-        match &src {
-            Some(s) => eprintln!("{}", s.render(d)),
-            None => eprintln!("{path}: error: {}", d.message),
+/// Read and check a lab file; when it cannot be used, print every problem
+/// (`file:line:col: error: …`) and give the status to end with (1).
+pub(crate) fn load_or_report(path: &str) -> Result<(crate::lab::Source, crate::lab::Lab), Status> {
+    crate::lab::load(path).map_err(|(src, diags)| {
+        for d in &diags {
+            match &src {
+                Some(s) => eprintln!("{}", s.render(d)),
+                None => eprintln!("{path}: error: {}", d.message),
+            }
         }
-    }
-    Ok(1)
+        Ok(1)
+    })
 }

@@ -47,9 +47,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(p) => p,
         Err(status) => return status,
     };
-    let lab = match crate::lab::load(&path) {
+    let lab = match super::load_or_report(&path) {
         Ok((_, lab)) => lab,
-        Err(e) => return super::report_load_error(e, &path),
+        Err(status) => return status,
     };
     Ok(test_lab(ctx, &lab, &path, json, timeout))
 }

@@ -114,9 +114,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     if let Some(status) = super::need_privilege("up") {
         return status;
     }
-    let (src, lab) = match crate::lab::load(&path) {
+    let (src, lab) = match super::load_or_report(&path) {
         Ok(l) => l,
-        Err(e) => return super::report_load_error(e, &path),
+        Err(status) => return status,
     };
     let abs = std::fs::canonicalize(&path).map(|p| p.display().to_string()).unwrap_or(path.clone());
     let labdir = LabDir::from_env();

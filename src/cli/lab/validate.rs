@@ -1,9 +1,9 @@
 //! `netns validate FILE`: every problem of a lab file, without privileges
 //! and without changing anything.
 
-use super::report_load_error;
+use super::load_or_report;
 use crate::cli::{Ctx, Exit, Status};
-use crate::lab::{Diag, Lab, Source, features, load};
+use crate::lab::{Diag, Lab, Source, features};
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -20,9 +20,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             return Err(Exit(255));
         }
     };
-    let (src, lab) = match load(&path) {
+    let (src, lab) = match load_or_report(&path) {
         Ok(x) => x,
-        Err(e) => return report_load_error(e, &path),
+        Err(status) => return status,
     };
     let mut diags: Vec<Diag> = Vec::new();
     // Names that belong to namespaces this lab did not make.
