@@ -39,6 +39,9 @@ pub struct UpReport {
     pub plan: Plan,
     /// The lab had no namespace before this run.
     pub fresh: bool,
+    /// What each node's namespace held before this run (`None`: it did
+    /// not exist), as the plan was computed from it.
+    pub live: Vec<Option<NsLive>>,
 }
 
 /// Why `up` failed.
@@ -298,7 +301,7 @@ pub fn up(
     }
     if plan_only {
         no_trace();
-        return Ok(UpReport { plan, fresh });
+        return Ok(UpReport { plan, fresh, live: lives });
     }
     // Journal first: every name about to exist, so a crash from here on
     // leaves nothing `down` cannot find.
@@ -345,7 +348,7 @@ pub fn up(
                 error: format!("cannot write the state of lab {}: {e}", lab.name),
                 rolled_back: false,
             })?;
-            Ok(UpReport { plan, fresh })
+            Ok(UpReport { plan, fresh, live: lives })
         }
         Err(error) => {
             let _ = labdir.write(&state);

@@ -29,6 +29,8 @@ struct Seen {
     load_error: Option<String>,
     nodes_present: usize,
     drift: Vec<String>,
+    /// What `up --plan` read of the lab's namespaces, for the live view.
+    live: Option<graph::Live>,
 }
 
 fn look(ctx: &Ctx, labdir: &LabDir, name: &str) -> Seen {
@@ -40,6 +42,7 @@ fn look(ctx: &Ctx, labdir: &LabDir, name: &str) -> Seen {
         load_error: None,
         nodes_present: 0,
         drift: Vec::new(),
+        live: None,
     };
     let Some(st) = &state else {
         seen.nodes_present = owner::scan(&ctx.run, name).len();
@@ -56,7 +59,10 @@ fn look(ctx: &Ctx, labdir: &LabDir, name: &str) -> Seen {
         Ok((_, lab)) if lab.name == name => {
             let opts = UpOptions { plan_only: true, observe: true, file: st.file.clone() };
             match up(&lab, &ctx.run, labdir, &opts, &mut Quiet) {
-                Ok(r) => seen.drift = r.plan.actions.iter().map(|a| describe(&lab, a)).collect(),
+                Ok(r) => {
+                    seen.drift = r.plan.actions.iter().map(|a| describe(&lab, a)).collect();
+                    seen.live = Some(graph::live::from_reading(&lab, &r.live));
+                }
                 Err(UpError::Refused(d)) => {
                     let why: Vec<String> = d.into_iter().map(|d| d.message).collect();
                     seen.load_error = Some(format!("cannot compare with the file: {}", why.join("; ")))
@@ -172,7 +178,14 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         eprintln!("netns status: no lab {name} is up");
         return Ok(1);
     }
-    let live = seen.lab.as_ref().filter(|_| super::privileged()).map(|lab| graph::collect_live(lab, &ctx.run));
+    // The reading behind the drift serves the live view too; only when
+    // that failed (a name taken by someone else, say) is each namespace
+    // read on its own, to show which.
+    let live = match (&seen.live, &seen.lab) {
+        (Some(l), _) => Some(l.clone()),
+        (None, Some(lab)) if super::privileged() => Some(graph::collect_live(lab, &ctx.run)),
+        _ => None,
+    };
     let out = if json_out {
         let mut v = summary_json(&seen);
         if let (Some(lab), Some(live)) = (&seen.lab, &live) {

@@ -3,6 +3,7 @@
 //! a netlink socket opened inside each namespace.
 
 use super::{Drift, GIface};
+use crate::lab::live::NsLive;
 use crate::lab::model::Lab;
 use crate::namespace::NetNs;
 use crate::rundir::RunDir;
@@ -79,15 +80,43 @@ fn read_node(run: &RunDir, ns: &str) -> NodeLive {
             return out;
         }
     };
-    for l in lv.links.values() {
-        let il = IfaceLive {
-            admin_up: l.up,
-            oper: crate::netlink::link::operstate_word(l.operstate).to_string(),
-            addrs: lv.addrs.iter().filter(|(index, _)| *index == l.index).map(|(_, net)| *net).collect(),
-        };
-        out.ifaces.insert(l.name.clone(), il);
-    }
+    out.ifaces = ifaces_of(&lv);
     out
+}
+
+/// The interfaces of one namespace reading, as the graph shows them.
+fn ifaces_of(lv: &NsLive) -> BTreeMap<String, IfaceLive> {
+    lv.links
+        .values()
+        .map(|l| {
+            let il = IfaceLive {
+                admin_up: l.up,
+                oper: crate::netlink::link::operstate_word(l.operstate).to_string(),
+                addrs: lv.addrs.iter().filter(|(index, _)| *index == l.index).map(|(_, net)| *net).collect(),
+            };
+            (l.name.clone(), il)
+        })
+        .collect()
+}
+
+/// The live state from the reading `up` already made of the lab's own
+/// namespaces (`None`: no namespace), so `status` need not read them again.
+pub fn from_reading(lab: &Lab, lives: &[Option<NsLive>]) -> Live {
+    let nodes = lab
+        .nodes
+        .iter()
+        .zip(lives)
+        .map(|(n, lv)| match lv {
+            Some(lv) => NodeLive {
+                exists: true,
+                ifaces: ifaces_of(lv),
+                error: None,
+                mark: Some((lab.name.clone(), n.name.clone())),
+            },
+            None => NodeLive::default(),
+        })
+        .collect();
+    Live { nodes }
 }
 
 /// Fill `g`'s live fields and drift from `node` (`want_up`: the file's state).
