@@ -1,0 +1,137 @@
+//! The start-up path of `add NAME` and `delete NAME` (src/entry.rs): run
+//! before libc starts when the command line is plain, and otherwise, or
+//! when any step fails, handed to the full program, whose output is
+//! iproute2's. Every test runs in private mount, network and pid
+//! namespaces with a fresh tmpfs on `/run` (see `tests/support/mod.rs`).
+//!
+//! Needs root, util-linux (`unshare`, `setpriv`), strace and iproute2.
+
+mod support;
+
+use support::script;
+
+/// Plain adds and deletes, with iproute2's abbreviations and the optional
+/// object word, never start libc (glibc's first system call, `arch_prctl`,
+/// is missing from their trace), and the namespaces they make work with
+/// iproute2. With an option or `NETNS_RUN_DIR`, the full program runs
+/// (the check that tells the two apart).
+#[test]
+fn plain_add_and_delete_run_before_libc() {
+    let run = script(
+        r#"
+        mkdir -p /run/netns && mount --bind /run/netns /run/netns && mount --make-shared /run/netns
+        libc() { strace -f -o $H/tr "$@" >/dev/null 2>&1; local rc=$?; grep -q '^[0-9]* *arch_prctl' $H/tr && echo "rc=$rc libc" || echo "rc=$rc no libc"; }
+        v add "$(libc $NETNS add f1)"
+        v a "$(libc $NETNS a f2)"
+        v object "$(libc $NETNS netns add f3)"
+        v net_ad "$(libc $NETNS net ad f4)"
+        v full_opt "$(libc $NETNS -force add f5)"
+        v full_env "$(NETNS_RUN_DIR=/run/netns libc $NETNS add f6)"
+        r ip_list $IP netns list
+        r ip_exec $IP netns exec f1 $IP -br link
+        r exec $NETNS exec f3 $NETNS identify
+        v del "$(libc $NETNS del f1)"
+        v d "$(libc $NETNS d f2)"
+        v delete "$(libc $NETNS netns delete f3)"
+        v full_all "$(libc $NETNS -all delete)"
+        r left ls -A /run/netns
+        r nsfs nsfs_mounts
+        "#,
+    )
+    .run();
+    for label in ["add", "a", "object", "net_ad", "del", "d", "delete"] {
+        run.expect(label, 0, "rc=0 no libc", "");
+    }
+    for label in ["full_opt", "full_env", "full_all"] {
+        run.expect(label, 0, "rc=0 libc", "");
+    }
+    run.expect("ip_list", 0, "f6\nf5\nf4\nf3\nf2\nf1\n", "");
+    run.expect("ip_exec", 0, "lo               DOWN           00:00:00:00:00:00 <LOOPBACK> \n", "");
+    run.expect("exec", 0, "f3\n", "");
+    run.expect("left", 0, "", "");
+    run.expect("nsfs", 0, "", "");
+}
+
+/// Each way the add and delete steps can fail, on command lines the early
+/// path takes: the same status, output and files as iproute2, and nothing
+/// left behind. (Their messages never name the program.)
+#[test]
+fn failures_end_as_iproute2_does() {
+    let run = script(
+        r#"
+        # Not a mount point yet: the full program makes it one.
+        mkdir -p /run/netns
+        r first $NETNS add first
+        r first_exec $IP netns exec first true
+        for who in ip netns; do
+            if [ $who = ip ]; then T="$IP netns"; p=ip_; else T=$NETNS; p=; fi
+            $IP netns add e
+            r ${p}exists $T add e
+            r ${p}missing $T del nope
+            : >/run/netns/stale
+            r ${p}stale $T delete stale
+            ln -s /tmp/outside /run/netns/link
+            r ${p}symlink $T add link
+            r ${p}outside ls /tmp/outside
+            rm /run/netns/link
+            # Two mounts on one name: one delete takes off one, as iproute2 does.
+            $IP netns add s && mount --bind /run/netns/s /run/netns/s
+            r ${p}stacked $T del s
+            v ${p}stacked_mounts "$(nsfs_mounts | grep -c " /run/netns/s ")"
+            umount /run/netns/s && rm /run/netns/s
+            r ${p}dot $T add .
+            r ${p}dotdot $T delete ..
+            r ${p}slash $T add a/b
+            r ${p}long $T add $(printf 'x%.0s' {1..256})
+            r ${p}nobody_add $NOBODY $T add nb
+            r ${p}nobody_del $NOBODY $T del e
+            # No namespace may be made: unshare fails after the placeholder exists.
+            r ${p}limit unshare --user --map-root-user --mount --net bash -c '
+                echo 0 >/proc/sys/user/max_net_namespaces && mount -t tmpfs tmpfs /run && mkdir /run/netns || exit 99
+                $0 lim; echo "rc=$? left=$(ls -A /run/netns)"' "$T add"
+            r ${p}list $IP netns list
+            $IP netns del e
+        done
+        r alt env NETNS_RUN_DIR=$H/alt $NETNS add alt
+        r alt_dir ls -A $H/alt /run/netns
+        "#,
+    )
+    .run();
+    run.expect("first", 0, "", "");
+    run.expect("first_exec", 0, "", "");
+    let same = [
+        "exists",
+        "missing",
+        "stale",
+        "symlink",
+        "outside",
+        "stacked",
+        "stacked_mounts",
+        "dot",
+        "dotdot",
+        "slash",
+        "long",
+        "nobody_add",
+        "nobody_del",
+        "limit",
+        "list",
+    ];
+    for label in same {
+        run.expect_same(label, &format!("ip_{label}"));
+    }
+    run.expect("exists", 1, "", "Cannot create namespace file \"/run/netns/e\": File exists\n");
+    run.expect("stale", 0, "", "");
+    run.expect("stacked_mounts", 0, "1", "");
+    run.expect("stacked", 1, "", "Cannot remove namespace file \"/run/netns/s\": Device or resource busy\n");
+    run.expect_rc("outside", 2);
+    run.expect("slash", 255, "", "Invalid netns name \"a/b\"\n");
+    run.expect(
+        "limit",
+        0,
+        "rc=1 left=\n",
+        "Failed to create a new network namespace \"lim\": No space left on device\n",
+    );
+    run.expect("list", 0, "e\nfirst\n", "");
+    run.expect("alt", 0, "", "");
+    run.expect("alt_dir", 0, "/run/netns:\nfirst\n\n/tmp/.h/alt:\nalt\n", "");
+}
