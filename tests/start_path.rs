@@ -1,7 +1,7 @@
-//! The start-up path of `add NAME` and `delete NAME` (src/entry.rs): run
-//! before libc starts when the command line is plain, and otherwise, or
-//! when any step fails, handed to the full program, whose output is
-//! iproute2's. Every test runs in private mount, network and pid
+//! The start-up path of `add NAME`, `delete NAME` and `exec NAME CMD…`
+//! (src/entry.rs): run before libc starts when the command line is plain,
+//! and otherwise, or when any step fails, handed to the full program,
+//! whose output is iproute2's. Every test runs in private mount, network and pid
 //! namespaces with a fresh tmpfs on `/run` (see `tests/support/mod.rs`).
 //!
 //! Needs root, util-linux (`unshare`, `setpriv`), strace and iproute2.
@@ -10,6 +10,13 @@ mod support;
 
 use support::script;
 
+/// `starts_libc`: did the traced netns process run glibc's start-up
+/// (`arch_prctl`, its first system call) before it exec'd anything? Only
+/// the part of the trace before a second `execve` is netns's own.
+const TRACE: &str = r#"
+starts_libc() { awk '/execve\(/ { n++ } n == 1' $H/tr | grep -q 'arch_prctl'; }
+"#;
+
 /// Plain adds and deletes, with iproute2's abbreviations and the optional
 /// object word, never start libc (glibc's first system call, `arch_prctl`,
 /// is missing from their trace), and the namespaces they make work with
@@ -17,10 +24,11 @@ use support::script;
 /// (the check that tells the two apart).
 #[test]
 fn plain_add_and_delete_run_before_libc() {
-    let run = script(
+    let run = script(&format!(
+        "{TRACE}{}",
         r#"
         mkdir -p /run/netns && mount --bind /run/netns /run/netns && mount --make-shared /run/netns
-        libc() { strace -f -o $H/tr "$@" >/dev/null 2>&1; local rc=$?; grep -q '^[0-9]* *arch_prctl' $H/tr && echo "rc=$rc libc" || echo "rc=$rc no libc"; }
+        libc() { strace -f -o $H/tr "$@" >/dev/null 2>&1; local rc=$?; starts_libc && echo "rc=$rc libc" || echo "rc=$rc no libc"; }
         v add "$(libc $NETNS add f1)"
         v a "$(libc $NETNS a f2)"
         v object "$(libc $NETNS netns add f3)"
@@ -36,8 +44,8 @@ fn plain_add_and_delete_run_before_libc() {
         v full_all "$(libc $NETNS -all delete)"
         r left ls -A /run/netns
         r nsfs nsfs_mounts
-        "#,
-    )
+        "#
+    ))
     .run();
     for label in ["add", "a", "object", "net_ad", "del", "d", "delete"] {
         run.expect(label, 0, "rc=0 no libc", "");
@@ -134,4 +142,82 @@ fn failures_end_as_iproute2_does() {
     run.expect("list", 0, "e\nfirst\n", "");
     run.expect("alt", 0, "", "");
     run.expect("alt_dir", 0, "/run/netns:\nfirst\n\n/tmp/.h/alt:\nalt\n", "");
+}
+
+/// `exec NAME CMD…` and `--net-only exec NAME CMD…` run before libc (a
+/// PATH search, a path, abbreviations) and give the command what iproute2
+/// and nsenter give it: the namespace, its own /sys mounted from NAME, the
+/// exit status, SIGPIPE at its default action as the full program leaves
+/// it. With /etc/netns/NAME present, or NETNS_ETC_DIR set, the full program
+/// runs the command.
+#[test]
+fn exec_runs_before_libc_with_iproute2_semantics() {
+    let run = script(&format!(
+        "{TRACE}{}",
+        r#"
+        libc() { strace -f -o $H/tr "$@" >/dev/null 2>&1; local rc=$?; starts_libc && echo "rc=$rc libc" || echo "rc=$rc no libc"; }
+        must $NETNS add x
+        v path "$(libc $NETNS exec x true)"
+        v abs "$(libc $NETNS e x /usr/bin/true)"
+        v object "$(libc $NETNS netns ex x sh -c 'exit 5')"
+        v net_only "$(libc $NETNS --net-only exec x true)"
+        v env_etc "$(NETNS_ETC_DIR=/nonexistent libc $NETNS exec x true)"
+        must mkdir -p /etc/netns && must mount -t tmpfs tmpfs /etc/netns && must mkdir /etc/netns/x
+        v etc_dir "$(libc $NETNS exec x true)"
+        rmdir /etc/netns/x
+        view='readlink /proc/self/ns/net; ls /sys/class/net; awk "\$5 == \"/sys\" { for (i = 7; i <= NF; i++) if (\$i == \"-\") print \$(i+1), \$(i+2) }" /proc/self/mountinfo; exit 7'
+        r view $NETNS exec x sh -c "$view"
+        r ip_view $IP netns exec x sh -c "$view"
+        r net_only_view $NETNS --net-only exec x sh -c "$view"
+        r nsenter_view nsenter --net=/run/netns/x sh -c "$view"
+        sig='grep SigIgn /proc/self/status'
+        r sigpipe bash -c "trap '' PIPE; exec $NETNS exec x $sig"
+        r full_sigpipe bash -c "trap '' PIPE; NETNS_ETC_DIR=/nonexistent exec $NETNS exec x $sig"
+        r stdin sh -c "echo piped | $NETNS exec x cat"
+        "#
+    ))
+    .run();
+    for label in ["path", "abs", "net_only"] {
+        run.expect(label, 0, "rc=0 no libc", "");
+    }
+    run.expect("object", 0, "rc=5 no libc", "");
+    run.expect("env_etc", 0, "rc=0 libc", "");
+    run.expect("etc_dir", 0, "rc=0 libc", "");
+    run.expect_same("view", "ip_view");
+    run.expect_same("net_only_view", "nsenter_view");
+    run.check(run.get("view").out().contains("\nlo\nsysfs x\n"), "exec must see the namespace's own /sys");
+    run.expect_rc("view", 7);
+    run.expect_same("sigpipe", "full_sigpipe");
+    run.expect("stdin", 0, "piped\n", "");
+}
+
+/// Every way `exec` can fail on a command line the early path takes ends
+/// as iproute2's does: missing name, stale placeholder, missing command,
+/// a directory as the command (EACCES), a script without `#!` (run by
+/// /bin/sh), no PATH at all.
+#[test]
+fn exec_failures_end_as_iproute2_does() {
+    let run = script(
+        r#"
+        must $NETNS add x
+        : >/run/netns/stale
+        mkdir -p $H/p/dir && printf 'echo no shebang; exit 3\n' >$H/p/plain && chmod +x $H/p/plain
+        for who in ip netns; do
+            if [ $who = ip ]; then T="$IP netns"; p=ip_; else T=$NETNS; p=; fi
+            r ${p}missing $T exec nope true
+            r ${p}stale $T exec stale true
+            r ${p}no_cmd $T exec x no-such-command
+            r ${p}dir env PATH=$H/p $T exec x dir
+            r ${p}script env PATH=$H/p $T exec x plain
+            r ${p}no_path env -u PATH $T exec x /usr/bin/true
+        done
+        "#,
+    )
+    .run();
+    for label in ["missing", "stale", "no_cmd", "dir", "script", "no_path"] {
+        run.expect_same(label, &format!("ip_{label}"));
+    }
+    run.expect("no_cmd", 1, "", "exec of \"no-such-command\" failed: No such file or directory\n");
+    run.expect("dir", 1, "", "exec of \"dir\" failed: Permission denied\n");
+    run.expect("script", 3, "no shebang\n", "");
 }
