@@ -8,7 +8,7 @@
 //!
 //! Each object lives in its own module: argument parsing with iproute2's
 //! messages, the netlink request (through [`crate::netlink`]), and output
-//! byte-identical to `ip`.
+//! byte-identical to `ip`, printed through the shared [`out::Out`] sink.
 
 pub mod address;
 pub mod args;
@@ -16,6 +16,7 @@ pub mod cnum;
 pub mod inet;
 pub mod link;
 pub mod neighbour;
+pub mod out;
 pub mod route;
 
 use crate::cli::parse::matches;

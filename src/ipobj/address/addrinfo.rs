@@ -3,7 +3,7 @@
 //! `to`).
 
 use crate::ipobj::link::linkinfo::Env;
-use crate::ipobj::link::out::Out;
+use crate::ipobj::out::Out;
 use crate::netlink::address::{AF_INET, AF_INET6, Address, IFA_F_DEPRECATED, IFA_F_PERMANENT, IFA_F_SECONDARY};
 use crate::netlink::link::Link;
 use std::net::IpAddr;
@@ -208,23 +208,23 @@ fn print_flags(out: &mut Out, a: &Address) {
     for &(name, mask) in FLAG_NAMES {
         if mask == IFA_F_PERMANENT {
             if flags & mask == 0 {
-                out.flag("dynamic", "dynamic ", true);
+                out.boolean("dynamic", "dynamic ", true);
             }
         } else if flags & mask != 0 {
             if mask == IFA_F_SECONDARY && a.family == AF_INET6 {
-                out.flag("temporary", "temporary ", true);
+                out.boolean("temporary", "temporary ", true);
             } else {
-                out.fp(format!("{name} "));
-                out.jraw(name, "true");
+                out.text(format!("{name} "));
+                out.json_bool(name, true);
             }
         }
         flags &= !mask;
     }
     if flags != 0 {
         if out.is_json() {
-            out.jstr("ifa_flags", format!("{flags:02x}"));
+            out.json_string("ifa_flags", format!("{flags:02x}"));
         } else {
-            out.fp(format!("flags {flags:02x} "));
+            out.text(format!("flags {flags:02x} "));
         }
     }
 }
@@ -245,70 +245,70 @@ pub fn print_address(out: &mut Out, env: &mut Env<'_>, af: &AddrFilter, a: &Addr
     if !af.matches(env, a) {
         return;
     }
-    if out.oneline && !brief {
+    if out.is_oneline() && !brief {
         let dev = env.index_name(a.index);
         if out.is_json() {
-            out.jraw("index", a.index as i32);
-            out.jstr("dev", &dev);
+            out.json_number("index", a.index as i32);
+            out.json_string("dev", &dev);
         } else {
-            out.fp(format!("{}: {dev}", a.index));
+            out.text(format!("{}: {dev}", a.index));
         }
     }
     if !brief {
         match family_name(a.family) {
-            Some(n) => out.str("family", "    ", n, " "),
-            None => out.num("family_index", "    family ", a.family, " "),
+            Some(n) => out.string("family", "    ", n, " "),
+            None => out.number("family_index", "    family ", a.family, " "),
         }
     }
     if let Some(local) = a.local {
-        out.str("local", "", local.to_string(), "");
+        out.string("local", "", local.to_string(), "");
         if let Some(peer) = a.address
             && peer != local
         {
-            out.fp(" peer ");
-            out.str("address", "", peer.to_string(), "");
+            out.text(" peer ");
+            out.string("address", "", peer.to_string(), "");
         }
-        out.num("prefixlen", "/", a.prefix_len, " ");
+        out.number("prefixlen", "/", a.prefix_len, " ");
         if let Some(m) = a.metric {
-            out.num("metric", "metric ", m, " ");
+            out.number("metric", "metric ", m, " ");
         }
     }
     if brief {
         return;
     }
     if let Some(b) = a.broadcast {
-        out.fp("brd ");
-        out.str("broadcast", "", b.to_string(), " ");
+        out.text("brd ");
+        out.string("broadcast", "", b.to_string(), " ");
     }
     if let Some(b) = a.anycast {
-        out.fp("any ");
-        out.str("anycast", "", b.to_string(), " ");
+        out.text("any ");
+        out.string("anycast", "", b.to_string(), " ");
     }
-    out.str("scope", "scope ", scope_name(a.scope, env.numeric), " ");
+    out.string("scope", "scope ", scope_name(a.scope, env.numeric), " ");
     print_flags(out, a);
     if let Some(l) = &a.label {
-        out.str("label", "", l, "");
+        out.string("label", "", l, "");
     }
     if let Some(lt) = a.lifetimes {
         out.nl();
-        out.fp("       valid_lft ");
+        out.text("       valid_lft ");
         if lt.valid == u32::MAX {
-            out.jraw("valid_life_time", u32::MAX);
-            out.fp("forever");
+            out.json_number("valid_life_time", u32::MAX);
+            out.text("forever");
         } else {
-            out.num("valid_life_time", "", lt.valid, "sec");
+            out.number("valid_life_time", "", lt.valid, "sec");
         }
-        out.fp(" preferred_lft ");
+        out.text(" preferred_lft ");
         if lt.preferred == u32::MAX {
-            out.jraw("preferred_life_time", u32::MAX);
-            out.fp("forever");
+            out.json_number("preferred_life_time", u32::MAX);
+            out.text("forever");
         } else if a.flags & IFA_F_DEPRECATED != 0 {
-            out.num("preferred_life_time", "", lt.preferred as i32, "sec");
+            out.number("preferred_life_time", "", lt.preferred as i32, "sec");
         } else {
-            out.num("preferred_life_time", "", lt.preferred, "sec");
+            out.number("preferred_life_time", "", lt.preferred, "sec");
         }
     }
-    out.fp("\n");
+    out.text("\n");
 }
 
 /// `print_selected_addrinfo`: the link's addresses, as a JSON `addr_info`
@@ -323,7 +323,7 @@ pub fn print_addresses(
     up: bool,
     brief: bool,
 ) {
-    out.open_arr(Some("addr_info"));
+    out.open_array("addr_info");
     for a in addrs {
         if a.index != link.index || (af.family != 0 && af.family != a.family) {
             continue;
@@ -331,12 +331,12 @@ pub fn print_addresses(
         if up && !link.is_up() {
             continue;
         }
-        out.open_obj(None);
+        out.open_object(None);
         print_address(out, env, af, a, brief);
-        out.close_obj();
+        out.close_object();
     }
-    out.close_arr();
+    out.close_array();
     if brief {
-        out.fp("\n");
+        out.text("\n");
     }
 }

@@ -2,8 +2,9 @@
 //! settings of the kinds this kernel has (veth, bridge, vxlan, macvlan,
 //! bridge ports), printed as `ip -d` does.
 
+use super::format::{hex0x, lladdr};
 use super::linkinfo::Env;
-use super::out::{Out, hex0x, lladdr};
+use crate::ipobj::out::Out;
 use crate::netlink::link::{
     BridgeIdent, BridgeInfo, BridgePortInfo, KindData, LinkKindInfo, MacvlanInfo, PortData, VxlanInfo,
 };
@@ -14,33 +15,33 @@ const KINDS_WITH_PRINTER: &[&str] = &["bridge", "vxlan", "macvlan", "macvtap"];
 
 /// `print_linktype`: the kind line(s) inside `linkinfo`.
 pub fn print_linkinfo(out: &mut Out, env: &mut Env<'_>, info: &LinkKindInfo) {
-    out.open_obj(Some("linkinfo"));
+    out.open_object(Some("linkinfo"));
     if let Some(kind) = &info.kind {
         out.nl();
-        out.str("info_kind", "    ", kind, " ");
+        out.string("info_kind", "    ", kind, " ");
         if KINDS_WITH_PRINTER.contains(&kind.as_str()) {
-            out.open_obj(Some("info_data"));
+            out.open_object(Some("info_data"));
             match &info.data {
                 Some(KindData::Bridge(b)) => print_bridge(out, b),
                 Some(KindData::Vxlan(v)) => print_vxlan(out, env, v),
                 Some(KindData::Macvlan(m)) => print_macvlan(out, m),
                 _ => {}
             }
-            out.close_obj();
+            out.close_object();
         }
     }
     if let Some(kind) = &info.port_kind {
         out.nl();
-        out.str("info_slave_kind", "    ", kind, "_slave ");
+        out.string("info_slave_kind", "    ", kind, "_slave ");
         if kind == "bridge" {
-            out.open_obj(Some("info_slave_data"));
+            out.open_object(Some("info_slave_data"));
             if let Some(PortData::Bridge(p)) = &info.port_data {
                 print_bridge_port(out, env, p);
             }
-            out.close_obj();
+            out.close_object();
         }
     }
-    out.close_obj();
+    out.close_object();
 }
 
 fn bridge_id(id: &BridgeIdent) -> String {
@@ -54,15 +55,15 @@ fn timer(out: &mut Out, name: &str, ticks: u64) {
     let sec = (usec / 1_000_000) as i32;
     let cs = ((usec % 1_000_000) / 10000) as i32;
     if out.is_json() {
-        out.jraw(name, format!("{sec}.{cs:02}"));
+        out.json_raw(name, &format!("{sec}.{cs:02}"));
     } else {
-        out.fp(format!("{name} {sec:4}.{cs:02} "));
+        out.text(format!("{name} {sec:4}.{cs:02} "));
     }
 }
 
-fn u<T: std::fmt::Display>(out: &mut Out, key: &str, text: &str, v: Option<T>) {
+fn u<T: Into<i128>>(out: &mut Out, key: &str, text: &str, v: Option<T>) {
     if let Some(v) = v {
-        out.num(key, text, v, " ");
+        out.number(key, text, v, " ");
     }
 }
 
@@ -87,16 +88,16 @@ fn print_bridge(out: &mut Out, b: &BridgeInfo) {
     u(out, "priority", "priority ", b.priority);
     ub(out, "vlan_filtering", "vlan_filtering ", b.vlan_filtering);
     if let Some(p) = b.vlan_protocol {
-        out.str("vlan_protocol", "vlan_protocol ", vlan_proto_name(p), " ");
+        out.string("vlan_protocol", "vlan_protocol ", vlan_proto_name(p), " ");
     }
     if let Some(id) = &b.bridge_id {
-        out.str("bridge_id", "bridge_id ", bridge_id(id), " ");
+        out.string("bridge_id", "bridge_id ", bridge_id(id), " ");
     }
     if b.root_id.is_some() {
         // iproute2 6.1 prints the bridge id here (it reads the wrong
         // attribute); the output is matched as it is.
         let shown = b.bridge_id.as_ref().map(bridge_id).unwrap_or_default();
-        out.str("root_id", "designated_root ", shown, " ");
+        out.string("root_id", "designated_root ", shown, " ");
     }
     u(out, "root_port", "root_port ", b.root_port);
     u(out, "root_path_cost", "root_path_cost ", b.root_path_cost);
@@ -116,20 +117,20 @@ fn print_bridge(out: &mut Out, b: &BridgeInfo) {
     ub(out, "vlan_stats_enabled", "vlan_stats_enabled ", b.vlan_stats_enabled);
     ub(out, "vlan_stats_per_port", "vlan_stats_per_port ", b.vlan_stats_per_port);
     if let Some(m) = b.group_fwd_mask {
-        out.str("group_fwd_mask", "group_fwd_mask ", hex0x(m.into()), " ");
+        out.string("group_fwd_mask", "group_fwd_mask ", hex0x(m.into()), " ");
     }
     if let Some(a) = &b.group_addr {
-        out.str("group_addr", "group_address ", lladdr(a, 1), " ");
+        out.string("group_addr", "group_address ", lladdr(a, 1), " ");
     }
     ub(out, "mcast_snooping", "mcast_snooping ", b.mcast_snooping);
     if let Some((val, mask)) = b.bool_opts {
         const NO_LL_LEARN: u32 = 1;
         const MCAST_VLAN_SNOOPING: u32 = 2;
         if mask & NO_LL_LEARN != 0 {
-            out.num("no_linklocal_learn", "no_linklocal_learn ", u8::from(val & NO_LL_LEARN != 0), " ");
+            out.number("no_linklocal_learn", "no_linklocal_learn ", u8::from(val & NO_LL_LEARN != 0), " ");
         }
         if mask & MCAST_VLAN_SNOOPING != 0 {
-            out.num("mcast_vlan_snooping", "mcast_vlan_snooping ", u8::from(val & MCAST_VLAN_SNOOPING != 0), " ");
+            out.number("mcast_vlan_snooping", "mcast_vlan_snooping ", u8::from(val & MCAST_VLAN_SNOOPING != 0), " ");
         }
     }
     u(out, "mcast_router", "mcast_router ", b.mcast_router);
@@ -179,8 +180,8 @@ fn fwd_mask_str(mask: u16) -> String {
 fn print_bridge_port(out: &mut Out, env: &mut Env<'_>, p: &BridgePortInfo) {
     if let Some(s) = p.state {
         match PORT_STATES.get(s as usize) {
-            Some(name) => out.str("state", "state ", name, " "),
-            None => out.num("state_index", "state (", s, ") "),
+            Some(name) => out.string("state", "state ", name, " "),
+            None => out.number("state_index", "state (", s, ") "),
         }
     }
     u(out, "priority", "priority ", p.priority);
@@ -192,18 +193,18 @@ fn print_bridge_port(out: &mut Out, env: &mut Env<'_>, p: &BridgePortInfo) {
     on_off(out, "learning", "learning ", p.learning);
     on_off(out, "flood", "flood ", p.unicast_flood);
     if let Some(v) = p.port_id {
-        out.str("id", "port_id ", hex0x(v.into()), " ");
+        out.string("id", "port_id ", hex0x(v.into()), " ");
     }
     if let Some(v) = p.port_no {
-        out.str("no", "port_no ", hex0x(v.into()), " ");
+        out.string("no", "port_no ", hex0x(v.into()), " ");
     }
     u(out, "designated_port", "designated_port ", p.designated_port);
     u(out, "designated_cost", "designated_cost ", p.designated_cost);
     if let Some(id) = &p.bridge_id {
-        out.str("bridge_id", "designated_bridge ", bridge_id(id), " ");
+        out.string("bridge_id", "designated_bridge ", bridge_id(id), " ");
     }
     if let Some(id) = &p.root_id {
-        out.str("root_id", "designated_root ", bridge_id(id), " ");
+        out.string("root_id", "designated_root ", bridge_id(id), " ");
     }
     for (name, v) in [
         ("hold_timer", p.hold_timer),
@@ -220,80 +221,80 @@ fn print_bridge_port(out: &mut Out, env: &mut Env<'_>, p: &BridgePortInfo) {
     on_off(out, "proxy_arp_wifi", "proxy_arp_wifi ", p.proxy_arp_wifi);
     u(out, "multicast_router", "mcast_router ", p.mcast_router);
     if let Some(v) = p.fast_leave {
-        out.fp(if v { "mcast_fast_leave on " } else { "mcast_fast_leave off " });
+        out.text(if v { "mcast_fast_leave on " } else { "mcast_fast_leave off " });
     }
     on_off(out, "mcast_flood", "mcast_flood ", p.mcast_flood);
     on_off(out, "bcast_flood", "bcast_flood ", p.bcast_flood);
     on_off(out, "mcast_to_unicast", "mcast_to_unicast ", p.mcast_to_unicast);
     on_off(out, "neigh_suppress", "neigh_suppress ", p.neigh_suppress);
     if let Some(m) = p.group_fwd_mask {
-        out.str("group_fwd_mask", "group_fwd_mask ", hex0x(m.into()), " ");
-        out.str("group_fwd_mask_str", "group_fwd_mask_str ", fwd_mask_str(m), " ");
+        out.string("group_fwd_mask", "group_fwd_mask ", hex0x(m.into()), " ");
+        out.string("group_fwd_mask_str", "group_fwd_mask_str ", fwd_mask_str(m), " ");
     }
     on_off(out, "vlan_tunnel", "vlan_tunnel ", p.vlan_tunnel);
     on_off(out, "isolated", "isolated ", p.isolated);
     on_off(out, "locked", "locked ", p.locked);
     if let Some(b) = p.backup_port {
         let name = env.index_name(b);
-        out.str("backup_port", "backup_port ", name, " ");
+        out.string("backup_port", "backup_port ", name, " ");
     }
 }
 
 fn print_vxlan(out: &mut Out, env: &mut Env<'_>, v: &VxlanInfo) {
     if v.collect_metadata == Some(true) {
-        out.flag("external", "external ", true);
+        out.boolean("external", "external ", true);
     }
     if v.vnifilter == Some(true) {
-        out.flag("vnifilter", "vnifilter", true);
+        out.boolean("vnifilter", "vnifilter", true);
     }
     u(out, "id", "id ", v.id);
     if let Some(g) = v.group {
         if !g.is_unspecified() {
             if g.is_multicast() {
-                out.str("group", "group ", g.to_string(), " ");
+                out.string("group", "group ", g.to_string(), " ");
             } else {
-                out.str("remote", "remote ", g.to_string(), " ");
+                out.string("remote", "remote ", g.to_string(), " ");
             }
         }
     } else if let Some(g) = v.group6
         && !g.is_unspecified()
     {
         if g.is_multicast() {
-            out.str("group6", "group ", g.to_string(), " ");
+            out.string("group6", "group ", g.to_string(), " ");
         } else {
-            out.str("remote6", "remote ", g.to_string(), " ");
+            out.string("remote6", "remote ", g.to_string(), " ");
         }
     }
     if let Some(l) = v.local {
         if !l.is_unspecified() {
-            out.str("local", "local ", l.to_string(), " ");
+            out.string("local", "local ", l.to_string(), " ");
         }
     } else if let Some(l) = v.local6
         && !l.is_unspecified()
     {
-        out.str("local6", "local ", l.to_string(), " ");
+        out.string("local6", "local ", l.to_string(), " ");
     }
     if let Some(link) = v.link
         && link != 0
     {
         let name = env.index_name(link);
-        out.str("link", "dev ", name, " ");
+        out.string("link", "dev ", name, " ");
     }
     if let Some((lo, hi)) = v.port_range {
         if out.is_json() {
-            out.open_obj(Some("port_range"));
-            out.jraw("low", lo);
-            out.jraw("high", hi);
-            out.close_obj();
+            out.open_object(Some("port_range"));
+            out.json_number("low", lo);
+            out.json_number("high", hi);
+            out.close_object();
         } else {
-            out.fp(format!("srcport {lo} {hi} "));
+            out.text(format!("srcport {lo} {hi} "));
         }
     }
     u(out, "port", "dstport ", v.port);
     if let Some(l) = v.learning {
-        out.jraw("learning", l);
+        out.json_bool("learning", l);
         if !l {
-            out.fp("nolearning ");
+            out.text("nolearning ");
         }
     }
     for (val, key, text) in [
@@ -303,47 +304,47 @@ fn print_vxlan(out: &mut Out, env: &mut Env<'_>, v: &VxlanInfo) {
         (v.l3miss, "l3miss", "l3miss "),
     ] {
         if val == Some(true) {
-            out.flag(key, text, true);
+            out.boolean(key, text, true);
         }
     }
     let tos = v.tos.unwrap_or(0);
     if tos != 0 {
         if out.is_json() || tos != 1 {
-            out.str("tos", "tos ", hex0x(tos.into()), " ");
+            out.string("tos", "tos ", hex0x(tos.into()), " ");
         } else {
-            out.fp("tos inherit ");
+            out.text("tos inherit ");
         }
     }
     if v.ttl_inherit == Some(true) {
-        out.fp("ttl inherit ");
+        out.text("ttl inherit ");
     } else if let Some(ttl) = v.ttl {
         if out.is_json() || ttl != 0 {
-            out.num("ttl", "ttl ", ttl, " ");
+            out.number("ttl", "ttl ", ttl, " ");
         } else {
-            out.fp("ttl auto ");
+            out.text("ttl auto ");
         }
     }
     match v.df {
-        Some(0) => out.jstr("df", "unset"),
-        Some(1) => out.str("df", "df ", "set", " "),
-        Some(2) => out.str("df", "df ", "inherit", " "),
+        Some(0) => out.json_string("df", "unset"),
+        Some(1) => out.string("df", "df ", "set", " "),
+        Some(2) => out.string("df", "df ", "inherit", " "),
         _ => {}
     }
     if let Some(label) = v.label
         && label != 0
     {
-        out.str("label", "flowlabel ", hex0x(label.into()), " ");
+        out.string("label", "flowlabel ", hex0x(label.into()), " ");
     }
     match v.ageing {
-        Some(0) if out.is_json() => out.jraw("ageing", 0),
-        Some(0) => out.fp("ageing none "),
-        Some(age) => out.num("ageing", "ageing ", age, " "),
+        Some(0) if out.is_json() => out.json_number("ageing", 0),
+        Some(0) => out.text("ageing none "),
+        Some(age) => out.number("ageing", "ageing ", age, " "),
         None => {}
     }
     if let Some(max) = v.limit
         && max != 0
     {
-        out.num("limit", "maxaddr ", max, " ");
+        out.number("limit", "maxaddr ", max, " ");
     }
     for (val, key, text) in [
         (v.udp_csum, "udp_csum", "udpcsum "),
@@ -352,26 +353,26 @@ fn print_vxlan(out: &mut Out, env: &mut Env<'_>, v: &VxlanInfo) {
     ] {
         if let Some(on) = val {
             if out.is_json() {
-                out.jraw(key, on);
+                out.json_bool(key, on);
             } else {
                 if !on {
-                    out.fp("no");
+                    out.text("no");
                 }
-                out.fp(text);
+                out.text(text);
             }
         }
     }
     if v.remcsum_tx == Some(true) {
-        out.flag("remcsum_tx", "remcsumtx ", true);
+        out.boolean("remcsum_tx", "remcsumtx ", true);
     }
     if v.remcsum_rx == Some(true) {
-        out.flag("remcsum_rx", "remcsumrx ", true);
+        out.boolean("remcsum_rx", "remcsumrx ", true);
     }
     if v.gbp {
-        out.flag("gbp", "gbp ", true);
+        out.boolean("gbp", "gbp ", true);
     }
     if v.gpe {
-        out.flag("gpe", "gpe ", true);
+        out.boolean("gpe", "gpe ", true);
     }
 }
 
@@ -385,13 +386,13 @@ fn print_macvlan(out: &mut Out, m: &MacvlanInfo) {
         16 => "source",
         _ => "unknown",
     };
-    out.str("mode", "mode ", name, " ");
+    out.string("mode", "mode ", name, " ");
     let flags = m.flags.unwrap_or(0);
     if flags & 1 != 0 {
-        out.flag("nopromisc", "nopromisc ", true);
+        out.boolean("nopromisc", "nopromisc ", true);
     }
     if flags & 2 != 0 {
-        out.flag("nodst", "nodst ", true);
+        out.boolean("nodst", "nodst ", true);
     }
     u(out, "bcqueuelen", "bcqueuelen ", m.bc_queue_len);
     u(out, "usedbcqueuelen", "usedbcqueuelen ", m.bc_queue_len_used);
@@ -399,12 +400,12 @@ fn print_macvlan(out: &mut Out, m: &MacvlanInfo) {
         return;
     }
     let Some(count) = m.macaddr_count else { return };
-    out.num("macaddr_count", "remotes (", count as i32, ") ");
-    out.open_arr(Some("macaddr_data"));
+    out.number("macaddr_count", "remotes (", count as i32, ") ");
+    out.open_array("macaddr_data");
     for mac in &m.macaddrs {
         let s = lladdr(mac, 1);
-        out.jelem(&s);
-        out.fp(format!("{s} "));
+        out.json_element(&s);
+        out.text(format!("{s} "));
     }
-    out.close_arr();
+    out.close_array();
 }

@@ -1,10 +1,11 @@
 //! The link record `ip link show` prints, and `ip address show` prints
 //! above each link's addresses (iproute2's `print_linkinfo`).
 
+use super::format::lladdr;
 use super::kinds;
 use super::names::{gen_mode_name, group_name, link_type_name};
-use super::out::{Out, lladdr};
 use super::stats::print_stats;
+use crate::ipobj::out::Out;
 use crate::netlink::link::{IFF_POINTOPOINT, IFF_RUNNING, IFF_UP, Link, LinkQuery};
 use crate::netlink::{Netlink, NlError};
 use std::collections::HashMap;
@@ -117,35 +118,35 @@ const FLAG_NAMES: &[(u32, &str)] = &[
 
 /// `<FLAG,FLAG,…> ` / `"flags": [ … ]`.
 pub fn print_flags(out: &mut Out, flags: u32, m_down: bool) {
-    out.open_arr(Some("flags"));
-    out.fp("<");
+    out.open_array("flags");
+    out.text("<");
     let mut flags = flags;
     if flags & IFF_UP != 0 && flags & IFF_RUNNING == 0 {
-        out.fp("NO-CARRIER,");
-        out.jelem("NO-CARRIER");
+        out.text("NO-CARRIER,");
+        out.json_element("NO-CARRIER");
     }
     flags &= !IFF_RUNNING;
     for &(bit, name) in FLAG_NAMES {
         if flags & bit != 0 {
             flags &= !bit;
-            out.fp(name);
+            out.text(name);
             if flags != 0 {
-                out.fp(",");
+                out.text(",");
             }
-            out.jelem(name);
+            out.json_element(name);
         }
     }
     if flags != 0 {
         let h = format!("{flags:x}");
-        out.fp(&h);
-        out.jelem(&h);
+        out.text(&h);
+        out.json_element(&h);
     }
     if m_down {
-        out.fp(",M-DOWN");
-        out.jelem("M-DOWN");
+        out.text(",M-DOWN");
+        out.json_element("M-DOWN");
     }
-    out.close_arr();
-    out.fp("> ");
+    out.close_array();
+    out.text("> ");
 }
 
 /// `print_name_and_link`: `name@lower` and the JSON `link`/`link_index`;
@@ -158,21 +159,21 @@ fn print_name_and_link(out: &mut Out, env: &mut Env<'_>, link: &Link, brief: boo
         if iflink != 0 {
             if link.link_netnsid.is_some() {
                 if out.is_json() {
-                    out.jraw("link_index", iflink as i32);
+                    out.json_number("link_index", iflink as i32);
                 } else {
                     lower = Some(format!("if{iflink}"));
                 }
             } else {
                 let name = env.index_name(iflink);
                 if out.is_json() {
-                    out.jstr("link", &name);
+                    out.json_string("link", &name);
                 } else {
                     lower = Some(name);
                 }
                 m_down = env.index_flags(iflink) & IFF_UP == 0;
             }
         } else if out.is_json() {
-            out.jraw("link", "null");
+            out.json_null("link");
         } else {
             lower = Some("NONE".to_string());
         }
@@ -182,10 +183,10 @@ fn print_name_and_link(out: &mut Out, env: &mut Env<'_>, link: &Link, brief: boo
         }
     }
     if brief {
-        out.jstr("ifname", &shown);
-        out.fp(format!("{shown:<16} "));
+        out.json_string("ifname", &shown);
+        out.text(format!("{shown:<16} "));
     } else {
-        out.str("ifname", "", &shown, ": ");
+        out.string("ifname", "", &shown, ": ");
     }
     m_down
 }
@@ -197,19 +198,19 @@ pub fn print_link_brief(out: &mut Out, env: &mut Env<'_>, link: &Link) {
     if let Some(s) = link.operstate {
         match OPER_STATES.get(s as usize) {
             Some(name) => {
-                out.jstr("operstate", name);
-                out.fp(format!("{name:<14} "));
+                out.json_string("operstate", name);
+                out.text(format!("{name:<14} "));
             }
-            None if out.is_json() => out.jraw("operstate_index", s),
-            None => out.fp(format!("state {s:#x}")),
+            None if out.is_json() => out.json_number("operstate_index", s),
+            None => out.text(format!("state {s:#x}")),
         }
     }
     if env.family == 17 {
         if let Some(a) = &link.address {
-            out.str("address", "", lladdr(a, link.link_type), " ");
+            out.string("address", "", lladdr(a, link.link_type), " ");
         }
         print_flags(out, link.flags, m_down);
-        out.fp("\n");
+        out.text("\n");
     }
 }
 
@@ -247,9 +248,9 @@ fn txqlen_ioctl(name: &str) -> Option<i32> {
 
 fn print_operstate(out: &mut Out, state: u8) {
     match OPER_STATES.get(state as usize) {
-        None if out.is_json() => out.jraw("operstate_index", state),
-        None => out.fp(format!("state {:#x}", state)),
-        Some(s) => out.str("operstate", "state ", s, " "),
+        None if out.is_json() => out.json_number("operstate_index", state),
+        None => out.text(format!("state {:#x}", state)),
+        Some(s) => out.string("operstate", "state ", s, " "),
     }
 }
 
@@ -259,18 +260,18 @@ const LINK_EVENTS: [&str; 7] =
 /// Print one link record (without the JSON object around it); the
 /// filters have been applied by the caller.
 pub fn print_link(out: &mut Out, env: &mut Env<'_>, link: &Link) {
-    out.num("ifindex", "", link.index as i32, ": ");
+    out.number("ifindex", "", link.index as i32, ": ");
     let m_down = print_name_and_link(out, env, link, false);
     print_flags(out, link.flags, m_down);
     if let Some(mtu) = link.mtu {
-        out.num("mtu", "mtu ", mtu, " ");
+        out.number("mtu", "mtu ", mtu, " ");
     }
     if let Some(q) = &link.qdisc {
-        out.str("qdisc", "qdisc ", q, " ");
+        out.string("qdisc", "qdisc ", q, " ");
     }
     if let Some(m) = link.master {
         let name = env.index_name(m);
-        out.str("master", "master ", name, " ");
+        out.string("master", "master ", name, " ");
     }
     if let Some(s) = link.operstate {
         print_operstate(out, s);
@@ -279,13 +280,13 @@ pub fn print_link(out: &mut Out, env: &mut Env<'_>, link: &Link) {
         && let Some(mode) = link.link_mode
     {
         match mode {
-            0 => out.str("linkmode", "mode ", "DEFAULT", " "),
-            1 => out.str("linkmode", "mode ", "DORMANT", " "),
-            m => out.num("linkmode_index", "mode ", m, " "),
+            0 => out.string("linkmode", "mode ", "DEFAULT", " "),
+            1 => out.string("linkmode", "mode ", "DORMANT", " "),
+            m => out.number("linkmode_index", "mode ", m, " "),
         }
     }
     if let Some(g) = link.group {
-        out.str("group", "group ", group_name(g, env.numeric), " ");
+        out.string("group", "group ", group_name(g, env.numeric), " ");
     }
     // The IPv6 view of a link (`-6`) has no IFLA_TXQLEN: iproute2 asks
     // the socket ioctl instead.
@@ -294,63 +295,64 @@ pub fn print_link(out: &mut Out, env: &mut Env<'_>, link: &Link) {
         None => txqlen_ioctl(&link.name),
     };
     match qlen {
-        Some(q) if q != 0 => out.num("txqlen", "qlen ", q, ""),
+        Some(q) if q != 0 => out.number("txqlen", "qlen ", q, ""),
         _ => {}
     }
     if let Some(e) = link.event {
         match LINK_EVENTS.get(e as usize) {
-            None => out.num("event", "event ", e as i32, " "),
+            None => out.number("event", "event ", e as i32, " "),
             Some(_) if e == 0 => {}
-            Some(name) => out.str("event", "event ", name, " "),
+            Some(name) => out.string("event", "event ", name, " "),
         }
     }
     if env.family == 0 || env.family == 17 || env.details > 0 {
         out.nl();
-        out.str("link_type", "    link/", link_type_name(link.link_type, env.numeric), " ");
+        out.string("link_type", "    link/", link_type_name(link.link_type, env.numeric), " ");
         if let Some(a) = &link.address {
-            out.str("address", "", lladdr(a, link.link_type), "");
+            out.string("address", "", lladdr(a, link.link_type), "");
         }
         if let Some(b) = &link.broadcast {
             if link.flags & IFF_POINTOPOINT != 0 {
-                out.fp(" peer ");
-                out.jraw("link_pointtopoint", "true");
+                out.text(" peer ");
+                out.json_bool("link_pointtopoint", true);
             } else {
-                out.fp(" brd ");
+                out.text(" brd ");
             }
-            out.str("broadcast", "", lladdr(b, link.link_type), "");
+            out.string("broadcast", "", lladdr(b, link.link_type), "");
         }
         if let Some(p) = &link.perm_address
             && link.address.as_ref() != Some(p)
         {
-            out.fp(" permaddr ");
-            out.str("permaddr", "", lladdr(p, link.link_type), "");
+            out.text(" permaddr ");
+            out.string("permaddr", "", lladdr(p, link.link_type), "");
         }
     }
     if let Some(id) = link.link_netnsid {
         if out.is_json() {
-            out.jraw("link_netnsid", id);
+            out.json_number("link_netnsid", id);
         } else if id >= 0 {
             match env.ns_name(id) {
                 Some(name) => {
-                    out.fp(" link-netns ");
-                    out.fp(name.as_bytes());
+                    out.text(" link-netns ");
+                    out.text(name.as_bytes());
                 }
-                None => out.fp(format!(" link-netnsid {id}")),
+                None => out.text(format!(" link-netnsid {id}")),
             }
         } else {
-            out.fp(" link-netnsid unknown");
+            out.text(" link-netnsid unknown");
         }
     }
     if link.proto_down == Some(true) {
-        out.flag("proto_down", " protodown on ", true);
+        out.boolean("proto_down", " protodown on ", true);
     }
     if env.details > 0 {
         print_details(out, env, link);
     }
     if env.do_link || env.details > 0 {
         if let Some(alias) = &link.alias {
-            out.fp(if out.oneline { "\\    " } else { "\n    " });
-            out.str("ifalias", "alias ", alias, "");
+            out.nl();
+            out.text("    ");
+            out.string("ifalias", "alias ", alias, "");
         }
     }
     if env.do_link && env.stats > 0 {
@@ -358,15 +360,16 @@ pub fn print_link(out: &mut Out, env: &mut Env<'_>, link: &Link) {
         print_link_stats(out, env, link);
     }
     if !link.alt_names.is_empty() {
-        out.open_arr(Some("altnames"));
+        out.open_array("altnames");
         for n in &link.alt_names {
-            out.fp(if out.oneline { "\\    altname " } else { "\n    altname " });
-            out.fp(n);
-            out.jelem(n);
+            out.nl();
+            out.text("    altname ");
+            out.text(n);
+            out.json_element(n);
         }
-        out.close_arr();
+        out.close_array();
     }
-    out.fp("\n");
+    out.text("\n");
 }
 
 /// `__print_link_stats`: the counters block, when the kernel sent them.
@@ -378,16 +381,16 @@ pub fn print_link_stats(out: &mut Out, env: &Env<'_>, link: &Link) {
 
 fn print_details(out: &mut Out, env: &mut Env<'_>, link: &Link) {
     if let Some(v) = link.promiscuity {
-        out.num("promiscuity", " promiscuity ", v, " ");
+        out.number("promiscuity", " promiscuity ", v, " ");
     }
     if let Some(v) = link.allmulti {
-        out.num("allmulti", " allmulti ", v, " ");
+        out.number("allmulti", " allmulti ", v, " ");
     }
     if let Some(v) = link.min_mtu {
-        out.num("min_mtu", "minmtu ", v, " ");
+        out.number("min_mtu", "minmtu ", v, " ");
     }
     if let Some(v) = link.max_mtu {
-        out.num("max_mtu", "maxmtu ", v, " ");
+        out.number("max_mtu", "maxmtu ", v, " ");
     }
     if let Some(info) = &link.info {
         kinds::print_linkinfo(out, env, info);
@@ -395,7 +398,7 @@ fn print_details(out: &mut Out, env: &mut Env<'_>, link: &Link) {
     if env.do_link
         && let Some(m) = link.addr_gen_mode
     {
-        out.str("inet6_addr_gen_mode", "addrgenmode ", gen_mode_name(m), " ");
+        out.string("inet6_addr_gen_mode", "addrgenmode ", gen_mode_name(m), " ");
     }
     let nums = [
         (link.num_tx_queues, "num_tx_queues", "numtxqueues "),
@@ -408,23 +411,23 @@ fn print_details(out: &mut Out, env: &mut Env<'_>, link: &Link) {
     ];
     for (v, key, pre) in nums {
         if let Some(v) = v {
-            out.num(key, pre, v, " ");
+            out.number(key, pre, v, " ");
         }
     }
     if let Some(v) = &link.phys_port_name {
-        out.str("phys_port_name", "portname ", v, " ");
+        out.string("phys_port_name", "portname ", v, " ");
     }
     if let Some(v) = &link.phys_port_id {
-        out.str("phys_port_id", "portid ", hexstring(v), " ");
+        out.string("phys_port_id", "portid ", hexstring(v), " ");
     }
     if let Some(v) = &link.phys_switch_id {
-        out.str("phys_switch_id", "switchid ", hexstring(v), " ");
+        out.string("phys_switch_id", "switchid ", hexstring(v), " ");
     }
     if let Some(v) = &link.parent_bus {
-        out.str("parentbus", "parentbus ", v, " ");
+        out.string("parentbus", "parentbus ", v, " ");
     }
     if let Some(v) = &link.parent_dev {
-        out.str("parentdev", "parentdev ", v, " ");
+        out.string("parentdev", "parentdev ", v, " ");
     }
 }
 

@@ -3,10 +3,10 @@
 //! records; `address` adds each link's addresses. Both live here.
 
 use super::linkinfo::{Env, nl_error, print_link, print_link_brief, print_link_stats};
-use super::out::Out;
 use crate::cli::{Ctx, Exit, Family, Status};
 use crate::ipobj::address::addrinfo::{AddrFilter, print_addresses};
 use crate::ipobj::args::{Args, duparg2, invarg};
+use crate::ipobj::out::Out;
 use crate::netlink::address::{AddressQuery, IFA_F_PERMANENT, IFA_F_SECONDARY};
 use crate::netlink::link::{Link, LinkQuery};
 use std::collections::HashMap;
@@ -304,7 +304,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
     // Only AF_UNSPEC/AF_PACKET dump requests carry the master and kind
     // filters; the kernel then leaves other links out entirely.
     let kernel_filtered = ifindex == 0 && preferred == 0;
-    out.open_arr(None);
+    out.start_list();
     for link in &links {
         if let Some(addrs) = &addrs {
             // `ipaddr_filter`: only links with a matching address, or with
@@ -326,7 +326,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
         if kernel_filtered && !kernel_keeps(&filter, link) {
             continue;
         }
-        out.open_obj(None);
+        out.open_object(None);
         let res = if opts.oneline && !do_link && !opts.brief { 0 } else { link_res(&filter, link, &af) };
         let res = match res {
             r if r > 0 && opts.brief => {
@@ -348,13 +348,13 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
             print_link_stats(&mut out, &env, link);
             out.nl();
         }
-        out.close_obj();
+        out.close_object();
         if single_get {
             break;
         }
     }
-    out.close_arr();
-    let bytes = if opts.json { out.finish() } else { out.text };
+    out.end_list();
+    let bytes = out.finish();
     ctx.write(&bytes);
     Ok(0)
 }

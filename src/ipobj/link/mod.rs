@@ -1,12 +1,12 @@
 //! `ip link` in any namespace: verbs dispatched in iproute2's order
 //! (`do_iplink`): add, set/change, replace, delete, show/lst/list, help.
 
+mod format;
 mod kind_help;
 mod kinds;
 pub(crate) mod linkinfo;
 pub(crate) mod listing;
 mod names;
-pub(crate) mod out;
 mod show;
 mod stats;
 mod write;

@@ -1,7 +1,7 @@
 //! Interface counters as `ip -s` prints them: aligned columns sized to the
 //! widest number, a second block of error counters with `-s -s`.
 
-use super::out::Out;
+use crate::ipobj::out::Out;
 use crate::netlink::link::LinkStats;
 
 /// `print_num`: a counter right-aligned in `width`, or with `-h` scaled to
@@ -107,7 +107,7 @@ pub fn print_stats(out: &mut Out, s: &LinkStats, carrier_changes: Option<u32>, l
         print_json(out, s, carrier_changes, level);
         return;
     }
-    let sl: &[u8] = if out.oneline { b"\\" } else { b"\n" };
+    let sl = out.sl();
     let mut cols: [usize; 8] = [10, 7, 6, 7, 7, 7, 10, 9];
     size(
         &mut cols,
@@ -143,7 +143,9 @@ pub fn print_stats(out: &mut Out, s: &LinkStats, carrier_changes: Option<u32>, l
             human,
         );
     }
-    let t = &mut out.text;
+    // The column helpers write into a plain buffer; it reaches the sink in one piece.
+    let mut block = Vec::with_capacity(1024);
+    let t = &mut block;
     let rx = [s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped, s.rx_missed_errors, s.multicast];
     headline(t, sl, &cols, "RX", ["missed", "mcast"], rx, s.rx_compressed, human, iec);
     if level > 1 {
@@ -225,53 +227,54 @@ pub fn print_stats(out: &mut Out, s: &LinkStats, carrier_changes: Option<u32>, l
             num(t, cols[5], cc.into(), human, iec);
         }
     }
+    out.text(block);
 }
 
 fn print_json(out: &mut Out, s: &LinkStats, carrier_changes: Option<u32>, level: u8) {
-    out.open_obj(Some(if s.is64 { "stats64" } else { "stats" }));
-    out.open_obj(Some("rx"));
-    out.jraw("bytes", s.rx_bytes);
-    out.jraw("packets", s.rx_packets);
-    out.jraw("errors", s.rx_errors);
-    out.jraw("dropped", s.rx_dropped);
-    out.jraw("over_errors", s.rx_over_errors);
-    out.jraw("multicast", s.multicast);
+    out.open_object(Some(if s.is64 { "stats64" } else { "stats" }));
+    out.open_object(Some("rx"));
+    out.json_number("bytes", s.rx_bytes);
+    out.json_number("packets", s.rx_packets);
+    out.json_number("errors", s.rx_errors);
+    out.json_number("dropped", s.rx_dropped);
+    out.json_number("over_errors", s.rx_over_errors);
+    out.json_number("multicast", s.multicast);
     if s.rx_compressed != 0 {
-        out.jraw("compressed", s.rx_compressed);
+        out.json_number("compressed", s.rx_compressed);
     }
     if level > 1 {
-        out.jraw("length_errors", s.rx_length_errors);
-        out.jraw("crc_errors", s.rx_crc_errors);
-        out.jraw("frame_errors", s.rx_frame_errors);
-        out.jraw("fifo_errors", s.rx_fifo_errors);
-        out.jraw("missed_errors", s.rx_missed_errors);
+        out.json_number("length_errors", s.rx_length_errors);
+        out.json_number("crc_errors", s.rx_crc_errors);
+        out.json_number("frame_errors", s.rx_frame_errors);
+        out.json_number("fifo_errors", s.rx_fifo_errors);
+        out.json_number("missed_errors", s.rx_missed_errors);
         if s.rx_nohandler != 0 {
-            out.jraw("nohandler", s.rx_nohandler);
+            out.json_number("nohandler", s.rx_nohandler);
         }
         if s.rx_otherhost_dropped != 0 {
-            out.jraw("otherhost", s.rx_otherhost_dropped);
+            out.json_number("otherhost", s.rx_otherhost_dropped);
         }
     }
-    out.close_obj();
-    out.open_obj(Some("tx"));
-    out.jraw("bytes", s.tx_bytes);
-    out.jraw("packets", s.tx_packets);
-    out.jraw("errors", s.tx_errors);
-    out.jraw("dropped", s.tx_dropped);
-    out.jraw("carrier_errors", s.tx_carrier_errors);
-    out.jraw("collisions", s.collisions);
+    out.close_object();
+    out.open_object(Some("tx"));
+    out.json_number("bytes", s.tx_bytes);
+    out.json_number("packets", s.tx_packets);
+    out.json_number("errors", s.tx_errors);
+    out.json_number("dropped", s.tx_dropped);
+    out.json_number("carrier_errors", s.tx_carrier_errors);
+    out.json_number("collisions", s.collisions);
     if s.tx_compressed != 0 {
-        out.jraw("compressed", s.tx_compressed);
+        out.json_number("compressed", s.tx_compressed);
     }
     if level > 1 {
-        out.jraw("aborted_errors", s.tx_aborted_errors);
-        out.jraw("fifo_errors", s.tx_fifo_errors);
-        out.jraw("window_errors", s.tx_window_errors);
-        out.jraw("heartbeat_errors", s.tx_heartbeat_errors);
+        out.json_number("aborted_errors", s.tx_aborted_errors);
+        out.json_number("fifo_errors", s.tx_fifo_errors);
+        out.json_number("window_errors", s.tx_window_errors);
+        out.json_number("heartbeat_errors", s.tx_heartbeat_errors);
         if let Some(cc) = carrier_changes {
-            out.jraw("carrier_changes", cc);
+            out.json_number("carrier_changes", cc);
         }
     }
-    out.close_obj();
-    out.close_obj();
+    out.close_object();
+    out.close_object();
 }

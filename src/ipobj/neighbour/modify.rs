@@ -4,9 +4,9 @@ use super::{nud_state, usage};
 use crate::cli::parse::matches;
 use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
+use crate::ipobj::out::Out;
 use crate::ipobj::route::inet::{AF_INET, AF_UNSPEC, Prefix, get_addr, get_addr_1};
 use crate::ipobj::route::names::{Names, proto_a2n};
-use crate::ipobj::route::out::Out;
 use crate::ipobj::route::preferred_family;
 use crate::netlink::neighbour::*;
 use crate::netlink::route::RouteOp;
@@ -194,7 +194,7 @@ pub fn get(ctx: &mut Ctx, words: &[OsString]) -> Status {
     let mut out = Out::new(false, false, opts.oneline);
     let names = Names { numeric: opts.numeric };
     super::show::print(&mut out, &answer, &links, &names, opts.stats, false, opts.brief);
-    let bytes = out.into_bytes(true);
+    let bytes = out.finish();
     ctx.write(&bytes);
     Ok(0)
 }

@@ -4,9 +4,9 @@ use super::{nud_state, usage};
 use crate::cli::parse::matches;
 use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, invarg};
+use crate::ipobj::out::Out;
 use crate::ipobj::route::inet::{AF_BRIDGE, get_prefix_1, ntop};
 use crate::ipobj::route::names::{Names, proto_a2n};
-use crate::ipobj::route::out::Out;
 use crate::ipobj::route::{nodev, preferred_family};
 use crate::netlink::neighbour::*;
 use crate::netlink::route::LinkMap;
@@ -104,7 +104,7 @@ fn user_hz() -> u32 {
 
 /// `print_neigh` for an entry that passed the filter.
 pub fn print(out: &mut Out, n: &Neighbour, links: &LinkMap, names: &Names, stats: u8, hide_dev: bool, brief: bool) {
-    out.open();
+    out.open_object(None);
     if n.deleted {
         if out.is_json() {
             out.json_bool("deleted", true);
@@ -117,31 +117,31 @@ pub fn print(out: &mut Out, n: &Neighbour, links: &LinkMap, names: &Names, stats
     let dst = n.dst.as_ref().map(ntop);
     if brief {
         if let Some(d) = &dst {
-            out.string(Some("dst"), "", format!("{d:<39}").as_bytes(), " ");
+            out.string("dst", "", format!("{d:<39}").as_bytes(), " ");
         }
         if !hide_dev && n.ifindex != 0 {
             let name = String::from_utf8_lossy(&links.name(n.ifindex)).into_owned();
-            out.string(Some("dev"), "", format!("{name:<16}").as_bytes(), " ");
+            out.string("dev", "", format!("{name:<16}").as_bytes(), " ");
         }
         if let Some(l) = &n.lladdr {
-            out.string(Some("lladdr"), "", lladdr_text(l, links.kind(n.ifindex)).as_bytes(), "");
+            out.string("lladdr", "", lladdr_text(l, links.kind(n.ifindex)).as_bytes(), "");
         }
         out.text(b"\n");
-        out.close();
+        out.close_object();
         return;
     }
     if let Some(d) = &dst {
-        out.string(Some("dst"), "", d.as_bytes(), " ");
+        out.string("dst", "", d.as_bytes(), " ");
     } else if n.family == AF_BRIDGE {
         // Bridge entries carry IPv4/IPv6 destinations, read by size above.
     }
     if !hide_dev && n.ifindex != 0 {
         out.text(b"dev ");
-        out.string(Some("dev"), "", &links.name(n.ifindex), " ");
+        out.string("dev", "", links.name(n.ifindex), " ");
     }
     if let Some(l) = &n.lladdr {
         out.text(b"lladdr ");
-        out.string(Some("lladdr"), "", lladdr_text(l, links.kind(n.ifindex)).as_bytes(), " ");
+        out.string("lladdr", "", lladdr_text(l, links.kind(n.ifindex)).as_bytes(), " ");
     }
     if n.flags & NTF_ROUTER != 0 {
         out.null("router", "router ");
@@ -185,16 +185,16 @@ pub fn print(out: &mut Out, n: &Neighbour, links: &LinkMap, names: &Names, stats
             (NUD_PERMANENT, "PERMANENT"),
         ] {
             if n.state & bit != 0 {
-                out.string(None, "", name.as_bytes(), " ");
+                out.element("", name.as_bytes(), " ");
             }
         }
         out.close_array();
     }
     if let Some(p) = n.protocol.filter(|&p| p != 0) {
-        out.string(Some("protocol"), "proto ", names.proto(p).as_bytes(), " ");
+        out.string("protocol", "proto ", names.proto(p).as_bytes(), " ");
     }
     out.text(b"\n");
-    out.close();
+    out.close_object();
 }
 
 /// `do_show_or_flush`
@@ -308,7 +308,7 @@ pub fn list(ctx: &mut Ctx, words: &[OsString], flush: bool) -> Status {
         Err(e) => {
             crate::errln!(e.iproute2_line());
             crate::errln!("Dump terminated");
-            let bytes = out.into_bytes(false);
+            let bytes = out.finish_part_way();
             ctx.write(&bytes);
             return Err(Exit(1));
         }
@@ -317,7 +317,7 @@ pub fn list(ctx: &mut Ctx, words: &[OsString], flush: bool) -> Status {
         print(&mut out, n, &links, &names, opts.stats, sel.index != 0, opts.brief);
     }
     out.end_list();
-    let bytes = out.into_bytes(true);
+    let bytes = out.finish();
     ctx.write(&bytes);
     Ok(0)
 }
@@ -344,7 +344,7 @@ fn flush_rounds(ctx: &mut Ctx, filter: &NeighbourFilter, sel: &mut NeighSel, lin
             for n in &doomed {
                 print(&mut out, n, links, names, stats, sel.index != 0, false);
             }
-            let bytes = out.into_bytes(true);
+            let bytes = out.finish();
             ctx.write(&bytes);
         }
         let nl = ctx.netlink()?;

@@ -4,12 +4,12 @@ use super::cnum::{get_u16, get_u32};
 use super::filter::RouteSel;
 use super::inet::{AF_INET, AF_INET6, AF_UNSPEC, get_addr, get_prefix};
 use super::names::{Names, dsfield_a2n};
-use super::out::Out;
 use super::print::{Hidden, Printer};
 use super::{nodev, preferred_family, usage};
 use crate::cli::parse::matches;
 use crate::cli::{Ctx, Status};
 use crate::ipobj::args::{Args, invarg};
+use crate::ipobj::out::Out;
 use crate::netlink::route::{RTM_F_FIB_MATCH, RTM_F_LOOKUP_TABLE, RTM_F_NOTIFY, RouteQuery};
 use std::ffi::OsStr;
 use std::ffi::OsString;
@@ -194,7 +194,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString]) -> Status {
             printer.print(&mut out, &answer);
         }
         out.end_list();
-        let first = out.into_bytes(true);
+        let first = out.finish();
         ctx.write(&first);
         out = Out::new(opts.json, opts.pretty, opts.oneline);
         if let Some(src) = answer.prefsrc {
@@ -229,7 +229,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString]) -> Status {
         printer.print(&mut out, &answer);
     }
     out.end_list();
-    let bytes = out.into_bytes(true);
+    let bytes = out.finish();
     ctx.write(&bytes);
     Ok(0)
 }

@@ -2,9 +2,9 @@
 //! `add|del|change|replace|prepend|append|test`, with iproute2 6.1's words,
 //! output, messages and exit statuses.
 //!
-//! The helpers for addresses ([`inet`]), numbers ([`cnum`]), names
-//! ([`names`]) and text/JSON output ([`out`]) are shared with
-//! [`crate::ipobj::neighbour`].
+//! The helpers for addresses ([`inet`]), numbers ([`cnum`]) and names
+//! ([`names`]) are shared with [`crate::ipobj::neighbour`]; text/JSON output
+//! goes through [`crate::ipobj::out`], as every object's does.
 
 pub use super::cnum;
 mod filter;
@@ -12,7 +12,6 @@ mod get;
 pub mod inet;
 mod modify;
 pub mod names;
-pub mod out;
 mod print;
 mod show;
 

@@ -5,7 +5,7 @@
 use super::cnum::fmt_g;
 use super::inet::{AF_INET, AF_INET6, af_bit_len, family_name, ntop};
 use super::names::Names;
-use super::out::Out;
+use crate::ipobj::out::Out;
 use crate::netlink::route::{CacheInfo, LinkMap, Metrics, NextHop, RT_TABLE_MAIN, RTM_F_CLONED, RTN_MULTICAST, Route};
 use std::net::IpAddr;
 
@@ -68,7 +68,7 @@ pub fn print_flags(out: &mut Out, flags: u32) {
         (0x2000_0000, "rt_offload_failed"),
     ] {
         if flags & bit != 0 {
-            out.string(None, "", name.as_bytes(), " ");
+            out.element("", name.as_bytes(), " ");
         }
     }
     out.close_array();
@@ -80,17 +80,17 @@ fn addr_text(a: &IpAddr) -> Vec<u8> {
 
 /// `print_rta_gateway`
 fn print_gateway(out: &mut Out, g: &IpAddr) {
-    out.string(Some("gateway"), "via ", &addr_text(g), " ");
+    out.string("gateway", "via ", addr_text(g), " ");
 }
 
 /// `print_rta_via`: a gateway of another family.
 fn print_via(out: &mut Out, v: &IpAddr) {
     let family = if v.is_ipv4() { AF_INET } else { AF_INET6 };
     if out.is_json() {
-        out.open_named("via");
+        out.open_object(Some("via"));
         out.json_string("family", family_name(family).as_bytes());
-        out.json_string("host", &addr_text(v));
-        out.close();
+        out.json_string("host", addr_text(v));
+        out.close_object();
     } else {
         out.text(format!("via {} {} ", family_name(family), ntop(v)).as_bytes());
     }
@@ -101,14 +101,14 @@ fn print_flow(out: &mut Out, names: &Names, v: u32) {
     let from = v >> 16;
     let to = v & 0xffff;
     if out.is_json() {
-        out.open_named("flow");
+        out.open_object(Some("flow"));
         if from != 0 {
             out.json_string("from", names.realm(from).as_bytes());
         }
         out.json_string("to", names.realm(to).as_bytes());
-        out.close();
+        out.close_object();
     } else {
-        out.text(if from != 0 { b"realms " } else { b"realm " });
+        out.text(if from != 0 { "realms " } else { "realm " });
         if from != 0 {
             out.text(format!("{}/", names.realm(from)).as_bytes());
         }
@@ -122,8 +122,7 @@ fn print_cache_flags(out: &mut Out, flags: u32) {
     if out.is_json() {
         out.open_array("cache");
     } else {
-        let sl = out.sl;
-        out.text(sl);
+        out.nl();
         out.text(b"    cache ");
         if flags == 0 {
             return;
@@ -149,15 +148,15 @@ fn print_cache_flags(out: &mut Out, flags: u32) {
         if flags & bit != 0 {
             flags &= !bit;
             if out.is_json() {
-                out.string(None, "", name.as_bytes(), "");
+                out.element("", name.as_bytes(), "");
             } else {
                 out.text(name.as_bytes());
-                out.text(if flags != 0 { b"," } else { b"> " });
+                out.text(if flags != 0 { "," } else { "> " });
             }
         }
     }
     if flags != 0 {
-        out.string(Some("flags"), "", format!("{flags:x}").as_bytes(), ">");
+        out.string("flags", "", format!("{flags:x}").as_bytes(), ">");
     }
     if out.is_json() {
         out.close_array();
@@ -231,7 +230,7 @@ const METRIC_NAMES: [&str; 18] = [
 /// `print_rta_metrics`
 fn print_metrics(out: &mut Out, m: &Metrics) {
     out.open_array("metrics");
-    out.open();
+    out.open_object(None);
     let lock = m.values[1].unwrap_or(0);
     for (i, name) in METRIC_NAMES.iter().enumerate().skip(2) {
         let locked = lock & (1 << i) != 0;
@@ -278,12 +277,12 @@ fn print_metrics(out: &mut Out, m: &Metrics) {
             }
             16 => {
                 let cc = m.cc_algo.clone().unwrap_or_default();
-                out.string(Some("congestion"), "", cc.as_bytes(), " ");
+                out.string("congestion", "", cc.as_bytes(), " ");
             }
             _ => out.number(name, "", i64::from(val), " "),
         }
     }
-    out.close();
+    out.close_object();
     out.close_array();
 }
 
@@ -298,17 +297,16 @@ impl Printer<'_> {
         let mut first = true;
         let mcast_cache = r.flags & RTM_F_CLONED != 0 && r.kind == RTN_MULTICAST;
         for nh in hops {
-            out.open();
+            out.open_object(None);
             if mcast_cache {
-                out.text(if first { b"Oifs: " } else { b" " });
+                out.text(if first { "Oifs: " } else { " " });
                 first = false;
             } else {
-                let sl = out.sl;
-                out.text(sl);
+                out.nl();
                 out.text(b"\tnexthop ");
             }
             if let Some(a) = nh.newdst {
-                out.string(Some("to"), "as to ", &addr_text(&a), " ");
+                out.string("to", "as to ", addr_text(&a), " ");
             }
             if let Some(g) = &nh.gateway {
                 print_gateway(out, g);
@@ -320,19 +318,19 @@ impl Printer<'_> {
                 print_flow(out, &self.names, f);
             }
             if mcast_cache {
-                out.string(Some("dev"), "", &self.dev_name(nh.ifindex), "");
+                out.string("dev", "", self.dev_name(nh.ifindex), "");
                 if nh.hops != 1 {
                     out.number("ttl", "(ttl>", i64::from(nh.hops), ")");
                 }
                 out.text(b" ");
             } else {
-                out.string(Some("dev"), "dev ", &self.dev_name(nh.ifindex), " ");
+                out.string("dev", "dev ", self.dev_name(nh.ifindex), " ");
                 if r.family != super::inet::AF_MPLS {
                     out.number("weight", "weight ", i64::from(nh.hops) + 1, " ");
                 }
             }
             print_flags(out, u32::from(nh.flags));
-            out.close();
+            out.close_object();
         }
         out.close_array();
     }
@@ -340,7 +338,7 @@ impl Printer<'_> {
     /// `print_route` for one route that passed the filter.
     pub fn print(&self, out: &mut Out, r: &Route) {
         let host_len = af_bit_len(r.family);
-        out.open();
+        out.open_object(None);
         if r.deleted {
             if out.is_json() {
                 out.json_bool("deleted", true);
@@ -350,7 +348,7 @@ impl Printer<'_> {
         }
         let type_shown = self.typemask == 0 || (r.kind < 64 && self.typemask & (1u64 << r.kind) != 0);
         if (r.kind != crate::netlink::route::RTN_UNICAST || self.details > 0) && type_shown {
-            out.string(Some("type"), "", self.names.rtntype(r.kind).as_bytes(), " ");
+            out.string("type", "", self.names.rtntype(r.kind).as_bytes(), " ");
         }
         let dst: Vec<u8> = match &r.dst {
             Some(a) if i32::from(r.dst_len) != host_len => format!("{}/{}", ntop(a), r.dst_len).into_bytes(),
@@ -358,25 +356,25 @@ impl Printer<'_> {
             None if r.dst_len != 0 => format!("0/{} ", r.dst_len).into_bytes(),
             None => b"default".to_vec(),
         };
-        out.string(Some("dst"), "", &dst, " ");
+        out.string("dst", "", &dst, " ");
         if let Some(a) = &r.src {
             let s = if i32::from(r.src_len) != host_len {
                 format!("{}/{}", ntop(a), r.src_len).into_bytes()
             } else {
                 addr_text(a)
             };
-            out.string(Some("from"), "from ", &s, " ");
+            out.string("from", "from ", &s, " ");
         } else if r.src_len != 0 {
-            out.string(Some("src"), "from ", format!("0/{}", r.src_len).as_bytes(), " ");
+            out.string("src", "from ", format!("0/{}", r.src_len).as_bytes(), " ");
         }
         if let Some(id) = r.nhid {
             out.number("nhid", "nhid ", i64::from(id), " ");
         }
         if let Some(a) = &r.newdst {
-            out.string(Some("to"), "as to ", &addr_text(a), " ");
+            out.string("to", "as to ", addr_text(a), " ");
         }
         if r.tos != 0 && !self.hidden.tos {
-            out.string(Some("tos"), "tos ", self.names.dsfield(r.tos).as_bytes(), " ");
+            out.string("tos", "tos ", self.names.dsfield(r.tos).as_bytes(), " ");
         }
         if let Some(g) = &r.gateway {
             if self.hidden.via_bitlen != host_len {
@@ -388,23 +386,23 @@ impl Printer<'_> {
         }
         if let Some(oif) = r.oif {
             if !self.hidden.dev {
-                out.string(Some("dev"), "dev ", &self.dev_name(oif), " ");
+                out.string("dev", "dev ", self.dev_name(oif), " ");
             }
         }
         if r.table != 0 && (r.table != RT_TABLE_MAIN || self.details > 0) && !self.hidden.table {
-            out.string(Some("table"), "table ", self.names.table(r.table).as_bytes(), " ");
+            out.string("table", "table ", self.names.table(r.table).as_bytes(), " ");
         }
         if r.flags & RTM_F_CLONED == 0 {
             if (r.protocol != crate::netlink::route::RTPROT_BOOT || self.details > 0) && !self.hidden.proto {
-                out.string(Some("protocol"), "proto ", self.names.proto(r.protocol).as_bytes(), " ");
+                out.string("protocol", "proto ", self.names.proto(r.protocol).as_bytes(), " ");
             }
             if (r.scope != 0 || self.details > 0) && !self.hidden.scope {
-                out.string(Some("scope"), "scope ", self.names.scope(r.scope).as_bytes(), " ");
+                out.string("scope", "scope ", self.names.scope(r.scope).as_bytes(), " ");
             }
         }
         if let Some(p) = &r.prefsrc {
             if self.hidden.prefsrc_bitlen != host_len {
-                out.string(Some("prefsrc"), "src ", &addr_text(p), " ");
+                out.string("prefsrc", "src ", addr_text(p), " ");
             }
         }
         if let Some(m) = r.priority {
@@ -447,14 +445,14 @@ impl Printer<'_> {
         }
         if let Some(iif) = r.iif {
             if !self.hidden.iif {
-                out.string(Some("iif"), "iif ", &self.dev_name(iif), " ");
+                out.string("iif", "iif ", self.dev_name(iif), " ");
             }
         }
         if let Some(p) = r.pref {
             match p {
-                3 => out.string(Some("pref"), "pref ", b"low", ""),
-                0 => out.string(Some("pref"), "pref ", b"medium", ""),
-                1 => out.string(Some("pref"), "pref ", b"high", ""),
+                3 => out.string("pref", "pref ", b"low", ""),
+                0 => out.string("pref", "pref ", b"medium", ""),
+                1 => out.string("pref", "pref ", b"high", ""),
                 _ => out.number("pref", "", i64::from(p), ""),
             }
         }
@@ -462,13 +460,13 @@ impl Printer<'_> {
             if out.is_json() {
                 out.json_bool("ttl-propogate", t != 0);
             } else {
-                out.text(if t != 0 { b"ttl-propogate enabled" } else { b"ttl-propogate disabled" });
+                out.text(if t != 0 { "ttl-propogate enabled" } else { "ttl-propogate disabled" });
             }
         }
         if !r.multipath.is_empty() {
             self.print_multipath(out, r, &r.multipath);
         }
         out.text(b"\n");
-        out.close();
+        out.close_object();
     }
 }

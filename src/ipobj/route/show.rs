@@ -3,12 +3,12 @@
 use super::filter::{RouteSel, Sel};
 use super::inet::{AF_INET, AF_INET6, get_prefix, read_family};
 use super::names::{Names, dsfield_a2n, proto_a2n, realms_a2n, rtntype_a2n, scope_a2n, table_a2n};
-use super::out::Out;
 use super::print::{Hidden, Printer};
 use super::{nodev, preferred_family, usage};
 use crate::cli::parse::matches;
 use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, invarg};
+use crate::ipobj::out::Out;
 use crate::netlink::NlError;
 use crate::netlink::route::{RT_TABLE_MAIN, Route, RouteFilter, RouteOp};
 use std::ffi::{OsStr, OsString};
@@ -233,7 +233,7 @@ fn run(ctx: &mut Ctx, words: &[OsString], flush: bool) -> Status {
         Err(e) => {
             if dump_error(&e, s.sel.tb) {
                 crate::errln!("Dump terminated");
-                let bytes = out.into_bytes(false);
+                let bytes = out.finish_part_way();
                 ctx.write(&bytes);
                 return Ok(2);
             }
@@ -245,7 +245,7 @@ fn run(ctx: &mut Ctx, words: &[OsString], flush: bool) -> Status {
         printer.print(&mut out, r);
     }
     out.end_list();
-    let bytes = out.into_bytes(true);
+    let bytes = out.finish();
     ctx.write(&bytes);
     Ok(0)
 }
@@ -285,7 +285,7 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
             for r in &doomed {
                 printer.print(&mut out, r);
             }
-            shown = out.into_bytes(true);
+            shown = out.finish();
         }
         ctx.write(&shown);
         round += 1;
