@@ -9,8 +9,8 @@
 
 use std::io::Write;
 
-// The entry point that runs `add NAME`/`delete NAME` before libc starts
-// (build.rs makes it the entry point on exactly these targets).
+// The entry point that runs `add`, `delete` and `exec` before libc starts
+// (build.rs makes it the entry point of the static non-PIE x86_64 build).
 #[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
 mod entry;
 
@@ -18,7 +18,7 @@ mod entry;
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
     #[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
-    if let Some(code) = entry::failed_delete() {
+    if let Some(code) = entry::report_early_failure() {
         return code;
     }
     let code = netns::cli::main_with_args(std::env::args_os().skip(1).collect());

@@ -20,8 +20,8 @@ starts_libc() { awk '/execve\(/ { n++ } n == 1' $H/tr | grep -q 'arch_prctl'; }
 /// Plain adds and deletes, with iproute2's abbreviations and the optional
 /// object word, never start libc (glibc's first system call, `arch_prctl`,
 /// is missing from their trace), and the namespaces they make work with
-/// iproute2. With an option or `NETNS_RUN_DIR`, the full program runs
-/// (the check that tells the two apart).
+/// iproute2. With an option, `NETNS_RUN_DIR` or a set-uid start, the full
+/// program runs (the check that tells the two apart).
 #[test]
 fn plain_add_and_delete_run_before_libc() {
     let run = script(&format!(
@@ -42,6 +42,11 @@ fn plain_add_and_delete_run_before_libc() {
         v d "$(libc $NETNS d f2)"
         v delete "$(libc $NETNS netns delete f3)"
         v full_all "$(libc $NETNS -all delete)"
+        # A set-uid start (AT_SECURE) is glibc's to clean up: full program.
+        cp $NETNS $H/suid && chmod 4755 $H/suid
+        v full_suid "$(libc $NOBODY $H/suid add s1)"
+        r suid_list $IP netns list
+        $IP netns del s1
         r left ls -A /run/netns
         r nsfs nsfs_mounts
         "#
@@ -50,7 +55,8 @@ fn plain_add_and_delete_run_before_libc() {
     for label in ["add", "a", "object", "net_ad", "del", "d", "delete"] {
         run.expect(label, 0, "rc=0 no libc", "");
     }
-    for label in ["full_opt", "full_env", "full_all"] {
+    run.expect("suid_list", 0, "s1\n", "");
+    for label in ["full_opt", "full_env", "full_all", "full_suid"] {
         run.expect(label, 0, "rc=0 libc", "");
     }
     run.expect("ip_list", 0, "f6\nf5\nf4\nf3\nf2\nf1\n", "");

@@ -45,10 +45,12 @@ pub fn main_with_args(args: Vec<OsString>) -> i32 {
     code
 }
 
-/// Rust starts programs with SIGPIPE ignored. A C tool such as `ip` dies
-/// quietly when its reader goes away, and the commands `exec` starts must
-/// inherit the default disposition, not ours.
-fn restore_default_sigpipe() {
+/// SIGPIPE at its default action, whatever the parent left: a C tool such
+/// as `ip` dies quietly when its reader goes away, where Rust's printing
+/// would report a write error, and the commands `exec` starts get the
+/// default disposition. (With `no_main`, std does not set SIGPIPE itself.)
+/// The binary's early `exec` path (src/entry) does the same.
+pub fn restore_default_sigpipe() {
     // SAFETY: installing SIG_DFL for SIGPIPE has no preconditions; no other
     // thread exists yet.
     unsafe {
