@@ -1,5 +1,5 @@
 //! The start-up path of `add NAME`, `delete NAME` and `exec NAME CMD…`
-//! (src/entry.rs): run before libc starts when the command line is plain,
+//! (src/entry/): run before libc starts when the command line is plain,
 //! and otherwise, or when any step fails, handed to the full program,
 //! whose output is iproute2's. Every test runs in private mount, network and pid
 //! namespaces with a fresh tmpfs on `/run` (see `tests/support/mod.rs`).
