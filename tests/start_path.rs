@@ -227,3 +227,69 @@ fn exec_failures_end_as_iproute2_does() {
     run.expect("dir", 1, "", "exec of \"dir\" failed: Permission denied\n");
     run.expect("script", 3, "no shebang\n", "");
 }
+
+/// The early path and the full program agree on every command line: each
+/// line runs once as is and once with `NETNS_RUN_DIR=/run/netns`, which
+/// sends it to the full program with the same directory, from the same
+/// state (names `a` and `b`, a stale placeholder), and both runs must give
+/// the same status, output and names left.
+#[test]
+fn early_path_and_full_program_agree() {
+    let lines = [
+        "add c",
+        "a c",
+        "ad a",
+        "netns add c",
+        "net a c",
+        "add stale",
+        "add c extra",
+        "add -dash",
+        "add 'sp ace'",
+        "add ...",
+        "add .",
+        "add ''",
+        "delete a",
+        "d b",
+        "del nope",
+        "delete stale",
+        "netns delete a",
+        "delete a b",
+        "delete -dash",
+        "exec a true",
+        "e a sh -c 'exit 9'",
+        "exec a",
+        "exec nope true",
+        "exec stale true",
+        "exec a no-such-command",
+        "exec a /",
+        "exec a ''",
+        "exec a ip netns identify",
+        "--net-only exec b ip netns identify",
+        "--net-only add c",
+        "netns netns add c",
+        "ne add c",
+        "addx c",
+    ];
+    let mut body = String::from(
+        r#"
+        state() { $IP -all netns delete 2>/dev/null; rm -f /run/netns/*; $IP netns add a; $IP netns add b; : >/run/netns/stale; }
+        after() { echo "names: $(ls -A /run/netns | tr '\n' ' ') mounts: $(nsfs_mounts | wc -l)"; }
+        "#,
+    );
+    for (i, line) in lines.iter().enumerate() {
+        body.push_str(&format!(
+            "state; r early{i} sh -c \"$NETNS {line}; echo rc=\\$?\"; v early{i}_after \"$(after)\"\n\
+             state; r full{i} sh -c \"NETNS_RUN_DIR=/run/netns $NETNS {line}; echo rc=\\$?\"; v full{i}_after \"$(after)\"\n"
+        ));
+    }
+    let run = script(&body).run();
+    // The lines did run: a sample of what they print.
+    run.expect("early0", 0, "rc=0\n", "");
+    run.expect("early0_after", 0, "names: a b c stale  mounts: 3", "");
+    run.expect("early20", 0, "rc=9\n", "");
+    run.expect("early28", 0, "b\nrc=0\n", "");
+    for i in 0..lines.len() {
+        run.expect_same(&format!("early{i}"), &format!("full{i}"));
+        run.expect_same(&format!("early{i}_after"), &format!("full{i}_after"));
+    }
+}
