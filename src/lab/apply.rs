@@ -11,7 +11,8 @@ use super::plan::{Action, Plan, ns_sysctls};
 use super::state::{LabDir, RunRecord, State};
 use crate::namespace::NetNs;
 use crate::netlink::Netlink;
-use crate::netlink::address_ops::{AF_INET, AF_INET6, AddrSpec, AddrWrite};
+use crate::netlink::address::Address;
+use crate::netlink::address_ops::{AF_INET, AF_INET6, AddrWrite};
 use crate::netlink::batch::Write;
 use crate::netlink::bridge_vlan::PortVlan;
 use crate::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
@@ -106,16 +107,16 @@ fn mac_bytes(m: &[u8; 6]) -> Vec<u8> {
     m.to_vec()
 }
 
-fn addr_spec(index: u32, net: &ipnet::IpNet) -> AddrSpec {
+fn addr_spec(index: u32, net: &ipnet::IpNet) -> Address {
     let ip = net.addr();
-    AddrSpec {
+    Address {
         family: if ip.is_ipv4() { AF_INET } else { AF_INET6 },
-        prefixlen: net.prefix_len(),
+        prefix_len: net.prefix_len(),
         flags: if ip.is_ipv6() { IFA_F_NODAD } else { 0 },
         index,
         local: Some(ip),
         address: Some(ip),
-        ..AddrSpec::default()
+        ..Address::default()
     }
 }
 

@@ -99,7 +99,7 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {
         if a.scope >= 253 {
             continue;
         }
-        if let Ok(net) = IpNet::new(ip, a.prefixlen) {
+        if let Ok(net) = IpNet::new(ip, a.prefix_len) {
             live.addrs.push((a.index, net));
         }
     }

@@ -1,6 +1,7 @@
 //! Typed rtnetlink writes on addresses: add, change, replace, delete, and
 //! the dump-and-delete rounds of a flush.
 
+use super::address::{Address, AddressQuery};
 use super::engine::Netlink;
 use super::error::NlError;
 use netlink_packet_core::DefaultNla;
@@ -37,35 +38,6 @@ pub enum AddrWrite {
     Replace,
 }
 
-/// One address as a request (or a dump) describes it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AddrSpec {
-    /// AF_INET or AF_INET6.
-    pub family: u8,
-    /// Prefix length.
-    pub prefixlen: u8,
-    /// IFA_F_* flags (sent in the header when they fit a byte, else as IFA_FLAGS).
-    pub flags: u32,
-    /// RT_SCOPE_*.
-    pub scope: u8,
-    /// ifindex of the device.
-    pub index: u32,
-    /// IFA_LOCAL.
-    pub local: Option<IpAddr>,
-    /// IFA_ADDRESS (the peer on point-to-point links, else equal to local).
-    pub address: Option<IpAddr>,
-    /// IFA_BROADCAST.
-    pub broadcast: Option<IpAddr>,
-    /// IFA_ANYCAST.
-    pub anycast: Option<IpAddr>,
-    /// IFA_LABEL.
-    pub label: Option<Vec<u8>>,
-    /// IFA_RT_PRIORITY (metric of the prefix route).
-    pub metric: Option<u32>,
-    /// IFA_CACHEINFO lifetimes: (preferred, valid) in seconds.
-    pub lifetimes: Option<(u32, u32)>,
-}
-
 fn ip_bytes(a: &IpAddr) -> Vec<u8> {
     match a {
         IpAddr::V4(v) => v.octets().to_vec(),
@@ -77,10 +49,10 @@ fn raw(kind: u16, value: Vec<u8>) -> AddressAttribute {
     AddressAttribute::Other(DefaultNla::new(kind, value))
 }
 
-pub(super) fn address_message(spec: &AddrSpec) -> AddressMessage {
+pub(super) fn address_message(spec: &Address) -> AddressMessage {
     let mut msg = AddressMessage::default();
     msg.header.family = AddressFamily::from(spec.family);
-    msg.header.prefix_len = spec.prefixlen;
+    msg.header.prefix_len = spec.prefix_len;
     msg.header.scope = AddressScope::from(spec.scope);
     msg.header.index = spec.index;
     let a = &mut msg.attributes;
@@ -111,61 +83,20 @@ pub(super) fn address_message(spec: &AddrSpec) -> AddressMessage {
     } else {
         a.push(raw(IFA_FLAGS, spec.flags.to_ne_bytes().to_vec()));
     }
-    if let Some((preferred, valid)) = spec.lifetimes {
+    if let Some(lt) = spec.lifetimes {
+        // struct ifa_cacheinfo: ifa_prefered, ifa_valid, cstamp, tstamp.
         let mut v = Vec::with_capacity(16);
-        v.extend_from_slice(&preferred.to_ne_bytes());
-        v.extend_from_slice(&valid.to_ne_bytes());
+        v.extend_from_slice(&lt.preferred.to_ne_bytes());
+        v.extend_from_slice(&lt.valid.to_ne_bytes());
         v.extend_from_slice(&[0; 8]);
         a.push(raw(IFA_CACHEINFO, v));
     }
     msg
 }
 
-fn ip_of(v: &[u8]) -> Option<IpAddr> {
-    match v.len() {
-        4 => Some(IpAddr::from(<[u8; 4]>::try_from(v).ok()?)),
-        16 => Some(IpAddr::from(<[u8; 16]>::try_from(v).ok()?)),
-        _ => None,
-    }
-}
-
-fn spec_of(msg: &AddressMessage) -> AddrSpec {
-    let mut spec = AddrSpec {
-        family: u8::from(msg.header.family),
-        prefixlen: msg.header.prefix_len,
-        flags: msg.header.flags.bits() as u32,
-        scope: u8::from(msg.header.scope),
-        index: msg.header.index,
-        ..AddrSpec::default()
-    };
-    for attr in &msg.attributes {
-        match attr {
-            AddressAttribute::Address(a) => spec.address = Some(*a),
-            AddressAttribute::Local(a) => spec.local = Some(*a),
-            AddressAttribute::Broadcast(a) => spec.broadcast = Some(IpAddr::V4(*a)),
-            AddressAttribute::Anycast(a) => spec.anycast = Some(IpAddr::V6(*a)),
-            AddressAttribute::Label(l) => spec.label = Some(l.as_bytes().to_vec()),
-            AddressAttribute::Flags(f) => spec.flags = f.bits(),
-            AddressAttribute::RoutePriority(m) => spec.metric = Some(*m),
-            AddressAttribute::Other(nla) => {
-                let mut v = vec![0u8; netlink_packet_core::Nla::value_len(nla)];
-                netlink_packet_core::Nla::emit_value(nla, &mut v);
-                match netlink_packet_core::Nla::kind(nla) {
-                    IFA_ADDRESS => spec.address = ip_of(&v),
-                    IFA_LOCAL => spec.local = ip_of(&v),
-                    IFA_LABEL => spec.label = Some(v.split(|&c| c == 0).next().unwrap_or(&[]).to_vec()),
-                    _ => {}
-                }
-            }
-            _ => {}
-        }
-    }
-    spec
-}
-
 impl Netlink {
     /// Add, change or replace an address (`RTM_NEWADDR`).
-    pub fn addr_write(&mut self, spec: &AddrSpec, how: AddrWrite) -> Result<(), NlError> {
+    pub fn addr_write(&mut self, spec: &Address, how: AddrWrite) -> Result<(), NlError> {
         let flags = match how {
             AddrWrite::Create => NLM_F_CREATE | NLM_F_EXCL,
             AddrWrite::Change => NLM_F_REPLACE,
@@ -175,22 +106,16 @@ impl Netlink {
     }
 
     /// Delete an address (`RTM_DELADDR`). Unset fields match anything.
-    pub fn addr_delete(&mut self, spec: &AddrSpec) -> Result<(), NlError> {
+    pub fn addr_delete(&mut self, spec: &Address) -> Result<(), NlError> {
         self.ack(RouteNetlinkMessage::DelAddress(address_message(spec)), 0)
     }
 
-    /// Every address of `family` (0: all) on `index` (0: every link).
-    pub fn addr_list(&mut self, family: u8, index: u32) -> Result<Vec<AddrSpec>, NlError> {
-        let mut msg = AddressMessage::default();
-        msg.header.family = AddressFamily::from(family);
-        msg.header.index = index;
-        let replies = self.dump(RouteNetlinkMessage::GetAddress(msg))?;
-        Ok(replies
-            .iter()
-            .filter_map(|r| match r.decoded()? {
-                RouteNetlinkMessage::NewAddress(m) => Some(spec_of(m)),
-                _ => None,
-            })
+    /// Every address of `family` (0: all) on `index` (0: every link),
+    /// each as the kernel sent it, so it can be sent back as a delete.
+    pub fn addr_list(&mut self, family: u8, index: u32) -> Result<Vec<Address>, NlError> {
+        let all = self.address_dump(AddressQuery { family, index })?;
+        Ok(all
+            .into_iter()
             .filter(|s| index == 0 || s.index == index)
             .filter(|s| family == 0 || s.family == family)
             .collect())
@@ -199,29 +124,68 @@ impl Netlink {
 
 #[cfg(test)]
 mod tests {
+    use super::super::address::{Lifetimes, address_of};
     use super::*;
+    use netlink_packet_core::{Emitable, Parseable};
+
+    /// What the kernel would parse: the request as bytes, decoded again.
+    fn on_the_wire(spec: &Address) -> AddressMessage {
+        let msg = address_message(spec);
+        let mut buf = vec![0; msg.buffer_len()];
+        msg.emit(&mut buf);
+        AddressMessage::parse(&buf[..]).unwrap()
+    }
 
     #[test]
     fn wide_flags_go_into_ifa_flags() {
-        let spec = AddrSpec { family: AF_INET6, flags: 0x200, ..AddrSpec::default() };
+        let spec = Address { family: AF_INET6, flags: 0x200, ..Address::default() };
         let msg = address_message(&spec);
         assert!(msg.header.flags.is_empty());
         assert_eq!(msg.attributes.len(), 1);
-        let spec = AddrSpec { family: AF_INET, flags: 0x02, ..AddrSpec::default() };
+        let spec = Address { family: AF_INET, flags: 0x02, ..Address::default() };
         assert_eq!(address_message(&spec).header.flags.bits(), 0x02);
     }
 
     #[test]
+    fn cacheinfo_puts_preferred_first() {
+        let spec = Address { lifetimes: Some(Lifetimes { valid: 20, preferred: 10 }), ..Address::default() };
+        let mut want = Vec::new();
+        for v in [10u32, 20, 0, 0] {
+            want.extend_from_slice(&v.to_ne_bytes());
+        }
+        let msg = address_message(&spec);
+        let [AddressAttribute::Other(nla)] = msg.attributes.as_slice() else { panic!("{msg:?}") };
+        let mut got = vec![0; netlink_packet_core::Nla::value_len(nla)];
+        netlink_packet_core::Nla::emit_value(nla, &mut got);
+        assert_eq!((netlink_packet_core::Nla::kind(nla), got), (IFA_CACHEINFO, want));
+    }
+
+    #[test]
     fn written_address_reads_back() {
-        let spec = AddrSpec {
+        let v4 = Address {
             family: AF_INET,
-            prefixlen: 24,
+            prefix_len: 24,
+            flags: 0x200,
+            scope: 253,
             index: 3,
             local: Some("10.0.0.1".parse().unwrap()),
-            address: Some("10.0.0.1".parse().unwrap()),
+            address: Some("10.0.0.2".parse().unwrap()),
+            broadcast: Some("10.0.0.255".parse().unwrap()),
             label: Some(b"br0:x".to_vec()),
-            ..AddrSpec::default()
+            metric: Some(7),
+            lifetimes: Some(Lifetimes { valid: 300, preferred: 100 }),
+            ..Address::default()
         };
-        assert_eq!(spec_of(&address_message(&spec)), spec);
+        assert_eq!(address_of(&on_the_wire(&v4)), v4);
+        let v6 = Address {
+            family: AF_INET6,
+            prefix_len: 64,
+            flags: 0x02,
+            index: 4,
+            address: Some("2001:db8::1".parse().unwrap()),
+            anycast: Some("2001:db8::".parse().unwrap()),
+            ..Address::default()
+        };
+        assert_eq!(address_of(&on_the_wire(&v6)), v6);
     }
 }

@@ -1,7 +1,8 @@
 //! Many writes in one round trip: the lab engine configures a namespace
 //! (addresses, links, routes) with one pipelined batch per socket.
 
-use super::address_ops::{AddrSpec, AddrWrite, address_message};
+use super::address::Address;
+use super::address_ops::{AddrWrite, address_message};
 use super::engine::Netlink;
 use super::error::NlError;
 use super::link_ops::{LinkSpec, LinkWrite, link_message};
@@ -20,9 +21,9 @@ pub enum Write {
     /// `RTM_DELLINK` of this ifindex.
     LinkDelete(u32),
     /// `RTM_NEWADDR`.
-    Addr(AddrSpec, AddrWrite),
+    Addr(Address, AddrWrite),
     /// `RTM_DELADDR`.
-    AddrDelete(AddrSpec),
+    AddrDelete(Address),
     /// `RTM_NEWROUTE` / `RTM_DELROUTE`.
     Route(Route, RouteOp),
 }

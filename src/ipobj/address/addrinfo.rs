@@ -156,7 +156,7 @@ impl AddrFilter {
         }
         if let Some(pat) = &self.label {
             let label = match &a.label {
-                Some(l) => l.as_bytes().to_vec(),
+                Some(l) => l.clone(),
                 None => env.index_name(a.index).into_bytes(),
             };
             if !fnmatch(pat, &label) {

@@ -8,7 +8,8 @@ use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
 use crate::ipobj::inet::{self, Inet};
 use crate::netlink::NlError;
-use crate::netlink::address_ops::{AF_INET, AF_INET6, AddrSpec, AddrWrite};
+use crate::netlink::address::{Address, Lifetimes};
+use crate::netlink::address_ops::{AF_INET, AF_INET6, AddrWrite};
 use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr};
 use std::os::unix::ffi::OsStrExt;
@@ -85,7 +86,7 @@ fn addr_of(p: &Inet) -> Option<IpAddr> {
 pub fn modify(ctx: &mut Ctx, what: Modify, args: Args<'_>) -> Status {
     let delete = what == Modify::Delete;
     let mut a = args;
-    let mut spec = AddrSpec { family: inet::family_of(ctx.opts.family), ..AddrSpec::default() };
+    let mut spec = Address { family: inet::family_of(ctx.opts.family), ..Address::default() };
     let mut dev: Option<&OsStr> = None;
     let mut local: Option<Inet> = None;
     let mut local_word: Option<&OsStr> = None;
@@ -107,7 +108,7 @@ pub fn modify(ctx: &mut Ctx, what: Modify, args: Args<'_>) -> Status {
                 spec.family = p.family;
             }
             spec.address = addr_of(&p);
-            spec.prefixlen = p.bitlen;
+            spec.prefix_len = p.bitlen;
             peer = Some(p);
         } else if matches(wb, "broadcast") || wb == b"brd" {
             let v = a.value()?;
@@ -208,8 +209,8 @@ pub fn modify(ctx: &mut Ctx, what: Modify, args: Args<'_>) -> Status {
             peer = Some(l.clone());
         }
     }
-    if spec.prefixlen == 0 {
-        spec.prefixlen = local.as_ref().map_or(0, |l| l.bitlen);
+    if spec.prefix_len == 0 {
+        spec.prefix_len = local.as_ref().map_or(0, |l| l.bitlen);
     }
     if brd < 0 && !delete {
         if spec.family != AF_INET {
@@ -244,7 +245,7 @@ pub fn modify(ctx: &mut Ctx, what: Modify, args: Args<'_>) -> Status {
             eprintln!("preferred_lft is greater than valid_lft");
             return Ok(1);
         }
-        spec.lifetimes = Some((preferred, valid));
+        spec.lifetimes = Some(Lifetimes { valid, preferred });
     }
     if flags & IFA_F_MCAUTOJOIN != 0 && !local.as_ref().is_some_and(|l| l.is_multicast()) {
         eprintln!("autojoin needs multicast address");
@@ -456,7 +457,7 @@ fn flush_rounds(ctx: &mut Ctx, f: &Filter) -> Status {
 }
 
 /// The addresses the filter selects, in dump order.
-fn select(ctx: &mut Ctx, f: &Filter) -> Result<Result<Vec<AddrSpec>, NlError>, Exit> {
+fn select(ctx: &mut Ctx, f: &Filter) -> Result<Result<Vec<Address>, NlError>, Exit> {
     let nl = ctx.netlink()?;
     let all = match nl.addr_list(f.family, f.index) {
         Ok(v) => v,
@@ -484,7 +485,9 @@ fn select(ctx: &mut Ctx, f: &Filter) -> Result<Result<Vec<AddrSpec>, NlError>, E
                 continue;
             }
         }
-        out.push(spec);
+        // A delete names the address: the lifetimes the dump reported would
+        // only ride along as an IFA_CACHEINFO that the kernel ignores there.
+        out.push(Address { lifetimes: None, ..spec });
     }
     Ok(Ok(out))
 }
