@@ -17,7 +17,7 @@ missing=()
 need ip || missing+=(iproute2)
 need setpriv || missing+=(util-linux)
 need unshare || missing+=(util-linux)
-need strace || missing+=(strace)   # fault injection in tests/bugfixes.rs
+need strace || missing+=(strace)   # fault injection in tests/bugfixes.rs, the early path in tests/start_path.rs
 need nft || missing+=(nftables)   # firewall summary in tests/inspect.rs, lab NAT/firewall
 need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml (labs.md §8.5)
 need python3 || missing+=(python3)   # servers and clients in the lab tests
@@ -29,4 +29,5 @@ rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup compon
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet   # the library docs build clean
 cargo test --quiet --release

@@ -8,7 +8,7 @@
 //! | module | what it owns |
 //! |---|---|
 //! | [`rundir`] | the run directory (`/run/netns`): its mount setup, placeholders, listing |
-//! | [`namespace`] | [`NetNs`](namespace::NetNs), a handle on one network namespace |
+//! | [`namespace`] | [`NetNs`], a handle on one network namespace |
 //! | [`netlink`] | a synchronous rtnetlink request engine (the only user of `netlink-packet-*`) |
 //! | [`procscan`] | walking `/proc`: which processes live in which namespace |
 //! | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |

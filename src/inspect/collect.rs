@@ -5,7 +5,7 @@
 //! namespace of the reading thread). Two workers share the list, one per
 //! core. The worker threads end with the work, so none is ever left in a
 //! wrong namespace. Peers of veths are then matched to namespace names on
-//! the main thread (see [`super::peers`]).
+//! the main thread (see the `peers` module).
 
 use super::firewall::{self, Firewall};
 use super::peers;

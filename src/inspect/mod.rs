@@ -5,7 +5,7 @@
 //! process, without running anything inside the namespace (except `nft`,
 //! and only where the namespace has nftables tables).
 //!
-//! [`collect`] gathers, [`render`] prints. The data model is plain and
+//! [`collect()`] gathers, [`render`] prints. The data model is plain and
 //! serialisable, so `-j` output is this model as JSON.
 
 pub mod collect;
