@@ -22,11 +22,6 @@ const IFA_CACHEINFO: u16 = 6;
 const IFA_FLAGS: u16 = 8;
 const IFA_RT_PRIORITY: u16 = 9;
 
-/// AF_INET
-pub const AF_INET: u8 = 2;
-/// AF_INET6
-pub const AF_INET6: u8 = 10;
-
 /// How a `RTM_NEWADDR` treats an existing address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AddrWrite {
@@ -124,7 +119,7 @@ impl Netlink {
 
 #[cfg(test)]
 mod tests {
-    use super::super::address::{Lifetimes, address_of};
+    use super::super::address::{AF_INET, AF_INET6, Lifetimes, address_of};
     use super::*;
     use netlink_packet_core::{Emitable, Parseable};
 

@@ -8,16 +8,13 @@ use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
 use crate::ipobj::inet::{self, Inet};
 use crate::netlink::NlError;
-use crate::netlink::address::{Address, Lifetimes};
-use crate::netlink::address_ops::{AF_INET, AF_INET6, AddrWrite};
+use crate::netlink::address::{AF_INET, AF_INET6, Address, IFA_F_SECONDARY, INFINITY_LIFE_TIME, Lifetimes};
+use crate::netlink::address_ops::AddrWrite;
 use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr};
 use std::os::unix::ffi::OsStrExt;
 
-const IFA_F_SECONDARY: u32 = 0x01;
-
 const IFA_F_MCAUTOJOIN: u32 = 0x400;
-const INFINITY_LIFE_TIME: u32 = u32::MAX;
 /// iproute2's `max_flush_loops`.
 const MAX_FLUSH_ROUNDS: u32 = 10;
 
