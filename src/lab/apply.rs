@@ -198,11 +198,11 @@ pub fn apply(
             return Err(e);
         }
         // Their /etc/netns files go with them: nothing else would find
-        // them once the records are gone.
+        // them once the records are gone. Files the lab did not make stay.
         for (ns, _) in &gone {
-            let dir = run.etc_dir().join(ns);
-            if state.namespaces.iter().any(|r| r.ns == *ns && r.etc) && dir.exists() {
-                std::fs::remove_dir_all(&dir).map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
+            let rec = state.namespaces.iter().find(|r| r.ns == *ns);
+            for note in super::etc::remove(run.etc_dir(), &lab.name, rec, ns, None)? {
+                eprintln!("netns up: left alone: {note}");
             }
         }
         state.namespaces.retain(|r| !gone.iter().any(|(ns, _)| *ns == r.ns));
@@ -475,37 +475,16 @@ pub fn apply(
             progress.step(1, "nftables");
         }
     }
-    // 11. /etc/netns files.
-    for a in &plan.actions {
-        if let Action::Etc { node } = a {
-            let n = &lab.nodes[*node];
-            let dir = run.etc_dir().join(&n.ns);
-            for (rel, text) in &n.etc {
-                let path = dir.join(rel);
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-                }
-                std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            }
-            // Entries taken out of the file go; with none left, the whole
-            // directory (and its empty subdirectories) goes.
-            for rel in super::plan::etc_extra(run.etc_dir(), n) {
-                let path = dir.join(rel);
-                std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-            }
-            if n.etc.is_empty() {
-                match std::fs::remove_dir_all(&dir) {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                        return Err(format!("cannot remove {}: {e}", dir.display()));
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(r) = state.namespaces.iter_mut().find(|r| r.ns == n.ns) {
-                r.etc = true;
-            }
-            progress.step(1, "files");
+    // 11. /etc/netns files: recorded in the journal before they are made.
+    let etc_nodes: Vec<&super::model::Node> =
+        actions(plan, |a| if let Action::Etc { node } = a { Some(&lab.nodes[*node]) } else { None });
+    if !etc_nodes.is_empty() {
+        let mut journal =
+            |s: &State| labdir.write(s).map_err(|e| format!("cannot write the state of lab {}: {e}", lab.name));
+        for note in super::etc::apply(run.etc_dir(), &lab.name, &etc_nodes, state, &mut journal)? {
+            eprintln!("netns up: left alone: {note}");
         }
+        progress.step(etc_nodes.len(), "files");
     }
     // 12. One-shot commands of new nodes.
     for a in &plan.actions {
@@ -532,14 +511,29 @@ pub fn apply(
         }
     }
     let mut started: Vec<(usize, usize, RunRecord)> = Vec::new();
+    // Log files are journaled before they are made: `down` removes only
+    // the files the state lists.
+    let mut new_logs = false;
+    for a in &plan.actions {
+        if let Action::StartRun { node, run: r } = a {
+            let name = format!("{}.{}.log", lab.nodes[*node].name, lab.nodes[*node].run[*r].name);
+            if !state.logs.contains(&name) {
+                state.logs.push(name);
+                new_logs = true;
+            }
+        }
+    }
+    if new_logs {
+        labdir.write(state).map_err(|e| format!("cannot write the state of lab {}: {e}", lab.name))?;
+    }
     for a in &plan.actions {
         if let Action::StartRun { node, run: r } = a {
             let n = &lab.nodes[*node];
             let spec = &n.run[*r];
-            let dir = labdir.lab_path(&lab.name);
-            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            let log = dir.join(format!("{}.{}.log", n.name, spec.name));
-            let rec = super::procs::start(&n.ns, &n.name, &spec.name, &spec.cmd, &log)?;
+            let name = format!("{}.{}.log", n.name, spec.name);
+            let log = labdir.lab_path(&lab.name).join(&name);
+            let out = labdir.open_log(&lab.name, &name).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+            let rec = super::procs::start(&n.ns, &n.name, &spec.name, &spec.cmd, out, &log)?;
             state.runs.retain(|x| !(x.node == n.name && x.name == spec.name));
             state.runs.push(rec.clone());
             started.push((*node, *r, rec));

@@ -91,6 +91,9 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
             .is_ok_and(|t| t.elapsed().is_ok_and(|age| age >= Duration::from_secs(1)))
     };
     let mut targets: Vec<(String, String)> = Vec::new();
+    // Names taken over by someone else: their /etc/netns files are not
+    // the lab's to remove any more either.
+    let mut spared: BTreeSet<String> = BTreeSet::new();
     let mut ids: BTreeSet<NsId> = BTreeSet::new();
     for (ns, (node, journaled)) in &candidates {
         match owner::owner_of(run, ns) {
@@ -112,9 +115,18 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
             // microseconds) but the remains of a crash; left there, it
             // would block the next `up`.
             Owner::Placeholder if in_file(ns) && stale(&run.entry(ns)) => targets.push((ns.clone(), node.clone())),
-            Owner::Placeholder => report.skipped.push(format!("{ns}: an empty name this lab did not record")),
-            Owner::Lab(l, _) => report.skipped.push(format!("{ns}: belongs to lab {l}")),
-            Owner::Foreign => report.skipped.push(format!("{ns}: not made by a netns lab")),
+            Owner::Placeholder => {
+                report.skipped.push(format!("{ns}: an empty name this lab did not record"));
+                spared.insert(ns.clone());
+            }
+            Owner::Lab(l, _) => {
+                report.skipped.push(format!("{ns}: belongs to lab {l}"));
+                spared.insert(ns.clone());
+            }
+            Owner::Foreign => {
+                report.skipped.push(format!("{ns}: not made by a netns lab"));
+                spared.insert(ns.clone());
+            }
         }
     }
     // labs.md §7.2: processes first, then exec_down, then the namespaces.
@@ -141,19 +153,26 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
     let names: Vec<String> = targets.iter().map(|(ns, _)| ns.clone()).collect();
     report.errors.extend(remove_namespaces(run, &names));
     report.namespaces = names.len();
-    // /etc/netns/<ns>/ of every namespace the lab had.
+    // /etc/netns/<ns>/: the files the lab made there, of every namespace
+    // it had and still has (see super::etc).
     for ns in candidates.keys() {
-        let ours = targets.iter().any(|(t, _)| t == ns)
-            || state.as_ref().is_some_and(|s| s.namespaces.iter().any(|r| r.ns == *ns && r.etc));
         let dir = run.etc_dir().join(ns);
-        if ours && dir.exists() {
-            if let Err(e) = std::fs::remove_dir_all(&dir) {
-                report.errors.push(format!("cannot remove {}: {e}", dir.display()));
+        if spared.contains(ns) {
+            if dir.exists() {
+                report.skipped.push(format!("{}: namespace {ns} is not lab {name}'s any more", dir.display()));
             }
+            continue;
+        }
+        let rec = state.as_ref().and_then(|s| s.namespaces.iter().find(|r| r.ns == *ns));
+        let node = lab.and_then(|l| l.nodes.iter().find(|n| n.ns == *ns));
+        match super::etc::remove(run.etc_dir(), name, rec, ns, node) {
+            Ok(notes) => report.skipped.extend(notes),
+            Err(e) => report.errors.push(e),
         }
     }
     if report.errors.is_empty() {
-        labdir.remove(name).map_err(|e| format!("cannot remove the state of lab {name}: {e}"))?;
+        let notes = labdir.remove(name).map_err(|e| format!("cannot remove the state of lab {name}: {e}"))?;
+        report.skipped.extend(notes);
         lock.remove();
     }
     Ok(report)

@@ -14,7 +14,9 @@
 pub mod apply;
 pub mod diag;
 pub mod down;
+pub mod etc;
 pub mod features;
+pub mod files;
 pub mod graph;
 pub mod live;
 pub mod model;

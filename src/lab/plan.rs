@@ -240,35 +240,6 @@ pub fn if_sysctls(node: &Node) -> Vec<(String, String)> {
     node.interfaces.iter().flat_map(|i| i.sysctl.iter().cloned()).collect()
 }
 
-/// `/etc/netns/<ns>/` files wanted for a node that differ from disk.
-pub fn etc_differs(etc_dir: &std::path::Path, node: &Node) -> bool {
-    node.etc
-        .iter()
-        .any(|(rel, text)| std::fs::read_to_string(etc_dir.join(&node.ns).join(rel)).ok().as_deref() != Some(text))
-}
-
-/// Files under `/etc/netns/<ns>/` that the node's `etc` no longer lists,
-/// as paths relative to that directory, sorted. The directory is the lab's
-/// (`up` writes it, `down` removes it whole), so they are drift.
-pub fn etc_extra(etc_dir: &std::path::Path, node: &Node) -> Vec<std::path::PathBuf> {
-    fn walk(base: &std::path::Path, rel: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(dir) = std::fs::read_dir(base.join(rel)) else { return };
-        for e in dir.flatten() {
-            let r = rel.join(e.file_name());
-            match e.file_type() {
-                Ok(t) if t.is_dir() => walk(base, &r, out),
-                Ok(_) => out.push(r),
-                Err(_) => {}
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&etc_dir.join(&node.ns), std::path::Path::new(""), &mut out);
-    out.retain(|r| !node.etc.iter().any(|(rel, _)| std::path::Path::new(rel) == r));
-    out.sort();
-    out
-}
-
 /// Everything the node's routing table should hold, as kernel routes.
 pub fn wanted_routes(node: &Node, index: &BTreeMap<String, u32>) -> Vec<(NlRoute, String)> {
     let mut out = Vec::new();
@@ -379,6 +350,7 @@ pub fn compute(
     sysctl_now: &[Vec<Option<String>>],
     owned_extra: &[(String, String)],
     etc_dir: &std::path::Path,
+    state: Option<&super::state::State>,
 ) -> Plan {
     let mut plan = Plan { index: vec![BTreeMap::new(); lab.nodes.len()], ..Plan::default() };
     let a = &mut plan.actions;
@@ -635,7 +607,8 @@ pub fn compute(
         }
     }
     for (n, node) in lab.nodes.iter().enumerate() {
-        if etc_differs(etc_dir, node) || !etc_extra(etc_dir, node).is_empty() {
+        let rec = state.and_then(|s| s.namespaces.iter().find(|r| r.ns == node.ns));
+        if super::etc::differs(etc_dir, node, rec) {
             a.push(Action::Etc { node: n });
         }
     }

@@ -62,9 +62,8 @@ pub fn find_program(cmd: &str) -> bool {
 }
 
 /// Start a managed process in `ns`, detached (own session, stdin from
-/// /dev/null, output to `log`). It outlives `up`.
-pub fn start(ns: &str, node: &str, name: &str, argv: &[String], log: &Path) -> Result<RunRecord, String> {
-    let out = File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+/// /dev/null, output to `out`, the file opened at `log`). It outlives `up`.
+pub fn start(ns: &str, node: &str, name: &str, argv: &[String], out: File, log: &Path) -> Result<RunRecord, String> {
     let err = out.try_clone().map_err(|e| e.to_string())?;
     let mut cmd = netns_exec(ns);
     cmd.args(argv).stdin(Stdio::null()).stdout(out).stderr(err);

@@ -15,9 +15,10 @@
 //! lab creates carries an ownership mark (see [`super::owner`]), so `down`
 //! finds a lab's namespaces even when the state is partial or lost.
 
+use super::files::{Dir, Kind, Rmdir, plain_name};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
@@ -38,15 +39,26 @@ pub enum Phase {
 }
 
 /// One node's namespace as the state records it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NsRecord {
     /// Node name.
     pub node: String,
     /// Namespace name.
     pub ns: String,
-    /// Whether `up` wrote `/etc/netns/<ns>/` files for it.
+    /// Whether the lab has files under `/etc/netns/<ns>/`. Set with
+    /// empty `etc_files` and `etc_dirs`, it comes from a netns that did not
+    /// list them: see [`super::etc`] for how such a record is treated.
     #[serde(default)]
     pub etc: bool,
+    /// The files under `/etc/netns/<ns>/` the lab made, as paths relative
+    /// to that directory; each is recorded before it is created. Only
+    /// these are ever rewritten or removed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub etc_files: Vec<String>,
+    /// The directories the lab made there (`""` is `/etc/netns/<ns>`
+    /// itself), recorded before each is created; removed only when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub etc_dirs: Vec<String>,
     /// Its `exec` commands are due and have not all succeeded yet (set in
     /// the journal before they run, cleared after): a later `up` runs them.
     #[serde(default)]
@@ -93,20 +105,38 @@ pub struct State {
     /// changed from outside is drift.
     #[serde(default)]
     pub nft_live: Vec<(String, u64)>,
+    /// Log files of `run` processes the lab made in its state directory
+    /// (file names), recorded before each is created: `down` removes
+    /// these, and nothing else it did not write.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<String>,
 }
 
 /// An exclusive hold on one lab; released when dropped.
 #[derive(Debug)]
 pub struct LabLock {
     _file: File,
-    path: PathBuf,
+    dir: Dir,
+    name: String,
 }
 
 impl LabLock {
     /// Remove the lock file (the lab is gone). Anyone waiting on it
     /// notices and locks a new one.
     pub fn remove(&self) {
-        let _ = fs::remove_file(&self.path);
+        let _ = self.dir.unlink(&self.name);
+    }
+}
+
+/// The largest state file read (a 10,000-node lab writes a few MB).
+const STATE_LIMIT: u64 = 256 << 20;
+
+/// The name of the lab's state directory, or why it cannot be one.
+fn lab_name(lab: &str) -> io::Result<&str> {
+    if plain_name(lab) && !lab.starts_with('.') {
+        Ok(lab)
+    } else {
+        Err(io::Error::other(format!("\"{lab}\" cannot be a lab name")))
     }
 }
 
@@ -129,15 +159,31 @@ impl LabDir {
         self.root.join(lab)
     }
 
+    /// The lab directory, checked to be root's alone (see
+    /// [`Dir::open_trusted`]); created when `create` is set.
+    fn open(&self, create: bool) -> io::Result<Option<Dir>> {
+        Dir::open_trusted(&self.root, "NETNS_LAB_DIR", create).map_err(io::Error::other)
+    }
+
+    /// The state directory of `lab`, made if missing; refused when
+    /// another user could write it.
+    fn lab_dir(&self, lab: &str) -> io::Result<Dir> {
+        let lab = lab_name(lab)?;
+        let root = self.open(true)?.ok_or_else(|| io::Error::other("the lab directory vanished"))?;
+        root.mkdir(lab).map_err(io::Error::other)?;
+        let dir = root.sub(lab).map_err(io::Error::other)?.ok_or_else(|| io::Error::other("vanished"))?;
+        dir.check_private().map_err(io::Error::other)?;
+        Ok(dir)
+    }
+
     /// Take the lab's lock, waiting for another `up`/`down` of the same
     /// lab to finish. `waiting` is called once if the wait is not instant.
     pub fn lock(&self, lab: &str, waiting: impl FnOnce()) -> io::Result<LabLock> {
-        use std::os::unix::fs::MetadataExt;
-        fs::create_dir_all(&self.root)?;
-        let path = self.root.join(format!("{lab}.lock"));
+        let name = format!("{}.lock", lab_name(lab)?);
+        let dir = self.open(true)?.ok_or_else(|| io::Error::other("the lab directory vanished"))?;
         let mut waiting = Some(waiting);
         loop {
-            let file = File::options().create(true).truncate(false).write(true).open(&path)?;
+            let file = dir.open_lock(&name).map_err(io::Error::other)?;
             // SAFETY: flock on a descriptor we own; no memory is involved.
             if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
                 let err = io::Error::last_os_error();
@@ -158,43 +204,86 @@ impl LabDir {
             // `down` unlinks the lock file while holding it: a lock taken on
             // a file that is no longer the one at `path` locks nothing, so
             // start over on the new one.
+            use std::os::unix::fs::MetadataExt;
             let held = file.metadata()?.ino();
-            match fs::metadata(&path) {
-                Ok(m) if m.ino() == held => return Ok(LabLock { _file: file, path }),
-                _ => continue,
+            if dir.inode(&name) == Some(held) {
+                return Ok(LabLock { _file: file, dir, name });
             }
         }
     }
 
     /// The lab's state, if it has one (a state that cannot be read is
-    /// reported as absent: `down` then falls back to the marks).
+    /// reported as absent: `down` then falls back to the marks). Never
+    /// read through a symlink, nor from a directory others can write.
     pub fn read(&self, lab: &str) -> Option<State> {
-        let text = fs::read(self.lab_path(lab).join("state.json")).ok()?;
+        let dir = self.open(false).ok()??.sub(lab_name(lab).ok()?).ok()??;
+        let text = dir.read("state.json", STATE_LIMIT).ok()??;
         serde_json::from_slice(&text).ok()
     }
 
     /// Write the state atomically (temporary file, then rename), so a
     /// crash leaves the old state or the new one, never half of one.
     pub fn write(&self, state: &State) -> io::Result<()> {
-        let dir = self.lab_path(&state.lab);
-        fs::create_dir_all(&dir)?;
-        let tmp = dir.join("state.json.tmp");
-        let mut f = File::create(&tmp)?;
-        f.write_all(&serde_json::to_vec_pretty(state).map_err(io::Error::other)?)?;
-        f.write_all(b"\n")?;
-        drop(f);
-        fs::rename(tmp, dir.join("state.json"))
+        let dir = self.lab_dir(&state.lab)?;
+        let mut text = serde_json::to_vec_pretty(state).map_err(io::Error::other)?;
+        text.push(b'\n');
+        dir.replace("state.json.tmp", "state.json", &text).map_err(io::Error::other)
     }
 
-    /// Forget a lab: its state directory (logs included). The lock file is
-    /// removed by its holder ([`LabLock::remove`]); [`LabDir::lock`] notices
-    /// a removed lock file and locks the new one, so two runs never hold
-    /// "the" lock at once.
-    pub fn remove(&self, lab: &str) -> io::Result<()> {
-        match fs::remove_dir_all(self.lab_path(lab)) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+    /// Make the log file `name` of a `run` process afresh (never through a
+    /// symlink). Record it in the state (and write the state) first.
+    pub fn open_log(&self, lab: &str, name: &str) -> io::Result<File> {
+        if !plain_name(name) {
+            return Err(io::Error::other(format!("\"{name}\" cannot be a log file name")));
         }
+        self.lab_dir(lab)?.create_fresh(name).map_err(io::Error::other)
+    }
+
+    /// Forget a lab: remove what netns wrote in its state directory (the
+    /// state, its temporary file and the logs it records), then the
+    /// directory if that left it empty. Anything else is left there; the
+    /// returned notes say what and why. The lock file is removed by its
+    /// holder ([`LabLock::remove`]); [`LabDir::lock`] notices a removed
+    /// lock file and locks the new one, so two runs never hold "the" lock
+    /// at once.
+    pub fn remove(&self, lab: &str) -> Result<Vec<String>, String> {
+        let lab = lab_name(lab).map_err(|e| e.to_string())?;
+        let Some(root) = self.open(false).map_err(|e| e.to_string())? else { return Ok(Vec::new()) };
+        let Some(dir) = root.sub(lab)? else { return Ok(Vec::new()) };
+        let state: Option<State> = dir
+            .read("state.json", STATE_LIMIT)
+            .ok()
+            .flatten()
+            .and_then(|t| serde_json::from_slice(&t).ok())
+            .filter(|s: &State| s.lab == lab);
+        let mut notes = Vec::new();
+        if let Some(st) = &state {
+            // Logs of states written before they were listed: the names
+            // `up` gives them.
+            let older = st.runs.iter().map(|r| format!("{}.{}.log", r.node, r.name));
+            for name in st.logs.iter().cloned().chain(older).filter(|n| plain_name(n)) {
+                if dir.kind(&name)? == Kind::File {
+                    dir.unlink(&name)?;
+                }
+            }
+            dir.unlink("state.json.tmp")?;
+            dir.unlink("state.json")?;
+        }
+        if root.rmdir(lab)? == Rmdir::NotEmpty {
+            let why = if state.is_some() {
+                format!("lab {lab} did not make it")
+            } else {
+                format!("it holds no state of lab {lab}, so netns did not make it")
+            };
+            if state.is_none() {
+                notes.push(format!("{}: {why}", dir.path().display()));
+            } else {
+                for name in dir.names()? {
+                    notes.push(format!("{}: {why}", dir.path().join(name).display()));
+                }
+            }
+        }
+        Ok(notes)
     }
 
     /// Names of the labs that have a state, sorted.

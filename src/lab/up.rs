@@ -145,7 +145,9 @@ pub fn up(
             })?,
         )
     };
-    let old_state = labdir.read(&lab.name);
+    // A state from a netns that did not list the lab's /etc/netns files
+    // gets the list it would have had (see super::etc).
+    let old_state = labdir.read(&lab.name).map(|s| super::etc::adopt_legacy(s, lab, run.etc_dir()));
     // A lab that has no state yet leaves no trace when `up` changes
     // nothing (refused, or --plan): not even its lock file.
     let no_trace = || {
@@ -209,6 +211,11 @@ pub fn up(
             }
         }
     }
+    // Directories others can write, and files in /etc/netns the lab did
+    // not make where its own would go.
+    if !observe {
+        refused.extend(super::etc::refusals(lab, run, old_state.as_ref()));
+    }
     if !refused.is_empty() {
         no_trace();
         return Err(UpError::Refused(refused));
@@ -236,7 +243,7 @@ pub fn up(
         no_trace();
         UpError::Refused(vec![super::Diag::file(e)])
     })?;
-    let mut plan = plan::compute(lab, &lives, &sysctls, &extra, run.etc_dir());
+    let mut plan = plan::compute(lab, &lives, &sysctls, &extra, run.etc_dir(), old_state.as_ref());
     // nftables, one-shot commands and processes: compared with the state.
     for (i, node) in lab.nodes.iter().enumerate() {
         let want = super::nft::ruleset(node);
@@ -313,6 +320,7 @@ pub fn up(
         runs: Vec::new(),
         nft: Vec::new(),
         nft_live: Vec::new(),
+        logs: Vec::new(),
     });
     state.file = opts.file.clone();
     state.phase = Phase::Building;
@@ -323,8 +331,8 @@ pub fn up(
             None => state.namespaces.push(NsRecord {
                 node: node.name.clone(),
                 ns: node.ns.clone(),
-                etc: !node.etc.is_empty(),
                 exec_pending: runs_exec,
+                ..NsRecord::default()
             }),
         }
     }

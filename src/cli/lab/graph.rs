@@ -48,7 +48,15 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     match out.as_deref() {
         None | Some("-") => ctx.write(text.as_bytes()),
         Some(o) => {
-            if let Err(e) = std::fs::write(o, text.as_bytes()) {
+            // The drawing never replaces the lab file it was drawn from,
+            // whatever path names it.
+            if crate::lab::files::Dir::same_file(std::path::Path::new(o), std::path::Path::new(&path)) {
+                eprintln!("netns graph: \"{o}\" is the lab file itself; not overwriting it (choose another -o)");
+                return Ok(1);
+            }
+            // A fresh file renamed into place: a symlink at `o` is replaced,
+            // never followed, and a failed write leaves the old file.
+            if let Err(e) = crate::lab::files::write_atomic(std::path::Path::new(o), text.as_bytes()) {
                 eprintln!("netns graph: cannot write \"{o}\": {}", crate::sys::io_text(&e));
                 return Ok(1);
             }
