@@ -258,9 +258,7 @@ pub fn apply(
             }
         }
         let listed: Vec<&str> = node.etc.iter().map(|(r, _)| r.as_str()).collect();
-        let (gone, left) = remove_listed(&base, &node.ns, rec, &listed, lab)?;
-        notes.extend(left);
-        let _ = gone;
+        notes.extend(remove_listed(&base, &node.ns, rec, &listed, lab)?);
         rec.etc = !rec.etc_files.is_empty() || !rec.etc_dirs.is_empty();
     }
     Ok(notes)
@@ -268,15 +266,8 @@ pub fn apply(
 
 /// Remove the recorded files of `rec` not in `keep`, then the recorded
 /// directories no kept file needs, when empty. The record is updated;
-/// returns how many entries went and notes on directories left.
-fn remove_listed(
-    base: &Dir,
-    ns: &str,
-    rec: &mut NsRecord,
-    keep: &[&str],
-    lab: &str,
-) -> Result<(usize, Vec<String>), String> {
-    let mut gone = 0;
+/// returns notes on what was left.
+fn remove_listed(base: &Dir, ns: &str, rec: &mut NsRecord, keep: &[&str], lab: &str) -> Result<Vec<String>, String> {
     let mut notes = Vec::new();
     if !matches!(base.kind(ns)?, Kind::Dir | Kind::Absent) {
         // Replaced since (by a symlink, say): what the lab made is not
@@ -284,12 +275,12 @@ fn remove_listed(
         notes.push(format!("{}: not the directory lab {lab} made", base.path().join(ns).display()));
         rec.etc_files.clear();
         rec.etc_dirs.clear();
-        return Ok((0, notes));
+        return Ok(notes);
     }
     let Some(nsdir) = base.sub(ns)? else {
         rec.etc_files.retain(|f| keep.contains(&f.as_str()));
         rec.etc_dirs.retain(|d| keep.iter().any(|k| prefixes(k).contains(d)));
-        return Ok((0, notes));
+        return Ok(notes);
     };
     let mut files_left = Vec::new();
     for f in std::mem::take(&mut rec.etc_files) {
@@ -302,7 +293,9 @@ fn remove_listed(
             match d.kind(file)? {
                 Kind::Dir => notes
                     .push(format!("{}: a directory now, not the file lab {lab} made", d.path().join(file).display())),
-                _ => gone += usize::from(d.unlink(file)?),
+                _ => {
+                    d.unlink(file)?;
+                }
             }
         }
     }
@@ -327,8 +320,7 @@ fn remove_listed(
             }
         };
         match result {
-            Rmdir::Removed => gone += 1,
-            Rmdir::Absent => {}
+            Rmdir::Removed | Rmdir::Absent => {}
             Rmdir::NotEmpty => dirs_left.push(d),
         }
     }
@@ -347,7 +339,7 @@ fn remove_listed(
         }
     }
     rec.etc_dirs = dirs_left;
-    Ok((gone, notes))
+    Ok(notes)
 }
 
 /// Remove what the lab made under `/etc/netns/<ns>/` (`down`, or a node
@@ -378,7 +370,7 @@ pub fn remove(
         return Ok(notes);
     }
     let Some(base) = Dir::open_trusted(etc, VAR, false)? else { return Ok(Vec::new()) };
-    let (_, mut notes) = remove_listed(&base, ns, &mut rec, &[], lab)?;
+    let mut notes = remove_listed(&base, ns, &mut rec, &[], lab)?;
     if !notes.is_empty() && base.kind(ns)? != Kind::Dir {
         return Ok(notes);
     }

@@ -422,7 +422,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
         match openat(dir.as_fd(), tmp.as_os_str(), flags, Mode::from_bits_truncate(0o644)) {
             Ok(fd) => {
-                let done = File::from(fd).write_all(bytes).map_err(std::io::Error::from).and_then(|_| {
+                let done = File::from(fd).write_all(bytes).and_then(|_| {
                     renameat(dir.as_fd(), tmp.as_os_str(), dir.as_fd(), name).map_err(std::io::Error::from)
                 });
                 if done.is_err() {
@@ -482,5 +482,70 @@ impl Dir {
             Err(Errno::ENOENT) => Ok(None),
             Err(e) => Err(format!("cannot open {}: {}", path.display(), errno_text(e))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A private scratch directory (0700), removed at the end.
+    struct Scratch(PathBuf);
+    impl Scratch {
+        fn new(tag: &str) -> Scratch {
+            let p = std::env::temp_dir().join(format!("netns-files-{tag}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&p);
+            std::fs::create_dir(&p).unwrap();
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o700)).unwrap();
+            Scratch(p)
+        }
+    }
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn trusted_directories_are_root_s_alone_and_never_symlinks() {
+        let s = Scratch::new("trust");
+        let ok = s.0.join("ok");
+        assert!(Dir::open_trusted(&ok, "V", false).unwrap().is_none());
+        assert!(Dir::open_trusted(&ok.join("a/b"), "V", true).unwrap().is_some());
+        let open = s.0.join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        let e = Dir::open_trusted(&open, "V", false).unwrap_err();
+        assert!(e.contains("is writable by other users (mode 1777)"), "{e}");
+        // Below a sticky world-writable directory: fine, as under /tmp.
+        assert!(Dir::open_trusted(&open.join("x"), "V", true).unwrap().is_some());
+        std::os::unix::fs::symlink(&ok, s.0.join("link")).unwrap();
+        let e = Dir::open_trusted(&s.0.join("link"), "V", false).unwrap_err();
+        assert!(e.contains("is a symlink"), "{e}");
+        std::fs::write(s.0.join("file"), b"").unwrap();
+        let e = Dir::open_trusted(&s.0.join("file"), "V", false).unwrap_err();
+        assert_eq!(e, format!("V {} is not a directory", s.0.join("file").display()));
+    }
+
+    #[test]
+    fn writes_and_reads_never_follow_a_symlink_or_hang_on_a_fifo() {
+        let s = Scratch::new("nofollow");
+        let victim = s.0.join("victim");
+        std::fs::write(&victim, b"victim").unwrap();
+        let d = Dir::open_trusted(&s.0.join("d"), "V", true).unwrap().unwrap();
+        std::os::unix::fs::symlink(&victim, d.path().join("tmp")).unwrap();
+        std::os::unix::fs::symlink(&victim, d.path().join("link")).unwrap();
+        d.replace("tmp", "state", b"new").unwrap();
+        assert!(d.rewrite("link", b"x").unwrap_err().contains("is a symlink"));
+        assert!(d.create_new("link", b"x").is_err());
+        assert!(d.read("link", 100).is_err());
+        d.create_fresh("link").unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"victim");
+        assert_eq!(d.read("state", 100).unwrap().unwrap(), b"new");
+        nix::unistd::mkfifo(&d.path().join("fifo"), Mode::from_bits_truncate(0o600)).unwrap();
+        assert!(d.read("fifo", 100).unwrap_err().contains("not a regular file"));
+        assert!(d.rewrite("fifo", b"x").is_err());
+        assert_eq!(d.rmdir("nothing").unwrap(), Rmdir::Absent);
     }
 }

@@ -315,3 +315,23 @@ pub fn start_time(pid: i32) -> Option<u64> {
 pub fn is_alive(r: &RunRecord) -> bool {
     start_time(r.pid) == Some(r.start)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A state written before the lab's files and logs were listed still
+    /// reads, as a record whose files are not known.
+    #[test]
+    fn a_state_without_file_lists_still_reads() {
+        let old = r#"{"lab": "l", "file": "/x.toml", "phase": "up",
+            "namespaces": [{"node": "a", "ns": "l-a", "etc": true}]}"#;
+        let s: State = serde_json::from_str(old).unwrap();
+        assert!(s.namespaces[0].etc && s.namespaces[0].etc_files.is_empty() && s.namespaces[0].etc_dirs.is_empty());
+        assert!(super::super::etc::legacy(&s.namespaces[0]));
+        assert!(s.logs.is_empty());
+        // Empty lists are not written, so an older netns reads new states.
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(!text.contains("etc_files") && !text.contains("logs"));
+    }
+}

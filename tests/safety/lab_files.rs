@@ -350,3 +350,38 @@ r down sh -c "NETNS_LAB_DIR=/dev/null $NETNS down lf"
         run.check(r.err().contains("NETNS_LAB_DIR /dev/null is not a directory"), "names the directory and problem");
     }
 }
+
+/// A state written by a netns that did not list the lab's files (`etc`
+/// set, no list): `down` removes only the files the lab file lists whose
+/// content is what the lab wrote, and leaves the rest, saying so.
+#[test]
+fn down_of_an_older_state_removes_only_files_that_match_the_lab() {
+    let run = lab_script(
+        r#"
+cat > lf.toml <<'T'
+schema = 1
+name = "lf"
+[nodes.a]
+etc = { "hosts" = "127.0.0.1 a\n", "hostname" = "a\n" }
+T
+must $NETNS up lf.toml >/dev/null
+python3 - /run/netns-lab/lf/state.json <<'P' || die "cannot rewrite the state"
+import json, sys
+s = json.load(open(sys.argv[1]))
+for r in s["namespaces"]:
+    r.pop("etc_files", None); r.pop("etc_dirs", None); r["etc"] = True
+json.dump(s, open(sys.argv[1], "w"))
+P
+echo changed > $NETNS_ETC_DIR/lf-a/hostname
+echo 'nameserver 192.0.2.53' > $NETNS_ETC_DIR/lf-a/resolv.conf
+r down $NETNS down lf.toml
+r ls ls $NETNS_ETC_DIR/lf-a
+"#,
+    )
+    .run();
+    let down = run.get("down");
+    run.check(down.rc == 0, "down succeeds");
+    run.check(down.err().contains("left alone: /tmp/.h/etc/lf-a/hostname: lab lf did not make it"), "changed file");
+    run.check(down.err().contains("left alone: /tmp/.h/etc/lf-a/resolv.conf: lab lf did not make it"), "admin's file");
+    run.expect("ls", 0, "hostname\nresolv.conf\n", "");
+}
