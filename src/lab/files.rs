@@ -127,7 +127,6 @@ impl Dir {
                     openat(cur.fd.as_fd(), *name, DIR_FLAGS, Mode::empty())
                         .map_err(|e| format!("{var} {shown}: cannot open {}: {e}", here.display()))?
                 }
-                Err(Errno::ENOENT) if last => return Ok(None),
                 Err(Errno::ENOENT) => return Ok(None),
                 Err(Errno::ELOOP) if last => {
                     return Err(format!(
