@@ -249,6 +249,14 @@ impl LabDir {
     pub fn remove(&self, lab: &str) -> Result<Vec<String>, String> {
         let lab = lab_name(lab).map_err(|e| e.to_string())?;
         let Some(root) = self.open(false).map_err(|e| e.to_string())? else { return Ok(Vec::new()) };
+        match root.kind(lab)? {
+            Kind::Absent => return Ok(Vec::new()),
+            Kind::Dir => {}
+            _ => {
+                let path = root.path().join(lab);
+                return Ok(vec![format!("{}: not a directory netns made", path.display())]);
+            }
+        }
         let Some(dir) = root.sub(lab)? else { return Ok(Vec::new()) };
         let state: Option<State> = dir
             .read("state.json", STATE_LIMIT)

@@ -260,6 +260,11 @@ must $NETNS up lf.toml >/dev/null
 echo mine > /run/netns-lab/lf/notes
 r down2 $NETNS down lf
 r lf ls -A /run/netns-lab/lf
+must mkdir $H/victim
+echo victim > $H/victim/state.json
+must ln -s $H/victim /run/netns-lab/bar
+r down3 $NETNS down bar
+r bar sh -c "test -L /run/netns-lab/bar && cat $H/victim/state.json"
 "#
     ))
     .run();
@@ -274,6 +279,10 @@ r lf ls -A /run/netns-lab/lf
     run.check(d2.rc == 0, "down succeeds");
     run.check(d2.err().contains("left alone: /run/netns-lab/lf/notes: lab lf did not make it"), "says so");
     run.expect("lf", 0, "notes\n", "");
+    let d3 = run.get("down3");
+    run.check(d3.rc == 0, "down succeeds");
+    run.check(d3.err().contains("left alone: /run/netns-lab/bar: not a directory netns made"), "a symlink: said so");
+    run.expect("bar", 0, "victim\n", "");
 }
 
 /// A namespace of the lab's name taken over by someone else: `down`
