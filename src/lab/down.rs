@@ -61,6 +61,8 @@ pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<String> {
 /// Take lab `name` down. `lab` is its file, when given (it adds the
 /// `exec_down` commands and the names of nodes the state may miss).
 pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Result<DownReport, String> {
+    // Names in a run directory others can write may be swapped under us.
+    super::files::check_trusted(run.path(), "NETNS_RUN_DIR")?;
     let lock = labdir
         .lock(name, || eprintln!("netns: waiting for another up/down of lab {name} to finish…"))
         .map_err(|e| format!("cannot lock lab {name} in {}: {e}", labdir.root().display()))?;

@@ -394,3 +394,24 @@ r ls ls $NETNS_ETC_DIR/lf-a
     run.check(down.err().contains("left alone: /tmp/.h/etc/lf-a/resolv.conf: lab lf did not make it"), "admin's file");
     run.expect("ls", 0, "hostname\nresolv.conf\n", "");
 }
+
+/// A run directory other users can write is refused by `up` and `down`
+/// (a name planted there could be swapped between the check and the use).
+#[test]
+fn a_run_directory_others_can_write_is_refused() {
+    let run = lab_script(&format!(
+        r#"{LAB}
+must mkdir -m 1777 /tmp/runw
+r up sh -c "NETNS_RUN_DIR=/tmp/runw $NETNS up lf.toml"
+r down sh -c "NETNS_RUN_DIR=/tmp/runw $NETNS down lf"
+r ls ls -A /tmp/runw
+"#
+    ))
+    .run();
+    for label in ["up", "down"] {
+        let r = run.get(label);
+        run.check(r.rc == 1, "refused");
+        run.check(r.err().contains("NETNS_RUN_DIR /tmp/runw is writable by other users (mode 1777)"), "names it");
+    }
+    run.expect("ls", 0, "", "");
+}
