@@ -166,7 +166,11 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
             continue;
         }
         let rec = state.as_ref().and_then(|s| s.namespaces.iter().find(|r| r.ns == *ns));
-        let node = lab.and_then(|l| l.nodes.iter().find(|n| n.ns == *ns));
+        // Without a list of its files, the lab file says which are the
+        // lab's (by exact content), when the lab surely had that
+        // namespace: its mark was there, or an older state records files.
+        let had = targets.iter().any(|(t, _)| t == ns) || rec.is_some_and(super::etc::legacy);
+        let node = lab.filter(|_| had).and_then(|l| l.nodes.iter().find(|n| n.ns == *ns));
         match super::etc::remove(run.etc_dir(), name, rec, ns, node) {
             Ok(notes) => report.skipped.extend(notes),
             Err(e) => report.errors.push(e),
