@@ -16,6 +16,8 @@ pub mod diag;
 pub mod down;
 pub mod features;
 pub mod graph;
+pub mod interrupt;
+pub mod labfile;
 pub mod live;
 pub mod model;
 pub mod nft;
@@ -35,8 +37,14 @@ pub use model::Lab;
 
 /// Read and resolve a lab file: every problem, or the lab.
 pub fn load(path: &str) -> Result<(Source, Lab), (Option<Source>, Vec<Diag>)> {
-    let src = match Source::read(path) {
-        Ok(s) => s,
+    load_with_path(path).map(|(src, lab, _)| (src, lab))
+}
+
+/// [`load`], and the file's canonical absolute path as the opened file
+/// names it (`None`: it has none, as a pipe has none).
+pub fn load_with_path(path: &str) -> Result<(Source, Lab, Option<String>), (Option<Source>, Vec<Diag>)> {
+    let (src, canonical) = match labfile::read(path) {
+        Ok(f) => (Source { path: path.to_string(), text: f.text }, f.canonical),
         Err(e) => return Err((None, vec![Diag::file(format!("cannot read the lab file: {e}"))])),
     };
     let lab = match parse::parse(&src) {
@@ -44,5 +52,5 @@ pub fn load(path: &str) -> Result<(Source, Lab), (Option<Source>, Vec<Diag>)> {
         Err(d) => return Err((Some(src), d)),
     };
     let diags = validate::check(&lab);
-    if diags.is_empty() { Ok((src, lab)) } else { Err((Some(src), diags)) }
+    if diags.is_empty() { Ok((src, lab, canonical)) } else { Err((Some(src), diags)) }
 }
