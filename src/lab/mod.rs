@@ -10,6 +10,8 @@
 //! | [`features`] | kernel features a lab needs, probed in a scratch namespace |
 //! | [`owner`] | ownership marks on a lab's namespaces |
 //! | [`state`] | the lab directory: state journal and lock |
+//! | [`labfile`] | reading a lab file: a regular file of bounded size |
+//! | [`interrupt`] | Ctrl-C and SIGTERM during `up`: stop at a safe point |
 
 pub mod apply;
 pub mod diag;
@@ -35,14 +37,18 @@ pub mod validate;
 pub use diag::{Diag, Source};
 pub use model::Lab;
 
+/// Why a lab file cannot be used: its text (when it could be read) and
+/// every problem.
+pub type LoadError = (Option<Source>, Vec<Diag>);
+
 /// Read and resolve a lab file: every problem, or the lab.
-pub fn load(path: &str) -> Result<(Source, Lab), (Option<Source>, Vec<Diag>)> {
+pub fn load(path: &str) -> Result<(Source, Lab), LoadError> {
     load_with_path(path).map(|(src, lab, _)| (src, lab))
 }
 
 /// [`load`], and the file's canonical absolute path as the opened file
 /// names it (`None`: it has none, as a pipe has none).
-pub fn load_with_path(path: &str) -> Result<(Source, Lab, Option<String>), (Option<Source>, Vec<Diag>)> {
+pub fn load_with_path(path: &str) -> Result<(Source, Lab, Option<String>), LoadError> {
     let (src, canonical) = match labfile::read(path) {
         Ok(f) => (Source { path: path.to_string(), text: f.text }, f.canonical),
         Err(e) => return Err((None, vec![Diag::file(format!("cannot read the lab file: {e}"))])),

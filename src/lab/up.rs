@@ -9,6 +9,7 @@
 //!
 //! A first `up` that fails is rolled back; a reconcile that fails leaves
 //! the lab as far as it got, and says so (`down` removes it either way).
+//! An interruption (see [`super::interrupt`]) is a failure at a safe point.
 
 use super::apply::{self, Handles, Progress};
 use super::down;

@@ -232,10 +232,8 @@ r bad $NETNS down --exec-timeout 0 hang
         "down",
         0,
         "lab hang is down: removed 2 namespaces\n",
-        &format!(
-            "netns down: warning: exec_down of node a: `sleep 1000` in hang-a did not finish within 10 s: \
-         killed it and its process group\n"
-        ),
+        "netns down: warning: exec_down of node a: `sleep 1000` in hang-a did not finish within 10 s: \
+         killed it and its process group\n",
     );
     let secs: u64 = run.get("secs").out().parse().unwrap_or(999);
     run.check((10..20).contains(&secs), format!("bounded by the 10 s default, took {secs} s"));
