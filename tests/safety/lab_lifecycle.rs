@@ -458,3 +458,32 @@ done
     }
     run.check(partly >= 2, format!("most signals came while up was working ({partly} of 4)"));
 }
+
+#[test]
+fn ctrl_c_during_a_long_exec_of_a_first_up_kills_it_and_rolls_back() {
+    let lab = pair("longexec", "exec = [\"sleep 1000\"]");
+    let run = lab_script(&format!(
+        r#"
+cat > lab.toml <<'T'
+{lab}T
+env --default-signal=INT $NETNS up lab.toml >up.out 2>up.err &
+pid=$!
+wait_for pgrep -x sleep
+start=$(date +%s%N)
+kill -INT "$pid"
+wait "$pid"
+v rc "$?"
+v ms "$(( ($(date +%s%N) - start) / 1000000 ))"
+v err "$(cat up.err)"
+v sleeping "$(pgrep -x sleep | wc -l)"
+r left leftovers
+"#
+    ))
+    .run();
+    run.expect("rc", 0, "130", "");
+    run.expect("err", 0, "netns up: interrupted: rolled back lab longexec: nothing of it is left.", "");
+    let ms: u64 = run.get("ms").out().parse().unwrap_or(99_999);
+    run.check(ms < 3000, format!("the exec was cut short at once ({ms} ms), not waited for"));
+    run.expect("sleeping", 0, "0", "");
+    run.expect("left", 1, "", "");
+}
