@@ -770,7 +770,7 @@ exec = ["test -e $H/w/ok && touch $H/w/ran"]
 T
 sed -i "s|\$H|$H|" b.toml
 must $NETNS up a.toml >/dev/null
-r fail $NETNS up b.toml
+r fail $NETNS up --replace b.toml
 touch ok
 r again $NETNS up b.toml
 r ran ls ran
@@ -807,7 +807,7 @@ must $IP netns del pl-a
 r up2 $NETNS up p.toml
 r sleeps sh -c "pgrep -xc sleep"
 grep -v 'nodes.b\|127.0.0.1 b' p.toml > q.toml
-r up3 $NETNS up q.toml
+r up3 $NETNS up --replace q.toml
 r etc ls -A $NETNS_ETC_DIR
 r down $NETNS down pl
 r left leftovers
@@ -847,7 +847,7 @@ addr = [["10.0.2.1/24"], ["10.0.2.2/24"]]
 T
 sed 's/"a:eth0", "b:eth0"/"a:eth1", "b:eth0"/; s/"a:eth1", "c:eth0"/"a:eth0", "c:eth0"/; s/10.0.1.1\/24"\], \["10.0.1.2/10.0.1.1\/24"], ["10.0.1.2/' s1.toml > s2.toml
 r up timeout 20 $NETNS up s1.toml
-r swap $NETNS up s2.toml
+r swap $NETNS up --replace s2.toml
 r broute $IP -n sw-b route show default
 r again $NETNS up s2.toml
 must $NETNS down sw >/dev/null

@@ -72,6 +72,8 @@ fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
             .map(|&n| {
                 let node = &lab.nodes[n];
                 let made = (|| -> Result<(NetNs, Netlink), String> {
+                    // Ctrl-C: no more namespaces (those made are journaled).
+                    super::interrupt::check()?;
                     let fd = fresh_namespace_on_this_thread()
                         .map_err(|e| format!("cannot create a network namespace for node {}: {e}", node.name))?;
                     let mut nl = Netlink::open().map_err(|e| format!("netlink in {}: {e}", node.ns))?;
@@ -182,6 +184,8 @@ pub fn apply(
     progress: &mut dyn Progress,
 ) -> Result<(), ApplyError> {
     let ns_name = |n: usize| lab.nodes[n].ns.as_str();
+    // Between steps, a Ctrl-C or SIGTERM (see `interrupt`) stops the work
+    // at a safe point: `interrupt::check()?`.
     // 1. Namespaces whose nodes left the file.
     let gone: Vec<(String, String)> =
         actions(plan, |a| if let Action::DeleteNs { ns, node } = a { Some((ns.clone(), node.clone())) } else { None });
@@ -209,6 +213,7 @@ pub fn apply(
         state.runs.retain(|r| !gone.iter().any(|(_, node)| *node == r.node));
         progress.step(gone.len(), "namespaces removed");
     }
+    super::interrupt::check()?;
     // 2. New namespaces.
     let create: Vec<usize> = actions(plan, |a| if let Action::CreateNs { node } = a { Some(*node) } else { None });
     if !create.is_empty() {
@@ -230,6 +235,7 @@ pub fn apply(
         }
         progress.step(create.len(), "namespaces");
     }
+    super::interrupt::check()?;
     // 3. Namespace sysctls of existing namespaces.
     let mut per_node: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
     for a in &plan.actions {
@@ -242,6 +248,7 @@ pub fn apply(
         super::sysctl::apply(ns, settings).map_err(|e| format!("{}: {e}", ns_name(*n)))?;
         progress.step(settings.len(), "sysctls");
     }
+    super::interrupt::check()?;
     // 4. Interfaces that go: drift, or no longer in the file.
     let mut batches: BTreeMap<usize, Vec<(Write, String)>> = BTreeMap::new();
     for a in &plan.actions {
@@ -295,6 +302,7 @@ pub fn apply(
     let n_local = batches.values().map(Vec::len).sum::<usize>();
     run_batches(handles, batches.into_iter().collect())?;
     progress.step(n_local, "bridges");
+    super::interrupt::check()?;
     // 6. veth pairs, both ends born in their namespaces, from one socket.
     let veths: Vec<usize> = actions(plan, |a| if let Action::CreateVeth { link } = a { Some(*link) } else { None });
     if !veths.is_empty() {
@@ -343,6 +351,7 @@ pub fn apply(
         }
         progress.step(veths.len(), "links");
     }
+    super::interrupt::check()?;
     // 7. Per namespace, one batch: interface settings, addresses, routes.
     let mut batches: BTreeMap<usize, Vec<(Write, String)>> = BTreeMap::new();
     let mut count = 0;
@@ -433,6 +442,7 @@ pub fn apply(
             progress.step(1, "vlans");
         }
     }
+    super::interrupt::check()?;
     // 8. Interface sysctls.
     let mut per_node: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
     for a in &plan.actions {
@@ -445,6 +455,7 @@ pub fn apply(
         super::sysctl::apply(ns, settings).map_err(|e| format!("{}: {e}", ns_name(*n)))?;
         progress.step(settings.len(), "sysctls");
     }
+    super::interrupt::check()?;
     // 9. Qdiscs.
     for a in &plan.actions {
         if let Action::Qdisc { node, ifname, netem } = a {
@@ -455,6 +466,7 @@ pub fn apply(
             progress.step(1, "qdiscs");
         }
     }
+    super::interrupt::check()?;
     // 10. NAT and firewall.
     for a in &plan.actions {
         if let Action::Nft { node, text } = a {
@@ -475,6 +487,7 @@ pub fn apply(
             progress.step(1, "nftables");
         }
     }
+    super::interrupt::check()?;
     // 11. /etc/netns files: recorded in the journal before they are made.
     let etc_nodes: Vec<&super::model::Node> =
         actions(plan, |a| if let Action::Etc { node } = a { Some(&lab.nodes[*node]) } else { None });
@@ -486,11 +499,12 @@ pub fn apply(
         }
         progress.step(etc_nodes.len(), "files");
     }
-    // 12. One-shot commands of new nodes.
+    // 12. One-shot commands of new nodes, each bounded in time.
     for a in &plan.actions {
         if let Action::Exec { node } = a {
             for cmd in &lab.nodes[*node].exec {
-                super::procs::exec_shell(ns_name(*node), cmd)
+                super::interrupt::check()?;
+                super::procs::exec_shell_with(ns_name(*node), cmd, super::procs::exec_timeout(), true)
                     .map_err(|e| format!("exec of node {}: {e}", lab.nodes[*node].name))?;
             }
             if let Some(r) = state.namespaces.iter_mut().find(|r| r.ns == lab.nodes[*node].ns) {
@@ -499,6 +513,7 @@ pub fn apply(
             progress.step(1, "exec");
         }
     }
+    super::interrupt::check()?;
     // 13. Managed processes, then their readiness.
     for a in &plan.actions {
         if let Action::StopRun { node, name } = a {
@@ -528,6 +543,7 @@ pub fn apply(
     }
     for a in &plan.actions {
         if let Action::StartRun { node, run: r } = a {
+            super::interrupt::check()?;
             let n = &lab.nodes[*node];
             let spec = &n.run[*r];
             let name = format!("{}.{}.log", n.name, spec.name);

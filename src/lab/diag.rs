@@ -33,9 +33,10 @@ impl Diag {
 }
 
 impl Source {
-    /// Read a lab file.
+    /// Read a lab file (a regular file of bounded size: see
+    /// [`super::labfile::read`]).
     pub fn read(path: &str) -> std::io::Result<Source> {
-        Ok(Source { path: path.to_string(), text: std::fs::read_to_string(path)? })
+        Ok(Source { path: path.to_string(), text: super::labfile::read(path)?.text })
     }
 
     /// 1-based line and column (in characters) of a byte offset.

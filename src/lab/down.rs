@@ -23,6 +23,8 @@ pub struct DownReport {
     pub namespaces: usize,
     /// Processes ended.
     pub processes: usize,
+    /// Of those, how many ignored SIGTERM and were killed (SIGKILL).
+    pub killed: usize,
     /// Names left alone because they are not the lab's, with the reason.
     pub skipped: Vec<String>,
     /// Problems met (the rest was still removed).
@@ -58,9 +60,30 @@ pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<String> {
     })
 }
 
+/// How `down` runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DownOptions {
+    /// Do not run the file's `exec_down` commands.
+    pub skip_exec: bool,
+}
+
+/// How long a process is given to end on SIGTERM before SIGKILL.
+pub const STOP_GRACE: Duration = Duration::from_secs(2);
+
 /// Take lab `name` down. `lab` is its file, when given (it adds the
 /// `exec_down` commands and the names of nodes the state may miss).
 pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Result<DownReport, String> {
+    down_with(run, labdir, name, lab, DownOptions::default())
+}
+
+/// [`down`], with options.
+pub fn down_with(
+    run: &RunDir,
+    labdir: &LabDir,
+    name: &str,
+    lab: Option<&Lab>,
+    opts: DownOptions,
+) -> Result<DownReport, String> {
     // Names in a run directory others can write may be swapped under us.
     super::files::check_trusted(run.path(), "NETNS_RUN_DIR")?;
     let lock = labdir
@@ -132,15 +155,30 @@ pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Res
         }
     }
     // labs.md §7.2: processes first, then exec_down, then the namespaces.
-    report.processes = super::procs::kill_all_in(&ids, Duration::from_secs(2));
+    // Each is given STOP_GRACE to end on SIGTERM, then killed: a process
+    // that ignores SIGTERM cannot hold `down`.
+    let ended = super::procs::end_all_in(&ids, STOP_GRACE);
+    report.processes = ended.total;
+    report.killed = ended.killed;
+    for pid in ended.stuck {
+        report.warnings.push(format!("process {pid} is still there after SIGKILL (stuck in the kernel?)"));
+    }
     // Managed processes whose namespace lost its name (deleted from
     // outside) are not in any named namespace, but the state knows them.
     for rec in state.iter().flat_map(|s| s.runs.iter()).filter(|r| super::state::is_alive(r)) {
-        super::procs::stop(rec, Duration::from_secs(2));
+        match super::procs::stop(rec, STOP_GRACE) {
+            super::procs::Ended::Killed => report.killed += 1,
+            super::procs::Ended::Stuck => report.warnings.push(format!(
+                "process {} (pid {}) of node {} is still there after SIGKILL",
+                rec.name, rec.pid, rec.node
+            )),
+            _ => {}
+        }
         report.processes += 1;
     }
-    // exec_down, while the namespaces still exist.
-    if let Some(lab) = lab {
+    // exec_down, while the namespaces still exist; each bounded in time
+    // (see procs::exec_timeout), so one that never ends cannot hold `down`.
+    if let Some(lab) = lab.filter(|_| !opts.skip_exec) {
         for n in &lab.nodes {
             if targets.iter().any(|(ns, _)| *ns == n.ns) {
                 for cmd in &n.exec_down {

@@ -10,6 +10,8 @@
 //! | [`features`] | kernel features a lab needs, probed in a scratch namespace |
 //! | [`owner`] | ownership marks on a lab's namespaces |
 //! | [`state`] | the lab directory: state journal and lock |
+//! | [`labfile`] | reading a lab file: a regular file of bounded size |
+//! | [`interrupt`] | Ctrl-C and SIGTERM during `up`: stop at a safe point |
 
 pub mod apply;
 pub mod diag;
@@ -18,6 +20,8 @@ pub mod etc;
 pub mod features;
 pub mod files;
 pub mod graph;
+pub mod interrupt;
+pub mod labfile;
 pub mod live;
 pub mod model;
 pub mod nft;
@@ -35,10 +39,20 @@ pub mod validate;
 pub use diag::{Diag, Source};
 pub use model::Lab;
 
+/// Why a lab file cannot be used: its text (when it could be read) and
+/// every problem.
+pub type LoadError = (Option<Source>, Vec<Diag>);
+
 /// Read and resolve a lab file: every problem, or the lab.
-pub fn load(path: &str) -> Result<(Source, Lab), (Option<Source>, Vec<Diag>)> {
-    let src = match Source::read(path) {
-        Ok(s) => s,
+pub fn load(path: &str) -> Result<(Source, Lab), LoadError> {
+    load_with_path(path).map(|(src, lab, _)| (src, lab))
+}
+
+/// [`load`], and the file's canonical absolute path as the opened file
+/// names it (`None`: it has none, as a pipe has none).
+pub fn load_with_path(path: &str) -> Result<(Source, Lab, Option<String>), LoadError> {
+    let (src, canonical) = match labfile::read(path) {
+        Ok(f) => (Source { path: path.to_string(), text: f.text }, f.canonical),
         Err(e) => return Err((None, vec![Diag::file(format!("cannot read the lab file: {e}"))])),
     };
     let lab = match parse::parse(&src) {
@@ -46,5 +60,5 @@ pub fn load(path: &str) -> Result<(Source, Lab), (Option<Source>, Vec<Diag>)> {
         Err(d) => return Err((Some(src), d)),
     };
     let diags = validate::check(&lab);
-    if diags.is_empty() { Ok((src, lab)) } else { Err((Some(src), diags)) }
+    if diags.is_empty() { Ok((src, lab, canonical)) } else { Err((Some(src), diags)) }
 }

@@ -916,6 +916,11 @@ impl P {
                 None => 5000,
                 Some(v) => match self.string_x(v, &format!("`timeout` of {rw}"), "a duration like \"5s\"") {
                     Some(s) => match units::duration_us(&s) {
+                        // `up` waits this long: bounded, like every wait.
+                        Ok(us) if us > 3_600_000_000 => {
+                            self.err(&v.span, format!("`timeout` of {rw}: \"{s}\" is longer than the limit, 1 hour"));
+                            5000
+                        }
                         Ok(us) => us / 1000,
                         Err(e) => {
                             self.err(&v.span, format!("`timeout` of {rw}: {e}"));

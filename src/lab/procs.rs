@@ -13,6 +13,7 @@ use std::fs::File;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 fn netns_exec(ns: &str) -> Command {
@@ -22,24 +23,86 @@ fn netns_exec(ns: &str) -> Command {
     cmd
 }
 
-/// Run `sh -c CMD` inside `ns` and wait for it: Ok on status 0, else a
-/// message with the status and what the command printed on stderr. Its
-/// output goes to /dev/null and a memory file, not to pipes: a command
-/// that leaves something running in the background (`daemon &`) must not
-/// hold `up` until that exits.
+/// How long one `exec` or `exec_down` command may run before it is
+/// killed, unless the command line says otherwise (`--exec-timeout`).
+pub const DEFAULT_EXEC_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The bound in force, in milliseconds (0: the default).
+static EXEC_TIMEOUT_MS: AtomicU64 = AtomicU64::new(0);
+
+/// Set the bound of every later `exec`/`exec_down` command of this process.
+pub fn set_exec_timeout(t: Duration) {
+    EXEC_TIMEOUT_MS.store(t.as_millis().clamp(1, u64::MAX as u128) as u64, Ordering::Relaxed);
+}
+
+/// The bound of one `exec`/`exec_down` command.
+pub fn exec_timeout() -> Duration {
+    match EXEC_TIMEOUT_MS.load(Ordering::Relaxed) {
+        0 => DEFAULT_EXEC_TIMEOUT,
+        ms => Duration::from_millis(ms),
+    }
+}
+
+/// `10 s`, `1.5 s`, `200 ms`: a bound as messages show it.
+pub fn show_duration(d: Duration) -> String {
+    if d.as_millis() % 1000 == 0 {
+        format!("{} s", d.as_secs())
+    } else if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// Run `sh -c CMD` inside `ns` and wait for it, at most [`exec_timeout`]:
+/// Ok on status 0, else a message with the status and what the command
+/// printed on stderr. Its output goes to /dev/null and a memory file, not
+/// to pipes: a command that leaves something running in the background
+/// (`daemon &`) must not hold `up` until that exits.
 pub fn exec_shell(ns: &str, command: &str) -> Result<(), String> {
+    exec_shell_with(ns, command, exec_timeout(), false)
+}
+
+/// [`exec_shell`] with its bound. The command leads a process group of
+/// its own: when it outlives `timeout` (or, if `interruptible`, when
+/// Ctrl-C or SIGTERM asks netns to stop), the whole group is killed, so
+/// nothing it started in the foreground keeps running.
+pub fn exec_shell_with(ns: &str, command: &str, timeout: Duration, interruptible: bool) -> Result<(), String> {
     use std::io::{Read, Seek};
     let err_file = nix::sys::memfd::memfd_create("netns-exec-stderr", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)
         .map(File::from)
         .map_err(|e| format!("cannot run `{command}` in {ns}: memfd_create: {e}"))?;
     let child_err = err_file.try_clone().map_err(|e| format!("cannot run `{command}` in {ns}: {e}"))?;
-    let status = netns_exec(ns)
+    let mut child = netns_exec(ns)
         .args(["sh", "-c", command])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(child_err)
-        .status()
+        .process_group(0)
+        .spawn()
         .map_err(|e| format!("cannot start `{command}` in {ns}: {e}"))?;
+    let deadline = Instant::now() + timeout.min(Duration::from_secs(24 * 3600));
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => {}
+            Err(e) => return Err(format!("cannot wait for `{command}` in {ns}: {e}")),
+        }
+        let why = if Instant::now() >= deadline {
+            Some(format!("did not finish within {}", show_duration(timeout)))
+        } else if interruptible && super::interrupt::requested().is_some() {
+            Some("was interrupted".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            // SAFETY: kill(2) of the process group the child leads; no memory.
+            unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+            let _ = child.wait();
+            return Err(format!("`{command}` in {ns} {why}: killed it and its process group"));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
     if status.success() {
         return Ok(());
     }
@@ -84,23 +147,43 @@ pub fn start(ns: &str, node: &str, name: &str, argv: &[String], out: File, log: 
     Ok(RunRecord { node: node.to_string(), name: name.to_string(), pid, start, cmd: argv.to_vec() })
 }
 
+/// How a process was ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// It was already gone.
+    Gone,
+    /// It ended on SIGTERM.
+    Terminated,
+    /// It ignored SIGTERM for the grace time and was killed (SIGKILL).
+    Killed,
+    /// It still exists after SIGKILL (stuck in the kernel).
+    Stuck,
+}
+
+/// After SIGKILL: how long to wait for a process to disappear.
+const KILL_WAIT: Duration = Duration::from_secs(2);
+
 /// End one managed process and its process group (it leads its own
 /// session: see [`start`]): SIGTERM, then SIGKILL after `grace`. A process
 /// already gone is fine.
-pub fn stop(rec: &RunRecord, grace: Duration) {
+pub fn stop(rec: &RunRecord, grace: Duration) -> Ended {
     if !super::state::is_alive(rec) {
-        return;
+        return Ended::Gone;
     }
     // SAFETY: kill(2) of a process group with a signal number; no memory.
     unsafe { libc::kill(-rec.pid, libc::SIGTERM) };
-    let deadline = Instant::now() + grace;
-    while super::state::is_alive(rec) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
+    let wait = |until: Instant| {
+        while super::state::is_alive(rec) && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        !super::state::is_alive(rec)
+    };
+    if wait(Instant::now() + grace) {
+        return Ended::Terminated;
     }
-    if super::state::is_alive(rec) {
-        // SAFETY: as above.
-        unsafe { libc::kill(-rec.pid, libc::SIGKILL) };
-    }
+    // SAFETY: as above.
+    unsafe { libc::kill(-rec.pid, libc::SIGKILL) };
+    if wait(Instant::now() + KILL_WAIT) { Ended::Killed } else { Ended::Stuck }
 }
 
 /// Wait until `addr` accepts TCP connections from inside `ns`, or the
@@ -112,7 +195,7 @@ pub fn wait_ready(
     timeout: Duration,
     log: &Path,
 ) -> Result<(), String> {
-    let deadline = Instant::now() + timeout;
+    let deadline = Instant::now() + timeout.min(Duration::from_secs(3600));
     loop {
         let ok =
             ns.run(|| std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()).unwrap_or(false);
@@ -134,18 +217,36 @@ pub fn wait_ready(
         if Instant::now() >= deadline {
             return Err(format!("process {} of node {} was not ready on {addr} after {timeout:?}", rec.name, rec.node));
         }
+        super::interrupt::check()?;
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// What ending the processes of some namespaces did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndedAll {
+    /// Processes found (and ended).
+    pub total: usize,
+    /// Of those, how many ignored SIGTERM and were killed.
+    pub killed: usize,
+    /// Pids still there after SIGKILL.
+    pub stuck: Vec<i32>,
 }
 
 /// End every process inside the namespaces `ids` (SIGTERM, then SIGKILL
 /// after `grace`). Returns how many there were.
 pub fn kill_all_in(ids: &BTreeSet<NsId>, grace: Duration) -> usize {
+    end_all_in(ids, grace).total
+}
+
+/// [`kill_all_in`], telling which processes needed SIGKILL.
+pub fn end_all_in(ids: &BTreeSet<NsId>, grace: Duration) -> EndedAll {
+    let mut report = EndedAll::default();
     if ids.is_empty() {
-        return 0;
+        return report;
     }
-    let Ok(scan) = ProcScan::open() else { return 0 };
-    let Ok(all) = scan.all_namespaces() else { return 0 };
+    let Ok(scan) = ProcScan::open() else { return report };
+    let Ok(all) = scan.all_namespaces() else { return report };
     let me = std::process::id();
     let pids: Vec<(i32, Option<u64>)> = all
         .iter()
@@ -154,20 +255,29 @@ pub fn kill_all_in(ids: &BTreeSet<NsId>, grace: Duration) -> usize {
         .filter(|&p| p != me)
         .map(|p| (p as i32, start_time(p as i32)))
         .collect();
+    report.total = pids.len();
     for (pid, _) in &pids {
         // SAFETY: kill(2) with a pid and a signal number; no memory involved.
         unsafe { libc::kill(*pid, libc::SIGTERM) };
     }
-    let deadline = Instant::now() + grace;
-    let alive = |pids: &[(i32, Option<u64>)]| pids.iter().filter(|(p, s)| s.is_some() && start_time(*p) == *s).count();
-    while alive(&pids) > 0 && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    for (pid, s) in &pids {
-        if s.is_some() && start_time(*pid) == *s {
-            // SAFETY: as above.
-            unsafe { libc::kill(*pid, libc::SIGKILL) };
+    let living = |pids: &[(i32, Option<u64>)]| -> Vec<i32> {
+        pids.iter().filter(|(p, s)| s.is_some() && start_time(*p) == *s).map(|(p, _)| *p).collect()
+    };
+    let settle = |until: Instant| loop {
+        let left = living(&pids);
+        if left.is_empty() || Instant::now() >= until {
+            return left;
         }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let left = settle(Instant::now() + grace);
+    report.killed = left.len();
+    for pid in &left {
+        // SAFETY: as above.
+        unsafe { libc::kill(*pid, libc::SIGKILL) };
     }
-    pids.len()
+    if !left.is_empty() {
+        report.stuck = settle(Instant::now() + KILL_WAIT);
+    }
+    report
 }

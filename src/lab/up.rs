@@ -9,6 +9,7 @@
 //!
 //! A first `up` that fails is rolled back; a reconcile that fails leaves
 //! the lab as far as it got, and says so (`down` removes it either way).
+//! An interruption (see [`super::interrupt`]) is a failure at a safe point.
 
 use super::apply::{self, Handles, Progress};
 use super::down;
@@ -30,6 +31,9 @@ pub struct UpOptions {
     pub observe: bool,
     /// Absolute path of the file, recorded in the state.
     pub file: String,
+    /// A running lab of the same name that came up from another file is
+    /// replaced by this one (without it, `up` refuses).
+    pub replace: bool,
 }
 
 /// What `up` did.
@@ -148,6 +152,15 @@ pub fn up(
     // A state from a netns that did not list the lab's /etc/netns files
     // gets the list it would have had (see super::etc).
     let old_state = labdir.read(&lab.name).map(|s| super::etc::adopt_legacy(s, lab, run.etc_dir()));
+    // The same name from another file is another lab: reconciling would
+    // remove the running one's nodes and processes. Only `--replace` may.
+    if let Some(old) = old_state.as_ref().filter(|s| s.file != opts.file && !opts.replace) {
+        return Err(UpError::Refused(vec![super::Diag::file(format!(
+            "lab {0} is already up from another file, {1}: this file would replace it. \
+             To replace it, run `netns up --replace {2}`; to keep it, give this file another `name`",
+            lab.name, old.file, opts.file
+        ))]));
+    }
     // A lab that has no state yet leaves no trace when `up` changes
     // nothing (refused, or --plan): not even its lock file.
     let no_trace = || {
@@ -309,6 +322,14 @@ pub fn up(
     if plan_only {
         no_trace();
         return Ok(UpReport { plan, fresh, live: lives });
+    }
+    // From here on a Ctrl-C or SIGTERM (when the caller catches them: see
+    // `interrupt`) no longer ends the process: it stops the work at the
+    // next safe point. One that came before this point changed nothing.
+    super::interrupt::arm();
+    if let Err(e) = super::interrupt::check() {
+        no_trace();
+        return Err(UpError::Refused(vec![super::Diag::file(format!("{e} before any change"))]));
     }
     // Journal first: every name about to exist, so a crash from here on
     // leaves nothing `down` cannot find.

@@ -6,5 +6,6 @@
 //! touched.
 
 mod lab_files;
+mod lab_lifecycle;
 #[path = "../support/mod.rs"]
 mod support;

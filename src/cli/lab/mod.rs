@@ -118,13 +118,34 @@ pub(crate) fn privileged() -> bool {
 /// Read and check a lab file; when it cannot be used, print every problem
 /// (`file:line:col: error: …`) and give the status to end with (1).
 pub(crate) fn load_or_report(path: &str) -> Result<(crate::lab::Source, crate::lab::Lab), Status> {
-    crate::lab::load(path).map_err(|(src, diags)| {
-        for d in &diags {
-            match &src {
-                Some(s) => eprintln!("{}", s.render(d)),
-                None => eprintln!("{path}: error: {}", d.message),
-            }
-        }
+    load_with_path_or_report(path).map(|(src, lab, _)| (src, lab))
+}
+
+/// [`load_or_report`], and the file's canonical absolute path.
+pub(crate) fn load_with_path_or_report(
+    path: &str,
+) -> Result<(crate::lab::Source, crate::lab::Lab, Option<String>), Status> {
+    crate::lab::load_with_path(path).map_err(|(src, diags)| {
+        report(path, src.as_ref(), &diags);
         Ok(1)
     })
+}
+
+/// Print the problems of a lab file.
+pub(crate) fn report(path: &str, src: Option<&crate::lab::Source>, diags: &[crate::lab::Diag]) {
+    for d in diags {
+        match src {
+            Some(s) => eprintln!("{}", s.render(d)),
+            None => eprintln!("{path}: error: {}", d.message),
+        }
+    }
+}
+
+/// The value of `--exec-timeout`: whole seconds, 1 to 3600.
+pub(crate) fn exec_timeout(value: Option<String>) -> Result<std::time::Duration, String> {
+    let v = value.ok_or("--exec-timeout needs a number of seconds")?;
+    match v.parse::<u64>() {
+        Ok(s) if (1..=3600).contains(&s) => Ok(std::time::Duration::from_secs(s)),
+        _ => Err(format!("--exec-timeout \"{v}\": expected seconds, 1 to 3600")),
+    }
 }

@@ -57,7 +57,7 @@ fn look(ctx: &Ctx, labdir: &LabDir, name: &str) -> Seen {
             seen.lab = Some(lab);
         }
         Ok((_, lab)) if lab.name == name => {
-            let opts = UpOptions { plan_only: true, observe: true, file: st.file.clone() };
+            let opts = UpOptions { plan_only: true, observe: true, file: st.file.clone(), ..UpOptions::default() };
             match up(&lab, &ctx.run, labdir, &opts, &mut Quiet) {
                 Ok(r) => {
                     seen.drift = r.plan.actions.iter().map(|a| describe(&lab, a)).collect();

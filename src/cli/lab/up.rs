@@ -10,10 +10,12 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::time::Instant;
 
-const USAGE: &str = "Usage: netns up [--plan | --test] FILE\n\
+const USAGE: &str = "Usage: netns up [--plan | --test] [--replace] [--exec-timeout SECONDS] FILE\n\
     Build the lab FILE describes, or change a running lab to match it.\n\
-    --plan   print what would change, change nothing\n\
-    --test   then check every [[expect]] (as `netns test FILE`)";
+    --plan          print what would change, change nothing\n\
+    --test          then check every [[expect]] (as `netns test FILE`)\n\
+    --replace       replace a running lab of the same name that came up from another file\n\
+    --exec-timeout  kill an `exec` command still running after SECONDS (default 10)";
 
 /// A progress bar on a terminal, nothing in a pipe.
 struct Bar(Option<indicatif::ProgressBar>);
@@ -86,11 +88,27 @@ fn summary(actions: &[Action]) -> String {
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let mut plan_only = false;
     let mut then_test = false;
+    let mut replace = false;
     let mut file = None;
-    for a in args {
+    let mut args = args.iter();
+    while let Some(a) = args.next() {
         match a.to_str() {
             Some("--plan") | Some("--dry-run") => plan_only = true,
             Some("--test") => then_test = true,
+            Some("--replace") => replace = true,
+            Some(s) if s == "--exec-timeout" || s.starts_with("--exec-timeout=") => {
+                let value = match s.split_once('=') {
+                    Some((_, v)) => Some(v.to_string()),
+                    None => args.next().map(|v| v.to_string_lossy().into_owned()),
+                };
+                match super::exec_timeout(value) {
+                    Ok(t) => crate::lab::procs::set_exec_timeout(t),
+                    Err(msg) => {
+                        eprintln!("netns up: {msg}\n{USAGE}");
+                        return Err(Exit(255));
+                    }
+                }
+            }
             Some("-f") | Some("--file") => {}
             Some("-h") | Some("--help") | Some("help") => {
                 eprintln!("{USAGE}");
@@ -114,17 +132,28 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     if let Some(status) = super::need_privilege("up") {
         return status;
     }
-    let (src, lab) = match super::load_or_report(&path) {
+    let (src, lab, abs) = match super::load_with_path_or_report(&path) {
         Ok(l) => l,
         Err(status) => return status,
     };
-    let abs = std::fs::canonicalize(&path).map(|p| p.display().to_string()).unwrap_or(path.clone());
+    // The state records the file by the path that names it for good (not
+    // `/dev/stdin`, not a relative path): `down`, `status` and the next
+    // `up` find it again by that path.
+    let Some(abs) = abs else {
+        eprintln!("netns up: {path}: cannot tell the absolute path of this file (deleted?); give its path");
+        return Ok(1);
+    };
     let labdir = LabDir::from_env();
     let started = Instant::now();
-    let opts = UpOptions { plan_only, observe: false, file: abs };
+    let opts = UpOptions { plan_only, observe: false, file: abs, replace };
     let mut bar = Bar::new(0);
+    // Ctrl-C and SIGTERM stop the work at a safe point (see
+    // crate::lab::interrupt) rather than midway.
+    let catching = crate::lab::interrupt::catch();
     let result = up(&lab, &ctx.run, &labdir, &opts, &mut bar);
     drop(bar);
+    let interrupted = crate::lab::interrupt::requested();
+    drop(catching);
     let report = match result {
         Ok(r) => r,
         Err(UpError::Refused(diags)) => {
@@ -133,6 +162,20 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             }
             eprintln!("netns up: nothing was changed.");
             return Ok(1);
+        }
+        Err(UpError::Failed { rolled_back, .. }) if interrupted.is_some() => {
+            let sig = interrupted.map_or(libc::SIGINT, |s| s as i32);
+            if rolled_back {
+                eprintln!("netns up: interrupted: rolled back lab {0}: nothing of it is left.", lab.name);
+            } else {
+                eprintln!(
+                    "netns up: interrupted: lab {0} is partly up. Run `netns up {path}` again to finish it, \
+                     or `netns down {0}` to remove it.",
+                    lab.name
+                );
+            }
+            // As a shell reports a command its signal ended.
+            return Ok(128 + sig);
         }
         Err(UpError::Failed { error, rolled_back }) => {
             eprintln!("netns up: lab {} failed: {error}", lab.name);
