@@ -220,7 +220,8 @@ pub fn report_early_failure() -> Option<i32> {
         f if f == Failure::Unlink as u8 => {
             // The early path runs only with the default run directory and
             // with the name as the last argument.
-            let path = netns::RunDir::from_env().entry(std::env::args_os().last()?);
+            let name = netns::NsName::existing(std::env::args_os().last()?).ok()?;
+            let path = netns::RunDir::from_env().entry(&name);
             (netns::rundir::RunDirError::Remove { path, errno }.message(), 1)
         }
         f if f == Failure::Sysfs as u8 => (netns::switch::SwitchError::Sysfs { errno }.message(), 255),
