@@ -96,16 +96,39 @@ pub fn switch_to(
     mode: SwitchMode,
     warn: &mut dyn FnMut(&[u8]),
 ) -> Result<(), SwitchError> {
-    let path = run.entry(name);
-    let fd = crate::namespace::open_ns_file(&path).map_err(|e| match run.dir_problem() {
+    switch_to_path(run, &run.entry(name), name.as_os_str(), mode, warn)
+}
+
+/// `ip -n NAME`: iproute2 joins any word to the run directory there, so
+/// `-n ../../proc/1/ns/net` enters PID 1's namespace; the drop-in keeps
+/// that (entering is read-only). Everything else takes an [`NsName`].
+pub fn switch_to_word(
+    run: &RunDir,
+    word: &OsStr,
+    mode: SwitchMode,
+    warn: &mut dyn FnMut(&[u8]),
+) -> Result<(), SwitchError> {
+    let mut path = run.path().as_os_str().to_owned();
+    path.push("/");
+    path.push(word);
+    switch_to_path(run, std::path::Path::new(&path), word, mode, warn)
+}
+
+fn switch_to_path(
+    run: &RunDir,
+    path: &std::path::Path,
+    name: &OsStr,
+    mode: SwitchMode,
+    warn: &mut dyn FnMut(&[u8]),
+) -> Result<(), SwitchError> {
+    let fd = crate::namespace::open_ns_file(path).map_err(|e| match run.dir_problem() {
         // "Not a directory" for a name means the run directory is not one.
         Some(errno) if e.raw_os_error() == Some(libc::ENOTDIR) => {
             SwitchError::RunDir { dir: run.path().to_path_buf(), errno }
         }
-        _ => SwitchError::Open { name: name.as_os_str().to_owned(), errno: Errno::of(&e) },
+        _ => SwitchError::Open { name: name.to_owned(), errno: Errno::of(&e) },
     })?;
-    setns(&fd, CloneFlags::CLONE_NEWNET)
-        .map_err(|e| SwitchError::Setns { name: name.as_os_str().to_owned(), errno: e.into() })?;
+    setns(&fd, CloneFlags::CLONE_NEWNET).map_err(|e| SwitchError::Setns { name: name.to_owned(), errno: e.into() })?;
     drop(fd);
     if mode == SwitchMode::NetOnly {
         return Ok(());
@@ -116,8 +139,8 @@ pub fn switch_to(
 /// The mount half of [`switch_to`] (steps 2–5), for a thread already in
 /// the network namespace `name`: `-n NAME` does it only when the command
 /// needs it (see `cli::Ctx::switch_process`).
-pub fn switch_mounts(run: &RunDir, name: &NsName, warn: &mut dyn FnMut(&[u8])) -> Result<(), SwitchError> {
-    let name = name.as_os_str();
+/// `name` is the word after `-n` (see [`switch_to_word`]).
+pub fn switch_mounts(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) -> Result<(), SwitchError> {
     unshare(CloneFlags::CLONE_NEWNS).map_err(|e| SwitchError::Unshare { errno: e.into() })?;
     mount(Some(""), "/", Some("none"), MsFlags::MS_SLAVE | MsFlags::MS_REC, None::<&str>)
         .map_err(|e| SwitchError::MakeSlave { errno: e.into() })?;

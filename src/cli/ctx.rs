@@ -4,9 +4,9 @@
 use super::Exit;
 use super::options::Opts;
 use crate::netlink::Netlink;
-use crate::rundir::{NsName, RunDir};
-use crate::switch::{SwitchMode, switch_mounts, switch_to};
-use std::ffi::OsStr;
+use crate::rundir::RunDir;
+use crate::switch::{SwitchMode, switch_mounts, switch_to_word};
+use std::ffi::{OsStr, OsString};
 use std::io::{self, BufWriter, Stdout, Write};
 
 /// One invocation's context.
@@ -21,7 +21,7 @@ pub struct Ctx {
     nl: Option<Netlink>,
     /// `-n NAME` whose mount half (private mounts, `/sys`, `/etc/netns`)
     /// is still to be done; see [`Ctx::switch_process`].
-    pending_mounts: Option<NsName>,
+    pending_mounts: Option<OsString>,
 }
 
 impl Ctx {
@@ -79,15 +79,11 @@ impl Ctx {
     pub fn switch_process(&mut self, name: &OsStr) -> Result<(), Exit> {
         // A socket opened earlier would still talk to the old namespace.
         self.nl = None;
-        let name = NsName::existing(name).map_err(|e| {
+        switch_to_word(&self.run, name, SwitchMode::NetOnly, &mut crate::sys::eprint_line).map_err(|e| {
             crate::sys::eprint_line(&e.message());
             Exit(255)
         })?;
-        switch_to(&self.run, &name, SwitchMode::NetOnly, &mut crate::sys::eprint_line).map_err(|e| {
-            crate::sys::eprint_line(&e.message());
-            Exit(255)
-        })?;
-        self.pending_mounts = Some(name);
+        self.pending_mounts = Some(name.to_owned());
         Ok(())
     }
 
@@ -98,7 +94,7 @@ impl Ctx {
         let Some(name) = self.pending_mounts.take() else { return Ok(()) };
         let mut etc = self.run.etc_dir().as_os_str().to_owned();
         etc.push("/");
-        etc.push(name.as_os_str());
+        etc.push(&name);
         if netlink_only && !std::path::Path::new(&etc).is_dir() {
             return Ok(());
         }
