@@ -64,7 +64,20 @@ pub fn open_ns_file(path: &Path) -> io::Result<File> {
     // if the name was replaced since.
     let again = format!("/proc/self/fd/{}", probe.as_raw_fd());
     let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC | OFlag::O_NONBLOCK | OFlag::O_NOCTTY;
-    Ok(File::from(open(again.as_str(), flags, Mode::empty())?))
+    match open(again.as_str(), flags, Mode::empty()) {
+        Ok(fd) => Ok(File::from(fd)),
+        // No /proc: open the path (O_NONBLOCK: never waits) and make sure
+        // it is still the file examined.
+        Err(nix::errno::Errno::ENOENT) => {
+            let fd = open(path, flags, Mode::empty())?;
+            let now = fstat(&fd)?;
+            if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino) {
+                return Err(io::Error::from_raw_os_error(libc::EAGAIN));
+            }
+            Ok(File::from(fd))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// What the file at `path` is when it is not a network namespace, in
