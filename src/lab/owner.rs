@@ -72,7 +72,9 @@ pub fn owner_and_handles(run: &RunDir, ns: &str) -> (Owner, Option<(NetNs, Netli
     let Ok(name) = crate::rundir::NsName::existing(ns) else { return (Owner::Absent, None) };
     let ns_file = match NetNs::open_name(run, &name) {
         Ok(n) => n,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Owner::Absent, None),
+        // ENOTDIR: the run directory is no directory, so no name is in it
+        // (adding one then says what is wrong with the directory).
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ENOTDIR)) => return (Owner::Absent, None),
         Err(_) => return (Owner::Foreign, None),
     };
     if !ns_file.is_network_namespace() {

@@ -188,7 +188,7 @@ r both $NETNS -j inspect a stale
 
 #[test]
 fn a_run_directory_that_is_no_directory_is_named_in_messages() {
-    let run = script(
+    let run = lab_script(
         r#"
 export NETNS_RUN_DIR=/dev/null
 r list $NETNS list
@@ -200,6 +200,7 @@ r inspect $NETNS inspect a
 r list_all $NETNS list --all
 r monitor timeout 5 $NETNS monitor
 r add $NETNS add a
+r up $NETNS up $EX/chain3.toml
 "#,
     )
     .run();
@@ -212,6 +213,8 @@ r add $NETNS add a
     run.expect("inspect", 1, "", msg);
     run.expect("monitor", 1, "", msg);
     run.expect("add", 1, "", msg);
+    let up = run.get("up");
+    run.check(up.rc == 1 && up.err().contains(msg.trim_end()), format!("up names the directory: {}", up.err()));
     let all = run.get("list_all");
     run.check(all.rc == 1 && all.err() == msg, format!("list --all names the directory: {}", all.err()));
     run.check(all.out().contains("(current)"), "list --all still lists what /proc shows");
