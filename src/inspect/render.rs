@@ -243,8 +243,14 @@ pub fn text(ns: &NamespaceView) -> String {
 }
 
 /// All namespaces as text, blocks separated by a blank line.
+///
+/// Nothing in it can drive a terminal: process names are escaped where
+/// they are read, and any other control character that came from the
+/// kernel (an interface may be named with an escape sequence) is shown as
+/// `?`, as `ps` shows command names.
 pub fn text_all(views: &[NamespaceView]) -> String {
-    views.iter().map(text).collect::<Vec<_>>().join("\n")
+    let text = views.iter().map(text).collect::<Vec<_>>().join("\n");
+    text.chars().map(|c| if c.is_control() && c != '\n' { '?' } else { c }).collect()
 }
 
 /// All namespaces as one JSON array.

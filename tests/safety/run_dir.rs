@@ -146,6 +146,8 @@ must $NETNS add a
 $NETNS exec a bash -c 'printf "ev\033]0;x\007il" >/proc/self/comm; sleep 100; :' &
 P=$!
 wait_for grep -q '^ev' /proc/$P/comm
+# The kernel lets an interface name hold an escape sequence too.
+must $IP -n a link add "$(printf 'v\033[1m')" type veth peer name p0
 r ps env LC_ALL=C.UTF-8 ps -o comm= -p $P
 r all $NETNS list --all
 r inspect $NETNS inspect a
@@ -159,6 +161,7 @@ r json $NETNS -j inspect a
         run.check(!out.contains('\u{1b}') && !out.contains('\u{7}'), format!("{label} printed the escape raw"));
         run.check(out.contains("ev?]0;x?il"), format!("{label} shows the name as ps does:\n{out}"));
     }
+    run.check(run.get("inspect").out().contains("v?[1m"), "inspect shows the interface's escape as ?");
 }
 
 #[test]
