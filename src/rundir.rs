@@ -10,6 +10,11 @@
 //!   namespace file bind-mounted over it;
 //! - deletion is a lazy unmount followed by `unlink`.
 //!
+//! netns also holds that `flock` for the whole of every add and delete
+//! (iproute2 does not, and concurrent adds and deletes of one name can
+//! leave two namespaces stacked on it), and every method that builds a
+//! path from a name takes an [`NsName`], which cannot leave the directory.
+//!
 //! The directory is configurable (`NETNS_RUN_DIR`), which is what lets tests
 //! run against a private tmpfs.
 
