@@ -349,7 +349,7 @@ impl RunDir {
     /// duration of the bind mount and back; it is safe from any thread.
     pub fn add_with(&self, name: &NsName, source: Source, warn: &mut dyn FnMut(&[u8])) -> Result<(), RunDirError> {
         if name.has_control_bytes() {
-            return Err(NsName::new(name.as_os_str()).expect_err("control bytes").into());
+            return Err(InvalidName { name: name.as_os_str().to_owned(), problem: NameProblem::ControlBytes }.into());
         }
         let name_os = name.as_os_str();
         let path = self.entry(name);
