@@ -173,6 +173,7 @@ must $NETNS add a
 r one $NETNS inspect stale
 r all $NETNS inspect --all
 r both $NETNS -j inspect a stale
+r nobody $NOBODY $NETNS inspect a
 "#,
     )
     .run();
@@ -187,6 +188,13 @@ r both $NETNS -j inspect a stale
     run.check(both.rc == 1 && both.err() == why, "-j: the failure on stderr");
     let views: serde_json::Value = serde_json::from_str(&both.out()).expect("JSON on stdout");
     run.check(views.as_array().is_some_and(|v| v.len() == 1 && v[0]["name"] == "a"), "-j shows the readable one");
+    // Without the right to enter: said, and no view of "none"s.
+    run.expect(
+        "nobody",
+        1,
+        "",
+        "Cannot read network namespace \"a\": cannot enter the namespace: Operation not permitted\n",
+    );
 }
 
 #[test]
