@@ -24,14 +24,15 @@
 //! thread of its own that ends with the work ([`NetNs::run`](namespace::NetNs::run)).
 //!
 //! ```no_run
-//! use netns::{namespace::NetNs, rundir::RunDir};
+//! use netns::{namespace::NetNs, rundir::{NsName, RunDir}};
 //!
 //! let run = RunDir::from_env();
-//! run.add("demo")?;                       // like `ip netns add demo`
-//! let ns = NetNs::open_name(&run, "demo")?;
+//! let demo = NsName::new("demo")?;        // checked once: one path component
+//! run.add(&demo)?;                        // like `ip netns add demo`
+//! let ns = NetNs::open_name(&run, &demo)?;
 //! let links = ns.run(|| std::fs::read_dir("/sys/class/net").map(|d| d.count()))??;
 //! println!("demo has {links} interfaces");
-//! run.delete("demo")?;
+//! run.delete(&demo)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -53,4 +54,4 @@ pub mod sys;
 
 pub use error::Error;
 pub use namespace::NetNs;
-pub use rundir::RunDir;
+pub use rundir::{NsName, RunDir};

@@ -3,9 +3,10 @@
 
 use crate::rundir::{RunDir, RunDirError};
 use crate::sys::Errno;
-use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
+use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify, WatchDescriptor};
 use std::ffi::OsString;
 use std::fmt;
+use std::path::Path;
 
 /// A change in the run directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,11 @@ impl std::error::Error for MonitorError {}
 /// Watch `run` until `on_event` returns `false` or reading fails. The run
 /// directory is created if missing (no mount setup, as iproute2).
 ///
+/// When the directory is removed or renamed, the watch moves to the
+/// directory made next under the same path: the parent is watched until it
+/// appears, and every name already in it then is reported as added (it
+/// was, since the last event).
+///
 /// ```no_run
 /// use netns::{RunDir, monitor::{watch, Event}};
 /// // Wait for the first new name, then stop.
@@ -54,9 +60,20 @@ impl std::error::Error for MonitorError {}
 pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<(), MonitorError> {
     let inotify = Inotify::init(InitFlags::IN_CLOEXEC).map_err(|e| MonitorError::Init(e.into()))?;
     run.create_dir().map_err(MonitorError::Dir)?;
-    inotify
-        .add_watch(run.path(), AddWatchFlags::IN_CREATE | AddWatchFlags::IN_DELETE)
-        .map_err(|e| MonitorError::Watch(e.into()))?;
+    // A run directory that is no directory (`/dev/null`) would be watched
+    // as a file, silently, forever.
+    if let Some(errno) = run.dir_problem() {
+        return Err(MonitorError::Dir(RunDirError::OpenDir { dir: run.path().to_path_buf(), errno }));
+    }
+    let dir_flags = AddWatchFlags::IN_CREATE
+        | AddWatchFlags::IN_DELETE
+        | AddWatchFlags::IN_DELETE_SELF
+        | AddWatchFlags::IN_MOVE_SELF
+        | AddWatchFlags::IN_ONLYDIR;
+    let mut dir = Some(inotify.add_watch(run.path(), dir_flags).map_err(|e| MonitorError::Watch(e.into()))?);
+    // While the directory is gone: the watch on its parent.
+    let mut parent: Option<WatchDescriptor> = None;
+    let parent_path = run.path().parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     loop {
         let events = match inotify.read_events() {
             Ok(ev) => ev,
@@ -64,12 +81,50 @@ pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<()
             Err(e) => return Err(MonitorError::Read(e.into())),
         };
         for ev in events {
-            let Some(name) = ev.name else { continue };
-            if ev.mask.contains(AddWatchFlags::IN_CREATE) && !on_event(Event::Add(name.clone())) {
-                return Ok(());
+            if Some(ev.wd) == dir {
+                if ev
+                    .mask
+                    .intersects(AddWatchFlags::IN_DELETE_SELF | AddWatchFlags::IN_MOVE_SELF | AddWatchFlags::IN_IGNORED)
+                {
+                    // A moved directory keeps its watch: drop it, the path
+                    // is what is watched.
+                    if ev.mask.contains(AddWatchFlags::IN_MOVE_SELF) {
+                        let _ = inotify.rm_watch(ev.wd);
+                    }
+                    dir = None;
+                    parent = Some(
+                        inotify
+                            .add_watch(parent_path, AddWatchFlags::IN_CREATE | AddWatchFlags::IN_MOVED_TO)
+                            .map_err(|e| MonitorError::Watch(e.into()))?,
+                    );
+                } else if let Some(name) = ev.name {
+                    let event = if ev.mask.contains(AddWatchFlags::IN_CREATE) {
+                        Event::Add(name)
+                    } else if ev.mask.contains(AddWatchFlags::IN_DELETE) {
+                        Event::Delete(name)
+                    } else {
+                        continue;
+                    };
+                    if !on_event(event) {
+                        return Ok(());
+                    }
+                }
             }
-            if ev.mask.contains(AddWatchFlags::IN_DELETE) && !on_event(Event::Delete(name)) {
-                return Ok(());
+            // Events of the parent only wake the loop up (below).
+        }
+        // Waiting for the directory: it may also have come back before the
+        // parent was watched, so try after every batch of events.
+        if dir.is_none() {
+            if let Ok(wd) = inotify.add_watch(run.path(), dir_flags) {
+                dir = Some(wd);
+                if let Some(p) = parent.take() {
+                    let _ = inotify.rm_watch(p);
+                }
+                for name in run.names().unwrap_or_default() {
+                    if !on_event(Event::Add(name)) {
+                        return Ok(());
+                    }
+                }
             }
         }
     }

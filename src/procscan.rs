@@ -101,16 +101,41 @@ impl ProcScan {
     }
 }
 
-/// The command name of a process (`/proc/PID/comm`), if readable.
+/// The command name of a process (`/proc/PID/comm`), if readable, made
+/// safe to print as `ps -o comm` does (see [`printable`]): any process can
+/// name itself with terminal escape sequences.
 pub fn comm(pid: u32) -> Option<String> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
-    Some(s.trim_end_matches('\n').to_string())
+    let raw = std::fs::read(format!("/proc/{pid}/comm")).ok()?;
+    Some(printable(raw.strip_suffix(b"\n").unwrap_or(&raw)))
+}
+
+/// `bytes` with everything a terminal would act on replaced by `?`, as
+/// procps's `ps` shows command names in a UTF-8 locale: control bytes
+/// (C0, DEL and the C1 range), and bytes that are not valid UTF-8.
+pub fn printable(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            out.push(if c.is_control() { '?' } else { c });
+        }
+        for _ in chunk.invalid() {
+            out.push('?');
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn command_names_are_escaped_as_ps_does() {
+        assert_eq!(printable(b"a\x1b[31mb\tc\x7fd"), "a?[31mb?c?d");
+        assert_eq!(printable("sshd: é".as_bytes()), "sshd: é");
+        assert_eq!(printable(b"x\xff\xc2\x85y"), "x??y");
+    }
 
     #[test]
     fn finds_itself() {

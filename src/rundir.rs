@@ -10,11 +10,16 @@
 //!   namespace file bind-mounted over it;
 //! - deletion is a lazy unmount followed by `unlink`.
 //!
+//! netns also holds that `flock` for the whole of every add and delete
+//! (iproute2 does not, and concurrent adds and deletes of one name can
+//! leave two namespaces stacked on it), and every method that builds a
+//! path from a name takes an [`NsName`], which cannot leave the directory.
+//!
 //! The directory is configurable (`NETNS_RUN_DIR`), which is what lets tests
 //! run against a private tmpfs.
 
 use crate::sys::Errno;
-use nix::fcntl::{OFlag, open};
+use nix::fcntl::{Flock, FlockArg, OFlag, open};
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use nix::sched::{CloneFlags, setns, unshare};
 use nix::sys::stat::Mode;
@@ -38,14 +43,15 @@ pub const ENV_ETC_DIR: &str = "NETNS_ETC_DIR";
 /// A run directory and its companion `/etc/netns` directory.
 ///
 /// ```no_run
-/// use netns::RunDir;
+/// use netns::{NsName, RunDir};
 /// // Tests point NETNS_RUN_DIR at a private tmpfs; production uses /run/netns.
 /// let run = RunDir::from_env();
-/// run.add("blue")?;
+/// let blue = NsName::new("blue")?;
+/// run.add(&blue)?;
 /// for name in run.names()? {
 ///     println!("{}", name.to_string_lossy());
 /// }
-/// run.delete("blue")?;
+/// run.delete(&blue)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -97,6 +103,8 @@ pub enum RunDirError {
     Restore { errno: Errno },
     /// Removing a name failed.
     Remove { path: PathBuf, errno: Errno },
+    /// A name that may not be created (see [`NsName::new`]).
+    Name(InvalidName),
 }
 
 impl RunDirError {
@@ -112,6 +120,7 @@ impl RunDirError {
             | RunDirError::Bind { errno, .. }
             | RunDirError::Restore { errno }
             | RunDirError::Remove { errno, .. } => *errno,
+            RunDirError::Name(_) => Errno(libc::EINVAL),
         }
     }
 }
@@ -132,6 +141,7 @@ impl RunDirError {
             RunDirError::Bind { source, path, errno } => msg!("Bind ", source, " -> ", path, " failed: ", errno),
             RunDirError::Restore { errno } => msg!("setns: ", errno),
             RunDirError::Remove { path, errno } => msg!("Cannot remove namespace file \"", path, "\": ", errno),
+            RunDirError::Name(e) => e.message(),
         }
     }
 }
@@ -181,12 +191,12 @@ impl RunDir {
         &self.etc
     }
 
-    /// The path of a name: `RUN_DIR/NAME`. The name is used as one path
-    /// component; callers validate it first (see [`crate::cli`]).
-    pub fn entry(&self, name: impl AsRef<OsStr>) -> PathBuf {
+    /// The path of a name: `RUN_DIR/NAME`. [`NsName`] guarantees the name
+    /// is one path component, so the path is inside the run directory.
+    pub fn entry(&self, name: &NsName) -> PathBuf {
         let mut p = self.path.clone().into_os_string();
         p.push("/");
-        p.push(name.as_ref());
+        p.push(name.as_os_str());
         PathBuf::from(p)
     }
 
@@ -226,11 +236,54 @@ impl RunDir {
         }))
     }
 
+    /// What is wrong with the run directory itself, when it exists but
+    /// cannot be opened as a directory (a file, `/dev/null`, no
+    /// permission): the errno, for a message that names the directory
+    /// rather than a name inside it. `None` when it opens or is missing.
+    pub fn dir_problem(&self) -> Option<Errno> {
+        match self.open_dir() {
+            Ok(_) | Err(nix::errno::Errno::ENOENT) => None,
+            Err(e) => Some(e.into()),
+        }
+    }
+
     /// `mkdir RUN_DIR` (0755), tolerating an existing directory.
     pub fn create_dir(&self) -> Result<(), RunDirError> {
         match nix::unistd::mkdir(&self.path, Mode::from_bits_truncate(0o755)) {
             Ok(()) | Err(nix::errno::Errno::EEXIST) => Ok(()),
             Err(e) => Err(RunDirError::Mkdir { dir: self.path.clone(), errno: e.into() }),
+        }
+    }
+
+    fn open_dir(&self) -> nix::Result<OwnedFd> {
+        open(&self.path, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
+    }
+
+    /// Open the run directory (creating it when missing) and take its
+    /// exclusive `flock`: the lock iproute2 takes around the mount setup,
+    /// which netns also holds for the whole of every add and delete, so
+    /// that an add and a delete of one name never interleave (an add's
+    /// bind landing on the placeholder of a later add stacks two
+    /// namespaces on the name). A lock that cannot be taken only warns,
+    /// as in iproute2. `None`: no lock held.
+    fn lock_creating(&self, warn: &mut dyn FnMut(&[u8])) -> Result<Option<Flock<File>>, RunDirError> {
+        let dir = &self.path;
+        // Opening first and creating only when missing saves the mkdir of
+        // every add but the first; the messages are iproute2's either way.
+        let fd = match self.open_dir() {
+            Err(nix::errno::Errno::ENOENT) => {
+                self.create_dir()?;
+                self.open_dir()
+            }
+            other => other,
+        }
+        .map_err(|e| RunDirError::OpenDir { dir: dir.clone(), errno: e.into() })?;
+        match Flock::lock(File::from(fd), FlockArg::LockExclusive) {
+            Ok(g) => Ok(Some(g)),
+            Err((_, e)) => {
+                warn(&crate::msg!("Warning: could not flock netns runtime directory \"", dir, "\": ", Errno::from(e)));
+                Ok(None)
+            }
         }
     }
 
@@ -242,26 +295,16 @@ impl RunDir {
         if self.shared.get() {
             return Ok(());
         }
-        let dir = &self.path;
-        let open_dir = || open(dir, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty());
-        // Opening first and creating only when missing saves the mkdir of
-        // every add but the first; the messages are iproute2's either way.
-        let lock = match open_dir() {
-            Err(nix::errno::Errno::ENOENT) => {
-                self.create_dir()?;
-                open_dir()
-            }
-            other => other,
+        let _lock = self.lock_creating(warn)?;
+        self.make_shared_locked()
+    }
+
+    /// [`make_shared`](Self::make_shared) with the lock already held.
+    fn make_shared_locked(&self) -> Result<(), RunDirError> {
+        if self.shared.get() {
+            return Ok(());
         }
-        .map_err(|e| RunDirError::OpenDir { dir: dir.clone(), errno: e.into() })?;
-        let lock = File::from(lock);
-        let _guard = match nix::fcntl::Flock::lock(lock, nix::fcntl::FlockArg::LockExclusive) {
-            Ok(g) => Some(g),
-            Err((_, e)) => {
-                warn(&crate::msg!("Warning: could not flock netns runtime directory \"", dir, "\": ", Errno::from(e)));
-                None
-            }
-        };
+        let dir = &self.path;
         let mut made_mount = false;
         loop {
             match mount(Some(""), dir, Some("none"), MsFlags::MS_SHARED | MsFlags::MS_REC, None::<&str>) {
@@ -287,28 +330,35 @@ impl RunDir {
     }
 
     /// `ip netns add NAME`: a new network namespace, pinned under `NAME`.
-    pub fn add(&self, name: impl AsRef<OsStr>) -> Result<(), RunDirError> {
-        self.add_with(name.as_ref(), Source::New, &mut |_| {})
+    pub fn add(&self, name: &NsName) -> Result<(), RunDirError> {
+        self.add_with(name, Source::New, &mut |_| {})
     }
 
     /// `ip netns attach NAME PID`: pin the namespace of `pid` under `NAME`.
-    pub fn attach(&self, name: impl AsRef<OsStr>, pid: i32) -> Result<(), RunDirError> {
-        self.add_with(name.as_ref(), Source::Pid(pid), &mut |_| {})
+    pub fn attach(&self, name: &NsName, pid: i32) -> Result<(), RunDirError> {
+        self.add_with(name, Source::Pid(pid), &mut |_| {})
     }
 
     /// Add or attach, reporting warnings to `warn`. Every step iproute2 takes,
-    /// in its order; on failure after the placeholder exists, only that one
-    /// name is removed again.
+    /// in its order, all under the run directory's lock (see
+    /// [`delete`](Self::delete)); on failure after the placeholder exists,
+    /// only that one name is removed again. A name with control bytes is
+    /// refused before anything changes.
     ///
     /// Creating switches the *calling thread* into the new namespace for the
     /// duration of the bind mount and back; it is safe from any thread.
-    pub fn add_with(&self, name: &OsStr, source: Source, warn: &mut dyn FnMut(&[u8])) -> Result<(), RunDirError> {
+    pub fn add_with(&self, name: &NsName, source: Source, warn: &mut dyn FnMut(&[u8])) -> Result<(), RunDirError> {
+        if name.has_control_bytes() {
+            return Err(InvalidName { name: name.as_os_str().to_owned(), problem: NameProblem::ControlBytes }.into());
+        }
+        let name_os = name.as_os_str();
         let path = self.entry(name);
-        self.make_shared(warn)?;
+        let _lock = self.lock_creating(warn)?;
+        self.make_shared_locked()?;
         self.create_placeholder(&path)?;
         let result = match source {
-            Source::New => self.bind_new(name, &path, true),
-            Source::NewAndStay => self.bind_new(name, &path, false),
+            Source::New => self.bind_new(name_os, &path, true),
+            Source::NewAndStay => self.bind_new(name_os, &path, false),
             Source::Pid(pid) => {
                 let src = format!("/proc/{pid}/ns/net");
                 bind(&src, &src, &path)
@@ -360,9 +410,36 @@ impl RunDir {
     }
 
     /// `ip netns delete NAME`: lazy unmount (result ignored, as iproute2
-    /// does, since a stale placeholder has nothing mounted), then unlink.
-    pub fn delete(&self, name: impl AsRef<OsStr>) -> Result<(), RunDirError> {
+    /// does, since a stale placeholder has nothing mounted), then unlink,
+    /// under the run directory's lock, which every add holds too: a delete
+    /// never runs between an add's placeholder and its mount. A run
+    /// directory that cannot be opened is reported as such (its absence is
+    /// left to the unlink's message, as iproute2 words it).
+    pub fn delete(&self, name: &NsName) -> Result<(), RunDirError> {
+        let _lock = match self.open_dir() {
+            Ok(fd) => Flock::lock(File::from(fd), FlockArg::LockExclusive).ok(),
+            Err(nix::errno::Errno::ENOENT) => None,
+            Err(e) => return Err(RunDirError::OpenDir { dir: self.path.clone(), errno: e.into() }),
+        };
         self.remove_path(&self.entry(name))
+    }
+
+    /// Why `-all delete` must leave this entry alone, if it must: anything
+    /// but a namespace, an empty placeholder, a symbolic link or a
+    /// directory (whose removal fails with iproute2's message) is not a
+    /// name someone made with `add`, and removing it would lose data.
+    /// `None` also when the entry cannot be examined (the delete says why).
+    pub fn not_a_name(&self, name: &NsName) -> Option<String> {
+        let st = nix::sys::stat::lstat(&self.entry(name)).ok()?;
+        let what = match st.st_mode & libc::S_IFMT {
+            libc::S_IFREG if st.st_size > 0 => format!("a regular file of {} bytes", st.st_size),
+            libc::S_IFIFO => "a FIFO".to_string(),
+            libc::S_IFSOCK => "a socket".to_string(),
+            libc::S_IFCHR => "a character device".to_string(),
+            libc::S_IFBLK => "a block device".to_string(),
+            _ => return None,
+        };
+        Some(format!("{what}, not a namespace or an empty placeholder"))
     }
 
     fn remove_path(&self, path: &Path) -> Result<(), RunDirError> {
@@ -422,6 +499,176 @@ pub fn escape_name(name: &OsStr) -> String {
     out
 }
 
+/// A namespace name checked to be one path component of the run
+/// directory, so that nothing done with it can reach outside: not empty,
+/// at most 255 bytes (NAME_MAX), no `/`, not `.` or `..` (iproute2's
+/// rules). [`RunDir`]'s methods that build a path from a name take only
+/// this type.
+///
+/// [`NsName::new`] also refuses newlines and other control bytes, which
+/// make listings and logs lie: that is the rule for names netns creates.
+/// [`NsName::existing`] accepts them, to refer to a name some other tool
+/// (iproute2) created, so that it can still be opened and deleted.
+///
+/// ```
+/// use netns::NsName;
+/// assert!(NsName::new("blue").is_ok());
+/// assert!(NsName::new("../../etc/x").is_err());
+/// assert!(NsName::new("a\nb").is_err());
+/// assert!(NsName::existing("a\nb").is_ok());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NsName(OsString);
+
+/// Why a string is not an acceptable [`NsName`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameProblem {
+    /// The empty string.
+    Empty,
+    /// Longer than 255 bytes.
+    TooLong,
+    /// Contains `/`.
+    Slash,
+    /// `.` or `..`.
+    Dot,
+    /// Contains a newline or another control byte (only for new names).
+    ControlBytes,
+}
+
+/// A name refused by [`NsName::new`] or [`NsName::existing`].
+/// [`message`](Self::message) is the `netns add` message for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidName {
+    /// The name as given.
+    pub name: OsString,
+    /// What is wrong with it.
+    pub problem: NameProblem,
+}
+
+impl InvalidName {
+    /// The command line's message, as raw bytes: iproute2's `Invalid netns
+    /// name "NAME"` for the path rules (the name as given), and for control
+    /// bytes netns's own message, with the name escaped.
+    pub fn message(&self) -> Vec<u8> {
+        match self.problem {
+            NameProblem::ControlBytes => format!(
+                "Invalid netns name \"{}\": a name cannot contain newlines or other control characters",
+                escape_name(&self.name)
+            )
+            .into_bytes(),
+            _ => crate::msg!("Invalid netns name \"", self.name, "\""),
+        }
+    }
+}
+
+impl fmt::Display for InvalidName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Always escaped here: Display ends up in logs and panics.
+        let why = match self.problem {
+            NameProblem::Empty => "a name cannot be empty",
+            NameProblem::TooLong => "a name is at most 255 bytes",
+            NameProblem::Slash => "a name cannot contain '/'",
+            NameProblem::Dot => "a name cannot be '.' or '..'",
+            NameProblem::ControlBytes => "a name cannot contain newlines or other control characters",
+        };
+        write!(f, "Invalid netns name \"{}\": {why}", escape_name(&self.name))
+    }
+}
+
+impl std::error::Error for InvalidName {}
+
+impl From<InvalidName> for RunDirError {
+    fn from(e: InvalidName) -> RunDirError {
+        RunDirError::Name(e)
+    }
+}
+
+impl NsName {
+    /// A name netns may create: the path rules and no control bytes.
+    pub fn new(name: impl AsRef<OsStr>) -> Result<NsName, InvalidName> {
+        let name = NsName::existing(name)?;
+        if has_control_bytes(name.0.as_bytes()) {
+            return Err(InvalidName { name: name.0, problem: NameProblem::ControlBytes });
+        }
+        Ok(name)
+    }
+
+    /// A name that may already exist in the run directory: the path rules
+    /// only (every entry `readdir` returns passes them).
+    pub fn existing(name: impl AsRef<OsStr>) -> Result<NsName, InvalidName> {
+        let name = name.as_ref();
+        let b = name.as_bytes();
+        let problem = if b.is_empty() {
+            NameProblem::Empty
+        } else if b.len() > 255 {
+            NameProblem::TooLong
+        } else if b.contains(&b'/') {
+            NameProblem::Slash
+        } else if b == b"." || b == b".." {
+            NameProblem::Dot
+        } else {
+            return Ok(NsName(name.to_owned()));
+        };
+        Err(InvalidName { name: name.to_owned(), problem })
+    }
+
+    /// The name.
+    pub fn as_os_str(&self) -> &OsStr {
+        &self.0
+    }
+
+    /// The name as bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// Does it hold control bytes (possible only through [`existing`](Self::existing))?
+    pub fn has_control_bytes(&self) -> bool {
+        has_control_bytes(self.0.as_bytes())
+    }
+}
+
+impl AsRef<OsStr> for NsName {
+    fn as_ref(&self) -> &OsStr {
+        &self.0
+    }
+}
+
+impl fmt::Display for NsName {
+    /// The name with control bytes escaped (see [`escape_name`]).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape_name(&self.0))
+    }
+}
+
+impl std::str::FromStr for NsName {
+    type Err = InvalidName;
+    fn from_str(s: &str) -> Result<NsName, InvalidName> {
+        NsName::new(s)
+    }
+}
+
+impl TryFrom<&str> for NsName {
+    type Error = InvalidName;
+    fn try_from(s: &str) -> Result<NsName, InvalidName> {
+        NsName::new(s)
+    }
+}
+
+impl TryFrom<String> for NsName {
+    type Error = InvalidName;
+    fn try_from(s: String) -> Result<NsName, InvalidName> {
+        NsName::new(s)
+    }
+}
+
+impl TryFrom<&OsStr> for NsName {
+    type Error = InvalidName;
+    fn try_from(s: &OsStr) -> Result<NsName, InvalidName> {
+        NsName::new(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,6 +691,48 @@ mod tests {
         assert!(has_control_bytes(b"a\nb"));
         assert!(!has_control_bytes("é x".as_bytes()));
         assert_eq!(escape_name(OsStr::new("a\nb\t\x01")), "a\\nb\\t\\x01");
+    }
+
+    #[test]
+    fn ns_name_refuses_what_would_leave_the_run_directory() {
+        for bad in ["../../etc/x", "..", ".", "", "a/b", "/etc"] {
+            assert!(NsName::new(bad).is_err(), "{bad:?}");
+            assert!(NsName::existing(bad).is_err(), "{bad:?}");
+        }
+        assert!(NsName::new("x".repeat(256)).is_err());
+        assert_eq!(NsName::new("x".repeat(255)).unwrap().as_bytes().len(), 255);
+        assert_eq!(NsName::new("../../etc/x").unwrap_err().problem, NameProblem::Slash);
+        assert_eq!(NsName::new("..").unwrap_err().problem, NameProblem::Dot);
+        for good in ["a", "...", "-dash", "é x", ".hidden"] {
+            assert_eq!(NsName::new(good).unwrap().as_os_str(), good);
+        }
+        let run = RunDir::new("/tmp/r");
+        assert_eq!(run.entry(&NsName::new("a").unwrap()), Path::new("/tmp/r/a"));
+    }
+
+    #[test]
+    fn ns_name_control_bytes_only_for_existing_names() {
+        let e = NsName::new("a\nb").unwrap_err();
+        assert_eq!(e.problem, NameProblem::ControlBytes);
+        assert_eq!(
+            String::from_utf8(e.message()).unwrap(),
+            "Invalid netns name \"a\\nb\": a name cannot contain newlines or other control characters"
+        );
+        let n = NsName::existing("a\nb").unwrap();
+        assert!(n.has_control_bytes());
+        assert_eq!(n.to_string(), "a\\nb");
+        let e = NsName::new("a/b").unwrap_err();
+        assert_eq!(e.message(), b"Invalid netns name \"a/b\"");
+        assert!("x".parse::<NsName>().is_ok());
+        assert!(NsName::try_from("../x").is_err());
+    }
+
+    #[test]
+    fn adding_a_name_with_control_bytes_is_refused_before_any_change() {
+        // The run directory does not exist: a refusal must come first.
+        let run = RunDir::new("/nonexistent/netns-test");
+        let e = run.add(&NsName::existing("a\nb").unwrap()).unwrap_err();
+        assert!(matches!(e, RunDirError::Name(_)), "{e}");
     }
 
     #[test]

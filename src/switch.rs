@@ -13,12 +13,10 @@
 //! run while the process is single-threaded (the kernel refuses
 //! `unshare(CLONE_NEWNS)` to a thread sharing its filesystem context).
 
-use crate::rundir::RunDir;
+use crate::rundir::{NsName, RunDir};
 use crate::sys::Errno;
-use nix::fcntl::{OFlag, open};
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use nix::sched::{CloneFlags, setns, unshare};
-use nix::sys::stat::Mode;
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::os::unix::ffi::OsStrExt;
@@ -41,6 +39,8 @@ pub enum SwitchMode {
 pub enum SwitchError {
     /// The namespace file could not be opened.
     Open { name: OsString, errno: Errno },
+    /// The run directory itself is unusable (not a directory, …).
+    RunDir { dir: std::path::PathBuf, errno: Errno },
     /// `setns` refused it (not a namespace, no permission).
     Setns { name: OsString, errno: Errno },
     /// `unshare(CLONE_NEWNS)` failed.
@@ -57,6 +57,7 @@ impl SwitchError {
         use crate::msg;
         match self {
             SwitchError::Open { name, errno } => msg!("Cannot open network namespace \"", name, "\": ", errno),
+            SwitchError::RunDir { dir, errno } => msg!("Cannot open netns runtime directory \"", dir, "\": ", errno),
             SwitchError::Setns { name, errno } => msg!("setting the network namespace \"", name, "\" failed: ", errno),
             SwitchError::Unshare { errno } => msg!("unshare failed: ", errno),
             SwitchError::MakeSlave { errno } => msg!("\"mount --make-rslave /\" failed: ", errno),
@@ -80,15 +81,53 @@ impl std::error::Error for SwitchError {}
 /// ```no_run
 /// use netns::{RunDir, switch::{switch_to, SwitchMode}};
 /// use std::os::unix::process::CommandExt;
-/// switch_to(&RunDir::from_env(), "blue".as_ref(), SwitchMode::Full, &mut netns::sys::eprint_line)?;
+/// let blue = netns::NsName::new("blue").expect("a valid name");
+/// switch_to(&RunDir::from_env(), &blue, SwitchMode::Full, &mut netns::sys::eprint_line)?;
 /// // Now inside: /sys and /etc are blue's. Become a shell there.
 /// let err = std::process::Command::new("sh").exec();
 /// # Ok::<(), netns::Error>(())
 /// ```
-pub fn switch_to(run: &RunDir, name: &OsStr, mode: SwitchMode, warn: &mut dyn FnMut(&[u8])) -> Result<(), SwitchError> {
-    let path = run.entry(name);
-    let fd = open(&path, OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
-        .map_err(|e| SwitchError::Open { name: name.to_owned(), errno: e.into() })?;
+///
+/// Opening the name never blocks (a FIFO or a device under the name is
+/// refused with `EINVAL`, see [`crate::namespace::open_ns_file`]).
+pub fn switch_to(
+    run: &RunDir,
+    name: &NsName,
+    mode: SwitchMode,
+    warn: &mut dyn FnMut(&[u8]),
+) -> Result<(), SwitchError> {
+    switch_to_path(run, &run.entry(name), name.as_os_str(), mode, warn)
+}
+
+/// `ip -n NAME`: iproute2 joins any word to the run directory there, so
+/// `-n ../../proc/1/ns/net` enters PID 1's namespace; the drop-in keeps
+/// that (entering is read-only). Everything else takes an [`NsName`].
+pub fn switch_to_word(
+    run: &RunDir,
+    word: &OsStr,
+    mode: SwitchMode,
+    warn: &mut dyn FnMut(&[u8]),
+) -> Result<(), SwitchError> {
+    let mut path = run.path().as_os_str().to_owned();
+    path.push("/");
+    path.push(word);
+    switch_to_path(run, std::path::Path::new(&path), word, mode, warn)
+}
+
+fn switch_to_path(
+    run: &RunDir,
+    path: &std::path::Path,
+    name: &OsStr,
+    mode: SwitchMode,
+    warn: &mut dyn FnMut(&[u8]),
+) -> Result<(), SwitchError> {
+    let fd = crate::namespace::open_ns_file(path).map_err(|e| match run.dir_problem() {
+        // "Not a directory" for a name means the run directory is not one.
+        Some(errno) if e.raw_os_error() == Some(libc::ENOTDIR) => {
+            SwitchError::RunDir { dir: run.path().to_path_buf(), errno }
+        }
+        _ => SwitchError::Open { name: name.to_owned(), errno: Errno::of(&e) },
+    })?;
     setns(&fd, CloneFlags::CLONE_NEWNET).map_err(|e| SwitchError::Setns { name: name.to_owned(), errno: e.into() })?;
     drop(fd);
     if mode == SwitchMode::NetOnly {
@@ -100,6 +139,7 @@ pub fn switch_to(run: &RunDir, name: &OsStr, mode: SwitchMode, warn: &mut dyn Fn
 /// The mount half of [`switch_to`] (steps 2–5), for a thread already in
 /// the network namespace `name`: `-n NAME` does it only when the command
 /// needs it (see `cli::Ctx::switch_process`).
+/// `name` is the word after `-n` (see [`switch_to_word`]).
 pub fn switch_mounts(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) -> Result<(), SwitchError> {
     unshare(CloneFlags::CLONE_NEWNS).map_err(|e| SwitchError::Unshare { errno: e.into() })?;
     mount(Some(""), "/", Some("none"), MsFlags::MS_SLAVE | MsFlags::MS_REC, None::<&str>)

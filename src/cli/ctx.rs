@@ -5,7 +5,7 @@ use super::Exit;
 use super::options::Opts;
 use crate::netlink::Netlink;
 use crate::rundir::RunDir;
-use crate::switch::{SwitchMode, switch_mounts, switch_to};
+use crate::switch::{SwitchMode, switch_mounts, switch_to_word};
 use std::ffi::{OsStr, OsString};
 use std::io::{self, BufWriter, Stdout, Write};
 
@@ -79,7 +79,7 @@ impl Ctx {
     pub fn switch_process(&mut self, name: &OsStr) -> Result<(), Exit> {
         // A socket opened earlier would still talk to the old namespace.
         self.nl = None;
-        switch_to(&self.run, name, SwitchMode::NetOnly, &mut crate::sys::eprint_line).map_err(|e| {
+        switch_to_word(&self.run, name, SwitchMode::NetOnly, &mut crate::sys::eprint_line).map_err(|e| {
             crate::sys::eprint_line(&e.message());
             Exit(255)
         })?;

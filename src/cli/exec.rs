@@ -7,6 +7,7 @@
 
 use super::netns_cmd::{c_args, switch_for_exec};
 use super::{Ctx, Exit, Status};
+use crate::rundir::NsName;
 use crate::sys::Errno;
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, execvp, fork};
@@ -117,7 +118,7 @@ pub fn exec(ctx: &mut Ctx, args: &[OsString]) -> Status {
 /// a lab that is up, the second names one of its nodes. iproute2's form
 /// (`exec NAME CMD…`) always wins when NAME exists.
 fn lab_node(ctx: &Ctx, args: &[OsString]) -> Result<Option<Vec<OsString>>, Status> {
-    if args.len() < 2 || ctx.run.entry(&args[0]).exists() {
+    if args.len() < 2 || NsName::existing(&args[0]).is_ok_and(|n| ctx.run.entry(&n).exists()) {
         return Ok(None);
     }
     let Some(lab) = args[0].to_str() else { return Ok(None) };

@@ -14,6 +14,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                 // The namespace netns runs in (the root one, on a host) and
                 // every named one.
                 targets.push(Target::Current);
+                // A run directory that cannot be read is reported by collect.
                 for n in ctx.run.names().unwrap_or_default() {
                     targets.push(Target::Named(n));
                 }
@@ -34,14 +35,22 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     }
     let run = ctx.run.clone();
     let (json, pretty) = (ctx.opts.json, ctx.opts.pretty);
-    let views = match collect(&run, ctx.netlink()?, &targets) {
+    let found = match collect(&run, ctx.netlink()?, &targets) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("{e}");
             return Ok(1);
         }
     };
-    let out = if json { render::json(&views, pretty) } else { render::text_all(&views) };
-    ctx.write(out.as_bytes());
-    Ok(0)
+    // What could be read is shown; what could not is said, and fails the
+    // command.
+    for f in &found.failures {
+        eprintln!("{f}");
+    }
+    let views = &found.views;
+    if !views.is_empty() || json {
+        let out = if json { render::json(views, pretty) } else { render::text_all(views) };
+        ctx.write(out.as_bytes());
+    }
+    Ok(if found.failures.is_empty() { 0 } else { 1 })
 }

@@ -4,22 +4,23 @@
 
 use super::{Ctx, Status};
 use crate::namespace::NsId;
+use crate::namespace::open_ns_file;
 use crate::procscan::{ProcScan, comm};
+use crate::rundir::NsName;
+use crate::sys::Errno;
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::os::fd::AsRawFd;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 struct Found {
     id: NsId,
-    names: Vec<OsString>,
+    names: Vec<NsName>,
     pids: Vec<u32>,
     nsid: Option<i32>,
     current: bool,
 }
 
-fn collect(ctx: &mut Ctx) -> Result<Vec<Found>, super::Exit> {
+fn collect(ctx: &mut Ctx, failed: &mut bool) -> Result<Vec<Found>, super::Exit> {
     let current = NsId::of_path(Path::new("/proc/thread-self/ns/net")).ok();
     let by_id: BTreeMap<NsId, Vec<u32>> = match ProcScan::open().and_then(|s| s.all_namespaces()) {
         Ok(m) => m,
@@ -40,7 +41,19 @@ fn collect(ctx: &mut Ctx) -> Result<Vec<Found>, super::Exit> {
     if let Some(c) = current {
         remember(&mut found, c);
     }
-    for name in ctx.run.names().unwrap_or_default() {
+    let names = match ctx.run.names() {
+        Ok(n) => n,
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Vec::new(),
+        // Said, and the command fails, but the namespaces /proc shows are
+        // still listed.
+        Err(e) => {
+            crate::errln!("Cannot open netns runtime directory \"", ctx.run.path(), "\": ", Errno::of(&e));
+            *failed = true;
+            Vec::new()
+        }
+    };
+    for name in names {
+        let Ok(name) = NsName::existing(&name) else { continue };
         if let Ok(id) = NsId::of_path(&ctx.run.entry(&name)) {
             if Some(id.dev) == nsfs_dev {
                 let i = remember(&mut found, id);
@@ -56,8 +69,8 @@ fn collect(ctx: &mut Ctx) -> Result<Vec<Found>, super::Exit> {
     let files: Vec<Option<std::fs::File>> = found
         .iter()
         .map(|f| match (f.names.first(), f.pids.first()) {
-            (Some(n), _) => std::fs::File::open(ctx.run.entry(n)).ok(),
-            (None, Some(pid)) => std::fs::File::open(format!("/proc/{pid}/ns/net")).ok(),
+            (Some(n), _) => open_ns_file(&ctx.run.entry(n)).ok(),
+            (None, Some(pid)) => open_ns_file(Path::new(&format!("/proc/{pid}/ns/net"))).ok(),
             _ => None,
         })
         .collect();
@@ -75,7 +88,9 @@ fn collect(ctx: &mut Ctx) -> Result<Vec<Found>, super::Exit> {
 
 /// Print the table or the JSON array.
 pub fn list_all(ctx: &mut Ctx) -> Status {
-    let found = collect(ctx)?;
+    let mut failed = false;
+    let found = collect(ctx, &mut failed)?;
+    let status = i32::from(failed);
     if ctx.opts.json {
         let mut w = crate::output::JsonWriter::new(ctx.opts.pretty);
         w.start_array();
@@ -102,12 +117,13 @@ pub fn list_all(ctx: &mut Ctx) -> Status {
         }
         w.end_array();
         ctx.write(&w.finish());
-        return Ok(0);
+        return Ok(status);
     }
     let rows: Vec<[String; 4]> = found
         .iter()
         .map(|f| {
-            let mut names = f.names.iter().map(|n| n.to_string_lossy().into_owned()).collect::<Vec<_>>().join(",");
+            // Escaped: a name can hold terminal escape sequences.
+            let mut names = f.names.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",");
             if names.is_empty() {
                 names = "-".into();
             }
@@ -132,5 +148,5 @@ pub fn list_all(ctx: &mut Ctx) -> Status {
         out.push_str(&format!("{:<w0$}  {:<w1$}  {:<w2$}  {}\n", r[0], r[1], r[2], r[3]));
     }
     ctx.write(out.as_bytes());
-    Ok(0)
+    Ok(status)
 }

@@ -3,9 +3,10 @@
 
 use super::parse::{get_integer, matches};
 use super::{Ctx, Exit, Status, help, listall};
+use crate::namespace::open_ns_file;
 use crate::namespace::{NetNs, NsId};
 use crate::procscan::ProcScan;
-use crate::rundir::{RunDirError, Source, escape_name, has_control_bytes, is_valid_name};
+use crate::rundir::{NsName, RunDirError, Source, is_valid_name};
 use crate::switch::switch_to;
 use crate::sys::Errno;
 use std::ffi::{CString, OsStr, OsString};
@@ -175,7 +176,10 @@ fn ids_of(ctx: &mut Ctx, names: &[OsString]) -> Result<Vec<Option<i32>>, Exit> {
         if skip.get(i).copied().unwrap_or(false) {
             continue;
         }
-        if let Ok(f) = std::fs::File::open(ctx.run.entry(name)) {
+        // A FIFO or device under the name is not opened (it would block
+        // or act): it has no id to show.
+        let Ok(name) = NsName::existing(name) else { continue };
+        if let Ok(f) = open_ns_file(&ctx.run.entry(&name)) {
             files.push(f);
             which.push(i);
         }
@@ -198,8 +202,15 @@ fn list(ctx: &mut Ctx, args: &[OsString]) -> Status {
     if args.first().map(|a| a.as_bytes()) == Some(b"--all") {
         return listall::list_all(ctx);
     }
-    let Ok(names) = ctx.run.names() else {
-        return Ok(0);
+    let names = match ctx.run.names() {
+        Ok(n) => n,
+        // No directory yet: no names, as iproute2 says (nothing).
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(0),
+        // iproute2 says nothing here either, which reads as "no names".
+        Err(e) => {
+            crate::errln!("Cannot open netns runtime directory \"", ctx.run.path(), "\": ", Errno::of(&e));
+            return Ok(1);
+        }
     };
     let ids = ids_of(ctx, &names)?;
     if ctx.opts.json {
@@ -353,15 +364,22 @@ fn list_id(ctx: &mut Ctx, args: &[OsString]) -> Status {
 
 // ---------------------------------------------------------------- add / attach
 
-fn refuse_control_bytes(name: &OsStr) -> Result<(), Exit> {
-    if has_control_bytes(name.as_bytes()) {
-        eprintln!(
-            "Invalid netns name \"{}\": a name cannot contain newlines or other control characters",
-            escape_name(name)
-        );
-        return Err(Exit(255));
-    }
-    Ok(())
+/// The name of a new namespace, checked once: the path rules (already
+/// checked by `run`, with iproute2's message) and no control bytes.
+fn new_name(name: &OsStr) -> Result<NsName, Exit> {
+    NsName::new(name).map_err(|e| {
+        crate::sys::eprint_line(&e.message());
+        Exit(255)
+    })
+}
+
+/// A name that may exist already (made by iproute2, control bytes and
+/// all); `run` has checked it with iproute2's message.
+fn existing_name(name: &OsStr) -> Result<NsName, Exit> {
+    NsName::existing(name).map_err(|e| {
+        crate::sys::eprint_line(&e.message());
+        Exit(255)
+    })
 }
 
 fn report(e: RunDirError) -> Status {
@@ -377,11 +395,11 @@ fn add(ctx: &mut Ctx, args: &[OsString]) -> Status {
         eprintln!("No netns name specified");
         return Ok(1);
     };
-    refuse_control_bytes(name)?;
+    let name = new_name(name)?;
     // A lone `netns add` exits next: no need to switch back. A batch file
     // goes on in the original namespace, as iproute2's does.
     let source = if ctx.batch { Source::New } else { Source::NewAndStay };
-    match ctx.run.add_with(name, source, &mut crate::sys::eprint_line) {
+    match ctx.run.add_with(&name, source, &mut crate::sys::eprint_line) {
         Ok(()) => Ok(0),
         Err(e) => report(e),
     }
@@ -390,15 +408,19 @@ fn add(ctx: &mut Ctx, args: &[OsString]) -> Status {
 /// Is this (object word already stripped) an `add NAME` line that
 /// [`add_prefetched`] can run?
 pub fn is_plain_add(_ctx: &Ctx, words: &[OsString]) -> bool {
-    words.len() >= 2
-        && lookup(words[0].as_bytes()) == Some(Sub::Add)
-        && is_valid_name(words[1].as_bytes())
-        && !has_control_bytes(words[1].as_bytes())
+    words.len() >= 2 && lookup(words[0].as_bytes()) == Some(Sub::Add) && NsName::new(&words[1]).is_ok()
 }
 
 /// `add NAME` using a namespace created ahead of time (batch files).
 pub fn add_prefetched(ctx: &mut Ctx, words: &[OsString], fd: OwnedFd) -> i32 {
-    match ctx.run.add_with(&words[1], Source::Prepared(fd.as_raw_fd()), &mut crate::sys::eprint_line) {
+    let name = match NsName::new(&words[1]) {
+        Ok(n) => n,
+        Err(e) => {
+            crate::sys::eprint_line(&e.message());
+            return 255;
+        }
+    };
+    match ctx.run.add_with(&name, Source::Prepared(fd.as_raw_fd()), &mut crate::sys::eprint_line) {
         Ok(()) => 0,
         Err(e) => {
             crate::sys::eprint_line(&e.message());
@@ -419,8 +441,8 @@ fn attach(ctx: &mut Ctx, args: &[OsString]) -> Status {
             return Ok(1);
         }
     };
-    refuse_control_bytes(&args[0])?;
-    match ctx.run.add_with(&args[0], Source::Pid(pid), &mut crate::sys::eprint_line) {
+    let name = new_name(&args[0])?;
+    match ctx.run.add_with(&name, Source::Pid(pid), &mut crate::sys::eprint_line) {
         Ok(()) => Ok(0),
         Err(e) => report(e),
     }
@@ -435,6 +457,15 @@ fn delete(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Err(status) => return Ok(status),
         };
         for name in names {
+            // Every readdir entry is a valid name.
+            let Ok(name) = NsName::existing(&name) else { continue };
+            // Only names and placeholders are removed: a file with data, a
+            // FIFO or a device someone put here is theirs. Leaving it is not
+            // a failure of the walk, which goes on.
+            if let Some(why) = ctx.run.not_a_name(&name) {
+                crate::errln!("Leaving \"", ctx.run.entry(&name), "\" alone: it is ", why.as_str());
+                continue;
+            }
             if let Err(e) = ctx.run.delete(&name) {
                 crate::sys::eprint_line(&e.message());
                 break;
@@ -446,7 +477,8 @@ fn delete(ctx: &mut Ctx, args: &[OsString]) -> Status {
         eprintln!("No netns name specified");
         return Ok(1);
     };
-    match ctx.run.delete(name) {
+    let name = existing_name(name)?;
+    match ctx.run.delete(&name) {
         Ok(()) => Ok(0),
         Err(e) => report(e),
     }
@@ -478,10 +510,10 @@ fn set(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Some(v) => Some(v),
         }
     };
-    let ns = match NetNs::open_name(&ctx.run, name) {
+    let ns = match NetNs::open_name(&ctx.run, &existing_name(name)?) {
         Ok(ns) => ns,
         Err(e) => {
-            crate::errln!("Cannot open network namespace \"", name, "\": ", Errno::of(&e));
+            report_open_failure(ctx, name, &e);
             return Ok(1);
         }
     };
@@ -559,12 +591,18 @@ fn pids(ctx: &mut Ctx, args: &[OsString]) -> Status {
         eprintln!("extra arguments specified");
         return Ok(1);
     }
-    let ns = match std::fs::File::open(ctx.run.entry(name)) {
+    let ns = match open_ns_file(&ctx.run.entry(&existing_name(name)?)) {
         Ok(f) => f,
-        Err(e) => {
-            eprintln!("Cannot open network namespace: {}", Errno::of(&e));
-            return Ok(1);
-        }
+        Err(e) => match ctx.run.dir_problem() {
+            Some(errno) if e.raw_os_error() == Some(libc::ENOTDIR) => {
+                crate::errln!("Cannot open netns runtime directory \"", ctx.run.path(), "\": ", errno);
+                return Ok(1);
+            }
+            _ => {
+                eprintln!("Cannot open network namespace: {}", Errno::of(&e));
+                return Ok(1);
+            }
+        },
     };
     let id = match ns.metadata() {
         Ok(m) => NsId { dev: std::os::unix::fs::MetadataExt::dev(&m), ino: std::os::unix::fs::MetadataExt::ino(&m) },
@@ -643,9 +681,27 @@ fn monitor(ctx: &mut Ctx) -> Status {
     }
 }
 
+/// `Cannot open network namespace "NAME": ERRNO` (iproute2's words), or,
+/// when the run directory itself is the problem, a message naming it.
+fn report_open_failure(ctx: &Ctx, name: &OsStr, e: &std::io::Error) {
+    match ctx.run.dir_problem() {
+        Some(errno) if e.raw_os_error() == Some(libc::ENOTDIR) => {
+            crate::errln!("Cannot open netns runtime directory \"", ctx.run.path(), "\": ", errno);
+        }
+        _ => crate::errln!("Cannot open network namespace \"", name, "\": ", Errno::of(e)),
+    }
+}
+
 /// Used by exec: the switch for one namespace, messages to stderr.
 pub(super) fn switch_for_exec(ctx: &Ctx, name: &OsStr) -> bool {
-    match switch_to(&ctx.run, name, ctx.opts.switch_mode, &mut crate::sys::eprint_line) {
+    let name = match NsName::existing(name) {
+        Ok(n) => n,
+        Err(e) => {
+            crate::sys::eprint_line(&e.message());
+            return false;
+        }
+    };
+    match switch_to(&ctx.run, &name, ctx.opts.switch_mode, &mut crate::sys::eprint_line) {
         Ok(()) => true,
         Err(e) => {
             crate::sys::eprint_line(&e.message());

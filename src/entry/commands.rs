@@ -13,9 +13,11 @@ const CMD_PATH_MAX: usize = 4096;
 /// zero). `static`, so no code has to build it.
 static SIG_DFL_ACTION: [usize; 4] = [0; 4];
 
-/// `netns add NAME`: the run directory made shared under its lock, the
-/// O_EXCL placeholder, a new namespace bound onto it. Exits 0; on failure
-/// removes the placeholder and returns.
+/// `netns add NAME`: under the run directory's lock (as
+/// `RunDir::add_with` holds it), the directory made shared, the O_EXCL
+/// placeholder, a new namespace bound onto it. Exits 0; on failure removes
+/// the placeholder, drops the lock and returns (the full program takes
+/// the lock again: a descriptor left open would deadlock it).
 ///
 /// # Safety
 /// `name` is a C string of at most 255 bytes.
@@ -31,15 +33,18 @@ pub unsafe fn add(name: *const u8) {
         let Ok(fd) = sys(libc::SYS_openat, [libc::AT_FDCWD as usize, dir, open_dir, 0, 0]) else { return };
         let shared_flags = (libc::MS_SHARED | libc::MS_REC) as usize;
         let none = c"none".as_ptr() as usize;
+        // Closing `fd` drops the lock, so every return closes it first.
         let shared = sys(libc::SYS_flock, [fd, libc::LOCK_EX as usize, 0, 0, 0]).is_ok()
             && sys(libc::SYS_mount, [c"".as_ptr() as usize, dir, none, shared_flags, 0]).is_ok();
-        // Closing drops the lock.
-        let _ = sys(libc::SYS_close, [fd, 0, 0, 0, 0]);
         if !shared {
+            let _ = sys(libc::SYS_close, [fd, 0, 0, 0, 0]);
             return;
         }
         let create = (libc::O_RDONLY | libc::O_CREAT | libc::O_EXCL | libc::O_CLOEXEC) as usize;
-        let Ok(placeholder) = sys(libc::SYS_openat, [libc::AT_FDCWD as usize, path, create, 0, 0]) else { return };
+        let Ok(placeholder) = sys(libc::SYS_openat, [libc::AT_FDCWD as usize, path, create, 0, 0]) else {
+            let _ = sys(libc::SYS_close, [fd, 0, 0, 0, 0]);
+            return;
+        };
         let _ = sys(libc::SYS_close, [placeholder, 0, 0, 0, 0]);
         let ns = c"/proc/thread-self/ns/net".as_ptr() as usize;
         let made = sys(libc::SYS_unshare, [libc::CLONE_NEWNET as usize, 0, 0, 0, 0]).is_ok()
@@ -51,11 +56,15 @@ pub unsafe fn add(name: *const u8) {
         // undo. (The process may be in a new namespace; the full program
         // makes its own.)
         let _ = sys(libc::SYS_unlink, [path, 0, 0, 0, 0]);
+        let _ = sys(libc::SYS_close, [fd, 0, 0, 0, 0]);
     }
 }
 
-/// `netns delete NAME`: lazy unmount (its result ignored, as iproute2
-/// does), then unlink. Exits 0. When unlink fails after nothing was
+/// `netns delete NAME`: under the run directory's lock (as
+/// `RunDir::delete` holds it, so no delete falls between an add's
+/// placeholder and its mount), lazy unmount (its result ignored, as
+/// iproute2 does), then unlink. Exits 0. Without the lock (no directory,
+/// a failed flock), returns before any change. When unlink fails after nothing was
 /// unmounted, returns and the full program repeats both steps and reports;
 /// after an unmount, records the failure for `main` (a second unmount
 /// would take off a mount stacked on the name, which iproute2 leaves).
@@ -67,10 +76,21 @@ pub unsafe fn delete(name: *const u8) {
     // SAFETY: as the caller promises.
     let path = unsafe { join(&mut buf, RUN_DIR, name) } as usize;
     let flags = (libc::MNT_DETACH | libc::UMOUNT_NOFOLLOW) as usize;
-    // SAFETY: `path` is a NUL-terminated string that outlives both calls.
+    // SAFETY: `path` and the directory are NUL-terminated strings that
+    // outlive every call.
     let (unmounted, unlinked) = unsafe {
+        let dir = c"/run/netns".as_ptr() as usize;
+        let open_dir = (libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) as usize;
+        let Ok(fd) = sys(libc::SYS_openat, [libc::AT_FDCWD as usize, dir, open_dir, 0, 0]) else { return };
+        if sys(libc::SYS_flock, [fd, libc::LOCK_EX as usize, 0, 0, 0]).is_err() {
+            let _ = sys(libc::SYS_close, [fd, 0, 0, 0, 0]);
+            return;
+        }
         let unmounted = sys(libc::SYS_umount2, [path, flags, 0, 0, 0]).is_ok();
-        (unmounted, sys(libc::SYS_unlink, [path, 0, 0, 0, 0]))
+        let unlinked = sys(libc::SYS_unlink, [path, 0, 0, 0, 0]);
+        // Closing drops the lock.
+        let _ = sys(libc::SYS_close, [fd, 0, 0, 0, 0]);
+        (unmounted, unlinked)
     };
     match unlinked {
         Ok(_) => exit(0),
@@ -111,8 +131,26 @@ pub unsafe fn exec(name: *const u8, argv: *const *const u8, envp: *const *const 
             }
         }
         let path = join(&mut buf, RUN_DIR, name) as usize;
-        let open_ns = (libc::O_RDONLY | libc::O_CLOEXEC) as usize;
-        let Ok(fd) = sys(libc::SYS_openat, [libc::AT_FDCWD as usize, path, open_ns, 0, 0]) else { return };
+        // The name is opened only if it is a regular file (as every
+        // namespace file is): a FIFO would block the open, a device could
+        // act on it. O_PATH opens neither; the check is on what it found,
+        // and the real open goes through it (namespace::open_ns_file does
+        // the same). Anything else is left to the full program.
+        let Ok(probe) =
+            sys(libc::SYS_openat, [libc::AT_FDCWD as usize, path, (libc::O_PATH | libc::O_CLOEXEC) as usize, 0, 0])
+        else {
+            return;
+        };
+        let mut st = MaybeUninit::<libc::stat>::uninit();
+        let regular = sys(libc::SYS_fstat, [probe, st.as_mut_ptr() as usize, 0, 0, 0]).is_ok()
+            && read_volatile(core::ptr::addr_of!((*st.as_ptr()).st_mode)) & libc::S_IFMT == libc::S_IFREG;
+        let mut fd_buf = MaybeUninit::<[u8; FD_PATH_MAX]>::uninit();
+        let again = fd_path(&mut fd_buf, probe) as usize;
+        let open_ns = (libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY) as usize;
+        let opened =
+            if regular { sys(libc::SYS_openat, [libc::AT_FDCWD as usize, again, open_ns, 0, 0]) } else { Err(0) };
+        let _ = sys(libc::SYS_close, [probe, 0, 0, 0, 0]);
+        let Ok(fd) = opened else { return };
         let entered = sys(libc::SYS_setns, [fd, libc::CLONE_NEWNET as usize, 0, 0, 0]).is_ok();
         let _ = sys(libc::SYS_close, [fd, 0, 0, 0, 0]);
         if !entered {
@@ -139,6 +177,34 @@ pub unsafe fn exec(name: *const u8, argv: *const *const u8, envp: *const *const 
         let _ = sys(libc::SYS_rt_sigaction, [libc::SIGPIPE as usize, dfl, 0, 8, 0]);
         execvp(argv, envp);
     }
+}
+
+/// Room for "/proc/self/fd/" + a descriptor's digits + NUL.
+const FD_PATH_MAX: usize = 14 + 20 + 1;
+
+/// "/proc/self/fd/FD" + NUL in `buf`; returns the C string.
+fn fd_path(buf: &mut MaybeUninit<[u8; FD_PATH_MAX]>, fd: usize) -> *const u8 {
+    static PREFIX: [u8; 14] = *b"/proc/self/fd/";
+    let out = buf.as_mut_ptr() as *mut u8;
+    let mut digits = 1;
+    let mut rest = fd / 10;
+    while rest > 0 {
+        digits += 1;
+        rest /= 10;
+    }
+    // SAFETY: 14 + at most 20 digits + NUL fit in FD_PATH_MAX bytes.
+    unsafe {
+        for (i, &c) in PREFIX.iter().enumerate() {
+            write_volatile(out.add(i), c);
+        }
+        let mut v = fd;
+        for k in (0..digits).rev() {
+            write_volatile(out.add(PREFIX.len() + k), b'0' + (v % 10) as u8);
+            v /= 10;
+        }
+        write_volatile(out.add(PREFIX.len() + digits), 0);
+    }
+    out
 }
 
 /// glibc's `execvp` search, as far as it can be done here; returns on every

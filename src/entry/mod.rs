@@ -21,7 +21,10 @@
 //! (not set-uid) start, it makes the system calls of
 //! `RunDir::make_shared` + `RunDir::add_with`, `RunDir::delete` or
 //! `switch::switch_to` + `execvp` ([`commands`]), and exits or becomes the
-//! command. Anything else (other options or commands, `NETNS_RUN_DIR` or
+//! command. Add and delete hold the run directory's `flock` as the full
+//! program does (every return drops it first: a descriptor left open
+//! would deadlock the full program's own lock), and exec opens the name
+//! only after `O_PATH` showed a regular file (a FIFO would block). Anything else (other options or commands, `NETNS_RUN_DIR` or
 //! `NETNS_ETC_DIR` set, a name the full program would refuse, files under
 //! /etc/netns/NAME to bind) returns before any change; a failing step
 //! returns after leaving things where the full program, run next from
@@ -220,7 +223,8 @@ pub fn report_early_failure() -> Option<i32> {
         f if f == Failure::Unlink as u8 => {
             // The early path runs only with the default run directory and
             // with the name as the last argument.
-            let path = netns::RunDir::from_env().entry(std::env::args_os().last()?);
+            let name = netns::NsName::existing(std::env::args_os().last()?).ok()?;
+            let path = netns::RunDir::from_env().entry(&name);
             (netns::rundir::RunDirError::Remove { path, errno }.message(), 1)
         }
         f if f == Failure::Sysfs as u8 => (netns::switch::SwitchError::Sysfs { errno }.message(), 255),

@@ -14,13 +14,14 @@ use super::{
     RouteView, TableView, sysctl,
 };
 use crate::namespace::NsId;
+use crate::namespace::{not_a_namespace, open_ns_file};
 use crate::netlink::address::Address;
 use crate::netlink::link::Link;
 use crate::netlink::neighbour::{Neighbour, NeighbourFilter};
 use crate::netlink::route::{Route, RouteFilter};
 use crate::netlink::{Netlink, NlError};
 use crate::procscan::{ProcScan, comm};
-use crate::rundir::RunDir;
+use crate::rundir::{NsName, RunDir};
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::File;
@@ -125,15 +126,29 @@ fn read_all(subjects: &[Subject]) -> Vec<Raw> {
     })
 }
 
+/// Open a target without blocking, and make sure it is a network
+/// namespace; the error names it and says what it is instead.
 fn open_subject(run: &RunDir, target: &Target) -> Result<Subject, String> {
     let (name, path, shown) = match target {
         Target::Current => (None, "/proc/thread-self/ns/net".into(), "(current)".to_string()),
         Target::Root => (None, "/proc/1/ns/net".into(), "(root)".to_string()),
-        Target::Named(n) => (Some(n.to_string_lossy().into_owned()), run.entry(n), n.to_string_lossy().into_owned()),
+        Target::Named(n) => {
+            let name = NsName::existing(n).map_err(|e| e.to_string())?;
+            (Some(name.to_string()), run.entry(&name), name.to_string())
+        }
     };
-    let file = File::open(&path)
-        .map_err(|e| format!("Cannot open network namespace \"{shown}\": {}", crate::sys::io_text(&e)))?;
-    let meta = file.metadata().map_err(|e| crate::sys::io_text(&e))?;
+    let cannot = |why: String| format!("Cannot open network namespace \"{shown}\": {why}");
+    let file = open_ns_file(&path).map_err(|e| match (not_a_namespace(&path), run.dir_problem()) {
+        (Some(what), _) => cannot(format!("not a network namespace ({what})")),
+        (None, Some(errno)) if e.raw_os_error() == Some(libc::ENOTDIR) => {
+            format!("Cannot open netns runtime directory \"{}\": {errno}", run.path().display())
+        }
+        _ => cannot(crate::sys::io_text(&e)),
+    })?;
+    if let Some(what) = not_a_namespace(&path) {
+        return Err(cannot(format!("not a network namespace ({what})")));
+    }
+    let meta = file.metadata().map_err(|e| cannot(crate::sys::io_text(&e)))?;
     Ok(Subject {
         name,
         root: *target == Target::Root,
@@ -143,16 +158,43 @@ fn open_subject(run: &RunDir, target: &Target) -> Result<Subject, String> {
     })
 }
 
+/// What [`collect()`] found: a view of every namespace that could be read,
+/// in the order asked, and a message for each that could not (naming it
+/// and the cause), or for a part of one that could not be read.
+#[derive(Debug, Default)]
+pub struct Inspection {
+    /// The namespaces read.
+    pub views: Vec<NamespaceView>,
+    /// What could not be read, one message each.
+    pub failures: Vec<String>,
+}
+
 /// Gather the views of `targets` (in order). `nl` is the socket of the
-/// namespace netns runs in, used for the nsids it assigned.
-pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Vec<NamespaceView>, String> {
-    let names = run.names().unwrap_or_default();
+/// namespace netns runs in, used for the nsids it assigned. A target that
+/// cannot be opened or entered is a failure; the others are still read.
+pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Inspection, String> {
+    let mut failures = Vec::new();
+    let names = match run.names() {
+        Ok(n) => n,
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Vec::new(),
+        Err(e) => {
+            failures.push(format!(
+                "Cannot open netns runtime directory \"{}\": {}",
+                run.path().display(),
+                crate::sys::io_text(&e)
+            ));
+            Vec::new()
+        }
+    };
     // About three descriptors per namespace: its file twice (as a target
     // and as a candidate peer home) and a netlink socket.
     crate::sys::reserve_fds(64 + 3 * (names.len() + targets.len()));
     let mut subjects = Vec::with_capacity(targets.len());
     for t in targets {
-        subjects.push(open_subject(run, t)?);
+        match open_subject(run, t) {
+            Ok(s) => subjects.push(s),
+            Err(e) => failures.push(e),
+        }
     }
     // Every named namespace is a candidate home for a veth's far end.
     let named: Vec<Subject> = names.iter().filter_map(|n| open_subject(run, &Target::Named(n.clone())).ok()).collect();
@@ -171,12 +213,31 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Vec
     let mut raws = read_all(&subjects);
     let fds: Vec<i32> = subjects.iter().map(|s| s.file.as_raw_fd()).collect();
     let nsids: Vec<Option<i32>> = nl.nsids_of_fds(&fds).into_iter().map(|r| r.ok().flatten()).collect();
-    let pids = ProcScan::open().and_then(|p| p.all_namespaces()).unwrap_or_default();
+    let pids = ProcScan::open().and_then(|p| p.all_namespaces()).unwrap_or_else(|e| {
+        failures.push(format!("Cannot read processes from /proc: {}", crate::sys::io_text(&e)));
+        Default::default()
+    });
     let pids_by_ino: HashMap<u64, &Vec<u32>> = pids.iter().map(|(id, p)| (id.ino, p)).collect();
     let peer_names = peers::resolve(&subjects, &mut raws, &named, &current);
     let nft = firewall::nft_path();
     let mut views = Vec::with_capacity(subjects.len());
     for (i, (s, raw)) in subjects.iter().zip(raws).enumerate() {
+        let shown = match (&s.name, s.current) {
+            (Some(n), _) => format!("\"{n}\""),
+            (None, true) => "(current)".to_string(),
+            (None, false) => format!("net:[{}]", s.id.ino),
+        };
+        // Entering or opening netlink failed: nothing inside was read, and
+        // a view of it would show "none" for what is unknown.
+        if raw.nl.is_none() {
+            for e in &raw.errors {
+                failures.push(format!("Cannot read network namespace {shown}: {e}"));
+            }
+            continue;
+        }
+        for e in &raw.errors {
+            failures.push(format!("Cannot read all of network namespace {shown}: {e}"));
+        }
         let by_index: HashMap<u32, &Link> = raw.links.iter().map(|l| (l.index, l)).collect();
         let dev = |i: u32| by_index.get(&i).map_or_else(|| format!("if{i}"), |l| l.name.clone());
         let interfaces = raw
@@ -232,7 +293,9 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Vec
             errors: raw.errors,
         });
     }
-    Ok(views)
+    // A run directory that cannot be read fails the listing and each name.
+    failures.dedup();
+    Ok(Inspection { views, failures })
 }
 
 fn firewall_view(tables: &Result<usize, String>, nft: Option<&std::path::Path>, ns: &File) -> FirewallView {

@@ -16,7 +16,7 @@ pub mod sysctl;
 
 use serde::Serialize;
 
-pub use collect::{Target, collect};
+pub use collect::{Inspection, Target, collect};
 
 /// Everything `inspect` shows about one namespace.
 #[derive(Debug, Clone, Serialize)]

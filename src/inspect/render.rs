@@ -84,6 +84,13 @@ fn title(ns: &NamespaceView) -> String {
     format!("{name}  ({})", facts.join(", "))
 }
 
+/// What an empty section says: "none", unless reading it failed (the
+/// error is listed under the title).
+fn empty(ns: &NamespaceView, part: &str) -> &'static str {
+    let failed = ns.errors.iter().any(|e| e.strip_prefix(part).is_some_and(|rest| rest.starts_with(':')));
+    if failed { "could not be read (see the error above)" } else { "none" }
+}
+
 /// One namespace as a text block.
 pub fn text(ns: &NamespaceView) -> String {
     let mut out = String::new();
@@ -152,7 +159,7 @@ pub fn text(ns: &NamespaceView) -> String {
 
     out.push('\n');
     if ns.addresses.is_empty() {
-        out.push_str("  ADDRESSES  none\n");
+        out.push_str(&format!("  ADDRESSES  {}\n", empty(ns, "addresses")));
     } else {
         let mut t = Table::new(&[("ADDRESS", false), ("DEV", false), ("FAMILY", false), ("SCOPE", false)]);
         for a in &ns.addresses {
@@ -167,14 +174,14 @@ pub fn text(ns: &NamespaceView) -> String {
         t.rows.push(vec![r.table.clone(), r.family.into(), r.route.clone()]);
     }
     if t.rows.is_empty() {
-        out.push_str("  ROUTES  none\n");
+        out.push_str(&format!("  ROUTES  {}\n", empty(ns, "routes")));
     } else {
         t.render("  ", &mut out);
     }
 
     out.push('\n');
     if ns.neighbours.is_empty() {
-        out.push_str("  NEIGHBOURS  none\n");
+        out.push_str(&format!("  NEIGHBOURS  {}\n", empty(ns, "neighbours")));
     } else {
         let mut t = Table::new(&[("NEIGHBOUR", false), ("DEV", false), ("LLADDR", false), ("STATE", false)]);
         for n in &ns.neighbours {
@@ -236,8 +243,14 @@ pub fn text(ns: &NamespaceView) -> String {
 }
 
 /// All namespaces as text, blocks separated by a blank line.
+///
+/// Nothing in it can drive a terminal: process names are escaped where
+/// they are read, and any other control character that came from the
+/// kernel (an interface may be named with an escape sequence) is shown as
+/// `?`, as `ps` shows command names.
 pub fn text_all(views: &[NamespaceView]) -> String {
-    views.iter().map(text).collect::<Vec<_>>().join("\n")
+    let text = views.iter().map(text).collect::<Vec<_>>().join("\n");
+    text.chars().map(|c| if c.is_control() && c != '\n' { '?' } else { c }).collect()
 }
 
 /// All namespaces as one JSON array.

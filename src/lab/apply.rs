@@ -80,10 +80,12 @@ fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
                     nl.link_write(&owner::mark_spec(&lab.name, &node.name), LinkWrite::Change)
                         .map_err(|e| format!("cannot mark {}: {e}", node.ns))?;
                     super::sysctl::write_here(&ns_sysctls(node)).map_err(|e| format!("{}: {e}", node.ns))?;
-                    run.add_with(node.ns.as_ref(), Source::Prepared(fd.as_raw_fd()), &mut |_| {}).map_err(|e| {
+                    let name = crate::rundir::NsName::new(&node.ns)
+                        .map_err(|e| format!("cannot name namespace {}: {e}", node.ns))?;
+                    run.add_with(&name, Source::Prepared(fd.as_raw_fd()), &mut |_| {}).map_err(|e| {
                         format!("cannot name namespace {}: {}", node.ns, String::from_utf8_lossy(&e.message()))
                     })?;
-                    Ok((NetNs::from_fd(fd, run.entry(&node.ns)), nl))
+                    Ok((NetNs::from_fd(fd, run.entry(&name)), nl))
                 })();
                 (n, made)
             })
@@ -193,8 +195,10 @@ pub fn apply(
         // Their processes first, as `down` does: a process left inside
         // would keep the unnamed namespace (and its veth ends) alive, out
         // of the state and out of reach of any later `down`.
-        let ids: std::collections::BTreeSet<crate::namespace::NsId> =
-            gone.iter().filter_map(|(ns, _)| NetNs::open_name(run, ns).ok()?.id().ok()).collect();
+        let ids: std::collections::BTreeSet<crate::namespace::NsId> = gone
+            .iter()
+            .filter_map(|(ns, _)| NetNs::open_name(run, &crate::rundir::NsName::existing(ns).ok()?).ok()?.id().ok())
+            .collect();
         super::procs::kill_all_in(&ids, std::time::Duration::from_secs(2));
         let errors = super::down::remove_namespaces(run, &gone.iter().map(|(ns, _)| ns.clone()).collect::<Vec<_>>());
         if let Some(e) = errors.into_iter().next() {
@@ -470,7 +474,8 @@ pub fn apply(
     // 10. NAT and firewall.
     for a in &plan.actions {
         if let Action::Nft { node, text } = a {
-            let path = run.entry(ns_name(*node));
+            let path =
+                crate::rundir::NsName::existing(ns_name(*node)).map(|n| run.entry(&n)).map_err(|e| e.to_string())?;
             let name = &lab.nodes[*node].name;
             state.nft.retain(|(n, _)| n != name);
             state.nft_live.retain(|(n, _)| n != name);

@@ -40,10 +40,12 @@ pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<String> {
     let work = |run: RunDir, chunk: &[String]| -> Vec<String> {
         chunk
             .iter()
-            .filter_map(|ns| match run.delete(ns) {
-                Ok(()) => None,
-                Err(e) if e.errno().0 == libc::ENOENT => None,
-                Err(e) => Some(String::from_utf8_lossy(&e.message()).into_owned()),
+            .filter_map(|ns| {
+                match crate::rundir::NsName::existing(ns).map_err(Into::into).and_then(|n| run.delete(&n)) {
+                    Ok(()) => None,
+                    Err(e) if e.errno().0 == libc::ENOENT => None,
+                    Err(e) => Some(String::from_utf8_lossy(&e.message()).into_owned()),
+                }
             })
             .collect()
     };
@@ -124,7 +126,7 @@ pub fn down_with(
         match owner::owner_of(run, ns) {
             Owner::Absent => {}
             Owner::Lab(l, _) if l == name => {
-                if let Ok(h) = NetNs::open_name(run, ns) {
+                if let Some(h) = crate::rundir::NsName::existing(ns).ok().and_then(|n| NetNs::open_name(run, &n).ok()) {
                     if let Ok(id) = h.id() {
                         ids.insert(id);
                     }
@@ -139,7 +141,11 @@ pub fn down_with(
             // is no `ip netns add` in flight (those mount within
             // microseconds) but the remains of a crash; left there, it
             // would block the next `up`.
-            Owner::Placeholder if in_file(ns) && stale(&run.entry(ns)) => targets.push((ns.clone(), node.clone())),
+            Owner::Placeholder
+                if in_file(ns) && crate::rundir::NsName::existing(ns).is_ok_and(|n| stale(&run.entry(&n))) =>
+            {
+                targets.push((ns.clone(), node.clone()))
+            }
             Owner::Placeholder => {
                 report.skipped.push(format!("{ns}: an empty name this lab did not record"));
                 spared.insert(ns.clone());

@@ -68,9 +68,13 @@ pub fn owner_of(run: &RunDir, ns: &str) -> Owner {
 /// namespace: its handle and a netlink socket inside it, which `up` goes on
 /// to read the namespace with (one switch in, not two).
 pub fn owner_and_handles(run: &RunDir, ns: &str) -> (Owner, Option<(NetNs, Netlink)>) {
-    let ns_file = match NetNs::open_name(run, ns) {
+    // A string that cannot be a name in the run directory names nothing there.
+    let Ok(name) = crate::rundir::NsName::existing(ns) else { return (Owner::Absent, None) };
+    let ns_file = match NetNs::open_name(run, &name) {
         Ok(n) => n,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (Owner::Absent, None),
+        // ENOTDIR: the run directory is no directory, so no name is in it
+        // (adding one then says what is wrong with the directory).
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ENOTDIR)) => return (Owner::Absent, None),
         Err(_) => return (Owner::Foreign, None),
     };
     if !ns_file.is_network_namespace() {
@@ -119,7 +123,7 @@ pub fn collisions(run: &RunDir, lab: &super::Lab) -> Option<Vec<super::Diag>> {
     let mut out = Vec::new();
     let root = nix::unistd::geteuid().is_root();
     for node in &lab.nodes {
-        if !run.entry(&node.ns).exists() {
+        if !crate::rundir::NsName::existing(&node.ns).is_ok_and(|n| run.entry(&n).exists()) {
             continue;
         }
         if !root {

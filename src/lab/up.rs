@@ -266,7 +266,11 @@ pub fn up(
         let is_new = lives[i].is_none();
         match &want {
             Some(text) => {
-                let listing = if is_new { None } else { super::nft::listing(&run.entry(&node.ns)) };
+                let listing = if is_new {
+                    None
+                } else {
+                    crate::rundir::NsName::existing(&node.ns).ok().and_then(|n| super::nft::listing(&run.entry(&n)))
+                };
                 // Deleted or changed from outside since it was applied.
                 let tampered = match (&listing, recorded_live) {
                     (Some(l), Some(h)) => super::shaping::hash(l) != h,

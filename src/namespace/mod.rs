@@ -13,9 +13,8 @@ mod guard;
 pub use guard::NsGuard;
 
 use crate::netlink::{Netlink, NlError};
-use crate::rundir::RunDir;
+use crate::rundir::{NsName, RunDir};
 use nix::sched::CloneFlags;
-use std::ffi::OsStr;
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
@@ -41,6 +40,83 @@ impl NsId {
     }
 }
 
+/// Open a file that should be a namespace (a run-directory name, a
+/// `/proc/PID/ns/net` link) for reading, without ever blocking and without
+/// opening a device: symbolic links are followed (as iproute2 does: a
+/// link to `/proc/PID/ns/net` is a common way to name a container's
+/// namespace), the target is opened with `O_PATH` and examined, and only a
+/// regular file (every nsfs file is one) or a directory is opened for
+/// real, through the descriptor, so it is the same file. Anything else (a
+/// FIFO, whose open waits for a writer forever; a device, whose open can
+/// act; a socket) is refused with `EINVAL`, the errno the kernel gives
+/// for using a file that is not a namespace. [`not_a_namespace`] says
+/// what it is instead.
+pub fn open_ns_file(path: &Path) -> io::Result<File> {
+    use nix::fcntl::{OFlag, open};
+    use nix::sys::stat::{Mode, SFlag, fstat};
+    let probe = open(path, OFlag::O_PATH | OFlag::O_CLOEXEC, Mode::empty())?;
+    let st = fstat(&probe)?;
+    match SFlag::from_bits_truncate(st.st_mode & libc::S_IFMT) {
+        SFlag::S_IFREG | SFlag::S_IFDIR => {}
+        _ => return Err(io::Error::from_raw_os_error(libc::EINVAL)),
+    }
+    // Reopening through /proc opens the very file the probe found, even
+    // if the name was replaced since.
+    let again = format!("/proc/self/fd/{}", probe.as_raw_fd());
+    let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC | OFlag::O_NONBLOCK | OFlag::O_NOCTTY;
+    match open(again.as_str(), flags, Mode::empty()) {
+        Ok(fd) => Ok(File::from(fd)),
+        // No /proc: open the path (O_NONBLOCK: never waits) and make sure
+        // it is still the file examined.
+        Err(nix::errno::Errno::ENOENT) => {
+            let fd = open(path, flags, Mode::empty())?;
+            let now = fstat(&fd)?;
+            if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino) {
+                return Err(io::Error::from_raw_os_error(libc::EAGAIN));
+            }
+            Ok(File::from(fd))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What the file at `path` is when it is not a network namespace, in
+/// words for a message ("a FIFO", "an empty file with no namespace mounted
+/// on it", …); `None` when it is one, or cannot be examined (opening it
+/// then tells why). Never opens anything but with `O_PATH`.
+pub fn not_a_namespace(path: &Path) -> Option<String> {
+    use nix::fcntl::{OFlag, open};
+    use nix::sys::stat::{Mode, fstat};
+    let probe = open(path, OFlag::O_PATH | OFlag::O_CLOEXEC, Mode::empty()).ok()?;
+    let st = fstat(&probe).ok()?;
+    let what = match st.st_mode & libc::S_IFMT {
+        libc::S_IFIFO => "a FIFO".to_string(),
+        libc::S_IFSOCK => "a socket".to_string(),
+        libc::S_IFCHR => "a character device".to_string(),
+        libc::S_IFBLK => "a block device".to_string(),
+        libc::S_IFDIR => "a directory".to_string(),
+        libc::S_IFREG => {
+            let nsfs = std::fs::metadata("/proc/self/ns/net").ok()?.dev();
+            if st.st_dev == nsfs {
+                let ns = open_ns_file(path).ok()?;
+                // NS_GET_NSTYPE = _IO(0xb7, 0x3)
+                // SAFETY: NS_GET_NSTYPE takes no argument and only reads the fd.
+                let kind = unsafe { libc::ioctl(ns.as_raw_fd(), 0xb703 as _) };
+                if kind == libc::CLONE_NEWNET {
+                    return None;
+                }
+                "a namespace of another type".to_string()
+            } else if st.st_size == 0 {
+                "an empty file with no namespace mounted on it".to_string()
+            } else {
+                format!("a regular file of {} bytes", st.st_size)
+            }
+        }
+        _ => "not a file".to_string(),
+    };
+    Some(what)
+}
+
 /// An open network namespace.
 #[derive(Debug)]
 pub struct NetNs {
@@ -56,8 +132,9 @@ impl NetNs {
         NetNs { file: File::from(fd), path: path.into() }
     }
 
-    /// Open the namespace pinned as `name` in the run directory.
-    pub fn open_name(run: &RunDir, name: impl AsRef<OsStr>) -> io::Result<NetNs> {
+    /// Open the namespace pinned as `name` in the run directory, without
+    /// ever blocking (see [`open_ns_file`]).
+    pub fn open_name(run: &RunDir, name: &NsName) -> io::Result<NetNs> {
         NetNs::open_path(run.entry(name))
     }
 
@@ -65,39 +142,41 @@ impl NetNs {
     /// (exactly as `ip netns add` does) and open it.
     ///
     /// ```no_run
-    /// use netns::{NetNs, RunDir};
+    /// use netns::{NetNs, NsName, RunDir};
     /// let run = RunDir::from_env();
-    /// let ns = NetNs::create(&run, "lab-a")?;
+    /// let name = NsName::new("lab-a").expect("a valid name");
+    /// let ns = NetNs::create(&run, &name)?;
     /// let mut nl = netns::netlink::Netlink::open()?;
     /// ns.set_nsid(&mut nl, None)?;              // like `ip netns set lab-a auto`
     /// println!("lab-a is nsid {:?}", ns.nsid(&mut nl)?);
-    /// NetNs::delete(&run, "lab-a")?;
+    /// NetNs::delete(&run, &name)?;
     /// # Ok::<(), netns::Error>(())
     /// ```
-    pub fn create(run: &RunDir, name: impl AsRef<OsStr>) -> Result<NetNs, crate::Error> {
-        run.add(name.as_ref())?;
+    pub fn create(run: &RunDir, name: &NsName) -> Result<NetNs, crate::Error> {
+        run.add(name)?;
         Ok(NetNs::open_name(run, name)?)
     }
 
     /// Name the namespace of process `pid` (`ip netns attach`) and open it.
-    pub fn attach(run: &RunDir, name: impl AsRef<OsStr>, pid: i32) -> Result<NetNs, crate::Error> {
-        run.attach(name.as_ref(), pid)?;
+    pub fn attach(run: &RunDir, name: &NsName, pid: i32) -> Result<NetNs, crate::Error> {
+        run.attach(name, pid)?;
         Ok(NetNs::open_name(run, name)?)
     }
 
     /// Remove the name `name` (`ip netns delete`). The namespace itself
     /// lives on while processes or open handles still use it.
-    pub fn delete(run: &RunDir, name: impl AsRef<OsStr>) -> Result<(), crate::Error> {
+    pub fn delete(run: &RunDir, name: &NsName) -> Result<(), crate::Error> {
         Ok(run.delete(name)?)
     }
 
-    /// Open a namespace file by path (`/run/netns/x`, `/proc/1/ns/net`, …).
-    /// The file is not checked to be a namespace; the kernel does that when
-    /// it is used.
+    /// Open a namespace file by path (`/run/netns/x`, `/proc/1/ns/net`, …),
+    /// without ever blocking (see [`open_ns_file`]). A regular file that is
+    /// not a namespace (a stale placeholder) still opens: ask
+    /// [`is_network_namespace`](Self::is_network_namespace), or let the
+    /// kernel refuse it when it is used.
     pub fn open_path(path: impl AsRef<Path>) -> io::Result<NetNs> {
-        use std::os::unix::fs::OpenOptionsExt;
         let path = path.as_ref().to_path_buf();
-        let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_CLOEXEC).open(&path)?;
+        let file = open_ns_file(&path)?;
         Ok(NetNs { file, path })
     }
 
@@ -209,6 +288,20 @@ mod tests {
     fn a_plain_file_is_not_a_namespace() {
         let ns = NetNs::open_path("/proc/self/status").unwrap();
         assert!(!ns.is_network_namespace());
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = std::env::temp_dir().join(format!("netns-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("f");
+        let _ = std::fs::remove_file(&fifo);
+        nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+        let e = NetNs::open_path(&fifo).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::EINVAL));
+        assert_eq!(not_a_namespace(&fifo).as_deref(), Some("a FIFO"));
+        assert_eq!(not_a_namespace(Path::new("/proc/self/ns/net")), None);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

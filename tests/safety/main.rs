@@ -7,5 +7,6 @@
 
 mod lab_files;
 mod lab_lifecycle;
+mod run_dir;
 #[path = "../support/mod.rs"]
 mod support;

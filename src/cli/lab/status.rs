@@ -48,7 +48,11 @@ fn look(ctx: &Ctx, labdir: &LabDir, name: &str) -> Seen {
         seen.nodes_present = owner::scan(&ctx.run, name).len();
         return seen;
     };
-    seen.nodes_present = st.namespaces.iter().filter(|r| ctx.run.entry(&r.ns).exists()).count();
+    seen.nodes_present = st
+        .namespaces
+        .iter()
+        .filter(|r| crate::rundir::NsName::existing(&r.ns).is_ok_and(|n| ctx.run.entry(&n).exists()))
+        .count();
     match crate::lab::load(&st.file) {
         // Reading inside the namespaces takes root: without it, the state
         // alone speaks, and the note says what is missing.

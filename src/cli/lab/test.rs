@@ -102,8 +102,8 @@ pub(crate) fn check<'a>(lab: &'a Lab, run: &RunDir, opts: &probe::Opts, file: &s
     let mut slot = Vec::new();
     for e in &lab.expects {
         let ns = &lab.nodes[e.from].ns;
-        let src = run.entry(ns);
-        if src.exists() {
+        let src = crate::rundir::NsName::existing(ns).map(|n| run.entry(&n));
+        if let Some(src) = src.ok().filter(|p| p.exists()) {
             slot.push(Some(probes.len()));
             let p = Probe::new(src, e.to, e.proto);
             probes.push(if e.path.is_empty() { p } else { p.with_path() });

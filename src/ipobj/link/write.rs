@@ -249,8 +249,12 @@ fn nodev(name: &OsStr) -> Stop {
 
 /// `netns NAME|PID`: a name in the run directory (or a path), else a pid.
 fn netns_target(ctx: &Ctx, v: &OsStr, held: &mut Vec<File>) -> P<NsTarget> {
-    let path = if v.as_bytes().contains(&b'/') { v.into() } else { ctx.run.entry(v) };
-    if let Ok(f) = File::open(&path) {
+    let path = if v.as_bytes().contains(&b'/') {
+        Some(v.into())
+    } else {
+        crate::rundir::NsName::existing(v).ok().map(|n| ctx.run.entry(&n))
+    };
+    if let Some(f) = path.and_then(|p| crate::namespace::open_ns_file(&p).ok()) {
         let fd = f.as_raw_fd();
         held.push(f);
         return Ok(NsTarget::Fd(fd));

@@ -55,7 +55,8 @@ pub fn collect_live(lab: &Lab, run: &RunDir) -> Live {
 }
 
 fn read_node(run: &RunDir, ns: &str) -> NodeLive {
-    let handle = match NetNs::open_name(run, ns) {
+    let Ok(name) = crate::rundir::NsName::existing(ns) else { return NodeLive::default() };
+    let handle = match NetNs::open_name(run, &name) {
         Ok(h) => h,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return NodeLive::default(),
         Err(e) => {
