@@ -5,7 +5,9 @@
 # its reachability test matrix. The lab stays up for you to look around;
 # the last lines say how to take it down.
 #
-#   cargo build --release && sudo examples/tenants.sh
+#   cargo build --release && examples/tenants.sh
+#
+# Run as root, or as a user who may sudo: the script asks sudo for root then.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$PWD/target/x86_64-unknown-linux-gnu/release/netns
@@ -14,9 +16,15 @@ if [[ ! -x $bin ]]; then
 	exit 2
 fi
 if [[ $EUID -ne 0 ]]; then
-	echo "examples/tenants.sh: a lab creates namespaces, which needs root: sudo $0" >&2
+	if command -v sudo >/dev/null; then
+		exec sudo -- "$PWD/examples/tenants.sh" "$@"
+	fi
+	echo "examples/tenants.sh: a lab creates namespaces, which needs root: run it as root" >&2
 	exit 2
 fi
+# The commands shown at the end: as the user typed this script.
+as_root=""
+[[ -n ${SUDO_USER:-} ]] && as_root="sudo "
 # NAT lives in nftables; the web server is python3.
 missing=()
 command -v nft >/dev/null || missing+=(nftables)
@@ -37,9 +45,9 @@ step test examples/tenants.toml
 cat <<MSG
 
 The lab is up. Look around, for example:
-  sudo $bin exec tenants vm-b1 -- ip route
-  sudo $bin graph examples/tenants.toml --format svg -o tenants.svg
-  sudo $bin graph examples/tenants.toml --live
+  ${as_root}$bin exec tenants vm-b1 -- ip route
+  ${as_root}$bin graph examples/tenants.toml --format svg -o tenants.svg
+  ${as_root}$bin graph examples/tenants.toml --live
 Take it down:
-  sudo $bin down tenants
+  ${as_root}$bin down tenants
 MSG

@@ -8,7 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ $EUID -ne 0 ]]; then
-	echo "scripts/test.sh: the tests need root (real namespaces); run it with sudo" >&2
+	if command -v sudo >/dev/null; then
+		exec sudo -- bash "$PWD/scripts/test.sh" "$@"
+	fi
+	echo "scripts/test.sh: the tests need root (real namespaces): run it as root" >&2
 	exit 2
 fi
 
