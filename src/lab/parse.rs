@@ -106,6 +106,36 @@ fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     (best.0 <= limit).then_some(best.1)
 }
 
+/// Longest `etc` file name, as written (a path below /etc/netns/NS/).
+const ETC_NAME_MAX: usize = 1024;
+
+/// Why `name` cannot be an `etc` file name, if it cannot: a relative path
+/// of plain names (no empty, `.` or `..` component, no trailing `/`), each
+/// at most 255 bytes, without control characters.
+fn bad_etc_name(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("must not be empty".into());
+    }
+    if name.starts_with('/') {
+        return Some("must be a relative path inside /etc, not an absolute one".into());
+    }
+    if crate::rundir::has_control_bytes(name.as_bytes()) {
+        return Some("contains a control character".into());
+    }
+    if name.len() > ETC_NAME_MAX {
+        return Some(format!("is longer than {ETC_NAME_MAX} bytes"));
+    }
+    for c in name.split('/') {
+        match c {
+            "" => return Some("has an empty component (a trailing or doubled '/')".into()),
+            "." | ".." => return Some(format!("has a {c:?} component; name the file itself")),
+            c if c.len() > 255 => return Some("has a component longer than 255 bytes".into()),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// "; did you mean NODE?" for an unknown node name, or "".
 fn hint_node<'a>(name: &str, nodes: impl ExactSizeIterator<Item = &'a str>) -> String {
     if nodes.len() > HINT_MAX {
@@ -582,11 +612,31 @@ impl P {
         if let Some(v) = get(t, "etc")
             && let Some(et) = self.table(v, &format!("`etc` of {w}"))
         {
+            // Every file, and every directory above one: a name may not be both.
+            let mut files: HashSet<&str> = HashSet::new();
+            let mut dirs: HashSet<&str> = HashSet::new();
             for e in et {
-                if e.key.is_empty() || e.key.starts_with('/') || e.key.split('/').any(|c| c == "..") {
-                    self.err(&e.kspan, format!("`etc` file \"{}\" of {w} must be a relative path inside /etc", e.key));
+                if let Some(why) = bad_etc_name(&e.key) {
+                    self.err(&e.kspan, format!("`etc` file {:?} of {w} {why}", e.key));
                     continue;
                 }
+                let parents: Vec<&str> = e.key.match_indices('/').map(|(i, _)| &e.key[..i]).collect();
+                if !files.insert(&e.key) {
+                    self.err(&e.kspan, format!("`etc` file {:?} of {w} is defined twice", e.key));
+                    continue;
+                }
+                if dirs.contains(e.key.as_str()) {
+                    self.err(&e.kspan, format!("`etc` file {:?} of {w} is also a directory of another file", e.key));
+                    continue;
+                }
+                if let Some(p) = parents.iter().find(|p| files.contains(*p)) {
+                    self.err(
+                        &e.kspan,
+                        format!("`etc` file {:?} of {w} needs {p:?} to be a directory, but it is a file too", e.key),
+                    );
+                    continue;
+                }
+                dirs.extend(parents);
                 if let Some(s) = self.string(&e.v, &format!("`etc.\"{}\"` of {w}", e.key)) {
                     n.etc.push((e.key.clone(), s));
                 }
@@ -1017,9 +1067,27 @@ impl P {
             n.rate_bps = match &v.val {
                 Val::Str(s) => units::rate_bps(s).map_err(|e| self.err(&v.span, format!("`rate` of {w}: {e}"))).ok(),
                 _ => self
-                    .int(v, &format!("`rate` of {w} (bits per second, or a string like \"10mbit\")"), 1, i64::MAX)
+                    .int(
+                        v,
+                        &format!("`rate` of {w} (bits per second, or a string like \"10mbit\")"),
+                        units::RATE_MIN_BPS as i64,
+                        i64::MAX,
+                    )
                     .map(|x| x as u64),
             };
+            // The kernel shapes in whole bytes per second.
+            if let Some(r) = n.rate_bps
+                && r < units::RATE_MIN_BPS
+            {
+                self.err(
+                    &v.span,
+                    format!(
+                        "`rate` of {w} is {r}bit, below the minimum of {}bit (1 byte per second: the kernel shapes in bytes)",
+                        units::RATE_MIN_BPS
+                    ),
+                );
+                n.rate_bps = None;
+            }
         }
         Some(n)
     }
