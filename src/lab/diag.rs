@@ -2,6 +2,25 @@
 
 use super::model::Span;
 
+/// At most this many problems are reported for one file: a repeated
+/// mistake in a large lab would otherwise print (and hold) one message per
+/// copy. The last message says that more were found.
+pub const DIAG_MAX: usize = 500;
+
+/// `diags` sorted in file order and cut to [`DIAG_MAX`], with a last
+/// message saying how many more there were (`more` counts those already
+/// left out).
+pub fn cap(mut diags: Vec<Diag>, more: usize) -> Vec<Diag> {
+    diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    let more = more + diags.len().saturating_sub(DIAG_MAX);
+    if more > 0 {
+        diags.truncate(DIAG_MAX);
+        let span = diags.last().and_then(|d| d.span.clone()).unwrap_or(0..0);
+        diags.push(Diag::at(span, format!("{more} more problems were found and are not shown; fix these first")));
+    }
+    diags
+}
+
 /// A lab file's text and the name to show for it.
 #[derive(Debug, Clone)]
 pub struct Source {

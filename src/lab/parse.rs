@@ -72,20 +72,20 @@ pub fn parse(src: &Source) -> Result<Lab, Vec<Diag>> {
         // walking it would add errors that are only echoes of this one.
         return Err(syntax);
     }
-    let mut p = P { d: Vec::new(), budget: tree::Budget::default() };
+    let mut p = P { d: Vec::new(), budget: tree::Budget::default(), dropped: 0 };
     let lab = p.lab(&root);
-    if p.d.is_empty() {
+    if p.d.is_empty() && p.dropped == 0 {
         return Ok(lab);
     }
     // Whatever did resolve is checked too, so one run shows every mistake
     // (`load` only runs the checks on a lab that parsed).
-    for d in super::validate::check(&lab) {
-        if !p.d.contains(&d) {
-            p.d.push(d);
-        }
-    }
-    p.d.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-    Err(p.d)
+    let known: HashSet<(Option<Span>, &str)> = p.d.iter().map(|d| (d.span.clone(), d.message.as_str())).collect();
+    let more: Vec<Diag> = super::validate::check(&lab)
+        .into_iter()
+        .filter(|d| !known.contains(&(d.span.clone(), d.message.as_str())))
+        .collect();
+    p.d.extend(more);
+    Err(super::diag::cap(p.d, p.dropped))
 }
 
 /// Candidates beyond which no "did you mean" is computed: a hint costs
@@ -211,11 +211,17 @@ struct P {
     d: Vec<Diag>,
     /// What `for` repetition has used so far.
     budget: tree::Budget,
+    /// Problems not kept (beyond [`super::diag::DIAG_MAX`]).
+    dropped: usize,
 }
 
 impl P {
     fn err(&mut self, span: &Span, msg: impl Into<String>) {
-        self.d.push(Diag::at(span.clone(), msg));
+        if self.d.len() < super::diag::DIAG_MAX {
+            self.d.push(Diag::at(span.clone(), msg));
+        } else {
+            self.dropped += 1;
+        }
     }
 
     /// Report every key of `t` that is not in `known`.

@@ -2,7 +2,7 @@
 //! conflicts in one L2 segment, unreachable gateways, bad interface names,
 //! CIDR typos…). Each problem points at the object that causes it.
 
-use super::diag::Diag;
+use super::diag::{DIAG_MAX, Diag};
 use super::model::*;
 use crate::rundir::{has_control_bytes, is_valid_name};
 use ipnet::IpNet;
@@ -23,6 +23,9 @@ pub fn check(lab: &Lab) -> Vec<Diag> {
     let mut d = Vec::new();
     links(lab, &mut d);
     for n in &lab.nodes {
+        if d.len() >= DIAG_MAX {
+            break;
+        }
         node(lab, n, &mut d);
     }
     segments(lab, &mut d);
@@ -52,8 +55,7 @@ pub fn check(lab: &Lab) -> Vec<Diag> {
             d.push(Diag::at(x.span.clone(), format!("expect {} names a node that is not defined", i + 1)));
         }
     }
-    d.sort_by_key(|x| x.span.as_ref().map_or(0, |s| s.start));
-    d
+    super::diag::cap(d, 0)
 }
 
 /// Why `name` cannot be an interface name, if it cannot: the kernel's
@@ -273,6 +275,9 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
         }
     }
     for r in &n.routes {
+        if d.len() >= DIAG_MAX {
+            return;
+        }
         for via in r.via.iter().chain(r.nexthops.iter().filter_map(|h| h.via.as_ref())) {
             if !r.onlink && !connected(via) {
                 d.push(Diag::at(

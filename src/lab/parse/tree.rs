@@ -363,7 +363,7 @@ pub(crate) fn expand<'a>(
         let span = if fe.is_some() { at } else { t.first().map_or(0..0, |e| e.kspan.clone()) };
         diags.push(Diag::at(
             span,
-            format!("the lab has more than {limit} {name} with {what} (after `for` repetition); that is the limit"),
+            format!("{what} takes the lab over the limit of {limit} {name} (counted after `for` repetition)"),
         ));
         return Expansion::none();
     }
@@ -374,7 +374,7 @@ pub(crate) fn expand<'a>(
         diags.push(Diag::at(
             span,
             format!(
-                "the lab is too large with {what}: its repetitions copy more than {} values; repeat smaller tables or fewer times",
+                "{what} takes the lab over the limit of {} values copied by `for` repetition; repeat smaller tables or fewer times",
                 limits::WORK
             ),
         ));
