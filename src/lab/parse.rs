@@ -440,7 +440,21 @@ impl P {
             }
         }
         lab.ns_prefix = match get(top, "ns_prefix") {
-            Some(v) => self.string(v, "`ns_prefix`").unwrap_or_default(),
+            Some(v) => {
+                let p = self.string(v, "`ns_prefix`").unwrap_or_default();
+                if crate::rundir::has_control_bytes(p.as_bytes()) || p.contains('/') || p.len() > 200 {
+                    self.err(
+                        &v.span,
+                        format!(
+                            "`ns_prefix` {p:?} must be at most 200 bytes without '/' or control characters (it starts every namespace name)"
+                        ),
+                    );
+                    // Reported once here, not again on every node.
+                    String::new()
+                } else {
+                    p
+                }
+            }
             None => format!("{}-", lab.name),
         };
         let mut defaults = Defaults::default();

@@ -182,7 +182,7 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
     let names: HashSet<&str> = n.interfaces.iter().map(|f| f.name.as_str()).collect();
     for (i, f) in n.interfaces.iter().enumerate() {
         if let Some(why) = bad_ifname(&f.name) {
-            d.push(Diag::at(f.span.clone(), format!("interface name \"{}\" of {w} {why}", f.name)));
+            d.push(Diag::at(f.span.clone(), format!("interface name {:?} of {w} {why}", f.name)));
         }
         if f.name == "lo" {
             d.push(Diag::at(f.span.clone(), format!("interface name lo of {w} is taken by the loopback")));
