@@ -5,6 +5,8 @@
 //! assigned (see the "Decisions" of the lab design: `ethN`, switch ports,
 //! `subnet`).
 
+#[cfg(test)]
+mod props;
 mod tree;
 mod units;
 

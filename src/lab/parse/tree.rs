@@ -240,6 +240,12 @@ impl Expansion<'_> {
         Expansion { key: String::new(), body: Vec::new(), vars: Vec::new(), total: 0, next: 0, plain: None, at: 0..0 }
     }
 
+    /// How many copies are still to come.
+    #[cfg(test)]
+    pub fn len(&self) -> u64 {
+        self.total - self.next
+    }
+
     /// The next copy: its key (with `{var}` substituted) and its table
     /// (without `for`). A substitution that overflows is reported in
     /// `diags` and the copy is skipped.
