@@ -47,7 +47,7 @@ mtu = 1500
 [nodes."r{i}"]
 for = { i = "1..3" }
 kind = "router"
-routes = [ { for = { j = "1..2" }, to = "10.9.{j}.0/24", via = "10.0.{i}.2" } ]
+routes = [ { for = { j = "1..2" }, to = "10.9.{j}.0/24", via = "10.0.{i}.2", onlink = true } ]
 etc = { "hosts" = "127.0.0.1 localhost\n", "sub/a" = "x" }
 [nodes.h1]
 gateway = "10.0.1.1"
@@ -71,6 +71,13 @@ endpoints = ["r2", "sw"]
 from = "h1"
 to = "r1"
 "#;
+
+#[test]
+fn the_seed_is_a_valid_lab() {
+    let src = Source { path: "p.toml".into(), text: SEED.into() };
+    let lab = parse(&src).map_err(|d| d.iter().map(|d| src.render(d)).collect::<Vec<_>>()).unwrap();
+    assert_eq!(lab.nodes.len(), 5);
+}
 
 /// Characters that matter to TOML and to `for`.
 const ALPHABET: &[char] = &[
