@@ -533,13 +533,16 @@ impl P {
             && let Some(a) = self.array_x(v, "`expect`", "an array of tables ([[expect]])")
         {
             let mut n = 0;
+            // A node's first address, found once (a node may have many
+            // interfaces, and many expectations may name it).
+            let mut addr_of: HashMap<usize, Option<IpAddr>> = HashMap::new();
             for item in a {
                 let Some(et) = self.table(item, "an [[expect]] entry") else { continue };
                 let w = format!("expect {}", n + 1);
                 let mut copies = tree::expand("", et, &w, Item::Expect, &mut self.budget, &mut self.d);
                 while let Some((_, et)) = copies.next(&mut self.d) {
                     n += 1;
-                    if let Some(x) = self.expect(n, &item.span, &et, &lab, &by_name) {
+                    if let Some(x) = self.expect(n, &item.span, &et, &lab, &by_name, &mut addr_of) {
                         lab.expects.push(x);
                     }
                 }
@@ -1461,6 +1464,7 @@ impl P {
         t: &Tab,
         lab: &Lab,
         by_name: &HashMap<String, usize>,
+        addr_of: &mut HashMap<usize, Option<IpAddr>>,
     ) -> Option<Expect> {
         let w = format!("expect {n}");
         self.keys(t, EXPECT, &w);
@@ -1488,7 +1492,12 @@ impl P {
                     Ok(a) => Some((s.clone(), a)),
                     Err(_) => {
                         let ni = node_ref(self, v, &format!("`to` of {w}"));
-                        match ni.map(|i| (i, lab.first_addr(i, false).or_else(|| lab.first_addr(i, true)))) {
+                        let mut first = |i: usize| {
+                            *addr_of
+                                .entry(i)
+                                .or_insert_with(|| lab.first_addr(i, false).or_else(|| lab.first_addr(i, true)))
+                        };
+                        match ni.map(|i| (i, first(i))) {
                             Some((_, Some(a))) => Some((s.clone(), a)),
                             Some((_, None)) => {
                                 self.err(&v.span, format!("`to` of {w} names node {s}, which has no address"));
