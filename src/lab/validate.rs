@@ -216,6 +216,24 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
             }
         }
     }
+    // IPv6 in a namespace where it is turned off.
+    if !n.ipv6 {
+        let off = format!("but {w} has ipv6 = false (IPv6 is off in its namespace)");
+        for f in &n.interfaces {
+            if let Some(a) = f.addrs.iter().find(|a| a.addr().is_ipv6()) {
+                d.push(Diag::at(f.span.clone(), format!("interface {} of {w} has IPv6 address {a}, {off}", f.name)));
+            }
+        }
+        if let Some(a) = n.loopback.iter().find(|a| a.addr().is_ipv6()) {
+            d.push(Diag::at(n.span.clone(), format!("`loopback` of {w} has IPv6 address {a}, {off}")));
+        }
+        if let Some(g) = n.gateways.iter().find(|g| g.is_ipv6()) {
+            d.push(Diag::at(n.span.clone(), format!("gateway {g} of {w} is IPv6, {off}")));
+        }
+        if let Some(r) = n.routes.iter().find(|r| r.to.addr().is_ipv6()) {
+            d.push(Diag::at(r.span.clone(), format!("route to {} of {w} is IPv6, {off}", r.to)));
+        }
+    }
     // IPv6 on an interface whose MTU is too small for it.
     let mtus = effective_mtus(n);
     for (f, &mtu) in n.interfaces.iter().zip(&mtus) {

@@ -233,6 +233,26 @@ fn validate_refuses_ipv6_on_a_link_whose_mtu_is_below_1280() {
 }
 
 #[test]
+fn validate_refuses_ipv6_addresses_on_a_node_with_ipv6_off() {
+    let runs = validate(&[(
+        "off",
+        &format!(
+            "{HEAD}[nodes.a]\nipv6 = false\ngateway = \"fd00::2\"\n[nodes.b]\n[[links]]\nendpoints = [\"a\", \"b\"]\n\
+             addr = [[\"fd00::1/64\"], [\"fd00::2/64\"]]\n"
+        ),
+    )]);
+    refused(
+        "off",
+        &runs[0],
+        &[
+            "off.toml:3:8: error: gateway fd00::2 of node a is IPv6, but node a has ipv6 = false",
+            "off.toml:8:14: error: interface eth0 of node a has IPv6 address fd00::1/64, but node a has ipv6 = false (IPv6 is off in its namespace)",
+        ],
+    );
+    assert!(!runs[0].1.contains("node b"), "{}", runs[0].1);
+}
+
+#[test]
 fn validate_refuses_node_names_and_prefixes_netns_add_would_refuse() {
     let runs = validate(&[
         ("node", &format!("{HEAD}[nodes.\"a\\nb\"]\n[nodes.\"c\\u007f\"]\n")),
