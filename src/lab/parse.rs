@@ -784,8 +784,21 @@ impl P {
             && let Some(s) = self.string(v, &format!("`mac` of {w}"))
         {
             f.mac = parse_mac(&s);
-            if f.mac.is_none() {
-                self.err(&v.span, format!("`mac` of {w}: \"{s}\" is not a MAC address like \"02:00:00:00:01:01\""));
+            match f.mac {
+                None => {
+                    self.err(&v.span, format!("`mac` of {w}: \"{s}\" is not a MAC address like \"02:00:00:00:01:01\""))
+                }
+                // The kernel takes only unicast, non-zero addresses.
+                Some(m) if m[0] & 1 == 1 || m == [0; 6] => {
+                    self.err(
+                        &v.span,
+                        format!(
+                            "`mac` of {w}: {s} is a multicast or zero address; use a unicast one like 02:00:00:00:01:01"
+                        ),
+                    );
+                    f.mac = None;
+                }
+                Some(_) => {}
             }
         }
         if let Some(v) = get(t, "sysctl") {

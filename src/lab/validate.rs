@@ -236,6 +236,19 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
     }
     // IPv6 on an interface whose MTU is too small for it.
     let mtus = effective_mtus(n);
+    // A vlan cannot be larger than its parent.
+    let index: HashMap<&str, usize> = n.interfaces.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+    for f in &n.interfaces {
+        if let (Some(m), IfaceKind::Vlan { parent, .. }) = (f.mtu, &f.kind)
+            && let Some(&p) = index.get(parent.as_str())
+            && m > mtus[p]
+        {
+            d.push(Diag::at(
+                f.span.clone(),
+                format!("interface {} of {w} has MTU {m}, larger than the {} of its parent {parent}", f.name, mtus[p]),
+            ));
+        }
+    }
     for (f, &mtu) in n.interfaces.iter().zip(&mtus) {
         if mtu >= IPV6_MIN_MTU {
             continue;

@@ -253,6 +253,26 @@ fn validate_refuses_ipv6_addresses_on_a_node_with_ipv6_off() {
 }
 
 #[test]
+fn validate_refuses_a_multicast_mac_and_a_vlan_larger_than_its_parent() {
+    let runs = validate(&[(
+        "l2",
+        &format!(
+            "{HEAD}[nodes.a]\n[nodes.a.interfaces.eth0]\nmac = \"01:00:00:00:00:01\"\n\
+             [nodes.a.interfaces.\"eth0.10\"]\ntype = \"vlan\"\nparent = \"eth0\"\nvid = 10\nmtu = 9000\n\
+             [nodes.b]\n[[links]]\nendpoints = [\"a\", \"b\"]\n"
+        ),
+    )]);
+    refused(
+        "l2",
+        &runs[0],
+        &[
+            "l2.toml:5:7: error: `mac` of interface eth0 of node a: 01:00:00:00:00:01 is a multicast or zero address",
+            "l2.toml:6:21: error: interface eth0.10 of node a has MTU 9000, larger than the 1500 of its parent eth0",
+        ],
+    );
+}
+
+#[test]
 fn validate_refuses_node_names_and_prefixes_netns_add_would_refuse() {
     let runs = validate(&[
         ("node", &format!("{HEAD}[nodes.\"a\\nb\"]\n[nodes.\"c\\u007f\"]\n")),
