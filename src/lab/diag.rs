@@ -21,6 +21,18 @@ pub fn cap(mut diags: Vec<Diag>, more: usize) -> Vec<Diag> {
     diags
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_is_one_line_whatever_names_it_carries() {
+        let src = Source { path: "l.toml".into(), text: "a\nb\n".into() };
+        let d = Diag::at(2..3, "node x\nl.toml:1:1: error: forged\u{1b}[2J");
+        assert_eq!(src.render(&d), "l.toml:2:1: error: node x\\nl.toml:1:1: error: forged\\x1b[2J");
+    }
+}
+
 /// A lab file's text and the name to show for it.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -66,14 +78,26 @@ impl Source {
         (line, col)
     }
 
-    /// `path:line:col: error: message` (or `path: error: message`).
+    /// `path:line:col: error: message` (or `path: error: message`), on
+    /// one line: control characters a name from the file may carry into
+    /// the message are escaped, so no file can forge lines of the output.
     pub fn render(&self, d: &Diag) -> String {
+        let msg = escape_controls(&d.message);
+        let path = escape_controls(&self.path);
         match &d.span {
             Some(s) => {
                 let (l, c) = self.line_col(s.start);
-                format!("{}:{l}:{c}: error: {}", self.path, d.message)
+                format!("{path}:{l}:{c}: error: {msg}")
             }
-            None => format!("{}: error: {}", self.path, d.message),
+            None => format!("{path}: error: {msg}"),
         }
     }
+}
+
+/// `s` with control characters written as `\n`, `\t`, `\r` or `\xNN`.
+fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !crate::rundir::has_control_bytes(s.as_bytes()) {
+        return s.into();
+    }
+    crate::rundir::escape_name(std::ffi::OsStr::new(s)).into()
 }
