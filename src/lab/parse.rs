@@ -230,6 +230,11 @@ impl P {
     fn keys(&mut self, t: &Tab, known: &[&str], what: &str) {
         for e in t {
             if !known.contains(&e.key.as_str()) {
+                if self.d.len() >= super::diag::DIAG_MAX {
+                    // Not shown: spare the hint's cost.
+                    self.dropped += 1;
+                    continue;
+                }
                 let hint = closest(&e.key, known).map(|k| format!("; did you mean `{k}`?")).unwrap_or_default();
                 self.err(&e.kspan, format!("unknown key `{}` in {what}{hint}", e.key));
             }
