@@ -210,6 +210,26 @@ proptest! {
     }
 
     #[test]
+    fn units_never_panic(s in "[0-9.eE+-]{0,30}(bit|kbit|mibps|ms|s|us|%|x)?") {
+        let _ = super::units::rate_bps(&s);
+        let _ = super::units::duration_us(&s);
+        let _ = super::units::percent_str(&s);
+    }
+
+    #[test]
+    fn a_rate_netns_accepts_can_be_set(rate in "[0-9]{1,6}(\\.[0-9]{1,3})?(bit|kbit|bps)") {
+        let text = format!(
+            "schema = 1\nname = \"p\"\n[nodes.a]\n[nodes.b]\n[[links]]\nendpoints = [\"a\", \"b\"]\nnetem = {{ rate = \"{rate}\" }}\n"
+        );
+        check(&text)?;
+        let src = Source { path: "p.toml".into(), text };
+        if let Ok(lab) = parse(&src) {
+            let r = lab.nodes[0].interfaces[0].netem.as_ref().and_then(|n| n.rate_bps);
+            prop_assert!(r.is_some_and(|r| r >= super::units::RATE_MIN_BPS), "{rate}: {r:?}");
+        }
+    }
+
+    #[test]
     fn a_lab_over_a_limit_is_refused_at_the_for_key(n in 100_001u64..10_000_000) {
         let text = format!("schema = 1\nname = \"p\"\n[nodes.\"h{{i}}\"]\nfor = {{ i = \"1..{n}\" }}\n");
         check(&text)?;
