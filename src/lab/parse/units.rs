@@ -26,10 +26,7 @@ pub(crate) fn duration_us(s: &str) -> Result<u64, String> {
     Ok(v as u64)
 }
 
-/// The smallest rate: tbf and netem take bytes per second, so anything
-/// below one byte per second cannot be set (and would be re-applied by
-/// every `up`).
-pub(crate) const RATE_MIN_BPS: u64 = 8;
+pub(crate) use crate::lab::shaping::RATE_MIN_BPS;
 
 /// "100mbit", "10kbit", "1gbit", "800bit", "1mbps" (bytes) → bits per second
 /// (decimal multiples, like tc; "kibit"/"mibit"… are binary).
