@@ -129,7 +129,7 @@ fn masquerade_hides_the_client_behind_the_router() {
         }],
         ..Node::default()
     };
-    nft::apply(&router.path(), &nft::ruleset(&node).unwrap()).unwrap();
+    nft::apply(&router.path(), &nft::ruleset(&node).unwrap().unwrap()).unwrap();
     let listed = nft::current(&router.path()).unwrap().unwrap();
     assert!(listed.contains("oifname \"eth1\" ip saddr 10.0.0.0/24 masquerade"), "{listed}");
     let seen = serve_once(&server, "192.0.2.2:8081");
@@ -147,7 +147,7 @@ fn masquerade_hides_the_client_behind_the_router() {
         }],
         ..Node::default()
     };
-    nft::apply(&router.path(), &nft::ruleset(&node).unwrap()).unwrap();
+    nft::apply(&router.path(), &nft::ruleset(&node).unwrap().unwrap()).unwrap();
     let listed = nft::current(&router.path()).unwrap().unwrap();
     assert!(!listed.contains("masquerade"), "{listed}");
     let seen = serve_once(&server, "192.0.2.2:8082");
@@ -186,7 +186,7 @@ fn dnat_and_a_drop_firewall() {
         }),
         ..Node::default()
     };
-    nft::apply(&router.path(), &nft::ruleset(&node).unwrap()).unwrap();
+    nft::apply(&router.path(), &nft::ruleset(&node).unwrap().unwrap()).unwrap();
     let seen = serve_once(&client, "10.0.0.2:80");
     assert!(send_from(&server, "192.0.2.1:8080", 10), "port forward 192.0.2.1:8080 → 10.0.0.2:80 failed");
     assert_eq!(seen.join().unwrap().unwrap().0.ip().to_string(), "192.0.2.2");

@@ -54,6 +54,19 @@ fn net_text(n: &IpNet) -> String {
     if n.prefix_len() == n.max_prefix_len() { n.addr().to_string() } else { n.trunc().to_string() }
 }
 
+/// An interface name as an nft string: between double quotes, which nft
+/// cannot escape. A name that would mean anything but itself there (a
+/// `"` ending the string early, a `*` wildcard, a `\` escape, control or
+/// non-ASCII bytes) is refused, so no name can add text to the program
+/// (`validate` refuses such names first; this is the last line).
+fn quote(name: &str) -> Result<String, String> {
+    if super::validate::nft_quotable(name) {
+        Ok(format!("\"{name}\""))
+    } else {
+        Err(format!("interface name {name:?} cannot be written in an nft rule"))
+    }
+}
+
 /// `iifname "a" oifname "b" ip saddr S ip daddr D <proto/port>`, with a
 /// trailing space when not empty.
 fn matches(
@@ -64,13 +77,13 @@ fn matches(
     dst: Option<&IpNet>,
     proto: Option<&str>,
     dport: Option<u16>,
-) -> String {
+) -> Result<String, String> {
     let mut m = String::new();
     if let Some(i) = iif {
-        let _ = write!(m, "iifname \"{i}\" ");
+        let _ = write!(m, "iifname {} ", quote(i)?);
     }
     if let Some(o) = oif {
-        let _ = write!(m, "oifname \"{o}\" ");
+        let _ = write!(m, "oifname {} ", quote(o)?);
     }
     let fam = fam.unwrap_or("ip");
     if let Some(s) = src {
@@ -99,7 +112,7 @@ fn matches(
         }
         (None, None) => {}
     }
-    m
+    Ok(m)
 }
 
 fn to_text(fam: &str, addr: &IpAddr, port: Option<u16>) -> String {
@@ -110,18 +123,19 @@ fn to_text(fam: &str, addr: &IpAddr, port: Option<u16>) -> String {
     }
 }
 
-fn nat_rule(n: &Nat) -> String {
+fn nat_rule(n: &Nat) -> Result<String, String> {
     let to_addr = n.to.as_ref().map(|(a, _)| a);
     let src = n.src.as_ref().map(|s| s.addr());
     let dst = n.dst.as_ref().map(|d| d.addr());
     let fam = family([src.as_ref(), dst.as_ref(), to_addr]);
     // A translated port needs a transport protocol match before it.
     let proto = match (&n.proto, n.to.and_then(|(_, p)| p)) {
-        (Some(p), _) => Some(p.as_str()),
+        (Some(p), _) if p == "tcp" || p == "udp" => Some(p.as_str()),
+        (Some(p), _) => return Err(format!("protocol {p:?} cannot be written in an nft rule")),
         (None, Some(_)) if n.dport.is_none() => Some("{ tcp, udp }"),
         _ => None,
     };
-    let mut rule = matches(n.iif.as_deref(), n.oif.as_deref(), fam, n.src.as_ref(), n.dst.as_ref(), proto, n.dport);
+    let mut rule = matches(n.iif.as_deref(), n.oif.as_deref(), fam, n.src.as_ref(), n.dst.as_ref(), proto, n.dport)?;
     let fam = fam.unwrap_or("ip");
     match (n.kind, n.to) {
         (NatKind::Masquerade, _) => rule.push_str("masquerade"),
@@ -132,15 +146,20 @@ fn nat_rule(n: &Nat) -> String {
         (NatKind::Snat, None) => rule.push_str("snat ip to missing-to"),
         (NatKind::Dnat, None) => rule.push_str("dnat ip to missing-to"),
     }
-    rule
+    Ok(rule)
 }
 
-fn allow_rule(a: &Allow) -> String {
+fn allow_rule(a: &Allow) -> Result<String, String> {
     let fam = family([a.src.as_ref().map(|s| s.addr()).as_ref(), a.dst.as_ref().map(|d| d.addr()).as_ref()]);
-    let mut rule =
-        matches(a.iif.as_deref(), a.oif.as_deref(), fam, a.src.as_ref(), a.dst.as_ref(), a.proto.as_deref(), a.dport);
+    // Only the protocols the parser accepts are written.
+    let proto = match a.proto.as_deref() {
+        None => None,
+        Some(p @ ("tcp" | "udp" | "icmp")) => Some(p),
+        Some(p) => return Err(format!("protocol {p:?} cannot be written in an nft rule")),
+    };
+    let mut rule = matches(a.iif.as_deref(), a.oif.as_deref(), fam, a.src.as_ref(), a.dst.as_ref(), proto, a.dport)?;
     rule.push_str("accept");
-    rule
+    Ok(rule)
 }
 
 fn chain(out: &mut String, name: &str, head: &str, rules: &[String]) {
@@ -152,13 +171,17 @@ fn chain(out: &mut String, name: &str, head: &str, rules: &[String]) {
 }
 
 /// The node's whole nftables configuration (table [`TABLE`]), or `None`
-/// when it has neither NAT rules nor a firewall. Same node, same text.
-pub fn ruleset(node: &Node) -> Option<String> {
+/// when it has neither NAT rules nor a firewall. Same node, same text. An
+/// error names what cannot be written safely (an interface name nft
+/// cannot quote).
+pub fn ruleset(node: &Node) -> Result<Option<String>, String> {
     if node.nat.is_empty() && node.firewall.is_none() {
-        return None;
+        return Ok(None);
     }
-    let src_nat: Vec<String> = node.nat.iter().filter(|n| n.kind != NatKind::Dnat).map(nat_rule).collect();
-    let dst_nat: Vec<String> = node.nat.iter().filter(|n| n.kind == NatKind::Dnat).map(nat_rule).collect();
+    let src_nat: Vec<String> =
+        node.nat.iter().filter(|n| n.kind != NatKind::Dnat).map(nat_rule).collect::<Result<_, _>>()?;
+    let dst_nat: Vec<String> =
+        node.nat.iter().filter(|n| n.kind == NatKind::Dnat).map(nat_rule).collect::<Result<_, _>>()?;
     let mut out = format!("table {TABLE} {{\n");
     if !dst_nat.is_empty() {
         chain(&mut out, "prerouting", "type nat hook prerouting priority dstnat; policy accept;", &dst_nat);
@@ -169,7 +192,9 @@ pub fn ruleset(node: &Node) -> Option<String> {
     if let Some(Firewall { forward_accept, allow, .. }) = &node.firewall {
         let policy = if *forward_accept { "accept" } else { "drop" };
         let mut rules = vec!["ct state established,related accept".to_string()];
-        rules.extend(allow.iter().map(allow_rule));
+        for a in allow {
+            rules.push(allow_rule(a)?);
+        }
         chain(&mut out, "forward", &format!("type filter hook forward priority filter; policy {policy};"), &rules);
     }
     out.push_str("}\n");
@@ -181,7 +206,7 @@ pub fn ruleset(node: &Node) -> Option<String> {
             out.push('\n');
         }
     }
-    Some(out)
+    Ok(Some(out))
 }
 
 /// Where `nft` is (`NETNS_NFT`, else PATH and the sbin directories).
@@ -281,15 +306,15 @@ mod tests {
 
     #[test]
     fn nothing_to_do_is_none() {
-        assert_eq!(ruleset(&Node::default()), None);
+        assert_eq!(ruleset(&Node::default()), Ok(None));
     }
 
     #[test]
     fn masquerade_rule() {
         let n = Nat { oif: Some("eth1".into()), src: net("10.0.0.0/8"), ..nat(NatKind::Masquerade) };
-        assert_eq!(nat_rule(&n), "oifname \"eth1\" ip saddr 10.0.0.0/8 masquerade");
+        assert_eq!(nat_rule(&n).unwrap(), "oifname \"eth1\" ip saddr 10.0.0.0/8 masquerade");
         assert_eq!(
-            nat_rule(&Nat { oif: Some("eth1".into()), ..nat(NatKind::Masquerade) }),
+            nat_rule(&Nat { oif: Some("eth1".into()), ..nat(NatKind::Masquerade) }).unwrap(),
             "oifname \"eth1\" masquerade"
         );
     }
@@ -302,16 +327,16 @@ mod tests {
             to: to("172.24.4.20", None),
             ..nat(NatKind::Snat)
         };
-        assert_eq!(nat_rule(&n), "oifname \"qg-a\" ip saddr 10.0.0.10 snat ip to 172.24.4.20");
+        assert_eq!(nat_rule(&n).unwrap(), "oifname \"qg-a\" ip saddr 10.0.0.10 snat ip to 172.24.4.20");
         let n = Nat {
             src: net("fd00::/64"),
             to: to("2001:db8::1", Some(4000)),
             proto: Some("udp".into()),
             ..nat(NatKind::Snat)
         };
-        assert_eq!(nat_rule(&n), "ip6 saddr fd00::/64 meta l4proto udp snat ip6 to [2001:db8::1]:4000");
+        assert_eq!(nat_rule(&n).unwrap(), "ip6 saddr fd00::/64 meta l4proto udp snat ip6 to [2001:db8::1]:4000");
         let n = Nat { to: to("192.0.2.1", Some(4000)), ..nat(NatKind::Snat) };
-        assert_eq!(nat_rule(&n), "meta l4proto { tcp, udp } snat ip to 192.0.2.1:4000");
+        assert_eq!(nat_rule(&n).unwrap(), "meta l4proto { tcp, udp } snat ip to 192.0.2.1:4000");
     }
 
     #[test]
@@ -323,14 +348,14 @@ mod tests {
             to: to("10.0.1.10", Some(80)),
             ..nat(NatKind::Dnat)
         };
-        assert_eq!(nat_rule(&n), "iifname \"eth1\" tcp dport 8080 dnat ip to 10.0.1.10:80");
+        assert_eq!(nat_rule(&n).unwrap(), "iifname \"eth1\" tcp dport 8080 dnat ip to 10.0.1.10:80");
         let n = Nat {
             iif: Some("qg-a".into()),
             dst: net("172.24.4.20/32"),
             to: to("10.0.0.10", None),
             ..nat(NatKind::Dnat)
         };
-        assert_eq!(nat_rule(&n), "iifname \"qg-a\" ip daddr 172.24.4.20 dnat ip to 10.0.0.10");
+        assert_eq!(nat_rule(&n).unwrap(), "iifname \"qg-a\" ip daddr 172.24.4.20 dnat ip to 10.0.0.10");
     }
 
     #[test]
@@ -343,11 +368,29 @@ mod tests {
             src: None,
             dst: None,
         };
-        assert_eq!(allow_rule(&a), "iifname \"eth1\" oifname \"eth2\" tcp dport 80 accept");
+        assert_eq!(allow_rule(&a).unwrap(), "iifname \"eth1\" oifname \"eth2\" tcp dport 80 accept");
         let a = Allow { iif: None, oif: None, proto: Some("icmp".into()), dport: None, src: None, dst: None };
-        assert_eq!(allow_rule(&a), "meta l4proto { icmp, ipv6-icmp } accept");
+        assert_eq!(allow_rule(&a).unwrap(), "meta l4proto { icmp, ipv6-icmp } accept");
         let a = Allow { iif: None, oif: None, proto: None, dport: Some(53), src: None, dst: net("2001:db8::/32") };
-        assert_eq!(allow_rule(&a), "ip6 daddr 2001:db8::/32 meta l4proto { tcp, udp } th dport 53 accept");
+        assert_eq!(allow_rule(&a).unwrap(), "ip6 daddr 2001:db8::/32 meta l4proto { tcp, udp } th dport 53 accept");
+    }
+
+    #[test]
+    fn names_that_nft_cannot_quote_are_refused_not_written() {
+        for bad in ["e\"x", "eth\"; flush ruleset; \"", "e*", "e\\", "e\n", "e x", ""] {
+            let n = Nat { oif: Some(bad.into()), ..nat(NatKind::Masquerade) };
+            let err = nat_rule(&n).unwrap_err();
+            assert!(err.contains("cannot be written in an nft rule"), "{bad:?}: {err}");
+            let node = Node { nat: vec![n], ..Node::default() };
+            assert!(ruleset(&node).is_err(), "{bad:?}");
+            let a = Allow { iif: Some(bad.into()), oif: None, proto: None, dport: None, src: None, dst: None };
+            assert!(allow_rule(&a).is_err(), "{bad:?}");
+        }
+        let a =
+            Allow { iif: None, oif: None, proto: Some("tcp accept; drop".into()), dport: None, src: None, dst: None };
+        assert!(allow_rule(&a).is_err());
+        let n = Nat { oif: Some("eth0.10@x-_".into()), ..nat(NatKind::Masquerade) };
+        assert_eq!(nat_rule(&n).unwrap(), "oifname \"eth0.10@x-_\" masquerade");
     }
 
     fn example_node() -> Node {
@@ -381,7 +424,7 @@ mod tests {
 
     #[test]
     fn whole_ruleset_is_one_table() {
-        let text = ruleset(&example_node()).unwrap();
+        let text = ruleset(&example_node()).unwrap().unwrap();
         assert_eq!(
             text,
             "table inet netns_lab {\n\
@@ -401,7 +444,7 @@ mod tests {
              }\n\
              add rule inet netns_lab forward meta l4proto icmp accept\n"
         );
-        assert_eq!(ruleset(&example_node()).unwrap(), text, "deterministic");
+        assert_eq!(ruleset(&example_node()).unwrap().unwrap(), text, "deterministic");
     }
 
     /// Run `f` with the path of a fresh namespace that dies with the thread.
@@ -428,7 +471,7 @@ mod tests {
         in_scratch_ns(|ns| {
             assert_eq!(current(ns).unwrap(), None);
             remove(ns).unwrap(); // absent: fine
-            let text = ruleset(&example_node()).unwrap();
+            let text = ruleset(&example_node()).unwrap().unwrap();
             apply(ns, &text).unwrap();
             let listed = current(ns).unwrap().expect("table present");
             for want in [
@@ -450,7 +493,7 @@ mod tests {
                 to: to("192.0.2.1", None),
                 ..nat(NatKind::Snat)
             });
-            apply(ns, &ruleset(&snat_only).unwrap()).unwrap();
+            apply(ns, &ruleset(&snat_only).unwrap().unwrap()).unwrap();
             let listed = current(ns).unwrap().unwrap();
             assert!(listed.contains("oifname \"lo\" ip saddr 10.0.0.0/24 snat ip to 192.0.2.1"), "{listed}");
             assert!(!listed.contains("masquerade") && !listed.contains("forward"), "{listed}");

@@ -5,15 +5,17 @@
 //! assigned (see the "Decisions" of the lab design: `ethN`, switch ports,
 //! `subnet`).
 
+#[cfg(test)]
+mod props;
 mod tree;
 mod units;
 
 use super::diag::{Diag, Source};
 use super::model::*;
 use ipnet::IpNet;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
-use tree::{Tab, V, Val, get};
+use tree::{Item, Tab, V, Val, get};
 
 const TOP: &[&str] = &["schema", "name", "ns_prefix", "defaults", "host", "nodes", "links", "expect"];
 const DEFAULTS: &[&str] = &["kind", "mtu", "ipv6", "sysctl"];
@@ -72,28 +74,77 @@ pub fn parse(src: &Source) -> Result<Lab, Vec<Diag>> {
         // walking it would add errors that are only echoes of this one.
         return Err(syntax);
     }
-    let mut p = P { d: Vec::new() };
+    let mut p = P { d: Vec::new(), budget: tree::Budget::default(), dropped: 0 };
     let lab = p.lab(&root);
-    if p.d.is_empty() {
+    if p.d.is_empty() && p.dropped == 0 {
         return Ok(lab);
     }
     // Whatever did resolve is checked too, so one run shows every mistake
     // (`load` only runs the checks on a lab that parsed).
-    for d in super::validate::check(&lab) {
-        if !p.d.contains(&d) {
-            p.d.push(d);
-        }
-    }
-    p.d.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
-    Err(p.d)
+    let known: HashSet<(Option<Span>, &str)> = p.d.iter().map(|d| (d.span.clone(), d.message.as_str())).collect();
+    let more: Vec<Diag> = super::validate::check(&lab)
+        .into_iter()
+        .filter(|d| !known.contains(&(d.span.clone(), d.message.as_str())))
+        .collect();
+    p.d.extend(more);
+    Err(super::diag::cap(p.d, p.dropped))
 }
+
+/// Candidates beyond which no "did you mean" is computed: a hint costs
+/// the product of the lengths for every candidate, and a lab with this
+/// many names gets its typos reported without one.
+const HINT_MAX: usize = 1000;
+/// Names longer than this get no hint (same reason).
+const HINT_LEN: usize = 64;
 
 /// The closest of `known` to `key`, when it is close enough to be a typo.
 fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    let best = known.iter().map(|k| (lev(key, k), *k)).min()?;
+    if known.len() > HINT_MAX || key.len() > HINT_LEN {
+        return None;
+    }
+    let best = known.iter().filter(|k| k.len() <= HINT_LEN).map(|k| (lev(key, k), *k)).min()?;
     let len = key.chars().count();
     let limit = if len <= 3 { 1 } else { (len / 3).max(2) };
     (best.0 <= limit).then_some(best.1)
+}
+
+/// Longest `etc` file name, as written (a path below /etc/netns/NS/).
+const ETC_NAME_MAX: usize = 1024;
+
+/// Why `name` cannot be an `etc` file name, if it cannot: a relative path
+/// of plain names (no empty, `.` or `..` component, no trailing `/`), each
+/// at most 255 bytes, without control characters.
+fn bad_etc_name(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("must not be empty".into());
+    }
+    if name.starts_with('/') {
+        return Some("must be a relative path inside /etc, not an absolute one".into());
+    }
+    if crate::rundir::has_control_bytes(name.as_bytes()) {
+        return Some("contains a control character".into());
+    }
+    if name.len() > ETC_NAME_MAX {
+        return Some(format!("is longer than {ETC_NAME_MAX} bytes"));
+    }
+    for c in name.split('/') {
+        match c {
+            "" => return Some("has an empty component (a trailing or doubled '/')".into()),
+            "." | ".." => return Some(format!("has a {c:?} component; name the file itself")),
+            c if c.len() > 255 => return Some("has a component longer than 255 bytes".into()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// "; did you mean NODE?" for an unknown node name, or "".
+fn hint_node<'a>(name: &str, nodes: impl ExactSizeIterator<Item = &'a str>) -> String {
+    if nodes.len() > HINT_MAX {
+        return String::new();
+    }
+    let names: Vec<&str> = nodes.collect();
+    closest(name, &names).map(|k| format!("; did you mean {k}?")).unwrap_or_default()
 }
 
 /// Edit distance.
@@ -160,17 +211,30 @@ struct LinkDraft {
 /// The walker: collects every diagnostic.
 struct P {
     d: Vec<Diag>,
+    /// What `for` repetition has used so far.
+    budget: tree::Budget,
+    /// Problems not kept (beyond [`super::diag::DIAG_MAX`]).
+    dropped: usize,
 }
 
 impl P {
     fn err(&mut self, span: &Span, msg: impl Into<String>) {
-        self.d.push(Diag::at(span.clone(), msg));
+        if self.d.len() < super::diag::DIAG_MAX {
+            self.d.push(Diag::at(span.clone(), msg));
+        } else {
+            self.dropped += 1;
+        }
     }
 
     /// Report every key of `t` that is not in `known`.
     fn keys(&mut self, t: &Tab, known: &[&str], what: &str) {
         for e in t {
             if !known.contains(&e.key.as_str()) {
+                if self.d.len() >= super::diag::DIAG_MAX {
+                    // Not shown: spare the hint's cost.
+                    self.dropped += 1;
+                    continue;
+                }
                 let hint = closest(&e.key, known).map(|k| format!("; did you mean `{k}`?")).unwrap_or_default();
                 self.err(&e.kspan, format!("unknown key `{}` in {what}{hint}", e.key));
             }
@@ -383,7 +447,21 @@ impl P {
             }
         }
         lab.ns_prefix = match get(top, "ns_prefix") {
-            Some(v) => self.string(v, "`ns_prefix`").unwrap_or_default(),
+            Some(v) => {
+                let p = self.string(v, "`ns_prefix`").unwrap_or_default();
+                if crate::rundir::has_control_bytes(p.as_bytes()) || p.contains('/') || p.len() > 200 {
+                    self.err(
+                        &v.span,
+                        format!(
+                            "`ns_prefix` {p:?} must be at most 200 bytes without '/' or control characters (it starts every namespace name)"
+                        ),
+                    );
+                    // Reported once here, not again on every node.
+                    String::new()
+                } else {
+                    p
+                }
+            }
             None => format!("{}-", lab.name),
         };
         let mut defaults = Defaults::default();
@@ -412,15 +490,20 @@ impl P {
 
         // Nodes.
         let mut drafts: Vec<NodeDraft> = Vec::new();
+        // Node name → index in `drafts`.
+        let mut by_name: HashMap<String, usize> = HashMap::new();
         if let Some(t) = get(top, "nodes").and_then(|v| self.table(v, "`nodes`")) {
             for e in t {
                 let Some(nt) = self.table(&e.v, &format!("node {}", e.key)) else { continue };
-                for (name, nt) in tree::expand(&e.key, nt, &format!("node {}", e.key), &mut self.d) {
-                    if drafts.iter().any(|d| d.node.name == name) {
+                let w = format!("node {}", e.key);
+                let mut copies = tree::expand(&e.key, nt, &w, Item::Node, &mut self.budget, &mut self.d);
+                while let Some((name, nt)) = copies.next(&mut self.d) {
+                    if by_name.contains_key(&name) {
                         self.err(&e.kspan, format!("node {name} is defined twice"));
                         continue;
                     }
                     let d = self.node(&name, &e.kspan, &nt, &defaults, &lab.ns_prefix);
+                    by_name.insert(name, drafts.len());
                     drafts.push(d);
                 }
             }
@@ -437,9 +520,11 @@ impl P {
             let mut n = 0;
             for item in a {
                 let Some(lt) = self.table(item, "a [[links]] entry") else { continue };
-                for (_, lt) in tree::expand("", lt, &format!("link {}", n + 1), &mut self.d) {
+                let w = format!("link {}", n + 1);
+                let mut copies = tree::expand("", lt, &w, Item::Link, &mut self.budget, &mut self.d);
+                while let Some((_, lt)) = copies.next(&mut self.d) {
                     n += 1;
-                    if let Some(l) = self.link(n, &item.span, &lt, &drafts) {
+                    if let Some(l) = self.link(n, &item.span, &lt, &drafts, &by_name) {
                         links.push(l);
                     }
                 }
@@ -453,11 +538,16 @@ impl P {
             && let Some(a) = self.array_x(v, "`expect`", "an array of tables ([[expect]])")
         {
             let mut n = 0;
+            // A node's first address, found once (a node may have many
+            // interfaces, and many expectations may name it).
+            let mut addr_of: HashMap<usize, Option<IpAddr>> = HashMap::new();
             for item in a {
                 let Some(et) = self.table(item, "an [[expect]] entry") else { continue };
-                for (_, et) in tree::expand("", et, &format!("expect {}", n + 1), &mut self.d) {
+                let w = format!("expect {}", n + 1);
+                let mut copies = tree::expand("", et, &w, Item::Expect, &mut self.budget, &mut self.d);
+                while let Some((_, et)) = copies.next(&mut self.d) {
                     n += 1;
-                    if let Some(x) = self.expect(n, &item.span, &et, &lab) {
+                    if let Some(x) = self.expect(n, &item.span, &et, &lab, &by_name, &mut addr_of) {
                         lab.expects.push(x);
                     }
                 }
@@ -519,7 +609,9 @@ impl P {
             let mut i = 0;
             for item in a {
                 let Some(rt) = self.table(item, &format!("a route of {w}")) else { continue };
-                for (_, rt) in tree::expand("", rt, &format!("route {} of {w}", i + 1), &mut self.d) {
+                let rw = format!("route {} of {w}", i + 1);
+                let mut copies = tree::expand("", rt, &rw, Item::Route, &mut self.budget, &mut self.d);
+                while let Some((_, rt)) = copies.next(&mut self.d) {
                     i += 1;
                     if let Some(r) = self.route(&format!("route {i} of {w}"), &item.span, &rt) {
                         n.routes.push(r);
@@ -528,11 +620,16 @@ impl P {
             }
         }
         if let Some(v) = get(t, "sysctl") {
+            let mut at: HashMap<String, usize> =
+                n.sysctl.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect();
             for (k, val, _) in self.sysctl(v, &format!("`sysctl` of {w}")) {
                 // The node's value wins over [defaults], in the defaults' place.
-                match n.sysctl.iter_mut().find(|(dk, _)| *dk == k) {
-                    Some(slot) => slot.1 = val,
-                    None => n.sysctl.push((k, val)),
+                match at.get(&k) {
+                    Some(&i) => n.sysctl[i].1 = val,
+                    None => {
+                        at.insert(k.clone(), n.sysctl.len());
+                        n.sysctl.push((k, val));
+                    }
                 }
             }
         }
@@ -545,11 +642,31 @@ impl P {
         if let Some(v) = get(t, "etc")
             && let Some(et) = self.table(v, &format!("`etc` of {w}"))
         {
+            // Every file, and every directory above one: a name may not be both.
+            let mut files: HashSet<&str> = HashSet::new();
+            let mut dirs: HashSet<&str> = HashSet::new();
             for e in et {
-                if e.key.is_empty() || e.key.starts_with('/') || e.key.split('/').any(|c| c == "..") {
-                    self.err(&e.kspan, format!("`etc` file \"{}\" of {w} must be a relative path inside /etc", e.key));
+                if let Some(why) = bad_etc_name(&e.key) {
+                    self.err(&e.kspan, format!("`etc` file {:?} of {w} {why}", e.key));
                     continue;
                 }
+                let parents: Vec<&str> = e.key.match_indices('/').map(|(i, _)| &e.key[..i]).collect();
+                if !files.insert(&e.key) {
+                    self.err(&e.kspan, format!("`etc` file {:?} of {w} is defined twice", e.key));
+                    continue;
+                }
+                if dirs.contains(e.key.as_str()) {
+                    self.err(&e.kspan, format!("`etc` file {:?} of {w} is also a directory of another file", e.key));
+                    continue;
+                }
+                if let Some(p) = parents.iter().find(|p| files.contains(*p)) {
+                    self.err(
+                        &e.kspan,
+                        format!("`etc` file {:?} of {w} needs {p:?} to be a directory, but it is a file too", e.key),
+                    );
+                    continue;
+                }
+                dirs.extend(parents);
                 if let Some(s) = self.string(&e.v, &format!("`etc.\"{}\"` of {w}", e.key)) {
                     n.etc.push((e.key.clone(), s));
                 }
@@ -558,10 +675,13 @@ impl P {
         if let Some(v) = get(t, "interfaces")
             && let Some(it) = self.table(v, &format!("`interfaces` of {w}"))
         {
+            let mut if_names: HashSet<String> = HashSet::new();
             for e in it {
                 let Some(ift) = self.table(&e.v, &format!("interface {} of {w}", e.key)) else { continue };
-                for (ifname, ift) in tree::expand(&e.key, ift, &format!("interface {} of {w}", e.key), &mut self.d) {
-                    if d.ifaces.iter().any(|x| x.name == ifname) {
+                let iw = format!("interface {} of {w}", e.key);
+                let mut copies = tree::expand(&e.key, ift, &iw, Item::Interface, &mut self.budget, &mut self.d);
+                while let Some((ifname, ift)) = copies.next(&mut self.d) {
+                    if !if_names.insert(ifname.clone()) {
                         self.err(&e.kspan, format!("interface {ifname} of {w} is defined twice"));
                         continue;
                     }
@@ -669,8 +789,21 @@ impl P {
             && let Some(s) = self.string(v, &format!("`mac` of {w}"))
         {
             f.mac = parse_mac(&s);
-            if f.mac.is_none() {
-                self.err(&v.span, format!("`mac` of {w}: \"{s}\" is not a MAC address like \"02:00:00:00:01:01\""));
+            match f.mac {
+                None => {
+                    self.err(&v.span, format!("`mac` of {w}: \"{s}\" is not a MAC address like \"02:00:00:00:01:01\""))
+                }
+                // The kernel takes only unicast, non-zero addresses.
+                Some(m) if m[0] & 1 == 1 || m == [0; 6] => {
+                    self.err(
+                        &v.span,
+                        format!(
+                            "`mac` of {w}: {s} is a multicast or zero address; use a unicast one like 02:00:00:00:01:01"
+                        ),
+                    );
+                    f.mac = None;
+                }
+                Some(_) => {}
             }
         }
         if let Some(v) = get(t, "sysctl") {
@@ -982,14 +1115,39 @@ impl P {
             n.rate_bps = match &v.val {
                 Val::Str(s) => units::rate_bps(s).map_err(|e| self.err(&v.span, format!("`rate` of {w}: {e}"))).ok(),
                 _ => self
-                    .int(v, &format!("`rate` of {w} (bits per second, or a string like \"10mbit\")"), 1, i64::MAX)
+                    .int(
+                        v,
+                        &format!("`rate` of {w} (bits per second, or a string like \"10mbit\")"),
+                        units::RATE_MIN_BPS as i64,
+                        i64::MAX,
+                    )
                     .map(|x| x as u64),
             };
+            // The kernel shapes in whole bytes per second.
+            if let Some(r) = n.rate_bps
+                && r < units::RATE_MIN_BPS
+            {
+                self.err(
+                    &v.span,
+                    format!(
+                        "`rate` of {w} is {r}bit, below the minimum of {}bit (1 byte per second: the kernel shapes in bytes)",
+                        units::RATE_MIN_BPS
+                    ),
+                );
+                n.rate_bps = None;
+            }
         }
         Some(n)
     }
 
-    fn link(&mut self, n: usize, span: &Span, t: &Tab, nodes: &[NodeDraft]) -> Option<LinkDraft> {
+    fn link(
+        &mut self,
+        n: usize,
+        span: &Span,
+        t: &Tab,
+        nodes: &[NodeDraft],
+        by_name: &HashMap<String, usize>,
+    ) -> Option<LinkDraft> {
         let w = format!("link {n}");
         self.keys(t, LINK, &w);
         let Some(ev) = get(t, "endpoints") else {
@@ -1007,11 +1165,10 @@ impl P {
                 Some((a, b)) => (a, Some(b.to_string())),
                 None => (s.as_str(), None),
             };
-            match nodes.iter().position(|d| d.node.name == node) {
-                Some(i) => ends.push((i, ifname, sp.clone())),
+            match by_name.get(node) {
+                Some(&i) => ends.push((i, ifname, sp.clone())),
                 None => {
-                    let names: Vec<&str> = nodes.iter().map(|d| d.node.name.as_str()).collect();
-                    let hint = closest(node, &names).map(|k| format!("; did you mean {k}?")).unwrap_or_default();
+                    let hint = hint_node(node, nodes.iter().map(|d| d.node.name.as_str()));
                     self.err(sp, format!("{w} endpoint \"{s}\" names node {node}, which is not defined{hint}"));
                 }
             }
@@ -1113,12 +1270,16 @@ impl P {
         }
         let mut names: Vec<[Option<String>; 2]> =
             links.iter().map(|l| [l.ends[0].1.clone(), l.ends[1].1.clone()]).collect();
-        // Hosts and routers: the next free ethN, in link order.
+        // Hosts and routers: the next free ethN, in link order (names only
+        // get taken, so the search goes on from the last one found).
+        let mut next_eth = vec![0usize; drafts.len()];
         for (li, l) in links.iter().enumerate() {
             for e in 0..2 {
                 let node = l.ends[e].0;
                 if names[li][e].is_none() && !switch(&drafts, node) {
-                    let name = (0..).map(|i| format!("eth{i}")).find(|n| !taken[node].contains(n)).unwrap_or_default();
+                    let i = (next_eth[node]..).find(|i| !taken[node].contains(&format!("eth{i}"))).unwrap_or_default();
+                    next_eth[node] = i + 1;
+                    let name = format!("eth{i}");
                     taken[node].insert(name.clone());
                     names[li][e] = Some(name);
                 }
@@ -1189,38 +1350,44 @@ impl P {
         }
         for (ni, d) in drafts.iter_mut().enumerate() {
             let w = format!("node {}", d.node.name);
-            // Created interfaces, each after its parent.
-            let mut pending: Vec<&IfDraft> = d.ifaces.iter().filter(|f| f.create.is_some()).collect();
-            while !pending.is_empty() {
-                let before = pending.len();
-                pending.retain(|f| {
-                    let ready = match &f.create {
-                        Some(IfaceKind::Vlan { parent, .. }) => ifaces[ni].iter().any(|i| &i.name == parent),
-                        _ => true,
-                    };
-                    if ready {
-                        ifaces[ni].push(new_iface(&f.name, f.create.clone().unwrap_or(IfaceKind::Dummy), &f.span));
+            // Interface name → index in ifaces[ni].
+            let mut index: HashMap<String, usize> =
+                ifaces[ni].iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
+            // Created interfaces, each after its parent: in file order, a
+            // vlan whose parent is not there yet waits for it.
+            let mut waiting: HashMap<&str, Vec<&IfDraft>> = HashMap::new();
+            for f in d.ifaces.iter().filter(|f| f.create.is_some()) {
+                let mut ready = vec![f];
+                while let Some(f) = ready.pop() {
+                    if let Some(IfaceKind::Vlan { parent, .. }) = &f.create
+                        && !index.contains_key(parent)
+                    {
+                        waiting.entry(parent.as_str()).or_default().push(f);
+                        continue;
                     }
-                    !ready
-                });
-                if pending.len() == before {
-                    for f in &pending {
-                        if let Some(IfaceKind::Vlan { parent, .. }) = &f.create {
-                            self.d.push(Diag::at(
-                                f.span.clone(),
-                                format!(
-                                    "parent {parent} of interface {} of {w} is not an interface of the node (no link or interface entry creates it)",
-                                    f.name
-                                ),
-                            ));
-                        }
+                    index.insert(f.name.clone(), ifaces[ni].len());
+                    ifaces[ni].push(new_iface(&f.name, f.create.clone().unwrap_or(IfaceKind::Dummy), &f.span));
+                    if let Some(children) = waiting.remove(f.name.as_str()) {
+                        ready.extend(children.into_iter().rev());
                     }
-                    break;
+                }
+            }
+            let mut orphans: Vec<&IfDraft> = waiting.into_values().flatten().collect();
+            orphans.sort_by_key(|f| f.span.start);
+            for f in orphans {
+                if let Some(IfaceKind::Vlan { parent, .. }) = &f.create {
+                    self.d.push(Diag::at(
+                        f.span.clone(),
+                        format!(
+                            "parent {parent} of interface {} of {w} is not an interface of the node (no link or interface entry creates it)",
+                            f.name
+                        ),
+                    ));
                 }
             }
             // Settings of interface entries (created or made by links).
             for f in &d.ifaces {
-                match ifaces[ni].iter_mut().find(|i| i.name == f.name) {
+                match index.get(&f.name).map(|&i| &mut ifaces[ni][i]) {
                     Some(i) => {
                         if f.mtu.is_some() {
                             i.mtu = f.mtu;
@@ -1242,10 +1409,10 @@ impl P {
                 }
             }
             for (ifname, sp, nets) in &d.addr {
-                match ifaces[ni].iter_mut().find(|i| &i.name == ifname) {
+                match index.get(ifname).map(|&i| &mut ifaces[ni][i]) {
                     Some(i) => i.addrs.extend(nets.iter().cloned()),
                     None => {
-                        let have: Vec<&str> = ifaces[ni].iter().map(|i| i.name.as_str()).collect();
+                        let have: Vec<&str> = ifaces[ni].iter().take(HINT_MAX + 1).map(|i| i.name.as_str()).collect();
                         let hint = match closest(ifname, &have) {
                             Some(k) => format!("; did you mean {k}?"),
                             None if have.is_empty() => "; it has no interfaces".to_string(),
@@ -1262,6 +1429,21 @@ impl P {
             }
         }
         // Switch subnets: attached endpoints without an address get .1, .2…
+        // (each switch's link ends, in link order, found once).
+        let mut sw_ends: Vec<Vec<(usize, usize)>> = vec![Vec::new(); drafts.len()];
+        for (li, l) in lab.links.iter().enumerate() {
+            for e in 0..2 {
+                if drafts[l.ends[e].node].subnet.is_some() && !switch(&drafts, l.ends[1 - e].node) {
+                    sw_ends[l.ends[e].node].push((li, e));
+                }
+            }
+        }
+        let mut if_index: HashMap<(usize, String), usize> = HashMap::new();
+        for (ni, fs) in ifaces.iter().enumerate() {
+            for (i, f) in fs.iter().enumerate() {
+                if_index.entry((ni, f.name.clone())).or_insert(i);
+            }
+        }
         for (si, d) in drafts.iter().enumerate() {
             let Some((net, sp)) = &d.subnet else { continue };
             if host_bits(net) {
@@ -1271,23 +1453,22 @@ impl P {
                 );
             }
             let mut next = 0;
-            for l in &lab.links {
-                for e in 0..2 {
-                    if l.ends[e].node != si || switch(&drafts, l.ends[1 - e].node) {
-                        continue;
-                    }
-                    let peer = &l.ends[1 - e];
-                    let Some(f) = ifaces[peer.node].iter_mut().find(|i| i.name == peer.ifname) else { continue };
-                    if !f.addrs.is_empty() {
-                        continue;
-                    }
-                    next += 1;
-                    match nth_host(net, next - 1) {
-                        Some(a) => f.addrs.push(IpNet::new(a, net.prefix_len()).unwrap_or(*net)),
-                        None => self.err(
+            for &(li, e) in &sw_ends[si] {
+                let peer = &lab.links[li].ends[1 - e];
+                let Some(&fi) = if_index.get(&(peer.node, peer.ifname.clone())) else { continue };
+                let f = &mut ifaces[peer.node][fi];
+                if !f.addrs.is_empty() {
+                    continue;
+                }
+                next += 1;
+                match nth_host(net, next - 1) {
+                    Some(a) => f.addrs.push(IpNet::new(a, net.prefix_len()).unwrap_or(*net)),
+                    None => {
+                        self.err(
                             sp,
                             format!("`subnet` {net} of node {} has too few addresses for its hosts", d.node.name),
-                        ),
+                        );
+                        break;
                     }
                 }
             }
@@ -1299,16 +1480,23 @@ impl P {
         }
     }
 
-    fn expect(&mut self, n: usize, span: &Span, t: &Tab, lab: &Lab) -> Option<Expect> {
+    fn expect(
+        &mut self,
+        n: usize,
+        span: &Span,
+        t: &Tab,
+        lab: &Lab,
+        by_name: &HashMap<String, usize>,
+        addr_of: &mut HashMap<usize, Option<IpAddr>>,
+    ) -> Option<Expect> {
         let w = format!("expect {n}");
         self.keys(t, EXPECT, &w);
         let node_ref = |p: &mut P, v: &V, what: &str| -> Option<usize> {
             let s = p.string(v, what)?;
-            match lab.node(&s) {
-                Some(i) => Some(i),
+            match by_name.get(&s) {
+                Some(&i) => Some(i),
                 None => {
-                    let names: Vec<&str> = lab.nodes.iter().map(|d| d.name.as_str()).collect();
-                    let hint = closest(&s, &names).map(|k| format!("; did you mean {k}?")).unwrap_or_default();
+                    let hint = hint_node(&s, lab.nodes.iter().map(|d| d.name.as_str()));
                     p.err(&v.span, format!("{what} names node {s}, which is not defined{hint}"));
                     None
                 }
@@ -1327,7 +1515,12 @@ impl P {
                     Ok(a) => Some((s.clone(), a)),
                     Err(_) => {
                         let ni = node_ref(self, v, &format!("`to` of {w}"));
-                        match ni.map(|i| (i, lab.first_addr(i, false).or_else(|| lab.first_addr(i, true)))) {
+                        let mut first = |i: usize| {
+                            *addr_of
+                                .entry(i)
+                                .or_insert_with(|| lab.first_addr(i, false).or_else(|| lab.first_addr(i, true)))
+                        };
+                        match ni.map(|i| (i, first(i))) {
                             Some((_, Some(a))) => Some((s.clone(), a)),
                             Some((_, None)) => {
                                 self.err(&v.span, format!("`to` of {w} names node {s}, which has no address"));
@@ -1399,10 +1592,24 @@ fn new_iface(name: &str, kind: IfaceKind, span: &Span) -> Iface {
 
 /// The `k`th (0-based) host address of `net`: .1, .2… in IPv4 (.0 and .1
 /// of a /31), ::1, ::2… in IPv6 (not the subnet-router anycast `::`).
+/// (Computed, not counted: a switch may have many hosts.)
 fn nth_host(net: &IpNet, k: usize) -> Option<IpAddr> {
-    let net = net.trunc();
-    let skip = usize::from(matches!(net, IpNet::V6(n) if n.prefix_len() < 127));
-    net.hosts().nth(k + skip)
+    match net.trunc() {
+        IpNet::V4(n) => {
+            let base = u64::from(u32::from(n.network()));
+            let size = 1u64 << (32 - n.prefix_len());
+            // Without the network and broadcast addresses, but for /31 and /32.
+            let (first, count) = if n.prefix_len() >= 31 { (base, size) } else { (base + 1, size - 2) };
+            let k = k as u64;
+            (k < count).then(|| IpAddr::from(std::net::Ipv4Addr::from((first + k) as u32)))
+        }
+        IpNet::V6(n) => {
+            let bits = 128 - u32::from(n.prefix_len());
+            let idx = k as u128 + u128::from(n.prefix_len() < 127);
+            let fits = bits == 128 || idx < (1u128 << bits);
+            fits.then(|| IpAddr::from(std::net::Ipv6Addr::from(u128::from(n.network()) + idx)))
+        }
+    }
 }
 
 /// True when `n` is not its own network address (10.0.1.5/24).

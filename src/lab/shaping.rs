@@ -4,8 +4,18 @@
 use super::model::Netem;
 use crate::netlink::Netlink;
 
+/// The smallest rate, in bits per second: tbf and netem take bytes per
+/// second, so a lower rate cannot be set (and, read back as 8, would be
+/// applied again by every `up`).
+pub const RATE_MIN_BPS: u64 = 8;
+
 /// Make the root qdisc of `ifindex` match `netem` (None removes ours).
 pub fn apply(nl: &mut Netlink, ifindex: u32, netem: Option<&Netem>) -> Result<(), String> {
+    if let Some(rate) = netem.and_then(|n| n.rate_bps)
+        && rate < RATE_MIN_BPS
+    {
+        return Err(format!("rate {rate}bit is below the minimum of {RATE_MIN_BPS}bit (1 byte per second)"));
+    }
     let r = match netem {
         None => nl.qdisc_delete_root(ifindex),
         Some(n) if n.needs_netem() => nl.netem_replace(ifindex, n),

@@ -259,7 +259,10 @@ pub fn up(
     let mut plan = plan::compute(lab, &lives, &sysctls, &extra, run.etc_dir(), old_state.as_ref());
     // nftables, one-shot commands and processes: compared with the state.
     for (i, node) in lab.nodes.iter().enumerate() {
-        let want = super::nft::ruleset(node);
+        let want = super::nft::ruleset(node).map_err(|e| {
+            no_trace();
+            UpError::Refused(vec![super::Diag::at(node.span.clone(), format!("node {}: {e}", node.name))])
+        })?;
         let find = |v: &[(String, u64)]| v.iter().find(|(nd, _)| *nd == node.name).map(|(_, h)| *h);
         let recorded = old_state.as_ref().and_then(|s| find(&s.nft));
         let recorded_live = old_state.as_ref().and_then(|s| find(&s.nft_live));

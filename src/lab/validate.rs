@@ -2,29 +2,50 @@
 //! conflicts in one L2 segment, unreachable gateways, bad interface names,
 //! CIDR typos…). Each problem points at the object that causes it.
 
-use super::diag::Diag;
+use super::diag::{DIAG_MAX, Diag};
 use super::model::*;
+use crate::rundir::{has_control_bytes, is_valid_name};
 use ipnet::IpNet;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+
+/// The longest interface alias the kernel keeps (IFALIASZ is 256 bytes
+/// with the terminating NUL): the ownership mark on `lo` must fit.
+pub const ALIAS_MAX: usize = 255;
+/// The longest file name (NAME_MAX): a `run` log is `<node>.<run>.log`.
+const NAME_MAX: usize = 255;
+/// IPv6 needs at least this MTU; below it the kernel turns IPv6 off on the
+/// interface and refuses its addresses.
+pub const IPV6_MIN_MTU: u32 = 1280;
 
 /// Every semantic problem of `lab` (empty when it is fine).
 pub fn check(lab: &Lab) -> Vec<Diag> {
     let mut d = Vec::new();
     links(lab, &mut d);
     for n in &lab.nodes {
+        if d.len() >= DIAG_MAX {
+            break;
+        }
         node(lab, n, &mut d);
     }
     segments(lab, &mut d);
     // Only net.* sysctls belong to a network namespace; anything else would
     // change the whole machine.
     for n in &lab.nodes {
-        let keys =
-            n.sysctl.iter().map(|(k, _)| k).chain(n.interfaces.iter().flat_map(|i| i.sysctl.iter().map(|(k, _)| k)));
-        for key in keys {
+        let keys = n.sysctl.iter().chain(n.interfaces.iter().flat_map(|i| i.sysctl.iter())).map(|(k, v)| (k, v));
+        for (key, value) in keys {
             if !key.starts_with("net.") {
                 d.push(Diag::at(
                     n.span.clone(),
                     format!("sysctl {key} of node {} is not a network-namespace setting (only net.* keys are)", n.name),
+                ));
+            } else if let Err(e) = super::sysctl::path_of(key) {
+                d.push(Diag::at(n.span.clone(), format!("{e} (node {})", n.name)));
+            }
+            if has_control_bytes(key.as_bytes()) || value.bytes().any(|b| b == 0) {
+                d.push(Diag::at(
+                    n.span.clone(),
+                    format!("sysctl {key:?} of node {} contains a control character", n.name),
                 ));
             }
         }
@@ -34,11 +55,12 @@ pub fn check(lab: &Lab) -> Vec<Diag> {
             d.push(Diag::at(x.span.clone(), format!("expect {} names a node that is not defined", i + 1)));
         }
     }
-    d.sort_by_key(|x| x.span.as_ref().map_or(0, |s| s.start));
-    d
+    super::diag::cap(d, 0)
 }
 
-/// Why `name` cannot be an interface name, if it cannot.
+/// Why `name` cannot be an interface name, if it cannot: the kernel's
+/// rules (1 to 15 bytes, not `.` or `..`, no `/`, `:` or whitespace, where
+/// its `isspace` also counts byte 0xa0), and no control characters.
 pub fn bad_ifname(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         Some("is empty")
@@ -50,11 +72,88 @@ pub fn bad_ifname(name: &str) -> Option<&'static str> {
         Some("contains '/'")
     } else if name.contains(':') {
         Some("contains ':'")
-    } else if name.chars().any(char::is_whitespace) {
+    } else if has_control_bytes(name.as_bytes()) {
+        Some("contains a control character")
+    } else if name.chars().any(char::is_whitespace) || name.bytes().any(|b| b == b' ' || b == 0xa0) {
         Some("contains whitespace")
     } else {
         None
     }
+}
+
+/// Why a name cannot be a node name, if it cannot: its namespace name
+/// (`ns_prefix` + name) must be a name `netns add` accepts, and the
+/// ownership mark `netns-lab:<lab>:<node>` must fit an interface alias.
+fn bad_node_name(lab: &Lab, n: &Node) -> Option<String> {
+    if n.name.is_empty() {
+        return Some("a node name must not be empty".to_string());
+    }
+    if has_control_bytes(n.name.as_bytes()) || has_control_bytes(lab.ns_prefix.as_bytes()) {
+        let what = if has_control_bytes(n.name.as_bytes()) { "node name" } else { "ns_prefix" };
+        return Some(format!(
+            "namespace name {:?} of node {:?} contains a control character (in its {what}); netns add refuses such names",
+            n.ns, n.name
+        ));
+    }
+    if !is_valid_name(n.ns.as_bytes()) {
+        return Some(format!(
+            "namespace name \"{}\" of node {} is not a valid name (1 to 255 bytes, no '/', not . or ..)",
+            n.ns, n.name
+        ));
+    }
+    let mark = super::owner::mark(&lab.name, &n.name);
+    if mark.len() > ALIAS_MAX {
+        return Some(format!(
+            "node name {} is too long: its ownership mark \"netns-lab:{}:NODE\" must fit {ALIAS_MAX} bytes, so a node name of lab {} can have at most {} bytes (it has {})",
+            n.name,
+            lab.name,
+            lab.name,
+            ALIAS_MAX.saturating_sub(mark.len() - n.name.len()),
+            n.name.len()
+        ));
+    }
+    None
+}
+
+/// Can `name` be written between double quotes in nft text, meaning
+/// exactly itself? nft strings have no escape for `"`, a `\` escapes and
+/// a `*` is a wildcard; control characters and non-ASCII are refused too.
+pub fn nft_quotable(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'\\' | b'*'))
+}
+
+/// The MTU each interface of `n` will have: its own, else its parent's
+/// (vlan), else the smallest of its ports' (bridge), else 1500.
+fn effective_mtus(n: &Node) -> Vec<u32> {
+    let mut mtu: Vec<u32> = n.interfaces.iter().map(|f| f.mtu.unwrap_or(1500)).collect();
+    let index: HashMap<&str, usize> = n.interfaces.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+    let vlans = |mtu: &mut Vec<u32>| {
+        for (i, f) in n.interfaces.iter().enumerate() {
+            if let (None, IfaceKind::Vlan { parent, .. }) = (f.mtu, &f.kind)
+                && let Some(&p) = index.get(parent.as_str())
+            {
+                mtu[i] = mtu[p];
+            }
+        }
+    };
+    vlans(&mut mtu);
+    let mut port_min: HashMap<&str, u32> = HashMap::new();
+    for (i, f) in n.interfaces.iter().enumerate() {
+        if let Some(m) = &f.master {
+            let e = port_min.entry(m.as_str()).or_insert(u32::MAX);
+            *e = (*e).min(mtu[i]);
+        }
+    }
+    for (i, f) in n.interfaces.iter().enumerate() {
+        if f.mtu.is_none()
+            && f.kind == IfaceKind::Bridge
+            && let Some(&m) = port_min.get(f.name.as_str())
+        {
+            mtu[i] = m;
+        }
+    }
+    vlans(&mut mtu);
+    mtu
 }
 
 fn links(lab: &Lab, d: &mut Vec<Diag>) {
@@ -75,17 +174,15 @@ fn links(lab: &Lab, d: &mut Vec<Diag>) {
 
 fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
     let w = format!("node {}", n.name);
-    if n.ns.len() > 255 {
-        d.push(Diag::at(n.span.clone(), format!("namespace name of {w} is longer than 255 bytes")));
-    }
-    if n.ns.contains('/') || n.ns.is_empty() || n.ns == "." || n.ns == ".." {
-        d.push(Diag::at(n.span.clone(), format!("namespace name \"{}\" of {w} is not a valid file name", n.ns)));
+    if let Some(why) = bad_node_name(lab, n) {
+        d.push(Diag::at(n.span.clone(), why));
     }
     // Interface names, resolved (generated ones included), each once.
     let mut seen: HashMap<&str, usize> = HashMap::new();
+    let names: HashSet<&str> = n.interfaces.iter().map(|f| f.name.as_str()).collect();
     for (i, f) in n.interfaces.iter().enumerate() {
         if let Some(why) = bad_ifname(&f.name) {
-            d.push(Diag::at(f.span.clone(), format!("interface name \"{}\" of {w} {why}", f.name)));
+            d.push(Diag::at(f.span.clone(), format!("interface name {:?} of {w} {why}", f.name)));
         }
         if f.name == "lo" {
             d.push(Diag::at(f.span.clone(), format!("interface name lo of {w} is taken by the loopback")));
@@ -111,12 +208,61 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
             if !(1..=4094).contains(vid) {
                 d.push(Diag::at(f.span.clone(), format!("vid {vid} of interface {} of {w} is not in 1..4094", f.name)));
             }
-            if !n.interfaces.iter().any(|p| &p.name == parent) {
+            if !names.contains(parent.as_str()) {
                 d.push(Diag::at(
                     f.span.clone(),
                     format!("parent {parent} of interface {} of {w} does not exist", f.name),
                 ));
             }
+        }
+    }
+    // IPv6 in a namespace where it is turned off.
+    if !n.ipv6 {
+        let off = format!("but {w} has ipv6 = false (IPv6 is off in its namespace)");
+        for f in &n.interfaces {
+            if let Some(a) = f.addrs.iter().find(|a| a.addr().is_ipv6()) {
+                d.push(Diag::at(f.span.clone(), format!("interface {} of {w} has IPv6 address {a}, {off}", f.name)));
+            }
+        }
+        if let Some(a) = n.loopback.iter().find(|a| a.addr().is_ipv6()) {
+            d.push(Diag::at(n.span.clone(), format!("`loopback` of {w} has IPv6 address {a}, {off}")));
+        }
+        if let Some(g) = n.gateways.iter().find(|g| g.is_ipv6()) {
+            d.push(Diag::at(n.span.clone(), format!("gateway {g} of {w} is IPv6, {off}")));
+        }
+        if let Some(r) = n.routes.iter().find(|r| r.to.addr().is_ipv6()) {
+            d.push(Diag::at(r.span.clone(), format!("route to {} of {w} is IPv6, {off}", r.to)));
+        }
+    }
+    // IPv6 on an interface whose MTU is too small for it.
+    let mtus = effective_mtus(n);
+    // A vlan cannot be larger than its parent.
+    let index: HashMap<&str, usize> = n.interfaces.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+    for f in &n.interfaces {
+        if let (Some(m), IfaceKind::Vlan { parent, .. }) = (f.mtu, &f.kind)
+            && let Some(&p) = index.get(parent.as_str())
+            && m > mtus[p]
+        {
+            d.push(Diag::at(
+                f.span.clone(),
+                format!("interface {} of {w} has MTU {m}, larger than the {} of its parent {parent}", f.name, mtus[p]),
+            ));
+        }
+    }
+    for (f, &mtu) in n.interfaces.iter().zip(&mtus) {
+        if mtu >= IPV6_MIN_MTU {
+            continue;
+        }
+        let v6 = f.addrs.iter().find(|a| a.addr().is_ipv6()).map(|a| a.to_string());
+        let v6 = v6.or_else(|| f.sysctl.iter().find(|(k, _)| k.starts_with("net.ipv6.")).map(|(k, _)| k.clone()));
+        if let Some(what) = v6 {
+            d.push(Diag::at(
+                f.span.clone(),
+                format!(
+                    "interface {} of {w} has IPv6 ({what}) but an MTU of {mtu}: IPv6 needs an MTU of at least {IPV6_MIN_MTU}",
+                    f.name
+                ),
+            ));
         }
     }
     // The same address twice on one node.
@@ -125,18 +271,34 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
         addrs.extend(f.addrs.iter().map(|a| (a, f.name.as_str(), &f.span)));
     }
     addrs.extend(n.loopback.iter().map(|a| (a, "lo", &n.span)));
-    for (i, (a, ifa, sp)) in addrs.iter().enumerate() {
-        if let Some((_, ifb, _)) = addrs[..i].iter().find(|(b, _, _)| b.addr() == a.addr()) {
-            d.push(Diag::at((*sp).clone(), format!("address {} is on {w} twice ({ifb} and {ifa})", a.addr())));
+    let mut first: HashMap<IpAddr, &str> = HashMap::new();
+    for (a, ifa, sp) in &addrs {
+        match first.get(&a.addr()) {
+            Some(ifb) => {
+                d.push(Diag::at((*sp).clone(), format!("address {} is on {w} twice ({ifb} and {ifa})", a.addr())))
+            }
+            None => {
+                first.insert(a.addr(), ifa);
+            }
         }
     }
-    // Gateways and route next hops on a connected subnet.
-    let connected = |ip: &std::net::IpAddr| {
+    // Gateways and route next hops on a connected subnet: the node's
+    // subnets by prefix length, so each lookup costs at most one probe
+    // per length in use.
+    let mut subnets: HashMap<u8, HashSet<IpNet>> = HashMap::new();
+    for (a, _, _) in &addrs {
+        subnets.entry(a.prefix_len()).or_default().insert(a.trunc());
+    }
+    let mut lengths: Vec<u8> = subnets.keys().copied().collect();
+    lengths.sort_unstable();
+    let connected = |ip: &IpAddr| {
         let ll = match ip {
-            std::net::IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) == 0xfe80,
-            std::net::IpAddr::V4(v4) => v4.is_link_local(),
+            IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) == 0xfe80,
+            IpAddr::V4(v4) => v4.is_link_local(),
         };
-        ll || addrs.iter().any(|(a, _, _)| a.contains(ip))
+        ll || lengths.iter().any(|len| {
+            IpNet::new(*ip, *len).is_ok_and(|net| subnets.get(len).is_some_and(|s| s.contains(&net.trunc())))
+        })
     };
     for g in &n.gateways {
         if !connected(g) {
@@ -144,6 +306,9 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
         }
     }
     for r in &n.routes {
+        if d.len() >= DIAG_MAX {
+            return;
+        }
         for via in r.via.iter().chain(r.nexthops.iter().filter_map(|h| h.via.as_ref())) {
             if !r.onlink && !connected(via) {
                 d.push(Diag::at(
@@ -169,7 +334,7 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
         }
         let devs = r.dev.iter().chain(r.nexthops.iter().filter_map(|h| h.dev.as_ref()));
         for dev in devs {
-            if !n.interfaces.iter().any(|f| &f.name == dev) && dev != "lo" {
+            if !names.contains(dev.as_str()) && dev != "lo" {
                 d.push(Diag::at(
                     r.span.clone(),
                     format!("route to {} of {w}: dev {dev} is not an interface of the node", r.to),
@@ -177,16 +342,23 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
             }
         }
     }
-    fn missing<'a>(n: &Node, x: &'a Option<String>) -> Option<&'a String> {
-        x.as_ref().filter(|i| !n.interfaces.iter().any(|f| &f.name == *i) && *i != "lo")
-    }
+    let missing = |x: &'_ Option<String>| x.clone().filter(|i| !names.contains(i.as_str()) && i != "lo");
+    // An interface name goes into the nft program between double quotes.
+    let unquotable = |x: &Option<String>| x.clone().filter(|i| !nft_quotable(i));
+    let nft_msg = |what: String, name: &str| {
+        format!(
+            "{what} names interface {name:?}, which cannot be written in an nft rule (only printable ASCII without '\"', '\\' and '*')"
+        )
+    };
     for (i, r) in n.nat.iter().enumerate() {
         for x in [&r.iif, &r.oif] {
-            if let Some(i2) = missing(n, x) {
+            if let Some(i2) = missing(x) {
                 d.push(Diag::at(
                     r.span.clone(),
                     format!("nat rule {} of {w} names interface {i2}, which the node does not have", i + 1),
                 ));
+            } else if let Some(i2) = unquotable(x) {
+                d.push(Diag::at(r.span.clone(), nft_msg(format!("nat rule {} of {w}", i + 1), &i2)));
             }
         }
         for p in r.src.iter().chain(&r.dst) {
@@ -201,7 +373,7 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
     if let Some(fw) = &n.firewall {
         for (i, a) in fw.allow.iter().enumerate() {
             for x in [&a.iif, &a.oif] {
-                if let Some(i2) = missing(n, x) {
+                if let Some(i2) = missing(x) {
                     d.push(Diag::at(
                         fw.span.clone(),
                         format!(
@@ -209,20 +381,42 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
                             i + 1
                         ),
                     ));
+                } else if let Some(i2) = unquotable(x) {
+                    d.push(Diag::at(
+                        fw.span.clone(),
+                        nft_msg(format!("allow rule {} of the firewall of {w}", i + 1), &i2),
+                    ));
                 }
             }
         }
     }
-    // Run names, each once.
-    for (i, r) in n.run.iter().enumerate() {
-        if n.run[..i].iter().any(|o| o.name == r.name) {
+    // Run names, each once; each names a log file `<node>.<run>.log`.
+    let mut runs: HashSet<&str> = HashSet::new();
+    for r in &n.run {
+        if !runs.insert(&r.name) {
             d.push(Diag::at(r.span.clone(), format!("run name {} is used twice in {w}", r.name)));
         }
-        if r.name.is_empty() || r.name.contains('/') {
+        if r.name.is_empty() || r.name.contains('/') || has_control_bytes(r.name.as_bytes()) {
             d.push(Diag::at(
                 r.span.clone(),
-                format!("run name \"{}\" of {w} must be a non-empty name without '/'", r.name),
+                format!("run name {:?} of {w} must be a non-empty name without '/' or control characters", r.name),
             ));
+        } else if n.name.len() + r.name.len() + ".log".len() + 1 > NAME_MAX {
+            d.push(Diag::at(
+                r.span.clone(),
+                format!(
+                    "run name {} of {w} is too long: its log file {}.{}.log must fit {NAME_MAX} bytes",
+                    r.name, n.name, r.name
+                ),
+            ));
+        }
+        if r.cmd.iter().any(|a| a.contains('\0')) {
+            d.push(Diag::at(r.span.clone(), format!("`cmd` of run {} of {w} contains a NUL byte", r.name)));
+        }
+    }
+    for (key, cmds) in [("exec", &n.exec), ("exec_down", &n.exec_down)] {
+        if cmds.iter().any(|c| c.contains('\0')) {
+            d.push(Diag::at(n.span.clone(), format!("`{key}` of {w} contains a NUL byte")));
         }
     }
     let _ = lab;
@@ -277,6 +471,13 @@ fn segments(lab: &Lab, d: &mut Vec<Diag>) {
             (true, true) => {}
         }
     }
+    let index: HashMap<(usize, &str), &Iface> = lab
+        .nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(ni, n)| n.interfaces.iter().map(move |f| ((ni, f.name.as_str()), f)))
+        .collect();
+    let iface_of = |ni: usize, name: &str| index.get(&(ni, name)).copied();
     let mut roots: Vec<usize> = segs.keys().copied().collect();
     roots.sort();
     let all = roots.iter().map(|r| (Some(*r), segs[r].clone())).chain(pairs.into_iter().map(|p| (None, p)));
@@ -288,22 +489,24 @@ fn segments(lab: &Lab, d: &mut Vec<Diag>) {
                 lab.nodes[members[0].0].name, members[0].1, lab.nodes[members[1].0].name, members[1].1
             ),
         };
-        let mut seen: Vec<(IpNet, String)> = Vec::new();
+        // Address → who has it; network address → (prefix, address, who)
+        // of each prefix length seen with it.
+        let mut by_addr: HashMap<IpAddr, String> = HashMap::new();
+        let mut by_net: HashMap<IpAddr, Vec<(IpNet, String)>> = HashMap::new();
         for (ni, ifname) in &members {
             let n = &lab.nodes[*ni];
-            let Some(f) = n.interfaces.iter().find(|f| &f.name == ifname) else { continue };
+            let Some(f) = iface_of(*ni, ifname) else { continue };
             for a in &f.addrs {
                 let me = format!("{}:{}", n.name, f.name);
-                for (b, who) in &seen {
-                    if a.addr() == b.addr() {
-                        d.push(Diag::at(
-                            f.span.clone(),
-                            format!(
-                                "address {} of {me} is also on {who}, in the same L2 segment ({seg_name})",
-                                a.addr()
-                            ),
-                        ));
-                    } else if a.network() == b.network() && a.prefix_len() != b.prefix_len() {
+                if let Some(who) = by_addr.get(&a.addr()) {
+                    d.push(Diag::at(
+                        f.span.clone(),
+                        format!("address {} of {me} is also on {who}, in the same L2 segment ({seg_name})", a.addr()),
+                    ));
+                }
+                let same_net = by_net.entry(a.network()).or_default();
+                for (b, who) in same_net.iter().filter(|(b, _)| b.prefix_len() != a.prefix_len()) {
+                    if a.addr() != b.addr() {
                         d.push(Diag::at(
                             f.span.clone(),
                             format!(
@@ -312,7 +515,11 @@ fn segments(lab: &Lab, d: &mut Vec<Diag>) {
                         ));
                     }
                 }
-                seen.push((*a, me));
+                // One entry per prefix length is enough to find a mismatch.
+                if !same_net.iter().any(|(b, _)| b.prefix_len() == a.prefix_len()) {
+                    same_net.push((*a, me.clone()));
+                }
+                by_addr.entry(a.addr()).or_insert(me);
             }
         }
     }

@@ -8,5 +8,6 @@
 mod lab_files;
 mod lab_lifecycle;
 mod run_dir;
+mod lab_input;
 #[path = "../support/mod.rs"]
 mod support;

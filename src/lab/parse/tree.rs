@@ -113,136 +113,346 @@ fn conv(v: &Spanned<DeValue<'_>>) -> V {
     V { span: v.span(), val, subst: false }
 }
 
-/// The values a `for` variable takes.
+/// The values a `for` variable takes: a range is kept as its bounds and
+/// never materialised, so its size costs nothing until a copy is made.
+#[derive(Debug, Clone)]
+enum Values {
+    /// `first ..= first + count - 1` (up to 2^64 values).
+    Range { first: i64, count: u128 },
+    /// An array of integers or strings.
+    List(Vec<ForVal>),
+}
+
+impl Values {
+    fn len(&self) -> u128 {
+        match self {
+            Values::Range { count, .. } => *count,
+            Values::List(v) => v.len() as u128,
+        }
+    }
+
+    fn nth(&self, k: u64) -> ForVal {
+        match self {
+            // k < count, so first + k <= last: no overflow.
+            Values::Range { first, .. } => ForVal::Num(first.saturating_add(k as i64)),
+            Values::List(v) => v[k as usize].clone(),
+        }
+    }
+}
+
+/// One value of a `for` variable.
 #[derive(Debug, Clone)]
 enum ForVal {
     Num(i64),
     Text(String),
 }
 
+/// The limits of `for` repetition (see "Limits" in docs/labs.md). They
+/// are checked before any copy is made, so a file cannot make `validate`
+/// allocate or work beyond them.
+pub(crate) mod limits {
+    /// Copies one `for` may make: the product of the sizes of its
+    /// variables.
+    pub const COPIES: u64 = 1_000_000;
+    /// Nodes in a lab, after repetition.
+    pub const NODES: u64 = 100_000;
+    /// Links in a lab, after repetition.
+    pub const LINKS: u64 = 100_000;
+    /// Routes in a lab (all nodes together), after repetition.
+    pub const ROUTES: u64 = 1_000_000;
+    /// `interfaces` entries in a lab (all nodes together), after repetition.
+    pub const INTERFACES: u64 = 100_000;
+    /// `[[expect]]` entries in a lab, after repetition.
+    pub const EXPECTS: u64 = 100_000;
+    /// Values copied by all repetitions together (a string counts one per
+    /// 8 bytes): what bounds the memory and time of a lab whose repeated
+    /// tables are large (a node with many routes, repeated many times).
+    pub const WORK: u64 = 20_000_000;
+}
+
+/// What a repeated table is, for the per-kind limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Item {
+    Node,
+    Link,
+    Route,
+    Interface,
+    Expect,
+}
+
+impl Item {
+    fn limit(self) -> (u64, &'static str) {
+        match self {
+            Item::Node => (limits::NODES, "nodes"),
+            Item::Link => (limits::LINKS, "links"),
+            Item::Route => (limits::ROUTES, "routes"),
+            Item::Interface => (limits::INTERFACES, "interfaces entries"),
+            Item::Expect => (limits::EXPECTS, "[[expect]] entries"),
+        }
+    }
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+/// What all repetitions of one lab have used so far. Once a limit is
+/// reached it is reported once; later repetitions of that kind make
+/// nothing and say nothing more.
+#[derive(Debug, Default)]
+pub(crate) struct Budget {
+    counts: [u64; 5],
+    work: u64,
+    over: [bool; 5],
+    over_work: bool,
+}
+
+/// The size of a table, in [`limits::WORK`] units.
+fn weight_tab(t: &Tab) -> u64 {
+    t.iter().fold(0u64, |w, e| w.saturating_add(1 + e.key.len() as u64 / 8).saturating_add(weight(&e.v)))
+}
+
+fn weight(v: &V) -> u64 {
+    match &v.val {
+        Val::Str(s) => 1 + s.len() as u64 / 8,
+        Val::Arr(a) => a.iter().fold(1u64, |w, x| w.saturating_add(weight(x))),
+        Val::Tab(t) => 1u64.saturating_add(weight_tab(t)),
+        _ => 1,
+    }
+}
+
+/// The copies of a table with a `for` key, made one at a time by
+/// [`Expansion::next`].
+pub(crate) struct Expansion<'a> {
+    key: String,
+    body: Vec<&'a Entry>,
+    vars: Vec<(String, Values)>,
+    total: u64,
+    next: u64,
+    /// Without `for`: the table itself, once.
+    plain: Option<&'a Tab>,
+    /// The `for` key, blamed for a bad expression in `key`.
+    at: Span,
+}
+
+impl Expansion<'_> {
+    fn none() -> Expansion<'static> {
+        Expansion { key: String::new(), body: Vec::new(), vars: Vec::new(), total: 0, next: 0, plain: None, at: 0..0 }
+    }
+
+    /// How many copies are still to come.
+    #[cfg(test)]
+    pub fn len(&self) -> u64 {
+        self.total - self.next
+    }
+
+    /// The next copy: its key (with `{var}` substituted) and its table
+    /// (without `for`). A substitution that overflows is reported in
+    /// `diags` and the copy is skipped.
+    pub fn next(&mut self, diags: &mut Vec<Diag>) -> Option<(String, Tab)> {
+        if let Some(t) = self.plain.take() {
+            self.next = self.total;
+            return Some((self.key.clone(), t.clone()));
+        }
+        while self.next < self.total {
+            // Mixed radix, the first variable outermost.
+            let mut rest = self.next;
+            self.next += 1;
+            let mut vals: Vec<(String, ForVal)> = Vec::with_capacity(self.vars.len());
+            for (name, values) in self.vars.iter().rev() {
+                // total > 0 and total <= limits::COPIES: every size fits.
+                let n = values.len() as u64;
+                vals.push((name.clone(), values.nth(rest % n)));
+                rest /= n;
+            }
+            vals.reverse();
+            let before = diags.len();
+            let k = subst(&self.key, &vals, Some(&self.at), diags).unwrap_or_else(|| self.key.clone());
+            let t: Tab = self.body.iter().map(|e| subst_entry(e, &vals, diags)).collect();
+            if diags.len() == before {
+                return Some((k, t));
+            }
+            // One message for a bad expression, not one per copy.
+            self.next = self.total;
+        }
+        None
+    }
+}
+
 /// Expand the `for` key of table `t` (named `key`, "" when it has no
 /// name): one copy per combination of the variables (cartesian product, in
 /// the order they are written), with `{var}`, `{var+N}` and `{var-N}`
 /// substituted in `key`, in every key and in every string, and without the
-/// `for` entry. Without `for`, the table itself.
-pub(crate) fn expand(key: &str, t: &Tab, what: &str, diags: &mut Vec<Diag>) -> Vec<(String, Tab)> {
-    let Some(fv) = get(t, "for") else {
-        return vec![(key.to_string(), t.clone())];
-    };
-    let Val::Tab(vars) = &fv.val else {
-        diags.push(Diag::at(
-            fv.span.clone(),
-            format!("`for` of {what} must be a table like {{ i = \"1..8\" }} (found {})", fv.kind()),
-        ));
-        return Vec::new();
-    };
-    let mut ranges: Vec<(String, Vec<ForVal>)> = Vec::new();
-    for e in vars {
-        let vals = match &e.v.val {
-            Val::Str(s) => match range(s) {
-                Some(r) => r,
-                None => {
-                    diags.push(Diag::at(
-                        e.v.span.clone(),
-                        format!("`for` variable `{}` of {what}: \"{s}\" is not a range like \"1..8\"", e.key),
-                    ));
-                    return Vec::new();
-                }
-            },
-            Val::Arr(a) => {
-                let mut out = Vec::new();
-                for x in a {
-                    match &x.val {
-                        Val::Int(n) => out.push(ForVal::Num(*n)),
-                        Val::Str(s) => out.push(ForVal::Text(s.clone())),
-                        _ => {
-                            diags.push(Diag::at(
-                                x.span.clone(),
-                                format!("`for` variable `{}` of {what}: values must be integers or strings", e.key),
-                            ));
-                            return Vec::new();
+/// `for` entry. Without `for`, the table itself. The number of copies and
+/// their size are checked against [`limits`] (and counted in `budget`)
+/// before any copy is made; over a limit, nothing is made and the `for`
+/// key is blamed.
+pub(crate) fn expand<'a>(
+    key: &str,
+    t: &'a Tab,
+    what: &str,
+    item: Item,
+    budget: &mut Budget,
+    diags: &mut Vec<Diag>,
+) -> Expansion<'a> {
+    let fe = t.iter().find(|e| e.key == "for");
+    let mut vars: Vec<(String, Values)> = Vec::new();
+    if let Some(fe) = fe {
+        let fv = &fe.v;
+        let Val::Tab(tv) = &fv.val else {
+            diags.push(Diag::at(
+                fv.span.clone(),
+                format!("`for` of {what} must be a table like {{ i = \"1..8\" }} (found {})", fv.kind()),
+            ));
+            return Expansion::none();
+        };
+        for e in tv {
+            let vals = match &e.v.val {
+                Val::Str(s) => match range(s) {
+                    Ok(r) => r,
+                    Err(why) => {
+                        diags.push(Diag::at(e.v.span.clone(), format!("`for` variable `{}` of {what}: {why}", e.key)));
+                        return Expansion::none();
+                    }
+                },
+                Val::Arr(a) => {
+                    let mut out = Vec::new();
+                    for x in a {
+                        match &x.val {
+                            Val::Int(n) => out.push(ForVal::Num(*n)),
+                            Val::Str(s) => out.push(ForVal::Text(s.clone())),
+                            _ => {
+                                diags.push(Diag::at(
+                                    x.span.clone(),
+                                    format!("`for` variable `{}` of {what}: values must be integers or strings", e.key),
+                                ));
+                                return Expansion::none();
+                            }
                         }
                     }
+                    Values::List(out)
                 }
-                out
-            }
-            _ => {
-                diags.push(Diag::at(
-                    e.v.span.clone(),
-                    format!(
-                        "`for` variable `{}` of {what} must be a range like \"1..8\" or an array (found {})",
-                        e.key,
-                        e.v.kind()
-                    ),
-                ));
-                return Vec::new();
-            }
-        };
-        ranges.push((e.key.clone(), vals));
-    }
-    // Cartesian product, first variable outermost.
-    let mut combos: Vec<Vec<(String, ForVal)>> = vec![Vec::new()];
-    for (name, vals) in &ranges {
-        let mut next = Vec::new();
-        for c in &combos {
-            for v in vals {
-                let mut c = c.clone();
-                c.push((name.clone(), v.clone()));
-                next.push(c);
-            }
+                _ => {
+                    diags.push(Diag::at(
+                        e.v.span.clone(),
+                        format!(
+                            "`for` variable `{}` of {what} must be a range like \"1..8\" or an array (found {})",
+                            e.key,
+                            e.v.kind()
+                        ),
+                    ));
+                    return Expansion::none();
+                }
+            };
+            vars.push((e.key.clone(), vals));
         }
-        combos = next;
     }
-    let body: Tab = t.iter().filter(|e| e.key != "for").cloned().collect();
-    combos
-        .iter()
-        .map(|vars| {
-            let k = subst(key, vars).unwrap_or_else(|| key.to_string());
-            (k, subst_tab(&body, vars))
-        })
-        .collect()
-}
-
-/// "A..B" (inclusive).
-fn range(s: &str) -> Option<Vec<ForVal>> {
-    let (a, b) = s.split_once("..")?;
-    let a: i64 = a.trim().parse().ok()?;
-    let b: i64 = b.trim().parse().ok()?;
-    if b < a || b - a > 65535 {
-        return None;
+    // How many copies, before making any.
+    let exact = vars.iter().try_fold(1u128, |p, (_, v)| p.checked_mul(v.len()));
+    let at = fe.map_or(0..0, |e| e.kspan.clone());
+    let Some(copies) = exact.filter(|n| *n <= u128::from(limits::COPIES)).map(|n| n as u64) else {
+        let n = exact.map_or_else(|| "more than 2^128".to_string(), |n| n.to_string());
+        diags.push(Diag::at(
+            at,
+            format!("`for` of {what} makes {n} copies (the product of its ranges); the limit is {}", limits::COPIES),
+        ));
+        return Expansion::none();
+    };
+    let (limit, name) = item.limit();
+    let slot = item.slot();
+    if budget.over[slot] || budget.over_work {
+        return Expansion::none();
     }
-    Some((a..=b).map(ForVal::Num).collect())
+    let count = budget.counts[slot].saturating_add(copies);
+    if count > limit {
+        budget.over[slot] = true;
+        let span = if fe.is_some() { at } else { t.first().map_or(0..0, |e| e.kspan.clone()) };
+        diags.push(Diag::at(
+            span,
+            format!("{what} takes the lab over the limit of {limit} {name} (counted after `for` repetition)"),
+        ));
+        return Expansion::none();
+    }
+    let work = budget.work.saturating_add(copies.saturating_mul(weight_tab(t).max(1)));
+    if work > limits::WORK {
+        budget.over_work = true;
+        let span = if fe.is_some() { at } else { t.first().map_or(0..0, |e| e.kspan.clone()) };
+        diags.push(Diag::at(
+            span,
+            format!(
+                "{what} takes the lab over the limit of {} values copied by `for` repetition; repeat smaller tables or fewer times",
+                limits::WORK
+            ),
+        ));
+        return Expansion::none();
+    }
+    budget.counts[slot] = count;
+    budget.work = work;
+    match fe {
+        None => Expansion { key: key.to_string(), body: Vec::new(), vars, total: 1, next: 0, plain: Some(t), at },
+        Some(_) => Expansion {
+            key: key.to_string(),
+            body: t.iter().filter(|e| e.key != "for").collect(),
+            vars,
+            total: copies,
+            next: 0,
+            plain: None,
+            at,
+        },
+    }
 }
 
-fn subst_tab(t: &Tab, vars: &[(String, ForVal)]) -> Tab {
-    t.iter()
-        .map(|e| Entry {
-            key: subst(&e.key, vars).unwrap_or_else(|| e.key.clone()),
-            kspan: e.kspan.clone(),
-            v: subst_val(&e.v, vars),
-        })
-        .collect()
+/// "A..B" (inclusive), any i64 bounds.
+fn range(s: &str) -> Result<Values, String> {
+    let bad = || format!("\"{s}\" is not a range like \"1..8\"");
+    let (a, b) = s.split_once("..").ok_or_else(bad)?;
+    let a: i64 = a.trim().parse().map_err(|_| bad())?;
+    let b: i64 = b.trim().parse().map_err(|_| bad())?;
+    if b < a {
+        return Err(format!("\"{s}\" is empty (its end is below its start)"));
+    }
+    // In i128, b - a + 1 cannot overflow; it is at most 2^64.
+    Ok(Values::Range { first: a, count: (i128::from(b) - i128::from(a) + 1) as u128 })
 }
 
-fn subst_val(v: &V, vars: &[(String, ForVal)]) -> V {
+fn subst_entry(e: &Entry, vars: &[(String, ForVal)], diags: &mut Vec<Diag>) -> Entry {
+    Entry {
+        key: subst(&e.key, vars, Some(&e.kspan), diags).unwrap_or_else(|| e.key.clone()),
+        kspan: e.kspan.clone(),
+        v: subst_val(&e.v, vars, diags),
+    }
+}
+
+fn subst_val(v: &V, vars: &[(String, ForVal)], diags: &mut Vec<Diag>) -> V {
     match &v.val {
-        Val::Str(s) => match subst(s, vars) {
+        Val::Str(s) => match subst(s, vars, Some(&v.span), diags) {
             Some(n) => V { span: v.span.clone(), val: Val::Str(n), subst: true },
             None => v.clone(),
         },
-        Val::Arr(a) => {
-            V { span: v.span.clone(), val: Val::Arr(a.iter().map(|x| subst_val(x, vars)).collect()), subst: false }
-        }
+        Val::Arr(a) => V {
+            span: v.span.clone(),
+            val: Val::Arr(a.iter().map(|x| subst_val(x, vars, diags)).collect()),
+            subst: false,
+        },
         // A nested `for` (a route inside a repeated node) keeps its own
         // variables; the outer ones are substituted first.
-        Val::Tab(t) => V { span: v.span.clone(), val: Val::Tab(subst_tab(t, vars)), subst: false },
+        Val::Tab(t) => V {
+            span: v.span.clone(),
+            val: Val::Tab(t.iter().map(|e| subst_entry(e, vars, diags)).collect()),
+            subst: false,
+        },
         _ => v.clone(),
     }
 }
 
 /// `s` with every `{var}`, `{var+N}`, `{var-N}` replaced, or None when it
 /// has none. Braces that do not name a variable stay as written (nft text).
-fn subst(s: &str, vars: &[(String, ForVal)]) -> Option<String> {
+/// An expression on a variable that cannot be computed (an overflow, an
+/// offset on a string) is reported at `span`.
+fn subst(s: &str, vars: &[(String, ForVal)], span: Option<&Span>, diags: &mut Vec<Diag>) -> Option<String> {
+    if !s.contains('{') {
+        return None;
+    }
     let mut out = String::new();
     let mut rest = s;
     let mut changed = false;
@@ -255,11 +465,15 @@ fn subst(s: &str, vars: &[(String, ForVal)]) -> Option<String> {
             break;
         };
         match eval(after[..close].trim(), vars) {
-            Some(v) => {
+            Ok(Some(v)) => {
                 out.push_str(&v);
                 changed = true;
             }
-            None => out.push_str(&rest[open..open + 1 + close + 1]),
+            Ok(None) => out.push_str(&rest[open..open + 1 + close + 1]),
+            Err(why) => {
+                diags.push(Diag::at(span.cloned().unwrap_or(0..0), format!("`{{{}}}`: {why}", &after[..close])));
+                out.push_str(&rest[open..open + 1 + close + 1]);
+            }
         }
         rest = &after[close + 1..];
     }
@@ -267,19 +481,30 @@ fn subst(s: &str, vars: &[(String, ForVal)]) -> Option<String> {
     changed.then_some(out)
 }
 
-fn eval(expr: &str, vars: &[(String, ForVal)]) -> Option<String> {
+/// The value of `var`, `var+N` or `var-N`; Ok(None) when `expr` does not
+/// start with a variable's name.
+fn eval(expr: &str, vars: &[(String, ForVal)]) -> Result<Option<String>, String> {
     let (name, off) = match expr.find(['+', '-']) {
-        Some(p) => {
-            let n: i64 = expr[p + 1..].trim().parse().ok()?;
-            (expr[..p].trim(), if &expr[p..p + 1] == "-" { -n } else { n })
-        }
-        None => (expr, 0),
+        Some(p) => (expr[..p].trim(), Some((&expr[p..p + 1], expr[p + 1..].trim()))),
+        None => (expr, None),
     };
-    let (_, v) = vars.iter().find(|(n, _)| n == name)?;
-    match v {
-        ForVal::Num(n) => Some((n + off).to_string()),
-        ForVal::Text(t) if off == 0 => Some(t.clone()),
-        ForVal::Text(_) => None,
+    let Some((_, v)) = vars.iter().find(|(n, _)| n == name) else { return Ok(None) };
+    let Some((sign, num)) = off else {
+        return Ok(Some(match v {
+            ForVal::Num(n) => n.to_string(),
+            ForVal::Text(t) => t.clone(),
+        }));
+    };
+    let ForVal::Num(n) = v else {
+        return Err(format!("`{name}` is a string; only a number takes {sign}N"));
+    };
+    let Ok(k) = num.parse::<i64>() else {
+        return Err(format!("\"{num}\" is not an integer offset"));
+    };
+    let r = if sign == "-" { n.checked_sub(k) } else { n.checked_add(k) };
+    match r {
+        Some(r) => Ok(Some(r.to_string())),
+        None => Err(format!("{n} {sign} {k} is outside the 64-bit integer range")),
     }
 }
 
@@ -291,23 +516,51 @@ mod tests {
         vec![("i".into(), ForVal::Num(i))]
     }
 
+    fn sub(s: &str, i: i64) -> (Option<String>, Vec<Diag>) {
+        let mut d = Vec::new();
+        (subst(s, &vars(i), Some(&(0..1)), &mut d), d)
+    }
+
     #[test]
     fn substitution() {
-        assert_eq!(subst("h{i}", &vars(3)).as_deref(), Some("h3"));
-        assert_eq!(subst("10.0.{i+1}.{ i - 1 }/24", &vars(3)).as_deref(), Some("10.0.4.2/24"));
-        assert_eq!(subst("nft { type filter; }", &vars(3)), None);
-        assert_eq!(subst("{j}", &vars(3)), None);
-        assert_eq!(subst("a{", &vars(3)), None);
+        assert_eq!(sub("h{i}", 3).0.as_deref(), Some("h3"));
+        assert_eq!(sub("10.0.{i+1}.{ i - 1 }/24", 3).0.as_deref(), Some("10.0.4.2/24"));
+        assert_eq!(sub("nft { type filter; }", 3).0, None);
+        assert_eq!(sub("{j}", 3).0, None);
+        assert_eq!(sub("a{", 3).0, None);
+    }
+
+    #[test]
+    fn substitution_never_wraps() {
+        let (out, d) = sub("{i+9223372036854775807}", 1);
+        assert_eq!(out, None);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("outside the 64-bit integer range"), "{d:?}");
+        let (_, d) = sub("{i-1}", i64::MIN);
+        assert_eq!(d.len(), 1);
+        let (out, d) = sub("{i-9223372036854775807}", 0);
+        assert_eq!((out.as_deref(), d.len()), (Some("-9223372036854775807"), 0));
+    }
+
+    fn table(text: &str) -> Tab {
+        let (v, d) = load(text);
+        assert!(d.is_empty());
+        let Val::Tab(t) = v.val else { panic!() };
+        let Val::Tab(x) = &t[0].v.val else { panic!() };
+        x.clone()
+    }
+
+    fn all(e: &mut Expansion<'_>, d: &mut Vec<Diag>) -> Vec<(String, Tab)> {
+        std::iter::from_fn(|| e.next(d)).collect()
     }
 
     #[test]
     fn cartesian_product() {
-        let (v, d) = load("x = { for = { i = \"1..2\", j = [\"a\", \"b\"] }, n = \"{i}{j}\" }");
-        assert!(d.is_empty());
-        let Val::Tab(t) = v.val else { panic!() };
-        let Val::Tab(x) = &t[0].v.val else { panic!() };
+        let x = table("x = { for = { i = \"1..2\", j = [\"a\", \"b\"] }, n = \"{i}{j}\" }");
         let mut diags = Vec::new();
-        let out = expand("k{i}", x, "x", &mut diags);
+        let mut b = Budget::default();
+        let mut e = expand("k{i}", &x, "x", Item::Node, &mut b, &mut diags);
+        let out = all(&mut e, &mut diags);
         let names: Vec<String> = out
             .iter()
             .map(|(k, t)| match &get(t, "n").unwrap().val {
@@ -317,5 +570,41 @@ mod tests {
             .collect();
         assert_eq!(names, ["k1=1a", "k1=1b", "k2=2a", "k2=2b"]);
         assert!(get(&out[0].1, "for").is_none());
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn ranges_near_the_integer_limits_are_counted_not_made() {
+        for r in ["-9223372036854775808..9223372036854775807", "0..9223372036854775807", "1..65536"] {
+            let x = table(&format!("x = {{ for = {{ i = \"{r}\", j = \"1..65536\" }}, n = \"{{i}}\" }}"));
+            let mut diags = Vec::new();
+            let mut b = Budget::default();
+            let mut e = expand("", &x, "x", Item::Route, &mut b, &mut diags);
+            assert!(e.next(&mut diags).is_none());
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            assert!(diags[0].message.contains("the limit is 1000000"), "{}", diags[0].message);
+            // Blamed on the `for` key (x = { for ...: byte 6).
+            assert_eq!(diags[0].span, Some(6..9));
+        }
+        let x = table("x = { for = { i = \"9223372036854775806..9223372036854775807\" }, n = \"{i}\" }");
+        let mut diags = Vec::new();
+        let mut b = Budget::default();
+        let mut e = expand("", &x, "x", Item::Route, &mut b, &mut diags);
+        assert_eq!(all(&mut e, &mut diags).len(), 2);
+    }
+
+    #[test]
+    fn totals_are_bounded_across_expansions() {
+        let x = table("x = { for = { i = \"1..60000\" }, n = \"{i}\" }");
+        let mut diags = Vec::new();
+        let mut b = Budget::default();
+        let e = expand("", &x, "x", Item::Node, &mut b, &mut diags);
+        assert_eq!(e.total, 60_000);
+        let e = expand("", &x, "x", Item::Node, &mut b, &mut diags);
+        assert_eq!((e.total, diags.len()), (0, 1));
+        // Reported once.
+        let _ = expand("", &x, "x", Item::Node, &mut b, &mut diags);
+        assert_eq!(diags.len(), 1);
+        assert!(b.over[Item::Node.slot()]);
     }
 }

@@ -26,6 +26,8 @@ pub(crate) fn duration_us(s: &str) -> Result<u64, String> {
     Ok(v as u64)
 }
 
+pub(crate) use crate::lab::shaping::RATE_MIN_BPS;
+
 /// "100mbit", "10kbit", "1gbit", "800bit", "1mbps" (bytes) → bits per second
 /// (decimal multiples, like tc; "kibit"/"mibit"… are binary).
 pub(crate) fn rate_bps(s: &str) -> Result<u64, String> {
