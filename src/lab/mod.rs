@@ -16,6 +16,7 @@ pub mod diag;
 pub mod down;
 pub mod features;
 pub mod graph;
+pub mod handles;
 pub mod live;
 pub mod model;
 pub mod nft;

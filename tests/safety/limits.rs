@@ -1,0 +1,89 @@
+//! Limits: labs of any size under the usual open-files limit, flushes and
+//! other loops that wait on the kernel always end, and `link property`.
+
+use crate::support::lab_script;
+use std::time::Duration;
+
+/// Script lines defining `chain N FILE`: a lab `ch` of N routers in a row
+/// (/30 links, a default route towards r1 and 10.128.0.0/9 towards rN in
+/// each), with one expectation between neighbours r2 → r1.
+const CHAIN: &str = r#"
+ip4() { local v=$(( (10 << 24) + $1 )); echo "$((v >> 24 & 255)).$((v >> 16 & 255)).$((v >> 8 & 255)).$((v & 255))"; }
+chain() {
+    local n=$1 i k r
+    {
+        printf 'schema = 1\nname = "ch"\n'
+        for ((i = 1; i <= n; i++)); do
+            r=""
+            ((i > 1)) && r="{ to = \"default\", via = \"$(ip4 $((4 * (i - 2) + 1)))\" }"
+            ((i < n)) && r="$r${r:+, }{ to = \"10.128.0.0/9\", via = \"$(ip4 $((4 * (i - 1) + 2)))\" }"
+            printf '[nodes.r%d]\nkind = "router"\nroutes = [%s]\n' "$i" "$r"
+        done
+        for ((k = 0; k < n - 1; k++)); do
+            printf '[[links]]\nendpoints = ["r%d:e1", "r%d:e0"]\naddr = [["%s/30"], ["%s/30"]]\n' \
+                $((k + 1)) $((k + 2)) "$(ip4 $((4 * k + 1)))" "$(ip4 $((4 * k + 2)))"
+        done
+        printf '[[expect]]\nfrom = "r2"\nto = "r1"\nreach = true\n'
+    } >"$2"
+}
+"#;
+
+fn chain_script(body: &str) -> crate::support::Script {
+    lab_script(&format!("{CHAIN}\n{body}"))
+}
+
+#[test]
+fn a_300_router_chain_comes_up_is_tested_and_goes_away_under_1024_open_files() {
+    let run = chain_script(
+        r#"
+ulimit -n 1024 || die "cannot lower the open-files limit"
+v limit "$(ulimit -n) $(ulimit -Hn)"
+chain 300 ch.toml
+r up $NETNS up ch.toml
+r again $NETNS up ch.toml
+r status $NETNS status ch.toml
+r test $NETNS test ch.toml
+r count sh -c '"$IP" netns list | wc -l'
+r down $NETNS down ch
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect("limit", 0, "1024 1024", "");
+    run.expect_rc("up", 0);
+    run.check(run.get("up").out().starts_with("lab ch is up: 300 namespaces, 299 links"), "summary line");
+    run.expect("again", 0, "lab ch is up to date: no changes\n", "");
+    run.expect_rc("status", 0);
+    run.check(run.get("status").out().contains("drift: none"), "status sees no drift");
+    run.expect_rc("test", 0);
+    run.check(run.get("test").out().contains("1 passed, 0 failed"), "the expectation passes");
+    run.expect("count", 0, "300\n", "");
+    run.expect("down", 0, "lab ch is down: removed 300 namespaces\n", "");
+    run.expect("left", 1, "", "");
+}
+
+#[test]
+fn a_1000_router_chain_comes_up_and_goes_away_under_1024_open_files() {
+    let run = chain_script(
+        r#"
+ulimit -n 1024 || die "cannot lower the open-files limit"
+chain 1000 ch.toml
+r up $NETNS up ch.toml
+r status $NETNS status ch.toml
+r count sh -c '"$IP" netns list | wc -l'
+r addr $IP -n ch-r800 -br addr show e0
+r down $NETNS down ch
+r left leftovers
+"#,
+    )
+    .timeout(Duration::from_secs(180))
+    .run();
+    run.expect_rc("up", 0);
+    run.check(run.get("up").out().starts_with("lab ch is up: 1000 namespaces, 999 links"), "summary line");
+    run.expect_rc("status", 0);
+    run.check(run.get("status").out().contains("drift: none"), "status sees no drift");
+    run.expect("count", 0, "1000\n", "");
+    run.check(run.get("addr").out().contains("10.0.12.122/30"), "the far end of the chain has its address");
+    run.expect("down", 0, "lab ch is down: removed 1000 namespaces\n", "");
+    run.expect("left", 1, "", "");
+}
