@@ -258,11 +258,52 @@ fn is_v6_null_route(r: &Route) -> bool {
         && r.priority == Some(u32::MAX)
 }
 
+/// Where the kernel takes "drop every cached IPv4 route".
+const ROUTE_FLUSH_PATH: &str = "/proc/sys/net/ipv4/route/flush";
+
+/// `iproute_flush_cache`: IPv4 exceptions (PMTU, redirects) cannot be
+/// deleted one by one (the kernel answers ESRCH); writing `-1` here
+/// invalidates them all at once, and dumps stop listing them. Failures are
+/// reported, and the flush goes on, as iproute2 does.
+fn flush_ipv4_cache() {
+    use std::io::Write as _;
+    let mut f = match std::fs::OpenOptions::new().write(true).open(ROUTE_FLUSH_PATH) {
+        Ok(f) => f,
+        Err(e) => {
+            crate::errln!("Cannot open \"", ROUTE_FLUSH_PATH, "\": ", crate::sys::Errno::of(&e));
+            return;
+        }
+    };
+    if f.write_all(b"-1").is_err() {
+        crate::errln!("Cannot flush routing cache");
+    }
+}
+
 /// `iproute_flush`: dump, delete what matched, until nothing matches.
+///
+/// Every round must make progress: after a round in which the kernel
+/// deleted nothing (each delete answered "no such route"), a dump that
+/// still lists entries would repeat forever, so the flush stops there.
 fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &Printer) -> Status {
     let stats = ctx.opts.stats;
+    let cloned = sel.cloned == Some(true);
+    if cloned {
+        if filter.family != AF_INET6 {
+            flush_ipv4_cache();
+            if stats > 0 {
+                ctx.write(b"*** IPv4 routing cache is flushed.\n");
+            }
+        }
+        if filter.family == AF_INET {
+            ctx.flush();
+            return Ok(0);
+        }
+    }
     let mut round = 0;
     let start = std::time::Instant::now();
+    // The last round deleted nothing: every delete was answered "no such
+    // route".
+    let mut stalled = false;
     loop {
         let nl = ctx.netlink()?;
         let routes = match nl.routes(filter) {
@@ -278,7 +319,31 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
             routes.into_iter().filter(|r| sel.accepts(r, &mut v6_multi) && !is_v6_null_route(r)).collect();
         let mut shown = Vec::new();
         if doomed.is_empty() {
+            if round == 0 && cloned && filter.family != AF_INET6 && stats > 0 {
+                // iproute2 only says "Nothing to flush." when no IPv4 cache
+                // flush came first.
+                ctx.write(b"*** Flush is complete after 0 round ***\n");
+                ctx.flush();
+                return Ok(0);
+            }
             return Ok(crate::ipobj::flush_complete(ctx, round, stats));
+        }
+        if stalled {
+            ctx.write(
+                format!(
+                    "\n*** Flush not completed after {} seconds, {} entries remain ***\n",
+                    start.elapsed().as_secs(),
+                    doomed.len()
+                )
+                .as_bytes(),
+            );
+            ctx.flush();
+            crate::errln!(
+                "netns: the kernel still lists ",
+                doomed.len().to_string(),
+                " entries that it reports as nonexistent when deleted; flush stopped"
+            );
+            return Ok(1);
         }
         if stats >= 2 {
             let mut out = Out::new(false, false, ctx.opts.oneline);
@@ -290,9 +355,10 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
         ctx.write(&shown);
         round += 1;
         let nl = ctx.netlink()?;
+        let mut deleted = 0;
         for r in &doomed {
             match nl.route_write(r, RouteOp::Delete) {
-                Ok(()) => {}
+                Ok(()) => deleted += 1,
                 Err(NlError::Kernel(k)) if k.errno == libc::ESRCH => {}
                 Err(e) => {
                     crate::errln!("Failed to send flush request: ", crate::sys::Errno(e.errno().unwrap_or(libc::EIO)));
@@ -314,5 +380,6 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
         if stats > 0 {
             ctx.write(format!("\n*** Round {round}, deleting {} entries ***\n", doomed.len()).as_bytes());
         }
+        stalled = deleted == 0;
     }
 }
