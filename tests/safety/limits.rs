@@ -87,3 +87,30 @@ r left leftovers
     run.expect("down", 0, "lab ch is down: removed 1000 namespaces\n", "");
     run.expect("left", 1, "", "");
 }
+
+#[test]
+fn test_of_200_expectations_from_200_namespaces_works_under_128_open_files() {
+    // Every expectation has a socket of its own while probes run: more than
+    // the limit allows at once, so they are run in windows.
+    let run = chain_script(
+        r#"
+chain 200 ch.toml
+for ((i = 3; i <= 200; i++)); do printf '[[expect]]\nfrom = "r%d"\nto = "r%d"\nreach = true\n' $i $((i - 1)); done >>ch.toml
+printf '[[expect]]\nfrom = "r1"\nto = "r2"\nreach = true\n' >>ch.toml
+ulimit -n 128 || die "cannot lower the open-files limit"
+r up $NETNS up ch.toml
+r test $NETNS test ch.toml
+r status $NETNS status ch.toml
+r down $NETNS down ch
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect_rc("up", 0);
+    run.expect_rc("test", 0);
+    run.check(run.get("test").out().ends_with("\n200 passed, 0 failed\n"), "every expectation passes");
+    run.expect_rc("status", 0);
+    run.check(run.get("status").out().contains("drift: none"), "status sees no drift");
+    run.expect("down", 0, "lab ch is down: removed 200 namespaces\n", "");
+    run.expect("left", 1, "", "");
+}
