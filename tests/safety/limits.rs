@@ -63,7 +63,7 @@ r left leftovers
 }
 
 #[test]
-fn a_1000_router_chain_comes_up_and_goes_away_under_1024_open_files() {
+fn a_1000_router_chain_comes_up_is_inspected_and_goes_away_under_1024_open_files() {
     let run = chain_script(
         r#"
 ulimit -n 1024 || die "cannot lower the open-files limit"
@@ -72,6 +72,8 @@ r up $NETNS up ch.toml
 r status $NETNS status ch.toml
 r count sh -c '"$IP" netns list | wc -l'
 r addr $IP -n ch-r800 -br addr show e0
+r inspect sh -c '"$NETNS" inspect --all >"$H/inspect" && grep -c "^ch-r" "$H/inspect"'
+r graph sh -c '"$NETNS" graph --live ch.toml | grep -c "r[0-9]"'
 r down $NETNS down ch
 r left leftovers
 "#,
@@ -84,6 +86,8 @@ r left leftovers
     run.check(run.get("status").out().contains("drift: none"), "status sees no drift");
     run.expect("count", 0, "1000\n", "");
     run.check(run.get("addr").out().contains("10.0.12.122/30"), "the far end of the chain has its address");
+    run.expect("inspect", 0, "1000\n", "");
+    run.expect_rc("graph", 0);
     run.expect("down", 0, "lab ch is down: removed 1000 namespaces\n", "");
     run.expect("left", 1, "", "");
 }
