@@ -118,3 +118,23 @@ r left leftovers
     run.expect("down", 0, "lab ch is down: removed 200 namespaces\n", "");
     run.expect("left", 1, "", "");
 }
+
+#[test]
+fn list_shows_every_id_of_1100_namespaces_under_1024_open_files() {
+    let run = crate::support::script(
+        r#"
+for ((i = 1; i <= 1100; i++)); do echo "netns add n$i"; echo "netns set n$i auto"; done >"$H/batch"
+must "$IP" -b "$H/batch"
+r ip "$IP" netns list
+ulimit -n 1024 || die "cannot lower the open-files limit"
+r list $NETNS list
+r all sh -c '"$NETNS" list --all | grep -c "^n[0-9]* *[0-9]"'
+"#,
+    )
+    .timeout(Duration::from_secs(120))
+    .run();
+    run.expect_rc("ip", 0);
+    run.check(run.get("ip").out().lines().count() == 1100, "iproute2 lists them all");
+    run.expect_same("ip", "list");
+    run.expect("all", 0, "1100\n", "");
+}
