@@ -281,9 +281,11 @@ fn flush_ipv4_cache() {
 
 /// `iproute_flush`: dump, delete what matched, until nothing matches.
 ///
-/// Every round must make progress: after a round in which the kernel
-/// deleted nothing (each delete answered "no such route"), a dump that
-/// still lists entries would repeat forever, so the flush stops there.
+/// Every round must make progress. A delete answered "no such route"
+/// (ESRCH) is taken as done when others of its round succeed (the entry
+/// went away meanwhile), but a round in which nothing could be deleted
+/// would repeat forever: it ends the flush as iproute2 ends it on ESRCH,
+/// with `Failed to send flush request: No such process`.
 fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &Printer) -> Status {
     let stats = ctx.opts.stats;
     let cloned = sel.cloned == Some(true);
@@ -301,9 +303,6 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
     }
     let mut round = 0;
     let start = std::time::Instant::now();
-    // The last round deleted nothing: every delete was answered "no such
-    // route".
-    let mut stalled = false;
     loop {
         let nl = ctx.netlink()?;
         let routes = match nl.routes(filter) {
@@ -328,23 +327,6 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
             }
             return Ok(crate::ipobj::flush_complete(ctx, round, stats));
         }
-        if stalled {
-            ctx.write(
-                format!(
-                    "\n*** Flush not completed after {} seconds, {} entries remain ***\n",
-                    start.elapsed().as_secs(),
-                    doomed.len()
-                )
-                .as_bytes(),
-            );
-            ctx.flush();
-            crate::errln!(
-                "netns: the kernel still lists ",
-                doomed.len().to_string(),
-                " entries that it reports as nonexistent when deleted; flush stopped"
-            );
-            return Ok(1);
-        }
         if stats >= 2 {
             let mut out = Out::new(false, false, ctx.opts.oneline);
             for r in &doomed {
@@ -366,6 +348,11 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
                 }
             }
         }
+        if deleted == 0 {
+            ctx.flush();
+            crate::errln!("Failed to send flush request: ", crate::sys::Errno(libc::ESRCH));
+            return Ok(2);
+        }
         if start.elapsed().as_secs() > 30 {
             ctx.write(
                 format!(
@@ -380,6 +367,5 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
         if stats > 0 {
             ctx.write(format!("\n*** Round {round}, deleting {} entries ***\n", doomed.len()).as_bytes());
         }
-        stalled = deleted == 0;
     }
 }
