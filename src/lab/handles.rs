@@ -216,6 +216,26 @@ mod tests {
     }
 
     #[test]
+    fn a_name_that_now_holds_another_namespace_is_refused() {
+        use std::os::fd::AsRawFd;
+        // A namespace other than ours, reachable by a path (needs root).
+        let Ok(other) = std::thread::spawn(crate::rundir::fresh_namespace_on_this_thread).join().unwrap() else {
+            return;
+        };
+        let swapped = PathBuf::from(format!("/proc/self/fd/{}", other.as_raw_fd()));
+        let mut h = Handles::with_budget(vec![swapped, PathBuf::from("/proc/self/ns/net")], 2);
+        // Both were first seen as our own namespace.
+        for i in 0..2 {
+            let (ns, nl) = me();
+            h.adopt(i, ns, nl).unwrap();
+        }
+        h.make_room(2);
+        assert_eq!(h.open_count(), 0);
+        assert!(h.ns(0).unwrap_err().contains("was replaced by another one"));
+        assert!(h.ns(1).is_ok());
+    }
+
+    #[test]
     fn a_namespace_that_never_existed_is_an_error() {
         let mut h = Handles::with_budget(vec![PathBuf::from("/nonexistent")], 4);
         assert!(h.ns(0).unwrap_err().contains("does not exist"));
