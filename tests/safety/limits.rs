@@ -63,6 +63,28 @@ r left leftovers
 }
 
 #[test]
+fn a_300_router_chain_is_reconciled_and_goes_away_under_256_open_files() {
+    let run = chain_script(
+        r#"
+ulimit -n 256 || die "cannot lower the open-files limit"
+chain 300 ch.toml
+r up $NETNS up ch.toml
+r again $NETNS up ch.toml
+r test $NETNS test ch.toml
+r down $NETNS down ch
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect_rc("up", 0);
+    run.check(run.get("up").out().starts_with("lab ch is up: 300 namespaces, 299 links"), "summary line");
+    run.expect("again", 0, "lab ch is up to date: no changes\n", "");
+    run.expect_rc("test", 0);
+    run.expect("down", 0, "lab ch is down: removed 300 namespaces\n", "");
+    run.expect("left", 1, "", "");
+}
+
+#[test]
 fn a_1000_router_chain_comes_up_is_inspected_and_goes_away_under_1024_open_files() {
     let run = chain_script(
         r#"
