@@ -140,6 +140,28 @@ macro_rules! errln {
     ($($piece:expr),* $(,)?) => { $crate::sys::eprint_line(&$crate::msg!($($piece),*)) };
 }
 
+/// How many more descriptors this process may open under its current soft
+/// `RLIMIT_NOFILE`, keeping a reserve for everything that opens a few
+/// descriptors for a moment (threads saving their namespace, sysctl files,
+/// pipes to child processes): a quarter of what is free, at least 64.
+/// Commands that keep descriptors on many namespaces size their working
+/// sets from this, so they work under any limit (1024 is the usual default
+/// of services and login sessions) and at any size.
+pub fn spare_fds() -> usize {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes one rlimit into the struct we own.
+    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
+        usize::try_from(lim.rlim_cur).unwrap_or(usize::MAX)
+    } else {
+        1024
+    };
+    // Counting the open descriptors costs one directory read.
+    let in_use = std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(64);
+    let free = soft.saturating_sub(in_use);
+    let reserve = (free / 4).max(64);
+    free.saturating_sub(reserve)
+}
+
 /// Make room for `count` open descriptors before threads are started.
 ///
 /// Growing the descriptor table of a process with several threads waits for

@@ -80,6 +80,31 @@ fn write(args: &[&str]) -> Case {
     case().object().setup(NET).args(args).post(ROUTES)
 }
 
+/// IPv4 PMTU exceptions: this namespace reaches 30 addresses of namespace
+/// `b` through router `r`, whose link to `b` has MTU 1300; one 1400-byte
+/// datagram to each (DF set: UDP discovers the path MTU by default) makes
+/// `r` answer "fragmentation needed", and the kernel here records an
+/// exception per destination. Traffic stays between these namespaces.
+const PMTU: &str = "ip link set lo up; ip netns add r; ip netns add b; \
+    ip link add v0 address 02:00:00:00:00:01 type veth peer name eth0 netns r; \
+    ip -n r link add eth1 mtu 1300 type veth peer name eth0 netns b mtu 1300; \
+    ip link set v0 addrgenmode none; ip link set v0 up; ip addr add 10.1.0.1/24 dev v0; \
+    ip -n r addr add 10.1.0.2/24 dev eth0; ip -n r addr add 10.2.0.1/24 dev eth1; \
+    ip -n r link set eth0 up; ip -n r link set eth1 up; ip -n r route add 10.3.0.0/24 via 10.2.0.2; \
+    ip netns exec r sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'; \
+    ip -n b addr add 10.2.0.2/24 dev eth0; ip -n b link set eth0 up; ip -n b link set lo up; \
+    ip -n b route add default via 10.2.0.1; ip route add default via 10.1.0.2; \
+    for i in $(seq 1 30); do ip -n b addr add 10.3.0.$i/32 dev lo; done; \
+    bash -c 'for i in $(seq 1 30); do printf %1400s x >/dev/udp/10.3.0.$i/9; done'; \
+    sleep 0.2; [ \"$(ip route show cache | grep -c 'mtu 1300')\" = 30 ]";
+
+/// What is left of the cache, IPv4 and IPv6.
+const CACHE: &str = "ip -4 route show cache; ip -6 route show cache; ip route show cache | wc -l";
+
+fn pmtu(args: &[&str]) -> Case {
+    case().object().setup(PMTU).args(args).post(CACHE)
+}
+
 fn neigh(args: &[&str]) -> Case {
     case().object().setup(NEIGH).args(args)
 }
@@ -173,6 +198,21 @@ cases! {
     del_missing => write(&["route", "del", "10.99.0.0/16"]);
     flush_table => write(&["route", "flush", "table", "100"]);
     flush_needs_args => write(&["route", "flush"]);
+    // With IPv4 PMTU exceptions present: iproute2 writes -1 to
+    // /proc/sys/net/ipv4/route/flush (the kernel answers deletes of IPv4
+    // exceptions with ESRCH); a flush that retried them spun for 31 s.
+    flush_cache_with_pmtu_exceptions => pmtu(&["route", "flush", "cache"]);
+    flush_cache_v4_with_pmtu_exceptions => pmtu(&["route", "flush", "cache"]).opts(&["-4"]);
+    flush_cache_stats_with_pmtu_exceptions => pmtu(&["route", "flush", "cache"]).opts(&["-s"]);
+    flush_cached_addr_with_pmtu_exceptions => pmtu(&["route", "flush", "cached", "10.3.0.7"]);
+    flush_all_tables_cloned_with_pmtu_exceptions => pmtu(&["route", "flush", "table", "all", "cloned"]).opts(&["-s", "-s"]);
+    flush_cache_v6_leaves_v4_exceptions => pmtu(&["route", "flush", "cache"]).opts(&["-6", "-s"]);
+    // /proc/sys read-only: the cache flush cannot be written, so the dump
+    // still lists IPv4 exceptions whose deletes fail with ESRCH; the flush
+    // must end at once (iproute2: "Failed to send flush request").
+    flush_cache_that_cannot_progress_ends => case().object()
+        .setup(&format!("{PMTU}; mount --bind /proc/sys /proc/sys; mount -o remount,bind,ro /proc/sys"))
+        .args(&["route", "flush", "table", "all", "cache"]).opts(&["-s"]).post(CACHE);
 
     // ----------------------------------------------------- route bad input
     bad_prefix => write(&["route", "add", "10.0.0.0/33", "dev", "v0"]);

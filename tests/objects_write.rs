@@ -58,6 +58,12 @@ const BR_ADDRS: &str = "ip link add br0 address 02:00:00:00:00:10 type bridge; \
                         ip addr add 10.1.0.1/16 dev br0 scope link; ip addr add 2001:db8::1/64 dev br0 nodad; \
                         ip addr add 10.9.0.1/24 dev lo";
 
+/// Alternative names (`link property`): what the kernel has after the
+/// command, and `v0` looked up by its alternative name.
+const ALT: &str = "ip -j link show; ip link show a0";
+const ALT_SET: &str = "ip link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02; \
+                       ip link property add dev v0 altname a0";
+
 const MISSING_KIND: &str = "docs/compat.md: a missing link kind gets a second line naming the kernel support";
 
 cases! {
@@ -251,6 +257,42 @@ cases! {
         address add 10.0.0.2/24 dev br0\n").opts(&["-b", "/tmp/b"]).post(ADDRS);
     batch_force_goes_on => case().setup(BR).file("/tmp/b", "address add 10.0.0.1/24 dev br0\nlink set nope up\n\
         address add 10.0.0.2/24 dev br0\n").opts(&["-force", "-b", "/tmp/b"]).post(ADDRS);
+
+    // ------------------------------------------------- link property altname
+    altname_add => case().setup(VETH).args(&["link", "property", "add", "dev", "v0", "altname", "uplink0"]).post(ALT);
+    altname_add_two_without_dev_word => case().setup(VETH).args(&["link", "property", "add", "v0", "altname", "a0",
+        "altname", "averyveryverylongalternativename0"]).post(ALT);
+    altname_add_abbreviated => case().setup(VETH).args(&["link", "prop", "a", "v0", "alt", "a0"]).post(ALT);
+    altname_add_duplicate => case().setup(ALT_SET).args(&["link", "property", "add", "dev", "v0", "altname", "a0"])
+        .post(ALT);
+    altname_add_one_new_one_taken => case().setup(ALT_SET).args(&["link", "property", "add", "dev", "v0", "altname",
+        "b0", "altname", "a0"]).post(ALT);
+    altname_add_a_link_name => case().setup(VETH).args(&["link", "property", "add", "dev", "v0", "altname", "v1"])
+        .post(ALT);
+    altname_add_too_long => case().setup(VETH).args(&["link", "property", "add", "dev", "v0", "altname",
+        "a123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"])
+        .post(ALT);
+    altname_bad_name => case().setup(VETH).args(&["link", "property", "add", "dev", "v0", "altname", "a b"]).post(ALT);
+    altname_bad_name_slash => case().setup(VETH).args(&["link", "property", "add", "dev", "v0", "altname", "a/b"])
+        .post(ALT);
+    altname_bad_dev => case().setup(VETH).args(&["link", "property", "add", "dev", "v 0", "altname", "a0"]).post(ALT);
+    altname_missing_dev => case().setup(VETH).args(&["link", "property", "add", "altname", "a0"]).post(ALT);
+    altname_unknown_dev => case().setup(VETH).args(&["link", "property", "add", "dev", "nosuch", "altname", "a0"])
+        .post(ALT);
+    altname_two_devs => case().setup(VETH).args(&["link", "property", "add", "dev", "v0", "dev", "v1"]).post(ALT);
+    altname_missing_value => case().setup(VETH).args(&["link", "property", "add", "dev", "v0", "altname"]).post(ALT);
+    altname_no_operator => case().setup(VETH).args(&["link", "property"]).post(ALT);
+    altname_bad_operator => case().setup(VETH).args(&["link", "property", "set", "dev", "v0"]).post(ALT);
+    altname_help => case().setup(VETH).args(&["link", "property", "add", "dev", "v0", "help"]).post(ALT);
+    altname_del => case().setup(ALT_SET).args(&["link", "property", "del", "dev", "v0", "altname", "a0"]).post(ALT);
+    altname_del_by_altname => case().setup(ALT_SET).args(&["link", "property", "del", "dev", "a0", "altname", "a0"])
+        .post(ALT);
+    altname_del_missing => case().setup(VETH).args(&["link", "property", "del", "dev", "v0", "altname", "a0"])
+        .post(ALT);
+    altname_del_nothing => case().setup(ALT_SET).args(&["link", "property", "del", "dev", "v0"]).post(ALT);
+    altname_link_set_by_altname => case().setup(ALT_SET).args(&["link", "set", "a0", "mtu", "1400"]).post(ALT);
+    altname_show => case().setup(ALT_SET).args(&["link", "show", "a0"]);
+    altname_show_json => case().setup(ALT_SET).opts(&["-j", "-d"]).args(&["link", "show", "dev", "v0"]);
 }
 
 /// The line that names the missing kernel support, exactly.

@@ -65,22 +65,27 @@ fn collect(ctx: &mut Ctx, failed: &mut bool) -> Result<Vec<Found>, super::Exit> 
         let i = remember(&mut found, id);
         found[i].pids = pids;
     }
-    // One pipelined nsid query per namespace, through a name or a process.
-    let files: Vec<Option<std::fs::File>> = found
-        .iter()
-        .map(|f| match (f.names.first(), f.pids.first()) {
-            (Some(n), _) => open_ns_file(&ctx.run.entry(n)).ok(),
-            (None, Some(pid)) => open_ns_file(Path::new(&format!("/proc/{pid}/ns/net"))).ok(),
-            _ => None,
-        })
-        .collect();
-    let open: Vec<(usize, i32)> =
-        files.iter().enumerate().filter_map(|(i, f)| f.as_ref().map(|f| (i, f.as_raw_fd()))).collect();
-    let fds: Vec<i32> = open.iter().map(|&(_, fd)| fd).collect();
-    let nl = ctx.netlink()?;
-    for (k, r) in nl.nsids_of_fds(&fds).into_iter().enumerate() {
-        if let Ok(id) = r {
-            found[open[k].0].nsid = id;
+    // One pipelined nsid query per namespace, through a name or a process,
+    // in windows of files that fit the open-files limit.
+    let window = crate::sys::spare_fds().max(16);
+    for start in (0..found.len()).step_by(window) {
+        let end = (start + window).min(found.len());
+        let files: Vec<Option<std::fs::File>> = found[start..end]
+            .iter()
+            .map(|f| match (f.names.first(), f.pids.first()) {
+                (Some(n), _) => open_ns_file(&ctx.run.entry(n)).ok(),
+                (None, Some(pid)) => open_ns_file(Path::new(&format!("/proc/{pid}/ns/net"))).ok(),
+                _ => None,
+            })
+            .collect();
+        let open: Vec<(usize, i32)> =
+            files.iter().enumerate().filter_map(|(i, f)| f.as_ref().map(|f| (start + i, f.as_raw_fd()))).collect();
+        let fds: Vec<i32> = open.iter().map(|&(_, fd)| fd).collect();
+        let nl = ctx.netlink()?;
+        for (k, r) in nl.nsids_of_fds(&fds).into_iter().enumerate() {
+            if let Ok(id) = r {
+                found[open[k].0].nsid = id;
+            }
         }
     }
     Ok(found)

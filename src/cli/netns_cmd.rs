@@ -170,28 +170,29 @@ fn ids_of(ctx: &mut Ctx, names: &[OsString]) -> Result<Vec<Option<i32>>, Exit> {
         ctx.run.ids(names).unwrap_or_default().iter().map(|id| id.is_some() && id.map(|i| i.dev) == nsfs_dev).collect()
     };
     let mut ids = vec![None; names.len()];
-    let mut files = Vec::new();
-    let mut which = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        if skip.get(i).copied().unwrap_or(false) {
-            continue;
+    let asked: Vec<usize> = (0..names.len()).filter(|&i| !skip.get(i).copied().unwrap_or(false)).collect();
+    // In windows of files that fit the open-files limit.
+    for window in asked.chunks(crate::sys::spare_fds().max(16)) {
+        let mut files = Vec::new();
+        let mut which = Vec::new();
+        for &i in window {
+            // A FIFO or device under the name is not opened (it would block
+            // or act): it has no id to show.
+            let Ok(name) = NsName::existing(&names[i]) else { continue };
+            if let Ok(f) = open_ns_file(&ctx.run.entry(&name)) {
+                files.push(f);
+                which.push(i);
+            }
         }
-        // A FIFO or device under the name is not opened (it would block
-        // or act): it has no id to show.
-        let Ok(name) = NsName::existing(name) else { continue };
-        if let Ok(f) = open_ns_file(&ctx.run.entry(&name)) {
-            files.push(f);
-            which.push(i);
-        }
-    }
-    let fds: Vec<_> = files.iter().map(|f| f.as_raw_fd()).collect();
-    for (k, result) in ctx.netlink()?.nsids_of_fds(&fds).into_iter().enumerate() {
-        match result {
-            Ok(id) => ids[which[k]] = id,
-            Err(e) => {
-                let line = e.iproute2_line();
-                eprintln!("{line}");
-                eprintln!("{line}");
+        let fds: Vec<_> = files.iter().map(|f| f.as_raw_fd()).collect();
+        for (k, result) in ctx.netlink()?.nsids_of_fds(&fds).into_iter().enumerate() {
+            match result {
+                Ok(id) => ids[which[k]] = id,
+                Err(e) => {
+                    let line = e.iproute2_line();
+                    eprintln!("{line}");
+                    eprintln!("{line}");
+                }
             }
         }
     }

@@ -6,6 +6,10 @@
 //! core. The worker threads end with the work, so none is ever left in a
 //! wrong namespace. Peers of veths are then matched to namespace names on
 //! the main thread (see the `peers` module).
+//!
+//! A namespace's file is open only while it is used (read, asked for its
+//! nsid, matched as a veth's far end), so `inspect --all` works with any
+//! number of namespaces under the usual limit of 1024 open files.
 
 use super::firewall::{self, Firewall};
 use super::peers;
@@ -27,6 +31,7 @@ use std::ffi::OsString;
 use std::fs::File;
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
 
 /// Which namespaces to inspect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,19 +45,43 @@ pub enum Target {
     Named(OsString),
 }
 
-/// One namespace to read: how it is labelled and an open handle on it.
+/// One namespace to read: how it is labelled and where to open it.
 pub(super) struct Subject {
     pub name: Option<String>,
     pub root: bool,
     /// The namespace netns itself runs in.
     pub current: bool,
-    pub file: File,
+    /// Kept open only for the namespace netns runs in: its path names the
+    /// namespace of whichever thread opens it.
+    held: Option<File>,
+    path: PathBuf,
     pub id: NsId,
+}
+
+impl Subject {
+    /// Open the namespace again; one that another namespace replaced under
+    /// its name since it was first opened is refused.
+    pub fn open(&self) -> Result<File, String> {
+        if let Some(f) = &self.held {
+            return f.try_clone().map_err(|e| crate::sys::io_text(&e));
+        }
+        let file = open_ns_file(&self.path)
+            .map_err(|e| format!("cannot open {}: {}", self.path.display(), crate::sys::io_text(&e)))?;
+        let m = file.metadata().map_err(|e| crate::sys::io_text(&e))?;
+        if (NsId { dev: m.dev(), ino: m.ino() }) != self.id {
+            return Err(format!("{} was replaced by another namespace while it was read", self.path.display()));
+        }
+        Ok(file)
+    }
+}
+
+/// How many namespace files to open at once for one pipelined request.
+pub(super) fn window() -> usize {
+    crate::sys::spare_fds().max(16)
 }
 
 /// What a worker read inside one namespace.
 pub(super) struct Raw {
-    pub nl: Option<Netlink>,
     pub links: Vec<Link>,
     pub addresses: Vec<Address>,
     pub routes: Vec<Route>,
@@ -60,11 +89,13 @@ pub(super) struct Raw {
     pub forwarding: sysctl::Forwarding,
     pub nft_tables: Result<usize, String>,
     pub errors: Vec<String>,
+    /// The namespace was entered and a netlink socket opened in it: what
+    /// is empty above was read as empty, not missed.
+    pub entered: bool,
 }
 
 fn read_inside(subject: &Subject) -> Raw {
     let mut raw = Raw {
-        nl: None,
         links: Vec::new(),
         addresses: Vec::new(),
         routes: Vec::new(),
@@ -72,8 +103,16 @@ fn read_inside(subject: &Subject) -> Raw {
         forwarding: sysctl::Forwarding::default(),
         nft_tables: Ok(0),
         errors: Vec::new(),
+        entered: false,
     };
-    if let Err(e) = nix::sched::setns(subject.file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET) {
+    let file = match subject.open() {
+        Ok(f) => f,
+        Err(e) => {
+            raw.errors.push(format!("cannot open the namespace: {e}"));
+            return raw;
+        }
+    };
+    if let Err(e) = nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET) {
         raw.errors.push(format!("cannot enter the namespace: {}", crate::sys::Errno::from(e)));
         return raw;
     }
@@ -85,6 +124,7 @@ fn read_inside(subject: &Subject) -> Raw {
             return raw;
         }
     };
+    raw.entered = true;
     raw.forwarding = sysctl::read(&mut nl);
     let mut note = |what: &str, e: NlError| raw.errors.push(format!("{what}: {e}"));
     match nl.links() {
@@ -103,7 +143,6 @@ fn read_inside(subject: &Subject) -> Raw {
         Ok(v) => raw.neighbours = v,
         Err(e) => note("neighbours", e),
     }
-    raw.nl = Some(nl);
     raw
 }
 
@@ -149,11 +188,13 @@ fn open_subject(run: &RunDir, target: &Target) -> Result<Subject, String> {
         return Err(cannot(format!("not a network namespace ({what})")));
     }
     let meta = file.metadata().map_err(|e| cannot(crate::sys::io_text(&e)))?;
+    let current = *target == Target::Current;
     Ok(Subject {
         name,
         root: *target == Target::Root,
-        current: *target == Target::Current,
-        file,
+        current,
+        held: if current { Some(file) } else { None },
+        path,
         id: NsId { dev: meta.dev(), ino: meta.ino() },
     })
 }
@@ -211,8 +252,13 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
         s.root |= Some(s.id) == root_id;
     }
     let mut raws = read_all(&subjects);
-    let fds: Vec<i32> = subjects.iter().map(|s| s.file.as_raw_fd()).collect();
-    let nsids: Vec<Option<i32>> = nl.nsids_of_fds(&fds).into_iter().map(|r| r.ok().flatten()).collect();
+    let mut nsids: Vec<Option<i32>> = Vec::with_capacity(subjects.len());
+    for chunk in subjects.chunks(window()) {
+        let files: Vec<Option<File>> = chunk.iter().map(|s| s.open().ok()).collect();
+        // -1 (no file) is answered with an error: no nsid.
+        let fds: Vec<i32> = files.iter().map(|f| f.as_ref().map_or(-1, |f| f.as_raw_fd())).collect();
+        nsids.extend(nl.nsids_of_fds(&fds).into_iter().map(|r| r.ok().flatten()));
+    }
     let pids = ProcScan::open().and_then(|p| p.all_namespaces()).unwrap_or_else(|e| {
         failures.push(format!("Cannot read processes from /proc: {}", crate::sys::io_text(&e)));
         Default::default()
@@ -229,7 +275,7 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
         };
         // Entering or opening netlink failed: nothing inside was read, and
         // a view of it would show "none" for what is unknown.
-        if raw.nl.is_none() {
+        if !raw.entered {
             for e in &raw.errors {
                 failures.push(format!("Cannot read network namespace {shown}: {e}"));
             }
@@ -276,7 +322,7 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
             .get(&s.id.ino)
             .map(|p| p.iter().map(|&pid| ProcessView { pid, comm: comm(pid).unwrap_or_default() }).collect())
             .unwrap_or_default();
-        let firewall = firewall_view(&raw.nft_tables, nft.as_deref(), &s.file);
+        let firewall = firewall_view(&raw.nft_tables, nft.as_deref(), s);
         views.push(NamespaceView {
             name: s.name.clone(),
             root: s.root,
@@ -298,18 +344,21 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
     Ok(Inspection { views, failures })
 }
 
-fn firewall_view(tables: &Result<usize, String>, nft: Option<&std::path::Path>, ns: &File) -> FirewallView {
+fn firewall_view(tables: &Result<usize, String>, nft: Option<&std::path::Path>, subject: &Subject) -> FirewallView {
     match tables {
         Err(e) => FirewallView::Unavailable { reason: format!("nf_tables: {e}") },
         Ok(0) => FirewallView::Empty,
         Ok(n) => {
             let Some(nft) = nft else { return FirewallView::NftMissing { tables: *n } };
-            let fw = match firewall::nft_ruleset(nft.as_os_str(), ns) {
-                Ok(json) => match firewall::summarize(&json) {
-                    Ok(t) => Firewall::Tables(t),
-                    Err(e) => Firewall::Unreadable(e),
+            let fw = match subject.open() {
+                Err(e) => Firewall::Unreadable(e),
+                Ok(ns) => match firewall::nft_ruleset(nft.as_os_str(), &ns) {
+                    Ok(json) => match firewall::summarize(&json) {
+                        Ok(t) => Firewall::Tables(t),
+                        Err(e) => Firewall::Unreadable(e),
+                    },
+                    Err(e) => Firewall::Unreadable(e.to_string()),
                 },
-                Err(e) => Firewall::Unreadable(e.to_string()),
             };
             match fw {
                 Firewall::Tables(tables) => FirewallView::Tables {

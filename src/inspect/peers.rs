@@ -7,7 +7,9 @@
 //! likely candidates are tried first: namespaces that hold a veth whose
 //! index is our peer index and whose peer index is ours. Only when none of
 //! those matches is every named namespace asked (pipelined), which keeps
-//! `inspect --all` linear in practice instead of quadratic.
+//! `inspect --all` linear in practice instead of quadratic. Namespace files
+//! are opened for each question and closed again (in windows for the
+//! pipelined one), so no descriptor is kept per namespace.
 
 use super::PeerView;
 use super::collect::{Raw, Subject};
@@ -15,6 +17,22 @@ use crate::namespace::NsId;
 use crate::netlink::Netlink;
 use std::collections::HashMap;
 use std::os::fd::{AsFd, AsRawFd};
+
+/// A candidate's namespace file: held for the whole run, or opened for
+/// one question.
+enum Holder {
+    Borrowed(std::os::fd::RawFd),
+    Owned(std::fs::File),
+}
+
+impl Holder {
+    fn fd(&self) -> std::os::fd::RawFd {
+        match self {
+            Holder::Borrowed(fd) => *fd,
+            Holder::Owned(f) => f.as_raw_fd(),
+        }
+    }
+}
 
 /// A namespace a peer may live in.
 struct Candidate<'a> {
@@ -33,19 +51,25 @@ fn label(s: &Subject) -> String {
     }
 }
 
-/// Interface name `index` in namespace `subject`, read on a thread inside it
-/// (for namespaces that were not inspected themselves).
-fn name_inside(subject: &Subject, index: u32) -> Option<String> {
+/// A netlink socket inside namespace `subject`, made on a thread that
+/// switches into it and ends.
+fn netlink_inside(subject: &Subject) -> Option<Netlink> {
+    let file = subject.open().ok()?;
     std::thread::scope(|s| {
         s.spawn(|| {
-            nix::sched::setns(subject.file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET).ok()?;
-            let mut nl = Netlink::open().ok()?;
-            nl.link_by_index(index).ok().flatten().map(|l| l.name)
+            nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET).ok()?;
+            Netlink::open().ok()
         })
         .join()
         .ok()
         .flatten()
     })
+}
+
+/// Interface name `index` in namespace `subject` (for namespaces that were
+/// not inspected themselves).
+fn name_inside(subject: &Subject, index: u32) -> Option<String> {
+    netlink_inside(subject)?.link_by_index(index).ok().flatten().map(|l| l.name)
 }
 
 /// The peer of every veth, keyed by (subject position, interface index).
@@ -63,7 +87,20 @@ pub(super) fn resolve(
         candidates.push(Candidate { label: label(current), subject: current, collected: collected_at(current.id) });
     }
     let mut peers = HashMap::new();
+    let window = super::collect::window();
+    // When every candidate fits the descriptor budget, each is opened once
+    // for the whole run; otherwise for each question.
+    let held: Option<Vec<Option<std::fs::File>>> =
+        (candidates.len() <= window).then(|| candidates.iter().map(|c| c.subject.open().ok()).collect());
+    let open = |k: usize| -> Option<Holder> {
+        match &held {
+            Some(files) => files[k].as_ref().map(|f| Holder::Borrowed(f.as_raw_fd())),
+            None => candidates[k].subject.open().ok().map(Holder::Owned),
+        }
+    };
     for i in 0..subjects.len() {
+        // Subject i's own socket, opened when a peer must be looked up.
+        let mut nl: Option<Netlink> = None;
         // nsid (in subject i's numbering) → candidate position
         let mut known: HashMap<i32, usize> = HashMap::new();
         let mut asked_all = false;
@@ -91,19 +128,28 @@ pub(super) fn resolve(
                     })
                     .map(|(k, _)| k)
                     .collect();
-                if let Some(nl) = raws[i].nl.as_mut() {
+                if nl.is_none() {
+                    nl = netlink_inside(&subjects[i]);
+                }
+                if let Some(nl) = nl.as_mut() {
                     for k in likely {
-                        if nl.nsid_of_fd(candidates[k].subject.file.as_raw_fd()).ok().flatten() == Some(nsid) {
+                        let Some(file) = open(k) else { continue };
+                        if nl.nsid_of_fd(file.fd()).ok().flatten() == Some(nsid) {
                             known.insert(nsid, k);
                             break;
                         }
                     }
                     if !known.contains_key(&nsid) && !asked_all {
                         asked_all = true;
-                        let fds: Vec<i32> = candidates.iter().map(|c| c.subject.file.as_raw_fd()).collect();
-                        for (k, r) in nl.nsids_of_fds(&fds).into_iter().enumerate() {
-                            if let Ok(Some(id)) = r {
-                                known.entry(id).or_insert(k);
+                        let ks: Vec<usize> = (0..candidates.len()).collect();
+                        for (w, chunk) in ks.chunks(window).enumerate() {
+                            let files: Vec<Option<Holder>> = chunk.iter().map(|&k| open(k)).collect();
+                            // -1 (no file) is answered with an error.
+                            let fds: Vec<i32> = files.iter().map(|f| f.as_ref().map_or(-1, Holder::fd)).collect();
+                            for (k, r) in nl.nsids_of_fds(&fds).into_iter().enumerate() {
+                                if let Ok(Some(id)) = r {
+                                    known.entry(id).or_insert(w * window + k);
+                                }
                             }
                         }
                     }

@@ -1,9 +1,11 @@
 //! Carrying out a plan, phase by phase, in the order of `labs.md` §7.2.
 //!
 //! Speed comes from three choices: namespaces are made on two threads,
-//! each namespace keeps the netlink socket it was born with, and every
-//! namespace's addresses, links and routes go out as one pipelined batch
-//! (one round trip per namespace, two namespaces at a time).
+//! each namespace keeps the netlink socket it was born with (as long as
+//! the descriptor budget of [`Handles`] allows: big labs work in windows
+//! of nodes and reopen what was closed), and every namespace's addresses,
+//! links and routes go out as one pipelined batch (one round trip per
+//! namespace, two namespaces at a time).
 
 use super::model::{IfaceKind, Lab};
 use super::owner;
@@ -25,16 +27,7 @@ use std::os::fd::AsRawFd;
 const IFF_UP: u32 = 1;
 const IFA_F_NODAD: u32 = 0x02;
 
-/// Open handles on the lab's namespaces, by node index.
-#[derive(Default)]
-pub struct Handles {
-    /// The namespace of each node, once it exists.
-    pub ns: Vec<Option<NetNs>>,
-    /// A netlink socket inside each node's namespace.
-    pub nl: Vec<Option<Netlink>>,
-    /// Live interface indexes of existing namespaces (for deletes).
-    pub live_index: Vec<BTreeMap<String, u32>>,
-}
+pub use super::handles::Handles;
 
 /// Reports progress; `step` is called with the number of actions done.
 pub trait Progress {
@@ -58,10 +51,6 @@ fn actions<'a, T>(plan: &'a Plan, f: impl Fn(&'a Action) -> Option<T>) -> Vec<T>
 /// it gets its name, so every named namespace of a lab carries the mark.
 /// A node index and its new namespace with a socket inside it, or why not.
 type Made = (usize, Result<(NetNs, Netlink), String>);
-
-/// One namespace's batch: its socket, node index, and writes with what
-/// each one is about (for the error message).
-type Job = (Netlink, usize, Vec<(Write, String)>);
 
 fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
     // RunDir is not Sync (it remembers the shared-mount setup): one copy
@@ -125,20 +114,16 @@ fn addr_spec(index: u32, net: &ipnet::IpNet) -> Address {
     }
 }
 
-/// Send each node's writes as one batch, on two threads; the first
-/// failure (by node order) is returned, naming the object.
+/// Send each node's writes as one batch, on two threads, in windows of
+/// nodes that fit the descriptor budget; the first failure (by node order)
+/// is returned, naming the object.
 fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)>) -> Result<(), String> {
-    let mut jobs: Vec<Job> = Vec::new();
-    for (n, writes) in batches {
-        if writes.is_empty() {
-            continue;
-        }
-        let Some(nl) = handles.nl[n].take() else { return Err(format!("no netlink socket for node {n}")) };
-        jobs.push((nl, n, writes));
-    }
-    let work = |jobs: &mut [Job]| -> Vec<String> {
+    let batches: BTreeMap<usize, Vec<(Write, String)>> = batches.into_iter().filter(|(_, w)| !w.is_empty()).collect();
+    let nodes: Vec<usize> = batches.keys().copied().collect();
+    let work = |jobs: &mut [(usize, &NetNs, &mut Netlink)]| -> Vec<String> {
         let mut errors = Vec::new();
-        for (nl, _, writes) in jobs.iter_mut() {
+        for (n, _, nl) in jobs.iter_mut() {
+            let writes = &batches[n];
             let ws: Vec<Write> = writes.iter().map(|(w, _)| w.clone()).collect();
             for (r, (w, what)) in nl.write_all(&ws).into_iter().zip(writes.iter()) {
                 match (r, w) {
@@ -152,26 +137,26 @@ fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)
         }
         errors
     };
-    let mid = jobs.len() / 2;
-    let errors = if jobs.len() < 8 {
-        work(&mut jobs)
-    } else {
-        let (a, b) = jobs.split_at_mut(mid);
-        std::thread::scope(|s| {
-            let ta = s.spawn(|| work(a));
-            let mut e = work(b);
-            let mut all = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            all.append(&mut e);
-            all
-        })
-    };
-    for (nl, n, _) in jobs {
-        handles.nl[n] = Some(nl);
+    for chunk in nodes.chunks(handles.budget()) {
+        let mut jobs = handles.window(chunk)?;
+        let errors = if jobs.len() < 8 {
+            work(&mut jobs)
+        } else {
+            let mid = jobs.len() / 2;
+            let (a, b) = jobs.split_at_mut(mid);
+            std::thread::scope(|s| {
+                let ta = s.spawn(|| work(a));
+                let mut e = work(b);
+                let mut all = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                all.append(&mut e);
+                all
+            })
+        };
+        if let Some(e) = errors.into_iter().next() {
+            return Err(e);
+        }
     }
-    match errors.into_iter().next() {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// Apply `plan` to the machine. `state` is updated as processes start and
@@ -221,21 +206,22 @@ pub fn apply(
     // 2. New namespaces.
     let create: Vec<usize> = actions(plan, |a| if let Action::CreateNs { node } = a { Some(*node) } else { None });
     if !create.is_empty() {
-        let made = create_namespaces(lab, run, &create);
-        let mut first_err = None;
-        for (n, r) in made {
-            match r {
-                Ok((ns, nl)) => {
-                    handles.ns[n] = Some(ns);
-                    handles.nl[n] = Some(nl);
-                }
-                Err(e) => {
-                    first_err.get_or_insert(e);
+        // In windows: each new namespace arrives with two descriptors.
+        for window in create.chunks(handles.budget()) {
+            handles.make_room(window.len());
+            let made = create_namespaces(lab, run, window);
+            let mut first_err = None;
+            for (n, r) in made {
+                match r.and_then(|(ns, nl)| handles.adopt(n, ns, nl)) {
+                    Ok(()) => {}
+                    Err(e) => {
+                        first_err.get_or_insert(e);
+                    }
                 }
             }
-        }
-        if let Some(e) = first_err {
-            return Err(e);
+            if let Some(e) = first_err {
+                return Err(e);
+            }
         }
         progress.step(create.len(), "namespaces");
     }
@@ -248,7 +234,7 @@ pub fn apply(
         }
     }
     for (n, settings) in &per_node {
-        let ns = handles.ns[*n].as_ref().ok_or("namespace handle missing")?;
+        let ns = handles.ns(*n)?;
         super::sysctl::apply(ns, settings).map_err(|e| format!("{}: {e}", ns_name(*n)))?;
         progress.step(settings.len(), "sysctls");
     }
@@ -311,46 +297,75 @@ pub fn apply(
     let veths: Vec<usize> = actions(plan, |a| if let Action::CreateVeth { link } = a { Some(*link) } else { None });
     if !veths.is_empty() {
         let mut root = Netlink::open().map_err(|e| format!("netlink: {e}"))?;
-        let mut writes = Vec::with_capacity(veths.len());
+        // In windows of links whose namespaces fit the descriptor budget
+        // together: each end is named by its namespace's descriptor.
+        let mut windows: Vec<Vec<usize>> = Vec::new();
+        let mut nodes = std::collections::BTreeSet::new();
         for &l in &veths {
-            let link = &lab.links[l];
-            let end = |k: usize| -> Result<LinkSpec, String> {
-                let e = &link.ends[k];
-                let node = &lab.nodes[e.node];
-                let iface = node.interfaces.iter().find(|i| i.name == e.ifname).ok_or("interface missing")?;
-                let fd = handles.ns[e.node].as_ref().ok_or("namespace handle missing")?.as_raw_fd();
-                // Born down: see plan.rs (a veth cannot open before its peer).
-                Ok(LinkSpec {
-                    index: plan.index[e.node][&e.ifname],
-                    name: Some(e.ifname.as_bytes().to_vec()),
-                    mtu: iface.mtu,
-                    address: iface.mac.as_ref().map(mac_bytes),
-                    netns: Some(NsTarget::Fd(fd)),
-                    ..LinkSpec::default()
-                })
-            };
-            // A switch port is the main device, born a port of its bridge.
-            let first = super::plan::born_with_master(lab, l).unwrap_or(0);
-            let mut main = end(first)?;
-            if super::plan::born_with_master(lab, l) == Some(first) {
-                let e = &link.ends[first];
-                let master =
-                    lab.nodes[e.node].interfaces.iter().find(|i| i.name == e.ifname).and_then(|i| i.master.as_ref());
-                main.master = master.and_then(|m| plan.index[e.node].get(m).copied());
+            let ends = lab.links[l].ends.each_ref().map(|e| e.node);
+            let more = ends.iter().filter(|n| !nodes.contains(*n)).count();
+            if windows.is_empty() || nodes.len() + more > handles.budget() {
+                windows.push(Vec::new());
+                nodes.clear();
             }
-            main.kind = Some(LinkKind::Veth { peer: Some(Box::new(end(1 - first)?)) });
-            writes.push(Write::Link(main, LinkWrite::Create));
+            nodes.extend(ends);
+            windows.last_mut().expect("pushed above").push(l);
         }
-        for (r, &l) in root.write_all(&writes).into_iter().zip(&veths) {
-            if let Err(e) = r {
-                let [x, y] = &lab.links[l].ends;
-                return Err(format!(
-                    "cannot create veth {}:{} — {}:{}: {e}",
-                    ns_name(x.node),
-                    x.ifname,
-                    ns_name(y.node),
-                    y.ifname
-                ));
+        for window in &windows {
+            let nodes: Vec<usize> = window
+                .iter()
+                .flat_map(|&l| lab.links[l].ends.each_ref().map(|e| e.node))
+                .collect::<std::collections::BTreeSet<usize>>()
+                .into_iter()
+                .collect();
+            // Raw descriptors, valid until `handles` is used again (after
+            // this window's batch).
+            let fds: BTreeMap<usize, std::os::fd::RawFd> =
+                handles.window(&nodes)?.into_iter().map(|(n, ns, _)| (n, ns.as_raw_fd())).collect();
+            let mut writes = Vec::with_capacity(window.len());
+            for &l in window {
+                let link = &lab.links[l];
+                let end = |k: usize| -> Result<LinkSpec, String> {
+                    let e = &link.ends[k];
+                    let node = &lab.nodes[e.node];
+                    let iface = node.interfaces.iter().find(|i| i.name == e.ifname).ok_or("interface missing")?;
+                    let fd = *fds.get(&e.node).ok_or("namespace handle missing")?;
+                    // Born down: see plan.rs (a veth cannot open before its peer).
+                    Ok(LinkSpec {
+                        index: plan.index[e.node][&e.ifname],
+                        name: Some(e.ifname.as_bytes().to_vec()),
+                        mtu: iface.mtu,
+                        address: iface.mac.as_ref().map(mac_bytes),
+                        netns: Some(NsTarget::Fd(fd)),
+                        ..LinkSpec::default()
+                    })
+                };
+                // A switch port is the main device, born a port of its bridge.
+                let first = super::plan::born_with_master(lab, l).unwrap_or(0);
+                let mut main = end(first)?;
+                if super::plan::born_with_master(lab, l) == Some(first) {
+                    let e = &link.ends[first];
+                    let master = lab.nodes[e.node]
+                        .interfaces
+                        .iter()
+                        .find(|i| i.name == e.ifname)
+                        .and_then(|i| i.master.as_ref());
+                    main.master = master.and_then(|m| plan.index[e.node].get(m).copied());
+                }
+                main.kind = Some(LinkKind::Veth { peer: Some(Box::new(end(1 - first)?)) });
+                writes.push(Write::Link(main, LinkWrite::Create));
+            }
+            for (r, &l) in root.write_all(&writes).into_iter().zip(window) {
+                if let Err(e) = r {
+                    let [x, y] = &lab.links[l].ends;
+                    return Err(format!(
+                        "cannot create veth {}:{} — {}:{}: {e}",
+                        ns_name(x.node),
+                        x.ifname,
+                        ns_name(y.node),
+                        y.ifname
+                    ));
+                }
             }
         }
         progress.step(veths.len(), "links");
@@ -427,7 +442,7 @@ pub fn apply(
         if let Action::PortVlans { node, iface } = a {
             let i = &lab.nodes[*node].interfaces[*iface];
             let index = plan.index[*node][&i.name];
-            let nl = handles.nl[*node].as_mut().ok_or("netlink socket missing")?;
+            let nl = handles.nl(*node)?;
             let what = |e: crate::netlink::NlError| format!("VLANs of port {} in {}: {e}", i.name, ns_name(*node));
             // A port joins with the bridge's default PVID 1; the file's
             // VLANs replace it.
@@ -455,7 +470,7 @@ pub fn apply(
         }
     }
     for (n, settings) in &per_node {
-        let ns = handles.ns[*n].as_ref().ok_or("namespace handle missing")?;
+        let ns = handles.ns(*n)?;
         super::sysctl::apply(ns, settings).map_err(|e| format!("{}: {e}", ns_name(*n)))?;
         progress.step(settings.len(), "sysctls");
     }
@@ -464,7 +479,7 @@ pub fn apply(
     for a in &plan.actions {
         if let Action::Qdisc { node, ifname, netem } = a {
             let index = plan.index[*node].get(ifname).copied().unwrap_or(0);
-            let nl = handles.nl[*node].as_mut().ok_or("netlink socket missing")?;
+            let nl = handles.nl(*node)?;
             super::shaping::apply(nl, index, netem.as_ref())
                 .map_err(|e| format!("{}: {ifname}: {e}", ns_name(*node)))?;
             progress.step(1, "qdiscs");
@@ -585,7 +600,7 @@ pub fn apply(
         let n = &lab.nodes[*node];
         if let Some(ready) = &n.run[*r].ready {
             if let Some(addr) = ready.tcp {
-                let ns = handles.ns[*node].as_ref().ok_or("namespace handle missing")?;
+                let ns = handles.ns(*node)?;
                 let log = labdir.lab_path(&lab.name).join(format!("{}.{}.log", n.name, rec.name));
                 super::procs::wait_ready(ns, rec, addr, std::time::Duration::from_millis(ready.timeout_ms), &log)?;
             }

@@ -20,6 +20,7 @@ pub mod etc;
 pub mod features;
 pub mod files;
 pub mod graph;
+pub mod handles;
 pub mod interrupt;
 pub mod labfile;
 pub mod live;

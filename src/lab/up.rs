@@ -19,7 +19,6 @@ use super::owner::{self, Owner};
 use super::plan::{self, Action, Plan};
 use super::state::{LabDir, NsRecord, Phase, State, is_alive};
 use crate::rundir::RunDir;
-use std::collections::BTreeMap;
 
 /// How `up` runs.
 #[derive(Debug, Clone, Default)]
@@ -76,45 +75,44 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
     let n = lab.nodes.len();
     let mut lives: Vec<Option<NsLive>> = vec![None; n];
     let mut sysctls: Vec<Vec<Option<String>>> = vec![Vec::new(); n];
-    // The sockets the ownership check opened inside each namespace.
-    let mut jobs: Vec<(usize, crate::netlink::Netlink)> =
-        (0..n).filter_map(|i| handles.nl[i].take().map(|nl| (i, nl))).collect();
-    type Got = (usize, crate::netlink::Netlink, Result<(NsLive, Vec<Option<String>>), String>);
-    let ns = &handles.ns;
+    let existing: Vec<usize> = (0..n).filter(|&i| handles.exists(i)).collect();
+    type Got = (usize, Result<(NsLive, Vec<Option<String>>), String>);
     // A worker switches itself into each namespace in turn (it is a thread
     // of its own that ends with the work) to read the sysctls there.
-    let work = |chunk: Vec<(usize, crate::netlink::Netlink)>| -> Vec<Got> {
+    let work = |chunk: &mut [(usize, &crate::namespace::NetNs, &mut crate::netlink::Netlink)]| -> Vec<Got> {
         let mut out = Vec::with_capacity(chunk.len());
-        for (i, mut nl) in chunk {
-            let node = &lab.nodes[i];
+        for (i, handle, nl) in chunk.iter_mut() {
+            let node = &lab.nodes[*i];
             let keys: Vec<String> =
                 plan::ns_sysctls(node).into_iter().chain(plan::if_sysctls(node)).map(|(k, _)| k).collect();
             let got = (|| {
-                let lv = live::read(&mut nl)?;
-                let handle = ns[i].as_ref().ok_or("namespace handle missing")?;
+                let lv = live::read(nl)?;
                 nix::sched::setns(handle, nix::sched::CloneFlags::CLONE_NEWNET)
                     .map_err(|e| format!("cannot enter namespace {}: {e}", node.ns))?;
                 Ok((lv, super::sysctl::read_here(&keys)?))
             })();
-            out.push((i, nl, got));
+            out.push((*i, got));
         }
         out
     };
-    let b = jobs.split_off(jobs.len() / 2);
-    let a = jobs;
-    let results: Vec<Got> = std::thread::scope(|s| {
-        let ta = s.spawn(|| work(a));
-        let tb = s.spawn(|| work(b));
-        let mut out = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        out.extend(tb.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        out
-    });
-    for (i, nl, r) in results {
-        let (lv, values) = r.map_err(|e| format!("node {}: {e}", lab.nodes[i].name))?;
-        handles.live_index[i] = lv.links.iter().map(|(name, l)| (name.clone(), l.index)).collect();
-        handles.nl[i] = Some(nl);
-        lives[i] = Some(lv);
-        sysctls[i] = values;
+    // In windows of namespaces that fit the descriptor budget.
+    for window in existing.chunks(handles.budget()) {
+        let mut jobs = handles.window(window)?;
+        let mid = jobs.len() / 2;
+        let (a, b) = jobs.split_at_mut(mid);
+        let results: Vec<Got> = std::thread::scope(|s| {
+            let ta = s.spawn(|| work(a));
+            let tb = s.spawn(|| work(b));
+            let mut out = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            out.extend(tb.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            out
+        });
+        for (i, r) in results {
+            let (lv, values) = r.map_err(|e| format!("node {}: {e}", lab.nodes[i].name))?;
+            handles.live_index[i] = lv.links.iter().map(|(name, l)| (name.clone(), l.index)).collect();
+            lives[i] = Some(lv);
+            sysctls[i] = values;
+        }
     }
     Ok((lives, sysctls))
 }
@@ -171,11 +169,18 @@ pub fn up(
     let journaled = |ns: &str| old_state.as_ref().is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns));
     // Who owns each name the lab wants?
     let n = lab.nodes.len();
-    let mut handles = Handles {
-        ns: (0..n).map(|_| None).collect(),
-        nl: (0..n).map(|_| None).collect(),
-        live_index: vec![BTreeMap::new(); n],
-    };
+    // Descriptors on the namespaces are bounded (see `Handles`): a lab of
+    // any size works under the usual limit of 1024 open files.
+    let mut handles = Handles::new(
+        lab.nodes
+            .iter()
+            .map(|node| {
+                crate::rundir::NsName::existing(&node.ns)
+                    .map(|n| run.entry(&n))
+                    .map_err(|e| UpError::Refused(vec![super::Diag::at(node.span.clone(), e.to_string())]))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+    );
     let mut refused = Vec::new();
     let mut placeholders = Vec::new();
     for (i, node) in lab.nodes.iter().enumerate() {
@@ -184,8 +189,9 @@ pub fn up(
             Owner::Absent => {}
             Owner::Lab(l, nd) if l == lab.name && nd == node.name => match opened {
                 Some((h, nl)) => {
-                    handles.ns[i] = Some(h);
-                    handles.nl[i] = Some(nl);
+                    if let Err(e) = handles.adopt(i, h, nl) {
+                        refused.push(at(node, e));
+                    }
                 }
                 None => refused.push(at(node, format!("cannot open namespace {}", node.ns))),
             },
@@ -233,7 +239,7 @@ pub fn up(
         no_trace();
         return Err(UpError::Refused(refused));
     }
-    let fresh = handles.ns.iter().all(Option::is_none);
+    let fresh = (0..n).all(|i| !handles.exists(i));
     // Namespaces of the lab whose nodes left the file.
     let mut extra: Vec<(String, String)> = Vec::new();
     let mut known: Vec<(String, String)> = old_state

@@ -21,6 +21,7 @@ use std::os::fd::RawFd;
 const NLM_F_REPLACE: u16 = 0x100;
 const NLM_F_EXCL: u16 = 0x200;
 const NLM_F_CREATE: u16 = 0x400;
+const NLM_F_APPEND: u16 = 0x800;
 
 const IFLA_ADDRESS: u16 = 1;
 const IFLA_BROADCAST: u16 = 2;
@@ -29,6 +30,8 @@ const IFLA_IFALIAS: u16 = 20;
 const IFLA_LINKMODE: u16 = 17;
 const IFLA_AF_SPEC: u16 = 26;
 const IFLA_ALT_IFNAME: u16 = 53;
+const IFLA_PROP_LIST: u16 = 52;
+const NLA_F_NESTED: u16 = 0x8000;
 const IFLA_NEW_IFINDEX: u16 = 49;
 const IFLA_INFO_KIND: u16 = 1;
 const IFLA_INET6_ADDR_GEN_MODE: u16 = 8;
@@ -461,6 +464,25 @@ impl Netlink {
     /// Delete the link with this index.
     pub fn link_delete_index(&mut self, index: u32) -> Result<(), NlError> {
         self.link_delete(&LinkSpec { index, ..LinkSpec::default() })
+    }
+
+    /// Add (`RTM_NEWLINKPROP`) or remove (`RTM_DELLINKPROP`) alternative
+    /// names of the link with this index, in one request: an
+    /// `IFLA_PROP_LIST` of `IFLA_ALT_IFNAME`s, as `ip link property` sends
+    /// it. `family` is the request's `ifi_family`.
+    pub fn link_altnames(&mut self, index: u32, family: u8, names: &[&[u8]], add: bool) -> Result<(), NlError> {
+        let mut msg = LinkMessage::default();
+        msg.header.index = index;
+        msg.header.interface_family = family.into();
+        // Encoded by hand: the crate's alternative names are UTF-8 strings,
+        // the kernel's are any bytes.
+        let list: Vec<u8> = names.iter().flat_map(|n| nla_bytes(IFLA_ALT_IFNAME, &with_nul(n))).collect();
+        msg.attributes.push(raw(IFLA_PROP_LIST | NLA_F_NESTED, &list));
+        if add {
+            self.ack(RouteNetlinkMessage::NewLinkProp(msg), NLM_F_EXCL | NLM_F_CREATE | NLM_F_APPEND)
+        } else {
+            self.ack(RouteNetlinkMessage::DelLinkProp(msg), 0)
+        }
     }
 }
 

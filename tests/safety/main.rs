@@ -6,8 +6,9 @@
 //! touched.
 
 mod lab_files;
-mod lab_lifecycle;
-mod run_dir;
 mod lab_input;
+mod lab_lifecycle;
+mod limits;
+mod run_dir;
 #[path = "../support/mod.rs"]
 mod support;

@@ -1,5 +1,6 @@
 //! `ip link` in any namespace: verbs dispatched in iproute2's order
-//! (`do_iplink`): add, set/change, replace, delete, show/lst/list, help.
+//! (`do_iplink`): add, set/change, replace, delete, show/lst/list, property,
+//! help.
 
 mod format;
 mod kind_help;
@@ -46,6 +47,8 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         write::modify(ctx, Modify::Delete, rest)
     } else if matches(verb, "show") || matches(verb, "lst") || matches(verb, "list") {
         show::list(ctx, rest)
+    } else if matches(verb, "property") {
+        write::property(ctx, rest)
     } else if matches(verb, "help") {
         // `ip link help TYPE`: that kind's usage, on stdout, status 0.
         match rest.peek().and_then(|k| kind_help::kind_help(k.as_bytes())) {

@@ -1088,3 +1088,69 @@ fn usage_exit() -> Exit {
 pub fn usage() -> Status {
     Err(usage_exit())
 }
+
+/// `link property add|del [dev] DEVICE [altname NAME …]`
+/// (`iplink_prop` of iproute2 6.1): alternative names, added or removed in
+/// one request, so a refused name changes nothing.
+pub fn property(ctx: &mut Ctx, args: Args<'_>) -> Status {
+    let mut a = args;
+    let Some(op) = a.next_word() else { return usage() };
+    let ob = op.as_bytes();
+    let add = if matches(ob, "add") {
+        true
+    } else if matches(ob, "del") {
+        false
+    } else if matches(ob, "help") {
+        return usage();
+    } else {
+        eprintln!("Operator required");
+        return Err(Exit(255));
+    };
+    let mut names: Vec<&[u8]> = Vec::new();
+    let mut dev: Option<&OsStr> = None;
+    while let Some(w) = a.next_word() {
+        let wb = w.as_bytes();
+        if matches(wb, "altname") {
+            let v = a.value()?;
+            if !is_valid_altifname(v.as_bytes()) {
+                return Err(invarg("not a valid altname", v));
+            }
+            names.push(v.as_bytes());
+        } else if matches(wb, "help") {
+            return usage();
+        } else {
+            let v = if wb == b"dev" { a.value()? } else { w };
+            if dev.is_some() {
+                return Err(duparg2("dev", v));
+            }
+            if !is_valid_altifname(v.as_bytes()) {
+                return Err(invarg("\"dev\" not a valid ifname", v));
+            }
+            dev = Some(v);
+        }
+    }
+    let Some(dev) = dev else {
+        eprintln!("Not enough of information: \"dev\" argument is required.");
+        return Err(Exit(255));
+    };
+    let family = inet::family_of(ctx.opts.family);
+    let nl = ctx.netlink()?;
+    let index = match lookup(nl, dev) {
+        Ok(Some(r)) => r.index,
+        Ok(None) => {
+            return Ok(match nodev(dev) {
+                Stop::Ret(code) => code,
+                Stop::Exit(e) => return Err(e),
+            });
+        }
+        Err(Stop::Ret(code)) => return Ok(code),
+        Err(Stop::Exit(e)) => return Err(e),
+    };
+    match nl.link_altnames(index, family, &names, add) {
+        Ok(()) => Ok(0),
+        Err(e) => {
+            eprintln!("{}", e.iproute2_line());
+            Ok(2)
+        }
+    }
+}

@@ -258,9 +258,49 @@ fn is_v6_null_route(r: &Route) -> bool {
         && r.priority == Some(u32::MAX)
 }
 
+/// Where the kernel takes "drop every cached IPv4 route".
+const ROUTE_FLUSH_PATH: &str = "/proc/sys/net/ipv4/route/flush";
+
+/// `iproute_flush_cache`: IPv4 exceptions (PMTU, redirects) cannot be
+/// deleted one by one (the kernel answers ESRCH); writing `-1` here
+/// invalidates them all at once, and dumps stop listing them. Failures are
+/// reported, and the flush goes on, as iproute2 does.
+fn flush_ipv4_cache() {
+    use std::io::Write as _;
+    let mut f = match std::fs::OpenOptions::new().write(true).open(ROUTE_FLUSH_PATH) {
+        Ok(f) => f,
+        Err(e) => {
+            crate::errln!("Cannot open \"", ROUTE_FLUSH_PATH, "\": ", crate::sys::Errno::of(&e));
+            return;
+        }
+    };
+    if f.write_all(b"-1").is_err() {
+        crate::errln!("Cannot flush routing cache");
+    }
+}
+
 /// `iproute_flush`: dump, delete what matched, until nothing matches.
+///
+/// Every round must make progress. A delete answered "no such route"
+/// (ESRCH) is taken as done when others of its round succeed (the entry
+/// went away meanwhile), but a round in which nothing could be deleted
+/// would repeat forever: it ends the flush as iproute2 ends it on ESRCH,
+/// with `Failed to send flush request: No such process`.
 fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &Printer) -> Status {
     let stats = ctx.opts.stats;
+    let cloned = sel.cloned == Some(true);
+    if cloned {
+        if filter.family != AF_INET6 {
+            flush_ipv4_cache();
+            if stats > 0 {
+                ctx.write(b"*** IPv4 routing cache is flushed.\n");
+            }
+        }
+        if filter.family == AF_INET {
+            ctx.flush();
+            return Ok(0);
+        }
+    }
     let mut round = 0;
     let start = std::time::Instant::now();
     loop {
@@ -278,6 +318,13 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
             routes.into_iter().filter(|r| sel.accepts(r, &mut v6_multi) && !is_v6_null_route(r)).collect();
         let mut shown = Vec::new();
         if doomed.is_empty() {
+            if round == 0 && cloned && filter.family != AF_INET6 && stats > 0 {
+                // iproute2 only says "Nothing to flush." when no IPv4 cache
+                // flush came first.
+                ctx.write(b"*** Flush is complete after 0 round ***\n");
+                ctx.flush();
+                return Ok(0);
+            }
             return Ok(crate::ipobj::flush_complete(ctx, round, stats));
         }
         if stats >= 2 {
@@ -290,15 +337,21 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
         ctx.write(&shown);
         round += 1;
         let nl = ctx.netlink()?;
+        let mut deleted = 0;
         for r in &doomed {
             match nl.route_write(r, RouteOp::Delete) {
-                Ok(()) => {}
+                Ok(()) => deleted += 1,
                 Err(NlError::Kernel(k)) if k.errno == libc::ESRCH => {}
                 Err(e) => {
                     crate::errln!("Failed to send flush request: ", crate::sys::Errno(e.errno().unwrap_or(libc::EIO)));
                     return Ok(2);
                 }
             }
+        }
+        if deleted == 0 {
+            ctx.flush();
+            crate::errln!("Failed to send flush request: ", crate::sys::Errno(libc::ESRCH));
+            return Ok(2);
         }
         if start.elapsed().as_secs() > 30 {
             ctx.write(

@@ -136,14 +136,59 @@ impl Default for Opts {
 /// time to create the sockets; it ends earlier when every probe has its
 /// answer. A source namespace that cannot be opened or entered fails its
 /// probes with a detail that says why; it never stops the others.
+///
+/// Every probe's socket is open during the run. When they do not all fit
+/// under the open-files limit, the source namespaces are taken in windows
+/// that do, one run after the other.
 pub fn run_all(probes: &[Probe], opts: &Opts) -> Vec<Outcome> {
     if probes.is_empty() {
         return Vec::new();
     }
+    let groups = group_by_namespace(probes);
+    // Sockets of one group: one raw ICMP socket per family, one per TCP or
+    // UDP probe.
+    let cost = |g: &Group| {
+        let icmp4 = g.probes.iter().any(|&i| uses_icmp(&probes[i]) && probes[i].dst.is_ipv4());
+        let icmp6 = g.probes.iter().any(|&i| uses_icmp(&probes[i]) && probes[i].dst.is_ipv6());
+        usize::from(icmp4) + usize::from(icmp6) + g.probes.iter().filter(|&&i| probes[i].proto != Proto::Icmp).count()
+    };
+    let total: usize = groups.iter().map(cost).sum();
+    raise_fd_limit(total + 64);
+    let spare = crate::sys::spare_fds().max(8);
+    if total <= spare {
+        return run_window(probes, opts);
+    }
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; probes.len()];
+    let mut window: Vec<usize> = Vec::new();
+    let mut used = 0;
+    let flush = |window: &mut Vec<usize>, outcomes: &mut Vec<Option<Outcome>>| {
+        window.sort_unstable();
+        let part: Vec<Probe> = window.iter().map(|&i| probes[i].clone()).collect();
+        for (&i, o) in window.iter().zip(run_window(&part, opts)) {
+            outcomes[i] = Some(o);
+        }
+        window.clear();
+    };
+    for g in &groups {
+        let c = cost(g);
+        if !window.is_empty() && used + c > spare {
+            flush(&mut window, &mut outcomes);
+            used = 0;
+        }
+        window.extend(&g.probes);
+        used += c;
+    }
+    if !window.is_empty() {
+        flush(&mut window, &mut outcomes);
+    }
+    outcomes.into_iter().map(|o| o.expect("every probe is in a window")).collect()
+}
+
+/// [`run_all`] for probes whose sockets fit under the open-files limit.
+fn run_window(probes: &[Probe], opts: &Opts) -> Vec<Outcome> {
     // Sequence numbers of plain echoes stay below PATH_SEQ.
     let opts = Opts { count: opts.count.clamp(1, 1000), ..opts.clone() };
     let groups = group_by_namespace(probes);
-    raise_fd_limit(probes.iter().filter(|p| p.proto != Proto::Icmp).count() + 2 * groups.len() + 64);
     let made = open_sockets(probes, &groups);
     let mut engine = Engine::new(probes, &opts, &groups, made);
     engine.run();
@@ -191,27 +236,25 @@ fn uses_icmp(p: &Probe) -> bool {
 /// sockets there. Errors are per group: the namespace file could not be
 /// opened or entered.
 fn open_sockets(probes: &[Probe], groups: &[Group]) -> Vec<Result<NsSockets, String>> {
-    let handles: Vec<Result<NetNs, String>> = groups
-        .iter()
-        .map(|g| {
-            NetNs::open_path(&g.path)
-                .map_err(|e| format!("cannot open namespace {}: {}", g.path.display(), crate::sys::io_text(&e)))
-        })
-        .collect();
+    // A namespace's file is open only while its sockets are made.
+    let open = |g: &Group| {
+        NetNs::open_path(&g.path)
+            .map_err(|e| format!("cannot open namespace {}: {}", g.path.display(), crate::sys::io_text(&e)))
+    };
     let workers = groups.len().min(2);
     let mut made: Vec<Option<Result<NsSockets, String>>> = (0..groups.len()).map(|_| None).collect();
     std::thread::scope(|s| {
         let joins: Vec<_> = (0..workers)
             .map(|w| {
-                let handles = &handles;
+                let open = &open;
                 s.spawn(move || {
                     // This thread moves from namespace to namespace and is
                     // never moved back: it ends when its share is done, so
                     // nothing else can run in a namespace it was left in.
                     let mut out = Vec::new();
                     for g in (w..groups.len()).step_by(workers) {
-                        let r = match &handles[g] {
-                            Err(e) => Err(e.clone()),
+                        let r = match open(&groups[g]) {
+                            Err(e) => Err(e),
                             Ok(ns) => match nix::sched::setns(ns.as_fd(), CloneFlags::CLONE_NEWNET) {
                                 Ok(()) => Ok(make_sockets(probes, &groups[g])),
                                 Err(e) => {

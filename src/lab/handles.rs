@@ -1,0 +1,243 @@
+//! Descriptors on a lab's namespaces, with a bound on how many are open.
+//!
+//! Applying a plan works on every node's namespace several times (create,
+//! veths, one batch of addresses and routes, sysctls, qdiscs, readiness),
+//! and each node costs two descriptors: its namespace file and a netlink
+//! socket inside it. Keeping both for every node would fail with "Too many
+//! open files" once the lab is larger than half the `RLIMIT_NOFILE` (1024
+//! by default for services and login sessions). So at most
+//! [`Handles::budget`] nodes hold descriptors at a time; the least recently
+//! used ones are closed to make room and reopened by name when needed
+//! again. A reopened name must still be the namespace first seen under it:
+//! one swapped in meanwhile is refused, never written to.
+
+use crate::namespace::{NetNs, NsId};
+use crate::netlink::Netlink;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One node's namespace and what is open on it.
+struct Slot {
+    /// The namespace's file in the run directory.
+    path: PathBuf,
+    /// Its identity, once it is known to exist.
+    id: Option<NsId>,
+    ns: Option<NetNs>,
+    nl: Option<Netlink>,
+    /// When it was last used (a key of `Handles::lru` while open).
+    used: u64,
+}
+
+/// Open handles on the lab's namespaces, by node index, at most
+/// [`budget`](Handles::budget) nodes' worth at a time.
+pub struct Handles {
+    slots: Vec<Slot>,
+    /// Live interface indexes of existing namespaces (for deletes).
+    pub live_index: Vec<BTreeMap<String, u32>>,
+    budget: usize,
+    open: usize,
+    clock: u64,
+    /// Open slots by last use, oldest first.
+    lru: BTreeMap<u64, usize>,
+}
+
+impl Handles {
+    /// Handles for namespaces at these run-directory paths (one per node),
+    /// none open yet, sized from the descriptors this process may open.
+    pub fn new(paths: Vec<PathBuf>) -> Handles {
+        // Two descriptors per node.
+        Handles::with_budget(paths, crate::sys::spare_fds() / 2)
+    }
+
+    /// [`new`](Self::new) with an explicit number of nodes kept open.
+    pub fn with_budget(paths: Vec<PathBuf>, budget: usize) -> Handles {
+        let n = paths.len();
+        Handles {
+            slots: paths.into_iter().map(|path| Slot { path, id: None, ns: None, nl: None, used: 0 }).collect(),
+            live_index: vec![BTreeMap::new(); n],
+            // A veth needs both of its namespaces open at once.
+            budget: budget.max(2),
+            open: 0,
+            clock: 0,
+            lru: BTreeMap::new(),
+        }
+    }
+
+    /// How many nodes may hold descriptors at once: the size of the
+    /// windows callers work in.
+    pub fn budget(&self) -> usize {
+        self.budget
+    }
+
+    /// Does node `i`'s namespace exist (it was found or made)?
+    pub fn exists(&self, i: usize) -> bool {
+        self.slots[i].id.is_some()
+    }
+
+    /// Keep what was opened on node `i`'s namespace (found by the ownership
+    /// check, or just made), recording its identity.
+    pub fn adopt(&mut self, i: usize, ns: NetNs, nl: Netlink) -> Result<(), String> {
+        let id = ns.id().map_err(|e| format!("cannot read namespace {}: {e}", ns.path().display()))?;
+        self.close(i);
+        self.make_room(1);
+        let slot = &mut self.slots[i];
+        slot.id = Some(id);
+        slot.ns = Some(ns);
+        slot.nl = Some(nl);
+        self.open += 1;
+        self.touch(i);
+        Ok(())
+    }
+
+    /// Close descriptors until `n` more nodes fit in the budget.
+    pub fn make_room(&mut self, n: usize) {
+        while self.open + n > self.budget {
+            let Some((_, oldest)) = self.lru.pop_first() else { break };
+            let slot = &mut self.slots[oldest];
+            slot.ns = None;
+            slot.nl = None;
+            self.open -= 1;
+        }
+    }
+
+    fn close(&mut self, i: usize) {
+        let slot = &mut self.slots[i];
+        if slot.ns.take().is_some() {
+            slot.nl = None;
+            self.lru.remove(&slot.used);
+            self.open -= 1;
+        }
+    }
+
+    fn touch(&mut self, i: usize) {
+        self.clock += 1;
+        let slot = &mut self.slots[i];
+        self.lru.remove(&slot.used);
+        slot.used = self.clock;
+        self.lru.insert(self.clock, i);
+    }
+
+    /// Make sure node `i` has its namespace file and netlink socket open.
+    fn ensure(&mut self, i: usize) -> Result<(), String> {
+        if self.slots[i].ns.is_none() {
+            let path = self.slots[i].path.clone();
+            let Some(want) = self.slots[i].id else {
+                return Err(format!("namespace {} does not exist", path.display()));
+            };
+            self.make_room(1);
+            let ns = NetNs::open_path(&path)
+                .map_err(|e| format!("cannot open namespace {}: {}", path.display(), crate::sys::io_text(&e)))?;
+            match ns.id() {
+                Ok(id) if id == want => {}
+                _ => {
+                    return Err(format!(
+                        "namespace {} was replaced by another one while this command ran; left alone",
+                        path.display()
+                    ));
+                }
+            }
+            let nl = ns.netlink().map_err(|e| format!("cannot open netlink in {}: {e}", path.display()))?;
+            let slot = &mut self.slots[i];
+            slot.ns = Some(ns);
+            slot.nl = Some(nl);
+            self.open += 1;
+        }
+        self.touch(i);
+        Ok(())
+    }
+
+    /// Node `i`'s namespace, opened again if it was closed.
+    pub fn ns(&mut self, i: usize) -> Result<&NetNs, String> {
+        self.ensure(i)?;
+        Ok(self.slots[i].ns.as_ref().expect("ensure opened it"))
+    }
+
+    /// A netlink socket inside node `i`'s namespace.
+    pub fn nl(&mut self, i: usize) -> Result<&mut Netlink, String> {
+        self.ensure(i)?;
+        Ok(self.slots[i].nl.as_mut().expect("ensure opened it"))
+    }
+
+    /// The namespaces and sockets of `nodes` (distinct, at most
+    /// [`budget`](Self::budget) of them), all open at once, in the order
+    /// of the node indexes.
+    pub fn window(&mut self, nodes: &[usize]) -> Result<Vec<(usize, &NetNs, &mut Netlink)>, String> {
+        debug_assert!(nodes.len() <= self.budget);
+        // The window's own nodes are the most recently used while it is
+        // opened, so opening one never closes another.
+        for &i in nodes {
+            self.ensure(i)?;
+        }
+        let mut want = vec![false; self.slots.len()];
+        for &i in nodes {
+            want[i] = true;
+        }
+        Ok(self
+            .slots
+            .iter_mut()
+            .enumerate()
+            .filter(|(i, _)| want[*i])
+            .filter_map(|(i, s)| Some((i, s.ns.as_ref()?, s.nl.as_mut()?)))
+            .collect())
+    }
+
+    /// How many nodes hold descriptors now.
+    pub fn open_count(&self) -> usize {
+        self.open
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn me() -> (NetNs, Netlink) {
+        let ns = NetNs::current().unwrap();
+        let nl = Netlink::open().unwrap();
+        (ns, nl)
+    }
+
+    #[test]
+    fn never_keeps_more_than_its_budget_open_and_reopens_by_path() {
+        let paths = vec![PathBuf::from("/proc/self/ns/net"); 5];
+        let mut h = Handles::with_budget(paths, 2);
+        for i in 0..5 {
+            let (ns, nl) = me();
+            h.adopt(i, ns, nl).unwrap();
+            assert!(h.open_count() <= 2);
+        }
+        assert!((0..5).all(|i| h.exists(i)));
+        // The oldest were closed; using one reopens it (same namespace).
+        h.nl(0).unwrap();
+        h.ns(1).unwrap();
+        assert_eq!(h.open_count(), 2);
+        let w = h.window(&[2, 3]).unwrap();
+        assert_eq!(w.iter().map(|(i, _, _)| *i).collect::<Vec<_>>(), vec![2, 3]);
+    }
+
+    #[test]
+    fn a_name_that_now_holds_another_namespace_is_refused() {
+        use std::os::fd::AsRawFd;
+        // A namespace other than ours, reachable by a path (needs root).
+        let Ok(other) = std::thread::spawn(crate::rundir::fresh_namespace_on_this_thread).join().unwrap() else {
+            return;
+        };
+        let swapped = PathBuf::from(format!("/proc/self/fd/{}", other.as_raw_fd()));
+        let mut h = Handles::with_budget(vec![swapped, PathBuf::from("/proc/self/ns/net")], 2);
+        // Both were first seen as our own namespace.
+        for i in 0..2 {
+            let (ns, nl) = me();
+            h.adopt(i, ns, nl).unwrap();
+        }
+        h.make_room(2);
+        assert_eq!(h.open_count(), 0);
+        assert!(h.ns(0).unwrap_err().contains("was replaced by another one"));
+        assert!(h.ns(1).is_ok());
+    }
+
+    #[test]
+    fn a_namespace_that_never_existed_is_an_error() {
+        let mut h = Handles::with_budget(vec![PathBuf::from("/nonexistent")], 4);
+        assert!(h.ns(0).unwrap_err().contains("does not exist"));
+    }
+}
