@@ -5,5 +5,6 @@
 //! runs inside private namespaces (tests/support), so the host is never
 //! touched.
 
+mod hermetic;
 #[path = "../support/mod.rs"]
 mod support;

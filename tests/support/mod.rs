@@ -143,6 +143,12 @@ pub struct Script {
     timeout: Duration,
 }
 
+/// The text every script starts with (for a test that runs a script
+/// inside another, to check the harness itself).
+pub fn prelude() -> &'static str {
+    PRELUDE
+}
+
 /// Start a script with this body.
 pub fn script(body: &str) -> Script {
     Script { body: body.to_string(), net: true, input: None, timeout: TIMEOUT }
