@@ -87,3 +87,37 @@ fn a_test_counts_only_the_namespaces_and_mounts_it_made() {
         "",
     );
 }
+
+/// Every seed of the fuzz corpus (fuzz/corpus/<target>/, reproducers of
+/// past failures included) goes through its reader without a panic, in
+/// every test run, also where the fuzzer itself is not built.
+#[test]
+fn every_fuzz_seed_is_read_without_a_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let mut seen = 0;
+    for target in ["lab_file", "batch_file", "global_options", "netlink_replies"] {
+        for entry in std::fs::read_dir(dir.join(target)).expect("the seed corpus is readable") {
+            let path = entry.unwrap().path();
+            let data = std::fs::read(&path).unwrap();
+            match target {
+                "lab_file" => {
+                    if let Ok(text) = std::str::from_utf8(&data) {
+                        netns::fuzzing::lab_file(text);
+                    }
+                }
+                "batch_file" => {
+                    netns::fuzzing::batch_file(&data);
+                }
+                "global_options" => {
+                    let args: Vec<&[u8]> = data.split(|&b| b == 0).collect();
+                    netns::fuzzing::global_options(&args);
+                }
+                _ => {
+                    netns::fuzzing::netlink_replies(&data);
+                }
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 20, "only {seen} seeds found under {}", dir.display());
+}
