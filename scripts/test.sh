@@ -3,7 +3,12 @@
 #   formatting, lints, unit tests, and the integration suites under tests/
 #   (differential tests against /usr/sbin/ip, interop, concurrency, bad input,
 #   labs built for real: up/down/test/graph/validate, kill -9 recovery).
-# Every test makes its own uniquely named namespaces and removes them.
+#   Then the fuzz targets, 25 s each (scripts/fuzz.sh).
+# Every test makes its own uniquely named namespaces and removes them, in
+# private namespaces: the suite must pass whatever the host already has. To
+# prove it, the tests run with foreign debris on the host (named
+# namespaces, an /etc/netns entry, a running lab; scripts/debris.sh), which
+# is removed afterwards, exactly what was made (NETNS_TEST_DEBRIS=0: none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,4 +38,9 @@ rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup compon
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet   # the library docs build clean
-cargo test --quiet --release
+# The debris lab is brought up by the netns under test.
+netns_bin=$(cargo build --release --quiet --bin netns --message-format=json-render-diagnostics |
+	sed -n 's/.*"executable":"\([^"]*\/netns\)".*/\1/p')
+[[ -x $netns_bin ]] || { echo "scripts/test.sh: cannot find the netns binary cargo built" >&2; exit 1; }
+bash scripts/debris.sh "$netns_bin" cargo test --quiet --release
+timeout 600 bash scripts/fuzz.sh 25

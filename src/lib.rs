@@ -40,6 +40,8 @@
 
 pub mod cli;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inspect;
 pub mod ipobj;
 pub mod lab;

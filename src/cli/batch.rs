@@ -72,6 +72,20 @@ impl<R: BufRead> Reader<R> {
     }
 }
 
+/// Every logical line of a batch file as the reader splits it: its last
+/// physical line number and words, or why it cannot be split. What `run`
+/// reads, without running anything (for the fuzz targets).
+pub(crate) fn split_lines(input: impl BufRead) -> Vec<Result<(usize, Vec<OsString>), &'static str>> {
+    let mut reader = Reader { input, lineno: 0 };
+    std::iter::from_fn(|| reader.next_line())
+        .map(|line| match line {
+            Line::Words(n, words) => Ok((n, words)),
+            Line::Fatal(e) => Err(e),
+            Line::MissingContinuation => Err("missing continuation line"),
+        })
+        .collect()
+}
+
 /// C strings end at NUL and at the first `#`.
 fn cut_comment(line: &mut Vec<u8>) {
     if let Some(p) = line.iter().position(|&c| c == b'#' || c == 0) {

@@ -75,6 +75,21 @@ fn run(ctx: &mut Ctx, args: Vec<OsString>) -> Status {
     }
 }
 
+/// The logical lines of a batch file (for [`crate::fuzzing`]).
+pub(crate) fn batch_split_lines(bytes: &[u8]) -> Vec<Result<(usize, Vec<OsString>), &'static str>> {
+    batch::split_lines(bytes)
+}
+
+/// The global option scan with `-n NAME` accepted but not acted on (for
+/// [`crate::fuzzing`]): the words left for the command, or `None` when the
+/// scan ends the run.
+pub(crate) fn scan_options_without_switch(args: Vec<OsString>) -> Option<usize> {
+    match options::scan_with(&mut Opts::default(), args, &mut |_| Ok(())) {
+        Ok(options::Scan::Run(words)) => Some(words.len()),
+        Ok(options::Scan::Help | options::Scan::Version) | Err(_) => None,
+    }
+}
+
 /// Is `word` the object word that makes `ip` run netns (`net`, `netn`,
 /// `netns`; `n` and `ne` mean neighbour to iproute2)?
 fn is_netns_object(word: &[u8]) -> bool {

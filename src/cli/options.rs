@@ -10,7 +10,7 @@
 use super::parse::matches;
 use super::{Exit, ctx::Ctx};
 use crate::switch::SwitchMode;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
 /// Options that change what the netns commands do.
@@ -184,6 +184,20 @@ fn is_color(opt: &[u8]) -> bool {
 /// Scan the global options at the front of `args` (program name removed).
 /// `-n NAME` switches namespaces right away, as iproute2 does.
 pub fn scan(ctx: &mut Ctx, args: Vec<OsString>) -> Result<Scan, Exit> {
+    let mut opts = std::mem::take(&mut ctx.opts);
+    let scan = scan_with(&mut opts, args, &mut |name| ctx.switch_process(name));
+    ctx.opts = opts;
+    scan
+}
+
+/// [`scan`] with the `-n NAME` switch left to `switch`, called at the
+/// point of the command line where the option is (so that its errors come
+/// in iproute2's order).
+pub(crate) fn scan_with(
+    opts: &mut Opts,
+    args: Vec<OsString>,
+    switch: &mut dyn FnMut(&OsStr) -> Result<(), Exit>,
+) -> Result<Scan, Exit> {
     let mut it = args.into_iter().peekable();
     while let Some(arg) = it.peek() {
         let raw = arg.as_bytes().to_vec();
@@ -200,7 +214,7 @@ pub fn scan(ctx: &mut Ctx, args: Vec<OsString>) -> Result<Scan, Exit> {
             b"-h" | b"--help" => return Ok(Scan::Help),
             b"--version" => return Ok(Scan::Version),
             b"--net-only" => {
-                ctx.opts.switch_mode = SwitchMode::NetOnly;
+                opts.switch_mode = SwitchMode::NetOnly;
                 continue;
             }
             _ => {}
@@ -220,10 +234,10 @@ pub fn scan(ctx: &mut Ctx, args: Vec<OsString>) -> Result<Scan, Exit> {
                 let v = value()?;
                 match v.as_bytes() {
                     b"help" => return Err(usage()),
-                    b"inet" => ctx.opts.family = Family::Inet,
-                    b"inet6" => ctx.opts.family = Family::Inet6,
-                    b"link" => ctx.opts.family = Family::Link,
-                    b"mpls" | b"bridge" => ctx.opts.family = Family::Other,
+                    b"inet" => opts.family = Family::Inet,
+                    b"inet6" => opts.family = Family::Inet6,
+                    b"link" => opts.family = Family::Link,
+                    b"mpls" | b"bridge" => opts.family = Family::Other,
                     other => {
                         crate::errln!("Error: argument \"", other, "\" is wrong: invalid protocol family");
                         return Err(Exit(255));
@@ -237,32 +251,32 @@ pub fn scan(ctx: &mut Ctx, args: Vec<OsString>) -> Result<Scan, Exit> {
                     return Err(Exit(255));
                 }
             }
-            Opt::Family4 => ctx.opts.family = Family::Inet,
-            Opt::Family6 => ctx.opts.family = Family::Inet6,
-            Opt::FamilyLink => ctx.opts.family = Family::Link,
-            Opt::FamilyOther => ctx.opts.family = Family::Other,
-            Opt::Stats => ctx.opts.stats += 1,
-            Opt::Details => ctx.opts.details += 1,
-            Opt::Oneline => ctx.opts.oneline = true,
-            Opt::Brief => ctx.opts.brief = true,
-            Opt::Human => ctx.opts.human = true,
-            Opt::Iec => ctx.opts.iec = true,
-            Opt::Resolve => ctx.opts.resolve = true,
-            Opt::Numeric => ctx.opts.numeric = true,
+            Opt::Family4 => opts.family = Family::Inet,
+            Opt::Family6 => opts.family = Family::Inet6,
+            Opt::FamilyLink => opts.family = Family::Link,
+            Opt::FamilyOther => opts.family = Family::Other,
+            Opt::Stats => opts.stats += 1,
+            Opt::Details => opts.details += 1,
+            Opt::Oneline => opts.oneline = true,
+            Opt::Brief => opts.brief = true,
+            Opt::Human => opts.human = true,
+            Opt::Iec => opts.iec = true,
+            Opt::Resolve => opts.resolve = true,
+            Opt::Numeric => opts.numeric = true,
             Opt::Version => return Ok(Scan::Version),
-            Opt::Force => ctx.opts.force = true,
-            Opt::Batch => ctx.opts.batch = Some(value()?),
-            Opt::Json => ctx.opts.json = true,
-            Opt::Pretty => ctx.opts.pretty = true,
+            Opt::Force => opts.force = true,
+            Opt::Batch => opts.batch = Some(value()?),
+            Opt::Json => opts.json = true,
+            Opt::Pretty => opts.pretty = true,
             Opt::Help => return Err(usage()),
-            Opt::All => ctx.opts.all = true,
+            Opt::All => opts.all = true,
             Opt::Netns => {
                 let Some(name) = it.next() else {
                     // iproute2 prints `Cannot open network namespace "(null)"`.
                     crate::errln!("Option \"", raw.as_slice(), "\" needs a namespace name");
                     return Err(Exit(255));
                 };
-                ctx.switch_process(&name)?;
+                switch(&name)?;
             }
         }
     }

@@ -405,6 +405,19 @@ fn parse_frames(mut b: &[u8]) -> Result<Vec<Frame>, NlError> {
     Ok(frames)
 }
 
+/// Split a receive buffer into messages and decode them, as every reply
+/// the kernel sends is read: how many messages it held, or why it is
+/// malformed (for the fuzz targets).
+pub(crate) fn decode_replies(buf: &[u8]) -> Result<usize, NlError> {
+    let frames = parse_frames(buf)?;
+    for frame in &frames {
+        if let FrameBody::Error(Some(e)) | FrameBody::Done(Some(e)) = &frame.body {
+            let _ = e.iproute2_line();
+        }
+    }
+    Ok(frames.len())
+}
+
 /// Parse an NLMSG_ERROR payload (`struct nlmsgerr` + TLVs) or an NLMSG_DONE
 /// payload (an int + TLVs). Returns `None` for success.
 fn parse_error(flags: u16, payload: &[u8], done: bool) -> Result<Option<KernelError>, NlError> {
@@ -442,7 +455,9 @@ fn parse_error(flags: u16, payload: &[u8], done: bool) -> Result<Option<KernelEr
             t = &t[align4(len).min(t.len())..];
         }
     }
-    Ok(Some(KernelError { errno: -code, message, in_dump: done }))
+    // The kernel sends -errno; i32::MIN has no positive counterpart (and is
+    // no errno): it stays an error, not an overflow.
+    Ok(Some(KernelError { errno: code.saturating_neg(), message, in_dump: done }))
 }
 
 #[cfg(test)]
@@ -494,6 +509,15 @@ mod tests {
         // RTM_NEWLINK (16) with a payload too short for ifinfomsg.
         let frames = parse_frames(&frame(16, 0, 1, &[1, 2])).unwrap();
         assert!(matches!(frames[0].body, FrameBody::Data(Reply::Undecoded { kind: 16, .. })));
+    }
+
+    #[test]
+    fn an_error_code_without_a_positive_errno_is_still_an_error() {
+        let frames = parse_frames(&frame(NLMSG_ERROR, NLM_F_CAPPED, 1, &i32::MIN.to_ne_bytes())).unwrap();
+        let FrameBody::Error(Some(e)) = &frames[0].body else { panic!("not an error") };
+        assert_eq!(e.errno, i32::MAX);
+        let frames = parse_frames(&frame(NLMSG_DONE, 0, 1, &i32::MIN.to_ne_bytes())).unwrap();
+        assert!(matches!(&frames[0].body, FrameBody::Done(Some(e)) if e.errno == i32::MAX));
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod nsid;
 pub mod qdisc;
 pub mod route;
 
+pub(crate) use engine::decode_replies;
 pub use engine::{Netlink, Reply};
 pub use error::{KernelError, NlError};
 pub use nsid::NsidEntry;

@@ -43,8 +43,15 @@ pub fn nft_table_count() -> io::Result<usize> {
             match kind {
                 NLMSG_DONE => return Ok(tables),
                 NLMSG_ERROR => {
-                    let code = i32::from_ne_bytes([b[16], b[17], b[18], b[19]]);
-                    return if code == 0 { Ok(tables) } else { Err(io::Error::from_raw_os_error(-code)) };
+                    let Some(code) = b.get(16..20).filter(|_| len >= 20) else {
+                        return Err(io::Error::other("truncated nf_tables error message"));
+                    };
+                    let code = i32::from_ne_bytes([code[0], code[1], code[2], code[3]]);
+                    return if code == 0 {
+                        Ok(tables)
+                    } else {
+                        Err(io::Error::from_raw_os_error(code.saturating_neg()))
+                    };
                 }
                 k if k == (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE => tables += 1,
                 _ => {}

@@ -586,9 +586,15 @@ pub fn run_side(case: &Case, side: &Side) -> Result<Outcome, String> {
         "-c",
         &script,
     ])
-    .env_remove("NETNS_RUN_DIR")
     .env("LC_ALL", "C")
     .current_dir("/");
+    // The caller's NETNS_* settings (run, etc and lab directories, the nft
+    // binary) are not the case's.
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("NETNS_") {
+            cmd.env_remove(key);
+        }
+    }
     let (out, err, code) = run_with_timeout(cmd, case.stdin.as_deref())?;
     let frame_err = |why: &str| {
         format!(

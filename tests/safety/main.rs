@@ -5,6 +5,7 @@
 //! runs inside private namespaces (tests/support), so the host is never
 //! touched.
 
+mod hermetic;
 mod lab_files;
 mod lab_input;
 mod lab_lifecycle;

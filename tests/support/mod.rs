@@ -32,7 +32,9 @@
 //! - `bg_in TOOL NAME` starts `sleep 100` in namespace NAME with
 //!   `TOOL netns exec` (`TOOL` is `$IP` or `$NETNS`), waits until it has
 //!   switched, and leaves its pid in `$P`;
-//! - `nsfs_mounts` prints the mountinfo lines of nsfs mounts.
+//! - `nsfs_mounts` prints the mountinfo lines of the nsfs mounts the script
+//!   made (the prelude detaches the ones the sandbox inherited from the
+//!   host, and this leaves out any it could not).
 //!
 //! Anything else the script prints goes to its stderr, which is shown when an
 //! assertion fails.
@@ -57,6 +59,29 @@ const PRELUDE: &str = r#"
 exec 3>&1 1>&2
 H=/tmp/.h
 exec 8<"$NETNS_SRC" || { echo "harness: cannot open $NETNS_SRC" >&2; exit 97; }
+# The mounts copied from the host are not the test's: its /run subtree (its
+# run directory's own mount, the names in it, a lab running there, a
+# container runtime's namespaces) and any other nsfs mount. Detach them here
+# (the mount namespace is private: the host keeps them), so that every
+# mount under /run and every nsfs mount a test sees is one it made. A mount
+# hidden under another one cannot be reached by its path: the id of an nsfs
+# one is kept in _FOREIGN_NSFS, and nsfs_mounts leaves it out.
+_nsfs_lines() { awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i+1) == "nsfs") print; break } }' /proc/self/mountinfo; }
+_detach_foreign() {
+    local pass raw p
+    for pass in 1 2 3 4; do
+        local -a points=()
+        while read -r _ _ _ _ raw _; do
+            printf -v p '%b' "${raw//\\/\\0}"
+            points+=("$p")
+        done < <(awk '$5 == "/run" || index($5, "/run/") == 1 { print; next }
+            { for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i+1) == "nsfs") print; break } }' /proc/self/mountinfo)
+        [ ${#points[@]} -eq 0 ] && return
+        umount -n -l -- "${points[@]}" 2>/dev/null
+    done
+}
+_detach_foreign
+_FOREIGN_NSFS=" $(_nsfs_lines | awk '{ print $1 }' | tr '\n' ' ')"
 mount -t tmpfs -o mode=755 tmpfs /run || { echo 'harness: cannot mount /run' >&2; exit 97; }
 mount -t tmpfs -o mode=1777 tmpfs /tmp || { echo 'harness: cannot mount /tmp' >&2; exit 97; }
 mkdir -m 755 "$H" "$H/bin" && mkdir -m 700 "$H/w" && : >"$H/bin/netns" \
@@ -106,7 +131,7 @@ bg_in() {
     P=$!
     wait_for _in_ns "$P" "$2"
 }
-nsfs_mounts() { awk '{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i+1) == "nsfs") print; break } }' /proc/self/mountinfo; }
+nsfs_mounts() { _nsfs_lines | while IFS= read -r l; do case $_FOREIGN_NSFS in *" ${l%% *} "*) ;; *) printf '%s\n' "$l" ;; esac; done; }
 "#;
 
 /// A script to run in private namespaces.
@@ -116,6 +141,12 @@ pub struct Script {
     net: bool,
     input: Option<Vec<u8>>,
     timeout: Duration,
+}
+
+/// The text every script starts with (for a test that runs a script
+/// inside another, to check the harness itself).
+pub fn prelude() -> &'static str {
+    PRELUDE
 }
 
 /// Start a script with this body.
@@ -193,6 +224,13 @@ impl Script {
         cmd.args(["--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private", "--", "bash", "-c"]);
         let text = format!("{PRELUDE}\n# ---- test body\n{}\n", self.body);
         cmd.arg(&text);
+        // The caller's NETNS_* settings (run, etc and lab directories, the
+        // nft binary) are not the test's: each script sets what it needs.
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("NETNS_") {
+                cmd.env_remove(key);
+            }
+        }
         cmd.env("NETNS_SRC", NETNS);
         cmd.env("LC_ALL", "C");
         if self.input.is_some() {

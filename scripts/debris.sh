@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Foreign state on the host, to prove the test suite hermetic: the tests must
+# pass on a machine that already has named namespaces, a running lab,
+# /etc/netns entries and odd files in the run directory, none of them theirs.
+#
+#   scripts/debris.sh NETNS_BINARY CMD [ARG...]
+#
+# makes the debris below (as root only), runs CMD, then removes exactly what
+# it made, also when CMD fails or the script is interrupted, and exits with
+# CMD's status. Anything that already exists under one of these names is
+# left alone, and not removed afterwards:
+#
+#   - named namespaces netns-ci-debris-1, -2, -3 (made with `ip netns add`);
+#   - /etc/netns/netns-ci-debris-1/resolv.conf;
+#   - a lab named ci-debris (namespaces ci-debris-a and ci-debris-b, a veth
+#     between them, an /etc/netns file and a managed `sleep` process), brought
+#     up with NETNS_BINARY from a lab file of its own;
+#   - a FIFO at /run/netns/netns-ci-debris-fifo.
+#
+# NETNS_TEST_DEBRIS=0 runs CMD without any debris.
+set -uo pipefail
+
+NETNS_BIN=${1:?usage: scripts/debris.sh NETNS_BINARY CMD [ARG...]}
+shift
+[[ $# -gt 0 ]] || { echo "usage: scripts/debris.sh NETNS_BINARY CMD [ARG...]" >&2; exit 2; }
+
+# ---- FIFO debris. `netns` commands that scan the run directory must not wait
+# on a FIFO there; until every one of them is bounded, the FIFO stays off.
+# Set to 1 to put a FIFO in /run/netns while the tests run.
+DEBRIS_FIFO=0
+# ----
+
+RUN=/run/netns
+ETC=/etc/netns
+LAB_DIR=/run/netns-lab
+NAMES=(netns-ci-debris-1 netns-ci-debris-2 netns-ci-debris-3)
+ETC_NS=netns-ci-debris-1
+LAB=ci-debris
+FIFO=$RUN/netns-ci-debris-fifo
+T=10   # seconds any one step may take (a hang must not stall CI)
+
+say() { echo "debris: $*" >&2; }
+
+# What this run made, so that exactly that is removed.
+made_names=()
+made_run_dir=0
+made_etc_root=0
+made_etc_dir=0
+made_etc_file=0
+made_lab=0
+made_lab_dir=0
+made_fifo=0
+lab_tmp=
+
+make_debris() {
+	[[ -d $RUN ]] || made_run_dir=1
+	local n
+	for n in "${NAMES[@]}"; do
+		if [[ -e $RUN/$n || -L $RUN/$n ]]; then
+			say "$RUN/$n exists already: left alone"
+		elif timeout $T ip netns add "$n"; then
+			made_names+=("$n")
+		else
+			say "cannot add namespace $n"
+		fi
+	done
+
+	if [[ -e $ETC/$ETC_NS || -L $ETC/$ETC_NS ]]; then
+		say "$ETC/$ETC_NS exists already: left alone"
+	else
+		[[ -e $ETC || -L $ETC ]] || { mkdir -m 755 "$ETC" && made_etc_root=1; }
+		if mkdir -m 755 "$ETC/$ETC_NS"; then
+			made_etc_dir=1
+			printf 'nameserver 192.0.2.53\n' >"$ETC/$ETC_NS/resolv.conf" && made_etc_file=1
+		fi
+	fi
+
+	if [[ -e $LAB_DIR/$LAB || -e $RUN/$LAB-a || -e $RUN/$LAB-b ]]; then
+		say "lab $LAB (or one of its namespaces) exists already: left alone"
+	else
+		[[ -e $LAB_DIR ]] || made_lab_dir=1
+		lab_tmp=$(mktemp -d /tmp/netns-ci-debris.XXXXXX) || return 0
+		cat >"$lab_tmp/lab.toml" <<-'EOF'
+			schema = 1
+			name = "ci-debris"
+
+			[nodes.a]
+			etc = { "hosts" = "127.0.0.1 localhost ci-debris-a\n" }
+			run = [ { name = "idle", cmd = ["sleep", "3600"] } ]
+			[nodes.b]
+
+			[[links]]
+			endpoints = ["a:eth0", "b:eth0"]
+			addr = [["192.0.2.1/30"], ["192.0.2.2/30"]]
+		EOF
+		if timeout 60 "$NETNS_BIN" up "$lab_tmp/lab.toml" >/dev/null; then
+			made_lab=1
+		else
+			say "cannot bring up lab $LAB"
+			made_lab=1   # whatever part of it came up goes with `down`
+		fi
+	fi
+
+	if ((DEBRIS_FIFO)); then
+		if [[ -e $FIFO || -L $FIFO ]]; then
+			say "$FIFO exists already: left alone"
+		else
+			mkdir -p "$RUN" && mkfifo -m 600 "$FIFO" && made_fifo=1
+		fi
+	fi
+	say "made: namespaces ${made_names[*]:-none}, etc file $made_etc_file, lab $made_lab, fifo $made_fifo"
+}
+
+remove_debris() {
+	trap '' INT TERM
+	if ((made_fifo)) && [[ -p $FIFO ]]; then
+		rm -f "$FIFO"
+	fi
+	if ((made_lab)); then
+		timeout 60 "$NETNS_BIN" down "$LAB" >/dev/null || say "netns down $LAB failed"
+		((made_lab_dir)) && rmdir "$LAB_DIR" 2>/dev/null
+	fi
+	[[ -n $lab_tmp ]] && rm -rf "$lab_tmp"
+	if ((made_etc_file)); then
+		rm -f "$ETC/$ETC_NS/resolv.conf"
+	fi
+	((made_etc_dir)) && rmdir "$ETC/$ETC_NS" 2>/dev/null
+	((made_etc_root)) && rmdir "$ETC" 2>/dev/null
+	local n
+	for n in "${made_names[@]}"; do
+		timeout $T ip netns delete "$n" || say "cannot delete namespace $n"
+	done
+	# `ip netns add` made the run directory a mount of itself; if it was
+	# not there before and nothing is left in it, it goes too.
+	if ((made_run_dir)) && [[ -d $RUN ]] && [[ -z $(ls -A "$RUN") ]]; then
+		local i
+		for i in 1 2 3; do mountpoint -q "$RUN" && umount "$RUN"; done
+		rmdir "$RUN" 2>/dev/null
+	fi
+	say "removed what it made"
+}
+
+if [[ ${NETNS_TEST_DEBRIS:-1} == 0 ]]; then
+	exec "$@"
+fi
+if [[ $EUID -ne 0 ]]; then
+	say "not root: no debris"
+	exec "$@"
+fi
+
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap remove_debris EXIT
+make_debris
+"$@"
+rc=$?
+exit $rc

@@ -1,0 +1,50 @@
+//! Entry points for the fuzz targets under `fuzz/` and the tests that
+//! replay their corpus: each hands untrusted bytes to one reader of the
+//! program's input, exactly as the program would, and changes nothing on
+//! the machine. Not part of the library's API.
+//!
+//! | entry point | the reader | input it stands for |
+//! |---|---|---|
+//! | [`lab_file`] | lab parser, `for` expansion and checks | a lab file (`validate`, `up`, …) |
+//! | [`batch_file`] | batch-file reader | `-batch FILE` |
+//! | [`global_options`] | the scan of the global options | the command line |
+//! | [`netlink_replies`] | the netlink reply decoder | a datagram from the kernel |
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+
+/// Parse, expand and check a lab file, then render every diagnostic as
+/// `validate` prints it. Returns how many diagnostics there were.
+pub fn lab_file(text: &str) -> usize {
+    use crate::lab::{Source, parse, validate};
+    let src = Source { path: "fuzz.toml".into(), text: text.into() };
+    let diags = match parse::parse(&src) {
+        Ok(lab) => validate::check(&lab),
+        Err(diags) => diags,
+    };
+    for d in &diags {
+        let _ = src.render(d);
+    }
+    diags.len()
+}
+
+/// Split a batch file into logical lines and words, as `-batch` reads it.
+/// Returns how many lines there were.
+pub fn batch_file(bytes: &[u8]) -> usize {
+    crate::cli::batch_split_lines(bytes).len()
+}
+
+/// Scan the global options of a command line (program name excluded), as
+/// `netns` does before running a command; `-n NAME` is accepted without
+/// switching. Returns how many words are left for the command, or `None`
+/// when the scan ends the run (an error, help or version).
+pub fn global_options(args: &[&[u8]]) -> Option<usize> {
+    let args = args.iter().map(|a| OsString::from_vec(a.to_vec())).collect();
+    crate::cli::scan_options_without_switch(args)
+}
+
+/// Split one receive buffer into netlink messages and decode them. Returns
+/// how many there were, or `None` for a malformed buffer.
+pub fn netlink_replies(buf: &[u8]) -> Option<usize> {
+    crate::netlink::decode_replies(buf).ok()
+}
