@@ -24,12 +24,6 @@ NETNS_BIN=${1:?usage: scripts/debris.sh NETNS_BINARY CMD [ARG...]}
 shift
 [[ $# -gt 0 ]] || { echo "usage: scripts/debris.sh NETNS_BINARY CMD [ARG...]" >&2; exit 2; }
 
-# ---- FIFO debris. `netns` commands that scan the run directory must not wait
-# on a FIFO there; until every one of them is bounded, the FIFO stays off.
-# Set to 1 to put a FIFO in /run/netns while the tests run.
-DEBRIS_FIFO=0
-# ----
-
 RUN=/run/netns
 ETC=/etc/netns
 LAB_DIR=/run/netns-lab
@@ -101,12 +95,12 @@ make_debris() {
 		fi
 	fi
 
-	if ((DEBRIS_FIFO)); then
-		if [[ -e $FIFO || -L $FIFO ]]; then
-			say "$FIFO exists already: left alone"
-		else
-			mkdir -p "$RUN" && mkfifo -m 600 "$FIFO" && made_fifo=1
-		fi
+	# Every command that scans the run directory must pass over a FIFO
+	# there without waiting on it.
+	if [[ -e $FIFO || -L $FIFO ]]; then
+		say "$FIFO exists already: left alone"
+	else
+		mkdir -p "$RUN" && mkfifo -m 600 "$FIFO" && made_fifo=1
 	fi
 	say "made: namespaces ${made_names[*]:-none}, etc file $made_etc_file, lab $made_lab, fifo $made_fifo"
 }

@@ -27,7 +27,7 @@ need setpriv || missing+=(util-linux)
 need unshare || missing+=(util-linux)
 need strace || missing+=(strace)   # fault injection in tests/bugfixes.rs, the early path in tests/start_path.rs
 need nft || missing+=(nftables)   # firewall summary in tests/inspect.rs, lab NAT/firewall
-need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml (labs.md §8.5)
+need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml
 need python3 || missing+=(python3)   # servers and clients in the lab tests
 if ((${#missing[@]})); then
 	apt-get update -qq
