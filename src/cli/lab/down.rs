@@ -6,8 +6,9 @@ use crate::lab::state::LabDir;
 use std::ffi::OsString;
 
 const USAGE: &str = "Usage: netns down [--skip-exec] [--exec-timeout SECONDS] FILE|LAB\n\
-    Remove every namespace, process, /etc/netns entry and state of the lab.\n\
-    Works after a crash, and when things are already gone.\n\
+    Remove what the lab made: its namespaces, processes, /etc/netns files and state.\n\
+    Anything else found there is left alone, and named. Works after a crash,\n\
+    when things are already gone, and from the lab's name alone.\n\
     --skip-exec     do not run the file's exec_down commands\n\
     --exec-timeout  kill an exec_down command still running after SECONDS (default 10)";
 
