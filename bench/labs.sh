@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue-4 figures: `netns up`/`down`/`test` against the same topology built
+# Lab figures: `netns up`/`down`/`test` against the same topology built
 # with iproute2 (`ip -b` for namespaces and veths, then one `ip -n NS -b`
 # batch per namespace, plus `ip netns exec NS sysctl` for router
 # forwarding), in one run, inside a private mount+net namespace with a tmpfs

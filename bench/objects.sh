@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue-3 figures: object commands and `inspect` against iproute2, in one
+# Figures for object commands and `inspect` against iproute2, in one
 # run, in a private mount+net namespace with a tmpfs run directory (nothing
 # touches the host). Needs root and hyperfine.
 #

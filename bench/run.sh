@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark netns against iproute2 in the same run, with the shared harness
-# (../shared/bench/netns-bench.sh, or $HARNESS). Needs root.
+# Benchmark netns against iproute2 in the same run, with the benchmark
+# harness netns-bench.sh (its path in $HARNESS). Needs root.
 #
 #   bench/run.sh            # full run, results in bench/results/
 #   REPS=1 bench/run.sh     # quicker, noisier

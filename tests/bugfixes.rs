@@ -236,7 +236,7 @@ fn no_null_in_messages() {
 }
 
 /// #6: `list-id target-nsid N` prints a name only when the current
-/// namespace's own id for the peer is known (reference §3.2: rt-f/g/h).
+/// namespace's own id for the peer is known.
 #[test]
 fn list_id_never_guesses() {
     let run = script(

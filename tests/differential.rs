@@ -3,9 +3,9 @@
 //! (`netns [OPTS] ARGS`), each in a fresh private mount+net+pid namespace
 //! with a fresh tmpfs on `/run`, and the outcomes (stdout, stderr, exit
 //! status, `post` command output) must be byte-identical after iproute2's
-//! program name is normalised. See `tests/common/mod.rs` for the harness and
-//! `/work/shared/reference/ip-netns.md` for the contract; `rNN_` cases are
-//! the rows of its §10 table.
+//! program name is normalised. See `tests/common/mod.rs` for the harness.
+//! The numbered `rNN_` cases are the core behaviours of `ip netns`; the
+//! others cover the details around them.
 //!
 //! Cases marked `.diverges(..)` are deliberate differences documented in
 //! `docs/compat.md`: against netns they must come out different.
@@ -76,7 +76,7 @@ const NO_GUESS: &str = "compat #6: list-id prints a name only when the current i
 const JSON_ADDITION: &str = "compat additions: -j for identify";
 
 cases! {
-    // ---------------------------------------------------------------- list (§3.1)
+    // ---------------------------------------------------------------- list
     r01_list_empty_dir => case().setup(EMPTY_DIR);
     list_no_run_dir => case();
     r02_json_empty_dir => case().setup(EMPTY_DIR).opts(&["-j"]);
@@ -95,7 +95,7 @@ cases! {
     list_extra_words_ignored => case().setup(A).args(&["list", "foo", "bar"]);
     list_auto_assigned_ids => case().setup("ip netns add a; ip netns add b; ip netns set b auto; ip netns set a auto").args(&["show"]);
 
-    // ---------------------------------------------------------------- help / unknown (§2.3)
+    // ---------------------------------------------------------------- help / unknown
     r06_help => case().args(&["help"]);
     r06_help_h => case().args(&["h"]);
     help_hel => case().args(&["hel", "foo"]);
@@ -108,7 +108,7 @@ cases! {
     unknown_dash_dash_help => case().opts(&["--"]).args(&["--help"]);
     unknown_all_after_object => case().setup(A).opts(&["--"]).args(&["-all", "del"]).post(LS);
 
-    // ---------------------------------------------------------------- abbreviations (§2.3)
+    // ---------------------------------------------------------------- abbreviations
     abbrev_l => case().setup(A).args(&["l"]);
     abbrev_s_is_list => case().setup("ip netns add a; ip netns set a 1").args(&["s"]);
     abbrev_sh => case().setup(A).args(&["sh"]);
@@ -128,7 +128,7 @@ cases! {
     abbrev_ex => case().setup(A).args(&["ex", "a", "sh", "-c", "exit 4"]);
     abbrev_m_is_monitor => case().args(&["m"]).nobody();
 
-    // ---------------------------------------------------------------- global options (§1.1)
+    // ---------------------------------------------------------------- global options
     opt_all_del => case().setup(AB).opts(&["-all"]).args(&["del"]).post(LS);
     opt_double_dash_all => case().setup(AB).opts(&["--all"]).args(&["delete"]).post(LS);
     opt_a_is_all => case().setup(AB).opts(&["-a"]).args(&["d"]).post(LS);
@@ -158,7 +158,7 @@ cases! {
     opt_version_long => case().opts(&["-Version"]).one_line_stdout();
     opt_v_trailing_words => case().opts(&["-V"]).args(&["add", "a/b"]).one_line_stdout().post(LS);
 
-    // ---------------------------------------------------------------- add (§3.3, §2.2)
+    // ---------------------------------------------------------------- add
     r08_add_no_name => case().args(&["add"]).post(LS);
     r09_add_slash => case().args(&["add", "a/b"]).post(LS);
     r09_add_dot => case().args(&["add", "."]);
@@ -183,7 +183,7 @@ cases! {
     all_add_dotdot => case().setup(EMPTY_DIR).opts(&["-all"]).args(&["add", ".."]).post(LS).diverges(ALL_VALIDATES);
     all_add_slash => case().opts(&["-all"]).args(&["add", "a/b"]).post(LS).diverges(ALL_VALIDATES);
 
-    // ---------------------------------------------------------------- name validation of other subcommands (§2.2)
+    // ---------------------------------------------------------------- name validation of other subcommands
     invalid_name_list => case().args(&["list", ".."]);
     invalid_name_list_id => case().args(&["list-id", ".."]);
     invalid_name_identify => case().args(&["identify", ".."]);
@@ -195,7 +195,7 @@ cases! {
     invalid_name_exec => case().args(&["exec", "a/b", "true"]);
     all_pids_traversal => case().setup(EMPTY_DIR).opts(&["-all"]).args(&["pids", "../../proc/1/ns/net"]).diverges(ALL_VALIDATES);
 
-    // ---------------------------------------------------------------- attach (§3.4)
+    // ---------------------------------------------------------------- attach
     r16_attach_no_args => case().args(&["attach"]);
     r16_attach_name_only => case().args(&["attach", "x"]);
     r17_attach_pid_abc => case().args(&["attach", "x", "abc"]).post(LS);
@@ -207,7 +207,7 @@ cases! {
     attach_running_pid => case().setup("ip netns add a; spawn_in a").args(&["attach", "b", "$P"]).post("ip netns; ip netns identify $P; ip netns pids b");
     attach_exists => case().setup(A).args(&["attach", "a", "1"]);
 
-    // ---------------------------------------------------------------- delete (§3.5)
+    // ---------------------------------------------------------------- delete
     r19_del_no_name => case().args(&["del"]);
     r20_del_nope => case().setup(EMPTY_DIR).args(&["del", "nope"]);
     r21_del_nobody => case().setup(A).args(&["del", "a"]).nobody().post(LIST);
@@ -222,7 +222,7 @@ cases! {
     r23_all_del_no_run_dir => case().opts(&["-all"]).args(&["del"]).post("ls -A /run");
     all_del_with_name_deletes_all => case().setup(AB).opts(&["-all"]).args(&["delete", "a"]).post(LS);
 
-    // ---------------------------------------------------------------- set (§3.6)
+    // ---------------------------------------------------------------- set
     r24_set_no_name => case().args(&["set"]);
     r24_set_no_id => case().setup(A).args(&["set", "a"]);
     r25_set_abc => case().setup(A).args(&["set", "a", "abc"]);
@@ -244,7 +244,7 @@ cases! {
     set_zero => case().setup(A).args(&["set", "a", "0"]).post(LIST);
     set_extra_words => case().setup(A).args(&["set", "a", "3", "junk"]).post(LIST);
 
-    // ---------------------------------------------------------------- list-id (§3.2)
+    // ---------------------------------------------------------------- list-id
     list_id_none => case().setup(AB).args(&["list-id"]);
     list_id_json_none => case().setup(AB).opts(&["-j"]).args(&["list-id"]);
     list_id_json_pretty_none => case().setup(AB).opts(&["-j", "-p"]).args(&["list-id"]);
@@ -279,7 +279,7 @@ cases! {
     r37_list_id_nsid_unknown => case().setup(TARGET).args(&["list-id", "nsid", "99"]);
     r38_list_id_target_unknown => case().setup(TARGET).args(&["list-id", "target-nsid", "99"]);
 
-    // ---------------------------------------------------------------- identify (§3.7)
+    // ---------------------------------------------------------------- identify
     r39_identify_unnamed => case().setup(AB).args(&["identify"]);
     identify_no_run_dir => case().args(&["identify"]);
     identify_named_pid => case().setup("ip netns add a; ip netns add b; spawn_in a").args(&["identify", "$P"]);
@@ -293,7 +293,7 @@ cases! {
     r42_identify_extra => case().args(&["identify", "1", "2"]);
     r43_identify_empty => case().args(&["identify", ""]);
 
-    // ---------------------------------------------------------------- pids (§3.8)
+    // ---------------------------------------------------------------- pids
     r44_pids_no_name => case().args(&["pids"]);
     r44_pids_extra => case().setup(A).args(&["pids", "a", "x"]);
     r45_pids_nope => case().setup(EMPTY_DIR).args(&["pids", "nope"]);
@@ -303,7 +303,7 @@ cases! {
     pids_stale => case().setup(STALE).args(&["pids", "stale"]);
     pids_nobody => case().setup("ip netns add a; spawn_in a").args(&["pids", "a"]).nobody();
 
-    // ---------------------------------------------------------------- exec (§3.9)
+    // ---------------------------------------------------------------- exec
     r46_exec_no_name => case().args(&["exec"]);
     r46_exec_no_command => case().setup(A).args(&["exec", "a"]);
     r47_exec_nope => case().setup(EMPTY_DIR).args(&["exec", "nope", "true"]);
@@ -328,7 +328,7 @@ cases! {
     r55_exec_etc_netns_binds => case().setup(ETC_NETNS).args(&["exec", "a", "cat", "/etc/hostname"]);
     exec_json_ignored => case().setup(A).opts(&["-j"]).args(&["exec", "a", "echo", "x"]);
 
-    // ---------------------------------------------------------------- -all exec (§3.10)
+    // ---------------------------------------------------------------- -all exec
     r57_all_exec_no_command => case().setup(A).opts(&["-all"]).args(&["exec"]);
     r58_all_exec => case().setup(AB).opts(&["-all"]).args(&["exec", "sh", "-c", "echo hi; exit 3"]);
     all_exec_identify => case().setup(AB).opts(&["-all"]).args(&["exec", "ip", "netns", "identify"]);
@@ -338,14 +338,14 @@ cases! {
     all_exec_no_run_dir => case().opts(&["-all"]).args(&["exec", "true"]);
     all_exec_empty_dir => case().setup(EMPTY_DIR).opts(&["-a"]).args(&["e", "true"]);
 
-    // ---------------------------------------------------------------- -n errors (§1.1, §6)
+    // ---------------------------------------------------------------- -n errors
     r59_n_nope => case().setup(EMPTY_DIR).opts(&["-n", "nope"]);
     r60_n_without_value => case().opts(&["-n"]).diverges(NO_NULL);
 
-    // ---------------------------------------------------------------- monitor (§3.11)
+    // ---------------------------------------------------------------- monitor
     r61_monitor_nobody_dir_missing => case().args(&["monitor"]).nobody();
 
-    // ---------------------------------------------------------------- batch (§9)
+    // ---------------------------------------------------------------- batch
     r62_batch_failing_line => case()
         .file("/tmp/batch", "netns add a\nnetns add b\nnetns add a\nnetns add c\n")
         .opts(&["-b", "/tmp/batch"]).post(LS);

@@ -1,8 +1,8 @@
 //! Interoperability with iproute2 (`/usr/sbin/ip`, 6.1): a namespace named
 //! by one tool is listed, entered, identified, given an id and removed by the
-//! other, and the run directory and its mounts look as iproute2 leaves them
-//! (reference §3, §4). Every test runs in private mount, network and pid
-//! namespaces with a fresh tmpfs on `/run` (see `tests/support/mod.rs`).
+//! other, and the run directory and its mounts look as iproute2 leaves them.
+//! Every test runs in private mount, network and pid namespaces with a fresh
+//! tmpfs on `/run` (see `tests/support/mod.rs`).
 //!
 //! Needs root, util-linux (`unshare`, `setpriv`) and iproute2.
 

@@ -7,7 +7,7 @@ mod support;
 use serde_json::Value;
 use support::script;
 
-/// labs.md §8.3: h1 ── r1 ── r2 ── r3 ── h2.
+/// A chain: h1 ── r1 ── r2 ── r3 ── h2.
 const CHAIN3: &str = r#"
 cat > chain3.toml <<'T'
 schema = 1
@@ -46,7 +46,7 @@ T
 chmod 644 chain3.toml
 "#;
 
-/// labs.md §8.2: one switch, four hosts, addresses from the switch subnet.
+/// A LAN: one switch, four hosts, addresses from the switch subnet.
 const LAN4: &str = r#"
 cat > lan4.toml <<'T'
 schema = 1
@@ -72,7 +72,7 @@ endpoints = ["h4:eth0", "sw1"]
 T
 "#;
 
-/// labs.md §8.1: a dual-stack pair.
+/// A dual-stack pair.
 const PAIR: &str = r#"
 cat > pair.toml <<'T'
 schema = 1
@@ -298,7 +298,7 @@ r plain $NETNS graph pair.toml"
 
 #[test]
 fn vlan_ports_and_vlan_interfaces_are_labelled() {
-    // labs.md §8.6, two hosts kept.
+    // examples/vlans.toml with two of its hosts kept.
     let run = script(
         r#"
 cat > vlans.toml <<'T'

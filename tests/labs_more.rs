@@ -1,4 +1,4 @@
-//! More of issue 4 at the command line, each point as a user meets it:
+//! More of the lab commands at the command line, each point as a user meets it:
 //! rate limits with tbf, a forward firewall and masquerade NAT checked with
 //! `netns test`, a missing kernel feature, the progress bar on a terminal,
 //! `for` repetition, `graph --live`/`status` drift and its repair, and

@@ -255,7 +255,7 @@ cat $H/w/up*.out >&2
     run.expect("left", 1, "", "");
 }
 
-/// The crash test: `kill -9` at 20 random moments during `up` of a
+/// The crash test: `kill -9` at 20 random moments during `up` of a
 /// 100-node lab (namespaces, links, addresses, /etc/netns files and a
 /// managed process), then `down`: nothing of the lab may remain.
 #[test]

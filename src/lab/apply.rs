@@ -1,4 +1,6 @@
-//! Carrying out a plan, phase by phase, in the order of `labs.md` §7.2.
+//! Carrying out a plan, phase by phase: namespaces, interfaces, addresses
+//! and routes, sysctls, qdiscs, NAT and firewall, files, commands, and
+//! last the managed processes.
 //!
 //! Speed comes from three choices: namespaces are made on two threads,
 //! each namespace keeps the netlink socket it was born with (as long as

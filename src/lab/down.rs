@@ -160,7 +160,7 @@ pub fn down_with(
             }
         }
     }
-    // labs.md §7.2: processes first, then exec_down, then the namespaces.
+    // Order of teardown: processes first, then exec_down, then the namespaces.
     // Each is given STOP_GRACE to end on SIGTERM, then killed: a process
     // that ignores SIGTERM cannot hold `down`.
     let ended = super::procs::end_all_in(&ids, STOP_GRACE);

@@ -180,8 +180,9 @@ pub enum Action {
 /// A plan and the interface indexes it relies on.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    /// Actions, in the order `labs.md` §7.2 gives (the applier groups
-    /// them by phase).
+    /// Actions, in the order they are carried out: namespaces, interfaces,
+    /// addresses and routes, sysctls, qdiscs, NAT and firewall, files,
+    /// commands, processes (the applier groups them by phase).
     pub actions: Vec<Action>,
     /// Per node: interface name → ifindex, after the plan is applied
     /// (new interfaces get indexes chosen here, so routes and addresses

@@ -641,7 +641,7 @@ pub fn run_side(case: &Case, side: &Side) -> Result<Outcome, String> {
     })
 }
 
-/// The oracle must be iproute2 6.1 (the version the contract describes).
+/// The oracle must be iproute2 6.1 (the version netns is compatible with).
 fn check_oracle() -> Result<(), String> {
     static VERSION: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
     VERSION
@@ -651,7 +651,7 @@ fn check_oracle() -> Result<(), String> {
             if v.starts_with("ip utility, iproute2-6.1.") {
                 Ok(())
             } else {
-                Err(format!("{IP} is not iproute2 6.1 (the oracle of reference/ip-netns.md): {v:?}"))
+                Err(format!("{IP} is not iproute2 6.1 (the version netns is compatible with): {v:?}"))
             }
         })
         .clone()

@@ -457,7 +457,7 @@ pub(crate) mod fixtures {
         lab
     }
 
-    /// §8.1: two hosts, dual stack.
+    /// A pair: two hosts, dual stack.
     pub fn pair() -> Lab {
         build(
             "pair",
@@ -466,7 +466,7 @@ pub(crate) mod fixtures {
         )
     }
 
-    /// §8.2: a switch with four hosts.
+    /// A LAN: a switch with four hosts.
     pub fn lan4() -> Lab {
         let hosts = ["h1", "h2", "h3", "h4"];
         let addrs = [["10.1.0.1/24"], ["10.1.0.2/24"], ["10.1.0.3/24"], ["10.1.0.4/24"]];
@@ -478,7 +478,7 @@ pub(crate) mod fixtures {
         build("lan4", &nodes, &links)
     }
 
-    /// §8.3: h1 ── r1 ── r2 ── r3 ── h2.
+    /// A chain: h1 ── r1 ── r2 ── r3 ── h2.
     pub fn chain3() -> Lab {
         build(
             "chain3",
