@@ -72,8 +72,11 @@ fn lab() -> Lab {
           echo 0 > /proc/sys/net/ipv4/icmp_ratelimit; echo 0 > /proc/sys/net/ipv6/icmp/ratelimit");
     // A veth passes packets only once the kernel has seen its carrier come
     // up (the link watcher runs up to a second later): wait for that.
+    // Brief output, because iproute2's full `link show` names the peer's
+    // namespace by opening every file in /run/netns, and would wait for
+    // ever on a FIFO some other program left there.
     for ns in [&a, &r, &b] {
-        ns.sh("n=0; while ip -o link show | grep -v ' lo:' | grep -qv 'state UP'; do
+        ns.sh("n=0; while ip -br link show | awk '$1 != \"lo\" && $2 != \"UP\" { f = 1 } END { exit !f }'; do
                  n=$((n + 1)); [ $n -lt 300 ] || exit 1; sleep 0.01; done");
     }
     Lab { a, r, b }
