@@ -40,9 +40,23 @@ impl Scratch {
         self.ns.path().to_path_buf()
     }
 
-    /// Run a shell script inside the namespace (`ip`, `tc` from iproute2).
+    /// Run a shell script inside the namespace (`ip`, `tc` from iproute2),
+    /// in a mount namespace of its own with an empty /run/netns: iproute2
+    /// opens every name there to print a peer's namespace, and the host's
+    /// names (a FIFO among them, on a CI host) are none of this test's
+    /// business.
     fn sh(&self, script: &str) -> String {
-        let out = self.ns.run(|| Command::new("sh").args(["-ec", script]).output().unwrap()).unwrap();
+        const PRIVATE_RUN_DIR: &str =
+            "if [ -d /run/netns ]; then mount -t tmpfs netns-test /run/netns; fi; eval \"$1\"";
+        let out = self
+            .ns
+            .run(|| {
+                Command::new("unshare")
+                    .args(["--mount", "--propagation", "private", "sh", "-ec", PRIVATE_RUN_DIR, "sh", script])
+                    .output()
+                    .unwrap()
+            })
+            .unwrap();
         assert!(out.status.success(), "{script}\n{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
