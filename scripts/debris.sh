@@ -17,6 +17,12 @@
 #     up with NETNS_BINARY from a lab file of its own;
 #   - a FIFO at /run/netns/netns-ci-debris-fifo.
 #
+# What a run made is recorded in /run/netns-ci-debris.record as it goes. A
+# run that was killed (SIGKILL, a lost CI runner) cannot clean up after
+# itself: the next run finds its record, sees that its owner is gone, and
+# removes what the record lists before making its own debris. While the
+# owner still runs, its debris is left alone.
+#
 # NETNS_TEST_DEBRIS=0 runs CMD without any debris.
 set -uo pipefail
 
@@ -31,6 +37,7 @@ NAMES=(netns-ci-debris-1 netns-ci-debris-2 netns-ci-debris-3)
 ETC_NS=netns-ci-debris-1
 LAB=ci-debris
 FIFO=$RUN/netns-ci-debris-fifo
+RECORD=/run/netns-ci-debris.record
 T=10   # seconds any one step may take (a hang must not stall CI)
 
 say() { echo "debris: $*" >&2; }
@@ -46,6 +53,53 @@ made_lab_dir=0
 made_fifo=0
 lab_tmp=
 
+# The start time of process $1 (field 22 of /proc/PID/stat), empty if it is
+# gone: with the pid, it names one process, never a recycled pid.
+start_time() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	stat=${stat##*) }
+	# shellcheck disable=SC2086
+	set -- $stat
+	echo "${20}"
+}
+
+# Write what this run has made so far (a new file renamed over the old).
+record() {
+	local tmp
+	tmp=$(mktemp "$RECORD.XXXXXX") || return 0
+	{
+		echo "owner_pid=$$"
+		echo "owner_start=$(start_time $$)"
+		declare -p made_names made_run_dir made_etc_root made_etc_dir made_etc_file \
+			made_lab made_lab_dir made_fifo lab_tmp
+	} >"$tmp" && mv -f "$tmp" "$RECORD"
+}
+
+# The debris of a run that was killed before it could remove it. Returns 1
+# when the run that made the record is still going.
+remove_stale_debris() {
+	[[ -e $RECORD || -L $RECORD ]] || return 0
+	if [[ -L $RECORD || ! -f $RECORD || $(stat -c %u "$RECORD") != 0 ]]; then
+		say "$RECORD is not a record this script wrote: left alone"
+		return 1
+	fi
+	local owner_pid owner_start
+	owner_pid=$(sed -n 's/^owner_pid=\([0-9]*\)$/\1/p' "$RECORD")
+	owner_start=$(sed -n 's/^owner_start=\([0-9]*\)$/\1/p' "$RECORD")
+	if [[ -n $owner_pid && -n $owner_start && $(start_time "$owner_pid") == "$owner_start" ]]; then
+		say "another run (pid $owner_pid) has its debris up: left alone"
+		return 1
+	fi
+	say "removing the debris of a run that ended without removing it (pid ${owner_pid:-?})"
+	# shellcheck disable=SC1090
+	source <(grep '^declare ' "$RECORD")
+	remove_debris
+	rm -f "$RECORD"
+	made_names=() made_run_dir=0 made_etc_root=0 made_etc_dir=0 made_etc_file=0
+	made_lab=0 made_lab_dir=0 made_fifo=0 lab_tmp=
+}
+
 make_debris() {
 	[[ -d $RUN ]] || made_run_dir=1
 	local n
@@ -54,6 +108,7 @@ make_debris() {
 			say "$RUN/$n exists already: left alone"
 		elif timeout $T ip netns add "$n"; then
 			made_names+=("$n")
+			record
 		else
 			say "cannot add namespace $n"
 		fi
@@ -66,6 +121,7 @@ make_debris() {
 		if mkdir -m 755 "$ETC/$ETC_NS"; then
 			made_etc_dir=1
 			printf 'nameserver 192.0.2.53\n' >"$ETC/$ETC_NS/resolv.conf" && made_etc_file=1
+			record
 		fi
 	fi
 
@@ -74,6 +130,10 @@ make_debris() {
 	else
 		[[ -e $LAB_DIR ]] || made_lab_dir=1
 		lab_tmp=$(mktemp -d /tmp/netns-ci-debris.XXXXXX) || return 0
+		# Recorded before `up`: whatever part of the lab comes up goes
+		# with `down`, also after a kill in the middle of `up`.
+		made_lab=1
+		record
 		cat >"$lab_tmp/lab.toml" <<-'EOF'
 			schema = 1
 			name = "ci-debris"
@@ -87,12 +147,7 @@ make_debris() {
 			endpoints = ["a:eth0", "b:eth0"]
 			addr = [["192.0.2.1/30"], ["192.0.2.2/30"]]
 		EOF
-		if timeout 60 "$NETNS_BIN" up "$lab_tmp/lab.toml" >/dev/null; then
-			made_lab=1
-		else
-			say "cannot bring up lab $LAB"
-			made_lab=1   # whatever part of it came up goes with `down`
-		fi
+		timeout 60 "$NETNS_BIN" up "$lab_tmp/lab.toml" >/dev/null || say "cannot bring up lab $LAB"
 	fi
 
 	# Every command that scans the run directory must pass over a FIFO
@@ -100,7 +155,7 @@ make_debris() {
 	if [[ -e $FIFO || -L $FIFO ]]; then
 		say "$FIFO exists already: left alone"
 	else
-		mkdir -p "$RUN" && mkfifo -m 600 "$FIFO" && made_fifo=1
+		mkdir -p "$RUN" && mkfifo -m 600 "$FIFO" && made_fifo=1 && record
 	fi
 	say "made: namespaces ${made_names[*]:-none}, etc file $made_etc_file, lab $made_lab, fifo $made_fifo"
 }
@@ -127,10 +182,11 @@ remove_debris() {
 	# `ip netns add` made the run directory a mount of itself; if it was
 	# not there before and nothing is left in it, it goes too.
 	if ((made_run_dir)) && [[ -d $RUN ]] && [[ -z $(ls -A "$RUN") ]]; then
-		local i
-		for i in 1 2 3; do mountpoint -q "$RUN" && umount "$RUN"; done
+		local _
+		for _ in 1 2 3; do mountpoint -q "$RUN" && umount "$RUN"; done
 		rmdir "$RUN" 2>/dev/null
 	fi
+	rm -f "$RECORD"
 	say "removed what it made"
 }
 
@@ -144,6 +200,10 @@ fi
 
 trap 'exit 130' INT
 trap 'exit 143' TERM
+if ! remove_stale_debris; then
+	"$@"
+	exit $?
+fi
 trap remove_debris EXIT
 make_debris
 "$@"
