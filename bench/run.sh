@@ -5,7 +5,7 @@
 # with apt-get when missing). Everything runs in a private mount and
 # network namespace; the host's /run/netns is not touched.
 #
-#   bench/run.sh                     # full run (about 10 minutes on 2 cores)
+#   bench/run.sh                     # full run (a few minutes on 2 cores)
 #   REPS=1 bench/run.sh              # quicker, noisier
 #   NETNS_BIN=/path/to/netns bench/run.sh   # measure that binary, no build
 #   OUT=/tmp/r bench/run.sh          # results elsewhere (default bench/results)
