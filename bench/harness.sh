@@ -244,12 +244,12 @@ link_present() {
 	return 1
 }
 settle() {
-	local ns=${NSP}settle dev=${LINKP}s i a b same=0
+	local ns=${NSP}settle dev=${LINKP}s i a b same
 	if "$IP" netns add "$ns" 2>/dev/null &&
 		"$IP" link add "$dev" type veth peer name s0 netns "$ns" 2>/dev/null; then
 		"$IP" netns delete "$ns"
-		for ((i = 0; i < 5000 && same == 0; i++)); do
-			link_present "$dev" || same=1
+		for ((i = 0; i < 5000; i++)); do	# 10 s at most
+			link_present "$dev" || break
 			nap 0.002
 		done
 	else
@@ -267,7 +267,8 @@ settle() {
 
 # hf RUNS LABEL COMMAND [LABEL COMMAND]...: HF[LABEL] = median in ms
 # The commands run in the order given on odd repetitions ($REP), reversed on
-# even ones; a command that fails once untimed is left out (NA[LABEL]).
+# even ones; a command that fails when run once untimed is left out, with
+# its message in HF_NA[LABEL].
 hf() {
 	local runs=$1 i k
 	shift
@@ -282,7 +283,6 @@ hf() {
 		shift 2
 	done
 	for k in "${labels[@]}"; do HF[$k]=; done
-	for k in "${!HF_NA[@]}"; do [[ " ${labels[*]} " == *" $k "* ]] && unset "HF_NA[$k]"; done
 	((${#cmds[@]})) || return 1
 	if ((REP % 2 == 0)); then
 		local -a rl=() rc=()
