@@ -22,8 +22,8 @@
 #   NAME: TEXT                      a fact about the run (env.*, checks)
 # Per-call figures are medians of one hyperfine run per repetition; loop
 # figures time N commands started from this shell, one after the other.
-# Within a repetition the order of the tools alternates from one
-# repetition to the next.
+# The order of the tools within a repetition is reversed every other
+# repetition.
 #
 # Environment (defaults):
 #   REPS=3            repetitions of every figure
@@ -33,7 +33,8 @@
 #   N_EXEC=200        hyperfine runs per exec figure
 #   N_QUERY=1000      names present for list, identify and pids (query, procs)
 #   N_SLEEP=200       extra processes present for identify and pids (query)
-#   QUERY_RUNS=30     hyperfine runs per list/identify/pids figure
+#   QUERY_RUNS=30     hyperfine runs per list/identify/pids figure, and per
+#                     exec figure in the scale section
 #   PROC_LEVELS="0 200 1000"   extra processes for pids (procs)
 #   SCALE_LEVELS="0 2000"      names present in the scale section
 #   SCALE_N=100       names added and deleted at each scale level
