@@ -3,26 +3,40 @@
 # with iproute2 (`ip -b` for namespaces and veths, then one `ip -n NS -b`
 # batch per namespace, plus `ip netns exec NS sysctl` for router
 # forwarding), in one run, inside a private mount+net namespace with a tmpfs
-# /run (nothing touches the host). Needs root and python3.
+# /run (nothing touches the host). Every namespace name starts with
+# nb-TAG- (TAG random per run); an exit trap removes them, also on failure
+# or interrupt. Needs root, python3 and cargo (unless NETNS_BIN is given).
 #
 #   bench/labs.sh              # prints the figures; paste them into docs/performance.md
 #   RUNS=9 bench/labs.sh       # repetitions per case (default 5; median reported)
+#   NETNS_BIN=/path/to/netns bench/labs.sh   # measure that binary, no build
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
-((EUID == 0)) || { echo "bench/labs.sh: needs root" >&2; exit 2; }
-(cd "$repo" && cargo build --release --quiet)
-bin=$repo/target/x86_64-unknown-linux-gnu/release/netns
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+bench_needs_root bench/labs.sh
+bin=$(bench_netns_bin)
 RUNS=${RUNS:-5}
+read -r tag </proc/sys/kernel/random/uuid
+prefix=nb-${tag:0:6}-
 
 inner=$(mktemp /tmp/netns-labs-bench.XXXXXX)
 trap 'rm -f "$inner"' EXIT
 cat >"$inner" <<'INNER'
 set -euo pipefail
-bin=$1 runs=$2 gen=$3
+bin=$1 runs=$2 gen=$3 prefix=$4
+unset NETNS_RUN_DIR NETNS_LAB_DIR
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 export NETNS_ETC_DIR=/tmp/etc
+remove_ours() {	# every namespace this run named
+	local f
+	for f in /run/netns/"$prefix"*; do echo "netns delete ${f##*/}"; done >/tmp/remove
+	ip -force -batch /tmp/remove >/dev/null 2>&1 || true
+}
+shopt -s nullglob
+trap remove_ours EXIT
+trap 'exit 130' INT TERM HUP
 now() { date +%s%N; }
 secs() { python3 -c "import sys; print('%.3f' % (int(sys.argv[1]) / 1e9))" "$1"; }
 median() { python3 -c "import sys, statistics; print('%.3f' % statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
@@ -30,7 +44,7 @@ median() { python3 -c "import sys, statistics; print('%.3f' % statistics.median(
 # wait for it (the net_namespace slab count stops falling), so one
 # measurement does not pay for the previous one's cleanup.
 wipe() {
-	ip -all netns delete 2>/dev/null || true
+	remove_ours
 	local prev=-1 now
 	while :; do
 		sleep 0.5
@@ -52,7 +66,7 @@ ip_build() {	# ip_build DIR NAME: the same network with iproute2
 
 case_up() {	# case_up KIND N
 	local kind=$1 n=$2 d=/tmp/gen-$1-$2 name i t0 ipt=() upt=() downt=() nodecnt
-	python3 "$gen" "$kind" "$n" "$d" >/dev/null
+	python3 "$gen" "$kind" "$n" "$d" "$prefix$kind$n-" >/dev/null
 	name=$(basename "$d"/*.toml .toml)
 	wipe
 	for ((i = 0; i < runs; i++)); do
@@ -72,9 +86,9 @@ case_test() {	# 1000 ICMP expectations: 40 hosts behind one router to 25 behind 
 	# measure ARP-table overflow, not the probes).
 	local d=/tmp/gen-test t0 tt=()
 	mkdir -p "$d"
-	python3 - "$d/t1000.toml" <<'PY'
+	python3 - "$d/t1000.toml" "${prefix}t-" <<'PY'
 import sys
-out = ['schema = 1\nname = "t1000"\n',
+out = [f'schema = 1\nname = "t1000"\nns_prefix = "{sys.argv[2]}"\n',
        '[nodes.swa]\nkind = "switch"\nsubnet = "10.1.0.0/24"\n',
        '[nodes.swb]\nkind = "switch"\nsubnet = "10.2.0.0/24"\n',
        '[nodes.ra]\nkind = "router"\naddr = { lan = ["10.1.0.254/24"] }\nroutes = [{ to = "10.2.0.0/24", via = "10.9.0.2" }]\n',
@@ -104,4 +118,4 @@ case_up star 50
 case_up chain 1000
 case_test
 INNER
-unshare --mount --net --propagation private -- bash "$inner" "$bin" "$RUNS" "$here/labs/gen.py"
+unshare --mount --net --propagation private -- bash "$inner" "$bin" "$RUNS" "$here/labs/gen.py" "$prefix"

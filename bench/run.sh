@@ -1,38 +1,43 @@
 #!/usr/bin/env bash
-# Benchmark netns against iproute2 in the same run, with the benchmark
-# harness netns-bench.sh (its path in $HARNESS). Needs root.
+# Benchmark netns against iproute2 (/usr/sbin/ip) and the kernel floor
+# (bench/floor.c) in the same run, with bench/harness.sh. Needs root, cargo
+# (unless NETNS_BIN is given), cc for the floor, and hyperfine (installed
+# with apt-get when missing). Everything runs in a private mount and
+# network namespace; the host's /run/netns is not touched.
 #
-#   bench/run.sh            # full run, results in bench/results/
-#   REPS=1 bench/run.sh     # quicker, noisier
+#   bench/run.sh                     # full run (a few minutes on 2 cores)
+#   REPS=1 bench/run.sh              # quicker, noisier
+#   NETNS_BIN=/path/to/netns bench/run.sh   # measure that binary, no build
+#   OUT=/tmp/r bench/run.sh          # results elsewhere (default bench/results)
 #
 # Two passes:
-#   1. the drop-in, default mode: add/delete, batch, exec, list/identify/pids,
-#      exec cost against the number of named namespaces (0 and 2000);
-#   2. exec with --net-only (the opt-in fast exec) in the same sections.
-# Each pass measures iproute2 interleaved with netns and prints
-# NAME.ratio_vs_ip lines (< 1: netns is faster). summarize.py turns result
-# files into a Markdown table.
+#   1. the drop-in, default mode: add/delete one process each, batch files,
+#      exec, list/identify/pids, pids against the number of processes, and
+#      add/delete/list/identify/exec with 0 and 2000 names present;
+#   2. `netns --net-only exec` (the opt-in fast exec) with 1, 0 and 2000
+#      names present.
+# Each pass prints NAME.ratio_vs_ip lines (< 1: netns is faster) among its
+# figures; the run ends with a Markdown summary of both passes. All knobs of
+# bench/harness.sh (REPS, SECTIONS, N_PROC, SCALE_LEVELS, ...) pass through.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
-HARNESS=${HARNESS:-$repo/../shared/bench/netns-bench.sh}
-[[ -x $HARNESS || -f $HARNESS ]] || { echo "bench/run.sh: harness not found at $HARNESS" >&2; exit 2; }
-((EUID == 0)) || { echo "bench/run.sh: needs root" >&2; exit 2; }
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
-
-(cd "$repo" && cargo build --release --quiet)
-bin=$repo/target/x86_64-unknown-linux-gnu/release/netns
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+bench_needs_root bench/run.sh
+bench_needs_hyperfine
+bin=$(bench_netns_bin)
+out=${OUT:-$here/results}
 stamp=$(date +%Y%m%d-%H%M)
-out=$here/results
 mkdir -p "$out"
-# The harness builds limit.c next to itself when it can, else in /tmp.
-export SCALE_LEVELS=${SCALE_LEVELS:-"0 2000"}
 
 echo "== pass 1: $bin (default mode)" >&2
-SECTIONS=${SECTIONS:-"spawn limit adddel batch exec query procs scale"} \
-	bash "$HARNESS" "$bin" | tee "$out/$stamp-default.txt"
+bash "$here/harness.sh" "$bin" | tee "$out/$stamp-default.txt"
 
 echo "== pass 2: $bin --net-only (exec)" >&2
-SECTIONS="exec scale" bash "$HARNESS" "$bin --net-only" | tee "$out/$stamp-net-only.txt"
+SECTIONS="exec scale" SCALE_WHAT=exec \
+	bash "$here/harness.sh" "$bin" --net-only | tee "$out/$stamp-net-only.txt"
 
-echo "results: $out/$stamp-default.txt $out/$stamp-net-only.txt" >&2
+bash "$here/summary.sh" "$out/$stamp-default.txt" "$out/$stamp-net-only.txt" >"$out/$stamp-summary.md"
+echo
+cat "$out/$stamp-summary.md"
+echo "results: $out/$stamp-default.txt $out/$stamp-net-only.txt $out/$stamp-summary.md" >&2

@@ -1,0 +1,240 @@
+/*
+ * floor: the kernel's own cost of the work behind `netns add`, `netns delete`
+ * and `netns exec`, with no command-line tool around it. The benchmark
+ * harness (bench/harness.sh) compiles it at run time and sets netns and
+ * iproute2 against it.
+ *
+ *   floor [-t THREADS] [-s FIRST] add PREFIX N
+ *       make N named namespaces PREFIX<FIRST> ... in /run/netns, all inside
+ *       this one process: per name, an empty file, unshare(CLONE_NEWNET) and
+ *       a bind mount of the new namespace onto the file. THREADS threads
+ *       share the names (default 1).
+ *   floor [-t THREADS] [-s FIRST] del PREFIX N
+ *       remove them again: umount2(MNT_DETACH) and unlink per name.
+ *   floor purge PREFIX
+ *       remove every name in /run/netns that starts with PREFIX (clean-up;
+ *       not timed).
+ *   floor enter NAME PROGRAM [ARG...]
+ *       join the named namespace (setns) and execv PROGRAM: the least a
+ *       command that runs a program in a namespace can do.
+ *   floor exec NAME PROGRAM [ARG...]
+ *       as enter, and also what `ip netns exec` promises: a private mount
+ *       namespace (unshare(CLONE_NEWNS), mounts made slaves) with a /sys of
+ *       the joined network namespace.
+ *
+ * add and del print one line: "per_ns_us=U total_ms=T n=N threads=K" (wall
+ * clock from the first name to the last). Any failed system call ends the
+ * program with a message and status 1.
+ *
+ * Build: cc -O2 -pthread -o floor floor.c
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RUN_DIR "/run/netns"
+
+static const char *prefix;
+static long first, count;
+static int nthreads = 1;
+
+static void die(const char *what, const char *arg)
+{
+	fprintf(stderr, "floor: %s %s: %s\n", what, arg ? arg : "", strerror(errno));
+	exit(1);
+}
+
+static void name_path(char *buf, size_t len, long i)
+{
+	if ((size_t)snprintf(buf, len, RUN_DIR "/%s%ld", prefix, i) >= len) {
+		errno = ENAMETOOLONG;
+		die("name", prefix);
+	}
+}
+
+static void add_one(long i)
+{
+	char path[4096];
+	int fd;
+
+	name_path(path, sizeof(path), i);
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		die("create", path);
+	close(fd);
+	if (unshare(CLONE_NEWNET) < 0)
+		die("unshare", path);
+	/* thread-self: each thread has just moved into its own new namespace */
+	if (mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) < 0)
+		die("bind mount", path);
+}
+
+static void del_one(long i)
+{
+	char path[4096];
+
+	name_path(path, sizeof(path), i);
+	if (umount2(path, MNT_DETACH) < 0)
+		die("umount", path);
+	if (unlink(path) < 0)
+		die("unlink", path);
+}
+
+struct job {
+	void (*op)(long);
+	int index;
+};
+
+static void *worker(void *arg)
+{
+	struct job *job = arg;
+
+	for (long i = first + job->index; i < first + count; i += nthreads)
+		job->op(i);
+	return NULL;
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int timed(void (*op)(long))
+{
+	pthread_t tid[64];
+	struct job jobs[64];
+	double t0, t1;
+
+	t0 = now_us();
+	if (nthreads == 1) {
+		for (long i = first; i < first + count; i++)
+			op(i);
+	} else {
+		for (int t = 0; t < nthreads; t++) {
+			jobs[t] = (struct job){ op, t };
+			errno = pthread_create(&tid[t], NULL, worker, &jobs[t]);
+			if (errno)
+				die("pthread_create", NULL);
+		}
+		for (int t = 0; t < nthreads; t++)
+			pthread_join(tid[t], NULL);
+	}
+	t1 = now_us();
+	printf("per_ns_us=%.1f total_ms=%.2f n=%ld threads=%d\n",
+	       count ? (t1 - t0) / count : 0.0, (t1 - t0) / 1000, count, nthreads);
+	return 0;
+}
+
+static int purge(void)
+{
+	DIR *dir = opendir(RUN_DIR);
+	struct dirent *e;
+	size_t len = strlen(prefix);
+	char path[4096];
+
+	if (!dir) {
+		if (errno == ENOENT)
+			return 0;
+		die("open", RUN_DIR);
+	}
+	while ((e = readdir(dir))) {
+		if (strncmp(e->d_name, prefix, len) != 0)
+			continue;
+		snprintf(path, sizeof(path), RUN_DIR "/%s", e->d_name);
+		umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);
+		unlink(path);
+	}
+	closedir(dir);
+	return 0;
+}
+
+static int run_in(const char *name, int with_mounts, char **argv)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), RUN_DIR "/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open", path);
+	if (setns(fd, CLONE_NEWNET) < 0)
+		die("setns", path);
+	close(fd);
+	if (with_mounts) {
+		if (unshare(CLONE_NEWNS) < 0)
+			die("unshare", "CLONE_NEWNS");
+		/* nothing done below may reach the caller's mount namespace */
+		if (mount("", "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+			die("make slave", "/");
+		if (umount2("/sys", MNT_DETACH) < 0)
+			die("umount", "/sys");
+		if (mount(name, "/sys", "sysfs", 0, NULL) < 0)
+			die("mount sysfs", "/sys");
+	}
+	execv(argv[0], argv);
+	die("execv", argv[0]);
+	return 1;
+}
+
+static void usage(void)
+{
+	fputs("usage: floor [-t THREADS] [-s FIRST] add|del PREFIX N\n"
+	      "       floor purge PREFIX\n"
+	      "       floor enter|exec NAME PROGRAM [ARG...]\n", stderr);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	int opt;
+
+	while ((opt = getopt(argc, argv, "+t:s:")) != -1) {
+		switch (opt) {
+		case 't':
+			nthreads = atoi(optarg);
+			if (nthreads < 1 || nthreads > 64)
+				usage();
+			break;
+		case 's':
+			first = atol(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2)
+		usage();
+	prefix = argv[1];
+	if (!strcmp(argv[0], "purge") && argc == 2)
+		return purge();
+	if (!strcmp(argv[0], "enter") && argc >= 3)
+		return run_in(argv[1], 0, argv + 2);
+	if (!strcmp(argv[0], "exec") && argc >= 3)
+		return run_in(argv[1], 1, argv + 2);
+	if (argc != 3)
+		usage();
+	count = atol(argv[2]);
+	if (count < 0 || strchr(prefix, '/'))
+		usage();
+	if (!strcmp(argv[0], "add"))
+		return timed(add_one);
+	if (!strcmp(argv[0], "del"))
+		return timed(del_one);
+	usage();
+	return 2;
+}
