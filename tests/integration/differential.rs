@@ -24,9 +24,8 @@
 //! `target/x86_64-unknown-linux-gnu/tmp/ipwrap`; `NETNS_DIFF_TOOL` also
 //! takes a path.)
 
-mod common;
-
-use common::{Case, case};
+use crate::common;
+use crate::common::{Case, case};
 
 /// The binary under test unless `NETNS_DIFF_TOOL` overrides it.
 const NETNS: &str = env!("CARGO_BIN_EXE_netns");

@@ -13,9 +13,8 @@
 //! NETNS_DIFF_TOOL=ipwrap cargo test --release --test objects_show   # A/A check
 //! ```
 
-mod common;
-
-use common::{Case, case};
+use crate::common;
+use crate::common::{Case, case};
 
 const NETNS: &str = env!("CARGO_BIN_EXE_netns");
 

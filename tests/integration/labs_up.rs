@@ -3,9 +3,7 @@
 //! and pid namespaces with a tmpfs /run (tests/support). `/etc/netns` is
 //! pointed at the scratch directory with NETNS_ETC_DIR.
 
-mod support;
-
-use support::lab_script;
+use crate::support::lab_script;
 
 #[test]
 fn chain_comes_up_as_the_file_says_and_goes_away() {

@@ -1,10 +1,8 @@
 //! `netns inspect`: what a user sees of namespaces they built with `ip`.
 //! Every test runs in private mount+net+pid namespaces (tests/support).
 
-mod support;
-
 use serde_json::Value;
-use support::script;
+use crate::support::script;
 
 /// Two named namespaces wired to the test's own namespace and to each
 /// other, with a bridge, addresses, a route, a static neighbour, forwarding

@@ -6,9 +6,7 @@
 //!
 //! Needs root, util-linux (`unshare`, `setpriv`) and iproute2.
 
-mod support;
-
-use support::{parse_mountinfo, script};
+use crate::support::{parse_mountinfo, script};
 
 /// `lo` as `ip -br link` shows it in a brand-new namespace.
 fn is_fresh_lo(text: &str) -> bool {

@@ -12,9 +12,8 @@
 //! cargo test --release --test objects_write
 //! ```
 
-mod common;
-
-use common::{Case, case};
+use crate::common;
+use crate::common::{Case, case};
 
 const NETNS: &str = env!("CARGO_BIN_EXE_netns");
 

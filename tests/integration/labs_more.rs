@@ -5,9 +5,7 @@
 //! `down` after a lost state. Every lab is built for real, inside private
 //! namespaces (tests/support), and checked with iproute2, tc and nft.
 
-mod support;
-
-use support::lab_script;
+use crate::support::lab_script;
 
 /// A plain rate is a tbf qdisc on both ends; changing it changes only
 /// that; removing it removes the qdisc. `netem_ab` shapes one side.

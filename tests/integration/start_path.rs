@@ -6,9 +6,7 @@
 //!
 //! Needs root, util-linux (`unshare`, `setpriv`), strace and iproute2.
 
-mod support;
-
-use support::script;
+use crate::support::script;
 
 /// `starts_libc`: did the traced netns process run glibc's start-up
 /// (`arch_prctl`, its first system call) before it exec'd anything? Only

@@ -2,10 +2,8 @@
 //! and the `--live` overlay against namespaces built by hand with `ip`.
 //! Every test runs in private mount+net+pid namespaces (tests/support).
 
-mod support;
-
 use serde_json::Value;
-use support::script;
+use crate::support::script;
 
 /// A chain: h1 ── r1 ── r2 ── r3 ── h2.
 const CHAIN3: &str = r#"

@@ -246,7 +246,7 @@ fn missing_nft_binary_is_named() {
         return;
     }
     let out = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "missing_nft_binary_is_named", "--nocapture"])
+        .args(["--exact", &test_path("missing_nft_binary_is_named"), "--nocapture"])
         .env("LABS_KERNEL_CHILD", "1")
         .env("NETNS_NFT", "/nonexistent/nft")
         .output()
@@ -269,11 +269,18 @@ fn unprivileged_feature_check_is_skipped() {
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--"])
         .arg(&exe)
-        .args(["--exact", "unprivileged_feature_check_is_skipped", "--nocapture"])
+        .args(["--exact", &test_path("unprivileged_feature_check_is_skipped"), "--nocapture"])
         .env("LABS_KERNEL_CHILD", "1")
         .output()
         .unwrap();
     assert_child_passed(&out);
+}
+
+/// The name the test harness gives test `name` of this module (the module's
+/// path without the crate's name), which `--exact` wants.
+fn test_path(name: &str) -> String {
+    let module = module_path!().split_once("::").map_or("", |(_, m)| m);
+    format!("{module}::{name}")
 }
 
 /// The test re-run in a child process (see above) must have passed.

@@ -6,9 +6,7 @@
 //!
 //! Needs root, util-linux, iproute2 and strace (fault injection).
 
-mod support;
-
-use support::script;
+use crate::support::script;
 
 /// Shell helper: `has_watch PID` succeeds once PID has an inotify watch.
 const HAS_WATCH: &str = r#"has_watch() { grep -qs '^inotify wd:' /proc/$1/fdinfo/*; }

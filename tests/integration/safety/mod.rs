@@ -11,5 +11,3 @@ mod lab_input;
 mod lab_lifecycle;
 mod limits;
 mod run_dir;
-#[path = "../support/mod.rs"]
-mod support;

@@ -2,9 +2,7 @@
 //! needs no privilege, so every run here is as uid 65534 without
 //! capabilities (`$NOBODY`), in a world-readable scratch directory.
 
-mod support;
-
-use support::script;
+use crate::support::script;
 
 /// The examples shipped in examples/, each with the summary it must print.
 const EXAMPLES: &[(&str, &str)] = &[
@@ -39,7 +37,7 @@ fn errors(err: &str) -> Vec<&str> {
 #[test]
 fn examples_are_valid_without_privilege_and_change_nothing() {
     let mut body = String::from(SETUP);
-    body += &support::examples_prelude();
+    body += &crate::support::examples_prelude();
     for (name, _) in EXAMPLES {
         body += &format!("must cp $EX/{name}.toml . && chmod 644 {name}.toml\n");
         body += &format!("r {name} $NOBODY $NETNS validate {name}.toml\n");

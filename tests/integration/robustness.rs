@@ -6,10 +6,8 @@
 //!
 //! Needs root, util-linux (`unshare`, `setpriv`) and iproute2.
 
-mod support;
-
 use std::time::Duration;
-use support::{parse_mountinfo, script, sorted_lines};
+use crate::support::{parse_mountinfo, script, sorted_lines};
 
 // ---------------------------------------------------------------- concurrency
 

@@ -17,9 +17,8 @@
 //! cargo test --release --test objects_route
 //! ```
 
-mod common;
-
-use common::{Case, case};
+use crate::common;
+use crate::common::{Case, case};
 
 /// The binary under test unless `NETNS_DIFF_TOOL` overrides it.
 const NETNS: &str = env!("CARGO_BIN_EXE_netns");

@@ -9,9 +9,7 @@
 //! h2 runs a python3 TCP listener on 8080 and a UDP echo on 5353; r1 drops
 //! forwarded TCP to port 8081 with nftables.
 
-mod support;
-
-use support::script;
+use crate::support::script;
 
 /// Builds the namespaces, addresses, routes and servers of the lab file
 /// [`LAB`] describes.
@@ -318,7 +316,7 @@ fn a_thousand_icmp_expectations_at_once_are_all_judged() {
 #[test]
 fn shipped_examples_pass_once_up() {
     let examples = [("pair", 2), ("lan4", 2), ("chain3", 1), ("neutron", 3), ("tenants", 8)];
-    let mut body = support::examples_prelude();
+    let mut body = crate::support::examples_prelude();
     for (name, _) in examples {
         body += &format!(
             "must cp $EX/{name}.toml .\nmust $NETNS up {name}.toml >/dev/null\nr {name} $NETNS test {name}.toml\n\
