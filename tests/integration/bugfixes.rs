@@ -2,7 +2,7 @@
 //! `docs/compat.md`: each shows the iproute2 6.1 bug (where it can be shown
 //! safely) and that `netns` does not have it. Every test runs in private
 //! mount, network and pid namespaces with a fresh tmpfs on `/run` (see
-//! `tests/support/mod.rs`).
+//! `support/sandbox.rs`).
 //!
 //! Needs root, util-linux, iproute2 and strace (fault injection).
 

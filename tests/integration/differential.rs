@@ -3,7 +3,7 @@
 //! (`netns [OPTS] ARGS`), each in a fresh private mount+net+pid namespace
 //! with a fresh tmpfs on `/run`, and the outcomes (stdout, stderr, exit
 //! status, `post` command output) must be byte-identical after iproute2's
-//! program name is normalised. See `tests/common/mod.rs` for the harness.
+//! program name is normalised. See `support/diff.rs` for the harness.
 //! The numbered `rNN_` cases are the core behaviours of `ip netns`; the
 //! others cover the details around them.
 //!
@@ -13,10 +13,10 @@
 //! Needs root, `unshare`, `setpriv` and `/usr/sbin/ip` (iproute2 6.1).
 //!
 //! ```text
-//! cargo test --test differential                      # netns vs iproute2
-//! cargo test --test differential -- --ignored aa_self_check
+//! cargo test --test integration differential::        # netns vs iproute2
+//! cargo test --test integration differential::aa_self_check -- --ignored
 //!                                                     # iproute2 vs iproute2 (harness check)
-//! NETNS_DIFF_TOOL=ipwrap cargo test --test differential
+//! NETNS_DIFF_TOOL=ipwrap cargo test --test integration differential::
 //!                                                     # same, one test per case
 //! ```
 //!
@@ -24,27 +24,7 @@
 //! `target/x86_64-unknown-linux-gnu/tmp/ipwrap`; `NETNS_DIFF_TOOL` also
 //! takes a path.)
 
-use crate::common;
-use crate::common::{Case, case};
-
-/// The binary under test unless `NETNS_DIFF_TOOL` overrides it.
-const NETNS: &str = env!("CARGO_BIN_EXE_netns");
-
-macro_rules! cases {
-    ($($name:ident => $case:expr;)+) => {
-        $(
-            #[test]
-            fn $name() {
-                common::check(&$case.named(stringify!($name)), NETNS);
-            }
-        )+
-
-        /// Every case of this file (for the A/A self-check).
-        fn all_cases() -> Vec<Case> {
-            vec![$($case.named(stringify!($name))),+]
-        }
-    };
-}
+use crate::support::diff::{self, case, cases};
 
 /// Run dir exists (with its self-bind mount) but holds no namespace.
 const EMPTY_DIR: &str = "ip netns add x; ip netns del x";
@@ -417,11 +397,11 @@ cases! {
 #[test]
 #[ignore = "harness self-check: runs every case with iproute2 on both sides"]
 fn aa_self_check() {
-    let wrapper = common::ipwrap_path();
+    let wrapper = diff::ipwrap_path();
     eprintln!("A/A run with {}", wrapper.display());
     let cases = all_cases();
     assert!(cases.len() >= 45, "only {} cases", cases.len());
-    let failures = common::run_all_with(&cases, &wrapper, 2);
+    let failures = diff::run_all_with(&cases, &wrapper, 2);
     assert!(
         failures.is_empty(),
         "{} of {} cases differ with iproute2 on both sides:\n{}",
@@ -434,7 +414,7 @@ fn aa_self_check() {
 /// The option scanner used for the iproute2 command line and by `ipwrap`.
 #[test]
 fn ip_option_scanner() {
-    let s = |w: &[&str]| common::split_ip_options(&w.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+    let s = |w: &[&str]| diff::split_ip_options(&w.iter().map(|x| x.to_string()).collect::<Vec<_>>());
     assert_eq!(s(&["-n", "a", "list"]), (2, false));
     assert_eq!(s(&["-netns", "a"]), (2, false));
     assert_eq!(s(&["--netns", "a", "x"]), (2, false));
@@ -460,7 +440,7 @@ fn cases_are_well_formed() {
     let cases = all_cases();
     assert!(cases.len() >= 45, "only {} cases", cases.len());
     for c in &cases {
-        common::validate(c).unwrap();
+        diff::validate(c).unwrap();
     }
 }
 
@@ -473,7 +453,7 @@ fn ipwrap_matches_scanner() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(&dump, "#!/bin/sh\nfor a do printf '%s\\0' \"$a\"; done\n").unwrap();
     let wrap = dir.join("ipwrap");
-    common::write_ipwrap(&wrap).unwrap();
+    diff::write_ipwrap(&wrap).unwrap();
     let text = std::fs::read_to_string(&wrap)
         .unwrap()
         .replace("exec /usr/sbin/ip ", &format!("exec /bin/sh {} ", dump.display()));
@@ -507,7 +487,7 @@ fn ipwrap_matches_scanner() {
     ];
     for words in lines {
         let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-        let (n, dangling) = common::split_ip_options(&words);
+        let (n, dangling) = diff::split_ip_options(&words);
         let mut expected: Vec<String> = words[..n].to_vec();
         if !dangling {
             expected.push("netns".into());

@@ -1,8 +1,8 @@
 //! `netns inspect`: what a user sees of namespaces they built with `ip`.
-//! Every test runs in private mount+net+pid namespaces (tests/support).
+//! Every test runs in private mount+net+pid namespaces (`support/sandbox.rs`).
 
-use serde_json::Value;
 use crate::support::script;
+use serde_json::Value;
 
 /// Two named namespaces wired to the test's own namespace and to each
 /// other, with a bridge, addresses, a route, a static neighbour, forwarding

@@ -2,7 +2,7 @@
 //! by one tool is listed, entered, identified, given an id and removed by the
 //! other, and the run directory and its mounts look as iproute2 leaves them.
 //! Every test runs in private mount, network and pid namespaces with a fresh
-//! tmpfs on `/run` (see `tests/support/mod.rs`).
+//! tmpfs on `/run` (see `support/sandbox.rs`).
 //!
 //! Needs root, util-linux (`unshare`, `setpriv`) and iproute2.
 

@@ -1,9 +1,9 @@
 //! `netns graph`: what a user sees when drawing a lab file, in every format,
 //! and the `--live` overlay against namespaces built by hand with `ip`.
-//! Every test runs in private mount+net+pid namespaces (tests/support).
+//! Every test runs in private mount+net+pid namespaces (`support/sandbox.rs`).
 
-use serde_json::Value;
 use crate::support::script;
+use serde_json::Value;
 
 /// A chain: h1 ── r1 ── r2 ── r3 ── h2.
 const CHAIN3: &str = r#"

@@ -3,7 +3,7 @@
 //! `netns test`, a missing kernel feature, the progress bar on a terminal,
 //! `for` repetition, `graph --live`/`status` drift and its repair, and
 //! `down` after a lost state. Every lab is built for real, inside private
-//! namespaces (tests/support), and checked with iproute2, tc and nft.
+//! namespaces (`support/sandbox.rs`), and checked with iproute2, tc and nft.
 
 use crate::support::lab_script;
 

@@ -1,6 +1,6 @@
 //! `netns up`, `down`, `status` and `exec LAB NODE`: labs built for real,
 //! checked with iproute2's own eyes (`ip -n NS …`), in private mount, net
-//! and pid namespaces with a tmpfs /run (tests/support). `/etc/netns` is
+//! and pid namespaces with a tmpfs /run (`support/sandbox.rs`). `/etc/netns` is
 //! pointed at the scratch directory with NETNS_ETC_DIR.
 
 use crate::support::lab_script;

@@ -2,7 +2,6 @@
 //! as root against the real kernel, each inside private namespaces (see
 //! `support`), so they leave the host as they found it.
 
-mod common;
 mod support;
 
 mod bugfixes;

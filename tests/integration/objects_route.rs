@@ -2,7 +2,7 @@
 //! `/usr/sbin/ip [OPTS] ARGS` and once as `netns [OPTS] ARGS`, each in a
 //! fresh private mount+net+pid namespace whose network is built by `setup`
 //! with the real `ip`, and stdout, stderr, exit status and the `post`
-//! state dump must be byte-identical (see `tests/common/mod.rs`).
+//! state dump must be byte-identical (see `support/diff.rs`).
 //!
 //! The setups avoid what differs between two namespaces built the same
 //! way: MACs are fixed, IPv6 link-local addresses and DAD are off (their
@@ -14,31 +14,10 @@
 //! Needs root, `unshare` and `/usr/sbin/ip` (iproute2 6.1).
 //!
 //! ```text
-//! cargo test --release --test objects_route
+//! cargo test --test integration objects_route::
 //! ```
 
-use crate::common;
-use crate::common::{Case, case};
-
-/// The binary under test unless `NETNS_DIFF_TOOL` overrides it.
-const NETNS: &str = env!("CARGO_BIN_EXE_netns");
-
-macro_rules! cases {
-    ($($name:ident => $case:expr;)+) => {
-        $(
-            #[test]
-            fn $name() {
-                common::check(&$case.named(stringify!($name)), NETNS);
-            }
-        )+
-
-        /// Every case of this file (for an A/A self-check).
-        #[allow(dead_code)]
-        fn all_cases() -> Vec<Case> {
-            vec![$($case.named(stringify!($name))),+]
-        }
-    };
-}
+use crate::support::diff::{Case, case, cases};
 
 /// A veth pair with fixed MACs, v0 addressed in IPv4 and IPv6, and routes
 /// of several kinds in the main table and table 100.

@@ -1,7 +1,7 @@
 //! Differential tests for `link show` and `address show`: each case runs
 //! `/usr/sbin/ip OPTS ARGS` and `netns OPTS ARGS` in fresh private
 //! namespaces after the same setup (done with the real `ip`), and compares
-//! stdout, stderr and exit status byte for byte. See `tests/common/mod.rs`.
+//! stdout, stderr and exit status byte for byte. See `support/diff.rs`.
 //!
 //! Setups fix every MAC address and keep links that would send traffic on
 //! their own (IPv6 DAD, router solicitations) down or without IPv6, so
@@ -9,30 +9,11 @@
 //! under `-d`: a running bridge's gc_timer ticks between the two runs.
 //!
 //! ```text
-//! cargo test --release --test objects_show
-//! NETNS_DIFF_TOOL=ipwrap cargo test --release --test objects_show   # A/A check
+//! cargo test --test integration objects_show::
+//! cargo test --test integration objects_show::aa_self_check -- --ignored   # A/A check
 //! ```
 
-use crate::common;
-use crate::common::{Case, case};
-
-const NETNS: &str = env!("CARGO_BIN_EXE_netns");
-
-macro_rules! cases {
-    ($($name:ident => $case:expr;)+) => {
-        $(
-            #[test]
-            fn $name() {
-                common::check(&$case.named(stringify!($name)), NETNS);
-            }
-        )+
-
-        /// Every case of this file (for the A/A self-check).
-        fn all_cases() -> Vec<Case> {
-            vec![$($case.named(stringify!($name))),+]
-        }
-    };
-}
+use crate::support::diff::{self, case, cases};
 
 /// lo up; a veth pair (v0 up, v1 in bridge br0); vxlan over v0; macvlan
 /// on v0; IPv4 and IPv6 addresses with labels and flags.
@@ -233,6 +214,6 @@ fn aa_self_check() {
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     let cases = all_cases();
     assert!(cases.len() >= 40, "only {} cases", cases.len());
-    let failures = common::run_all_with(&cases, &wrapper, 2);
+    let failures = diff::run_all_with(&cases, &wrapper, 2);
     assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
 }

@@ -1,7 +1,7 @@
 //! Differential tests of the object writes: `link add|set|delete` and
 //! `address add|change|replace|delete|flush`. Every case runs once as
 //! `/usr/sbin/ip OPTS ARGS` and once as `netns OPTS ARGS`, each in a fresh
-//! private namespace set (see `tests/common/mod.rs`); stdout, stderr and the
+//! private namespace set (see `support/diff.rs`); stdout, stderr and the
 //! exit status must be byte-identical, and so must the *state* afterwards,
 //! read back by `post` with iproute2's own `ip -j` dumps.
 //!
@@ -9,29 +9,16 @@
 //! `post` with `LINKS_M`; wherever MACs matter the cases fix them.
 //!
 //! ```text
-//! cargo test --release --test objects_write
+//! cargo test --test integration objects_write::
 //! ```
 
-use crate::common;
-use crate::common::{Case, case};
+use crate::support::NETNS;
+use crate::support::diff::{self, Case, cases};
 
-const NETNS: &str = env!("CARGO_BIN_EXE_netns");
-
-macro_rules! cases {
-    ($($name:ident => $case:expr;)+) => {
-        $(
-            #[test]
-            fn $name() {
-                common::check(&$case.object().named(stringify!($name)), NETNS);
-            }
-        )+
-
-        /// Every case of this file.
-        #[allow(dead_code)]
-        fn all_cases() -> Vec<Case> {
-            vec![$($case.object().named(stringify!($name))),+]
-        }
-    };
+/// Every case here writes an iproute2 object: iproute2 runs `ip OPTS ARGS`,
+/// without the `netns` object word.
+fn case() -> Case {
+    diff::case().object()
 }
 
 /// The links of the namespace, with every detail iproute2 shows.
@@ -298,7 +285,7 @@ cases! {
 #[test]
 fn missing_kind_names_the_kernel_support() {
     let c = case().args(&["link", "add", "d0", "type", "dummy"]).post(LINKS).object().named("missing_kind_text");
-    let (ip, ours) = common::run_both(&c, std::path::Path::new(NETNS)).expect("run");
+    let (ip, ours) = diff::run_both(&c, std::path::Path::new(NETNS)).expect("run");
     assert_eq!(ip.stderr, "Error: Unknown device type.\n");
     assert_eq!(
         ours.stderr,
@@ -314,7 +301,7 @@ fn missing_kind_names_the_kernel_support() {
 fn missing_kind_with_options_is_reported_before_anything_is_sent() {
     let c =
         case().setup(BR).args(&["link", "add", "link", "br0", "name", "br0.5", "type", "vlan", "id", "5"]).post(LINKS);
-    let (ip, ours) = common::run_both(&c.object().named("vlan_text"), std::path::Path::new(NETNS)).expect("run");
+    let (ip, ours) = diff::run_both(&c.object().named("vlan_text"), std::path::Path::new(NETNS)).expect("run");
     assert_eq!(ip.stderr, "Error: Unknown device type.\n");
     assert!(
         ours.stderr.ends_with("Error: this kernel has no \"vlan\" link type (module 8021q / CONFIG_VLAN_8021Q).\n")

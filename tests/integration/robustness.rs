@@ -2,12 +2,12 @@
 //! (huge and binary batch files, odd names), and unprivileged callers,
 //! each compared with what iproute2 does where that is meaningful. Every
 //! test runs in private mount, network and pid namespaces with a fresh tmpfs
-//! on `/run` (see `tests/support/mod.rs`).
+//! on `/run` (see `support/sandbox.rs`).
 //!
 //! Needs root, util-linux (`unshare`, `setpriv`) and iproute2.
 
-use std::time::Duration;
 use crate::support::{parse_mountinfo, script, sorted_lines};
+use std::time::Duration;
 
 // ---------------------------------------------------------------- concurrency
 

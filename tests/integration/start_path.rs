@@ -2,7 +2,7 @@
 //! (src/entry/): run before libc starts when the command line is plain,
 //! and otherwise, or when any step fails, handed to the full program,
 //! whose output is iproute2's. Every test runs in private mount, network and pid
-//! namespaces with a fresh tmpfs on `/run` (see `tests/support/mod.rs`).
+//! namespaces with a fresh tmpfs on `/run` (see `support/sandbox.rs`).
 //!
 //! Needs root, util-linux (`unshare`, `setpriv`), strace and iproute2.
 

@@ -5,7 +5,7 @@
 //! prelude in a sandbox nested in it (as every test script starts) and
 //! looks at what a test would see there.
 
-use crate::support::{prelude, script};
+use crate::support::{prelude, script, sh_quote};
 
 /// The host's debris: two names made by iproute2, one by netns, a lab
 /// brought up by netns (with an `/etc/netns` file and a managed process),
@@ -46,16 +46,12 @@ v host_nsfs "$(nsfs_mounts | wc -l)"
 fn inner(body: &str) -> String {
     format!(
         "PRELUDE_TEXT=$(cat <<'NETNS_PRELUDE_EOF'\n{}\nNETNS_PRELUDE_EOF\n)\n\
-         inner() {{ NETNS_SRC=/mnt/netns unshare --mount --net --pid --fork --kill-child --mount-proc \
+         inner() {{ SANDBOX_PROGRAM=/mnt/netns unshare --mount --net --pid --fork --kill-child --mount-proc \
          --propagation private -- bash -c \"$PRELUDE_TEXT\"$'\\n'\"$1\" 2>/dev/null </dev/null; }}\n\
          v inner \"$(inner {})\"\n",
         prelude(),
-        shell_quote(body)
+        sh_quote(body)
     )
-}
-
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
 }
 
 #[test]

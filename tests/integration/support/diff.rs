@@ -1,25 +1,17 @@
-//! Differential test harness: runs one command line twice, once through
+//! Differential tests: one command line runs twice, once through
 //! iproute2's `/usr/sbin/ip … netns …` and once through the `netns` binary,
-//! each time inside a fresh private mount + network + pid namespace, and
-//! compares stdout, stderr, exit status and an optional follow-up command
-//! byte for byte.
+//! each time in a sandbox of its own (see [`super::sandbox`]), and stdout,
+//! stderr, exit status and an optional follow-up command must agree byte
+//! for byte.
 //!
 //! # What one run looks like
 //!
-//! ```text
-//! unshare --mount --net --pid --fork --kill-child --mount-proc --propagation private -- /bin/sh -c SCRIPT
-//! ```
+//! After the sandbox's set-up (fresh tmpfs on `/run` and `/tmp`, the program
+//! under test, `/usr/sbin/ip` or the tool, at `/tmp/.h/bin/<its file name>`;
+//! both sides get the same treatment, so both fork the same processes and
+//! pids stay comparable), `/bin/sh` runs a script that
 //!
-//! where SCRIPT
-//!
-//! 1. mounts a fresh tmpfs on `/run` (so `/run/netns` starts missing) and one
-//!    on `/tmp` (harness files live in `/tmp/.h`, case files such as batch
-//!    files are written where the case says, usually under `/tmp`), and
-//!    bind-mounts the program under test (`/usr/sbin/ip` or the tool) to
-//!    `/tmp/.h/bin/<its file name>` through a descriptor opened before
-//!    `/tmp` was replaced, so a binary under `/tmp` or under a directory
-//!    uid 65534 cannot enter still runs (both sides do this, so both fork
-//!    the same processes and pids stay comparable);
+//! 1. writes the case's files (usually under `/tmp`);
 //! 2. runs the case's `setup` (always with the real `/usr/sbin/ip`, `set -e`,
 //!    stdin `/dev/null`, output to a log that is shown only if setup fails);
 //! 3. runs the command under test (`ip OPTS netns ARGS` or `TOOL OPTS ARGS`,
@@ -29,10 +21,8 @@
 //!    too), kills the background processes setup started, and prints a
 //!    framed report.
 //!
-//! The pid namespace makes pids deterministic and guarantees that nothing
-//! started inside survives the run: when the script (pid 1) exits, the kernel
-//! kills everything else in it; `--kill-child` does the same if the harness
-//! kills `unshare` on a timeout. Nothing is created outside the namespaces.
+//! The pid namespace makes pids deterministic. Nothing is created outside
+//! the namespaces.
 //!
 //! # Tool under test
 //!
@@ -58,22 +48,15 @@
 //! setup helper `spawn_in` which are replaced by `<PID>` on both sides (they
 //! are deterministic in a fresh pid namespace anyway).
 
-#![allow(dead_code)]
-
+use super::sandbox::{Sandbox, program_inside};
+use super::{IP, NOBODY, sh_quote};
 use std::fmt::Write as _;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// iproute2 binary used as the oracle and by every setup step.
-pub const IP: &str = "/usr/sbin/ip";
+use std::process::Command;
+use std::time::Duration;
 
 /// How long one side of one case may take before it is killed.
 pub const TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Prefix that drops root for [`Case::nobody`] cases.
-pub const NOBODY: &str = "setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all";
 
 /// Who runs the command under test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -221,14 +204,6 @@ spawn_in() {
     done
 }
 "#;
-
-/// Quote a word for `/bin/sh`.
-pub fn sh_quote(s: &str) -> String {
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b)) {
-        return s.to_string();
-    }
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
 
 fn is_var_token(s: &str) -> bool {
     let mut it = s.bytes();
@@ -441,7 +416,7 @@ pub fn command_line(case: &Case, side: &Side) -> String {
     }
     match side {
         Side::Iproute2 => {
-            words.push(tool_path_inside(Path::new(IP)));
+            words.push(program_inside(Path::new(IP)));
             words.extend(case.opts.iter().map(|s| sh_quote(s)));
             let (_, dangling) = split_ip_options(&case.opts);
             if !dangling && !case.object {
@@ -449,7 +424,7 @@ pub fn command_line(case: &Case, side: &Side) -> String {
             }
         }
         Side::Tool(path) => {
-            words.push(sh_quote(&tool_path_inside(path)));
+            words.push(sh_quote(&program_inside(path)));
             words.extend(case.opts.iter().map(|s| sh_quote(s)));
         }
     }
@@ -457,42 +432,12 @@ pub fn command_line(case: &Case, side: &Side) -> String {
     words.join(" ")
 }
 
-/// Where the command under test (the tool, or iproute2's `ip`, alike) is
-/// reachable inside the namespaces: it is
-/// bind-mounted to `/tmp/.h/bin/<file name>` through a descriptor opened
-/// before `/tmp` is replaced, so a binary under `/tmp` or under a directory
-/// that uid 65534 cannot enter (e.g. `/root`) still works, and keeps its
-/// file name (argv[0]).
-pub fn tool_path_inside(tool: &Path) -> String {
-    let name = tool.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "tool".into());
-    format!("/tmp/.h/bin/{name}")
-}
-
-/// The whole script run inside the namespaces for one side.
+/// The `/bin/sh` script run in the sandbox for one side.
 pub fn script(case: &Case, side: &Side) -> String {
     let mut s = String::new();
-    s.push_str("export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C\nunset NETNS_RUN_DIR\numask 022\n");
+    s.push_str("export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C\nunset NETNS_RUN_DIR\n");
     s.push_str("H=/tmp/.h\n");
-    s.push_str("mount -t tmpfs -o mode=755 tmpfs /run || { echo 'netns-diff: cannot mount /run' >&2; exit 97; }\n");
-    // Both sides get the same treatment, so both fork the same processes
-    // before the command (pids stay comparable).
-    let tool = match side {
-        Side::Iproute2 => Path::new(IP),
-        Side::Tool(p) => p.as_path(),
-    };
-    let _ = writeln!(
-        s,
-        "exec 8<{} || {{ echo 'netns-diff: cannot open the tool' >&2; exit 97; }}",
-        sh_quote(&tool.to_string_lossy())
-    );
-    s.push_str("mount -t tmpfs tmpfs /tmp || { echo 'netns-diff: cannot mount /tmp' >&2; exit 97; }\n");
-    s.push_str("mkdir \"$H\" && : >\"$H/pids\" && cd / || exit 97\n");
-    let inside = sh_quote(&tool_path_inside(tool));
-    let _ = writeln!(
-        s,
-        "mkdir \"$H/bin\" && : >{inside} && mount --bind /proc/self/fd/8 {inside} && exec 8<&- || \
-         {{ echo 'netns-diff: cannot bind the tool' >&2; exit 97; }}"
-    );
+    s.push_str(": >\"$H/pids\" && cd / || exit 97\n");
     s.push_str(PRELUDE);
     for (path, content) in &case.files {
         let _ = writeln!(
@@ -522,80 +467,30 @@ pub fn script(case: &Case, side: &Side) -> String {
     s
 }
 
-fn run_with_timeout(mut cmd: Command, stdin: Option<&str>) -> Result<(Vec<u8>, Vec<u8>, i32), String> {
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| format!("cannot spawn unshare: {e}"))?;
-    let writer = child.stdin.take().map(|mut w| {
-        let data = stdin.unwrap_or("").as_bytes().to_vec();
-        std::thread::spawn(move || {
-            let _ = w.write_all(&data);
-        })
-    });
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_t = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(st)) => break st,
-            Ok(None) if start.elapsed() > TIMEOUT => {
-                // --kill-child takes the whole pid namespace down with unshare.
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("timed out after {TIMEOUT:?}"));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(format!("wait failed: {e}")),
-        }
-    };
-    if let Some(w) = writer {
-        let _ = w.join();
-    }
-    let out = out_t.join().unwrap_or_default();
-    let err = err_t.join().unwrap_or_default();
-    Ok((out, err, status.code().unwrap_or(-1)))
-}
-
-/// Run one side of a case in fresh namespaces.
+/// Run one side of a case in a sandbox of its own.
 pub fn run_side(case: &Case, side: &Side) -> Result<Outcome, String> {
     check_oracle()?;
     let script = script(case, side);
-    let mut cmd = Command::new("unshare");
-    cmd.args([
-        "--mount",
-        "--net",
-        "--pid",
-        "--fork",
-        "--kill-child",
-        "--mount-proc",
-        "--propagation",
-        "private",
-        "--",
-        "/bin/sh",
-        "-c",
-        &script,
-    ])
-    .env("LC_ALL", "C")
-    .current_dir("/");
-    // The caller's NETNS_* settings (run, etc and lab directories, the nft
-    // binary) are not the case's.
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("NETNS_") {
-            cmd.env_remove(key);
-        }
+    let program = match side {
+        Side::Iproute2 => Path::new(IP),
+        Side::Tool(p) => p.as_path(),
+    };
+    let sandbox = Sandbox {
+        program,
+        net: true,
+        stdin: case.stdin.as_deref().map(str::as_bytes),
+        env: vec![("SANDBOX_SH", &script)],
+        timeout: TIMEOUT,
+    };
+    // The script is taken out of the environment before the command under
+    // test sees it: only the tool's path differs between the two sides.
+    let run = sandbox
+        .run("_s=$SANDBOX_SH; unset SANDBOX_SH; exec /bin/sh -c \"$_s\"")
+        .map_err(|e| format!("cannot spawn unshare: {e}"))?;
+    if run.timed_out {
+        return Err(format!("timed out after {TIMEOUT:?}"));
     }
-    let (out, err, code) = run_with_timeout(cmd, case.stdin.as_deref())?;
+    let (out, err, code) = (run.stdout, run.stderr, run.status.unwrap_or(-1));
     let frame_err = |why: &str| {
         format!(
             "{why} (unshare exit {code})\n--- harness stderr ---\n{}\n--- harness stdout ---\n{}\n--- script ---\n{script}",
@@ -870,3 +765,31 @@ pub fn run_all_with(cases: &[Case], tool: &Path, jobs: usize) -> Vec<String> {
     });
     failures.into_inner().unwrap()
 }
+
+/// Declares the differential cases of a module: one `#[test]` per case,
+/// named after it (so `cargo test NAME` runs one case), which checks it
+/// against the netns binary ([`check`]), and `all_cases()`, every case of
+/// the module (for an A/A self-check).
+///
+/// ```text
+/// cases! {
+///     list_empty => case().setup("ip netns add x; ip netns del x");
+/// }
+/// ```
+macro_rules! cases {
+    ($($name:ident => $case:expr;)+) => {
+        $(
+            #[test]
+            fn $name() {
+                $crate::support::diff::check(&$case.named(stringify!($name)), $crate::support::NETNS);
+            }
+        )+
+
+        /// Every case of this module.
+        #[allow(dead_code)]
+        fn all_cases() -> Vec<$crate::support::diff::Case> {
+            vec![$($case.named(stringify!($name))),+]
+        }
+    };
+}
+pub(crate) use cases;
