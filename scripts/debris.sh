@@ -14,7 +14,7 @@
 #   - /etc/netns/netns-ci-debris-1/resolv.conf;
 #   - a lab named ci-debris (namespaces ci-debris-a and ci-debris-b, a veth
 #     between them, an /etc/netns file and a managed `sleep` process), brought
-#     up with NETNS_BINARY from a lab file of its own;
+#     up with NETNS_BINARY from tests/fixtures/labs/ci-debris.toml;
 #   - a FIFO at /run/netns/netns-ci-debris-fifo.
 #
 # NETNS_TEST_DEBRIS=0 runs CMD without any debris.
@@ -30,6 +30,7 @@ LAB_DIR=/run/netns-lab
 NAMES=(netns-ci-debris-1 netns-ci-debris-2 netns-ci-debris-3)
 ETC_NS=netns-ci-debris-1
 LAB=ci-debris
+LAB_FILE=$(cd "$(dirname "$0")/.." && pwd)/tests/fixtures/labs/ci-debris.toml
 FIFO=$RUN/netns-ci-debris-fifo
 T=10   # seconds any one step may take (a hang must not stall CI)
 
@@ -44,7 +45,6 @@ made_etc_file=0
 made_lab=0
 made_lab_dir=0
 made_fifo=0
-lab_tmp=
 
 make_debris() {
 	[[ -d $RUN ]] || made_run_dir=1
@@ -73,21 +73,7 @@ make_debris() {
 		say "lab $LAB (or one of its namespaces) exists already: left alone"
 	else
 		[[ -e $LAB_DIR ]] || made_lab_dir=1
-		lab_tmp=$(mktemp -d /tmp/netns-ci-debris.XXXXXX) || return 0
-		cat >"$lab_tmp/lab.toml" <<-'EOF'
-			schema = 1
-			name = "ci-debris"
-
-			[nodes.a]
-			etc = { "hosts" = "127.0.0.1 localhost ci-debris-a\n" }
-			run = [ { name = "idle", cmd = ["sleep", "3600"] } ]
-			[nodes.b]
-
-			[[links]]
-			endpoints = ["a:eth0", "b:eth0"]
-			addr = [["192.0.2.1/30"], ["192.0.2.2/30"]]
-		EOF
-		if timeout 60 "$NETNS_BIN" up "$lab_tmp/lab.toml" >/dev/null; then
+		if timeout 60 "$NETNS_BIN" up "$LAB_FILE" >/dev/null; then
 			made_lab=1
 		else
 			say "cannot bring up lab $LAB"
@@ -114,7 +100,6 @@ remove_debris() {
 		timeout 60 "$NETNS_BIN" down "$LAB" >/dev/null || say "netns down $LAB failed"
 		((made_lab_dir)) && rmdir "$LAB_DIR" 2>/dev/null
 	fi
-	[[ -n $lab_tmp ]] && rm -rf "$lab_tmp"
 	if ((made_etc_file)); then
 		rm -f "$ETC/$ETC_NS/resolv.conf"
 	fi

@@ -5,86 +5,6 @@
 use crate::support::script;
 use serde_json::Value;
 
-/// A chain: h1 ── r1 ── r2 ── r3 ── h2.
-const CHAIN3: &str = r#"
-cat > chain3.toml <<'T'
-schema = 1
-name = "chain3"
-
-[nodes.h1]
-gateway = "10.0.1.1"
-[nodes.h2]
-gateway = "10.0.3.1"
-
-[nodes.r1]
-kind = "router"
-routes = [ { to = "10.0.23.0/30", via = "10.0.12.2" },
-           { to = "10.0.3.0/24",  via = "10.0.12.2" } ]
-[nodes.r2]
-kind = "router"
-routes = [ { to = "10.0.1.0/24", via = "10.0.12.1" },
-           { to = "10.0.3.0/24", via = "10.0.23.2" } ]
-[nodes.r3]
-kind = "router"
-gateway = "10.0.23.1"
-
-[[links]]
-endpoints = ["h1:eth0", "r1:eth0"]
-addr = [["10.0.1.10/24"], ["10.0.1.1/24"]]
-[[links]]
-endpoints = ["r1:eth1", "r2:eth0"]
-subnet = "10.0.12.0/30"
-[[links]]
-endpoints = ["r2:eth1", "r3:eth0"]
-subnet = "10.0.23.0/30"
-[[links]]
-endpoints = ["r3:eth1", "h2:eth0"]
-addr = [["10.0.3.1/24"], ["10.0.3.10/24"]]
-T
-chmod 644 chain3.toml
-"#;
-
-/// A LAN: one switch, four hosts, addresses from the switch subnet.
-const LAN4: &str = r#"
-cat > lan4.toml <<'T'
-schema = 1
-name = "lan4"
-
-[nodes.sw1]
-kind = "switch"
-subnet = "10.1.0.0/24"
-
-[nodes.h1]
-[nodes.h2]
-[nodes.h3]
-[nodes.h4]
-
-[[links]]
-endpoints = ["h1:eth0", "sw1"]
-[[links]]
-endpoints = ["h2:eth0", "sw1"]
-[[links]]
-endpoints = ["h3:eth0", "sw1"]
-[[links]]
-endpoints = ["h4:eth0", "sw1"]
-T
-"#;
-
-/// A dual-stack pair.
-const PAIR: &str = r#"
-cat > pair.toml <<'T'
-schema = 1
-name = "pair"
-
-[nodes.h1]
-[nodes.h2]
-
-[[links]]
-endpoints = ["h1:eth0", "h2:eth0"]
-addr = [["10.0.0.1/24", "fd00::1/64"], ["10.0.0.2/24", "fd00::2/64"]]
-T
-"#;
-
 /// Parses an SVG file with python3's XML parser; prints the root tag and
 /// the number of router nodes drawn.
 const XML_CHECK: &str = r#"
@@ -99,20 +19,20 @@ P
 #[test]
 fn every_format_draws_the_chain_without_privileges() {
     let body = format!(
-        "{CHAIN3}{XML_CHECK}
+        "{XML_CHECK}
 chmod 755 $H/w
-r ascii $NOBODY $NETNS graph chain3.toml
-r dot $NOBODY $NETNS graph chain3.toml --format dot
-r mermaid $NOBODY $NETNS graph chain3.toml --format=mermaid
-r json $NOBODY $NETNS graph chain3.toml --format json
-r svg $NOBODY $NETNS graph chain3.toml --format svg
-$NETNS graph chain3.toml --format svg > chain3.svg
+r ascii $NOBODY $NETNS graph chain-of-three-routers.toml
+r dot $NOBODY $NETNS graph chain-of-three-routers.toml --format dot
+r mermaid $NOBODY $NETNS graph chain-of-three-routers.toml --format=mermaid
+r json $NOBODY $NETNS graph chain-of-three-routers.toml --format json
+r svg $NOBODY $NETNS graph chain-of-three-routers.toml --format svg
+$NETNS graph chain-of-three-routers.toml --format svg > chain3.svg
 r xml python3 svgcheck.py chain3.svg
-r svg2 $NETNS graph chain3.toml --format svg
-r j $NETNS -j graph chain3.toml
+r svg2 $NETNS graph chain-of-three-routers.toml --format svg
+r j $NETNS -j graph chain-of-three-routers.toml
 "
     );
-    let run = script(&body).run();
+    let run = script(&body).fixture("chain-of-three-routers.toml").run();
     for l in ["ascii", "dot", "mermaid", "json", "svg", "xml"] {
         run.expect_rc(l, 0);
     }
@@ -160,12 +80,13 @@ r j $NETNS -j graph chain3.toml
 #[test]
 fn switch_ports_and_assigned_addresses_are_drawn() {
     let run = script(&format!(
-        "{LAN4}{XML_CHECK}
-r ascii $NETNS graph lan4.toml --format ascii
-r dot $NETNS graph -f lan4.toml --format dot
-r svg $NETNS graph lan4.toml --format svg -o lan4.svg
+        "{XML_CHECK}
+r ascii $NETNS graph switch-of-four-hosts.toml --format ascii
+r dot $NETNS graph -f switch-of-four-hosts.toml --format dot
+r svg $NETNS graph switch-of-four-hosts.toml --format svg -o lan4.svg
 r xml python3 svgcheck.py lan4.svg"
     ))
+    .fixture("switch-of-four-hosts.toml")
     .run();
     run.expect_rc("ascii", 0);
     let ascii = run.get("ascii").out();
@@ -183,9 +104,9 @@ r xml python3 svgcheck.py lan4.svg"
 
 #[test]
 fn wrong_format_and_bad_files_are_reported() {
-    let run = script(&format!(
-        "{PAIR}
-r fmt $NETNS graph pair.toml --format png
+    let run = script(
+        "
+r fmt $NETNS graph dual-stack-pair.toml --format png
 r nofile $NETNS graph missing.toml
 r noarg $NETNS graph
 cat > bad.toml <<'T'
@@ -196,8 +117,9 @@ name = \"bad\"
 endpoints = [\"h1:eth0\", \"r9:eth0\"]
 T
 r bad $NETNS graph bad.toml --format dot
-r out $NETNS graph pair.toml -o /nonexistent/dir/x.txt"
-    ))
+r out $NETNS graph dual-stack-pair.toml -o /nonexistent/dir/x.txt",
+    )
+    .fixture("dual-stack-pair.toml")
     .run();
     let fmt = run.get("fmt");
     assert_eq!(fmt.rc, 255);
@@ -222,8 +144,8 @@ r out $NETNS graph pair.toml -o /nonexistent/dir/x.txt"
 
 #[test]
 fn live_overlay_marks_missing_namespaces_down_interfaces_and_other_addresses() {
-    let run = script(&format!(
-        "{PAIR}
+    let run = script(
+        "
 # Step 1: only h1 exists, its eth0 as in the file (the veth's other end stays in h1).
 must $IP netns add pair-h1
 must $IP -n pair-h1 link set lo alias netns-lab:pair:h1
@@ -233,11 +155,11 @@ must $IP -n pair-h1 addr add fd00::1/64 dev eth0 nodad
 must $IP -n pair-h1 link set spare up
 must $IP -n pair-h1 link set eth0 up
 wait_for sh -c \"$IP -n pair-h1 link show eth0 | grep -q 'state UP'\"
-r a1 $NETNS graph pair.toml --live
-r d1 $NETNS graph pair.toml --live --format dot
-r j1 $NETNS graph pair.toml --live --format json
-r s1 $NETNS graph pair.toml --live --format svg
-r m1 $NETNS graph pair.toml --live --format mermaid
+r a1 $NETNS graph dual-stack-pair.toml --live
+r d1 $NETNS graph dual-stack-pair.toml --live --format dot
+r j1 $NETNS graph dual-stack-pair.toml --live --format json
+r s1 $NETNS graph dual-stack-pair.toml --live --format svg
+r m1 $NETNS graph dual-stack-pair.toml --live --format mermaid
 # Step 2: h2 exists, linked to h1, but its eth0 is down with another address.
 must $IP -n pair-h1 link del eth0
 must $IP netns add pair-h2
@@ -249,17 +171,18 @@ must $IP -n pair-h2 addr add 10.0.0.9/24 dev eth0
 must $IP -n pair-h2 addr add fd00::2/64 dev eth0 nodad
 must $IP -n pair-h1 link set eth0 up
 wait_for sh -c \"$IP -n pair-h1 link show eth0 | grep -q 'state DOWN'\"
-r a2 $NETNS graph pair.toml --live
-r d2 $NETNS graph pair.toml --live --format dot
+r a2 $NETNS graph dual-stack-pair.toml --live
+r d2 $NETNS graph dual-stack-pair.toml --live --format dot
 # Step 3: everything as in the file.
 must $IP -n pair-h2 link set lo alias netns-lab:pair:h2
 must $IP -n pair-h2 addr del 10.0.0.9/24 dev eth0
 must $IP -n pair-h2 addr add 10.0.0.2/24 dev eth0
 must $IP -n pair-h2 link set eth0 up
 wait_for sh -c \"$IP -n pair-h1 link show eth0 | grep -q 'state UP'\"
-r a3 $NETNS graph pair.toml --live
-r plain $NETNS graph pair.toml"
-    ))
+r a3 $NETNS graph dual-stack-pair.toml --live
+r plain $NETNS graph dual-stack-pair.toml",
+    )
+    .fixture("dual-stack-pair.toml")
     .run();
     for l in ["a1", "d1", "j1", "s1", "m1", "a2", "d2", "a3", "plain"] {
         run.expect_rc(l, 0);
@@ -299,48 +222,11 @@ fn vlan_ports_and_vlan_interfaces_are_labelled() {
     // examples/vlans.toml with two of its hosts kept.
     let run = script(
         r#"
-cat > vlans.toml <<'T'
-schema = 1
-name = "vlans"
-
-[nodes.sw1]
-kind = "switch"
-vlan_filtering = true
-
-[nodes.h1]
-addr = { eth0 = ["10.10.0.11/24"] }
-gateway = "10.10.0.1"
-[nodes.h3]
-addr = { eth0 = ["10.20.0.13/24"] }
-gateway = "10.20.0.1"
-
-[nodes.r1]
-kind = "router"
-[nodes.r1.interfaces."eth0.10"]
-type = "vlan"
-parent = "eth0"
-vid = 10
-addr = ["10.10.0.1/24"]
-[nodes.r1.interfaces."eth0.20"]
-type = "vlan"
-parent = "eth0"
-vid = 20
-addr = ["10.20.0.1/24"]
-
-[[links]]
-endpoints = ["h1:eth0", "sw1"]
-vlan = 10
-[[links]]
-endpoints = ["h3:eth0", "sw1"]
-vlan = 20
-[[links]]
-endpoints = ["r1:eth0", "sw1"]
-vlans = [10, 20]
-T
-r ascii $NETNS graph vlans.toml
-r dot $NETNS graph vlans.toml --format dot
+r ascii $NETNS graph vlan-switch.toml
+r dot $NETNS graph vlan-switch.toml --format dot
 "#,
     )
+    .fixture("vlan-switch.toml")
     .run();
     run.expect_rc("ascii", 0);
     let ascii = run.get("ascii").out();
@@ -355,57 +241,16 @@ r dot $NETNS graph vlans.toml --format dot
     assert!(dot.contains("headlabel=\"r1-eth0\\nvlans 10,20\""), "{dot}");
 }
 
-/// 4 routers in a chain, each with a switch of 30 hosts: 128 nodes.
-const BIG: &str = r#"
-cat > big.toml <<'T'
-schema = 1
-name = "big"
-
-[nodes."r{i}"]
-for = { i = "1..4" }
-kind = "router"
-[nodes."sw{i}"]
-for = { i = "1..4" }
-kind = "switch"
-[nodes."a{i}"]
-for = { i = "1..30" }
-[nodes."b{i}"]
-for = { i = "1..30" }
-[nodes."c{i}"]
-for = { i = "1..30" }
-[nodes."d{i}"]
-for = { i = "1..30" }
-
-[[links]]
-for = { i = "1..3" }
-endpoints = ["r{i}:up", "r{i+1}:down"]
-[[links]]
-for = { i = "1..4" }
-endpoints = ["r{i}:lan", "sw{i}"]
-[[links]]
-for = { i = "1..30" }
-endpoints = ["a{i}:eth0", "sw1"]
-[[links]]
-for = { i = "1..30" }
-endpoints = ["b{i}:eth0", "sw2"]
-[[links]]
-for = { i = "1..30" }
-endpoints = ["c{i}:eth0", "sw3"]
-[[links]]
-for = { i = "1..30" }
-endpoints = ["d{i}:eth0", "sw4"]
-T
-"#;
-
 #[test]
 fn a_lab_of_128_nodes_stays_readable() {
     let run = script(&format!(
-        "{BIG}{XML_CHECK}
-r ascii $NETNS graph big.toml
-r svg $NETNS graph big.toml --format svg -o big.svg
+        "{XML_CHECK}
+r ascii $NETNS graph four-switches-of-thirty-hosts.toml
+r svg $NETNS graph four-switches-of-thirty-hosts.toml --format svg -o big.svg
 r xml python3 svgcheck.py big.svg
-r dot $NETNS graph big.toml --format dot"
+r dot $NETNS graph four-switches-of-thirty-hosts.toml --format dot"
     ))
+    .fixture("four-switches-of-thirty-hosts.toml")
     .run();
     run.expect_rc("ascii", 0);
     let ascii = run.get("ascii").out();
@@ -422,20 +267,21 @@ r dot $NETNS graph big.toml --format dot"
 
 #[test]
 fn live_overlay_of_a_lab_brought_up_matches_then_shows_what_was_broken() {
-    let run = script(&format!(
-        "{LAN4}
-must $NETNS up lan4.toml
+    let run = script(
+        "
+must $NETNS up switch-of-four-hosts.toml
 # Operational states settle through the kernel's linkwatch work, after `up`.
 for n in h1 h2 h3 h4; do wait_for sh -c \"$IP -n lan4-$n link show eth0 | grep -q 'state UP'\"; done
-r a1 $NETNS graph lan4.toml --live
+r a1 $NETNS graph switch-of-four-hosts.toml --live
 must $IP -n lan4-h2 link set eth0 down
 must $IP -n lan4-h3 addr add 10.1.0.99/24 dev eth0
 must $IP netns del lan4-h4
 wait_for sh -c \"$IP -n lan4-sw1 link show h2-eth0 | grep -q 'state DOWN'\"
-r a2 $NETNS graph lan4.toml --live
-r m2 $NETNS graph lan4.toml --live --format mermaid
-$NETNS down lan4.toml >/dev/null 2>&1"
-    ))
+r a2 $NETNS graph switch-of-four-hosts.toml --live
+r m2 $NETNS graph switch-of-four-hosts.toml --live --format mermaid
+$NETNS down switch-of-four-hosts.toml >/dev/null 2>&1",
+    )
+    .fixture("switch-of-four-hosts.toml")
     .run();
     run.expect_rc("a1", 0);
     let a1 = run.get("a1").out();

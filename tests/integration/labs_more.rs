@@ -13,47 +13,38 @@ use crate::support::lab_script;
 fn a_link_rate_is_a_tbf_qdisc_reconciled_in_place() {
     let run = lab_script(
         r#"
-cat > rate.toml <<'T'
-schema = 1
-name = "rate"
-[nodes.a]
-[nodes.b]
-[[links]]
-endpoints = ["a:eth0", "b:eth0"]
-subnet = "10.0.0.0/30"
-netem = { rate = "10mbit" }
-T
-r up $NETNS up rate.toml
+r up $NETNS up link-rate.toml
 r qa1 tc -n rate-a qdisc show dev eth0
 r qb1 tc -n rate-b qdisc show dev eth0
 ia=$($IP -n rate-a -o link show eth0 | cut -d: -f1)
-sed -i 's/10mbit/20mbit/' rate.toml
-r plan $NETNS up --plan rate.toml
-r change $NETNS up rate.toml
+sed -i 's/10mbit/20mbit/' link-rate.toml
+r plan $NETNS up --plan link-rate.toml
+r change $NETNS up link-rate.toml
 r qa2 tc -n rate-a qdisc show dev eth0
 r qb2 tc -n rate-b qdisc show dev eth0
 v same_link "$([ "$ia" = "$($IP -n rate-a -o link show eth0 | cut -d: -f1)" ] && echo yes)"
-r again $NETNS up rate.toml
+r again $NETNS up link-rate.toml
 r st $NETNS status rate
-sed -i 's/^netem = .*/netem_ab = { rate = "2mbit" }/' rate.toml
-r oneway $NETNS up rate.toml
+sed -i 's/^netem = .*/netem_ab = { rate = "2mbit" }/' link-rate.toml
+r oneway $NETNS up link-rate.toml
 r qa3 tc -n rate-a qdisc show dev eth0
 r qb3 tc -n rate-b qdisc show dev eth0
-sed -i '/^netem_ab/d' rate.toml
-r remove $NETNS up rate.toml
+sed -i '/^netem_ab/d' link-rate.toml
+r remove $NETNS up link-rate.toml
 r qa4 tc -n rate-a qdisc show dev eth0
 r qb4 tc -n rate-b qdisc show dev eth0
-r again2 $NETNS up rate.toml
+r again2 $NETNS up link-rate.toml
 # `limit` alone shapes nothing (tbf needs a rate): no qdisc, and no change
 # planned again and again.
-echo 'netem = { limit = 100 }' >> rate.toml
-r limit $NETNS up rate.toml
-r limit2 $NETNS up rate.toml
+echo 'netem = { limit = 100 }' >> link-rate.toml
+r limit $NETNS up link-rate.toml
+r limit2 $NETNS up link-rate.toml
 r qa5 tc -n rate-a qdisc show dev eth0
-r down $NETNS down rate.toml
+r down $NETNS down link-rate.toml
 r left leftovers
 "#,
     )
+    .fixture("link-rate.toml")
     .run();
     run.expect_rc("up", 0);
     for q in ["qa1", "qb1"] {
@@ -92,87 +83,39 @@ r left leftovers
     run.expect("left", 1, "", "");
 }
 
-/// The router of [`FIREWALL_LAB`] forwards only new TCP connections from
-/// h1 to h2's port 8080; h2 listens on 8080 and 8081, h1 on 9090.
-const FIREWALL_LAB: &str = r#"
-cat > fw.toml <<'T'
-schema = 1
-name = "fw"
-[nodes.h1]
-gateway = "10.0.1.1"
-[nodes.r]
-kind = "router"
-[nodes.r.firewall]
-forward = "drop"
-allow = [ { in = "eth0", out = "eth1", proto = "tcp", dport = 8080 } ]
-[nodes.h2]
-gateway = "10.0.2.1"
-[[nodes.h2.run]]
-name = "srv"
-cmd = ["python3", "-c", "import socket, select\nss = []\nfor p in (8080, 8081):\n    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', p)); s.listen(16); ss.append(s)\nwhile True:\n    r, _, _ = select.select(ss, [], [])\n    for s in r: s.accept()[0].close()\n"]
-ready = { tcp = "10.0.2.10:8081", timeout = "5s" }
-[[nodes.h1.run]]
-name = "srv"
-cmd = ["python3", "-c", "import socket\ns = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', 9090)); s.listen(16)\nwhile True: s.accept()[0].close()\n"]
-ready = { tcp = "10.0.1.10:9090", timeout = "5s" }
-[[links]]
-endpoints = ["h1:eth0", "r:eth0"]
-addr = [["10.0.1.10/24"], ["10.0.1.1/24"]]
-[[links]]
-endpoints = ["h2:eth0", "r:eth1"]
-addr = [["10.0.2.10/24"], ["10.0.2.1/24"]]
-[[expect]]
-from = "h1"
-to = "h2"
-proto = "tcp:8080"
-reach = true
-[[expect]]
-from = "h1"
-to = "h2"
-proto = "tcp:8081"
-reach = false
-[[expect]]
-from = "h2"
-to = "h1"
-proto = "tcp:9090"
-reach = false
-[[expect]]
-from = "h1"
-to = "h2"
-reach = false
-T
-"#;
-
+/// The router of `forward-firewall.toml` forwards only new TCP connections
+/// from h1 to h2's port 8080; h2 listens on 8080 and 8081, h1 on 9090.
 #[test]
 fn a_forward_firewall_from_the_file_lets_through_only_what_it_allows() {
-    let run = lab_script(&format!(
-        r#"{FIREWALL_LAB}
-r up $NETNS up fw.toml
-r test $NETNS test fw.toml
+    let run = lab_script(
+        r#"
+r up $NETNS up forward-firewall.toml
+r test $NETNS test forward-firewall.toml
 r nft $IP netns exec fw-r nft list table inet netns_lab
 # Without the firewall's table every probe goes through: the verdicts above
 # are the firewall's doing.
 must $IP netns exec fw-r nft delete table inet netns_lab
-r open $NETNS test fw.toml
+r open $NETNS test forward-firewall.toml
 r st $NETNS status fw
-r fix $NETNS up fw.toml
-r again $NETNS up fw.toml
-r test2 $NETNS test fw.toml
+r fix $NETNS up forward-firewall.toml
+r again $NETNS up forward-firewall.toml
+r test2 $NETNS test forward-firewall.toml
 # A rule added from outside is drift too.
 must $IP netns exec fw-r nft add rule inet netns_lab forward accept
 r st2 $NETNS status fw
-r fix2 $NETNS up fw.toml
+r fix2 $NETNS up forward-firewall.toml
 r nft3 $IP netns exec fw-r nft list table inet netns_lab
-r again2 $NETNS up fw.toml
+r again2 $NETNS up forward-firewall.toml
 # Allow 8081 instead: the table is replaced, the verdicts follow.
-sed -i 's/dport = 8080 }}/dport = 8081 }}/' fw.toml
-r swap $NETNS up fw.toml
+sed -i 's/dport = 8080 }/dport = 8081 }/' forward-firewall.toml
+r swap $NETNS up forward-firewall.toml
 r nft2 $IP netns exec fw-r nft list table inet netns_lab
-r test3 $NETNS test fw.toml
-r down $NETNS down fw.toml
+r test3 $NETNS test forward-firewall.toml
+r down $NETNS down forward-firewall.toml
 r left leftovers
-"#
-    ))
+"#,
+    )
+    .fixture("forward-firewall.toml")
     .run();
     run.expect_rc("up", 0);
     run.check(run.get("up").out().contains("2 processes"), "both servers started");
@@ -218,58 +161,22 @@ r left leftovers
 fn masquerade_from_the_file_hides_the_inside_behind_the_router() {
     let run = lab_script(
         r#"
-cat > nat.toml <<'T'
-schema = 1
-name = "nat"
-[nodes.h1]
-gateway = "10.0.1.1"
-[nodes.r]
-kind = "router"
-[[nodes.r.nat]]
-type = "masquerade"
-out = "eth1"
-src = "10.0.1.0/24"
-[nodes.srv]
-# It tells each client the address it connected from.
-[[nodes.srv.run]]
-name = "who"
-cmd = ["python3", "-c", "import socket\ns = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', 7000)); s.listen(16)\nwhile True:\n    c, a = s.accept(); c.sendall(a[0].encode() + b'\\n'); c.close()\n"]
-ready = { tcp = "203.0.113.10:7000", timeout = "5s" }
-[[links]]
-endpoints = ["h1:eth0", "r:eth0"]
-addr = [["10.0.1.10/24"], ["10.0.1.1/24"]]
-[[links]]
-endpoints = ["srv:eth0", "r:eth1"]
-addr = [["203.0.113.10/24"], ["203.0.113.1/24"]]
-[[expect]]
-from = "h1"
-to = "srv"
-proto = "tcp:7000"
-reach = true
-[[expect]]
-from = "h1"
-to = "srv"
-reach = true
-[[expect]]
-from = "srv"
-to = "h1"
-reach = false
-T
 WHO='import socket; s = socket.create_connection(("203.0.113.10", 7000), 3); print(s.recv(100).decode().strip())'
-r up $NETNS up nat.toml
-r test $NETNS test nat.toml
+r up $NETNS up masquerade.toml
+r test $NETNS test masquerade.toml
 r who $NETNS exec nat h1 -- python3 -c "$WHO"
 r local $NETNS exec nat r -- python3 -c "$WHO"
 r nft $IP netns exec nat-r nft list table inet netns_lab
 # Without the NAT rule the server cannot answer h1: it has no route back.
-sed -i '/^\[\[nodes.r.nat\]\]/,/^src/d' nat.toml
-r unnat $NETNS up nat.toml
+sed -i '/^\[\[nodes.r.nat\]\]/,/^src/d' masquerade.toml
+r unnat $NETNS up masquerade.toml
 r nonft $IP netns exec nat-r nft list table inet netns_lab
-r test2 $NETNS test nat.toml
-r down $NETNS down nat.toml
+r test2 $NETNS test masquerade.toml
+r down $NETNS down masquerade.toml
 r left leftovers
 "#,
     )
+    .fixture("masquerade.toml")
     .run();
     run.expect_rc("up", 0);
     let t = run.get("test");
@@ -293,25 +200,15 @@ r left leftovers
 fn a_dummy_interface_is_refused_naming_the_missing_feature() {
     let run = lab_script(
         r#"
-cat > dum.toml <<'T'
-schema = 1
-name = "dum"
-[nodes.a]
-interfaces.d0 = { type = "dummy", addr = ["10.9.0.1/24"] }
-[nodes.b]
-[[links]]
-endpoints = ["a:eth0", "b:eth0"]
-subnet = "10.0.0.0/30"
-T
-r val $NETNS validate dum.toml
-r up $NETNS up dum.toml
+r val $NETNS validate dummy-interface.toml
+r up $NETNS up dummy-interface.toml
 r left leftovers
 r st $NETNS status
 "#,
     )
+    .fixture("dummy-interface.toml")
     .run();
-    let msg =
-        "dum.toml:4:12: error: this kernel has no dummy interfaces (dummy): interface \"d0\" of node a is a dummy";
+    let msg = "dummy-interface.toml:4:12: error: this kernel has no dummy interfaces (dummy): interface \"d0\" of node a is a dummy";
     run.expect_rc("val", 1);
     run.check(run.get("val").err().contains(msg), "validate names dummy and points at it");
     run.expect("up", 1, "", &format!("{msg}\nnetns up: nothing was changed.\n"));
@@ -360,46 +257,19 @@ must $NETNS down lan4 >/dev/null
 fn for_repetition_builds_twenty_hosts_and_their_expectations() {
     let run = lab_script(
         r#"
-cat > sw20.toml <<'T'
-schema = 1
-name = "sw20"
-[nodes.sw]
-kind = "switch"
-subnet = "10.2.0.0/24"
-[nodes."h{i}"]
-for = { i = "1..20" }
-etc = { "hostname" = "h{i}\n" }
-[[links]]
-for = { i = "1..20" }
-endpoints = ["h{i}:eth0", "sw"]
-[[expect]]
-for = { i = "2..6" }
-from = "h1"
-to = "h{i}"
-reach = true
-[[expect]]
-for = { i = "1..3" }
-from = "h{i+10}"
-to = "10.2.0.{i+17}"
-proto = "udp:9"
-reach = false
-[[expect]]
-from = "h20"
-to = "10.2.0.99"
-reach = false
-T
-r val $NETNS validate sw20.toml
-r up $NETNS up sw20.toml
+r val $NETNS validate switch-of-twenty-hosts.toml
+r up $NETNS up switch-of-twenty-hosts.toml
 r nns sh -c "$IP netns list | grep -c '^sw20-'"
 r ports sh -c "$IP -n sw20-sw -o link show master br0 | wc -l"
 r h20 $IP -n sw20-h20 -br addr show eth0
 r h7 $IP -n sw20-h7 -br addr show eth0
 r etc cat $NETNS_ETC_DIR/sw20-h13/hostname
-r test $NETNS test sw20.toml
-r down $NETNS down sw20.toml
+r test $NETNS test switch-of-twenty-hosts.toml
+r down $NETNS down switch-of-twenty-hosts.toml
 r left leftovers
 "#,
     )
+    .fixture("switch-of-twenty-hosts.toml")
     .run();
     run.check(run.get("val").out().contains("21 nodes, 20 links, 9 expectations"), "validate counts what for made");
     run.check(run.get("up").out().starts_with("lab sw20 is up: 21 namespaces, 20 links, 20 addresses"), "summary");
@@ -579,27 +449,16 @@ r left leftovers
 fn a_node_removed_from_the_file_takes_its_processes_along() {
     let run = lab_script(
         r#"
-cat > pr.toml <<'T'
-schema = 1
-name = "pr"
-[nodes.a]
-[nodes.b]
-[[nodes.b.run]]
-name = "idle"
-cmd = ["sleep", "1000"]
-[[links]]
-endpoints = ["a:eth0", "b:eth0"]
-subnet = "10.0.0.0/30"
-T
-r up $NETNS up pr.toml
+r up $NETNS up process-on-the-second-node.toml
 r sleeps1 sh -c "ps -e -o comm= | grep -c -x sleep"
-printf 'schema = 1\nname = "pr"\n[nodes.a]\n' > pr.toml
-r shrink $NETNS up pr.toml
+printf 'schema = 1\nname = "pr"\n[nodes.a]\n' > process-on-the-second-node.toml
+r shrink $NETNS up process-on-the-second-node.toml
 r sleeps2 sh -c "ps -e -o comm= | grep -c -x sleep"
-r down $NETNS down pr.toml
+r down $NETNS down process-on-the-second-node.toml
 r left leftovers
 "#,
     )
+    .fixture("process-on-the-second-node.toml")
     .run();
     run.check(run.get("up").out().contains("1 process"), "the process started");
     run.expect("sleeps1", 0, "1\n", "");
@@ -616,27 +475,22 @@ r left leftovers
 fn etc_entries_taken_out_of_the_file_are_removed() {
     let run = lab_script(
         r#"
-cat > et.toml <<'T'
-schema = 1
-name = "et"
-[nodes.a]
-etc = { "hosts" = "192.0.2.1 x\n", "resolv.conf" = "nameserver 192.0.2.53\n" }
-T
-must $NETNS up et.toml >/dev/null
+must $NETNS up two-etc-files.toml >/dev/null
 r ls1 ls $NETNS_ETC_DIR/et-a
-sed -i 's/, "resolv.conf" = .* }/ }/' et.toml
+sed -i 's/, "resolv.conf" = .* }/ }/' two-etc-files.toml
 r st $NETNS status et
-r up1 $NETNS up et.toml
+r up1 $NETNS up two-etc-files.toml
 r ls2 ls $NETNS_ETC_DIR/et-a
 r seen $NETNS exec et a -- cat /etc/hosts
-sed -i '/^etc/d' et.toml
-r up2 $NETNS up et.toml
+sed -i '/^etc/d' two-etc-files.toml
+r up2 $NETNS up two-etc-files.toml
 r ls3 ls -A $NETNS_ETC_DIR
-r again $NETNS up et.toml
+r again $NETNS up two-etc-files.toml
 must $NETNS down et >/dev/null
 r left leftovers
 "#,
     )
+    .fixture("two-etc-files.toml")
     .run();
     run.expect("ls1", 0, "hosts\nresolv.conf\n", "");
     run.check(run.get("st").out().contains("  ~ et-a: files in /etc/netns/et-a/\n"), "status: drift");
@@ -655,29 +509,22 @@ r left leftovers
 fn run_entries_changed_or_removed_in_the_file_restart_or_stop() {
     let run = lab_script(
         r#"
-cat > pr.toml <<'T'
-schema = 1
-name = "pr"
-[nodes.a]
-[[nodes.a.run]]
-name = "idle"
-cmd = ["sleep", "1000"]
-T
-must $NETNS up pr.toml >/dev/null
+must $NETNS up one-process.toml >/dev/null
 r ps1 sh -c "ps -e -o args= | grep -x 'sleep [0-9]*'"
-sed -i 's/1000/2000/' pr.toml
+sed -i 's/1000/2000/' one-process.toml
 r st $NETNS status pr
-r change $NETNS up pr.toml
+r change $NETNS up one-process.toml
 r ps2 sh -c "ps -e -o args= | grep -x 'sleep [0-9]*'"
-r again $NETNS up pr.toml
-sed -i '/^\[\[nodes.a.run\]\]/,$d' pr.toml
-r remove $NETNS up pr.toml
+r again $NETNS up one-process.toml
+sed -i '/^\[\[nodes.a.run\]\]/,$d' one-process.toml
+r remove $NETNS up one-process.toml
 r ps3 sh -c "ps -e -o args= | grep -x 'sleep [0-9]*'"
 r st2 $NETNS status pr
 must $NETNS down pr >/dev/null
 r left leftovers
 "#,
     )
+    .fixture("one-process.toml")
     .run();
     run.expect("ps1", 0, "sleep 1000\n", "");
     run.check(run.get("st").out().contains("  - pr-a: stop process idle\n  + pr-a: start process idle\n"), "drift");
@@ -697,40 +544,18 @@ r left leftovers
 fn ecmp_blackhole_metric_table_onlink_and_v6_routes() {
     let run = lab_script(
         r#"
-cat > rt.toml <<'T'
-schema = 1
-name = "rt"
-[nodes.r]
-kind = "router"
-routes = [
-  { to = "10.9.0.0/24", nexthops = [ { via = "10.0.1.2", weight = 1 }, { via = "10.0.2.2", weight = 3 } ] },
-  { to = "192.0.2.0/24", type = "blackhole" },
-  { to = "198.51.100.0/24", type = "unreachable" },
-  { to = "203.0.113.0/24", via = "10.0.1.2", metric = 50 },
-  { to = "10.8.0.0/16", via = "10.0.2.2", table = 100 },
-  { to = "default", via = "169.254.1.1", dev = "eth0", onlink = true },
-  { to = "fd99::/64", via = "fd01::2" },
-]
-[nodes.a]
-[nodes.b]
-[[links]]
-endpoints = ["r:eth0", "a:eth0"]
-addr = [["10.0.1.1/24", "fd01::1/64"], ["10.0.1.2/24", "fd01::2/64"]]
-[[links]]
-endpoints = ["r:eth1", "b:eth0"]
-subnet = "10.0.2.0/24"
-T
-must $NETNS up rt.toml >/dev/null
+must $NETNS up routes-of-every-kind.toml >/dev/null
 r v4 $IP -n rt-r route show proto static
 r t100 $IP -n rt-r route show table 100 proto static
 r v6 $IP -n rt-r -6 route show proto static
-r again $NETNS up rt.toml
+r again $NETNS up routes-of-every-kind.toml
 must $IP -n rt-r route del 10.9.0.0/24
-r fix $NETNS up rt.toml
+r fix $NETNS up routes-of-every-kind.toml
 r v4b $IP -n rt-r route show proto static
 must $NETNS down rt >/dev/null
 "#,
     )
+    .fixture("routes-of-every-kind.toml")
     .run();
     let want = "default via 169.254.1.1 dev eth0 onlink \n10.9.0.0/24 \n\tnexthop via 10.0.1.2 dev eth0 weight 1 \n\
                 \tnexthop via 10.0.2.2 dev eth1 weight 3 \nblackhole 192.0.2.0/24 \nunreachable 198.51.100.0/24 \n\
@@ -752,22 +577,13 @@ must $NETNS down rt >/dev/null
 fn an_exec_cut_short_by_a_failed_up_runs_on_the_next_up() {
     let run = lab_script(
         r#"
-cat > a.toml <<'T'
-schema = 1
-name = "ex"
-[nodes.a]
-[nodes.b]
-[[links]]
-endpoints = ["a:eth0", "b:eth0"]
-subnet = "10.0.0.0/30"
-T
-cp a.toml b.toml
+cp two-nodes.toml b.toml
 cat >> b.toml <<'T'
 [nodes.c]
 exec = ["test -e $H/w/ok && touch $H/w/ran"]
 T
 sed -i "s|\$H|$H|" b.toml
-must $NETNS up a.toml >/dev/null
+must $NETNS up two-nodes.toml >/dev/null
 r fail $NETNS up --replace b.toml
 touch ok
 r again $NETNS up b.toml
@@ -775,6 +591,7 @@ r ran ls ran
 must $NETNS down ex >/dev/null
 "#,
     )
+    .fixture("two-nodes.toml")
     .run();
     run.expect_rc("fail", 1);
     run.check(run.get("fail").err().contains("partly up"), "says the lab is partly up");
@@ -789,28 +606,18 @@ must $NETNS down ex >/dev/null
 fn processes_and_files_of_vanished_or_removed_nodes_do_not_linger() {
     let run = lab_script(
         r#"
-cat > p.toml <<'T'
-schema = 1
-name = "pl"
-[nodes.a]
-etc = { "hosts" = "127.0.0.1 a\n" }
-[[nodes.a.run]]
-name = "idle"
-cmd = ["sleep", "4242"]
-[nodes.b]
-etc = { "hosts" = "127.0.0.1 b\n" }
-T
-must $NETNS up p.toml >/dev/null
+must $NETNS up processes-and-etc-files.toml >/dev/null
 must $IP netns del pl-a
-r up2 $NETNS up p.toml
+r up2 $NETNS up processes-and-etc-files.toml
 r sleeps sh -c "pgrep -xc sleep"
-grep -v 'nodes.b\|127.0.0.1 b' p.toml > q.toml
+grep -v 'nodes.b\|127.0.0.1 b' processes-and-etc-files.toml > q.toml
 r up3 $NETNS up --replace q.toml
 r etc ls -A $NETNS_ETC_DIR
 r down $NETNS down pl
 r left leftovers
 "#,
     )
+    .fixture("processes-and-etc-files.toml")
     .run();
     run.check(run.get("up2").out().contains("- pl-a: stop process idle"), "the orphaned process is stopped");
     run.expect("sleeps", 0, "1\n", "");
@@ -826,31 +633,15 @@ r left leftovers
 fn rebuilt_links_keep_their_routes_and_background_execs_do_not_block() {
     let run = lab_script(
         r#"
-cat > s1.toml <<'T'
-schema = 1
-name = "sw"
-[nodes.a]
-kind = "router"
-[nodes.b]
-gateway = "10.0.1.1"
-exec = ["sleep 60 &"]
-[nodes.c]
-gateway = "10.0.2.1"
-[[links]]
-endpoints = ["a:eth0", "b:eth0"]
-addr = [["10.0.1.1/24"], ["10.0.1.2/24"]]
-[[links]]
-endpoints = ["a:eth1", "c:eth0"]
-addr = [["10.0.2.1/24"], ["10.0.2.2/24"]]
-T
-sed 's/"a:eth0", "b:eth0"/"a:eth1", "b:eth0"/; s/"a:eth1", "c:eth0"/"a:eth0", "c:eth0"/; s/10.0.1.1\/24"\], \["10.0.1.2/10.0.1.1\/24"], ["10.0.1.2/' s1.toml > s2.toml
-r up timeout 20 $NETNS up s1.toml
+sed 's/"a:eth0", "b:eth0"/"a:eth1", "b:eth0"/; s/"a:eth1", "c:eth0"/"a:eth0", "c:eth0"/; s/10.0.1.1\/24"\], \["10.0.1.2/10.0.1.1\/24"], ["10.0.1.2/' router-and-two-hosts.toml > s2.toml
+r up timeout 20 $NETNS up router-and-two-hosts.toml
 r swap $NETNS up --replace s2.toml
 r broute $IP -n sw-b route show default
 r again $NETNS up s2.toml
 must $NETNS down sw >/dev/null
 "#,
     )
+    .fixture("router-and-two-hosts.toml")
     .run();
     run.expect_rc("up", 0);
     run.expect_rc("swap", 0);

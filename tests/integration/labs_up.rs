@@ -164,20 +164,11 @@ r left leftovers
 fn a_failing_first_up_rolls_back_and_says_so() {
     let run = lab_script(
         r#"
-cat > bad.toml <<'T'
-schema = 1
-name = "bad"
-[nodes.a]
-exec = ["echo boom >&2; exit 3"]
-[nodes.b]
-[[links]]
-endpoints = ["a:eth0", "b:eth0"]
-subnet = "10.0.0.0/30"
-T
-r up $NETNS up bad.toml
+r up $NETNS up failing-exec.toml
 r left leftovers
 "#,
     )
+    .fixture("failing-exec.toml")
     .run();
     run.expect_rc("up", 1);
     let err = run.get("up").err();
@@ -260,43 +251,25 @@ cat $H/w/up*.out >&2
 fn kill_9_during_up_then_down_leaves_nothing() {
     let run = lab_script(
         r#"
-cat > k.toml <<'T'
-schema = 1
-name = "k100"
-[nodes.sw]
-kind = "switch"
-subnet = "10.1.0.0/16"
-[[nodes.sw.run]]
-name = "idle"
-cmd = ["sleep", "1000"]
-[nodes."h{i}"]
-for = { i = "1..99" }
-gateway = "10.1.0.254"
-etc = { "hosts" = "127.0.0.1 localhost h{i}\n" }
-[nodes.sw.addr]
-br0 = ["10.1.0.254/16"]
-[[links]]
-for = { i = "1..99" }
-endpoints = ["h{i}:eth0", "sw"]
-T
 # How long a whole up takes here, to spread the kills over it.
 start=$(date +%s%N)
-must $NETNS up k.toml >/dev/null
+must $NETNS up switch-of-99-hosts.toml >/dev/null
 total=$(( ($(date +%s%N) - start) / 1000 ))
 must $NETNS down k100 >/dev/null
 v total "$total"
 for i in $(seq 1 20); do
-    $NETNS up k.toml >/dev/null 2>&1 &
+    $NETNS up switch-of-99-hosts.toml >/dev/null 2>&1 &
     pid=$!
     delay=$(( RANDOM % (total + 1) ))
     sleep "$(printf '0.%06d' "$delay")"
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
-    r "down$i" $NETNS down k.toml
+    r "down$i" $NETNS down switch-of-99-hosts.toml
     r "left$i" leftovers
 done
 "#,
     )
+    .fixture("switch-of-99-hosts.toml")
     .timeout(std::time::Duration::from_secs(300))
     .run();
     let total: u64 = run.get("total").out().parse().unwrap_or(0);

@@ -8,7 +8,7 @@
 use crate::support::{prelude, script, sh_quote};
 
 /// The host's debris: two names made by iproute2, one by netns, a lab
-/// brought up by netns (with an `/etc/netns` file and a managed process),
+/// brought up by netns (`ci-debris.toml`, scripts/debris.sh's lab),
 /// an `/etc/netns` entry of a name, and a FIFO in the run directory. `/etc`
 /// is an overlay on the private /tmp, so nothing reaches the real one.
 const DEBRIS: &str = r#"
@@ -19,18 +19,7 @@ must $IP netns add netns-ci-debris-2
 must $NETNS add netns-ci-debris-3
 must mkdir -p /etc/netns/netns-ci-debris-1
 echo 'nameserver 192.0.2.53' >/etc/netns/netns-ci-debris-1/resolv.conf
-cat >$H/debris.toml <<'T'
-schema = 1
-name = "ci-debris"
-[nodes.a]
-etc = { "hosts" = "127.0.0.1 localhost\n" }
-run = [ { name = "idle", cmd = ["sleep", "100"] } ]
-[nodes.b]
-[[links]]
-endpoints = ["a:eth0", "b:eth0"]
-addr = [["192.0.2.1/30"], ["192.0.2.2/30"]]
-T
-must $NETNS up $H/debris.toml
+must $NETNS up ci-debris.toml
 must mkfifo /run/netns/netns-ci-debris-fifo
 # The nested prelude opens the binary by a path that its own tmpfs /tmp
 # does not hide.
@@ -69,7 +58,7 @@ fn a_test_counts_only_the_namespaces_and_mounts_it_made() {
         $NETNS delete mine
         say "after delete: $(nsfs_mounts | wc -l)"
     "#;
-    let run = script(&format!("{DEBRIS}{}", inner(body))).run();
+    let run = script(&format!("{DEBRIS}{}", inner(body))).fixture("ci-debris.toml").run();
     // The debris is really there for the outer script (names and the lab's).
     let host = run.get("host_nsfs").out();
     run.check(

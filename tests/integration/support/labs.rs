@@ -1,5 +1,6 @@
-//! Lab tests: the shipped examples inside a script, and the prelude of
-//! every lab script.
+//! Lab tests: the shipped examples and the lab fixtures of
+//! `tests/fixtures/labs/` inside a script, and the prelude of every lab
+//! script.
 
 use super::script::{Script, script};
 use std::fmt::Write as _;
@@ -46,4 +47,19 @@ leftovers() {{
 "#
     ))
     .timeout(std::time::Duration::from_secs(120))
+}
+
+/// The text of lab fixture NAME, `tests/fixtures/labs/NAME`.
+pub fn lab_fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/labs/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("lab fixture {path}: {e}"))
+}
+
+impl Script {
+    /// Lab fixture NAME (see [`lab_fixture`]) as file NAME in the script's
+    /// working directory: the test may change its copy.
+    pub fn fixture(self, name: &str) -> Self {
+        let text = lab_fixture(name);
+        self.file(name, &text)
+    }
 }

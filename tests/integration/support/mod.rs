@@ -8,7 +8,8 @@
 //! - [`diff`]: one command line through iproute2 and through netns, the two
 //!   outcomes compared byte for byte (the differential tests), and the
 //!   [`cases!`](diff::cases) macro that declares them;
-//! - [`labs`]: lab scripts, with the shipped examples;
+//! - [`labs`]: lab scripts, with the shipped examples and the lab fixtures
+//!   of `tests/fixtures/labs/`;
 //! - [`text`]: reading mountinfo tables and listings.
 
 pub mod diff;

@@ -6,7 +6,7 @@
 //! - `$NETNS` is the binary under test (at `/tmp/.h/bin/netns`), `$IP` is
 //!   `/usr/sbin/ip`, `$H` a scratch directory (`/tmp/.h`), `$NOBODY` the
 //!   `setpriv` prefix that drops to uid/gid 65534 without capabilities; the
-//!   working directory is `$H/w` (mode 700);
+//!   working directory is `$H/w` (mode 700), where [`Script::file`]s are;
 //! - `r LABEL CMD…` runs a command (stdin `/dev/null`) and records its
 //!   stdout, stderr and exit status under LABEL; the test reads them with
 //!   [`Run::get`];
@@ -94,6 +94,7 @@ pub struct Script {
     body: String,
     net: bool,
     input: Option<Vec<u8>>,
+    files: Vec<(String, String)>,
     timeout: Duration,
 }
 
@@ -106,7 +107,7 @@ pub fn prelude() -> String {
 
 /// Start a script with this body.
 pub fn script(body: &str) -> Script {
-    Script { body: body.to_string(), net: true, input: None, timeout: TIMEOUT }
+    Script { body: body.to_string(), net: true, input: None, files: Vec::new(), timeout: TIMEOUT }
 }
 
 /// One `r`/`v` record.
@@ -155,6 +156,12 @@ impl Script {
         self.input = Some(bytes.to_vec());
         self
     }
+    /// A file the prelude writes to the working directory (`$H/w`, mode
+    /// 644) before the body runs.
+    pub fn file(mut self, name: &str, text: &str) -> Self {
+        self.files.push((name.to_string(), text.to_string()));
+        self
+    }
     pub fn timeout(mut self, t: Duration) -> Self {
         self.timeout = t;
         self
@@ -173,6 +180,10 @@ impl Script {
     /// Run the script and return whatever happened.
     pub fn run_raw(&self) -> Run {
         let mut text = String::from(PRELUDE);
+        for (name, content) in &self.files {
+            let (name, content) = (super::sh_quote(name), super::sh_quote(content));
+            let _ = writeln!(text, "printf %s {content} >{name} || die 'cannot write '{name}");
+        }
         let _ = write!(text, "# ---- test body\n{}", self.body);
         let mut env = vec![("NOBODY", NOBODY)];
         if self.input.is_some() {
