@@ -10,10 +10,15 @@ use crate::support::{prelude, script, sh_quote};
 /// The host's debris: two names made by iproute2, one by netns, a lab
 /// brought up by netns (`ci-debris.toml`, scripts/debris.sh's lab),
 /// an `/etc/netns` entry of a name, and a FIFO in the run directory. `/etc`
-/// is an overlay on the private /tmp, so nothing reaches the real one.
+/// is an overlay on the private /tmp and `/etc/netns` a tmpfs of its own,
+/// so nothing reaches the real ones.
 const DEBRIS: &str = r#"
 must mkdir /tmp/u /tmp/wk
 must mount -t overlay overlay -o lowerdir=/etc,upperdir=/tmp/u,workdir=/tmp/wk /etc
+# The real host's /etc/netns entries (scripts/debris.sh's among them, while
+# a test run is on) are not this host's.
+must mkdir -p /etc/netns
+must mount -t tmpfs -o mode=755 tmpfs /etc/netns
 must $IP netns add netns-ci-debris-1
 must $IP netns add netns-ci-debris-2
 must $NETNS add netns-ci-debris-3
