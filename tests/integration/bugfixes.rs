@@ -22,6 +22,7 @@ seen_within() {
 /// a file or pipe at once and survives SIGTERM.
 #[test]
 fn monitor_is_line_flushed() {
+    require_root!();
     let run = script(&format!(
         r#"{HAS_WATCH}
         # into a file
@@ -75,6 +76,7 @@ fn monitor_is_line_flushed() {
 /// and `-all delete`'s ignored word are not names.
 #[test]
 fn all_does_not_disable_validation() {
+    require_root!();
     let run = script(
         r#"
         r add $NETNS -all add ../x
@@ -120,6 +122,7 @@ fn all_does_not_disable_validation() {
 /// names (iproute2's cleanup called its "delete all" routine).
 #[test]
 fn failed_all_add_keeps_other_names() {
+    require_root!();
     let run = script(
         r#"
         command -v strace >/dev/null || die "strace is not installed (fault injection needs it)"
@@ -164,6 +167,7 @@ fn failed_all_add_keeps_other_names() {
 /// fails exits with status 1 instead of running the parent's loop.
 #[test]
 fn failed_switch_ends_child() {
+    require_root!();
     let run = script(
         r#"
         must $NETNS add a
@@ -207,6 +211,7 @@ fn failed_switch_ends_child() {
 /// a value says so.
 #[test]
 fn no_null_in_messages() {
+    require_root!();
     let run = script(
         r#"
         r nsid $NETNS list-id nsid -3
@@ -237,6 +242,7 @@ fn no_null_in_messages() {
 /// namespace's own id for the peer is known.
 #[test]
 fn list_id_never_guesses() {
+    require_root!();
     let run = script(
         r#"
         must $IP netns add f
@@ -282,6 +288,7 @@ fn list_id_never_guesses() {
 /// #7: `add`/`attach` refuse names with newlines or other control bytes.
 #[test]
 fn control_bytes_refused() {
+    require_root!();
     let run = script(
         r#"
         must $NETNS add keep
@@ -340,6 +347,7 @@ fn control_bytes_refused() {
 /// `add` does not follow one either.
 #[test]
 fn symlink_placeholder_is_harmless() {
+    require_root!();
     let run = script(
         r#"
         must mkdir /tmp/xyz

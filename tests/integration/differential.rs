@@ -397,6 +397,7 @@ cases! {
 #[test]
 #[ignore = "harness self-check: runs every case with iproute2 on both sides"]
 fn aa_self_check() {
+    require_root!();
     let wrapper = diff::ipwrap_path();
     eprintln!("A/A run with {}", wrapper.display());
     let cases = all_cases();

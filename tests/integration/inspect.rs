@@ -41,6 +41,7 @@ fn iface<'a>(ns: &'a Value, name: &str) -> &'a Value {
 
 #[test]
 fn veth_peers_are_named_across_namespaces() {
+    require_root!();
     let run = script(&format!("{LAB}\nr all $NETNS -j inspect --all\nr red $NETNS inspect red")).run();
     run.expect_rc("all", 0);
     let views = json_of(&run.get("all").out());
@@ -60,6 +61,7 @@ fn veth_peers_are_named_across_namespaces() {
 
 #[test]
 fn shows_state_addresses_routes_neighbours_sysctls_and_processes() {
+    require_root!();
     let run = script(&format!("{LAB}\nv pid $P\nr j $NETNS -j inspect red blue\nr t $NETNS inspect blue")).run();
     run.expect_rc("j", 0);
     let views = json_of(&run.get("j").out());
@@ -95,6 +97,7 @@ fn shows_state_addresses_routes_neighbours_sysctls_and_processes() {
 
 #[test]
 fn counters_follow_traffic() {
+    require_root!();
     // Frames sent on one end of a veth arrive at the other: counters move.
     let run = script(&format!(
         "{LAB}\nmust $IP neigh add 10.9.0.2 lladdr 02:00:00:00:00:02 dev v0 nud permanent\n\
@@ -111,6 +114,7 @@ fn counters_follow_traffic() {
 
 #[test]
 fn firewall_is_summarised_or_its_absence_explained() {
+    require_root!();
     let run = script(&format!(
         "{LAB}\nif command -v nft >/dev/null; then v nft yes; \
          $IP netns exec red nft add table inet lab; \
@@ -139,6 +143,7 @@ fn firewall_is_summarised_or_its_absence_explained() {
 
 #[test]
 fn missing_nft_is_said_and_the_rest_still_prints() {
+    require_root!();
     // The table is made with nft, then netns is told there is no nft
     // (NETNS_NFT names the nft binary; a missing file means none).
     let run = script(&format!(
@@ -162,6 +167,7 @@ fn missing_nft_is_said_and_the_rest_still_prints() {
 
 #[test]
 fn unknown_name_is_an_error_naming_it() {
+    require_root!();
     let run = script("r x $NETNS inspect nope").run();
     run.expect("x", 1, "", "Cannot open network namespace \"nope\": No such file or directory\n");
 }

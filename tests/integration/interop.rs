@@ -16,6 +16,7 @@ fn is_fresh_lo(text: &str) -> bool {
 
 #[test]
 fn namespace_made_by_netns_is_usable_by_ip() {
+    require_root!();
     let run = script(
         r#"
         r add $NETNS add a
@@ -58,6 +59,7 @@ fn namespace_made_by_netns_is_usable_by_ip() {
 
 #[test]
 fn namespace_made_by_ip_is_usable_by_netns() {
+    require_root!();
     let run = script(
         r#"
         must $IP netns add b
@@ -102,6 +104,7 @@ fn namespace_made_by_ip_is_usable_by_netns() {
 
 #[test]
 fn attach_names_processes_started_by_the_other_tool() {
+    require_root!();
     let run = script(
         r#"
         # A process started by `ip netns exec`, whose name is then removed:
@@ -146,6 +149,7 @@ fn attach_names_processes_started_by_the_other_tool() {
 
 #[test]
 fn mountinfo_after_add_and_delete() {
+    require_root!();
     let run = script(
         r#"
         r add $NETNS add m
@@ -206,6 +210,7 @@ fn mountinfo_after_add_and_delete() {
 
 #[test]
 fn dash_n_runs_inside_the_namespace() {
+    require_root!();
     let run = script(
         r#"
         must $IP netns add n
@@ -241,6 +246,7 @@ fn dash_n_runs_inside_the_namespace() {
 
 #[test]
 fn etc_netns_files_replace_etc_files() {
+    require_root!();
     let hosts = std::fs::read("/etc/hosts").expect("/etc/hosts");
     let had_etc_netns = std::path::Path::new("/etc/netns").exists();
     let run = script(

@@ -18,6 +18,7 @@ P
 
 #[test]
 fn every_format_draws_the_chain_without_privileges() {
+    require_root!();
     let body = format!(
         "{XML_CHECK}
 chmod 755 $H/w
@@ -79,6 +80,7 @@ r j $NETNS -j graph chain-of-three-routers.toml
 
 #[test]
 fn switch_ports_and_assigned_addresses_are_drawn() {
+    require_root!();
     let run = script(&format!(
         "{XML_CHECK}
 r ascii $NETNS graph switch-of-four-hosts.toml --format ascii
@@ -104,6 +106,7 @@ r xml python3 svgcheck.py lan4.svg"
 
 #[test]
 fn wrong_format_and_bad_files_are_reported() {
+    require_root!();
     let run = script(
         "
 r fmt $NETNS graph dual-stack-pair.toml --format png
@@ -144,6 +147,7 @@ r out $NETNS graph dual-stack-pair.toml -o /nonexistent/dir/x.txt",
 
 #[test]
 fn live_overlay_marks_missing_namespaces_down_interfaces_and_other_addresses() {
+    require_root!();
     let run = script(
         "
 # Step 1: only h1 exists, its eth0 as in the file (the veth's other end stays in h1).
@@ -219,6 +223,7 @@ r plain $NETNS graph dual-stack-pair.toml",
 
 #[test]
 fn vlan_ports_and_vlan_interfaces_are_labelled() {
+    require_root!();
     // examples/vlans.toml with two of its hosts kept.
     let run = script(
         r#"
@@ -243,6 +248,7 @@ r dot $NETNS graph vlan-switch.toml --format dot
 
 #[test]
 fn a_lab_of_128_nodes_stays_readable() {
+    require_root!();
     let run = script(&format!(
         "{XML_CHECK}
 r ascii $NETNS graph four-switches-of-thirty-hosts.toml
@@ -267,6 +273,7 @@ r dot $NETNS graph four-switches-of-thirty-hosts.toml --format dot"
 
 #[test]
 fn live_overlay_of_a_lab_brought_up_matches_then_shows_what_was_broken() {
+    require_root!();
     let run = script(
         "
 must $NETNS up switch-of-four-hosts.toml

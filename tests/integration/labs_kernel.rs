@@ -115,6 +115,7 @@ fn nat(kind: NatKind) -> Nat {
 
 #[test]
 fn masquerade_hides_the_client_behind_the_router() {
+    require_root!();
     let (client, router, server) = topology();
     // Without NAT the server sees the client itself.
     let seen = serve_once(&server, "192.0.2.2:8080");
@@ -160,6 +161,7 @@ fn masquerade_hides_the_client_behind_the_router() {
 
 #[test]
 fn dnat_and_a_drop_firewall() {
+    require_root!();
     let (client, router, server) = topology();
     // The server can reach the client only through a port forward on the
     // router's outside address; the forward filter lets only that flow in.
@@ -197,6 +199,7 @@ fn dnat_and_a_drop_firewall() {
 
 #[test]
 fn tbf_shapes_what_crosses_the_link() {
+    require_root!();
     let (client, router, server) = topology();
     let ifindex: u32 = router.sh("ip -o link show dev eth1 | cut -d: -f1").trim().parse().unwrap();
     let mut nl = router.ns.netlink().unwrap();
@@ -245,6 +248,7 @@ fn missing_nft_binary_is_named() {
         assert!(err.starts_with("nft not found"), "{err}");
         return;
     }
+    require_root!();
     let out = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", &test_path("missing_nft_binary_is_named"), "--nocapture"])
         .env("LABS_KERNEL_CHILD", "1")
@@ -265,6 +269,7 @@ fn unprivileged_feature_check_is_skipped() {
         assert_eq!(netns::lab::features::missing(&lab), Ok(None));
         return;
     }
+    require_root!();
     let exe = std::env::current_exe().unwrap();
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--"])

@@ -11,6 +11,7 @@ use crate::support::lab_script;
 /// that; removing it removes the qdisc. `netem_ab` shapes one side.
 #[test]
 fn a_link_rate_is_a_tbf_qdisc_reconciled_in_place() {
+    require_root!();
     let run = lab_script(
         r#"
 r up $NETNS up link-rate.toml
@@ -87,6 +88,7 @@ r left leftovers
 /// from h1 to h2's port 8080; h2 listens on 8080 and 8081, h1 on 9090.
 #[test]
 fn a_forward_firewall_from_the_file_lets_through_only_what_it_allows() {
+    require_root!();
     let run = lab_script(
         r#"
 r up $NETNS up forward-firewall.toml
@@ -159,6 +161,7 @@ r left leftovers
 /// connections from inside go through.
 #[test]
 fn masquerade_from_the_file_hides_the_inside_behind_the_router() {
+    require_root!();
     let run = lab_script(
         r#"
 WHO='import socket; s = socket.create_connection(("203.0.113.10", 7000), 3); print(s.recv(100).decode().strip())'
@@ -198,6 +201,7 @@ r left leftovers
 /// the missing feature, and nothing is made.
 #[test]
 fn a_dummy_interface_is_refused_naming_the_missing_feature() {
+    require_root!();
     let run = lab_script(
         r#"
 r val $NETNS validate dummy-interface.toml
@@ -220,6 +224,7 @@ r st $NETNS status
 /// stderr stays empty.
 #[test]
 fn up_shows_a_progress_bar_on_a_terminal_only() {
+    require_root!();
     let run = lab_script(
         r#"
 # util-linux `script` runs the command on a pseudo-terminal and copies
@@ -255,6 +260,7 @@ must $NETNS down lan4 >/dev/null
 /// `for` builds a 20-host switch lab and its expectations.
 #[test]
 fn for_repetition_builds_twenty_hosts_and_their_expectations() {
+    require_root!();
     let run = lab_script(
         r#"
 r val $NETNS validate switch-of-twenty-hosts.toml
@@ -298,6 +304,7 @@ r left leftovers
 /// repairs it, with the route the kernel flushed.
 #[test]
 fn graph_live_and_status_show_drift_that_up_repairs() {
+    require_root!();
     let run = lab_script(
         r#"
 must cp $EX/chain3.toml .
@@ -345,6 +352,7 @@ r gone $NETNS graph --live chain3.toml
 /// with the lab's prefix that the lab did not make is left alone.
 #[test]
 fn down_from_a_file_removes_a_journaled_placeholder_and_spares_unmarked_names() {
+    require_root!();
     let run = lab_script(
         r#"
 must cp $EX/chain3.toml .
@@ -380,6 +388,7 @@ r left leftovers
 /// (no mark) is left alone, and said so.
 #[test]
 fn down_without_state_spares_an_unmarked_namespace_of_a_nodes_name() {
+    require_root!();
     let run = lab_script(
         r#"
 must cp $EX/chain3.toml .
@@ -416,6 +425,7 @@ r labdir ls -A /run/netns-lab
 /// node, it removes it, so the next `up` is not blocked.
 #[test]
 fn down_from_the_file_removes_a_stale_placeholder_when_the_state_is_lost() {
+    require_root!();
     let run = lab_script(
         r#"
 must cp $EX/chain3.toml .
@@ -447,6 +457,7 @@ r left leftovers
 /// the state and out of reach of `down`.
 #[test]
 fn a_node_removed_from_the_file_takes_its_processes_along() {
+    require_root!();
     let run = lab_script(
         r#"
 r up $NETNS up process-on-the-second-node.toml
@@ -473,6 +484,7 @@ r left leftovers
 /// drift, and `up` removes the file (the whole directory with the last one).
 #[test]
 fn etc_entries_taken_out_of_the_file_are_removed() {
+    require_root!();
     let run = lab_script(
         r#"
 must $NETNS up two-etc-files.toml >/dev/null
@@ -507,6 +519,7 @@ r left leftovers
 /// process, a `run` entry taken out stops it.
 #[test]
 fn run_entries_changed_or_removed_in_the_file_restart_or_stop() {
+    require_root!();
     let run = lab_script(
         r#"
 must $NETNS up one-process.toml >/dev/null
@@ -542,6 +555,7 @@ r left leftovers
 /// and a second `up` finds them all in place (ECMP included).
 #[test]
 fn ecmp_blackhole_metric_table_onlink_and_v6_routes() {
+    require_root!();
     let run = lab_script(
         r#"
 must $NETNS up routes-of-every-kind.toml >/dev/null
@@ -575,6 +589,7 @@ must $NETNS down rt >/dev/null
 /// pending: the `up` that finishes the job runs it.
 #[test]
 fn an_exec_cut_short_by_a_failed_up_runs_on_the_next_up() {
+    require_root!();
     let run = lab_script(
         r#"
 cp two-nodes.toml b.toml
@@ -604,6 +619,7 @@ must $NETNS down ex >/dev/null
 /// removed node's /etc/netns files go with it.
 #[test]
 fn processes_and_files_of_vanished_or_removed_nodes_do_not_linger() {
+    require_root!();
     let run = lab_script(
         r#"
 must $NETNS up processes-and-etc-files.toml >/dev/null
@@ -631,6 +647,7 @@ r left leftovers
 /// an `exec` that leaves a process in the background does not hold `up`.
 #[test]
 fn rebuilt_links_keep_their_routes_and_background_execs_do_not_block() {
+    require_root!();
     let run = lab_script(
         r#"
 sed 's/"a:eth0", "b:eth0"/"a:eth1", "b:eth0"/; s/"a:eth1", "c:eth0"/"a:eth0", "c:eth0"/; s/10.0.1.1\/24"\], \["10.0.1.2/10.0.1.1\/24"], ["10.0.1.2/' router-and-two-hosts.toml > s2.toml

@@ -143,6 +143,7 @@ fn lab_file(name: &str, expects: &str) -> String {
 
 #[test]
 fn expectations_that_hold_pass_and_exit_zero() {
+    require_root!();
     let body = format!(
         "{SETUP}{}r good $NETNS test good.toml\n\
          must mkdir -m 755 $H/l && must cp good.toml $H/l/ && must chmod 644 $H/l/good.toml\n\
@@ -193,6 +194,7 @@ fn expectations_that_hold_pass_and_exit_zero() {
 
 #[test]
 fn expectations_that_fail_say_why_and_exit_one() {
+    require_root!();
     let body = format!("{SETUP}{}r bad $NETNS test bad.toml\n", lab_file("bad.toml", BAD));
     let run = script(&body).run();
     let r = run.get("bad");
@@ -215,6 +217,7 @@ fn expectations_that_fail_say_why_and_exit_one() {
 
 #[test]
 fn json_lists_every_result() {
+    require_root!();
     let body = format!(
         "{SETUP}{}r j $NETNS test -j mixed.toml\nr gj $NETNS -j test mixed.toml\n",
         lab_file("mixed.toml", &format!("{GOOD}{BAD}"))
@@ -248,6 +251,7 @@ fn json_lists_every_result() {
 
 #[test]
 fn a_lab_that_is_not_up_fails_with_a_hint() {
+    require_root!();
     let body = format!(
         "{}r down $NETNS test lab.toml\n",
         lab_file(
@@ -271,6 +275,7 @@ fn a_lab_that_is_not_up_fails_with_a_hint() {
 
 #[test]
 fn bad_arguments_and_bad_files_are_reported() {
+    require_root!();
     let body = format!(
         "{}r noarg $NETNS test\nr opt $NETNS test --frobnicate lab.toml\nr tmo $NETNS test --timeout x lab.toml\n\
          r missing $NETNS test nosuch.toml\n",
@@ -288,6 +293,7 @@ fn bad_arguments_and_bad_files_are_reported() {
 /// wait for the one timeout), all judged right.
 #[test]
 fn a_thousand_icmp_expectations_at_once_are_all_judged() {
+    require_root!();
     let mut expects = String::new();
     let pairs = [("h1", "h2", true), ("h2", "h1", true), ("h1", "fd02::10", true), ("r1", "h2", true)];
     for i in 0..990 {
@@ -315,6 +321,7 @@ fn a_thousand_icmp_expectations_at_once_are_all_judged() {
 /// in them holds (vlans and wan need 8021q and netem, absent here).
 #[test]
 fn shipped_examples_pass_once_up() {
+    require_root!();
     let examples = [("pair", 2), ("lan4", 2), ("chain3", 1), ("neutron", 3), ("tenants", 8)];
     let mut body = crate::support::examples_prelude();
     for (name, _) in examples {

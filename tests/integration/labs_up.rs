@@ -7,6 +7,7 @@ use crate::support::lab_script;
 
 #[test]
 fn chain_comes_up_as_the_file_says_and_goes_away() {
+    require_root!();
     let run = lab_script(
         r#"
 r up $NETNS up $EX/chain3.toml
@@ -47,6 +48,7 @@ r down2 $NETNS down chain3
 
 #[test]
 fn up_repairs_drift_and_plan_only_prints_it() {
+    require_root!();
     let run = lab_script(
         r#"
 must $NETNS up $EX/chain3.toml >/dev/null
@@ -92,6 +94,7 @@ r down $NETNS down $EX/chain3.toml
 
 #[test]
 fn switch_lab_ports_addresses_and_status_json() {
+    require_root!();
     let run = lab_script(
         r#"
 must $NETNS up $EX/lan4.toml >/dev/null
@@ -131,6 +134,7 @@ r none $NETNS status
 
 #[test]
 fn neutron_style_tenants_with_nat_and_a_managed_process() {
+    require_root!();
     let run = lab_script(
         r#"
 r up $NETNS up $EX/tenants.toml
@@ -162,6 +166,7 @@ r left leftovers
 
 #[test]
 fn a_failing_first_up_rolls_back_and_says_so() {
+    require_root!();
     let run = lab_script(
         r#"
 r up $NETNS up failing-exec.toml
@@ -179,6 +184,7 @@ r left leftovers
 
 #[test]
 fn missing_kernel_features_and_foreign_names_change_nothing() {
+    require_root!();
     let run = lab_script(
         r#"
 r wan $NETNS up $EX/wan.toml
@@ -207,6 +213,7 @@ r nobody $NOBODY $NETNS up $EX/pair.toml
 
 #[test]
 fn down_works_from_the_marks_when_the_state_is_lost() {
+    require_root!();
     let run = lab_script(
         r#"
 must $NETNS up $EX/chain3.toml >/dev/null
@@ -223,6 +230,7 @@ r ns $IP netns list
 
 #[test]
 fn concurrent_ups_and_downs_of_one_lab_are_serialised() {
+    require_root!();
     let run = lab_script(
         r#"
 for i in 1 2 3 4; do
@@ -249,6 +257,7 @@ cat $H/w/up*.out >&2
 /// managed process), then `down`: nothing of the lab may remain.
 #[test]
 fn kill_9_during_up_then_down_leaves_nothing() {
+    require_root!();
     let run = lab_script(
         r#"
 # How long a whole up takes here, to spread the kills over it.

@@ -36,6 +36,7 @@ fn errors(err: &str) -> Vec<&str> {
 
 #[test]
 fn examples_are_valid_without_privilege_and_change_nothing() {
+    require_root!();
     let mut body = String::from(SETUP);
     body += &crate::support::examples_prelude();
     for (name, _) in EXAMPLES {
@@ -56,6 +57,7 @@ fn examples_are_valid_without_privilege_and_change_nothing() {
 
 #[test]
 fn six_mistakes_make_six_messages_in_file_order() {
+    require_root!();
     let (rc, out, err) = validate(
         r#"schema = 1
 name = "Lab_1"
@@ -90,6 +92,7 @@ netem = { delay = "20 parsecs" }
 
 #[test]
 fn semantic_mistakes_are_all_reported() {
+    require_root!();
     let (rc, out, err) = validate(
         r#"schema = 1
 name = "sem"
@@ -143,6 +146,7 @@ endpoints = ["d:eth1", "d:eth1"]
 
 #[test]
 fn references_vlans_and_for_mistakes() {
+    require_root!();
     let (rc, _, err) = validate(
         r#"schema = 1
 name = "refs"
@@ -190,6 +194,7 @@ proto = "tcp"
 
 #[test]
 fn syntax_errors_point_at_the_place() {
+    require_root!();
     let (rc, out, err) = validate("schema = 1\nname = \"x\"\n[nodes.a\n");
     assert_eq!((rc, out.as_str()), (1, ""));
     assert_eq!(errors(&err), ["lab.toml:3:9: error: unclosed table, expected `]`"]);
@@ -197,6 +202,7 @@ fn syntax_errors_point_at_the_place() {
 
 #[test]
 fn usage_and_unreadable_files() {
+    require_root!();
     let run = script(&format!(
         "{SETUP}r none $NOBODY $NETNS validate\nr help $NOBODY $NETNS validate --help\n\
          r two $NOBODY $NETNS validate a.toml b.toml\nr missing $NOBODY $NETNS validate nope.toml\n"

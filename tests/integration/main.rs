@@ -2,6 +2,9 @@
 //! as root against the real kernel, each inside private namespaces (see
 //! `support`), so they leave the host as they found it.
 
+#[path = "../../src/require_root.rs"]
+#[macro_use]
+mod require_root;
 mod support;
 
 mod bugfixes;

@@ -208,6 +208,7 @@ cases! {
 #[test]
 #[ignore]
 fn aa_self_check() {
+    require_root!();
     use std::os::unix::fs::PermissionsExt;
     let wrapper = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("ipobj-wrap");
     std::fs::write(&wrapper, "#!/bin/sh\nexec /usr/sbin/ip \"$@\"\n").unwrap();

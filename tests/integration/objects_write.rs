@@ -284,6 +284,7 @@ cases! {
 /// The line that names the missing kernel support, exactly.
 #[test]
 fn missing_kind_names_the_kernel_support() {
+    require_root!();
     let c = case().args(&["link", "add", "d0", "type", "dummy"]).post(LINKS).object().named("missing_kind_text");
     let (ip, ours) = diff::run_both(&c, std::path::Path::new(NETNS)).expect("run");
     assert_eq!(ip.stderr, "Error: Unknown device type.\n");
@@ -299,6 +300,7 @@ fn missing_kind_names_the_kernel_support() {
 /// asked (in a throw-away namespace) whether it has the kind at all.
 #[test]
 fn missing_kind_with_options_is_reported_before_anything_is_sent() {
+    require_root!();
     let c =
         case().setup(BR).args(&["link", "add", "link", "br0", "name", "br0.5", "type", "vlan", "id", "5"]).post(LINKS);
     let (ip, ours) = diff::run_both(&c.object().named("vlan_text"), std::path::Path::new(NETNS)).expect("run");

@@ -39,6 +39,7 @@ fn expected_race_message(line: &str) -> bool {
 /// agree; removing everything leaves no nsfs mount.
 #[test]
 fn concurrent_add_delete_same_names() {
+    require_root!();
     let run = script(
         r#"
         worker() {
@@ -199,6 +200,7 @@ fn big_batch() -> Vec<u8> {
 
 #[test]
 fn batch_of_100k_lines() {
+    require_root!();
     let input = big_batch();
     let lines = input.iter().filter(|&&b| b == b'\n').count();
     assert!(lines >= 100_000);
@@ -312,17 +314,20 @@ fn check_garbage(seed: u64, quotes: bool) {
 
 #[test]
 fn binary_garbage_batch_without_quotes() {
+    require_root!();
     check_garbage(1, false);
 }
 
 #[test]
 fn binary_garbage_batch_with_quotes() {
+    require_root!();
     check_garbage(2, true);
     check_garbage(3, true);
 }
 
 #[test]
 fn batch_word_limits() {
+    require_root!();
     let run = script(
         r#"
         printf 'netns%.0s x' $(seq 600) >$H/many; echo >>$H/many
@@ -369,6 +374,7 @@ fn batch_word_limits() {
 /// far as checking it.
 #[test]
 fn batch_unknown_object_before_name_check() {
+    require_root!();
     let run = script(
         r#"
         printf 'foo ../x\nnetns add after\n' >$H/b
@@ -391,6 +397,7 @@ fn batch_unknown_object_before_name_check() {
 /// continuation joins the halves).
 #[test]
 fn names_via_batch_quoting() {
+    require_root!();
     let run = script(
         r#"
         printf '%s\n' 'netns add "sp ace"' "netns add 'quo\"te'" 'add "a\' 'b"' \
@@ -421,6 +428,7 @@ fn names_via_batch_quoting() {
 /// in messages exactly as iproute2 does (byte for byte).
 #[test]
 fn non_utf8_names_are_bytes() {
+    require_root!();
     let run = script(
         r#"
         r add $NETNS add $'\xff\xfe'
@@ -491,6 +499,7 @@ fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 /// iproute2 for every command, and nothing changes.
 #[test]
 fn unprivileged_caller() {
+    require_root!();
     let run = script(
         r#"
         # No run directory yet.

@@ -22,6 +22,7 @@ starts_libc() { awk '/execve\(/ { n++ } n == 1' $H/tr | grep -q 'arch_prctl'; }
 /// program runs (the check that tells the two apart).
 #[test]
 fn plain_add_and_delete_run_before_libc() {
+    require_root!();
     let run = script(&format!(
         "{TRACE}{}",
         r#"
@@ -69,6 +70,7 @@ fn plain_add_and_delete_run_before_libc() {
 /// left behind. (Their messages never name the program.)
 #[test]
 fn failures_end_as_iproute2_does() {
+    require_root!();
     let run = script(
         r#"
         # Not a mount point yet: the full program makes it one.
@@ -156,6 +158,7 @@ fn failures_end_as_iproute2_does() {
 /// runs the command.
 #[test]
 fn exec_runs_before_libc_with_iproute2_semantics() {
+    require_root!();
     let run = script(&format!(
         "{TRACE}{}",
         r#"
@@ -201,6 +204,7 @@ fn exec_runs_before_libc_with_iproute2_semantics() {
 /// /bin/sh), no PATH at all.
 #[test]
 fn exec_failures_end_as_iproute2_does() {
+    require_root!();
     let run = script(
         r#"
         must $NETNS add x
@@ -233,6 +237,7 @@ fn exec_failures_end_as_iproute2_does() {
 /// the same status, output and names left.
 #[test]
 fn early_path_and_full_program_agree() {
+    require_root!();
     let lines = [
         "add c",
         "a c",

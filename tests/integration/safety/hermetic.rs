@@ -50,6 +50,7 @@ fn inner(body: &str) -> String {
 
 #[test]
 fn a_test_counts_only_the_namespaces_and_mounts_it_made() {
+    require_root!();
     let body = r#"
         say() { printf '%s\n' "$*" >&3; }
         say "nsfs: $(nsfs_mounts | wc -l)"

@@ -21,6 +21,7 @@ T
 /// and say so.
 #[test]
 fn up_and_down_leave_an_admins_resolv_conf_alone() {
+    require_root!();
     let run = lab_script(&format!(
         r#"{LAB}
 must mkdir -p $NETNS_ETC_DIR/lf-a
@@ -54,6 +55,7 @@ r kept cat $NETNS_ETC_DIR/lf-a/resolv.conf
 /// `up` refuses before changing anything, naming the file and the lab.
 #[test]
 fn up_refuses_to_overwrite_an_etc_file_the_lab_did_not_make() {
+    require_root!();
     let run = lab_script(&format!(
         r#"{LAB}
 must mkdir -p $NETNS_ETC_DIR/lf-a
@@ -84,6 +86,7 @@ r labdir ls -A /run/netns-lab
 /// so (it used to remove the whole directory).
 #[test]
 fn down_removes_only_the_etc_files_the_lab_made() {
+    require_root!();
     let run = lab_script(&format!(
         r#"{LAB}
 must $NETNS up lf.toml >/dev/null
@@ -104,6 +107,7 @@ r ls ls $NETNS_ETC_DIR/lf-a
 /// removed.
 #[test]
 fn up_never_writes_or_deletes_through_a_symlink_in_etc_netns() {
+    require_root!();
     let run = lab_script(
         r#"
 cat > lf.toml <<'T'
@@ -148,6 +152,7 @@ r ns $IP netns list
 /// a later `up` and `down` touch nothing in its target.
 #[test]
 fn a_symlink_swapped_in_for_the_labs_etc_directory_is_not_followed() {
+    require_root!();
     let run = lab_script(&format!(
         r#"{LAB}
 must $NETNS up lf.toml >/dev/null
@@ -174,6 +179,7 @@ r victim cat $H/victim/hosts
 /// and so is a symlinked lab directory; nothing is written.
 #[test]
 fn a_lab_or_etc_directory_others_can_write_is_refused() {
+    require_root!();
     let run = lab_script(&format!(
         r#"{LAB}
 echo victim > $H/victim
@@ -215,6 +221,7 @@ r victim2 cat $H/victim
 /// temporary file, a process log) are replaced, never written through.
 #[test]
 fn state_and_logs_are_never_written_through_a_symlink() {
+    require_root!();
     let run = lab_script(
         r#"
 cat > lf.toml <<'T'
@@ -250,6 +257,7 @@ r labdir ls -A /run/netns-lab
 /// someone added to a real lab's state directory stay too.
 #[test]
 fn down_leaves_a_lab_directory_netns_did_not_make() {
+    require_root!();
     let run = lab_script(&format!(
         r#"{LAB}
 must mkdir -p /run/netns-lab/foo
@@ -289,6 +297,7 @@ r bar sh -c "test -L /run/netns-lab/bar && cat $H/victim/state.json"
 /// leaves it and its /etc/netns files alone.
 #[test]
 fn down_leaves_the_etc_files_of_a_taken_over_namespace() {
+    require_root!();
     let run = lab_script(&format!(
         r#"{LAB}
 must $NETNS up lf.toml >/dev/null
@@ -315,6 +324,7 @@ must $IP netns del lf-a
 /// followed.
 #[test]
 fn graph_refuses_to_overwrite_its_own_lab_file() {
+    require_root!();
     let run = crate::support::script(&format!(
         r#"{LAB}
 must cp lf.toml before
@@ -346,6 +356,7 @@ r link sh -c "test -L out.txt && echo link || echo file"
 /// A lab directory that is not a directory is named, with the problem.
 #[test]
 fn a_lab_dir_that_is_not_a_directory_is_named() {
+    require_root!();
     let run = lab_script(&format!(
         r#"{LAB}
 r up sh -c "NETNS_LAB_DIR=/dev/null $NETNS up lf.toml"
@@ -365,6 +376,7 @@ r down sh -c "NETNS_LAB_DIR=/dev/null $NETNS down lf"
 /// content is what the lab wrote, and leaves the rest, saying so.
 #[test]
 fn down_of_an_older_state_removes_only_files_that_match_the_lab() {
+    require_root!();
     let run = lab_script(
         r#"
 cat > lf.toml <<'T'
@@ -399,6 +411,7 @@ r ls ls $NETNS_ETC_DIR/lf-a
 /// (a name planted there could be swapped between the check and the use).
 #[test]
 fn a_run_directory_others_can_write_is_refused() {
+    require_root!();
     let run = lab_script(&format!(
         r#"{LAB}
 must mkdir -m 1777 /tmp/runw

@@ -47,6 +47,7 @@ const HEAD: &str = "schema = 1\nname = \"t\"\n";
 
 #[test]
 fn validate_refuses_a_for_product_beyond_the_limit_without_eating_memory() {
+    require_root!();
     let runs = validate(&[
         ("square", &format!("{HEAD}[nodes.\"h{{i}}-{{j}}\"]\nfor = {{ i = \"1..65536\", j = \"1..65536\" }}\n")),
         (
@@ -68,6 +69,7 @@ fn validate_refuses_a_for_product_beyond_the_limit_without_eating_memory() {
 
 #[test]
 fn validate_refuses_node_times_route_repetition_beyond_the_route_limit() {
+    require_root!();
     let runs = validate(&[(
         "routes",
         &format!(
@@ -84,6 +86,7 @@ fn validate_refuses_node_times_route_repetition_beyond_the_route_limit() {
 
 #[test]
 fn validate_reports_ranges_near_the_integer_limits_instead_of_panicking() {
+    require_root!();
     let runs = validate(&[
         (
             "whole",
@@ -97,6 +100,7 @@ fn validate_reports_ranges_near_the_integer_limits_instead_of_panicking() {
 
 #[test]
 fn validate_refuses_an_offset_that_overflows_instead_of_wrapping() {
+    require_root!();
     let runs = validate(&[(
         "wrap",
         &format!(
@@ -116,6 +120,7 @@ fn validate_refuses_an_offset_that_overflows_instead_of_wrapping() {
 
 #[test]
 fn validate_refuses_etc_file_names_that_up_cannot_write() {
+    require_root!();
     let long = "l".repeat(256);
     let runs = validate(&[(
         "etc",
@@ -145,6 +150,7 @@ fn validate_refuses_etc_file_names_that_up_cannot_write() {
 
 #[test]
 fn validate_refuses_a_node_name_too_long_for_the_ownership_mark() {
+    require_root!();
     // netns-lab:t:<node> must fit the 255 bytes of an interface alias.
     let fits = "n".repeat(243);
     let long = "n".repeat(244);
@@ -165,6 +171,7 @@ fn validate_refuses_a_node_name_too_long_for_the_ownership_mark() {
 
 #[test]
 fn validate_refuses_an_interface_name_nft_cannot_quote_in_a_nat_rule() {
+    require_root!();
     let nat = |name: &str| {
         format!(
             "{HEAD}[nodes.r]\n[[nodes.r.nat]]\ntype = \"masquerade\"\nout = \"{name}\"\n\
@@ -197,6 +204,7 @@ fn validate_refuses_an_interface_name_nft_cannot_quote_in_a_nat_rule() {
 
 #[test]
 fn validate_refuses_ipv6_on_a_link_whose_mtu_is_below_1280() {
+    require_root!();
     let runs = validate(&[
         (
             "v6",
@@ -234,6 +242,7 @@ fn validate_refuses_ipv6_on_a_link_whose_mtu_is_below_1280() {
 
 #[test]
 fn validate_refuses_ipv6_addresses_on_a_node_with_ipv6_off() {
+    require_root!();
     let runs = validate(&[(
         "off",
         &format!(
@@ -254,6 +263,7 @@ fn validate_refuses_ipv6_addresses_on_a_node_with_ipv6_off() {
 
 #[test]
 fn validate_refuses_a_multicast_mac_and_a_vlan_larger_than_its_parent() {
+    require_root!();
     let runs = validate(&[(
         "l2",
         &format!(
@@ -274,6 +284,7 @@ fn validate_refuses_a_multicast_mac_and_a_vlan_larger_than_its_parent() {
 
 #[test]
 fn validate_refuses_node_names_and_prefixes_netns_add_would_refuse() {
+    require_root!();
     let runs = validate(&[
         ("node", &format!("{HEAD}[nodes.\"a\\nb\"]\n[nodes.\"c\\u007f\"]\n")),
         ("prefix", &format!("{HEAD}ns_prefix = \"p\\n\"\n[nodes.a]\n[nodes.b]\n")),
@@ -298,6 +309,7 @@ fn validate_refuses_node_names_and_prefixes_netns_add_would_refuse() {
 
 #[test]
 fn validate_refuses_a_rate_below_one_byte_per_second() {
+    require_root!();
     let link =
         |netem: &str| format!("{HEAD}[nodes.a]\n[nodes.b]\n[[links]]\nendpoints = [\"a\", \"b\"]\nnetem = {netem}\n");
     let runs = validate(&[
@@ -316,6 +328,7 @@ fn validate_refuses_a_rate_below_one_byte_per_second() {
 
 #[test]
 fn validate_accepts_a_10000_node_chain_quickly() {
+    require_root!();
     let runs = validate(&[(
         "chain",
         &format!(
@@ -328,6 +341,7 @@ fn validate_accepts_a_10000_node_chain_quickly() {
 
 #[test]
 fn tricky_lab_files_of_the_corpus_are_refused_with_a_position() {
+    require_root!();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lab-input");
     let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
         .expect("tests/fixtures/lab-input")

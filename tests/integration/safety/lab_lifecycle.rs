@@ -22,6 +22,7 @@ subnet = "10.0.0.0/30"
 
 #[test]
 fn lab_commands_refuse_a_fifo_instead_of_hanging() {
+    require_root!();
     let run = lab_script(&format!(
         r#"
 cat > lab.toml <<'T'
@@ -64,6 +65,7 @@ r left leftovers
 
 #[test]
 fn validate_refuses_dev_zero_and_a_file_over_the_size_limit() {
+    require_root!();
     let run = lab_script(
         r#"
 r zero timeout 10 $NETNS validate /dev/zero
@@ -91,6 +93,7 @@ r dir timeout 10 $NETNS validate /tmp
 
 #[test]
 fn up_from_dev_stdin_records_the_files_real_path() {
+    require_root!();
     let run = lab_script(&format!(
         r#"
 cat > lab.toml <<'T'
@@ -117,6 +120,7 @@ r down $NETNS down stdinlab
 
 #[test]
 fn up_of_another_file_with_the_same_name_refuses_and_replace_replaces() {
+    require_root!();
     let first = pair("same", "[[nodes.a.run]]\nname = \"idle\"\ncmd = [\"sleep\", \"1000\"]");
     let other = r#"schema = 1
 name = "same"
@@ -164,6 +168,7 @@ r left leftovers
 
 #[test]
 fn down_of_a_file_that_no_longer_validates_takes_the_lab_down() {
+    require_root!();
     let run = lab_script(&format!(
         r#"
 cat > lab.toml <<'T'
@@ -201,6 +206,7 @@ r noname $NETNS down noname.toml
 
 #[test]
 fn an_exec_down_that_never_ends_is_killed_and_skip_exec_skips_it() {
+    require_root!();
     let lab = pair("hang", "exec_down = [\"sleep 1000\"]");
     let run = lab_script(&format!(
         r#"
@@ -256,6 +262,7 @@ r bad $NETNS down --exec-timeout 0 hang
 
 #[test]
 fn an_exec_of_up_that_never_ends_fails_the_up_after_the_timeout() {
+    require_root!();
     let lab = pair("slow", "exec = [\"sleep 1000\"]");
     let run = lab_script(&format!(
         r#"
@@ -284,6 +291,7 @@ r left leftovers
 
 #[test]
 fn down_kills_a_process_that_ignores_sigterm_and_says_so() {
+    require_root!();
     let lab =
         pair("stubborn", "[[nodes.a.run]]\nname = \"deaf\"\ncmd = [\"sh\", \"-c\", \"trap '' TERM; exec sleep 1000\"]");
     let run = lab_script(&format!(
@@ -336,6 +344,7 @@ T
 
 #[test]
 fn ctrl_c_or_sigterm_during_a_first_up_rolls_back_and_says_so() {
+    require_root!();
     let run = lab_script(&format!(
         r#"
 {lab}
@@ -396,6 +405,7 @@ done
 
 #[test]
 fn ctrl_c_during_a_reconcile_stops_at_a_safe_point_and_up_or_down_finishes_it() {
+    require_root!();
     let run = lab_script(&format!(
         r#"
 {small}
@@ -461,6 +471,7 @@ done
 
 #[test]
 fn ctrl_c_during_a_long_exec_of_a_first_up_kills_it_and_rolls_back() {
+    require_root!();
     let lab = pair("longexec", "exec = [\"sleep 1000\"]");
     let run = lab_script(&format!(
         r#"

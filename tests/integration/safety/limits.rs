@@ -34,6 +34,7 @@ fn chain_script(body: &str) -> crate::support::Script {
 
 #[test]
 fn a_300_router_chain_comes_up_is_tested_and_goes_away_under_1024_open_files() {
+    require_root!();
     let run = chain_script(
         r#"
 ulimit -n 1024 || die "cannot lower the open-files limit"
@@ -64,6 +65,7 @@ r left leftovers
 
 #[test]
 fn a_300_router_chain_is_reconciled_and_goes_away_under_256_open_files() {
+    require_root!();
     let run = chain_script(
         r#"
 ulimit -n 256 || die "cannot lower the open-files limit"
@@ -86,6 +88,7 @@ r left leftovers
 
 #[test]
 fn a_1000_router_chain_comes_up_is_inspected_and_goes_away_under_1024_open_files() {
+    require_root!();
     let run = chain_script(
         r#"
 ulimit -n 1024 || die "cannot lower the open-files limit"
@@ -116,6 +119,7 @@ r left leftovers
 
 #[test]
 fn test_of_200_expectations_from_200_namespaces_works_under_128_open_files() {
+    require_root!();
     // Every expectation has a socket of its own while probes run: more than
     // the limit allows at once, so they are run in windows.
     let run = chain_script(
@@ -143,6 +147,7 @@ r left leftovers
 
 #[test]
 fn list_shows_every_id_of_1100_namespaces_under_1024_open_files() {
+    require_root!();
     let run = crate::support::script(
         r#"
 for ((i = 1; i <= 1100; i++)); do echo "netns add n$i"; echo "netns set n$i auto"; done >"$H/batch"

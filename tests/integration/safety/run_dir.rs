@@ -10,6 +10,7 @@ use crate::support::{lab_script, script};
 /// (the harness's `timeout 10` would give 124).
 #[test]
 fn a_fifo_in_the_run_directory_hangs_no_command() {
+    require_root!();
     let run = lab_script(
         r#"
 must $NETNS add a
@@ -83,6 +84,7 @@ race() { # label rounds add-prefix…
 
 #[test]
 fn concurrent_adds_and_deletes_of_one_name_never_stack_two_namespaces() {
+    require_root!();
     let run = script(&format!(
         "{RACE}
 must $NETNS add warm
@@ -105,6 +107,7 @@ v left \"$(nsfs_mounts | grep -c ' /run/netns/x ')\"
 
 #[test]
 fn monitor_follows_a_run_directory_that_is_removed_and_made_again() {
+    require_root!();
     let run = script(
         r#"
 export NETNS_RUN_DIR=$H/rd
@@ -139,6 +142,7 @@ v mon "$(cat "$H/mon")"
 
 #[test]
 fn process_names_with_escape_sequences_are_shown_as_ps_shows_them() {
+    require_root!();
     let run = script(
         r#"
 must $NETNS add a
@@ -166,6 +170,7 @@ r json $NETNS -j inspect a
 
 #[test]
 fn inspect_of_a_namespace_it_cannot_read_fails_and_says_why() {
+    require_root!();
     let run = script(
         r#"
 must $NETNS add a
@@ -199,6 +204,7 @@ r nobody $NOBODY $NETNS inspect a
 
 #[test]
 fn a_run_directory_that_is_no_directory_is_named_in_messages() {
+    require_root!();
     let run = lab_script(
         r#"
 export NETNS_RUN_DIR=/dev/null
@@ -236,6 +242,7 @@ r up $NETNS up $EX/chain3.toml
 
 #[test]
 fn all_delete_leaves_files_with_data_alone() {
+    require_root!();
     let run = script(
         r#"
 must $NETNS add a

@@ -768,7 +768,7 @@ pub fn run_all_with(cases: &[Case], tool: &Path, jobs: usize) -> Vec<String> {
 
 /// Declares the differential cases of a module: one `#[test]` per case,
 /// named after it (so `cargo test NAME` runs one case), which checks it
-/// against the netns binary ([`check`]), and `all_cases()`, every case of
+/// against the netns binary ([`check`]) as root, and `all_cases()`, every case of
 /// the module (for an A/A self-check).
 ///
 /// ```text
@@ -781,6 +781,7 @@ macro_rules! cases {
         $(
             #[test]
             fn $name() {
+                require_root!();
                 $crate::support::diff::check(&$case.named(stringify!($name)), $crate::support::NETNS);
             }
         )+
