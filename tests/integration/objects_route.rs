@@ -20,13 +20,17 @@
 use crate::support::diff::{Case, case, cases};
 
 /// A veth pair with fixed MACs, v0 addressed in IPv4 and IPv6, and routes
-/// of several kinds in the main table and table 100.
+/// of several kinds in the main table and table 100. The kernel adds the
+/// local route of an IPv6 address from a work queue, a moment after
+/// `ip addr add` returns (`nodad` too): the setup waits for it, or on a busy
+/// machine one side's dump has it and the other's not.
 const NET: &str = "ip link set lo up; \
     ip link add v0 address 02:00:00:00:00:01 type veth peer name v1 address 02:00:00:00:00:02; \
     echo 1 >/proc/sys/net/ipv6/conf/v1/disable_ipv6; \
     ip link set v0 addrgenmode none; \
     ip link set v0 up; ip link set v1 up; \
     ip addr add 10.0.0.1/24 dev v0; ip addr add 2001:db8::1/64 dev v0 nodad; \
+    for i in $(seq 500); do ip -6 route show table local 2001:db8::1 | grep -q . && break; sleep 0.01; done; \
     ip route add 192.168.5.0/24 via 10.0.0.2; \
     ip route add 10.9.0.0/16 dev v0 metric 50 proto static; \
     ip route add blackhole 10.10.0.0/16; \
@@ -41,6 +45,7 @@ const NEIGH: &str = "ip link set lo up; \
     ip link set v0 addrgenmode none; \
     ip link set v0 up; ip link set v1 up; \
     ip addr add 10.0.0.1/24 dev v0; ip addr add 2001:db8::1/64 dev v0 nodad; \
+    for i in $(seq 500); do ip -6 route show table local 2001:db8::1 | grep -q . && break; sleep 0.01; done; \
     ip neigh add 10.0.0.7 lladdr 02:aa:bb:cc:dd:ee dev v0; \
     ip -6 neigh add 2001:db8::9 lladdr 02:00:00:00:00:98 dev v0 router nud stale; \
     ip neigh add proxy 10.0.0.50 dev v0";
