@@ -201,7 +201,10 @@ fn dnat_and_a_drop_firewall() {
 fn tbf_shapes_what_crosses_the_link() {
     require_root!();
     let (client, router, server) = topology();
-    let ifindex: u32 = router.sh("ip -o link show dev eth1 | cut -d: -f1").trim().parse().unwrap();
+    // Not from `ip link show`: its listing opens every name in the host's
+    // /run/netns to name the peer's namespace, and waits forever on a FIFO
+    // there (scripts/debris.sh leaves one while the suite runs).
+    let ifindex = router.ns.run(|| nix::net::if_::if_nametoindex("eth1")).unwrap().unwrap();
     let mut nl = router.ns.netlink().unwrap();
     nl.tbf_replace(ifindex, 20_000_000, None, None).unwrap();
     let shown = router.sh("tc qdisc show dev eth1");
