@@ -14,7 +14,7 @@
 #   - /etc/netns/netns-ci-debris-1/resolv.conf;
 #   - a lab named ci-debris (namespaces ci-debris-a and ci-debris-b, a veth
 #     between them, an /etc/netns file and a managed `sleep` process), brought
-#     up with NETNS_BINARY from a lab file of its own;
+#     up with NETNS_BINARY from tests/fixtures/labs/ci-debris.toml;
 #   - a FIFO at /run/netns/netns-ci-debris-fifo.
 #
 # What a run made is recorded in /run/netns-ci-debris.record as it goes. A
@@ -36,6 +36,7 @@ LAB_DIR=/run/netns-lab
 NAMES=(netns-ci-debris-1 netns-ci-debris-2 netns-ci-debris-3)
 ETC_NS=netns-ci-debris-1
 LAB=ci-debris
+LAB_FILE=$(cd "$(dirname "$0")/.." && pwd)/tests/fixtures/labs/ci-debris.toml
 FIFO=$RUN/netns-ci-debris-fifo
 RECORD=/run/netns-ci-debris.record
 T=10   # seconds any one step may take (a hang must not stall CI)
@@ -51,7 +52,6 @@ made_etc_file=0
 made_lab=0
 made_lab_dir=0
 made_fifo=0
-lab_tmp=
 
 # The start time of process $1 (field 22 of /proc/PID/stat), empty if it is
 # gone: with the pid, it names one process, never a recycled pid.
@@ -72,7 +72,7 @@ record() {
 		echo "owner_pid=$$"
 		echo "owner_start=$(start_time $$)"
 		declare -p made_names made_run_dir made_etc_root made_etc_dir made_etc_file \
-			made_lab made_lab_dir made_fifo lab_tmp
+			made_lab made_lab_dir made_fifo
 	} >"$tmp" && mv -f "$tmp" "$RECORD"
 }
 
@@ -97,7 +97,7 @@ remove_stale_debris() {
 	remove_debris
 	rm -f "$RECORD"
 	made_names=() made_run_dir=0 made_etc_root=0 made_etc_dir=0 made_etc_file=0
-	made_lab=0 made_lab_dir=0 made_fifo=0 lab_tmp=
+	made_lab=0 made_lab_dir=0 made_fifo=0
 }
 
 make_debris() {
@@ -129,25 +129,11 @@ make_debris() {
 		say "lab $LAB (or one of its namespaces) exists already: left alone"
 	else
 		[[ -e $LAB_DIR ]] || made_lab_dir=1
-		lab_tmp=$(mktemp -d /tmp/netns-ci-debris.XXXXXX) || return 0
 		# Recorded before `up`: whatever part of the lab comes up goes
 		# with `down`, also after a kill in the middle of `up`.
 		made_lab=1
 		record
-		cat >"$lab_tmp/lab.toml" <<-'EOF'
-			schema = 1
-			name = "ci-debris"
-
-			[nodes.a]
-			etc = { "hosts" = "127.0.0.1 localhost ci-debris-a\n" }
-			run = [ { name = "idle", cmd = ["sleep", "3600"] } ]
-			[nodes.b]
-
-			[[links]]
-			endpoints = ["a:eth0", "b:eth0"]
-			addr = [["192.0.2.1/30"], ["192.0.2.2/30"]]
-		EOF
-		timeout 60 "$NETNS_BIN" up "$lab_tmp/lab.toml" >/dev/null || say "cannot bring up lab $LAB"
+		timeout 60 "$NETNS_BIN" up "$LAB_FILE" >/dev/null || say "cannot bring up lab $LAB"
 	fi
 
 	# Every command that scans the run directory must pass over a FIFO
@@ -169,7 +155,6 @@ remove_debris() {
 		timeout 60 "$NETNS_BIN" down "$LAB" >/dev/null || say "netns down $LAB failed"
 		((made_lab_dir)) && rmdir "$LAB_DIR" 2>/dev/null
 	fi
-	[[ -n $lab_tmp ]] && rm -rf "$lab_tmp"
 	if ((made_etc_file)); then
 		rm -f "$ETC/$ETC_NS/resolv.conf"
 	fi

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, as root, against the real kernel:
-#   formatting, lints, unit tests, and the integration suites under tests/
-#   (differential tests against /usr/sbin/ip, interop, concurrency, bad input,
-#   labs built for real: up/down/test/graph/validate, kill -9 recovery).
+#   formatting, lints, unit tests, and the integration tests of
+#   tests/integration/, one binary with a module per area (differential
+#   tests against /usr/sbin/ip, interop, concurrency, bad input, labs built
+#   for real: up/down/test/graph/validate, kill -9 recovery).
 #   Then the fuzz targets, 25 s each (scripts/fuzz.sh).
+# The tests build with the `ci` profile of Cargo.toml (optimised, no
+# cross-crate LTO: quick to relink); `cargo build --release`, the binary
+# users get, brings up the debris lab.
 # Every test makes its own uniquely named namespaces and removes them, in
 # private namespaces: the suite must pass whatever the host already has. To
 # prove it, the tests run with foreign debris on the host (named
@@ -25,8 +29,8 @@ missing=()
 need ip || missing+=(iproute2)
 need setpriv || missing+=(util-linux)
 need unshare || missing+=(util-linux)
-need strace || missing+=(strace)   # fault injection in tests/bugfixes.rs, the early path in tests/start_path.rs
-need nft || missing+=(nftables)   # firewall summary in tests/inspect.rs, lab NAT/firewall
+need strace || missing+=(strace)   # fault injection (tests/integration/bugfixes.rs), the early path (start_path.rs)
+need nft || missing+=(nftables)   # firewall summary (tests/integration/inspect.rs), lab NAT/firewall
 need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml
 need python3 || missing+=(python3)   # servers and clients in the lab tests
 if ((${#missing[@]})); then
@@ -38,9 +42,12 @@ rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup compon
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet   # the library docs build clean
-# The debris lab is brought up by the netns under test.
+# The debris lab is brought up by the release build of netns.
 netns_bin=$(cargo build --release --quiet --bin netns --message-format=json-render-diagnostics |
 	sed -n 's/.*"executable":"\([^"]*\/netns\)".*/\1/p')
 [[ -x $netns_bin ]] || { echo "scripts/test.sh: cannot find the netns binary cargo built" >&2; exit 1; }
-bash scripts/debris.sh "$netns_bin" cargo test --quiet --release
+# A test that needs root skips itself when it runs without (plain `cargo
+# test` as a user); here that would be a pass that tested nothing: it fails.
+export NETNS_REQUIRE_ROOT=1
+bash scripts/debris.sh "$netns_bin" cargo test --quiet --profile ci
 timeout 600 bash scripts/fuzz.sh 25

@@ -38,6 +38,10 @@
 
 #![warn(missing_docs)]
 
+#[cfg(test)]
+#[macro_use]
+mod require_root;
+
 pub mod cli;
 mod error;
 #[doc(hidden)]

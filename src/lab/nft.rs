@@ -464,6 +464,7 @@ mod tests {
 
     #[test]
     fn apply_replaces_lists_and_removes_the_table() {
+        require_root!();
         if nft().is_err() {
             eprintln!("skipped: no nft");
             return;

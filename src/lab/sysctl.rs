@@ -170,6 +170,7 @@ mod tests {
 
     #[test]
     fn writes_stay_in_the_namespace() {
+        require_root!();
         let root_before = std::fs::read_to_string("/proc/sys/net/ipv4/ip_forward").unwrap();
         let want = if root_before.trim() == "1" { "0" } else { "1" };
         let changed = scratch(|ns| {
@@ -196,6 +197,7 @@ mod tests {
 
     #[test]
     fn interface_names_with_dots_and_unknown_keys() {
+        require_root!();
         scratch(|ns| {
             let ip = std::process::Command::new("/usr/sbin/ip")
                 .args(["link", "add", "eth0.10", "type", "veth", "peer", "name", "p0"])

@@ -306,6 +306,7 @@ mod tests {
 
     #[test]
     fn run_propagates_panics_and_returns_values() {
+        require_root!();
         let ns = NetNs::current().unwrap();
         assert_eq!(ns.run(|| 7).unwrap(), 7);
         let caught = std::panic::catch_unwind(|| ns.run(|| panic!("inside")));

@@ -495,6 +495,7 @@ mod tests {
 
     #[test]
     fn tbf_is_what_tc_shows_and_deletes_cleanly() {
+        require_root!();
         in_scratch_ns(|| {
             let mut nl = Netlink::open().unwrap();
             nl.tbf_replace(1, 10_000_000, None, None).unwrap();
@@ -518,6 +519,7 @@ mod tests {
 
     #[test]
     fn netem_missing_from_the_kernel_is_named() {
+        require_root!();
         in_scratch_ns(|| {
             let mut nl = Netlink::open().unwrap();
             let n = Netem { delay_us: Some(5000), ..Netem::default() };

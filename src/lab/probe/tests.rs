@@ -1,6 +1,6 @@
 //! The engine against the real kernel, in scratch namespaces that live only
 //! as long as the descriptors these tests hold (no names, no mounts, nothing
-//! in the root namespace). They need root; without it they say so and pass.
+//! in the root namespace). They need root.
 
 use super::*;
 use crate::rundir::fresh_namespace_on_this_thread;
@@ -94,19 +94,9 @@ fn thread_cpu_time() -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
-fn root() -> bool {
-    let ok = nix::unistd::geteuid().is_root();
-    if !ok {
-        eprintln!("skipped: the probe engine tests need root");
-    }
-    ok
-}
-
 #[test]
 fn icmp_reaches_across_a_router_and_traces_the_path() {
-    if !root() {
-        return;
-    }
+    require_root!();
     let lab = lab();
     let probes = [
         Probe::new(lab.a.path(), ip("10.9.2.1"), Proto::Icmp).with_path(),
@@ -134,9 +124,7 @@ fn icmp_reaches_across_a_router_and_traces_the_path() {
 
 #[test]
 fn unreachable_destinations_fail_with_the_reason_and_wait_once() {
-    if !root() {
-        return;
-    }
+    require_root!();
     let lab = lab();
     let lonely = Scratch::new(); // only lo: no route anywhere
     lab.r.sh("ip route add unreachable 10.9.3.0/24; ip route add prohibit 10.9.4.0/24");
@@ -170,9 +158,7 @@ fn unreachable_destinations_fail_with_the_reason_and_wait_once() {
 
 #[test]
 fn tcp_connects_or_is_refused() {
-    if !root() {
-        return;
-    }
+    require_root!();
     let lab = lab();
     let listener = lab.b.run(|| std::net::TcpListener::bind("0.0.0.0:8080").unwrap());
     let listener6 = lab.b.run(|| std::net::TcpListener::bind("[::]:8086").unwrap());
@@ -202,9 +188,7 @@ fn tcp_connects_or_is_refused() {
 
 #[test]
 fn udp_gets_an_answer_or_port_unreachable() {
-    if !root() {
-        return;
-    }
+    require_root!();
     let lab = lab();
     let server = lab.b.run(|| std::net::UdpSocket::bind("0.0.0.0:5353").unwrap());
     server.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
@@ -230,9 +214,7 @@ fn udp_gets_an_answer_or_port_unreachable() {
 
 #[test]
 fn a_thousand_icmp_probes_finish_together() {
-    if !root() {
-        return;
-    }
+    require_root!();
     let lab = lab();
     let mut probes = Vec::new();
     for i in 0..1000 {

@@ -1,0 +1,25 @@
+//! The integration tests: one test binary, one module per area. They run
+//! as root against the real kernel, each inside private namespaces (see
+//! `support`), so they leave the host as they found it.
+
+#[path = "../../src/require_root.rs"]
+#[macro_use]
+mod require_root;
+mod support;
+
+mod bugfixes;
+mod differential;
+mod inspect;
+mod interop;
+mod labs_graph;
+mod labs_kernel;
+mod labs_more;
+mod labs_test;
+mod labs_up;
+mod labs_validate;
+mod objects_route;
+mod objects_show;
+mod objects_write;
+mod robustness;
+mod safety;
+mod start_path;

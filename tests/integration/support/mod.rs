@@ -1,0 +1,40 @@
+//! The harness of the integration tests. Everything a test runs, it runs in
+//! a [`sandbox`]: private mount, network and pid namespaces with a fresh
+//! tmpfs on `/run` and `/tmp`, so names, mounts and processes never reach
+//! the host, and nothing outlives the test. On top of it:
+//!
+//! - [`script`]: a bash script whose commands' output, errors and statuses
+//!   the test reads back (most tests);
+//! - [`diff`]: one command line through iproute2 and through netns, the two
+//!   outcomes compared byte for byte (the differential tests), and the
+//!   [`cases!`](diff::cases) macro that declares them;
+//! - [`labs`]: lab scripts, with the shipped examples and the lab fixtures
+//!   of `tests/fixtures/labs/`;
+//! - [`text`]: reading mountinfo tables and listings.
+
+pub mod diff;
+pub mod labs;
+pub mod sandbox;
+pub mod script;
+pub mod text;
+
+pub use labs::{examples_prelude, lab_script};
+pub use script::{Script, prelude, script};
+pub use text::{parse_mountinfo, sorted_lines};
+
+/// The binary under test.
+pub const NETNS: &str = env!("CARGO_BIN_EXE_netns");
+/// iproute2: the oracle of the differential tests, and the tool every test
+/// checks netns's work with.
+pub const IP: &str = "/usr/sbin/ip";
+/// The command prefix that drops root: uid/gid 65534, no supplementary
+/// groups, no capabilities.
+pub const NOBODY: &str = "setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all";
+
+/// Quote a word for the shell.
+pub fn sh_quote(s: &str) -> String {
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./=:,+@%".contains(&b)) {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
