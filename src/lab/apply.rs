@@ -20,13 +20,13 @@ use crate::netlink::address::{AF_INET, AF_INET6};
 use crate::netlink::address_ops::AddrWrite;
 use crate::netlink::batch::Write;
 use crate::netlink::bridge_vlan::PortVlan;
+use crate::netlink::link::IFF_UP;
 use crate::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
 use crate::netlink::route::RouteOp;
 use crate::rundir::{RunDir, Source, fresh_namespace_on_this_thread};
 use std::collections::BTreeMap;
 use std::os::fd::AsRawFd;
 
-const IFF_UP: u32 = 1;
 const IFA_F_NODAD: u32 = 0x02;
 
 pub use super::handles::Handles;

@@ -3,13 +3,11 @@
 //! IFLA_BRIDGE_VLAN_INFO inside IFLA_AF_SPEC, built by hand because
 //! `netlink-packet-route` does not model it.
 
+use super::address::AF_BRIDGE;
 use super::engine::Netlink;
 use super::error::NlError;
+use libc::{IFLA_AF_SPEC, RTM_DELLINK, RTM_SETLINK};
 
-const RTM_DELLINK: u16 = 17;
-const RTM_SETLINK: u16 = 19;
-const AF_BRIDGE: u8 = 7;
-const IFLA_AF_SPEC: u16 = 26;
 const IFLA_BRIDGE_VLAN_INFO: u16 = 2;
 const BRIDGE_VLAN_INFO_PVID: u16 = 2;
 const BRIDGE_VLAN_INFO_UNTAGGED: u16 = 4;

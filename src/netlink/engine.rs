@@ -8,26 +8,18 @@
 //! [`Reply::Undecoded`] instead of being dropped.
 
 use super::error::{KernelError, NlError};
-use netlink_packet_core::{NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload};
+use netlink_packet_core::{
+    NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTIPART, NLM_F_REQUEST, NLMSG_DONE,
+    NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload,
+};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_ROUTE};
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 
+/// `sizeof(struct nlmsghdr)`, aligned.
 const NLMSG_HDRLEN: usize = 16;
-const NLMSG_NOOP: u16 = 1;
-const NLMSG_ERROR: u16 = 2;
-const NLMSG_DONE: u16 = 3;
-const NLMSG_OVERRUN: u16 = 4;
-
-pub(crate) const NLM_F_REQUEST: u16 = 0x1;
-pub(crate) const NLM_F_MULTI: u16 = 0x2;
-pub(crate) const NLM_F_ACK: u16 = 0x4;
-pub(crate) const NLM_F_DUMP_INTR: u16 = 0x10;
-pub(crate) const NLM_F_DUMP: u16 = 0x300;
-const NLM_F_CAPPED: u16 = 0x100;
-const NLM_F_ACK_TLVS: u16 = 0x200;
 const NLMSGERR_ATTR_MSG: u16 = 1;
 
 /// How many times a dump that the kernel marked inconsistent is redone.
@@ -202,7 +194,7 @@ impl Netlink {
                     FrameBody::Done(_) => return Ok(replies),
                     FrameBody::Data(reply) => {
                         replies.push(reply);
-                        if !ack && frame.flags & NLM_F_MULTI == 0 {
+                        if !ack && frame.flags & NLM_F_MULTIPART == 0 {
                             return Ok(replies);
                         }
                     }

@@ -2,16 +2,13 @@
 //! network namespace have any nftables table? Asked before running `nft` in
 //! it, so namespaces without a firewall cost one round trip, not a process.
 
+use netlink_packet_core::{NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR};
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_NETFILTER};
 use std::io;
 
 const NFNL_SUBSYS_NFTABLES: u16 = 10;
 const NFT_MSG_NEWTABLE: u16 = 0;
 const NFT_MSG_GETTABLE: u16 = 1;
-const NLMSG_ERROR: u16 = 2;
-const NLMSG_DONE: u16 = 3;
-const NLM_F_REQUEST: u16 = 0x1;
-const NLM_F_DUMP: u16 = 0x300;
 
 /// How many nftables tables (any family) the calling thread's current
 /// network namespace has. `Err` with EPROTONOSUPPORT where the kernel has no

@@ -20,13 +20,10 @@ use super::engine::Netlink;
 use super::engine::Reply;
 use super::error::{KernelError, NlError};
 use crate::lab::model::Netem;
-use netlink_packet_core::{DefaultNla, Emitable, Nla};
+use netlink_packet_core::{DefaultNla, Emitable, NLM_F_CREATE, NLM_F_REPLACE, Nla};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::tc::{TcAttribute, TcHandle, TcHeader, TcMessage, TcOption};
 use std::sync::OnceLock;
-
-const NLM_F_REPLACE: u16 = 0x100;
-const NLM_F_CREATE: u16 = 0x400;
 
 const TCA_OPTIONS: u16 = 2;
 const TCA_TBF_PARMS: u16 = 1;

@@ -12,6 +12,7 @@ use crate::cli::parse::matches;
 use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
 use crate::ipobj::inet;
+use crate::netlink::link::IFF_UP;
 use crate::netlink::link_ops::{
     LinkKind, LinkSpec, LinkWrite, MacVlan, NsTarget, VxlanOpt, is_unknown_kind, is_valid_altifname, is_valid_ifname,
     kernel_has_link_kind,
@@ -22,7 +23,6 @@ use std::fs::File;
 use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 
-const IFF_UP: u32 = 0x1;
 const IFF_NOTRAILERS: u32 = 0x20;
 const IFF_NOARP: u32 = 0x80;
 const IFF_PROMISC: u32 = 0x100;

@@ -1,7 +1,7 @@
 //! `ip route show|flush` selectors and the client-side half of the route
 //! filter (`filter_nlmsg`): what the kernel does not filter for us.
 
-use super::inet::{AF_INET6, Prefix};
+use super::inet::{AF_INET, AF_INET6, Prefix};
 use crate::netlink::route::{RT_TABLE_LOCAL, RT_TABLE_MAIN, RTM_F_CLONED, RTN_LOCAL, Route};
 use std::net::IpAddr;
 
@@ -203,7 +203,7 @@ impl RouteSel {
         }
         if self.rvia.family != 0 {
             let family = match &r.via {
-                Some(IpAddr::V4(_)) => libc::AF_INET as u8,
+                Some(IpAddr::V4(_)) => AF_INET,
                 Some(IpAddr::V6(_)) => AF_INET6,
                 None => r.family,
             };
