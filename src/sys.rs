@@ -140,6 +140,24 @@ macro_rules! errln {
     ($($piece:expr),* $(,)?) => { $crate::sys::eprint_line(&$crate::msg!($($piece),*)) };
 }
 
+/// A FIFO, socket or device file in words for a message ("a FIFO", …):
+/// the file types that are never a namespace nor a name `add` made.
+/// `None` for every other type.
+pub(crate) fn special_file_words(mode: libc::mode_t) -> Option<&'static str> {
+    match mode & libc::S_IFMT {
+        libc::S_IFIFO => Some("a FIFO"),
+        libc::S_IFSOCK => Some("a socket"),
+        libc::S_IFCHR => Some("a character device"),
+        libc::S_IFBLK => Some("a block device"),
+        _ => None,
+    }
+}
+
+/// A regular file that holds data, in words for a message.
+pub(crate) fn regular_file_words(size: libc::off_t) -> String {
+    format!("a regular file of {size} bytes")
+}
+
 /// This process's `RLIMIT_NOFILE`: the soft limit in force and the hard
 /// limit it may be raised to. `None` when it cannot be read.
 pub(crate) fn nofile_limit() -> Option<libc::rlimit> {
