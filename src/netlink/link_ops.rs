@@ -10,6 +10,7 @@
 use super::address::AF_INET6;
 use super::engine::Netlink;
 use super::error::NlError;
+use super::wire::nla;
 use libc::{
     IFLA_ADDRESS, IFLA_AF_SPEC, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_IFALIAS, IFLA_IFNAME, IFLA_INFO_KIND,
     IFLA_LINKMODE, IFLA_NEW_IFINDEX, IFLA_PROP_LIST,
@@ -345,8 +346,8 @@ pub(super) fn link_message(spec: &LinkSpec) -> LinkMessage {
     }
     if let Some(mode) = spec.addr_gen_mode {
         // IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE u8 } }, built by hand.
-        let inner = nla_bytes(IFLA_INET6_ADDR_GEN_MODE, &[mode]);
-        let af = nla_bytes(u16::from(AF_INET6), &inner);
+        let inner = nla(IFLA_INET6_ADDR_GEN_MODE, &[mode]);
+        let af = nla(u16::from(AF_INET6), &inner);
         a.push(raw(IFLA_AF_SPEC, &af));
     }
     if let Some(v) = spec.link_netnsid {
@@ -377,17 +378,6 @@ pub(super) fn link_message(spec: &LinkSpec) -> LinkMessage {
         a.push(LinkAttribute::LinkInfo(link_info(kind)));
     }
     msg
-}
-
-/// One netlink attribute (header + value + padding) as bytes.
-fn nla_bytes(kind: u16, value: &[u8]) -> Vec<u8> {
-    let len = 4 + value.len();
-    let mut v = Vec::with_capacity((len + 3) & !3);
-    v.extend_from_slice(&(len as u16).to_ne_bytes());
-    v.extend_from_slice(&kind.to_ne_bytes());
-    v.extend_from_slice(value);
-    v.resize((len + 3) & !3, 0);
-    v
 }
 
 /// Is `name` acceptable as IFLA_IFNAME (iproute2's `check_ifname`, which
@@ -470,7 +460,7 @@ impl Netlink {
         msg.header.interface_family = family.into();
         // Encoded by hand: the crate's alternative names are UTF-8 strings,
         // the kernel's are any bytes.
-        let list: Vec<u8> = names.iter().flat_map(|n| nla_bytes(IFLA_ALT_IFNAME, &with_nul(n))).collect();
+        let list: Vec<u8> = names.iter().flat_map(|n| nla(IFLA_ALT_IFNAME, &with_nul(n))).collect();
         msg.attributes.push(raw(IFLA_PROP_LIST | NLA_F_NESTED, &list));
         if add {
             self.ack(RouteNetlinkMessage::NewLinkProp(msg), NLM_F_EXCL | NLM_F_CREATE | NLM_F_APPEND)
@@ -541,6 +531,6 @@ mod tests {
 
     #[test]
     fn af_spec_nest_is_well_formed() {
-        assert_eq!(nla_bytes(8, &[1]), vec![5, 0, 8, 0, 1, 0, 0, 0]);
+        assert_eq!(nla(8, &[1]), vec![5, 0, 8, 0, 1, 0, 0, 0]);
     }
 }
