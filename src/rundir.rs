@@ -401,10 +401,10 @@ impl RunDir {
         // iproute2's message names /proc/self/ns/net; on a thread other than
         // the main one that path is the wrong namespace, so bind thread-self.
         let bound = bind("/proc/self/ns/net", "/proc/thread-self/ns/net", path);
-        if let Some(saved) = saved {
-            if let Err(e) = setns(saved.as_fd(), CloneFlags::CLONE_NEWNET) {
-                return Err(RunDirError::Restore { errno: e.into() });
-            }
+        if let Some(saved) = saved
+            && let Err(e) = setns(saved.as_fd(), CloneFlags::CLONE_NEWNET)
+        {
+            return Err(RunDirError::Restore { errno: e.into() });
         }
         bound
     }

@@ -94,10 +94,10 @@ fn send(ctx: &mut Ctx, what: Modify, spec: &LinkSpec) -> P<i32> {
 /// missing link kind, add a line that says which kernel support is missing.
 fn report(e: &NlError, spec: &LinkSpec) {
     eprintln!("{}", e.iproute2_line());
-    if let (NlError::Kernel(k), Some(kind)) = (e, &spec.kind) {
-        if is_unknown_kind(k) {
-            crate::sys::eprint_line(&missing_kind_line(kind.name()));
-        }
+    if let (NlError::Kernel(k), Some(kind)) = (e, &spec.kind)
+        && is_unknown_kind(k)
+    {
+        crate::sys::eprint_line(&missing_kind_line(kind.name()));
     }
 }
 
@@ -491,11 +491,11 @@ fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held: &mut Vec<
     }
     if let (Some(d), true, false) = (word(dev), addr_len > 0, create) {
         let nl = ctx.netlink()?;
-        if let Some(halen) = lookup(nl, d)?.and_then(|r| r.addr_len) {
-            if halen != addr_len {
-                eprintln!("Invalid address length {addr_len} - must be {halen} bytes");
-                return Err(Stop::Ret(1));
-            }
+        if let Some(halen) = lookup(nl, d)?.and_then(|r| r.addr_len)
+            && halen != addr_len
+        {
+            eprintln!("Invalid address length {addr_len} - must be {halen} bytes");
+            return Err(Stop::Ret(1));
         }
     }
     if index != 0 && !create && !move_netns {

@@ -140,10 +140,10 @@ impl RouteSel {
         if r.family == AF_INET6 && r.table != RT_TABLE_MAIN {
             *v6_multi = true;
         }
-        if let Some(cloned) = self.cloned {
-            if cloned != (r.flags & RTM_F_CLONED != 0) {
-                return false;
-            }
+        if let Some(cloned) = self.cloned
+            && cloned != (r.flags & RTM_F_CLONED != 0)
+        {
+            return false;
         }
         if r.family == AF_INET6 && !*v6_multi {
             if self.tb != 0 {
@@ -239,25 +239,25 @@ impl RouteSel {
         if self.realm.1 != 0 && (r.realm.unwrap_or(0) ^ self.realm.0) & self.realm.1 != 0 {
             return false;
         }
-        if let Some(iif) = self.iif {
-            if r.iif.unwrap_or(0) != iif {
-                return false;
-            }
+        if let Some(iif) = self.iif
+            && r.iif.unwrap_or(0) != iif
+        {
+            return false;
         }
-        if let Some(oif) = self.oif {
-            if r.oif.unwrap_or(0) != oif {
-                return false;
-            }
+        if let Some(oif) = self.oif
+            && r.oif.unwrap_or(0) != oif
+        {
+            return false;
         }
-        if let Some(mark) = self.mark {
-            if r.mark.unwrap_or(0) != mark {
-                return false;
-            }
+        if let Some(mark) = self.mark
+            && r.mark.unwrap_or(0) != mark
+        {
+            return false;
         }
-        if let Some(metric) = self.metric {
-            if r.priority.unwrap_or(0) != metric {
-                return false;
-            }
+        if let Some(metric) = self.metric
+            && r.priority.unwrap_or(0) != metric
+        {
+            return false;
         }
         true
     }
