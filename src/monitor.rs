@@ -114,16 +114,16 @@ pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<()
         }
         // Waiting for the directory: it may also have come back before the
         // parent was watched, so try after every batch of events.
-        if dir.is_none() {
-            if let Ok(wd) = inotify.add_watch(run.path(), dir_flags) {
-                dir = Some(wd);
-                if let Some(p) = parent.take() {
-                    let _ = inotify.rm_watch(p);
-                }
-                for name in run.names().unwrap_or_default() {
-                    if !on_event(Event::Add(name)) {
-                        return Ok(());
-                    }
+        if dir.is_none()
+            && let Ok(wd) = inotify.add_watch(run.path(), dir_flags)
+        {
+            dir = Some(wd);
+            if let Some(p) = parent.take() {
+                let _ = inotify.rm_watch(p);
+            }
+            for name in run.names().unwrap_or_default() {
+                if !on_event(Event::Add(name)) {
+                    return Ok(());
                 }
             }
         }

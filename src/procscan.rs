@@ -80,10 +80,10 @@ impl ProcScan {
     pub fn pids_in(&self, ns: NsId) -> io::Result<Vec<u32>> {
         let mut pids = Vec::new();
         self.for_each(|name, id| {
-            if id == ns {
-                if let Some(pid) = name.to_str().and_then(|s| s.parse().ok()) {
-                    pids.push(pid);
-                }
+            if id == ns
+                && let Some(pid) = name.to_str().and_then(|s| s.parse().ok())
+            {
+                pids.push(pid);
             }
         })?;
         Ok(pids)

@@ -401,10 +401,10 @@ impl RunDir {
         // iproute2's message names /proc/self/ns/net; on a thread other than
         // the main one that path is the wrong namespace, so bind thread-self.
         let bound = bind("/proc/self/ns/net", "/proc/thread-self/ns/net", path);
-        if let Some(saved) = saved {
-            if let Err(e) = setns(saved.as_fd(), CloneFlags::CLONE_NEWNET) {
-                return Err(RunDirError::Restore { errno: e.into() });
-            }
+        if let Some(saved) = saved
+            && let Err(e) = setns(saved.as_fd(), CloneFlags::CLONE_NEWNET)
+        {
+            return Err(RunDirError::Restore { errno: e.into() });
         }
         bound
     }
@@ -432,12 +432,8 @@ impl RunDir {
     pub fn not_a_name(&self, name: &NsName) -> Option<String> {
         let st = nix::sys::stat::lstat(&self.entry(name)).ok()?;
         let what = match st.st_mode & libc::S_IFMT {
-            libc::S_IFREG if st.st_size > 0 => format!("a regular file of {} bytes", st.st_size),
-            libc::S_IFIFO => "a FIFO".to_string(),
-            libc::S_IFSOCK => "a socket".to_string(),
-            libc::S_IFCHR => "a character device".to_string(),
-            libc::S_IFBLK => "a block device".to_string(),
-            _ => return None,
+            libc::S_IFREG if st.st_size > 0 => crate::sys::regular_file_words(st.st_size),
+            _ => crate::sys::special_file_words(st.st_mode)?.to_string(),
         };
         Some(format!("{what}, not a namespace or an empty placeholder"))
     }

@@ -148,10 +148,10 @@ pub fn switch_mounts(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) ->
     if umount2("/sys", MntFlags::MNT_DETACH).is_err() {
         // Could not remove the old sysfs: stack the new one on it. A
         // read-write sysfs cannot be stacked on a read-only one.
-        if let Ok(st) = nix::sys::statvfs::statvfs("/sys") {
-            if st.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY) {
-                flags = MsFlags::MS_RDONLY;
-            }
+        if let Ok(st) = nix::sys::statvfs::statvfs("/sys")
+            && st.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY)
+        {
+            flags = MsFlags::MS_RDONLY;
         }
     }
     // The mount source is the namespace name, as with iproute2 (it shows up

@@ -140,6 +140,49 @@ macro_rules! errln {
     ($($piece:expr),* $(,)?) => { $crate::sys::eprint_line(&$crate::msg!($($piece),*)) };
 }
 
+/// A FIFO, socket or device file in words for a message ("a FIFO", …):
+/// the file types that are never a namespace nor a name `add` made.
+/// `None` for every other type.
+pub(crate) fn special_file_words(mode: libc::mode_t) -> Option<&'static str> {
+    match mode & libc::S_IFMT {
+        libc::S_IFIFO => Some("a FIFO"),
+        libc::S_IFSOCK => Some("a socket"),
+        libc::S_IFCHR => Some("a character device"),
+        libc::S_IFBLK => Some("a block device"),
+        _ => None,
+    }
+}
+
+/// A regular file that holds data, in words for a message.
+pub(crate) fn regular_file_words(size: libc::off_t) -> String {
+    format!("a regular file of {size} bytes")
+}
+
+/// This process's `RLIMIT_NOFILE`: the soft limit in force and the hard
+/// limit it may be raised to. `None` when it cannot be read.
+pub(crate) fn nofile_limit() -> Option<libc::rlimit> {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes one rlimit into the struct we own.
+    (unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0).then_some(lim)
+}
+
+/// Raise the soft `RLIMIT_NOFILE` to `want`, or to the hard limit when that
+/// is lower; a soft limit already there or above is left alone. Returns the
+/// soft limit in force afterwards (`None` when it cannot be read). Best
+/// effort: a refused raise leaves the limit as it was.
+pub(crate) fn raise_nofile(want: libc::rlim_t) -> Option<libc::rlim_t> {
+    let lim = nofile_limit()?;
+    let target = want.min(lim.rlim_max);
+    if target <= lim.rlim_cur {
+        return Some(lim.rlim_cur);
+    }
+    let raised = libc::rlimit { rlim_cur: target, rlim_max: lim.rlim_max };
+    // SAFETY: setrlimit only reads the struct we pass; the soft limit stays
+    // within the hard one, which is not changed.
+    let ok = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0;
+    Some(if ok { target } else { lim.rlim_cur })
+}
+
 /// How many more descriptors this process may open under its current soft
 /// `RLIMIT_NOFILE`, keeping a reserve for everything that opens a few
 /// descriptors for a moment (threads saving their namespace, sysctl files,
@@ -148,13 +191,7 @@ macro_rules! errln {
 /// sets from this, so they work under any limit (1024 is the usual default
 /// of services and login sessions) and at any size.
 pub fn spare_fds() -> usize {
-    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: getrlimit writes one rlimit into the struct we own.
-    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
-        usize::try_from(lim.rlim_cur).unwrap_or(usize::MAX)
-    } else {
-        1024
-    };
+    let soft = nofile_limit().map_or(1024, |lim| usize::try_from(lim.rlim_cur).unwrap_or(usize::MAX));
     // Counting the open descriptors costs one directory read.
     let in_use = std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(64);
     let free = soft.saturating_sub(in_use);
@@ -171,17 +208,10 @@ pub fn spare_fds() -> usize {
 /// growing the table once, while single-threaded, avoids both EMFILE and
 /// the stalls. Best effort: failures leave things as they were.
 pub fn reserve_fds(count: usize) {
-    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: getrlimit/setrlimit only read and write the struct we pass.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
-            let want = libc::rlimit { rlim_cur: lim.rlim_max, rlim_max: lim.rlim_max };
-            if libc::setrlimit(libc::RLIMIT_NOFILE, &want) == 0 {
-                lim = want;
-            }
-        }
-    }
-    let top = (count as u64).min(lim.rlim_cur.saturating_sub(1)) as libc::c_int;
+    let Some(soft) = raise_nofile(libc::RLIM_INFINITY) else {
+        return;
+    };
+    let top = (count as u64).min(soft.saturating_sub(1)) as libc::c_int;
     if top <= 3 {
         return;
     }
@@ -203,5 +233,14 @@ mod tests {
         assert_eq!(strerror(libc::ENOENT), "No such file or directory");
         assert_eq!(strerror(libc::EEXIST), "File exists");
         assert_eq!(Errno(libc::EPERM).to_string(), "Operation not permitted");
+    }
+
+    #[test]
+    fn the_descriptor_limit_is_raised_never_lowered_and_never_past_the_hard_one() {
+        let before = nofile_limit().unwrap();
+        assert_eq!(raise_nofile(0), Some(before.rlim_cur));
+        let raised = raise_nofile(libc::RLIM_INFINITY).unwrap();
+        let after = nofile_limit().unwrap();
+        assert_eq!((raised, after.rlim_cur, after.rlim_max), (before.rlim_max, before.rlim_max, before.rlim_max));
     }
 }

@@ -54,11 +54,11 @@ fn collect(ctx: &mut Ctx, failed: &mut bool) -> Result<Vec<Found>, super::Exit> 
     };
     for name in names {
         let Ok(name) = NsName::existing(&name) else { continue };
-        if let Ok(id) = NsId::of_path(&ctx.run.entry(&name)) {
-            if Some(id.dev) == nsfs_dev {
-                let i = remember(&mut found, id);
-                found[i].names.push(name);
-            }
+        if let Ok(id) = NsId::of_path(&ctx.run.entry(&name))
+            && Some(id.dev) == nsfs_dev
+        {
+            let i = remember(&mut found, id);
+            found[i].names.push(name);
         }
     }
     for (id, pids) in by_id {

@@ -75,10 +75,11 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     };
     let sub = lookup(first.as_bytes());
     // Lab commands take file paths, not namespace names, and need no -n.
-    if sub.is_none() && !batch_line {
-        if let Some(lab_cmd) = super::lab::lookup(first.as_bytes()) {
-            return lab_cmd(ctx, &words[1..]);
-        }
+    if sub.is_none()
+        && !batch_line
+        && let Some(lab_cmd) = super::lab::lookup(first.as_bytes())
+    {
+        return lab_cmd(ctx, &words[1..]);
     }
     // iproute2's other objects (`link`, `addr`, `route`, `neigh`): their
     // second word is a verb, not a name, so no name validation.

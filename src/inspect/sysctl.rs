@@ -4,6 +4,7 @@
 //! more than all the other reads together and serialise threads.
 
 use crate::netlink::Netlink;
+use crate::netlink::address::{AF_INET, AF_INET6};
 use crate::netlink::netconf::{IFINDEX_ALL, IFINDEX_DEFAULT};
 
 /// Forwarding and reverse-path-filter settings of one namespace.
@@ -21,9 +22,9 @@ pub struct Forwarding {
 
 /// Read the settings of the namespace `nl` lives in.
 pub fn read(nl: &mut Netlink) -> Forwarding {
-    let v4_all = nl.netconf(libc::AF_INET as u8, IFINDEX_ALL).unwrap_or_default();
-    let v4_default = nl.netconf(libc::AF_INET as u8, IFINDEX_DEFAULT).unwrap_or_default();
-    let v6_all = nl.netconf(libc::AF_INET6 as u8, IFINDEX_ALL).unwrap_or_default();
+    let v4_all = nl.netconf(AF_INET, IFINDEX_ALL).unwrap_or_default();
+    let v4_default = nl.netconf(AF_INET, IFINDEX_DEFAULT).unwrap_or_default();
+    let v6_all = nl.netconf(AF_INET6, IFINDEX_ALL).unwrap_or_default();
     Forwarding {
         ipv4: v4_all.forwarding.map(|v| v != 0),
         ipv6: v6_all.forwarding.map(|v| v != 0),

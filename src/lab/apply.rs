@@ -20,13 +20,13 @@ use crate::netlink::address::{AF_INET, AF_INET6};
 use crate::netlink::address_ops::AddrWrite;
 use crate::netlink::batch::Write;
 use crate::netlink::bridge_vlan::PortVlan;
+use crate::netlink::link::IFF_UP;
 use crate::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
 use crate::netlink::route::RouteOp;
 use crate::rundir::{RunDir, Source, fresh_namespace_on_this_thread};
 use std::collections::BTreeMap;
 use std::os::fd::AsRawFd;
 
-const IFF_UP: u32 = 1;
 const IFA_F_NODAD: u32 = 0x02;
 
 pub use super::handles::Handles;
@@ -244,13 +244,13 @@ pub fn apply(
     // 4. Interfaces that go: drift, or no longer in the file.
     let mut batches: BTreeMap<usize, Vec<(Write, String)>> = BTreeMap::new();
     for a in &plan.actions {
-        if let Action::DeleteLink { node, ifname, .. } = a {
-            if let Some(&index) = handles.live_index[*node].get(ifname) {
-                batches
-                    .entry(*node)
-                    .or_default()
-                    .push((Write::LinkDelete(index), format!("cannot delete {ifname} in {}", ns_name(*node))));
-            }
+        if let Action::DeleteLink { node, ifname, .. } = a
+            && let Some(&index) = handles.live_index[*node].get(ifname)
+        {
+            batches
+                .entry(*node)
+                .or_default()
+                .push((Write::LinkDelete(index), format!("cannot delete {ifname} in {}", ns_name(*node))));
         }
     }
     // 5. Bridges and other interfaces made inside one namespace.
@@ -600,12 +600,12 @@ pub fn apply(
     }
     for (node, r, rec) in &started {
         let n = &lab.nodes[*node];
-        if let Some(ready) = &n.run[*r].ready {
-            if let Some(addr) = ready.tcp {
-                let ns = handles.ns(*node)?;
-                let log = labdir.lab_path(&lab.name).join(format!("{}.{}.log", n.name, rec.name));
-                super::procs::wait_ready(ns, rec, addr, std::time::Duration::from_millis(ready.timeout_ms), &log)?;
-            }
+        if let Some(ready) = &n.run[*r].ready
+            && let Some(addr) = ready.tcp
+        {
+            let ns = handles.ns(*node)?;
+            let log = labdir.lab_path(&lab.name).join(format!("{}.{}.log", n.name, rec.name));
+            super::procs::wait_ready(ns, rec, addr, std::time::Duration::from_millis(ready.timeout_ms), &log)?;
         }
     }
     Ok(())

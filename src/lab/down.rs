@@ -126,10 +126,10 @@ pub fn down_with(
         match owner::owner_of(run, ns) {
             Owner::Absent => {}
             Owner::Lab(l, _) if l == name => {
-                if let Some(h) = crate::rundir::NsName::existing(ns).ok().and_then(|n| NetNs::open_name(run, &n).ok()) {
-                    if let Ok(id) = h.id() {
-                        ids.insert(id);
-                    }
+                if let Some(h) = crate::rundir::NsName::existing(ns).ok().and_then(|n| NetNs::open_name(run, &n).ok())
+                    && let Ok(id) = h.id()
+                {
+                    ids.insert(id);
                 }
                 targets.push((ns.clone(), node.clone()));
             }

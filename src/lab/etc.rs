@@ -354,10 +354,11 @@ pub fn remove(
     node: Option<&Node>,
 ) -> Result<Vec<String>, String> {
     let mut rec = rec.cloned().unwrap_or_else(|| NsRecord { ns: ns.to_string(), ..NsRecord::default() });
-    if rec.etc_files.is_empty() && rec.etc_dirs.is_empty() {
-        if let Some(n) = node {
-            (rec.etc_files, rec.etc_dirs) = matching(etc, n);
-        }
+    if rec.etc_files.is_empty()
+        && rec.etc_dirs.is_empty()
+        && let Some(n) = node
+    {
+        (rec.etc_files, rec.etc_dirs) = matching(etc, n);
     }
     if rec.etc_files.is_empty() && rec.etc_dirs.is_empty() {
         // Nothing of the lab's: whatever is there stays, and is named.

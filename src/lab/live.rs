@@ -3,6 +3,7 @@
 
 use crate::namespace::NetNs;
 use crate::netlink::Netlink;
+use crate::netlink::link::{IFF_RUNNING, IFF_UP};
 use crate::netlink::route::{Route, RouteFilter};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
@@ -62,9 +63,6 @@ impl NsLive {
         self.links.values().map(|l| l.index).max().unwrap_or(1)
     }
 }
-
-const IFF_UP: u32 = 1;
-const IFF_RUNNING: u32 = 0x40;
 
 /// Read everything a reconcile compares.
 pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {

@@ -9,6 +9,7 @@
 
 use crate::namespace::NetNs;
 use crate::netlink::Netlink;
+use crate::netlink::link::IFF_UP;
 use crate::netlink::link_ops::LinkSpec;
 use crate::rundir::RunDir;
 
@@ -25,8 +26,8 @@ pub fn mark(lab: &str, node: &str) -> String {
 pub fn mark_spec(lab: &str, node: &str) -> LinkSpec {
     LinkSpec {
         index: LO_INDEX,
-        flags: libc::IFF_UP as u32,
-        change: libc::IFF_UP as u32,
+        flags: IFF_UP,
+        change: IFF_UP,
         alias: Some(mark(lab, node).into_bytes()),
         ..LinkSpec::default()
     }

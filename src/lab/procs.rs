@@ -45,7 +45,7 @@ pub fn exec_timeout() -> Duration {
 
 /// `10 s`, `1.5 s`, `200 ms`: a bound as messages show it.
 pub fn show_duration(d: Duration) -> String {
-    if d.as_millis() % 1000 == 0 {
+    if d.as_millis().is_multiple_of(1000) {
         format!("{} s", d.as_secs())
     } else if d < Duration::from_secs(1) {
         format!("{} ms", d.as_millis())

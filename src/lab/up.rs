@@ -127,12 +127,11 @@ pub fn up(
 ) -> Result<UpReport, UpError> {
     // Kernel features first: a lab that cannot be built changes nothing.
     let observe = opts.observe;
-    if !observe {
-        if let Ok(Some(missing)) = super::features::missing(lab) {
-            if !missing.is_empty() {
-                return Err(UpError::Refused(missing));
-            }
-        }
+    if !observe
+        && let Ok(Some(missing)) = super::features::missing(lab)
+        && !missing.is_empty()
+    {
+        return Err(UpError::Refused(missing));
     }
     let plan_only = opts.plan_only || observe;
     let lock = if observe {
@@ -250,12 +249,12 @@ pub fn up(
         known.extend(owner::scan(run, &lab.name));
     }
     for (ns, node) in known {
-        if lab.nodes.iter().all(|x| x.ns != ns) && !extra.iter().any(|(e, _)| *e == ns) {
-            if let Owner::Lab(l, _) = owner::owner_of(run, &ns) {
-                if l == lab.name {
-                    extra.push((ns, node));
-                }
-            }
+        if lab.nodes.iter().all(|x| x.ns != ns)
+            && !extra.iter().any(|(e, _)| *e == ns)
+            && let Owner::Lab(l, _) = owner::owner_of(run, &ns)
+            && l == lab.name
+        {
+            extra.push((ns, node));
         }
     }
     let (lives, sysctls) = read_existing(lab, &mut handles).map_err(|e| {

@@ -90,10 +90,6 @@ pub fn not_a_namespace(path: &Path) -> Option<String> {
     let probe = open(path, OFlag::O_PATH | OFlag::O_CLOEXEC, Mode::empty()).ok()?;
     let st = fstat(&probe).ok()?;
     let what = match st.st_mode & libc::S_IFMT {
-        libc::S_IFIFO => "a FIFO".to_string(),
-        libc::S_IFSOCK => "a socket".to_string(),
-        libc::S_IFCHR => "a character device".to_string(),
-        libc::S_IFBLK => "a block device".to_string(),
         libc::S_IFDIR => "a directory".to_string(),
         libc::S_IFREG => {
             let nsfs = std::fs::metadata("/proc/self/ns/net").ok()?.dev();
@@ -109,10 +105,10 @@ pub fn not_a_namespace(path: &Path) -> Option<String> {
             } else if st.st_size == 0 {
                 "an empty file with no namespace mounted on it".to_string()
             } else {
-                format!("a regular file of {} bytes", st.st_size)
+                crate::sys::regular_file_words(st.st_size)
             }
         }
-        _ => "not a file".to_string(),
+        _ => crate::sys::special_file_words(st.st_mode).unwrap_or("not a file").to_string(),
     };
     Some(what)
 }

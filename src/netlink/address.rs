@@ -9,10 +9,19 @@ use netlink_packet_route::address::{AddressAttribute, AddressMessage};
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 use std::net::IpAddr;
 
+// Address families as the `u8` that every rtnetlink header carries.
+/// `AF_UNSPEC`
+pub const AF_UNSPEC: u8 = libc::AF_UNSPEC as u8;
 /// `AF_INET`
-pub const AF_INET: u8 = 2;
+pub const AF_INET: u8 = libc::AF_INET as u8;
 /// `AF_INET6`
-pub const AF_INET6: u8 = 10;
+pub const AF_INET6: u8 = libc::AF_INET6 as u8;
+/// `AF_PACKET` (the link layer)
+pub const AF_PACKET: u8 = libc::AF_PACKET as u8;
+/// `AF_MPLS`
+pub const AF_MPLS: u8 = libc::AF_MPLS as u8;
+/// `AF_BRIDGE`
+pub const AF_BRIDGE: u8 = libc::AF_BRIDGE as u8;
 
 /// `IFA_F_SECONDARY` (IPv6: `temporary`)
 pub const IFA_F_SECONDARY: u32 = 0x01;

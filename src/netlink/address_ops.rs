@@ -4,14 +4,10 @@
 use super::address::{Address, AddressQuery};
 use super::engine::Netlink;
 use super::error::NlError;
-use netlink_packet_core::DefaultNla;
+use netlink_packet_core::{DefaultNla, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 use netlink_packet_route::address::{AddressAttribute, AddressHeaderFlags, AddressMessage, AddressScope};
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 use std::net::IpAddr;
-
-const NLM_F_REPLACE: u16 = 0x100;
-const NLM_F_EXCL: u16 = 0x200;
-const NLM_F_CREATE: u16 = 0x400;
 
 const IFA_ADDRESS: u16 = 1;
 const IFA_LOCAL: u16 = 2;
@@ -31,6 +27,17 @@ pub enum AddrWrite {
     Change,
     /// `replace`: create or change.
     Replace,
+}
+
+impl AddrWrite {
+    /// The request's `NLM_F_*` flags that say so.
+    pub(crate) fn flags(self) -> u16 {
+        match self {
+            AddrWrite::Create => NLM_F_CREATE | NLM_F_EXCL,
+            AddrWrite::Change => NLM_F_REPLACE,
+            AddrWrite::Replace => NLM_F_CREATE | NLM_F_REPLACE,
+        }
+    }
 }
 
 fn ip_bytes(a: &IpAddr) -> Vec<u8> {
@@ -92,12 +99,7 @@ pub(super) fn address_message(spec: &Address) -> AddressMessage {
 impl Netlink {
     /// Add, change or replace an address (`RTM_NEWADDR`).
     pub fn addr_write(&mut self, spec: &Address, how: AddrWrite) -> Result<(), NlError> {
-        let flags = match how {
-            AddrWrite::Create => NLM_F_CREATE | NLM_F_EXCL,
-            AddrWrite::Change => NLM_F_REPLACE,
-            AddrWrite::Replace => NLM_F_CREATE | NLM_F_REPLACE,
-        };
-        self.ack(RouteNetlinkMessage::NewAddress(address_message(spec)), flags)
+        self.ack(RouteNetlinkMessage::NewAddress(address_message(spec)), how.flags())
     }
 
     /// Delete an address (`RTM_DELADDR`). Unset fields match anything.

@@ -9,10 +9,6 @@ use super::link_ops::{LinkSpec, LinkWrite, link_message};
 use super::route::{Route, RouteOp, convert};
 use netlink_packet_route::RouteNetlinkMessage;
 
-const NLM_F_REPLACE: u16 = 0x100;
-const NLM_F_EXCL: u16 = 0x200;
-const NLM_F_CREATE: u16 = 0x400;
-
 /// One write of a batch.
 #[derive(Debug, Clone)]
 pub enum Write {
@@ -30,26 +26,12 @@ pub enum Write {
 
 fn message(w: &Write) -> (RouteNetlinkMessage, u16) {
     match w {
-        Write::Link(spec, how) => {
-            let flags = match how {
-                LinkWrite::Create => NLM_F_CREATE | NLM_F_EXCL,
-                LinkWrite::Change => 0,
-                LinkWrite::Replace => NLM_F_CREATE | NLM_F_REPLACE,
-            };
-            (RouteNetlinkMessage::NewLink(link_message(spec)), flags)
-        }
+        Write::Link(spec, how) => (RouteNetlinkMessage::NewLink(link_message(spec)), how.flags()),
         Write::LinkDelete(index) => {
             let spec = LinkSpec { index: *index, ..LinkSpec::default() };
             (RouteNetlinkMessage::DelLink(link_message(&spec)), 0)
         }
-        Write::Addr(spec, how) => {
-            let flags = match how {
-                AddrWrite::Create => NLM_F_CREATE | NLM_F_EXCL,
-                AddrWrite::Change => NLM_F_REPLACE,
-                AddrWrite::Replace => NLM_F_CREATE | NLM_F_REPLACE,
-            };
-            (RouteNetlinkMessage::NewAddress(address_message(spec)), flags)
-        }
+        Write::Addr(spec, how) => (RouteNetlinkMessage::NewAddress(address_message(spec)), how.flags()),
         Write::AddrDelete(spec) => (RouteNetlinkMessage::DelAddress(address_message(spec)), 0),
         Write::Route(route, op) => {
             let msg = convert::to_message(route);

@@ -3,13 +3,12 @@
 //! IFLA_BRIDGE_VLAN_INFO inside IFLA_AF_SPEC, built by hand because
 //! `netlink-packet-route` does not model it.
 
+use super::address::AF_BRIDGE;
 use super::engine::Netlink;
 use super::error::NlError;
+use super::wire::nla;
+use libc::{IFLA_AF_SPEC, RTM_DELLINK, RTM_SETLINK};
 
-const RTM_DELLINK: u16 = 17;
-const RTM_SETLINK: u16 = 19;
-const AF_BRIDGE: u8 = 7;
-const IFLA_AF_SPEC: u16 = 26;
 const IFLA_BRIDGE_VLAN_INFO: u16 = 2;
 const BRIDGE_VLAN_INFO_PVID: u16 = 2;
 const BRIDGE_VLAN_INFO_UNTAGGED: u16 = 4;
@@ -33,13 +32,8 @@ fn message(index: u32, vlan: PortVlan) -> Vec<u8> {
     m.extend_from_slice(&index.to_ne_bytes());
     m.extend_from_slice(&[0u8; 8]);
     // IFLA_AF_SPEC { IFLA_BRIDGE_VLAN_INFO { u16 flags; u16 vid } }
-    let inner_len: u16 = 4 + 4;
-    m.extend_from_slice(&(4 + inner_len).to_ne_bytes());
-    m.extend_from_slice(&IFLA_AF_SPEC.to_ne_bytes());
-    m.extend_from_slice(&inner_len.to_ne_bytes());
-    m.extend_from_slice(&IFLA_BRIDGE_VLAN_INFO.to_ne_bytes());
-    m.extend_from_slice(&flags.to_ne_bytes());
-    m.extend_from_slice(&vid.to_ne_bytes());
+    let info = [flags.to_ne_bytes(), vid.to_ne_bytes()].concat();
+    m.extend(nla(IFLA_AF_SPEC, &nla(IFLA_BRIDGE_VLAN_INFO, &info)));
     m
 }
 

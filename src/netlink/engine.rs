@@ -8,26 +8,17 @@
 //! [`Reply::Undecoded`] instead of being dropped.
 
 use super::error::{KernelError, NlError};
-use netlink_packet_core::{NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload};
+use super::wire::{self, NLMSG_HDRLEN, align4, u32_at};
+use netlink_packet_core::{
+    NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTIPART, NLM_F_REQUEST, NLMSG_DONE,
+    NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload,
+};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_ROUTE};
 use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 
-const NLMSG_HDRLEN: usize = 16;
-const NLMSG_NOOP: u16 = 1;
-const NLMSG_ERROR: u16 = 2;
-const NLMSG_DONE: u16 = 3;
-const NLMSG_OVERRUN: u16 = 4;
-
-pub(crate) const NLM_F_REQUEST: u16 = 0x1;
-pub(crate) const NLM_F_MULTI: u16 = 0x2;
-pub(crate) const NLM_F_ACK: u16 = 0x4;
-pub(crate) const NLM_F_DUMP_INTR: u16 = 0x10;
-pub(crate) const NLM_F_DUMP: u16 = 0x300;
-const NLM_F_CAPPED: u16 = 0x100;
-const NLM_F_ACK_TLVS: u16 = 0x200;
 const NLMSGERR_ATTR_MSG: u16 = 1;
 
 /// How many times a dump that the kernel marked inconsistent is redone.
@@ -135,14 +126,7 @@ impl Netlink {
     /// `netlink-packet-route` does not model.
     fn send_raw(&mut self, kind: u16, flags: u16, payload: &[u8]) -> Result<u32, NlError> {
         let seq = self.next_seq();
-        let mut out = Vec::with_capacity(NLMSG_HDRLEN + payload.len());
-        out.extend_from_slice(&((NLMSG_HDRLEN + payload.len()) as u32).to_ne_bytes());
-        out.extend_from_slice(&kind.to_ne_bytes());
-        out.extend_from_slice(&flags.to_ne_bytes());
-        out.extend_from_slice(&seq.to_ne_bytes());
-        out.extend_from_slice(&0u32.to_ne_bytes());
-        out.extend_from_slice(payload);
-        self.sock.send(&out, 0)?;
+        self.sock.send(&wire::message(kind, flags, seq, payload), 0)?;
         Ok(seq)
     }
 
@@ -202,7 +186,7 @@ impl Netlink {
                     FrameBody::Done(_) => return Ok(replies),
                     FrameBody::Data(reply) => {
                         replies.push(reply);
-                        if !ack && frame.flags & NLM_F_MULTI == 0 {
+                        if !ack && frame.flags & NLM_F_MULTIPART == 0 {
                             return Ok(replies);
                         }
                     }
@@ -362,27 +346,12 @@ enum FrameBody {
     Skip,
 }
 
-fn u16_at(b: &[u8], at: usize) -> u16 {
-    u16::from_ne_bytes([b[at], b[at + 1]])
-}
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    u32::from_ne_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-fn align4(n: usize) -> usize {
-    (n + 3) & !3
-}
-
-fn parse_frames(mut b: &[u8]) -> Result<Vec<Frame>, NlError> {
+fn parse_frames(b: &[u8]) -> Result<Vec<Frame>, NlError> {
     let mut frames = Vec::new();
-    while b.len() >= NLMSG_HDRLEN {
-        let len = u32_at(b, 0) as usize;
-        if len < NLMSG_HDRLEN || len > b.len() {
+    for m in wire::messages(b) {
+        let Ok(wire::Message { len, kind, flags, seq, payload }) = m else {
             return Err(NlError::Truncated("netlink message"));
-        }
-        let kind = u16_at(b, 4);
-        let flags = u16_at(b, 6);
-        let seq = u32_at(b, 8);
-        let payload = &b[NLMSG_HDRLEN..len];
+        };
         let body = match kind {
             NLMSG_NOOP | NLMSG_OVERRUN => FrameBody::Skip,
             NLMSG_ERROR => FrameBody::Error(parse_error(flags, payload, false)?),
@@ -400,7 +369,6 @@ fn parse_frames(mut b: &[u8]) -> Result<Vec<Frame>, NlError> {
             }
         };
         frames.push(Frame { flags, seq, body });
-        b = &b[align4(len).min(b.len())..];
     }
     Ok(frames)
 }
@@ -440,19 +408,11 @@ fn parse_error(flags: u16, payload: &[u8], done: bool) -> Result<Option<KernelEr
     }
     let mut message = None;
     if flags & NLM_F_ACK_TLVS != 0 && tlv_start <= payload.len() {
-        let mut t = &payload[tlv_start..];
-        while t.len() >= 4 {
-            let len = u16_at(t, 0) as usize;
-            let kind = u16_at(t, 2) & 0x3fff;
-            if len < 4 || len > t.len() {
-                break;
-            }
+        for (kind, text) in wire::attrs(&payload[tlv_start..]) {
             if kind == NLMSGERR_ATTR_MSG {
-                let text = &t[4..len];
                 let text = text.split(|&c| c == 0).next().unwrap_or(&[]);
                 message = Some(String::from_utf8_lossy(text).into_owned());
             }
-            t = &t[align4(len).min(t.len())..];
         }
     }
     // The kernel sends -errno; i32::MIN has no positive counterpart (and is
@@ -464,18 +424,10 @@ fn parse_error(flags: u16, payload: &[u8], done: bool) -> Result<Option<KernelEr
 mod tests {
     use super::*;
 
+    /// A message as the kernel sends it, padded for the next one.
     fn frame(kind: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-        let len = NLMSG_HDRLEN + payload.len();
-        let mut v = Vec::new();
-        v.extend_from_slice(&(len as u32).to_ne_bytes());
-        v.extend_from_slice(&kind.to_ne_bytes());
-        v.extend_from_slice(&flags.to_ne_bytes());
-        v.extend_from_slice(&seq.to_ne_bytes());
-        v.extend_from_slice(&0u32.to_ne_bytes());
-        v.extend_from_slice(payload);
-        while v.len() % 4 != 0 {
-            v.push(0);
-        }
+        let mut v = wire::message(kind, flags, seq, payload);
+        v.resize(align4(v.len()), 0);
         v
     }
 

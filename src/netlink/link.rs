@@ -21,15 +21,12 @@ use netlink_packet_route::link::{
     LinkMessage, Prop,
 };
 
-/// IFLA_ALT_IFNAME
-const IFLA_ALT_IFNAME: u16 = 53;
-
-/// `IFF_UP`
-pub const IFF_UP: u32 = 0x1;
-/// `IFF_RUNNING`
-pub const IFF_RUNNING: u32 = 0x40;
-/// `IFF_POINTOPOINT`
-pub const IFF_POINTOPOINT: u32 = 0x10;
+/// `IFF_UP`, as the `u32` of `ifi_flags`.
+pub const IFF_UP: u32 = libc::IFF_UP as u32;
+/// `IFF_RUNNING`, as the `u32` of `ifi_flags`.
+pub const IFF_RUNNING: u32 = libc::IFF_RUNNING as u32;
+/// `IFF_POINTOPOINT`, as the `u32` of `ifi_flags`.
+pub const IFF_POINTOPOINT: u32 = libc::IFF_POINTOPOINT as u32;
 
 /// One network interface as the kernel describes it (RTM_NEWLINK).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -238,7 +235,7 @@ fn get_link_message(index: u32, name: Option<&str>, query: LinkQuery) -> RouteNe
             // Too long for IFLA_IFNAME: it can only be an alternative name.
             let mut value = name.as_bytes().to_vec();
             value.push(0);
-            msg.attributes.push(LinkAttribute::Other(DefaultNla::new(IFLA_ALT_IFNAME, value)));
+            msg.attributes.push(LinkAttribute::Other(DefaultNla::new(libc::IFLA_ALT_IFNAME, value)));
         }
     }
     // iproute2 sends the filter mask only in AF_UNSPEC requests; the IPv6

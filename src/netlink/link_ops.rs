@@ -7,9 +7,15 @@
 //! namespace, so both ends are created, each in its namespace, by a single
 //! request: the kernel creates both or neither.
 
+use super::address::AF_INET6;
 use super::engine::Netlink;
 use super::error::NlError;
-use netlink_packet_core::DefaultNla;
+use super::wire::nla;
+use libc::{
+    IFLA_ADDRESS, IFLA_AF_SPEC, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_IFALIAS, IFLA_IFNAME, IFLA_INFO_KIND,
+    IFLA_LINKMODE, IFLA_NEW_IFINDEX, IFLA_PROP_LIST,
+};
+use netlink_packet_core::{DefaultNla, NLA_F_NESTED, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{
     BridgeStpState, InfoBridge, InfoData, InfoKind, InfoMacVlan, InfoVeth, InfoVlan, InfoVxlan, LinkAttribute,
@@ -18,24 +24,7 @@ use netlink_packet_route::link::{
 use std::net::IpAddr;
 use std::os::fd::RawFd;
 
-const NLM_F_REPLACE: u16 = 0x100;
-const NLM_F_EXCL: u16 = 0x200;
-const NLM_F_CREATE: u16 = 0x400;
-const NLM_F_APPEND: u16 = 0x800;
-
-const IFLA_ADDRESS: u16 = 1;
-const IFLA_BROADCAST: u16 = 2;
-const IFLA_IFNAME: u16 = 3;
-const IFLA_IFALIAS: u16 = 20;
-const IFLA_LINKMODE: u16 = 17;
-const IFLA_AF_SPEC: u16 = 26;
-const IFLA_ALT_IFNAME: u16 = 53;
-const IFLA_PROP_LIST: u16 = 52;
-const NLA_F_NESTED: u16 = 0x8000;
-const IFLA_NEW_IFINDEX: u16 = 49;
-const IFLA_INFO_KIND: u16 = 1;
 const IFLA_INET6_ADDR_GEN_MODE: u16 = 8;
-const AF_INET6: u16 = 10;
 const IFNAMSIZ: usize = 16;
 
 /// Where a link is created or moved to: an open namespace file, or the
@@ -57,6 +46,17 @@ pub enum LinkWrite {
     Change,
     /// `ip link replace`: create, or change if it exists.
     Replace,
+}
+
+impl LinkWrite {
+    /// The request's `NLM_F_*` flags that say so.
+    pub(crate) fn flags(self) -> u16 {
+        match self {
+            LinkWrite::Create => NLM_F_CREATE | NLM_F_EXCL,
+            LinkWrite::Change => 0,
+            LinkWrite::Replace => NLM_F_CREATE | NLM_F_REPLACE,
+        }
+    }
 }
 
 /// One link as a request describes it. Unset fields are left alone.
@@ -346,8 +346,8 @@ pub(super) fn link_message(spec: &LinkSpec) -> LinkMessage {
     }
     if let Some(mode) = spec.addr_gen_mode {
         // IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE u8 } }, built by hand.
-        let inner = nla_bytes(IFLA_INET6_ADDR_GEN_MODE, &[mode]);
-        let af = nla_bytes(AF_INET6, &inner);
+        let inner = nla(IFLA_INET6_ADDR_GEN_MODE, &[mode]);
+        let af = nla(u16::from(AF_INET6), &inner);
         a.push(raw(IFLA_AF_SPEC, &af));
     }
     if let Some(v) = spec.link_netnsid {
@@ -378,17 +378,6 @@ pub(super) fn link_message(spec: &LinkSpec) -> LinkMessage {
         a.push(LinkAttribute::LinkInfo(link_info(kind)));
     }
     msg
-}
-
-/// One netlink attribute (header + value + padding) as bytes.
-fn nla_bytes(kind: u16, value: &[u8]) -> Vec<u8> {
-    let len = 4 + value.len();
-    let mut v = Vec::with_capacity((len + 3) & !3);
-    v.extend_from_slice(&(len as u16).to_ne_bytes());
-    v.extend_from_slice(&kind.to_ne_bytes());
-    v.extend_from_slice(value);
-    v.resize((len + 3) & !3, 0);
-    v
 }
 
 /// Is `name` acceptable as IFLA_IFNAME (iproute2's `check_ifname`, which
@@ -447,12 +436,7 @@ impl Netlink {
 
     /// Create or change a link (`RTM_NEWLINK`).
     pub fn link_write(&mut self, spec: &LinkSpec, how: LinkWrite) -> Result<(), NlError> {
-        let flags = match how {
-            LinkWrite::Create => NLM_F_CREATE | NLM_F_EXCL,
-            LinkWrite::Change => 0,
-            LinkWrite::Replace => NLM_F_CREATE | NLM_F_REPLACE,
-        };
-        self.ack(RouteNetlinkMessage::NewLink(link_message(spec)), flags)
+        self.ack(RouteNetlinkMessage::NewLink(link_message(spec)), how.flags())
     }
 
     /// Delete a link (`RTM_DELLINK`); `spec.index` names it (or
@@ -476,7 +460,7 @@ impl Netlink {
         msg.header.interface_family = family.into();
         // Encoded by hand: the crate's alternative names are UTF-8 strings,
         // the kernel's are any bytes.
-        let list: Vec<u8> = names.iter().flat_map(|n| nla_bytes(IFLA_ALT_IFNAME, &with_nul(n))).collect();
+        let list: Vec<u8> = names.iter().flat_map(|n| nla(IFLA_ALT_IFNAME, &with_nul(n))).collect();
         msg.attributes.push(raw(IFLA_PROP_LIST | NLA_F_NESTED, &list));
         if add {
             self.ack(RouteNetlinkMessage::NewLinkProp(msg), NLM_F_EXCL | NLM_F_CREATE | NLM_F_APPEND)
@@ -547,6 +531,6 @@ mod tests {
 
     #[test]
     fn af_spec_nest_is_well_formed() {
-        assert_eq!(nla_bytes(8, &[1]), vec![5, 0, 8, 0, 1, 0, 0, 0]);
+        assert_eq!(nla(8, &[1]), vec![5, 0, 8, 0, 1, 0, 0, 0]);
     }
 }

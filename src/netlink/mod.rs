@@ -18,6 +18,7 @@ pub mod netfilter;
 mod nsid;
 pub mod qdisc;
 pub mod route;
+mod wire;
 
 pub(crate) use engine::decode_replies;
 pub use engine::{Netlink, Reply};

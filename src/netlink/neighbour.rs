@@ -212,16 +212,12 @@ impl Netlink {
     /// `Append` and `Test` are route-only and behave as their flags say).
     pub fn neighbour_write(&mut self, n: &Neighbour, op: RouteOp) -> Result<(), NlError> {
         let m = to_message(n);
-        let (msg, flags) = match op {
-            RouteOp::Delete => (RouteNetlinkMessage::DelNeighbour(m), 0),
-            RouteOp::Add => (RouteNetlinkMessage::NewNeighbour(m), 0x400 | 0x200),
-            RouteOp::Change => (RouteNetlinkMessage::NewNeighbour(m), 0x100),
-            RouteOp::Replace => (RouteNetlinkMessage::NewNeighbour(m), 0x400 | 0x100),
-            RouteOp::Prepend => (RouteNetlinkMessage::NewNeighbour(m), 0x400),
-            RouteOp::Append => (RouteNetlinkMessage::NewNeighbour(m), 0x400 | 0x800),
-            RouteOp::Test => (RouteNetlinkMessage::NewNeighbour(m), 0x200),
+        let msg = if op == RouteOp::Delete {
+            RouteNetlinkMessage::DelNeighbour(m)
+        } else {
+            RouteNetlinkMessage::NewNeighbour(m)
         };
-        self.ack(msg, flags)
+        self.ack(msg, op.flags())
     }
 
     /// `ip neigh add`

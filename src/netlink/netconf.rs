@@ -4,6 +4,7 @@
 
 use super::engine::{Netlink, Reply};
 use super::error::NlError;
+use super::wire::{attrs, nla};
 
 const RTM_NEWNETCONF: u16 = 80;
 const RTM_GETNETCONF: u16 = 82;
@@ -28,22 +29,14 @@ pub struct NetConf {
 fn parse(payload: &[u8]) -> NetConf {
     let mut conf = NetConf::default();
     // struct netconfmsg { u8 ncm_family; } padded to 4 bytes, then attributes.
-    let mut a = payload.get(4..).unwrap_or(&[]);
-    while a.len() >= 4 {
-        let len = u16::from_ne_bytes([a[0], a[1]]) as usize;
-        let kind = u16::from_ne_bytes([a[2], a[3]]) & 0x3fff;
-        if len < 4 || len > a.len() {
-            break;
+    for (kind, value) in attrs(payload.get(4..).unwrap_or(&[])) {
+        let Some(&[a, b, c, d]) = value.get(..4) else { continue };
+        let v = i32::from_ne_bytes([a, b, c, d]);
+        match kind {
+            NETCONFA_FORWARDING => conf.forwarding = Some(v),
+            NETCONFA_RP_FILTER => conf.rp_filter = Some(v),
+            _ => {}
         }
-        if len >= 8 {
-            let v = i32::from_ne_bytes([a[4], a[5], a[6], a[7]]);
-            match kind {
-                NETCONFA_FORWARDING => conf.forwarding = Some(v),
-                NETCONFA_RP_FILTER => conf.rp_filter = Some(v),
-                _ => {}
-            }
-        }
-        a = &a[((len + 3) & !3).min(a.len())..];
     }
     conf
 }
@@ -54,9 +47,7 @@ impl Netlink {
     /// AF_INET6), in this socket's namespace.
     pub fn netconf(&mut self, family: u8, ifindex: i32) -> Result<NetConf, NlError> {
         let mut payload = vec![family, 0, 0, 0];
-        payload.extend_from_slice(&8u16.to_ne_bytes());
-        payload.extend_from_slice(&NETCONFA_IFINDEX.to_ne_bytes());
-        payload.extend_from_slice(&ifindex.to_ne_bytes());
+        payload.extend(nla(NETCONFA_IFINDEX, &ifindex.to_ne_bytes()));
         let replies = self.request_raw(RTM_GETNETCONF, &payload)?;
         Ok(replies
             .iter()

@@ -2,16 +2,14 @@
 //! network namespace have any nftables table? Asked before running `nft` in
 //! it, so namespaces without a firewall cost one round trip, not a process.
 
+use super::wire;
+use netlink_packet_core::{NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR};
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_NETFILTER};
 use std::io;
 
 const NFNL_SUBSYS_NFTABLES: u16 = 10;
 const NFT_MSG_NEWTABLE: u16 = 0;
 const NFT_MSG_GETTABLE: u16 = 1;
-const NLMSG_ERROR: u16 = 2;
-const NLMSG_DONE: u16 = 3;
-const NLM_F_REQUEST: u16 = 0x1;
-const NLM_F_DUMP: u16 = 0x300;
 
 /// How many nftables tables (any family) the calling thread's current
 /// network namespace has. `Err` with EPROTONOSUPPORT where the kernel has no
@@ -20,30 +18,19 @@ pub fn nft_table_count() -> io::Result<usize> {
     let mut sock = Socket::new(NETLINK_NETFILTER)?;
     sock.bind_auto()?;
     sock.connect(&SocketAddr::new(0, 0))?;
-    // nlmsghdr (16 bytes) + nfgenmsg { family: NFPROTO_UNSPEC, version: 0, res_id: 0 }
-    let mut req = Vec::with_capacity(20);
-    req.extend_from_slice(&20u32.to_ne_bytes());
-    req.extend_from_slice(&((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE).to_ne_bytes());
-    req.extend_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
-    req.extend_from_slice(&1u32.to_ne_bytes());
-    req.extend_from_slice(&0u32.to_ne_bytes());
-    req.extend_from_slice(&[0, 0, 0, 0]);
-    sock.send(&req, 0)?;
+    // nfgenmsg { family: NFPROTO_UNSPEC, version: 0, res_id: 0 }
+    let kind = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE;
+    sock.send(&wire::message(kind, NLM_F_REQUEST | NLM_F_DUMP, 1, &[0, 0, 0, 0]), 0)?;
     let mut tables = 0;
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = sock.recv(&mut &mut buf[..], 0)?;
-        let mut b = &buf[..n];
-        while b.len() >= 16 {
-            let len = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]) as usize;
-            let kind = u16::from_ne_bytes([b[4], b[5]]);
-            if len < 16 || len > b.len() {
-                return Err(io::Error::other("truncated nf_tables reply"));
-            }
-            match kind {
+        for m in wire::messages(&buf[..n]) {
+            let m = m.map_err(|wire::Truncated| io::Error::other("truncated nf_tables reply"))?;
+            match m.kind {
                 NLMSG_DONE => return Ok(tables),
                 NLMSG_ERROR => {
-                    let Some(code) = b.get(16..20).filter(|_| len >= 20) else {
+                    let Some(code) = m.payload.get(..4) else {
                         return Err(io::Error::other("truncated nf_tables error message"));
                     };
                     let code = i32::from_ne_bytes([code[0], code[1], code[2], code[3]]);
@@ -56,7 +43,6 @@ pub fn nft_table_count() -> io::Result<usize> {
                 k if k == (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE => tables += 1,
                 _ => {}
             }
-            b = &b[((len + 3) & !3).min(b.len())..];
         }
     }
 }

@@ -19,14 +19,12 @@
 use super::engine::Netlink;
 use super::engine::Reply;
 use super::error::{KernelError, NlError};
+use super::wire::{attrs, nla};
 use crate::lab::model::Netem;
-use netlink_packet_core::{DefaultNla, Emitable, Nla};
+use netlink_packet_core::{DefaultNla, Emitable, NLM_F_CREATE, NLM_F_REPLACE, Nla};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::tc::{TcAttribute, TcHandle, TcHeader, TcMessage, TcOption};
 use std::sync::OnceLock;
-
-const NLM_F_REPLACE: u16 = 0x100;
-const NLM_F_CREATE: u16 = 0x400;
 
 const TCA_OPTIONS: u16 = 2;
 const TCA_TBF_PARMS: u16 = 1;
@@ -110,17 +108,6 @@ fn ratespec(bytes_per_s: u64) -> [u8; 12] {
     r[1] = TC_LINKLAYER_ETHERNET;
     r[8..12].copy_from_slice(&(bytes_per_s.min(u32::MAX as u64) as u32).to_ne_bytes());
     r
-}
-
-fn nla(kind: u16, value: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(4 + value.len() + 3);
-    v.extend_from_slice(&((4 + value.len()) as u16).to_ne_bytes());
-    v.extend_from_slice(&kind.to_ne_bytes());
-    v.extend_from_slice(value);
-    while v.len() % 4 != 0 {
-        v.push(0);
-    }
-    v
 }
 
 /// The contents of tbf's `TCA_OPTIONS` nest.
@@ -239,21 +226,6 @@ fn root_header(ifindex: u32, handle: u32) -> TcHeader {
         parent: TcHandle::from(TC_H_ROOT),
         ..TcHeader::default()
     }
-}
-
-/// Walk netlink attributes: (kind, value) pairs.
-fn attrs(mut b: &[u8]) -> Vec<(u16, &[u8])> {
-    let mut out = Vec::new();
-    while b.len() >= 4 {
-        let len = u16::from_ne_bytes([b[0], b[1]]) as usize;
-        let kind = u16::from_ne_bytes([b[2], b[3]]) & 0x3fff;
-        if len < 4 || len > b.len() {
-            break;
-        }
-        out.push((kind, &b[4..len]));
-        b = &b[((len + 3) & !3).min(b.len())..];
-    }
-    out
 }
 
 /// tbf's rate in bits per second from its `TCA_OPTIONS` nest.

@@ -477,10 +477,10 @@ fn select(ctx: &mut Ctx, f: &Filter) -> Result<Result<Vec<Address>, NlError>, Ex
                 continue;
             }
         }
-        if let Some(to) = &f.to {
-            if !in_prefix(to, spec.local.or(spec.address)) {
-                continue;
-            }
+        if let Some(to) = &f.to
+            && !in_prefix(to, spec.local.or(spec.address))
+        {
+            continue;
         }
         // A delete names the address: the lifetimes the dump reported would
         // only ride along as an IFA_CACHEINFO that the kernel ignores there.

@@ -348,12 +348,12 @@ pub fn print_link(out: &mut Out, env: &mut Env<'_>, link: &Link) {
     if env.details > 0 {
         print_details(out, env, link);
     }
-    if env.do_link || env.details > 0 {
-        if let Some(alias) = &link.alias {
-            out.nl();
-            out.text("    ");
-            out.string("ifalias", "alias ", alias, "");
-        }
+    if (env.do_link || env.details > 0)
+        && let Some(alias) = &link.alias
+    {
+        out.nl();
+        out.text("    ");
+        out.string("ifalias", "alias ", alias, "");
     }
     if env.do_link && env.stats > 0 {
         out.nl();

@@ -7,14 +7,12 @@ use crate::cli::{Ctx, Exit, Family, Status};
 use crate::ipobj::address::addrinfo::{AddrFilter, print_addresses};
 use crate::ipobj::args::{Args, duparg2, invarg};
 use crate::ipobj::out::Out;
-use crate::netlink::address::{AddressQuery, IFA_F_PERMANENT, IFA_F_SECONDARY};
+use crate::netlink::address::{AF_PACKET, AddressQuery, IFA_F_PERMANENT, IFA_F_SECONDARY};
 use crate::netlink::link::{Link, LinkQuery};
 use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-const AF_PACKET: u8 = 17;
 
 /// The filter words of `show` (iproute2's `struct link_filter`).
 #[derive(Default)]

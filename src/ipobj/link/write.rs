@@ -12,6 +12,7 @@ use crate::cli::parse::matches;
 use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
 use crate::ipobj::inet;
+use crate::netlink::link::IFF_UP;
 use crate::netlink::link_ops::{
     LinkKind, LinkSpec, LinkWrite, MacVlan, NsTarget, VxlanOpt, is_unknown_kind, is_valid_altifname, is_valid_ifname,
     kernel_has_link_kind,
@@ -22,7 +23,6 @@ use std::fs::File;
 use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStrExt;
 
-const IFF_UP: u32 = 0x1;
 const IFF_NOTRAILERS: u32 = 0x20;
 const IFF_NOARP: u32 = 0x80;
 const IFF_PROMISC: u32 = 0x100;
@@ -94,10 +94,10 @@ fn send(ctx: &mut Ctx, what: Modify, spec: &LinkSpec) -> P<i32> {
 /// missing link kind, add a line that says which kernel support is missing.
 fn report(e: &NlError, spec: &LinkSpec) {
     eprintln!("{}", e.iproute2_line());
-    if let (NlError::Kernel(k), Some(kind)) = (e, &spec.kind) {
-        if is_unknown_kind(k) {
-            crate::sys::eprint_line(&missing_kind_line(kind.name()));
-        }
+    if let (NlError::Kernel(k), Some(kind)) = (e, &spec.kind)
+        && is_unknown_kind(k)
+    {
+        crate::sys::eprint_line(&missing_kind_line(kind.name()));
     }
 }
 
@@ -491,11 +491,11 @@ fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held: &mut Vec<
     }
     if let (Some(d), true, false) = (word(dev), addr_len > 0, create) {
         let nl = ctx.netlink()?;
-        if let Some(halen) = lookup(nl, d)?.and_then(|r| r.addr_len) {
-            if halen != addr_len {
-                eprintln!("Invalid address length {addr_len} - must be {halen} bytes");
-                return Err(Stop::Ret(1));
-            }
+        if let Some(halen) = lookup(nl, d)?.and_then(|r| r.addr_len)
+            && halen != addr_len
+        {
+            eprintln!("Invalid address length {addr_len} - must be {halen} bytes");
+            return Err(Stop::Ret(1));
         }
     }
     if index != 0 && !create && !move_netns {

@@ -60,23 +60,22 @@ impl NeighSel {
         {
             return false;
         }
-        if let Some((p, bits)) = &self.pfx {
-            if let Some(d) = &n.dst {
-                if bits > &0 {
-                    if d.is_ipv4() != p.is_ipv4() {
-                        return false;
-                    }
-                    let (a, b) = (octets(d), octets(p));
-                    let bits = *bits as usize;
-                    let whole = bits / 8;
-                    if a[..whole] != b[..whole] {
-                        return false;
-                    }
-                    let rest = bits % 8;
-                    if rest != 0 && (a[whole] ^ b[whole]) & (0xffu8 << (8 - rest)) != 0 {
-                        return false;
-                    }
-                }
+        if let Some((p, bits)) = &self.pfx
+            && let Some(d) = &n.dst
+            && bits > &0
+        {
+            if d.is_ipv4() != p.is_ipv4() {
+                return false;
+            }
+            let (a, b) = (octets(d), octets(p));
+            let bits = *bits as usize;
+            let whole = bits / 8;
+            if a[..whole] != b[..whole] {
+                return false;
+            }
+            let rest = bits % 8;
+            if rest != 0 && (a[whole] ^ b[whole]) & (0xffu8 << (8 - rest)) != 0 {
+                return false;
             }
         }
         if self.protocol != 0 && self.protocol != n.protocol.unwrap_or(0) {
@@ -349,11 +348,11 @@ fn flush_rounds(ctx: &mut Ctx, filter: &NeighbourFilter, sel: &mut NeighSel, lin
         }
         let nl = ctx.netlink()?;
         for n in &doomed {
-            if let Err(e) = nl.neighbour_write(n, RouteOp::Delete) {
-                if e.errno() != Some(libc::ENOENT) {
-                    crate::errln!("Failed to send flush request: ", crate::sys::Errno(e.errno().unwrap_or(libc::EIO)));
-                    return Err(Exit(1));
-                }
+            if let Err(e) = nl.neighbour_write(n, RouteOp::Delete)
+                && e.errno() != Some(libc::ENOENT)
+            {
+                crate::errln!("Failed to send flush request: ", crate::sys::Errno(e.errno().unwrap_or(libc::EIO)));
+                return Err(Exit(1));
             }
         }
         if stats > 0 {

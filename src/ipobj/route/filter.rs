@@ -1,7 +1,7 @@
 //! `ip route show|flush` selectors and the client-side half of the route
 //! filter (`filter_nlmsg`): what the kernel does not filter for us.
 
-use super::inet::{AF_INET6, Prefix};
+use super::inet::{AF_INET, AF_INET6, Prefix};
 use crate::netlink::route::{RT_TABLE_LOCAL, RT_TABLE_MAIN, RTM_F_CLONED, RTN_LOCAL, Route};
 use std::net::IpAddr;
 
@@ -140,10 +140,10 @@ impl RouteSel {
         if r.family == AF_INET6 && r.table != RT_TABLE_MAIN {
             *v6_multi = true;
         }
-        if let Some(cloned) = self.cloned {
-            if cloned != (r.flags & RTM_F_CLONED != 0) {
-                return false;
-            }
+        if let Some(cloned) = self.cloned
+            && cloned != (r.flags & RTM_F_CLONED != 0)
+        {
+            return false;
         }
         if r.family == AF_INET6 && !*v6_multi {
             if self.tb != 0 {
@@ -203,7 +203,7 @@ impl RouteSel {
         }
         if self.rvia.family != 0 {
             let family = match &r.via {
-                Some(IpAddr::V4(_)) => libc::AF_INET as u8,
+                Some(IpAddr::V4(_)) => AF_INET,
                 Some(IpAddr::V6(_)) => AF_INET6,
                 None => r.family,
             };
@@ -239,25 +239,25 @@ impl RouteSel {
         if self.realm.1 != 0 && (r.realm.unwrap_or(0) ^ self.realm.0) & self.realm.1 != 0 {
             return false;
         }
-        if let Some(iif) = self.iif {
-            if r.iif.unwrap_or(0) != iif {
-                return false;
-            }
+        if let Some(iif) = self.iif
+            && r.iif.unwrap_or(0) != iif
+        {
+            return false;
         }
-        if let Some(oif) = self.oif {
-            if r.oif.unwrap_or(0) != oif {
-                return false;
-            }
+        if let Some(oif) = self.oif
+            && r.oif.unwrap_or(0) != oif
+        {
+            return false;
         }
-        if let Some(mark) = self.mark {
-            if r.mark.unwrap_or(0) != mark {
-                return false;
-            }
+        if let Some(mark) = self.mark
+            && r.mark.unwrap_or(0) != mark
+        {
+            return false;
         }
-        if let Some(metric) = self.metric {
-            if r.priority.unwrap_or(0) != metric {
-                return false;
-            }
+        if let Some(metric) = self.metric
+            && r.priority.unwrap_or(0) != metric
+        {
+            return false;
         }
         true
     }

@@ -9,18 +9,8 @@ use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::unix::ffi::OsStrExt;
 
-/// AF_UNSPEC
-pub const AF_UNSPEC: u8 = 0;
-/// AF_INET
-pub const AF_INET: u8 = libc::AF_INET as u8;
-/// AF_INET6
-pub const AF_INET6: u8 = libc::AF_INET6 as u8;
-/// AF_PACKET (`-0`, `link`)
-pub const AF_PACKET: u8 = libc::AF_PACKET as u8;
-/// AF_MPLS
-pub const AF_MPLS: u8 = libc::AF_MPLS as u8;
-/// AF_BRIDGE
-pub const AF_BRIDGE: u8 = libc::AF_BRIDGE as u8;
+// The families `read_family` knows, defined once in the netlink layer.
+pub use crate::netlink::address::{AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC};
 
 /// iproute2's `inet_prefix`, reduced to what route and neighbour use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

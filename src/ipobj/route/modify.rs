@@ -344,12 +344,12 @@ pub fn run(ctx: &mut Ctx, op: RouteOp, words: &[OsString]) -> Status {
                 v = a.value()?;
             }
             let first = v.as_bytes().first().copied().unwrap_or(0);
-            if !first.is_ascii_digit() {
-                if let Some(t) = rtntype_a2n(v.as_bytes()) {
-                    v = a.value()?;
-                    r.kind = t;
-                    type_ok = true;
-                }
+            if !first.is_ascii_digit()
+                && let Some(t) = rtntype_a2n(v.as_bytes())
+            {
+                v = a.value()?;
+                r.kind = t;
+                type_ok = true;
             }
             if matches(v.as_bytes(), "help") {
                 return Err(usage());

@@ -376,18 +376,18 @@ impl Printer<'_> {
         if r.tos != 0 && !self.hidden.tos {
             out.string("tos", "tos ", self.names.dsfield(r.tos).as_bytes(), " ");
         }
-        if let Some(g) = &r.gateway {
-            if self.hidden.via_bitlen != host_len {
-                print_gateway(out, g);
-            }
+        if let Some(g) = &r.gateway
+            && self.hidden.via_bitlen != host_len
+        {
+            print_gateway(out, g);
         }
         if let Some(v) = &r.via {
             print_via(out, v);
         }
-        if let Some(oif) = r.oif {
-            if !self.hidden.dev {
-                out.string("dev", "dev ", self.dev_name(oif), " ");
-            }
+        if let Some(oif) = r.oif
+            && !self.hidden.dev
+        {
+            out.string("dev", "dev ", self.dev_name(oif), " ");
         }
         if r.table != 0 && (r.table != RT_TABLE_MAIN || self.details > 0) && !self.hidden.table {
             out.string("table", "table ", self.names.table(r.table).as_bytes(), " ");
@@ -400,15 +400,15 @@ impl Printer<'_> {
                 out.string("scope", "scope ", self.names.scope(r.scope).as_bytes(), " ");
             }
         }
-        if let Some(p) = &r.prefsrc {
-            if self.hidden.prefsrc_bitlen != host_len {
-                out.string("prefsrc", "src ", addr_text(p), " ");
-            }
+        if let Some(p) = &r.prefsrc
+            && self.hidden.prefsrc_bitlen != host_len
+        {
+            out.string("prefsrc", "src ", addr_text(p), " ");
         }
-        if let Some(m) = r.priority {
-            if !self.hidden.metric {
-                out.number("metric", "metric ", i64::from(m), " ");
-            }
+        if let Some(m) = r.priority
+            && !self.hidden.metric
+        {
+            out.number("metric", "metric ", i64::from(m), " ");
         }
         print_flags(out, r.flags);
         if let Some(mark) = r.mark.filter(|&m| m != 0) {
@@ -420,10 +420,10 @@ impl Printer<'_> {
                 out.text(format!("mark {mark} ").as_bytes());
             }
         }
-        if let Some(f) = r.realm {
-            if !self.hidden.realms {
-                print_flow(out, &self.names, f);
-            }
+        if let Some(f) = r.realm
+            && !self.hidden.realms
+        {
+            print_flow(out, &self.names, f);
         }
         if let Some(uid) = r.uid {
             out.number("uid", "uid ", i64::from(uid), " ");
@@ -435,18 +435,18 @@ impl Printer<'_> {
             if let Some(ci) = &r.cache {
                 print_cacheinfo(out, ci, self.stats);
             }
-        } else if r.family == AF_INET6 {
-            if let Some(ci) = &r.cache {
-                print_cacheinfo(out, ci, self.stats);
-            }
+        } else if r.family == AF_INET6
+            && let Some(ci) = &r.cache
+        {
+            print_cacheinfo(out, ci, self.stats);
         }
         if let Some(m) = &r.metrics {
             print_metrics(out, m);
         }
-        if let Some(iif) = r.iif {
-            if !self.hidden.iif {
-                out.string("iif", "iif ", self.dev_name(iif), " ");
-            }
+        if let Some(iif) = r.iif
+            && !self.hidden.iif
+        {
+            out.string("iif", "iif ", self.dev_name(iif), " ");
         }
         if let Some(p) = r.pref {
             match p {

@@ -106,11 +106,12 @@ fn row(g: &Graph, n: &GNode, i: &GIface) -> (String, String, String) {
     if !b.is_empty() {
         tail.push(b);
     }
-    if g.live && (!i.drift.addr_extra.is_empty() || !i.drift.addr_missing.is_empty()) {
-        if let Some(la) = &i.live_addrs {
-            let l: Vec<String> = la.iter().map(|a| a.to_string()).collect();
-            tail.push(format!("(live: {})", if l.is_empty() { "no address".to_string() } else { l.join(" ") }));
-        }
+    if g.live
+        && (!i.drift.addr_extra.is_empty() || !i.drift.addr_missing.is_empty())
+        && let Some(la) = &i.live_addrs
+    {
+        let l: Vec<String> = la.iter().map(|a| a.to_string()).collect();
+        tail.push(format!("(live: {})", if l.is_empty() { "no address".to_string() } else { l.join(" ") }));
     }
     (i.name.clone(), addr_text, tail.join("  "))
 }

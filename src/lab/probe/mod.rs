@@ -357,15 +357,10 @@ fn icmp_socket(v6: bool) -> Result<OwnedFd, Errno> {
 /// A thousand TCP probes need a thousand descriptors: raise the soft limit
 /// towards the hard one when `need` is above it.
 fn raise_fd_limit(need: usize) {
-    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: getrlimit writes one rlimit into the struct we own.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 || lim.rlim_cur >= need as libc::rlim_t {
-        return;
+    let need = need as libc::rlim_t;
+    if crate::sys::nofile_limit().is_some_and(|lim| lim.rlim_cur < need) {
+        crate::sys::raise_nofile(need.saturating_mul(2));
     }
-    lim.rlim_cur = lim.rlim_max.min((need as libc::rlim_t).saturating_mul(2));
-    // SAFETY: setrlimit reads the struct; lowering nothing, raising the soft
-    // limit within the hard one.
-    unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) };
 }
 
 // ---- the poll loop ----------------------------------------------------------

@@ -22,8 +22,10 @@
 pub(crate) mod convert;
 pub mod ifmap;
 
+use super::address::{AF_INET, AF_INET6, AF_MPLS};
 use super::engine::{Netlink, Reply};
 use super::error::NlError;
+use netlink_packet_core::{NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 use netlink_packet_route::RouteNetlinkMessage;
 use std::net::IpAddr;
 
@@ -236,12 +238,8 @@ pub enum RouteOp {
     Delete,
 }
 
-const NLM_F_REPLACE: u16 = 0x100;
-const NLM_F_EXCL: u16 = 0x200;
-const NLM_F_CREATE: u16 = 0x400;
-const NLM_F_APPEND: u16 = 0x800;
-
 impl RouteOp {
+    /// The request's `NLM_F_*` flags that say so.
     pub(crate) fn flags(self) -> u16 {
         match self {
             RouteOp::Add => NLM_F_CREATE | NLM_F_EXCL,
@@ -288,7 +286,7 @@ impl Route {
 
 /// The scope `ip route add|del` picks when none is given.
 pub fn default_scope(r: &Route, delete: bool) -> u8 {
-    if r.family == libc::AF_INET6 as u8 || r.family == libc::AF_MPLS as u8 {
+    if r.family == AF_INET6 || r.family == AF_MPLS {
         return RT_SCOPE_UNIVERSE;
     }
     match r.kind {
@@ -305,8 +303,8 @@ pub fn default_scope(r: &Route, delete: bool) -> u8 {
 /// The address family number of an address.
 pub fn family_of(a: &IpAddr) -> u8 {
     match a {
-        IpAddr::V4(_) => libc::AF_INET as u8,
-        IpAddr::V6(_) => libc::AF_INET6 as u8,
+        IpAddr::V4(_) => AF_INET,
+        IpAddr::V6(_) => AF_INET6,
     }
 }
 
