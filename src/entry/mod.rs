@@ -12,8 +12,9 @@
 //! time without libc). iproute2 pays the same price in its dynamic loader.
 //! docs/performance.md has the figures.
 //!
-//! How: `build.rs` makes `netns_entry` the program's entry point (only for
-//! the static, non-PIE build this code is written for). It reads the
+//! How: with the `fast-start` feature, `build.rs` makes `netns_entry` the
+//! program's entry point (only in the static x86_64 glibc release build
+//! this code is written for, which scripts/release.sh makes). It reads the
 //! arguments and environment where the kernel put them, on the stack. For
 //! exactly `[netns] add NAME`, `[netns] delete NAME` or
 //! `[--net-only] [netns] exec NAME CMD…` (with iproute2's abbreviations), a
