@@ -40,7 +40,13 @@
 //! are IFUNCs that glibc relocates only in `_start`, so even a `memcpy` or
 //! `memset` the compiler invents would crash: memory is read and written
 //! with volatile accesses, and constant data is `static`, so the compiler
-//! has nothing to turn into such calls (in debug builds too).
+//! has nothing to turn into such calls. The binary is position-independent
+//! and nothing is relocated yet either: code may take the address of data
+//! (relative to the instruction), but must not read a pointer stored in
+//! data, such as a `&str` kept in a `static`, whose value start-up has not
+//! written yet. tests/binary/ checks all of this on the built binary:
+//! everything reachable from `netns_entry` stays in this module, and none
+//! of it touches a thread-local or a word still to be relocated.
 
 mod commands;
 mod raw;
