@@ -4,6 +4,11 @@
 #   (differential tests against /usr/sbin/ip, interop, concurrency, bad input,
 #   labs built for real: up/down/test/graph/validate, kill -9 recovery).
 #   Then the fuzz targets, 25 s each (scripts/fuzz.sh).
+# Both builds users get are tested: the release recipe's
+# (scripts/release.sh, with the `fast-start` entry path) runs the whole
+# suite; plain `cargo build --release` (the README's, and cargo install's)
+# runs the start-up and differential suites, and each brings up the other's
+# debris lab.
 # Every test makes its own uniquely named namespaces and removes them, in
 # private namespaces: the suite must pass whatever the host already has. To
 # prove it, the tests run with foreign debris on the host (named
@@ -29,18 +34,29 @@ need strace || missing+=(strace)   # fault injection in tests/bugfixes.rs, the e
 need nft || missing+=(nftables)   # firewall summary in tests/inspect.rs, lab NAT/firewall
 need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml
 need python3 || missing+=(python3)   # servers and clients in the lab tests
+need objdump || missing+=(binutils)   # tests/binary reads the machine code; scripts/release.sh strips
 if ((${#missing[@]})); then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
+# The release recipe's build settings (the static target the entry path needs).
+# They go after the subcommand: cargo does not hand a --config before it on
+# to cargo-clippy.
+recipe=(--config .cargo/fast-start.toml)
+
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
+cargo clippy "${recipe[@]}" --release --features fast-start --all-targets --quiet -- -D warnings   # src/entry/ too
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet   # the library docs build clean
-# The debris lab is brought up by the netns under test.
-netns_bin=$(cargo build --release --quiet --bin netns --message-format=json-render-diagnostics |
+
+plain=$(cargo build --release --quiet --bin netns --message-format=json-render-diagnostics |
 	sed -n 's/.*"executable":"\([^"]*\/netns\)".*/\1/p')
-[[ -x $netns_bin ]] || { echo "scripts/test.sh: cannot find the netns binary cargo built" >&2; exit 1; }
-bash scripts/debris.sh "$netns_bin" cargo test --quiet --release
+[[ -x $plain ]] || { echo "scripts/test.sh: cannot find the netns binary cargo built" >&2; exit 1; }
+release=$(bash scripts/release.sh)   # checks its binary's entry path and ASLR first
+[[ -x $release ]] || { echo "scripts/test.sh: scripts/release.sh made no binary" >&2; exit 1; }
+
+bash scripts/debris.sh "$plain" cargo test "${recipe[@]}" --quiet --release --features fast-start
+bash scripts/debris.sh "$release" cargo test --quiet --release --test binary --test start_path --test differential
 timeout 600 bash scripts/fuzz.sh 25
