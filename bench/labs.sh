@@ -7,12 +7,13 @@
 #
 #   bench/labs.sh              # prints the figures; paste them into docs/performance.md
 #   RUNS=9 bench/labs.sh       # repetitions per case (default 5; median reported)
+#   NETNS=target/release/netns bench/labs.sh   # another build than scripts/release.sh's
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 ((EUID == 0)) || { echo "bench/labs.sh: needs root" >&2; exit 2; }
-(cd "$repo" && cargo build --release --quiet)
-bin=$repo/target/x86_64-unknown-linux-gnu/release/netns
+# The release build (scripts/release.sh), unless NETNS names another one.
+bin=${NETNS:-$(bash "$repo/scripts/release.sh")}
 RUNS=${RUNS:-5}
 
 inner=$(mktemp /tmp/netns-labs-bench.XXXXXX)

@@ -4,13 +4,14 @@
 # touches the host). Needs root and hyperfine.
 #
 #   bench/objects.sh            # prints the figures; paste them into docs/performance.md
+#   NETNS=target/release/netns bench/objects.sh   # another build than scripts/release.sh's
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 ((EUID == 0)) || { echo "bench/objects.sh: needs root" >&2; exit 2; }
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
-(cd "$repo" && cargo build --release --quiet)
-bin=$repo/target/x86_64-unknown-linux-gnu/release/netns
+# The release build (scripts/release.sh), unless NETNS names another one.
+bin=${NETNS:-$(bash "$repo/scripts/release.sh")}
 RUNS=${RUNS:-30}
 
 inner=$(mktemp /tmp/netns-objects-bench.XXXXXX)

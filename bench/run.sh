@@ -4,6 +4,7 @@
 #
 #   bench/run.sh            # full run, results in bench/results/
 #   REPS=1 bench/run.sh     # quicker, noisier
+#   NETNS=target/release/netns bench/run.sh   # another build than scripts/release.sh's
 #
 # Two passes:
 #   1. the drop-in, default mode: add/delete, batch, exec, list/identify/pids,
@@ -15,13 +16,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-HARNESS=${HARNESS:-$repo/../shared/bench/netns-bench.sh}
-[[ -x $HARNESS || -f $HARNESS ]] || { echo "bench/run.sh: harness not found at $HARNESS" >&2; exit 2; }
+[[ -f ${HARNESS:-} ]] || { echo "bench/run.sh: set HARNESS to the path of netns-bench.sh" >&2; exit 2; }
 ((EUID == 0)) || { echo "bench/run.sh: needs root" >&2; exit 2; }
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }
 
-(cd "$repo" && cargo build --release --quiet)
-bin=$repo/target/x86_64-unknown-linux-gnu/release/netns
+# The release build (scripts/release.sh), unless NETNS names another one.
+bin=${NETNS:-$(bash "$repo/scripts/release.sh")}
 stamp=$(date +%Y%m%d-%H%M)
 out=$here/results
 mkdir -p "$out"
