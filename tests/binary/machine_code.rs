@@ -184,18 +184,27 @@ fn rip_target(mnemonic: &str, insn: &str) -> Option<u64> {
     u64::from_str_radix(comment.split_whitespace().next()?, 16).ok()
 }
 
-/// The words `readelf -rW` lists as relocated.
+/// The words `readelf -rW` lists as relocated: a line per relocation
+/// (`OFFSET INFO TYPE …`), or, in a packed section (`.relr.dyn`, relative
+/// relocations whose addend is the word itself), a bare offset per line.
 pub fn relocated(readelf: &str) -> Relocations {
-    readelf
-        .lines()
-        .filter_map(|line| {
-            let words: Vec<&str> = line.split_whitespace().collect();
-            let offset = u64::from_str_radix(words.first()?, 16).ok()?;
-            let relative = words.get(2)?.ends_with("RELATIVE") && words.len() == 4;
-            let to = if relative { u64::from_str_radix(words[3], 16).ok() } else { None };
-            words[2].starts_with("R_").then_some((offset, to))
-        })
-        .collect()
+    let mut packed = false;
+    let mut out = Relocations::new();
+    for line in readelf.lines() {
+        if let Some(section) = line.strip_prefix("Relocation section '") {
+            packed = section.starts_with(".relr");
+            continue;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let Some(offset) = words.first().and_then(|w| u64::from_str_radix(w, 16).ok()) else { continue };
+        if packed && words.len() == 1 {
+            out.insert(offset, None);
+        } else if !packed && words.len() >= 3 && words[2].starts_with("R_") {
+            let relative = words[2].ends_with("RELATIVE") && words.len() == 4;
+            out.insert(offset, if relative { u64::from_str_radix(words[3], 16).ok() } else { None });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -287,5 +296,12 @@ mod tests {
                     00000000004f2c38  0000000500000006 R_X86_64_GLOB_DAT  0000000000000000 __gmon_start__ + 0\n";
         let expected = Relocations::from([(0x4f2c28, Some(0x507540)), (0x4f2c30, Some(0x41e2c0)), (0x4f2c38, None)]);
         assert_eq!(relocated(text), expected);
+        let packed = "Relocation section '.relr.dyn' at offset 0x6a0 contains 2 entries:\n  \
+                      3 offsets\n\
+                      00000000004d90a8\n\
+                      00000000004d90b0\n\
+                      00000000004d9100\n";
+        let expected = Relocations::from([(0x4d90a8, None), (0x4d90b0, None), (0x4d9100, None)]);
+        assert_eq!(relocated(packed), expected);
     }
 }
