@@ -198,7 +198,10 @@ fn dnat_and_a_drop_firewall() {
 #[test]
 fn tbf_shapes_what_crosses_the_link() {
     let (client, router, server) = topology();
-    let ifindex: u32 = router.sh("ip -o link show dev eth1 | cut -d: -f1").trim().parse().unwrap();
+    // Asked of the kernel directly: iproute2's full `link show` names the
+    // peer's namespace by opening every file in /run/netns, and would wait
+    // for ever on a FIFO some other program left there.
+    let ifindex = router.ns.run(|| nix::net::if_::if_nametoindex("eth1")).unwrap().unwrap();
     let mut nl = router.ns.netlink().unwrap();
     nl.tbf_replace(ifindex, 20_000_000, None, None).unwrap();
     let shown = router.sh("tc qdisc show dev eth1");
