@@ -14,6 +14,10 @@ use crate::support::{prelude, script};
 const DEBRIS: &str = r#"
 must mkdir /tmp/u /tmp/wk
 must mount -t overlay overlay -o lowerdir=/etc,upperdir=/tmp/u,workdir=/tmp/wk /etc
+# The real host's /etc/netns (the same debris lab's files, when the suite
+# runs beside scripts/debris.sh) stays out of the host this plays.
+must mkdir -p /etc/netns
+must mount -t tmpfs -o mode=755 tmpfs /etc/netns
 must $IP netns add netns-ci-debris-1
 must $IP netns add netns-ci-debris-2
 must $NETNS add netns-ci-debris-3
