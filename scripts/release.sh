@@ -16,6 +16,11 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 out=$(realpath -m "${1:-$repo/target/fast-start/netns}")
 cd "$repo"
 recipe=(--config .cargo/fast-start.toml)
+host=$(rustc -vV | sed -n 's/^host: //p')
+if [[ $host != x86_64-unknown-linux-gnu ]]; then
+	echo "scripts/release.sh: the release build is for x86_64 glibc, not $host: use cargo build --release" >&2
+	exit 2
+fi
 
 # The binary's path, from cargo itself.
 bin=$(cargo build "${recipe[@]}" --release --features fast-start --bin netns --message-format=json-render-diagnostics |
