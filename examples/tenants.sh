@@ -10,7 +10,7 @@
 # Run as root, or as a user who may sudo: the script asks sudo for root then.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$PWD/target/x86_64-unknown-linux-gnu/release/netns
+bin=$PWD/target/release/netns
 if [[ ! -x $bin ]]; then
 	echo "examples/tenants.sh: build netns first: cargo build --release" >&2
 	exit 2

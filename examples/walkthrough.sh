@@ -4,7 +4,7 @@
 # without running anything there, then clean up. Needs root. Uses only
 # names it makes, and removes them even when a step fails.
 set -euo pipefail
-NETNS=${NETNS:-$(dirname "$0")/../target/x86_64-unknown-linux-gnu/release/netns}
+NETNS=${NETNS:-$(dirname "$0")/../target/release/netns}
 a=tour-a-$$ b=tour-b-$$
 trap '"$NETNS" delete "$a" 2>/dev/null || true; "$NETNS" delete "$b" 2>/dev/null || true' EXIT
 

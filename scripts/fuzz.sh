@@ -24,12 +24,14 @@ export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
 -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks"
 unset CARGO_ENCODED_RUSTFLAGS
 
-# The binaries' paths, from cargo itself (the target triple is the
-# repository's choice, in .cargo/config.toml).
+# The target is named, as cargo-fuzz does, so that the instrumentation
+# flags stay off build scripts and proc-macro crates (they would not link
+# without libFuzzer). The binaries' paths come from cargo itself.
+host=$(rustc -vV | sed -n 's/^host: //p')
 declare -A bin=()
 while IFS= read -r exe; do
 	bin[$(basename "$exe")]=$exe
-done < <(cargo build --manifest-path fuzz/Cargo.toml --profile fuzz-ci --target-dir "$target_dir" \
+done < <(cargo build --manifest-path fuzz/Cargo.toml --profile fuzz-ci --target-dir "$target_dir" --target "$host" \
 	--message-format=json-render-diagnostics | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p')
 
 work=$(mktemp -d /tmp/netns-fuzz.XXXXXX)

@@ -7,8 +7,12 @@
 #   up/down/test/graph/validate, kill -9 recovery).
 #   Then the fuzz targets, 25 s each (scripts/fuzz.sh).
 # The tests build with the `ci` profile of Cargo.toml (optimised, no
-# cross-crate LTO: quick to relink); `cargo build --release`, the binary
-# users get, brings up the debris lab.
+# cross-crate LTO: quick to relink). Both builds users get are tested: the
+# whole suite runs on the plain build (`cargo build --release`, the
+# README's and `cargo install`'s); on x86_64 glibc the release build
+# (scripts/release.sh: the `fast-start` entry path, which needs cross-crate
+# LTO) has its machine code checked and runs the start-up and differential
+# tests. Each build brings up the debris lab the other's tests run beside.
 # Every test makes its own uniquely named namespaces and removes them, in
 # private namespaces: the suite must pass whatever the host already has. To
 # prove it, the tests run with foreign debris on the host (named
@@ -40,8 +44,19 @@ if ((${#missing[@]})); then
 fi
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
+# The release build's settings (the static target the entry path needs).
+# They go after the subcommand: cargo does not hand a --config before it on
+# to cargo-clippy. The release build exists for x86_64 glibc only.
+recipe=(--config .cargo/fast-start.toml)
+host=$(rustc -vV | sed -n 's/^host: //p')
+with_release=0
+[[ $host == x86_64-unknown-linux-gnu ]] && with_release=1
+
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
+if ((with_release)); then   # src/entry/ too
+	cargo clippy "${recipe[@]}" --features fast-start --all-targets --quiet -- -D warnings
+fi
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet   # the library docs build clean
 # The oldest Rust that Cargo.toml's rust-version promises builds every
 # target (clippy above checks only the standard library against it, not
@@ -55,12 +70,22 @@ if have_msrv || { rustup toolchain install "$msrv" --profile minimal >/dev/null 
 else
 	echo "scripts/test.sh: SKIPPED: Rust $msrv (rust-version) could not be installed, so building with it was not checked" >&2
 fi
-# The debris lab is brought up by the release build of netns.
-netns_bin=$(cargo build --release --quiet --bin netns --message-format=json-render-diagnostics |
+plain=$(cargo build --release --quiet --bin netns --message-format=json-render-diagnostics |
 	sed -n 's/.*"executable":"\([^"]*\/netns\)".*/\1/p')
-[[ -x $netns_bin ]] || { echo "scripts/test.sh: cannot find the netns binary cargo built" >&2; exit 1; }
+[[ -x $plain ]] || { echo "scripts/test.sh: cannot find the netns binary cargo built" >&2; exit 1; }
+release=$plain
+if ((with_release)); then
+	release=$(bash scripts/release.sh)   # checks its binary's entry path and ASLR first
+	[[ -x $release ]] || { echo "scripts/test.sh: scripts/release.sh made no binary" >&2; exit 1; }
+else
+	echo "scripts/test.sh: no release build on $host (x86_64 glibc only): the plain build is the only one" >&2
+fi
 # A test that needs root skips itself when it runs without (plain `cargo
 # test` as a user); here that would be a pass that tested nothing: it fails.
 export NETNS_REQUIRE_ROOT=1
-bash scripts/debris.sh "$netns_bin" cargo test --quiet --profile ci
+bash scripts/debris.sh "$release" cargo test --quiet --profile ci
+if ((with_release)); then
+	NETNS_TEST_BINARY=$release NETNS_TEST_FAST_START=1 bash scripts/debris.sh "$plain" \
+		cargo test --quiet --profile ci --test integration -- start_path:: differential::
+fi
 timeout 600 bash scripts/fuzz.sh 25

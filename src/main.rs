@@ -10,14 +10,14 @@
 use std::io::Write;
 
 // The entry point that runs `add`, `delete` and `exec` before libc starts
-// (build.rs makes it the entry point of the static non-PIE x86_64 build).
-#[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
+// (the `fast-start` feature: build.rs makes it the binary's entry point).
+#[cfg(feature = "fast-start")]
 mod entry;
 
 /// The C entry point.
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
-    #[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
+    #[cfg(feature = "fast-start")]
     if let Some(code) = entry::report_early_failure() {
         return code;
     }

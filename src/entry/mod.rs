@@ -12,8 +12,9 @@
 //! time without libc). iproute2 pays the same price in its dynamic loader.
 //! docs/performance.md has the figures.
 //!
-//! How: `build.rs` makes `netns_entry` the program's entry point (only for
-//! the static, non-PIE build this code is written for). It reads the
+//! How: with the `fast-start` feature, `build.rs` makes `netns_entry` the
+//! program's entry point (only in the static x86_64 glibc release build
+//! this code is written for, which scripts/release.sh makes). It reads the
 //! arguments and environment where the kernel put them, on the stack. For
 //! exactly `[netns] add NAME`, `[netns] delete NAME` or
 //! `[--net-only] [netns] exec NAME CMD…` (with iproute2's abbreviations), a
@@ -39,7 +40,13 @@
 //! are IFUNCs that glibc relocates only in `_start`, so even a `memcpy` or
 //! `memset` the compiler invents would crash: memory is read and written
 //! with volatile accesses, and constant data is `static`, so the compiler
-//! has nothing to turn into such calls (in debug builds too).
+//! has nothing to turn into such calls. The binary is position-independent
+//! and nothing is relocated yet either: code may take the address of data
+//! (relative to the instruction), but must not read a pointer stored in
+//! data, such as a `&str` kept in a `static`, whose value start-up has not
+//! written yet. tests/binary/ checks all of this on the built binary:
+//! everything reachable from `netns_entry` stays in this module, and none
+//! of it touches a thread-local or a word still to be relocated.
 
 mod commands;
 mod raw;

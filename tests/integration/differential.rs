@@ -20,9 +20,9 @@
 //!                                                     # same, one test per case
 //! ```
 //!
-//! (`ipwrap` is written to `$CARGO_TARGET_TMPDIR/ipwrap`, e.g.
-//! `target/x86_64-unknown-linux-gnu/tmp/ipwrap`; `NETNS_DIFF_TOOL` also
-//! takes a path.)
+//! (`ipwrap` is written to `$CARGO_TARGET_TMPDIR/ipwrap`: `target/tmp/ipwrap`,
+//! or `target/x86_64-unknown-linux-gnu/tmp/ipwrap` in the release recipe's
+//! build; `NETNS_DIFF_TOOL` also takes a path.)
 
 use crate::support::diff::{self, case, cases};
 

@@ -12,7 +12,6 @@
 //! cargo test --test integration objects_write::
 //! ```
 
-use crate::support::NETNS;
 use crate::support::diff::{self, Case, cases};
 
 /// Every case here writes an iproute2 object: iproute2 runs `ip OPTS ARGS`,
@@ -286,7 +285,7 @@ cases! {
 fn missing_kind_names_the_kernel_support() {
     require_root!();
     let c = case().args(&["link", "add", "d0", "type", "dummy"]).post(LINKS).object().named("missing_kind_text");
-    let (ip, ours) = diff::run_both(&c, std::path::Path::new(NETNS)).expect("run");
+    let (ip, ours) = diff::run_both(&c, std::path::Path::new(crate::support::netns())).expect("run");
     assert_eq!(ip.stderr, "Error: Unknown device type.\n");
     assert_eq!(
         ours.stderr,
@@ -303,7 +302,8 @@ fn missing_kind_with_options_is_reported_before_anything_is_sent() {
     require_root!();
     let c =
         case().setup(BR).args(&["link", "add", "link", "br0", "name", "br0.5", "type", "vlan", "id", "5"]).post(LINKS);
-    let (ip, ours) = diff::run_both(&c.object().named("vlan_text"), std::path::Path::new(NETNS)).expect("run");
+    let (ip, ours) =
+        diff::run_both(&c.object().named("vlan_text"), std::path::Path::new(crate::support::netns())).expect("run");
     assert_eq!(ip.stderr, "Error: Unknown device type.\n");
     assert!(
         ours.stderr.ends_with("Error: this kernel has no \"vlan\" link type (module 8021q / CONFIG_VLAN_8021Q).\n")

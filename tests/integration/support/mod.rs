@@ -22,8 +22,30 @@ pub use labs::{examples_prelude, lab_script};
 pub use script::{Script, prelude, script};
 pub use text::{parse_mountinfo, sorted_lines};
 
-/// The binary under test.
-pub const NETNS: &str = env!("CARGO_BIN_EXE_netns");
+/// The binary under test: the netns cargo built with these tests, or the
+/// one `NETNS_TEST_BINARY` names (scripts/test.sh runs the start-up and
+/// differential tests on the `fast-start` release build that way: that
+/// build needs cross-crate LTO, which the tests' own profile leaves out).
+pub fn netns() -> &'static str {
+    static BINARY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| match std::env::var("NETNS_TEST_BINARY") {
+        Ok(path) if !path.is_empty() => {
+            let path = std::fs::canonicalize(&path).unwrap_or_else(|e| panic!("NETNS_TEST_BINARY={path}: {e}"));
+            path.to_string_lossy().into_owned()
+        }
+        _ => env!("CARGO_BIN_EXE_netns").to_string(),
+    })
+}
+
+/// Does the binary under test have the `fast-start` entry path? Built with
+/// the feature, or `NETNS_TEST_FAST_START=1` with `NETNS_TEST_BINARY`.
+pub fn fast_start() -> bool {
+    match std::env::var("NETNS_TEST_FAST_START").as_deref() {
+        Ok("1") => true,
+        Ok("0") => false,
+        _ => cfg!(feature = "fast-start"),
+    }
+}
 /// iproute2: the oracle of the differential tests, and the tool every test
 /// checks netns's work with.
 pub const IP: &str = "/usr/sbin/ip";

@@ -27,7 +27,7 @@
 //! assertion fails. Background jobs of the script are killed when it ends.
 
 use super::sandbox::{self, Sandbox};
-use super::{NETNS, NOBODY};
+use super::{NOBODY, netns};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -190,7 +190,7 @@ impl Script {
             env.push(("SANDBOX_INPUT", "1"));
         }
         let sandbox = Sandbox {
-            program: Path::new(NETNS),
+            program: Path::new(netns()),
             net: self.net,
             stdin: self.input.as_deref(),
             env,

@@ -485,7 +485,7 @@ macro_rules! cases {
             #[test]
             fn $name() {
                 require_root!();
-                $crate::support::diff::check(&$case.named(stringify!($name)), $crate::support::NETNS);
+                $crate::support::diff::check(&$case.named(stringify!($name)), $crate::support::netns());
             }
         )+
 
