@@ -11,7 +11,7 @@
 
 use super::model::{IfaceKind, Lab};
 use super::owner;
-use super::plan::{Action, Plan, ns_sysctls};
+use super::plan::{Action, BridgeSettings, Plan, ns_sysctls};
 use super::state::{LabDir, RunRecord, State};
 use crate::namespace::NetNs;
 use crate::netlink::Netlink;
@@ -97,6 +97,11 @@ fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
         out.extend(tb.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         out
     })
+}
+
+/// A bridge request carrying these settings (and nothing for the others).
+fn bridge_kind(s: BridgeSettings) -> LinkKind {
+    LinkKind::BridgeWith { vlan_filtering: s.vlan_filtering, stp: s.stp }
 }
 
 fn mac_bytes(m: &[u8; 6]) -> Vec<u8> {
@@ -255,17 +260,15 @@ pub fn apply(
     }
     // 5. Bridges and other interfaces made inside one namespace.
     for a in &plan.actions {
-        let (node, iface) = match a {
-            Action::CreateBridge { node, iface } | Action::CreateVirtual { node, iface } => (*node, *iface),
+        let (node, iface, settings) = match a {
+            Action::CreateBridge { node, iface, settings } => (*node, *iface, *settings),
+            Action::CreateVirtual { node, iface } => (*node, *iface, Default::default()),
             _ => continue,
         };
         let i = &lab.nodes[node].interfaces[iface];
-        let n = &lab.nodes[node];
         let kind = match &i.kind {
-            // The switch's own bridge carries the node's VLAN/STP settings.
-            IfaceKind::Bridge if i.name == "br0" && (n.vlan_filtering || n.stp) => {
-                LinkKind::BridgeWith { vlan_filtering: n.vlan_filtering, stp: n.stp }
-            }
+            // Only what the plan says differs from a new bridge is sent.
+            IfaceKind::Bridge if !settings.is_empty() => bridge_kind(settings),
             IfaceKind::Bridge => LinkKind::Bridge,
             IfaceKind::Dummy => LinkKind::Other(b"dummy".to_vec()),
             IfaceKind::Vlan { vid, .. } => LinkKind::Vlan(*vid),
@@ -394,6 +397,16 @@ pub fn apply(
                     ..LinkSpec::default()
                 };
                 (*node, Write::Link(spec, LinkWrite::Change), format!("cannot change {} in {}", i.name, ns_name(*node)))
+            }
+            Action::SetBridge { node, iface, settings } => {
+                let i = &lab.nodes[*node].interfaces[*iface];
+                let spec = LinkSpec {
+                    index: plan.index[*node][&i.name],
+                    kind: Some(bridge_kind(*settings)),
+                    ..LinkSpec::default()
+                };
+                let what = format!("cannot change the settings of bridge {} in {}", i.name, ns_name(*node));
+                (*node, Write::Link(spec, LinkWrite::Change), what)
             }
             Action::DelAddr { node, ifname, addr } => {
                 let index = handles.live_index[*node].get(ifname).copied().unwrap_or(0);

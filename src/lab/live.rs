@@ -3,6 +3,7 @@
 
 use crate::namespace::NetNs;
 use crate::netlink::Netlink;
+use crate::netlink::link::KindData;
 use crate::netlink::route::{Route, RouteFilter};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
@@ -38,6 +39,17 @@ pub struct LiveLink {
     pub qdisc: Option<String>,
     /// Rate of a root tbf qdisc, bits per second.
     pub tbf_rate: Option<u64>,
+    /// A bridge's settings (`None`: not a bridge).
+    pub bridge: Option<BridgeLive>,
+}
+
+/// The settings of a bridge a lab file can set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BridgeLive {
+    /// Spanning tree is on (IFLA_BR_STP_STATE is not 0).
+    pub stp: bool,
+    /// VLAN filtering is on.
+    pub vlan_filtering: bool,
 }
 
 /// A namespace's interfaces, addresses and lab routes.
@@ -70,6 +82,13 @@ const IFF_RUNNING: u32 = 0x40;
 pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {
     let mut live = NsLive::default();
     for l in nl.links().map_err(|e| format!("cannot list interfaces: {e}"))? {
+        let bridge = match l.info.as_ref().and_then(|i| i.data.as_ref()) {
+            Some(KindData::Bridge(b)) => Some(BridgeLive {
+                stp: b.stp_state.is_some_and(|s| s != 0),
+                vlan_filtering: b.vlan_filtering.unwrap_or(false),
+            }),
+            _ => None,
+        };
         live.links.insert(
             l.name.clone(),
             LiveLink {
@@ -84,6 +103,7 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {
                 peer_index: l.parent.filter(|&p| p != 0),
                 qdisc: l.qdisc.clone(),
                 tbf_rate: None,
+                bridge,
                 name: l.name,
             },
         );

@@ -679,10 +679,8 @@ impl P {
             }
         }
         for (key, flag) in [("vlan_filtering", &mut n.vlan_filtering), ("stp", &mut n.stp)] {
-            if let Some(v) = get(t, key)
-                && let Some(b) = self.boolean(v, &format!("`{key}` of {w}"))
-            {
-                *flag = b;
+            if let Some(v) = get(t, key) {
+                *flag = self.boolean(v, &format!("`{key}` of {w}"));
             }
         }
         if let Some(v) = get(t, "subnet")
@@ -1185,7 +1183,7 @@ impl P {
                 (true, true) => self.err(&e.kspan, format!("`{key}` of {w}: both endpoints are switches; which port?")),
                 (a, _) => {
                     let sw = &nodes[ends[if a { 0 } else { 1 }].0].node;
-                    if !sw.vlan_filtering {
+                    if sw.vlan_filtering != Some(true) {
                         self.err(&e.kspan, format!("`{key}` of {w} needs vlan_filtering = true on switch {}", sw.name));
                     }
                 }

@@ -3,8 +3,8 @@
 //! first `up` and every later one take the same path; `--plan` prints the
 //! actions instead of applying them.
 
-use super::live::{NsLive, RTPROT_STATIC};
-use super::model::{IfaceKind, Kind, Lab, Netem, Node, RouteKind};
+use super::live::{BridgeLive, NsLive, RTPROT_STATIC};
+use super::model::{Iface, IfaceKind, Kind, Lab, Netem, Node, RouteKind};
 use crate::netlink::route::{self as nlroute, NextHop as NlNextHop, Route as NlRoute};
 use ipnet::IpNet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,6 +52,18 @@ pub enum Action {
         node: usize,
         /// Index into the node's interfaces.
         iface: usize,
+        /// The settings it is born with, where they differ from a new
+        /// bridge's.
+        settings: BridgeSettings,
+    },
+    /// Change the settings of an existing bridge.
+    SetBridge {
+        /// Node index.
+        node: usize,
+        /// Index into the node's interfaces.
+        iface: usize,
+        /// The settings to change.
+        settings: BridgeSettings,
     },
     /// Create a vlan or dummy interface.
     CreateVirtual {
@@ -175,6 +187,33 @@ pub enum Action {
         /// Index into the node's `run`.
         run: usize,
     },
+}
+
+/// Bridge settings to send; `None` sends nothing for that setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BridgeSettings {
+    /// VLAN filtering on or off.
+    pub vlan_filtering: Option<bool>,
+    /// Spanning tree on or off.
+    pub stp: Option<bool>,
+}
+
+impl BridgeSettings {
+    /// Nothing to send.
+    pub fn is_empty(&self) -> bool {
+        *self == BridgeSettings::default()
+    }
+}
+
+/// What must be sent to give a bridge the settings the file asks for:
+/// each one the file sets that differs from `now` (a new bridge has
+/// `BridgeLive::default()`: both off). Only a switch's `br0` takes them.
+pub fn bridge_settings(node: &Node, iface: &Iface, now: BridgeLive) -> BridgeSettings {
+    if node.kind != Kind::Switch || iface.kind != IfaceKind::Bridge || iface.name != "br0" {
+        return BridgeSettings::default();
+    }
+    let differs = |want: Option<bool>, now: bool| want.filter(|w| *w != now);
+    BridgeSettings { vlan_filtering: differs(node.vlan_filtering, now.vlan_filtering), stp: differs(node.stp, now.stp) }
 }
 
 /// A plan and the interface indexes it relies on.
@@ -426,7 +465,11 @@ pub fn compute(
         for (i, iface) in node.interfaces.iter().enumerate() {
             let exists = live[n].as_ref().and_then(|l| l.links.get(&iface.name));
             match &iface.kind {
-                IfaceKind::Bridge if exists.is_none() => a.push(Action::CreateBridge { node: n, iface: i }),
+                IfaceKind::Bridge if exists.is_none() => a.push(Action::CreateBridge {
+                    node: n,
+                    iface: i,
+                    settings: bridge_settings(node, iface, BridgeLive::default()),
+                }),
                 IfaceKind::Vlan { .. } | IfaceKind::Dummy if exists.is_none() => {
                     a.push(Action::CreateVirtual { node: n, iface: i })
                 }
@@ -479,6 +522,12 @@ pub fn compute(
             let master = master_index.is_some() && cur.master != master_index;
             if up.is_some() || mtu.is_some() || mac.is_some() || master {
                 a.push(Action::SetLink { node: n, iface: i, up, mtu, mac, master });
+            }
+            if let Some(now) = cur.bridge {
+                let settings = bridge_settings(node, iface, now);
+                if !settings.is_empty() {
+                    a.push(Action::SetBridge { node: n, iface: i, settings });
+                }
             }
         }
     }
@@ -637,7 +686,18 @@ pub fn describe(lab: &Lab, action: &Action) -> String {
             format!("~ {}: sysctl {key} = {value} (was {})", ns(node), old.as_deref().unwrap_or("unset"))
         }
         Action::DeleteLink { node, ifname, why } => format!("- {}: interface {ifname} ({why})", ns(node)),
-        Action::CreateBridge { node, iface } => format!("+ {}: bridge {}", ns(node), ifname(node, iface)),
+        Action::CreateBridge { node, iface, .. } => format!("+ {}: bridge {}", ns(node), ifname(node, iface)),
+        Action::SetBridge { node, iface, settings } => {
+            let on = |b: &bool| if *b { "on" } else { "off" };
+            let mut what = Vec::new();
+            if let Some(v) = &settings.vlan_filtering {
+                what.push(format!("vlan_filtering {}", on(v)));
+            }
+            if let Some(s) = &settings.stp {
+                what.push(format!("stp {}", on(s)));
+            }
+            format!("~ {}: bridge {} {}", ns(node), ifname(node, iface), what.join(" "))
+        }
         Action::CreateVirtual { node, iface } => format!("+ {}: interface {}", ns(node), ifname(node, iface)),
         Action::CreateVeth { link } => {
             let [x, y] = &lab.links[*link].ends;
