@@ -452,29 +452,34 @@ pub fn apply(
     }
     run_batches(handles, batches.into_iter().collect())?;
     progress.step(count, "addresses and routes");
-    // 7b. VLANs of new switch ports (they joined their bridge in step 7).
+    // 7b. VLANs of switch ports (new ones joined their bridge in step 7).
     for a in &plan.actions {
-        if let Action::PortVlans { node, iface } = a {
-            let i = &lab.nodes[*node].interfaces[*iface];
-            let index = plan.index[*node][&i.name];
-            let nl = handles.nl(*node)?;
-            let what = |e: crate::netlink::NlError| format!("VLANs of port {} in {}: {e}", i.name, ns_name(*node));
+        let (node, iface, remove) = match a {
             // A port joins with the bridge's default PVID 1; the file's
             // VLANs replace it.
-            nl.bridge_vlan_del(index, 1)
+            Action::PortVlans { node, iface } => (node, iface, &[1u16][..]),
+            Action::SetPortVlans { node, iface, remove } => (node, iface, &remove[..]),
+            _ => continue,
+        };
+        let i = &lab.nodes[*node].interfaces[*iface];
+        let index = plan.index[*node][&i.name];
+        let nl = handles.nl(*node)?;
+        let what = |e: crate::netlink::NlError| format!("VLANs of port {} in {}: {e}", i.name, ns_name(*node));
+        for &vid in remove {
+            nl.bridge_vlan_del(index, vid)
                 .or_else(|e| match &e {
                     crate::netlink::NlError::Kernel(k) if k.errno == libc::ENOENT || k.errno == libc::EINVAL => Ok(()),
                     _ => Err(e),
                 })
                 .map_err(what)?;
-            if let Some(v) = i.vlan {
-                nl.bridge_vlan_add(index, PortVlan::Access(v)).map_err(what)?;
-            }
-            for &v in &i.vlans {
-                nl.bridge_vlan_add(index, PortVlan::Tagged(v)).map_err(what)?;
-            }
-            progress.step(1, "vlans");
         }
+        if let Some(v) = i.vlan {
+            nl.bridge_vlan_add(index, PortVlan::Access(v)).map_err(what)?;
+        }
+        for &v in &i.vlans {
+            nl.bridge_vlan_add(index, PortVlan::Tagged(v)).map_err(what)?;
+        }
+        progress.step(1, "vlans");
     }
     super::interrupt::check()?;
     // 8. Interface sysctls.
@@ -497,6 +502,14 @@ pub fn apply(
             let nl = handles.nl(*node)?;
             super::shaping::apply(nl, index, netem.as_ref())
                 .map_err(|e| format!("{}: {ifname}: {e}", ns_name(*node)))?;
+            // The kernel does not report a netem's distribution: kept here.
+            let name = &lab.nodes[*node].name;
+            state.netem_distributions.retain(|(n, f, _)| !(n == name && f == ifname));
+            if let Some(n) = netem.as_ref().filter(|n| n.needs_netem())
+                && let Some(d) = super::compare::distribution_table(n.distribution.as_deref())
+            {
+                state.netem_distributions.push((name.clone(), ifname.clone(), d.to_string()));
+            }
             progress.step(1, "qdiscs");
         }
     }

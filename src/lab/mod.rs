@@ -15,6 +15,7 @@
 //! | [`interrupt`] | Ctrl-C and SIGTERM during `up`: stop at a safe point |
 
 pub mod apply;
+pub mod compare;
 pub mod diag;
 pub mod down;
 pub mod etc;
