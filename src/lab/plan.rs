@@ -371,18 +371,22 @@ pub fn wanted_routes(node: &Node, index: &BTreeMap<String, u32>) -> Vec<(NlRoute
     out
 }
 
-/// A comparable key for a route: what the lab sets, with the kernel's
-/// defaults filled in (IPv6 metric 1024), and the output interface only
-/// where the file names it or the route has no gateway.
-pub fn route_key(r: &NlRoute, keep_oif: bool) -> String {
+/// A comparable key for a route as the file's route `like` sees it: what
+/// the lab sets, with the kernel's defaults filled in (IPv6 metric 1024),
+/// and an output interface only where `like` names one or there is no
+/// gateway (the kernel's choice of interface for a gateway is not drift).
+/// Next hops are judged one by one, by their gateway.
+pub fn route_key(r: &NlRoute, like: &NlRoute) -> String {
     let metric = r.priority.unwrap_or(if r.family == 10 { 1024 } else { 0 });
-    let mut nh: Vec<String> = r
-        .multipath
-        .iter()
-        .map(|n| format!("{:?}/{}/{}", n.gateway, if keep_oif { n.ifindex } else { 0 }, n.hops))
-        .collect();
+    let hop_dev = |n: &NlNextHop| {
+        let named = like.multipath.iter().any(|w| w.gateway == n.gateway && w.ifindex != 0);
+        if n.gateway.is_none() || named { n.ifindex } else { 0 }
+    };
+    let mut nh: Vec<String> =
+        r.multipath.iter().map(|n| format!("{:?}/{}/{}", n.gateway, hop_dev(n), n.hops)).collect();
     nh.sort();
-    let oif = if keep_oif || (r.gateway.is_none() && r.multipath.is_empty()) { r.oif.unwrap_or(0) } else { 0 };
+    let keep_oif = like.oif.is_some() || (r.gateway.is_none() && r.multipath.is_empty());
+    let oif = if keep_oif { r.oif.unwrap_or(0) } else { 0 };
     format!(
         "{} {:?}/{} t{} k{} gw{:?} oif{} m{} f{} nh{:?}",
         r.family,
@@ -677,14 +681,12 @@ pub fn compute(
             .as_ref()
             .map(|l| l.routes.iter().filter(|r| !through_doomed(r)).cloned().collect())
             .unwrap_or_default();
-        // A route the file gives a `dev` is compared with its output
-        // interface; otherwise the kernel's choice of interface is not drift.
-        let has_dev: Vec<bool> =
-            wanted.iter().map(|(r, _)| r.oif.is_some() || r.multipath.iter().any(|h| h.ifindex != 0)).collect();
-        let want_keys: Vec<String> = wanted.iter().zip(&has_dev).map(|((r, _), d)| route_key(r, *d)).collect();
+        // Compared as the file's route sees them: an output interface
+        // counts only where the file names one.
+        let want_keys: Vec<String> = wanted.iter().map(|(r, _)| route_key(r, r)).collect();
         let mut matched = vec![false; wanted.len()];
         for h in &have {
-            let pos = (0..wanted.len()).find(|&k| !matched[k] && route_key(h, has_dev[k]) == want_keys[k]);
+            let pos = (0..wanted.len()).find(|&k| !matched[k] && route_key(h, &wanted[k].0) == want_keys[k]);
             match pos {
                 Some(k) => matched[k] = true,
                 None => {

@@ -68,3 +68,31 @@ fn a_switch_bridge_is_born_with_only_the_settings_the_file_sets() {
     // Running, with stp off: only stp changes; vlan_filtering is left alone.
     assert_eq!(plan(&lab, Some(vec![link(2, "br0", "bridge")])), ["~ t-a: bridge br0 stp on"]);
 }
+
+#[test]
+fn a_multipath_route_with_a_device_only_hop_matches_what_the_kernel_reports() {
+    let mut r = node(Kind::Router, vec![]);
+    r.routes.push(Route {
+        to: "10.8.0.0/24".parse().unwrap(),
+        kind: RouteKind::Unicast,
+        via: None,
+        dev: None,
+        nexthops: vec![
+            NextHop { via: Some("10.0.1.2".parse().unwrap()), dev: None, weight: 1 },
+            NextHop { via: None, dev: Some("wan".into()), weight: 2 },
+        ],
+        onlink: false,
+        metric: None,
+        table: 254,
+        span: 0..1,
+    });
+    let index: BTreeMap<String, u32> = [("eth0".to_string(), 2), ("wan".to_string(), 3)].into_iter().collect();
+    let (want, _) = wanted_routes(&r, &index).remove(0);
+    // The kernel names the interface it chose for the gateway hop too.
+    let mut have = want.clone();
+    have.multipath[0].ifindex = 2;
+    assert_eq!(route_key(&have, &want), route_key(&want, &want));
+    // Another device for the device-only hop is a difference.
+    have.multipath[1].ifindex = 2;
+    assert_ne!(route_key(&have, &want), route_key(&want, &want));
+}
