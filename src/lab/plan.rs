@@ -268,16 +268,14 @@ pub fn ns_sysctls(node: &Node) -> Vec<(String, String)> {
         out.push(("net.ipv6.conf.all.accept_dad".into(), "0".into()));
         out.push(("net.ipv6.conf.default.accept_dad".into(), "0".into()));
     }
-    if node.kind == Kind::Router {
-        out.push(("net.ipv4.ip_forward".into(), "1".into()));
-        if node.ipv6 {
-            out.push(("net.ipv6.conf.all.forwarding".into(), "1".into()));
-        }
-    }
-    if !node.ipv6 {
-        out.push(("net.ipv6.conf.all.disable_ipv6".into(), "1".into()));
-        out.push(("net.ipv6.conf.default.disable_ipv6".into(), "1".into()));
-    }
+    // Forwarding and IPv6 are set either way, so a node whose `kind` or
+    // `ipv6` changes in the file changes in the running lab too.
+    let flag = |on: bool| if on { "1" } else { "0" }.to_string();
+    let router = node.kind == Kind::Router;
+    out.push(("net.ipv4.ip_forward".into(), flag(router)));
+    out.push(("net.ipv6.conf.all.forwarding".into(), flag(router && node.ipv6)));
+    out.push(("net.ipv6.conf.all.disable_ipv6".into(), flag(!node.ipv6)));
+    out.push(("net.ipv6.conf.default.disable_ipv6".into(), flag(!node.ipv6)));
     for (k, v) in &node.sysctl {
         out.retain(|(ok, _)| ok != k);
         out.push((k.clone(), v.clone()));
