@@ -9,9 +9,10 @@
 //! links and routes go out as one pipelined batch (one round trip per
 //! namespace, two namespaces at a time).
 
+use super::compare::BridgeSettings;
 use super::model::{IfaceKind, Lab};
 use super::owner;
-use super::plan::{Action, BridgeSettings, Plan, ns_sysctls};
+use super::plan::{Action, Plan, ns_sysctls};
 use super::state::{LabDir, RunRecord, State};
 use crate::namespace::NetNs;
 use crate::netlink::Netlink;

@@ -1,15 +1,43 @@
 //! One interface the file wants against the one the kernel has, field by
-//! field: what must change in place, and whether it must be made again.
+//! field: what must change in place, and whether it must be made again;
+//! and the settings a switch's bridge must be sent.
 //!
 //! The model structs are destructured without `..`: a field added to
 //! [`Iface`] or [`Netem`] does not compile until it is compared here or
 //! named with the part of the reconcile that compares it. That is how
 //! `up --plan` and `status` are kept from missing a setting of the file.
 
-use super::live::LiveLink;
-use super::model::{Iface, IfaceKind, Netem};
+use super::live::{BridgeLive, LiveLink};
+use super::model::{Iface, IfaceKind, Kind, Netem, Node};
 use crate::netlink::bridge_vlan::{PortVlan, PortVlanInfo};
 use crate::netlink::qdisc::{TbfParams, netem_params, tbf_default_burst, tbf_limit_bytes};
+
+/// Bridge settings to send; `None` sends nothing for that setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BridgeSettings {
+    /// VLAN filtering on or off.
+    pub vlan_filtering: Option<bool>,
+    /// Spanning tree on or off.
+    pub stp: Option<bool>,
+}
+
+impl BridgeSettings {
+    /// Nothing to send.
+    pub fn is_empty(&self) -> bool {
+        *self == BridgeSettings::default()
+    }
+}
+
+/// What must be sent to give a bridge the settings the file asks for:
+/// each one the file sets that differs from `now` (a new bridge has
+/// `BridgeLive::default()`: both off). Only a switch's `br0` takes them.
+pub fn bridge_settings(node: &Node, iface: &Iface, now: BridgeLive) -> BridgeSettings {
+    if node.kind != Kind::Switch || iface.kind != IfaceKind::Bridge || iface.name != "br0" {
+        return BridgeSettings::default();
+    }
+    let differs = |want: Option<bool>, now: bool| want.filter(|w| *w != now);
+    BridgeSettings { vlan_filtering: differs(node.vlan_filtering, now.vlan_filtering), stp: differs(node.stp, now.stp) }
+}
 
 /// What differs between an interface of the file and the existing one of
 /// that name, when the interface is kept (not made again).
