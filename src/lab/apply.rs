@@ -9,6 +9,7 @@
 //! links and routes go out as one pipelined batch (one round trip per
 //! namespace, two namespaces at a time).
 
+use super::compare::BridgeSettings;
 use super::model::{IfaceKind, Lab};
 use super::owner;
 use super::plan::{Action, Plan, ns_sysctls};
@@ -97,6 +98,11 @@ fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
         out.extend(tb.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
         out
     })
+}
+
+/// A bridge request carrying these settings (and nothing for the others).
+fn bridge_kind(s: BridgeSettings) -> LinkKind {
+    LinkKind::BridgeWith { vlan_filtering: s.vlan_filtering, stp: s.stp }
 }
 
 fn mac_bytes(m: &[u8; 6]) -> Vec<u8> {
@@ -255,17 +261,15 @@ pub fn apply(
     }
     // 5. Bridges and other interfaces made inside one namespace.
     for a in &plan.actions {
-        let (node, iface) = match a {
-            Action::CreateBridge { node, iface } | Action::CreateVirtual { node, iface } => (*node, *iface),
+        let (node, iface, settings) = match a {
+            Action::CreateBridge { node, iface, settings } => (*node, *iface, *settings),
+            Action::CreateVirtual { node, iface } => (*node, *iface, Default::default()),
             _ => continue,
         };
         let i = &lab.nodes[node].interfaces[iface];
-        let n = &lab.nodes[node];
         let kind = match &i.kind {
-            // The switch's own bridge carries the node's VLAN/STP settings.
-            IfaceKind::Bridge if i.name == "br0" && (n.vlan_filtering || n.stp) => {
-                LinkKind::BridgeWith { vlan_filtering: n.vlan_filtering, stp: n.stp }
-            }
+            // Only what the plan says differs from a new bridge is sent.
+            IfaceKind::Bridge if !settings.is_empty() => bridge_kind(settings),
             IfaceKind::Bridge => LinkKind::Bridge,
             IfaceKind::Dummy => LinkKind::Other(b"dummy".to_vec()),
             IfaceKind::Vlan { vid, .. } => LinkKind::Vlan(*vid),
@@ -395,6 +399,16 @@ pub fn apply(
                 };
                 (*node, Write::Link(spec, LinkWrite::Change), format!("cannot change {} in {}", i.name, ns_name(*node)))
             }
+            Action::SetBridge { node, iface, settings } => {
+                let i = &lab.nodes[*node].interfaces[*iface];
+                let spec = LinkSpec {
+                    index: plan.index[*node][&i.name],
+                    kind: Some(bridge_kind(*settings)),
+                    ..LinkSpec::default()
+                };
+                let what = format!("cannot change the settings of bridge {} in {}", i.name, ns_name(*node));
+                (*node, Write::Link(spec, LinkWrite::Change), what)
+            }
             Action::DelAddr { node, ifname, addr } => {
                 let index = handles.live_index[*node].get(ifname).copied().unwrap_or(0);
                 (
@@ -439,29 +453,34 @@ pub fn apply(
     }
     run_batches(handles, batches.into_iter().collect())?;
     progress.step(count, "addresses and routes");
-    // 7b. VLANs of new switch ports (they joined their bridge in step 7).
+    // 7b. VLANs of switch ports (new ones joined their bridge in step 7).
     for a in &plan.actions {
-        if let Action::PortVlans { node, iface } = a {
-            let i = &lab.nodes[*node].interfaces[*iface];
-            let index = plan.index[*node][&i.name];
-            let nl = handles.nl(*node)?;
-            let what = |e: crate::netlink::NlError| format!("VLANs of port {} in {}: {e}", i.name, ns_name(*node));
+        let (node, iface, remove) = match a {
             // A port joins with the bridge's default PVID 1; the file's
             // VLANs replace it.
-            nl.bridge_vlan_del(index, 1)
+            Action::PortVlans { node, iface } => (node, iface, &[1u16][..]),
+            Action::SetPortVlans { node, iface, remove } => (node, iface, &remove[..]),
+            _ => continue,
+        };
+        let i = &lab.nodes[*node].interfaces[*iface];
+        let index = plan.index[*node][&i.name];
+        let nl = handles.nl(*node)?;
+        let what = |e: crate::netlink::NlError| format!("VLANs of port {} in {}: {e}", i.name, ns_name(*node));
+        for &vid in remove {
+            nl.bridge_vlan_del(index, vid)
                 .or_else(|e| match &e {
                     crate::netlink::NlError::Kernel(k) if k.errno == libc::ENOENT || k.errno == libc::EINVAL => Ok(()),
                     _ => Err(e),
                 })
                 .map_err(what)?;
-            if let Some(v) = i.vlan {
-                nl.bridge_vlan_add(index, PortVlan::Access(v)).map_err(what)?;
-            }
-            for &v in &i.vlans {
-                nl.bridge_vlan_add(index, PortVlan::Tagged(v)).map_err(what)?;
-            }
-            progress.step(1, "vlans");
         }
+        if let Some(v) = i.vlan {
+            nl.bridge_vlan_add(index, PortVlan::Access(v)).map_err(what)?;
+        }
+        for &v in &i.vlans {
+            nl.bridge_vlan_add(index, PortVlan::Tagged(v)).map_err(what)?;
+        }
+        progress.step(1, "vlans");
     }
     super::interrupt::check()?;
     // 8. Interface sysctls.
@@ -484,6 +503,14 @@ pub fn apply(
             let nl = handles.nl(*node)?;
             super::shaping::apply(nl, index, netem.as_ref())
                 .map_err(|e| format!("{}: {ifname}: {e}", ns_name(*node)))?;
+            // The kernel does not report a netem's distribution: kept here.
+            let name = &lab.nodes[*node].name;
+            state.netem_distributions.retain(|(n, f, _)| !(n == name && f == ifname));
+            if let Some(n) = netem.as_ref().filter(|n| n.needs_netem())
+                && let Some(d) = super::compare::distribution_table(n.distribution.as_deref())
+            {
+                state.netem_distributions.push((name.clone(), ifname.clone(), d.to_string()));
+            }
             progress.step(1, "qdiscs");
         }
     }

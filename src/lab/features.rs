@@ -80,7 +80,7 @@ fn needs(lab: &Lab) -> Vec<Need> {
                     format!("this kernel has no bridges (bridge): switch {} is a bridge", node.name),
                 ),
             );
-            if node.vlan_filtering {
+            if node.vlan_filtering == Some(true) {
                 add(
                     Feature::BridgeVlans,
                     Diag::at(
@@ -223,7 +223,7 @@ fn present(nl: &mut Netlink, what: Feature, n: usize) -> bool {
         Feature::BridgeVlans => {
             let spec = LinkSpec {
                 name: Some(format!("probe{n}").into_bytes()),
-                kind: Some(LinkKind::BridgeWith { vlan_filtering: true, stp: false }),
+                kind: Some(LinkKind::BridgeWith { vlan_filtering: Some(true), stp: None }),
                 ..LinkSpec::default()
             };
             !matches!(nl.link_write(&spec, LinkWrite::Create), Err(NlError::Kernel(k)) if k.errno == libc::EOPNOTSUPP)

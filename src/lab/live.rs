@@ -3,7 +3,10 @@
 
 use crate::namespace::NetNs;
 use crate::netlink::Netlink;
+use crate::netlink::bridge_vlan::PortVlanInfo;
+use crate::netlink::link::KindData;
 use crate::netlink::link::{IFF_RUNNING, IFF_UP};
+use crate::netlink::qdisc::{NetemParams, QdiscInfo, TbfParams};
 use crate::netlink::route::{Route, RouteFilter};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
@@ -37,8 +40,26 @@ pub struct LiveLink {
     pub peer_index: Option<u32>,
     /// Root qdisc kind.
     pub qdisc: Option<String>,
-    /// Rate of a root tbf qdisc, bits per second.
-    pub tbf_rate: Option<u64>,
+    /// Settings of a root tbf qdisc.
+    pub tbf: Option<TbfParams>,
+    /// Settings of a root netem qdisc.
+    pub netem: Option<NetemParams>,
+    /// A bridge's settings (`None`: not a bridge).
+    pub bridge: Option<BridgeLive>,
+    /// A vlan interface's VLAN id (its parent is `peer_index`).
+    pub vlan_id: Option<u16>,
+    /// A bridge port's VLANs, sorted by id (read only where a bridge of
+    /// the namespace filters VLANs).
+    pub port_vlans: Vec<PortVlanInfo>,
+}
+
+/// The settings of a bridge a lab file can set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BridgeLive {
+    /// Spanning tree is on (IFLA_BR_STP_STATE is not 0).
+    pub stp: bool,
+    /// VLAN filtering is on.
+    pub vlan_filtering: bool,
 }
 
 /// A namespace's interfaces, addresses and lab routes.
@@ -68,6 +89,18 @@ impl NsLive {
 pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {
     let mut live = NsLive::default();
     for l in nl.links().map_err(|e| format!("cannot list interfaces: {e}"))? {
+        let data = l.info.as_ref().and_then(|i| i.data.as_ref());
+        let bridge = match data {
+            Some(KindData::Bridge(b)) => Some(BridgeLive {
+                stp: b.stp_state.is_some_and(|s| s != 0),
+                vlan_filtering: b.vlan_filtering.unwrap_or(false),
+            }),
+            _ => None,
+        };
+        let vlan_id = match data {
+            Some(KindData::Vlan(id)) => *id,
+            _ => None,
+        };
         live.links.insert(
             l.name.clone(),
             LiveLink {
@@ -81,14 +114,30 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {
                 master: l.master.filter(|&m| m != 0),
                 peer_index: l.parent.filter(|&p| p != 0),
                 qdisc: l.qdisc.clone(),
-                tbf_rate: None,
+                tbf: None,
+                netem: None,
+                bridge,
+                vlan_id,
+                port_vlans: Vec::new(),
                 name: l.name,
             },
         );
     }
     // Only a shaped interface costs a qdisc request.
-    for l in live.links.values_mut().filter(|l| l.qdisc.as_deref() == Some("tbf")) {
-        l.tbf_rate = nl.qdisc_root(l.index).ok().flatten().and_then(|q| q.tbf_rate_bps);
+    for l in live.links.values_mut().filter(|l| matches!(l.qdisc.as_deref(), Some("tbf" | "netem"))) {
+        // Unreadable: no settings, so a shaped interface shows as drift.
+        let q = nl.qdisc_root(l.index).ok().flatten();
+        let tbf = |q: &QdiscInfo| Some(TbfParams { rate_bps: q.tbf_rate_bps?, limit_bytes: q.tbf_limit_bytes? });
+        (l.tbf, l.netem) = q.map_or((None, None), |q| (tbf(&q), q.netem));
+    }
+    // Port VLANs cost a dump: only where a bridge filters them.
+    if live.links.values().any(|l| l.bridge.is_some_and(|b| b.vlan_filtering)) {
+        let ports = nl.bridge_port_vlans().map_err(|e| format!("cannot list the VLANs of bridge ports: {e}"))?;
+        for (index, vlans) in ports {
+            if let Some(l) = live.links.values_mut().find(|l| l.index == index) {
+                l.port_vlans = vlans;
+            }
+        }
     }
     for a in nl.addr_list(0, 0).map_err(|e| format!("cannot list addresses: {e}"))? {
         let Some(ip) = a.local.or(a.address) else { continue };

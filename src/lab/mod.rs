@@ -5,6 +5,7 @@
 //! | [`model`] | the resolved lab: nodes, interfaces, links, routes, NAT, expectations |
 //! | [`diag`] | `file:line:column` messages |
 //! | [`parse`] | TOML → [`model::Lab`] (`for` repetition, defaults, automatic addresses) |
+//! | [`keys`] | every key of every table of a lab file, declared once |
 //! | [`probe`] | reachability probes (ICMP, TCP, UDP, path) from inside namespaces, all at once |
 //! | [`validate`] | semantic checks before anything changes |
 //! | [`features`] | kernel features a lab needs, probed in a scratch namespace |
@@ -14,6 +15,7 @@
 //! | [`interrupt`] | Ctrl-C and SIGTERM during `up`: stop at a safe point |
 
 pub mod apply;
+pub mod compare;
 pub mod diag;
 pub mod down;
 pub mod etc;
@@ -22,6 +24,7 @@ pub mod files;
 pub mod graph;
 pub mod handles;
 pub mod interrupt;
+pub mod keys;
 pub mod labfile;
 pub mod live;
 pub mod model;

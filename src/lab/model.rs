@@ -76,10 +76,12 @@ pub struct Node {
     pub firewall: Option<Firewall>,
     /// Managed background processes.
     pub run: Vec<Run>,
-    /// Switch: bridge VLAN filtering.
-    pub vlan_filtering: bool,
-    /// Switch: spanning tree.
-    pub stp: bool,
+    /// Switch: bridge VLAN filtering; `None` leaves the kernel's default
+    /// (off), and nothing is sent for it.
+    pub vlan_filtering: Option<bool>,
+    /// Switch: spanning tree; `None` leaves the kernel's default (off), and
+    /// nothing is sent for it.
+    pub stp: Option<bool>,
     /// Where the node is defined (`[nodes.NAME]` header or key).
     pub span: Span,
 }

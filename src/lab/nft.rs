@@ -124,20 +124,23 @@ fn to_text(fam: &str, addr: &IpAddr, port: Option<u16>) -> String {
 }
 
 fn nat_rule(n: &Nat) -> Result<String, String> {
-    let to_addr = n.to.as_ref().map(|(a, _)| a);
-    let src = n.src.as_ref().map(|s| s.addr());
-    let dst = n.dst.as_ref().map(|d| d.addr());
-    let fam = family([src.as_ref(), dst.as_ref(), to_addr]);
+    // Every field goes into the rule (without `..`: a new field does not
+    // compile until it does), so the ruleset's hash sees every change.
+    let Nat { kind, iif, oif, src, dst, proto, dport, to, span: _ } = n;
+    let to_addr = to.as_ref().map(|(a, _)| a);
+    let src_addr = src.as_ref().map(|s| s.addr());
+    let dst_addr = dst.as_ref().map(|d| d.addr());
+    let fam = family([src_addr.as_ref(), dst_addr.as_ref(), to_addr]);
     // A translated port needs a transport protocol match before it.
-    let proto = match (&n.proto, n.to.and_then(|(_, p)| p)) {
+    let proto = match (proto, to.and_then(|(_, p)| p)) {
         (Some(p), _) if p == "tcp" || p == "udp" => Some(p.as_str()),
         (Some(p), _) => return Err(format!("protocol {p:?} cannot be written in an nft rule")),
-        (None, Some(_)) if n.dport.is_none() => Some("{ tcp, udp }"),
+        (None, Some(_)) if dport.is_none() => Some("{ tcp, udp }"),
         _ => None,
     };
-    let mut rule = matches(n.iif.as_deref(), n.oif.as_deref(), fam, n.src.as_ref(), n.dst.as_ref(), proto, n.dport)?;
+    let mut rule = matches(iif.as_deref(), oif.as_deref(), fam, src.as_ref(), dst.as_ref(), proto, *dport)?;
     let fam = fam.unwrap_or("ip");
-    match (n.kind, n.to) {
+    match (*kind, *to) {
         (NatKind::Masquerade, _) => rule.push_str("masquerade"),
         (NatKind::Snat, Some((a, p))) => rule.push_str(&format!("snat {}", to_text(fam, &a, p))),
         (NatKind::Dnat, Some((a, p))) => rule.push_str(&format!("dnat {}", to_text(fam, &a, p))),
@@ -150,14 +153,15 @@ fn nat_rule(n: &Nat) -> Result<String, String> {
 }
 
 fn allow_rule(a: &Allow) -> Result<String, String> {
-    let fam = family([a.src.as_ref().map(|s| s.addr()).as_ref(), a.dst.as_ref().map(|d| d.addr()).as_ref()]);
+    let Allow { iif, oif, proto, dport, src, dst } = a;
+    let fam = family([src.as_ref().map(|s| s.addr()).as_ref(), dst.as_ref().map(|d| d.addr()).as_ref()]);
     // Only the protocols the parser accepts are written.
-    let proto = match a.proto.as_deref() {
+    let proto = match proto.as_deref() {
         None => None,
         Some(p @ ("tcp" | "udp" | "icmp")) => Some(p),
         Some(p) => return Err(format!("protocol {p:?} cannot be written in an nft rule")),
     };
-    let mut rule = matches(a.iif.as_deref(), a.oif.as_deref(), fam, a.src.as_ref(), a.dst.as_ref(), proto, a.dport)?;
+    let mut rule = matches(iif.as_deref(), oif.as_deref(), fam, src.as_ref(), dst.as_ref(), proto, *dport)?;
     rule.push_str("accept");
     Ok(rule)
 }
@@ -189,20 +193,20 @@ pub fn ruleset(node: &Node) -> Result<Option<String>, String> {
     if !src_nat.is_empty() {
         chain(&mut out, "postrouting", "type nat hook postrouting priority srcnat; policy accept;", &src_nat);
     }
-    if let Some(Firewall { forward_accept, allow, .. }) = &node.firewall {
+    let mut raw = "";
+    if let Some(Firewall { forward_accept, allow, nft, span: _ }) = &node.firewall {
         let policy = if *forward_accept { "accept" } else { "drop" };
         let mut rules = vec!["ct state established,related accept".to_string()];
         for a in allow {
             rules.push(allow_rule(a)?);
         }
         chain(&mut out, "forward", &format!("type filter hook forward priority filter; policy {policy};"), &rules);
+        raw = nft;
     }
     out.push_str("}\n");
-    if let Some(fw) = &node.firewall
-        && !fw.nft.trim().is_empty()
-    {
-        out.push_str(&fw.nft);
-        if !fw.nft.ends_with('\n') {
+    if !raw.trim().is_empty() {
+        out.push_str(raw);
+        if !raw.ends_with('\n') {
             out.push('\n');
         }
     }

@@ -1,6 +1,7 @@
-//! TOML → [`Lab`]: the file is read with spans, every key is checked by
-//! hand (so every mistake is reported, each at its own `file:line:col`,
-//! with a "did you mean" for misspelt keys), `for` repetitions are
+//! TOML → [`Lab`]: the file is read with spans, every table's keys are
+//! checked against its declaration in [`super::keys`] (so every mistake is
+//! reported, each at its own `file:line:col`, with a "did you mean" for
+//! misspelt keys), values are read by hand, `for` repetitions are
 //! expanded, `[defaults]` merged, and generated names and addresses
 //! assigned (see the "Decisions" of the lab design: `ethN`, switch ports,
 //! `subnet`).
@@ -11,60 +12,12 @@ mod tree;
 mod units;
 
 use super::diag::{Diag, Source};
+use super::keys;
 use super::model::*;
 use ipnet::IpNet;
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use tree::{Item, Tab, V, Val, get};
-
-const TOP: &[&str] = &["schema", "name", "ns_prefix", "defaults", "host", "nodes", "links", "expect"];
-const DEFAULTS: &[&str] = &["kind", "mtu", "ipv6", "sysctl"];
-const HOST: &[&str] = &["allow"];
-const NODE: &[&str] = &[
-    "for",
-    "kind",
-    "loopback",
-    "addr",
-    "gateway",
-    "routes",
-    "sysctl",
-    "exec",
-    "exec_down",
-    "etc",
-    "interfaces",
-    "nat",
-    "firewall",
-    "run",
-    "vlan_filtering",
-    "stp",
-    "subnet",
-    "mtu",
-    "ipv6",
-];
-const ROUTE: &[&str] = &["for", "to", "via", "dev", "nexthops", "onlink", "metric", "table", "type"];
-const NEXTHOP: &[&str] = &["via", "dev", "weight"];
-const IFACE: &[&str] = &["for", "type", "parent", "vid", "addr", "mtu", "mac", "sysctl"];
-const NAT: &[&str] = &["type", "in", "out", "src", "dst", "proto", "dport", "to"];
-const FIREWALL: &[&str] = &["forward", "allow", "nft"];
-const ALLOW: &[&str] = &["in", "out", "proto", "dport", "src", "dst"];
-const RUN: &[&str] = &["name", "cmd", "ready"];
-const READY: &[&str] = &["tcp", "timeout"];
-const LINK: &[&str] =
-    &["for", "endpoints", "addr", "subnet", "mtu", "state", "netem", "netem_ab", "netem_ba", "vlan", "vlans"];
-const NETEM: &[&str] = &[
-    "delay",
-    "jitter",
-    "correlation",
-    "distribution",
-    "loss",
-    "corrupt",
-    "duplicate",
-    "reorder",
-    "gap",
-    "rate",
-    "limit",
-];
-const EXPECT: &[&str] = &["for", "from", "to", "proto", "reach", "rtt_ms", "path"];
 
 /// Parse and resolve a lab file, reporting every problem found.
 pub fn parse(src: &Source) -> Result<Lab, Vec<Diag>> {
@@ -226,16 +179,24 @@ impl P {
         }
     }
 
-    /// Report every key of `t` that is not in `known`.
-    fn keys(&mut self, t: &Tab, known: &[&str], what: &str) {
+    /// Report every key of `t` that `table` does not declare, with the
+    /// declared key it is a typo of, or else the keys the table takes.
+    fn keys(&mut self, t: &Tab, table: &keys::Table, what: &str) {
         for e in t {
-            if !known.contains(&e.key.as_str()) {
+            if !table.has(&e.key) {
                 if self.d.len() >= super::diag::DIAG_MAX {
                     // Not shown: spare the hint's cost.
                     self.dropped += 1;
                     continue;
                 }
-                let hint = closest(&e.key, known).map(|k| format!("; did you mean `{k}`?")).unwrap_or_default();
+                let known = table.names();
+                let hint = match closest(&e.key, &known) {
+                    Some(k) => format!("; did you mean `{k}`?"),
+                    None => format!(
+                        "; expected one of {}",
+                        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                };
                 self.err(&e.kspan, format!("unknown key `{}` in {what}{hint}", e.key));
             }
         }
@@ -421,7 +382,7 @@ impl P {
     fn lab(&mut self, root: &V) -> Lab {
         let mut lab = Lab::default();
         let Val::Tab(top) = &root.val else { return lab };
-        self.keys(top, TOP, "the lab file");
+        self.keys(top, &keys::TOP, "the lab file");
         match get(top, "schema") {
             None => self.d.push(Diag::file("the lab file has no `schema = 1`")),
             Some(v) => {
@@ -466,7 +427,7 @@ impl P {
         };
         let mut defaults = Defaults::default();
         if let Some(t) = get(top, "defaults").and_then(|v| self.table(v, "[defaults]")) {
-            self.keys(t, DEFAULTS, "[defaults]");
+            self.keys(t, &keys::DEFAULTS, "[defaults]");
             if let Some(v) = get(t, "kind") {
                 defaults.kind = self.kind(v, "[defaults]");
             }
@@ -482,7 +443,7 @@ impl P {
             }
         }
         if let Some(t) = get(top, "host").and_then(|v| self.table(v, "[host]")) {
-            self.keys(t, HOST, "[host]");
+            self.keys(t, &keys::HOST, "[host]");
             if let Some(v) = get(t, "allow") {
                 lab.host_allow = self.boolean(v, "`allow` of [host]").unwrap_or(false);
             }
@@ -558,7 +519,7 @@ impl P {
 
     fn node(&mut self, name: &str, span: &Span, t: &Tab, defs: &Defaults, prefix: &str) -> NodeDraft {
         let w = format!("node {name}");
-        self.keys(t, NODE, &w);
+        self.keys(t, &keys::NODE, &w);
         let mut n = Node {
             name: name.to_string(),
             ns: format!("{prefix}{name}"),
@@ -718,10 +679,8 @@ impl P {
             }
         }
         for (key, flag) in [("vlan_filtering", &mut n.vlan_filtering), ("stp", &mut n.stp)] {
-            if let Some(v) = get(t, key)
-                && let Some(b) = self.boolean(v, &format!("`{key}` of {w}"))
-            {
-                *flag = b;
+            if let Some(v) = get(t, key) {
+                *flag = self.boolean(v, &format!("`{key}` of {w}"));
             }
         }
         if let Some(v) = get(t, "subnet")
@@ -742,7 +701,7 @@ impl P {
 
     fn iface(&mut self, name: &str, span: &Span, t: &Tab, node: &str) -> IfDraft {
         let w = format!("interface {name} of {node}");
-        self.keys(t, IFACE, &w);
+        self.keys(t, &keys::IFACE, &w);
         let mut f = IfDraft {
             name: name.to_string(),
             span: span.clone(),
@@ -818,7 +777,7 @@ impl P {
     }
 
     fn route(&mut self, w: &str, span: &Span, t: &Tab) -> Option<Route> {
-        self.keys(t, ROUTE, w);
+        self.keys(t, &keys::ROUTE, w);
         let kind = match get(t, "type") {
             None => RouteKind::Unicast,
             Some(v) => match self.string(v, &format!("`type` of {w}"))?.as_str() {
@@ -846,7 +805,7 @@ impl P {
             for (i, item) in a.iter().enumerate() {
                 let hw = format!("next hop {} of {w}", i + 1);
                 let Some(ht) = self.table(item, &hw) else { continue };
-                self.keys(ht, NEXTHOP, &hw);
+                self.keys(ht, &keys::NEXTHOP, &hw);
                 let nh = NextHop {
                     via: get(ht, "via").and_then(|v| self.ip(v, &format!("`via` of {hw}"))),
                     dev: get(ht, "dev").and_then(|v| self.string(v, &format!("`dev` of {hw}"))),
@@ -909,7 +868,7 @@ impl P {
     }
 
     fn nat(&mut self, w: &str, span: &Span, t: &Tab) -> Option<Nat> {
-        self.keys(t, NAT, w);
+        self.keys(t, &keys::NAT, w);
         let kind = match get(t, "type") {
             None => {
                 self.err(span, format!("{w} has no `type` (masquerade, snat or dnat)"));
@@ -970,7 +929,7 @@ impl P {
     }
 
     fn firewall(&mut self, w: &str, span: &Span, t: &Tab) -> Option<Firewall> {
-        self.keys(t, FIREWALL, w);
+        self.keys(t, &keys::FIREWALL, w);
         let mut fw = Firewall { forward_accept: true, allow: Vec::new(), nft: String::new(), span: span.clone() };
         if let Some(v) = get(t, "forward")
             && let Some(s) = self.string(v, &format!("`forward` of {w}"))
@@ -987,7 +946,7 @@ impl P {
             for (i, item) in a.iter().enumerate() {
                 let aw = format!("allow rule {} of {w}", i + 1);
                 let Some(at) = self.table(item, &aw) else { continue };
-                self.keys(at, ALLOW, &aw);
+                self.keys(at, &keys::ALLOW, &aw);
                 let al = Allow {
                     iif: get(at, "in").and_then(|v| self.string(v, &format!("`in` of {aw}"))),
                     oif: get(at, "out").and_then(|v| self.string(v, &format!("`out` of {aw}"))),
@@ -1011,7 +970,7 @@ impl P {
     }
 
     fn run(&mut self, w: &str, span: &Span, t: &Tab) -> Option<Run> {
-        self.keys(t, RUN, w);
+        self.keys(t, &keys::RUN, w);
         let Some(cv) = get(t, "cmd") else {
             self.err(span, format!("{w} has no `cmd` (an argv like [\"python3\", \"-m\", \"http.server\"])"));
             return None;
@@ -1031,7 +990,7 @@ impl P {
             && let Some(rt) = self.table(v, &format!("`ready` of {w}"))
         {
             let rw = format!("`ready` of {w}");
-            self.keys(rt, READY, &rw);
+            self.keys(rt, &keys::READY, &rw);
             let tcp = get(rt, "tcp").and_then(|v| {
                 let s = self.string(v, &format!("`tcp` of {rw}"))?;
                 match s.parse::<SocketAddr>() {
@@ -1070,7 +1029,7 @@ impl P {
 
     fn netem(&mut self, v: &V, w: &str) -> Option<Netem> {
         let t = self.table(v, w)?;
-        self.keys(t, NETEM, w);
+        self.keys(t, &keys::NETEM, w);
         let mut n = Netem { span: v.span.clone(), ..Netem::default() };
         let dur = |p: &mut P, key: &str| -> Option<u64> {
             let v = get(t, key)?;
@@ -1149,7 +1108,7 @@ impl P {
         by_name: &HashMap<String, usize>,
     ) -> Option<LinkDraft> {
         let w = format!("link {n}");
-        self.keys(t, LINK, &w);
+        self.keys(t, &keys::LINK, &w);
         let Some(ev) = get(t, "endpoints") else {
             self.err(span, format!("{w} has no `endpoints` (like [\"h1:eth0\", \"h2:eth0\"])"));
             return None;
@@ -1224,7 +1183,7 @@ impl P {
                 (true, true) => self.err(&e.kspan, format!("`{key}` of {w}: both endpoints are switches; which port?")),
                 (a, _) => {
                     let sw = &nodes[ends[if a { 0 } else { 1 }].0].node;
-                    if !sw.vlan_filtering {
+                    if sw.vlan_filtering != Some(true) {
                         self.err(&e.kspan, format!("`{key}` of {w} needs vlan_filtering = true on switch {}", sw.name));
                     }
                 }
@@ -1490,7 +1449,7 @@ impl P {
         addr_of: &mut HashMap<usize, Option<IpAddr>>,
     ) -> Option<Expect> {
         let w = format!("expect {n}");
-        self.keys(t, EXPECT, &w);
+        self.keys(t, &keys::EXPECT, &w);
         let node_ref = |p: &mut P, v: &V, what: &str| -> Option<usize> {
             let s = p.string(v, what)?;
             match by_name.get(&s) {
@@ -1854,9 +1813,20 @@ mod tests {
 
     #[test]
     fn typo_hints() {
-        assert_eq!(closest("gatway", NODE), Some("gateway"));
-        assert_eq!(closest("endpoint", LINK), Some("endpoints"));
-        assert_eq!(closest("zzzzzz", NODE), None);
+        assert_eq!(closest("gatway", &keys::NODE.names()), Some("gateway"));
+        assert_eq!(closest("endpoint", &keys::LINK.names()), Some("endpoints"));
+        assert_eq!(closest("zzzzzz", &keys::NODE.names()), None);
         assert_eq!(closest("r9", &["h1"]), None);
+    }
+
+    #[test]
+    fn an_unknown_key_far_from_every_key_gets_the_list_of_keys() {
+        let e = errors(&format!("{HEAD}[nodes.a]\n[nodes.a.firewall]\nzzzzzz = 1\n"));
+        assert_eq!(
+            e,
+            [
+                "t.toml:5:1: error: unknown key `zzzzzz` in the firewall of node a; expected one of `forward`, `allow`, `nft`"
+            ]
+        );
     }
 }

@@ -3,8 +3,13 @@
 //! first `up` and every later one take the same path; `--plan` prints the
 //! actions instead of applying them.
 
-use super::live::{NsLive, RTPROT_STATIC};
-use super::model::{IfaceKind, Kind, Lab, Netem, Node, RouteKind};
+mod describe;
+
+pub use describe::describe;
+
+use super::compare::{self, BridgeSettings, bridge_settings};
+use super::live::{BridgeLive, NsLive, RTPROT_STATIC};
+use super::model::{Iface, IfaceKind, Kind, Lab, Link, Netem, NextHop, Node, Route, RouteKind};
 use crate::netlink::route::{self as nlroute, NextHop as NlNextHop, Route as NlRoute};
 use ipnet::IpNet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,6 +57,18 @@ pub enum Action {
         node: usize,
         /// Index into the node's interfaces.
         iface: usize,
+        /// The settings it is born with, where they differ from a new
+        /// bridge's.
+        settings: BridgeSettings,
+    },
+    /// Change the settings of an existing bridge.
+    SetBridge {
+        /// Node index.
+        node: usize,
+        /// Index into the node's interfaces.
+        iface: usize,
+        /// The settings to change.
+        settings: BridgeSettings,
     },
     /// Create a vlan or dummy interface.
     CreateVirtual {
@@ -86,6 +103,15 @@ pub enum Action {
         node: usize,
         /// Index into the node's interfaces.
         iface: usize,
+    },
+    /// Give an existing switch port the file's VLANs, removing others.
+    SetPortVlans {
+        /// Node index.
+        node: usize,
+        /// Index into the node's interfaces.
+        iface: usize,
+        /// The VLANs it has that the file does not give it.
+        remove: Vec<u16>,
     },
     /// Remove an address.
     DelAddr {
@@ -219,16 +245,14 @@ pub fn ns_sysctls(node: &Node) -> Vec<(String, String)> {
         out.push(("net.ipv6.conf.all.accept_dad".into(), "0".into()));
         out.push(("net.ipv6.conf.default.accept_dad".into(), "0".into()));
     }
-    if node.kind == Kind::Router {
-        out.push(("net.ipv4.ip_forward".into(), "1".into()));
-        if node.ipv6 {
-            out.push(("net.ipv6.conf.all.forwarding".into(), "1".into()));
-        }
-    }
-    if !node.ipv6 {
-        out.push(("net.ipv6.conf.all.disable_ipv6".into(), "1".into()));
-        out.push(("net.ipv6.conf.default.disable_ipv6".into(), "1".into()));
-    }
+    // Forwarding and IPv6 are set either way, so a node whose `kind` or
+    // `ipv6` changes in the file changes in the running lab too.
+    let flag = |on: bool| if on { "1" } else { "0" }.to_string();
+    let router = node.kind == Kind::Router;
+    out.push(("net.ipv4.ip_forward".into(), flag(router)));
+    out.push(("net.ipv6.conf.all.forwarding".into(), flag(router && node.ipv6)));
+    out.push(("net.ipv6.conf.all.disable_ipv6".into(), flag(!node.ipv6)));
+    out.push(("net.ipv6.conf.default.disable_ipv6".into(), flag(!node.ipv6)));
     for (k, v) in &node.sysctl {
         out.retain(|(ok, _)| ok != k);
         out.push((k.clone(), v.clone()));
@@ -252,81 +276,92 @@ pub fn wanted_routes(node: &Node, index: &BTreeMap<String, u32>) -> Vec<(NlRoute
         out.push((r, format!("default via {gw}")));
     }
     for want in &node.routes {
-        let kind = match want.kind {
+        // Every field goes into the kernel route and its text (without
+        // `..`: a new field does not compile until it does).
+        let Route { to, kind, via, dev, nexthops, onlink, metric, table, span: _ } = want;
+        let rtn = match kind {
             RouteKind::Unicast => nlroute::RTN_UNICAST,
             RouteKind::Blackhole => nlroute::RTN_BLACKHOLE,
             RouteKind::Unreachable => nlroute::RTN_UNREACHABLE,
             RouteKind::Prohibit => nlroute::RTN_PROHIBIT,
         };
-        let mut r = NlRoute::of_type(kind, want.to.network(), want.to.prefix_len());
+        let mut r = NlRoute::of_type(rtn, to.network(), to.prefix_len());
         r.protocol = RTPROT_STATIC;
-        r.table = want.table;
-        r.gateway = want.via;
-        r.oif = want.dev.as_ref().and_then(|d| index.get(d).copied());
-        r.priority = want.metric;
-        if want.onlink {
+        r.table = *table;
+        r.gateway = *via;
+        r.oif = dev.as_ref().and_then(|d| index.get(d).copied());
+        r.priority = *metric;
+        if *onlink {
             r.flags |= nlroute::RTNH_F_ONLINK;
         }
-        for nh in &want.nexthops {
+        for nh in nexthops {
+            let NextHop { via, dev, weight } = nh;
             r.multipath.push(NlNextHop {
-                ifindex: nh.dev.as_ref().and_then(|d| index.get(d).copied()).unwrap_or(0),
-                hops: nh.weight.saturating_sub(1),
-                flags: if want.onlink { nlroute::RTNH_F_ONLINK as u8 } else { 0 },
-                gateway: nh.via,
+                ifindex: dev.as_ref().and_then(|d| index.get(d).copied()).unwrap_or(0),
+                hops: weight.saturating_sub(1),
+                flags: if *onlink { nlroute::RTNH_F_ONLINK as u8 } else { 0 },
+                gateway: *via,
                 ..NlNextHop::default()
             });
         }
         r.fill_default_scope();
-        let mut text = match want.kind {
+        let mut text = match kind {
             RouteKind::Unicast => String::new(),
             RouteKind::Blackhole => "blackhole ".into(),
             RouteKind::Unreachable => "unreachable ".into(),
             RouteKind::Prohibit => "prohibit ".into(),
         };
-        if want.to.prefix_len() == 0 {
+        if to.prefix_len() == 0 {
             text.push_str("default");
         } else {
-            let _ = write!(text, "{}", want.to);
+            let _ = write!(text, "{to}");
         }
-        if let Some(v) = want.via {
+        if let Some(v) = via {
             let _ = write!(text, " via {v}");
         }
-        if let Some(d) = &want.dev {
+        if let Some(d) = dev {
             let _ = write!(text, " dev {d}");
         }
-        for nh in &want.nexthops {
+        for NextHop { via, dev, weight } in nexthops {
             text.push_str(" nexthop");
-            if let Some(v) = nh.via {
+            if let Some(v) = via {
                 let _ = write!(text, " via {v}");
             }
-            if let Some(d) = &nh.dev {
+            if let Some(d) = dev {
                 let _ = write!(text, " dev {d}");
             }
-            let _ = write!(text, " weight {}", nh.weight);
+            let _ = write!(text, " weight {weight}");
         }
-        if want.table != nlroute::RT_TABLE_MAIN {
-            let _ = write!(text, " table {}", want.table);
+        if *table != nlroute::RT_TABLE_MAIN {
+            let _ = write!(text, " table {table}");
         }
-        if let Some(m) = want.metric {
+        if let Some(m) = metric {
             let _ = write!(text, " metric {m}");
+        }
+        if *onlink {
+            text.push_str(" onlink");
         }
         out.push((r, text));
     }
     out
 }
 
-/// A comparable key for a route: what the lab sets, with the kernel's
-/// defaults filled in (IPv6 metric 1024), and the output interface only
-/// where the file names it or the route has no gateway.
-pub fn route_key(r: &NlRoute, keep_oif: bool) -> String {
+/// A comparable key for a route as the file's route `like` sees it: what
+/// the lab sets, with the kernel's defaults filled in (IPv6 metric 1024),
+/// and an output interface only where `like` names one or there is no
+/// gateway (the kernel's choice of interface for a gateway is not drift).
+/// Next hops are judged one by one, by their gateway.
+pub fn route_key(r: &NlRoute, like: &NlRoute) -> String {
     let metric = r.priority.unwrap_or(if r.family == 10 { 1024 } else { 0 });
-    let mut nh: Vec<String> = r
-        .multipath
-        .iter()
-        .map(|n| format!("{:?}/{}/{}", n.gateway, if keep_oif { n.ifindex } else { 0 }, n.hops))
-        .collect();
+    let hop_dev = |n: &NlNextHop| {
+        let named = like.multipath.iter().any(|w| w.gateway == n.gateway && w.ifindex != 0);
+        if n.gateway.is_none() || named { n.ifindex } else { 0 }
+    };
+    let mut nh: Vec<String> =
+        r.multipath.iter().map(|n| format!("{:?}/{}/{}", n.gateway, hop_dev(n), n.hops)).collect();
     nh.sort();
-    let oif = if keep_oif || (r.gateway.is_none() && r.multipath.is_empty()) { r.oif.unwrap_or(0) } else { 0 };
+    let keep_oif = like.oif.is_some() || (r.gateway.is_none() && r.multipath.is_empty());
+    let oif = if keep_oif { r.oif.unwrap_or(0) } else { 0 };
     format!(
         "{} {:?}/{} t{} k{} gw{:?} oif{} m{} f{} nh{:?}",
         r.family,
@@ -353,13 +388,63 @@ pub fn compute(
     etc_dir: &std::path::Path,
     state: Option<&super::state::State>,
 ) -> Plan {
-    let mut plan = Plan { index: vec![BTreeMap::new(); lab.nodes.len()], ..Plan::default() };
+    // Every field of the lab, and where a reconcile makes it true. Without
+    // `..`: a field added to the model does not compile until it has a
+    // place (the same holds for interfaces in `compare`, routes in
+    // `wanted_routes`, NAT and firewall in `nft`, processes in `up`).
+    let Lab {
+        // The lab's identity: `up` checks the marks and the state with it.
+        name: _,
+        // Part of every node's `ns`.
+        ns_prefix: _,
+        nodes,
+        links,
+        // Probes of `netns test`: nothing to make.
+        expects: _,
+        // Nothing acts on it: a lab never touches the root namespace.
+        host_allow: _,
+    } = lab;
+    for node in nodes {
+        let Node {
+            // Names the namespace in the state and in its mark.
+            name: _,
+            // The namespace exists (below).
+            ns: _,
+            // Namespace sysctls (`ns_sysctls`, below).
+            kind: _,
+            ipv6: _,
+            sysctl: _,
+            // Addresses (below).
+            loopback: _,
+            // Interfaces, their settings, addresses, sysctls and qdiscs.
+            interfaces: _,
+            // Routes (`wanted_routes`).
+            gateways: _,
+            routes: _,
+            // `up`: run once, in a namespace this `up` makes.
+            exec: _,
+            // `down`: run before the namespace goes.
+            exec_down: _,
+            // Files under /etc/netns (below).
+            etc: _,
+            // `up`: the nftables ruleset (`nft::ruleset`), by its hash.
+            nat: _,
+            firewall: _,
+            // `up`: managed processes, by name and command.
+            run: _,
+            // The switch bridge's settings (`bridge_settings`, below).
+            vlan_filtering: _,
+            stp: _,
+            span: _,
+        } = node;
+    }
+    let mut plan = Plan { index: vec![BTreeMap::new(); nodes.len()], ..Plan::default() };
     let a = &mut plan.actions;
     for (ns, node) in owned_extra {
         a.push(Action::DeleteNs { ns: ns.clone(), node: node.clone() });
     }
     // Interface indexes: live ones stay, new ones follow the highest.
-    for (n, node) in lab.nodes.iter().enumerate() {
+    for (n, node) in nodes.iter().enumerate() {
         let idx = &mut plan.index[n];
         idx.insert("lo".into(), 1);
         let mut next = live[n].as_ref().map_or(1, |l| l.max_index()) + 1;
@@ -373,7 +458,7 @@ pub fn compute(
         }
     }
     // Namespaces and their sysctls.
-    for (n, node) in lab.nodes.iter().enumerate() {
+    for (n, node) in nodes.iter().enumerate() {
         match &live[n] {
             None => a.push(Action::CreateNs { node: n }),
             Some(_) => {
@@ -386,10 +471,11 @@ pub fn compute(
         }
     }
     // Interfaces: which must be (re)made, which are extra.
-    let mut remake_link = vec![false; lab.links.len()];
-    for (l, link) in lab.links.iter().enumerate() {
+    let mut remake_link = vec![false; links.len()];
+    for (l, link) in links.iter().enumerate() {
+        let Link { ends: wanted_ends, span: _ } = link;
         let ends: Vec<Option<&super::live::LiveLink>> =
-            link.ends.iter().map(|e| live[e.node].as_ref().and_then(|lv| lv.links.get(&e.ifname))).collect();
+            wanted_ends.iter().map(|e| live[e.node].as_ref().and_then(|lv| lv.links.get(&e.ifname))).collect();
         let good = match (ends[0], ends[1]) {
             (Some(x), Some(y)) => {
                 x.kind.as_deref() == Some("veth")
@@ -401,7 +487,7 @@ pub fn compute(
         };
         if !good {
             remake_link[l] = true;
-            for (k, e) in link.ends.iter().enumerate() {
+            for (k, e) in wanted_ends.iter().enumerate() {
                 if ends[k].is_some() {
                     a.push(Action::DeleteLink {
                         node: e.node,
@@ -412,7 +498,7 @@ pub fn compute(
             }
         }
     }
-    for (n, node) in lab.nodes.iter().enumerate() {
+    for (n, node) in nodes.iter().enumerate() {
         let Some(lv) = &live[n] else { continue };
         let wanted: BTreeSet<&str> = node.interfaces.iter().map(|i| i.name.as_str()).collect();
         for name in lv.links.keys() {
@@ -421,13 +507,42 @@ pub fn compute(
             }
         }
     }
+    // Interfaces made inside a node that exist as something else.
+    let mut remade: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); nodes.len()];
+    for (n, node) in nodes.iter().enumerate() {
+        for iface in &node.interfaces {
+            if matches!(iface.kind, IfaceKind::Veth { .. }) {
+                continue;
+            }
+            let Some(cur) = live[n].as_ref().and_then(|l| l.links.get(&iface.name)) else { continue };
+            let parent = match &iface.kind {
+                IfaceKind::Vlan { parent, .. } => plan.index[n].get(parent).copied(),
+                _ => None,
+            };
+            if let Some(why) = compare::remake_reason(iface, cur, parent) {
+                remade[n].insert(iface.name.as_str());
+                a.push(Action::DeleteLink { node: n, ifname: iface.name.clone(), why });
+            }
+        }
+    }
+    // An interface this plan makes (again): nothing of the old one counts.
+    let fresh = |n: usize, iface: &Iface| match &iface.kind {
+        IfaceKind::Veth { link, .. } => remake_link[*link],
+        _ => {
+            remade[n].contains(iface.name.as_str())
+                || live[n].as_ref().is_none_or(|l| !l.links.contains_key(&iface.name))
+        }
+    };
     // Make what is missing: bridges, virtual interfaces, veths.
-    for (n, node) in lab.nodes.iter().enumerate() {
+    for (n, node) in nodes.iter().enumerate() {
         for (i, iface) in node.interfaces.iter().enumerate() {
-            let exists = live[n].as_ref().and_then(|l| l.links.get(&iface.name));
             match &iface.kind {
-                IfaceKind::Bridge if exists.is_none() => a.push(Action::CreateBridge { node: n, iface: i }),
-                IfaceKind::Vlan { .. } | IfaceKind::Dummy if exists.is_none() => {
+                IfaceKind::Bridge if fresh(n, iface) => a.push(Action::CreateBridge {
+                    node: n,
+                    iface: i,
+                    settings: bridge_settings(node, iface, BridgeLive::default()),
+                }),
+                IfaceKind::Vlan { .. } | IfaceKind::Dummy if fresh(n, iface) => {
                     a.push(Action::CreateVirtual { node: n, iface: i })
                 }
                 _ => {}
@@ -439,15 +554,11 @@ pub fn compute(
             a.push(Action::CreateVeth { link: l });
         }
     }
-    // Interface settings of interfaces that exist and stay.
-    for (n, node) in lab.nodes.iter().enumerate() {
+    // Interface settings.
+    for (n, node) in nodes.iter().enumerate() {
         for (i, iface) in node.interfaces.iter().enumerate() {
-            let fresh = match &iface.kind {
-                IfaceKind::Veth { link, .. } => remake_link[*link],
-                _ => live[n].as_ref().and_then(|l| l.links.get(&iface.name)).is_none(),
-            };
             let master_index = iface.master.as_ref().and_then(|m| plan.index[n].get(m).copied());
-            if fresh {
+            if fresh(n, iface) {
                 // A veth is born down (the kernel cannot open one end before
                 // its peer exists): it is brought up here, with its master.
                 // Bridges are born up; other kinds get their state here too.
@@ -473,29 +584,31 @@ pub fn compute(
                 continue;
             }
             let Some(cur) = live[n].as_ref().and_then(|l| l.links.get(&iface.name)) else { continue };
-            let up = (cur.up != iface.up).then_some(iface.up);
-            let mtu = iface.mtu.filter(|&m| m != cur.mtu);
-            let mac = iface.mac.filter(|m| cur.mac.as_deref() != Some(&m[..]));
-            let master = master_index.is_some() && cur.master != master_index;
-            if up.is_some() || mtu.is_some() || mac.is_some() || master {
-                a.push(Action::SetLink { node: n, iface: i, up, mtu, mac, master });
+            // Port VLANs are the file's only where it has the switch filter
+            // them (a bridge left filtering by an earlier file keeps its own).
+            let filters_vlans = node.vlan_filtering == Some(true);
+            let d = compare::iface_drift(iface, cur, master_index, filters_vlans);
+            if d.link_differs() {
+                a.push(Action::SetLink { node: n, iface: i, up: d.up, mtu: d.mtu, mac: d.mac, master: d.master });
+            }
+            if let Some(now) = cur.bridge {
+                let settings = bridge_settings(node, iface, now);
+                if !settings.is_empty() {
+                    a.push(Action::SetBridge { node: n, iface: i, settings });
+                }
+            }
+            if let Some(remove) = d.port_vlans {
+                a.push(Action::SetPortVlans { node: n, iface: i, remove });
             }
         }
     }
     // Addresses.
-    for (n, node) in lab.nodes.iter().enumerate() {
+    for (n, node) in nodes.iter().enumerate() {
         let mut want: Vec<(String, IpNet)> =
             node.interfaces.iter().flat_map(|i| i.addrs.iter().map(move |a| (i.name.clone(), *a))).collect();
         want.extend(node.loopback.iter().map(|a| ("lo".to_string(), *a)));
-        let fresh_ifs: BTreeSet<String> = node
-            .interfaces
-            .iter()
-            .filter(|i| match &i.kind {
-                IfaceKind::Veth { link, .. } => remake_link[*link],
-                _ => false,
-            })
-            .map(|i| i.name.clone())
-            .collect();
+        let fresh_ifs: BTreeSet<String> =
+            node.interfaces.iter().filter(|i| fresh(n, i)).map(|i| i.name.clone()).collect();
         let have: Vec<(String, IpNet)> = match &live[n] {
             None => Vec::new(),
             Some(lv) => lv
@@ -523,7 +636,7 @@ pub fn compute(
         }
     }
     // Routes.
-    for (n, node) in lab.nodes.iter().enumerate() {
+    for (n, node) in nodes.iter().enumerate() {
         let wanted = wanted_routes(node, &plan.index[n]);
         // Routes through an interface about to be deleted (or remade) go
         // with it: the kernel flushes them, so they count as missing.
@@ -543,14 +656,12 @@ pub fn compute(
             .as_ref()
             .map(|l| l.routes.iter().filter(|r| !through_doomed(r)).cloned().collect())
             .unwrap_or_default();
-        // A route the file gives a `dev` is compared with its output
-        // interface; otherwise the kernel's choice of interface is not drift.
-        let has_dev: Vec<bool> =
-            wanted.iter().map(|(r, _)| r.oif.is_some() || r.multipath.iter().any(|h| h.ifindex != 0)).collect();
-        let want_keys: Vec<String> = wanted.iter().zip(&has_dev).map(|((r, _), d)| route_key(r, *d)).collect();
+        // Compared as the file's route sees them: an output interface
+        // counts only where the file names one.
+        let want_keys: Vec<String> = wanted.iter().map(|(r, _)| route_key(r, r)).collect();
         let mut matched = vec![false; wanted.len()];
         for h in &have {
-            let pos = (0..wanted.len()).find(|&k| !matched[k] && route_key(h, has_dev[k]) == want_keys[k]);
+            let pos = (0..wanted.len()).find(|&k| !matched[k] && route_key(h, &wanted[k].0) == want_keys[k]);
             match pos {
                 Some(k) => matched[k] = true,
                 None => {
@@ -569,45 +680,48 @@ pub fn compute(
             }
         }
     }
-    // Interface sysctls (always re-checked by the applier: cheap).
-    for (n, node) in lab.nodes.iter().enumerate() {
-        let keys = if_sysctls(node);
-        let offset = ns_sysctls(node).len();
-        for (k, (key, value)) in keys.into_iter().enumerate() {
-            let old = if live[n].is_some() { sysctl_now[n].get(offset + k).cloned().flatten() } else { None };
-            if !old.as_deref().is_some_and(|o| super::sysctl::same(o, &value)) {
-                a.push(Action::IfSysctl { node: n, key, value, old });
+    // Interface sysctls (always re-checked by the applier: cheap). Those
+    // of an interface made by this plan are unset, whatever the old one had.
+    for (n, node) in nodes.iter().enumerate() {
+        let mut k = ns_sysctls(node).len();
+        for iface in &node.interfaces {
+            for (key, value) in &iface.sysctl {
+                let old = if fresh(n, iface) { None } else { sysctl_now[n].get(k).cloned().flatten() };
+                k += 1;
+                if !old.as_deref().is_some_and(|o| super::sysctl::same(o, value)) {
+                    a.push(Action::IfSysctl { node: n, key: key.clone(), value: value.clone(), old });
+                }
             }
         }
     }
     // Qdiscs.
-    for (n, node) in lab.nodes.iter().enumerate() {
+    for (n, node) in nodes.iter().enumerate() {
         for iface in &node.interfaces {
-            let link = live[n].as_ref().and_then(|l| l.links.get(&iface.name));
-            let cur = link.and_then(|l| l.qdisc.clone());
-            let fresh = cur.is_none() || matches!(&iface.kind, IfaceKind::Veth { link, .. } if remake_link[*link]);
+            let cur = if fresh(n, iface) { None } else { live[n].as_ref().and_then(|l| l.links.get(&iface.name)) };
             // A table with neither a rate nor a netem key (only `limit`, or
             // empty) shapes nothing: the applier installs no qdisc for it,
             // so asking for one would be drift that never goes away.
-            match iface.netem.as_ref().filter(|ne| ne.needs_netem() || ne.rate_bps.is_some()) {
+            match iface.netem.as_ref().filter(|ne| compare::qdisc_kind(ne).is_some()) {
                 Some(ne) => {
-                    let kind = if ne.needs_netem() { "netem" } else { "tbf" };
-                    // The kernel keeps rates in bytes per second.
-                    let rate_differs =
-                        kind == "tbf" && link.and_then(|l| l.tbf_rate).map(|r| r / 8) != ne.rate_bps.map(|r| r / 8);
-                    if fresh || cur.as_deref() != Some(kind) || rate_differs {
+                    let recorded = state.and_then(|s| {
+                        s.netem_distributions
+                            .iter()
+                            .find(|(nd, f, _)| *nd == node.name && *f == iface.name)
+                            .map(|(_, _, d)| d.as_str())
+                    });
+                    if cur.is_none_or(|c| compare::qdisc_differs(ne, c, recorded)) {
                         a.push(Action::Qdisc { node: n, ifname: iface.name.clone(), netem: Some(ne.clone()) });
                     }
                 }
                 None => {
-                    if !fresh && matches!(cur.as_deref(), Some("tbf") | Some("netem")) {
+                    if cur.is_some_and(|c| matches!(c.qdisc.as_deref(), Some("tbf" | "netem"))) {
                         a.push(Action::Qdisc { node: n, ifname: iface.name.clone(), netem: None });
                     }
                 }
             }
         }
     }
-    for (n, node) in lab.nodes.iter().enumerate() {
+    for (n, node) in nodes.iter().enumerate() {
         let rec = state.and_then(|s| s.namespaces.iter().find(|r| r.ns == node.ns));
         if super::etc::differs(etc_dir, node, rec) {
             a.push(Action::Etc { node: n });
@@ -616,78 +730,5 @@ pub fn compute(
     plan
 }
 
-/// A rate as tc writes it: `20mbit`, `1500kbit`, `800bit`.
-fn rate_text(bps: u64) -> String {
-    match bps {
-        b if b >= 1_000_000_000 && b % 1_000_000_000 == 0 => format!("{}gbit", b / 1_000_000_000),
-        b if b >= 1_000_000 && b % 1_000_000 == 0 => format!("{}mbit", b / 1_000_000),
-        b if b >= 1_000 && b % 1_000 == 0 => format!("{}kbit", b / 1_000),
-        b => format!("{b}bit"),
-    }
-}
-
-/// One line per action, for `--plan` and for a reconcile's report.
-pub fn describe(lab: &Lab, action: &Action) -> String {
-    let ns = |n: &usize| lab.nodes[*n].ns.as_str();
-    let ifname = |n: &usize, i: &usize| lab.nodes[*n].interfaces[*i].name.as_str();
-    match action {
-        Action::CreateNs { node } => format!("+ namespace {}", ns(node)),
-        Action::DeleteNs { ns, node } => format!("- namespace {ns} (node {node} is no longer in the file)"),
-        Action::NsSysctl { node, key, value, old } => {
-            format!("~ {}: sysctl {key} = {value} (was {})", ns(node), old.as_deref().unwrap_or("unset"))
-        }
-        Action::DeleteLink { node, ifname, why } => format!("- {}: interface {ifname} ({why})", ns(node)),
-        Action::CreateBridge { node, iface } => format!("+ {}: bridge {}", ns(node), ifname(node, iface)),
-        Action::CreateVirtual { node, iface } => format!("+ {}: interface {}", ns(node), ifname(node, iface)),
-        Action::CreateVeth { link } => {
-            let [x, y] = &lab.links[*link].ends;
-            format!("+ veth {}:{} — {}:{}", lab.nodes[x.node].ns, x.ifname, lab.nodes[y.node].ns, y.ifname)
-        }
-        Action::SetLink { node, iface, up, mtu, mac, master } => {
-            let mut what = Vec::new();
-            if let Some(u) = up {
-                what.push(if *u { "up".to_string() } else { "down".to_string() });
-            }
-            if let Some(m) = mtu {
-                what.push(format!("mtu {m}"));
-            }
-            if let Some(m) = mac {
-                what.push(format!("address {}", m.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")));
-            }
-            if *master {
-                let i = &lab.nodes[*node].interfaces[*iface];
-                what.push(format!("master {}", i.master.as_deref().unwrap_or("?")));
-            }
-            format!("~ {}: interface {} {}", ns(node), ifname(node, iface), what.join(" "))
-        }
-        Action::PortVlans { node, iface } => {
-            let i = &lab.nodes[*node].interfaces[*iface];
-            match i.vlan {
-                Some(v) => format!("+ {}: port {} vlan {v} (access)", ns(node), i.name),
-                None => format!("+ {}: port {} vlans {:?} (trunk)", ns(node), i.name, i.vlans),
-            }
-        }
-        Action::DelAddr { node, ifname, addr } => format!("- {}: address {addr} on {ifname}", ns(node)),
-        Action::AddAddr { node, ifname, addr } => format!("+ {}: address {addr} on {ifname}", ns(node)),
-        Action::DelRoute { node, text, .. } => format!("- {}: route {text}", ns(node)),
-        Action::AddRoute { node, text, .. } => format!("+ {}: route {text}", ns(node)),
-        Action::IfSysctl { node, key, value, old } => {
-            format!("~ {}: sysctl {key} = {value} (was {})", ns(node), old.as_deref().unwrap_or("unset"))
-        }
-        Action::Qdisc { node, ifname, netem } => match netem {
-            Some(n) if n.needs_netem() => format!("~ {}: netem on {ifname}", ns(node)),
-            Some(n) => format!("~ {}: rate {} (tbf) on {ifname}", ns(node), rate_text(n.rate_bps.unwrap_or(0))),
-            None => format!("- {}: qdisc on {ifname}", ns(node)),
-        },
-        Action::Nft { node, text } => match text {
-            Some(_) => format!("~ {}: nftables table inet netns_lab", ns(node)),
-            None => format!("- {}: nftables table inet netns_lab", ns(node)),
-        },
-        Action::Etc { node } => format!("~ {}: files in /etc/netns/{}/", ns(node), ns(node)),
-        Action::Exec { node } => format!("+ {}: run {} exec command(s)", ns(node), lab.nodes[*node].exec.len()),
-        Action::StopRun { node, name } => format!("- {}: stop process {name}", ns(node)),
-        Action::StartRun { node, run } => {
-            format!("+ {}: start process {}", ns(node), lab.nodes[*node].run[*run].name)
-        }
-    }
-}
+#[cfg(test)]
+mod tests;

@@ -110,6 +110,11 @@ pub struct State {
     /// these, and nothing else it did not write.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub logs: Vec<String>,
+    /// The delay distribution of each netem qdisc the lab made with one
+    /// other than uniform: (node, interface, distribution). The kernel
+    /// does not report it, so a changed one is told from this.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub netem_distributions: Vec<(String, String, String)>,
 }
 
 /// An exclusive hold on one lab; released when dropped.

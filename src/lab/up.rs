@@ -304,10 +304,20 @@ pub fn up(
     }
     for (i, node) in lab.nodes.iter().enumerate() {
         for (r, spec) in node.run.iter().enumerate() {
+            // A process is known by its name and compared by its command
+            // (without `..`: a new field does not compile until it has a
+            // place here).
+            let super::model::Run {
+                name,
+                cmd: _,
+                // Waited for once, when the process starts: not a state.
+                ready: _,
+                span: _,
+            } = spec;
             let alive = lives[i].is_some()
                 && old_state
                     .as_ref()
-                    .is_some_and(|s| s.runs.iter().any(|x| x.node == node.name && x.name == spec.name && is_alive(x)));
+                    .is_some_and(|s| s.runs.iter().any(|x| x.node == node.name && x.name == *name && is_alive(x)));
             if !alive {
                 plan.actions.push(Action::StartRun { node: i, run: r });
             }
@@ -354,6 +364,7 @@ pub fn up(
         nft: Vec::new(),
         nft_live: Vec::new(),
         logs: Vec::new(),
+        netem_distributions: Vec::new(),
     });
     state.file = opts.file.clone();
     state.phase = Phase::Building;

@@ -17,8 +17,8 @@ use super::error::{KernelError, NlError};
 use netlink_packet_core::DefaultNla;
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{
-    AfSpecInet6, AfSpecUnspec, In6AddrGenMode, InfoData, InfoPortData, LinkAttribute, LinkExtentMask, LinkInfo,
-    LinkMessage, Prop,
+    AfSpecInet6, AfSpecUnspec, In6AddrGenMode, InfoData, InfoPortData, InfoVlan, LinkAttribute, LinkExtentMask,
+    LinkInfo, LinkMessage, Prop,
 };
 
 /// `IFF_UP`, as the `u32` of `ifi_flags`.
@@ -199,6 +199,8 @@ pub enum KindData {
     Vxlan(Box<VxlanInfo>),
     /// `macvlan` / `macvtap`
     Macvlan(MacvlanInfo),
+    /// `vlan`: its VLAN id (IFLA_VLAN_ID), when reported.
+    Vlan(Option<u16>),
     /// Anything else: present but not decoded.
     Other,
 }
@@ -419,6 +421,10 @@ fn kind_info(infos: &[LinkInfo]) -> LinkKindInfo {
                     InfoData::Vxlan(v) => KindData::Vxlan(Box::new(VxlanInfo::from_nlas(v))),
                     InfoData::MacVlan(v) => KindData::Macvlan(MacvlanInfo::from_nlas(v)),
                     InfoData::MacVtap(v) => KindData::Macvlan(MacvlanInfo::from_vtap_nlas(v)),
+                    InfoData::Vlan(v) => KindData::Vlan(v.iter().find_map(|a| match a {
+                        InfoVlan::Id(id) => Some(*id),
+                        _ => None,
+                    })),
                     _ => KindData::Other,
                 })
             }

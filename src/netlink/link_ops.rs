@@ -124,12 +124,14 @@ pub enum LinkKind {
     },
     /// A bridge with default options.
     Bridge,
-    /// A bridge with VLAN filtering and/or spanning tree set.
+    /// A bridge with VLAN filtering and/or spanning tree set; `None` sends
+    /// nothing for that setting (a kernel without VLAN filtering refuses
+    /// IFLA_BR_VLAN_FILTERING even when it says "off").
     BridgeWith {
         /// IFLA_BR_VLAN_FILTERING
-        vlan_filtering: bool,
+        vlan_filtering: Option<bool>,
         /// IFLA_BR_STP_STATE
-        stp: bool,
+        stp: Option<bool>,
     },
     /// An 802.1Q VLAN sub-interface with this id (`spec.link` is its parent).
     Vlan(u16),
@@ -273,10 +275,13 @@ fn link_info(kind: &LinkKind) -> Vec<LinkInfo> {
     };
     let data = match kind {
         LinkKind::Veth { peer: Some(peer) } => Some(InfoData::Veth(InfoVeth::Peer(link_message(peer)))),
-        LinkKind::BridgeWith { vlan_filtering, stp } => Some(InfoData::Bridge(vec![
-            InfoBridge::VlanFiltering(*vlan_filtering),
-            InfoBridge::StpState(BridgeStpState::from(u32::from(*stp))),
-        ])),
+        LinkKind::BridgeWith { vlan_filtering, stp } => Some(InfoData::Bridge(
+            vlan_filtering
+                .map(InfoBridge::VlanFiltering)
+                .into_iter()
+                .chain(stp.map(|on| InfoBridge::StpState(BridgeStpState::from(u32::from(on)))))
+                .collect(),
+        )),
         LinkKind::Vlan(id) => Some(InfoData::Vlan(vec![InfoVlan::Id(*id)])),
         LinkKind::Vxlan(opts) if !opts.is_empty() => Some(InfoData::Vxlan(opts.iter().map(vxlan_attr).collect())),
         LinkKind::MacVlan(m) if *m != MacVlan::default() => {
@@ -527,6 +532,29 @@ mod tests {
         let Some(LinkAttribute::LinkInfo(info)) = msg.attributes.last() else { panic!("no linkinfo") };
         let Some(LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(p)))) = info.get(1) else { panic!("no peer") };
         assert!(p.attributes.contains(&LinkAttribute::NetNsFd(7)));
+    }
+
+    /// The bridge settings of a request, as the kernel receives them.
+    fn bridge_data(kind: LinkKind) -> Vec<InfoBridge> {
+        let msg = link_message(&LinkSpec { kind: Some(kind), ..LinkSpec::default() });
+        let Some(LinkAttribute::LinkInfo(info)) = msg.attributes.last() else { panic!("no linkinfo") };
+        match info.get(1) {
+            Some(LinkInfo::Data(InfoData::Bridge(b))) => b.clone(),
+            other => panic!("no bridge data: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn stp_without_vlan_filtering_sends_no_vlan_filtering_attribute() {
+        let stp_only = LinkKind::BridgeWith { vlan_filtering: None, stp: Some(true) };
+        assert_eq!(bridge_data(stp_only), vec![InfoBridge::StpState(BridgeStpState::from(1u32))]);
+        let off = LinkKind::BridgeWith { vlan_filtering: Some(false), stp: None };
+        assert_eq!(bridge_data(off), vec![InfoBridge::VlanFiltering(false)]);
+        let both = LinkKind::BridgeWith { vlan_filtering: Some(true), stp: Some(false) };
+        assert_eq!(
+            bridge_data(both),
+            vec![InfoBridge::VlanFiltering(true), InfoBridge::StpState(BridgeStpState::from(0u32))]
+        );
     }
 
     #[test]

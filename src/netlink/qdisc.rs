@@ -65,6 +65,48 @@ pub struct QdiscInfo {
     pub handle: u32,
     /// For tbf: the rate in bits per second.
     pub tbf_rate_bps: Option<u64>,
+    /// For tbf: the queue limit in bytes.
+    pub tbf_limit_bytes: Option<u32>,
+    /// For netem: its settings.
+    pub netem: Option<NetemParams>,
+}
+
+/// The settings of a tbf qdisc that a lab sets, as the kernel reports them
+/// (see [`QdiscInfo`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TbfParams {
+    /// Rate, bits per second (the kernel keeps bytes: a multiple of 8).
+    pub rate_bps: u64,
+    /// Queue limit, bytes.
+    pub limit_bytes: u32,
+}
+
+/// The settings of a netem qdisc, as the kernel keeps and reports them
+/// (`struct tc_netem_qopt` and the attributes after it). The delay
+/// distribution table is not reported, so it is not here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NetemParams {
+    /// Delay, nanoseconds.
+    pub latency_ns: i64,
+    /// Jitter, nanoseconds.
+    pub jitter_ns: i64,
+    /// Queue limit, packets.
+    pub limit: u32,
+    /// Loss, duplication, reordering, corruption and delay correlation, as
+    /// probabilities scaled to `u32::MAX`.
+    pub loss: u32,
+    /// See `loss`.
+    pub duplicate: u32,
+    /// See `loss`.
+    pub reorder: u32,
+    /// See `loss`.
+    pub corrupt: u32,
+    /// See `loss`.
+    pub delay_corr: u32,
+    /// Reorder gap.
+    pub gap: u32,
+    /// Rate, bytes per second (0: none).
+    pub rate_bytes: u64,
 }
 
 /// Microseconds → psched ticks, from `/proc/net/psched` (t2us, us2t,
@@ -100,6 +142,16 @@ fn us_to_ticks(us: u64) -> u32 {
 /// rates (the kernel also warns when the bucket is below the MTU).
 pub fn tbf_default_burst(rate_bps: u64) -> u32 {
     ((rate_bps / 8 / 100).max(10 * FRAME_BYTES as u64)).min(u32::MAX as u64) as u32
+}
+
+/// The queue of a tbf, in bytes: `limit_packets` frames of
+/// [`FRAME_BYTES`], or by default [`TBF_LATENCY_US`] worth of traffic at
+/// the rate plus the bucket.
+pub fn tbf_limit_bytes(rate_bps: u64, burst: u32, limit_packets: Option<u32>) -> u32 {
+    match limit_packets {
+        Some(p) => p.max(1).saturating_mul(FRAME_BYTES),
+        None => (rate_bps / 8 * TBF_LATENCY_US / 1_000_000 + burst as u64).min(u32::MAX as u64) as u32,
+    }
 }
 
 /// `struct tc_ratespec` (12 bytes) for a rate in bytes per second.
@@ -229,20 +281,87 @@ fn root_header(ifindex: u32, handle: u32) -> TcHeader {
 }
 
 /// tbf's rate in bits per second from its `TCA_OPTIONS` nest.
+#[cfg(test)]
 fn tbf_rate(options: &[u8]) -> Option<u64> {
-    let mut rate = None;
+    tbf_params(options).map(|p| p.rate_bps)
+}
+
+/// tbf's rate and queue limit from its `TCA_OPTIONS` nest.
+fn tbf_params(options: &[u8]) -> Option<TbfParams> {
+    let u32_at = |v: &[u8], at: usize| Some(u32::from_ne_bytes(v.get(at..at + 4)?.try_into().ok()?));
+    let mut params: Option<TbfParams> = None;
+    let mut rate64 = None;
     for (kind, v) in attrs(options) {
         match kind {
-            TCA_TBF_PARMS if v.len() >= 12 && rate.is_none() => {
-                rate = Some(u32::from_ne_bytes([v[8], v[9], v[10], v[11]]) as u64);
+            TCA_TBF_PARMS if params.is_none() => {
+                // struct tc_tbf_qopt: rate (tc_ratespec, rate at byte 8),
+                // peakrate (12 bytes), limit at byte 24.
+                params = Some(TbfParams { rate_bps: u32_at(v, 8)?.into(), limit_bytes: u32_at(v, 24)? });
             }
-            TCA_TBF_RATE64 if v.len() >= 8 => {
-                rate = Some(u64::from_ne_bytes(v[..8].try_into().ok()?));
-            }
+            TCA_TBF_RATE64 if v.len() >= 8 => rate64 = Some(u64::from_ne_bytes(v[..8].try_into().ok()?)),
             _ => {}
         }
     }
-    rate.map(|r| r * 8)
+    params.map(|p| TbfParams { rate_bps: rate64.unwrap_or(p.rate_bps) * 8, ..p })
+}
+
+/// What a netem made from `n` by [`Netlink::netem_replace`] reports: the
+/// defaults the request fills in (queue limit, gap), and what the kernel
+/// derives (a gap without `reorder` reorders every gap-th packet).
+pub fn netem_params(n: &Netem) -> NetemParams {
+    let gap = n.gap.unwrap_or(if n.reorder.is_some() { 1 } else { 0 });
+    let pct = |p: Option<f64>| percent_to_u32(p.unwrap_or(0.0));
+    NetemParams {
+        latency_ns: (n.delay_us.unwrap_or(0).saturating_mul(1000)) as i64,
+        jitter_ns: (n.jitter_us.unwrap_or(0).saturating_mul(1000)) as i64,
+        limit: n.limit.unwrap_or(NETEM_LIMIT),
+        loss: pct(n.loss),
+        duplicate: pct(n.duplicate),
+        reorder: match n.reorder {
+            Some(r) => percent_to_u32(r),
+            None if gap > 0 => u32::MAX,
+            None => 0,
+        },
+        corrupt: pct(n.corrupt),
+        delay_corr: pct(n.correlation),
+        gap,
+        rate_bytes: n.rate_bps.map_or(0, |r| r / 8),
+    }
+}
+
+/// netem's settings from its `TCA_OPTIONS`: `struct tc_netem_qopt`, then
+/// attributes. Times come from the 64-bit nanosecond attributes when they
+/// are there, else from the ticks of the fixed structure.
+fn netem_decode(options: &[u8]) -> Option<NetemParams> {
+    let u32_at = |v: &[u8], at: usize| Some(u32::from_ne_bytes(v.get(at..at + 4)?.try_into().ok()?));
+    let i64_of = |v: &[u8]| Some(i64::from_ne_bytes(v.get(..8)?.try_into().ok()?));
+    let ticks_ns = |t: u32| (t as f64 / ticks_per_us() * 1000.0).round() as i64;
+    let mut p = NetemParams {
+        latency_ns: ticks_ns(u32_at(options, 0)?),
+        limit: u32_at(options, 4)?,
+        loss: u32_at(options, 8)?,
+        gap: u32_at(options, 12)?,
+        duplicate: u32_at(options, 16)?,
+        jitter_ns: ticks_ns(u32_at(options, 20)?),
+        ..NetemParams::default()
+    };
+    let mut rate64 = None;
+    for (kind, v) in attrs(options.get(24..)?) {
+        match kind {
+            TCA_NETEM_CORR => p.delay_corr = u32_at(v, 0)?,
+            TCA_NETEM_REORDER => p.reorder = u32_at(v, 0)?,
+            TCA_NETEM_CORRUPT => p.corrupt = u32_at(v, 0)?,
+            TCA_NETEM_RATE => p.rate_bytes = u32_at(v, 0)?.into(),
+            TCA_NETEM_RATE64 => rate64 = Some(i64_of(v)? as u64),
+            TCA_NETEM_LATENCY64 => p.latency_ns = i64_of(v)?,
+            TCA_NETEM_JITTER64 => p.jitter_ns = i64_of(v)?,
+            _ => {}
+        }
+    }
+    if let Some(r) = rate64 {
+        p.rate_bytes = r;
+    }
+    Some(p)
 }
 
 /// (ifindex, handle, parent, kind, options) of one qdisc message.
@@ -323,8 +442,10 @@ impl Netlink {
             if index != ifindex || parent != TC_H_ROOT {
                 continue;
             }
-            let tbf_rate_bps = if kind == "tbf" { tbf_rate(&options) } else { None };
-            return Ok(Some(QdiscInfo { kind, handle, tbf_rate_bps }));
+            let tbf = if kind == "tbf" { tbf_params(&options) } else { None };
+            let netem = if kind == "netem" { netem_decode(&options) } else { None };
+            let (tbf_rate_bps, tbf_limit_bytes) = (tbf.map(|t| t.rate_bps), tbf.map(|t| t.limit_bytes));
+            return Ok(Some(QdiscInfo { kind, handle, tbf_rate_bps, tbf_limit_bytes, netem }));
         }
         Ok(None)
     }
@@ -342,10 +463,7 @@ impl Netlink {
         limit_packets: Option<u32>,
     ) -> Result<(), NlError> {
         let burst = burst_bytes.unwrap_or_else(|| tbf_default_burst(rate_bps)).max(1);
-        let limit = match limit_packets {
-            Some(p) => p.max(1).saturating_mul(FRAME_BYTES),
-            None => (rate_bps / 8 * TBF_LATENCY_US / 1_000_000 + burst as u64).min(u32::MAX as u64) as u32,
-        };
+        let limit = tbf_limit_bytes(rate_bps, burst, limit_packets);
         let msg = TcMessage::from_parts(
             root_header(ifindex, ROOT_HANDLE),
             vec![
@@ -447,6 +565,35 @@ mod tests {
         assert!(netem_options(&Netem { reorder: Some(1.0), ..Netem::default() }).is_err());
     }
 
+    #[test]
+    fn netem_settings_read_back_as_sent() {
+        let cases = [
+            Netem { delay_us: Some(40_000), jitter_us: Some(1_500), loss: Some(0.5), ..Netem::default() },
+            Netem {
+                delay_us: Some(10_000),
+                correlation: Some(25.0),
+                corrupt: Some(0.1),
+                duplicate: Some(2.0),
+                reorder: Some(25.0),
+                gap: Some(5),
+                rate_bps: Some(8_000_000),
+                limit: Some(77),
+                ..Netem::default()
+            },
+            Netem { rate_bps: Some(100_000_000_000), loss: Some(1.0), ..Netem::default() },
+        ];
+        for n in cases {
+            let decoded = netem_decode(&netem_options(&n).unwrap());
+            assert_eq!(decoded, Some(netem_params(&n)), "{n:?}");
+        }
+        // What a change must show: every setting counts.
+        let base = Netem { delay_us: Some(10_000), ..Netem::default() };
+        let p = |n: Netem| netem_params(&n);
+        assert_ne!(p(base.clone()), p(Netem { correlation: Some(1.0), ..base.clone() }));
+        assert_ne!(p(base.clone()), p(Netem { limit: Some(5), ..base.clone() }));
+        assert_ne!(p(base.clone()), p(Netem { gap: Some(2), ..base }));
+    }
+
     /// Run `f` on a thread of its own inside a fresh network namespace
     /// (it dies with the thread).
     fn in_scratch_ns<T: Send>(f: impl FnOnce() -> T + Send) -> T {
@@ -475,12 +622,22 @@ mod tests {
             assert!(shown.contains("qdisc tbf 1: root") && shown.contains("rate 10Mbit"), "{shown}");
             assert!(shown.contains("burst 15140b"), "{shown}");
             let q = nl.qdisc_root(1).unwrap().unwrap();
-            assert_eq!(q, QdiscInfo { kind: "tbf".into(), handle: ROOT_HANDLE, tbf_rate_bps: Some(10_000_000) });
+            let limit = tbf_limit_bytes(10_000_000, tbf_default_burst(10_000_000), None);
+            let want = QdiscInfo {
+                kind: "tbf".into(),
+                handle: ROOT_HANDLE,
+                tbf_rate_bps: Some(10_000_000),
+                tbf_limit_bytes: Some(limit),
+                netem: None,
+            };
+            assert_eq!(q, want);
             // Replacing changes the rate in place.
             nl.tbf_replace(1, 250_000_000, Some(100_000), Some(100)).unwrap();
             let shown = tc_show_lo();
             assert!(shown.contains("rate 250Mbit") && shown.contains("burst 100000b"), "{shown}");
             assert!(shown.contains("lat") || shown.contains("limit 151400b"), "{shown}");
+            let limit_bytes = nl.qdisc_root(1).unwrap().unwrap().tbf_limit_bytes;
+            assert_eq!(limit_bytes, Some(100 * FRAME_BYTES), "the queue limit is read back");
             nl.qdisc_delete_root(1).unwrap();
             assert!(!tc_show_lo().contains("tbf"));
             // Nothing left to delete is not an error.

@@ -13,6 +13,7 @@ mod inspect;
 mod interop;
 mod labs_graph;
 mod labs_kernel;
+mod labs_keys;
 mod labs_more;
 mod labs_test;
 mod labs_up;
