@@ -55,7 +55,7 @@ with_release=0
 cargo fmt --all -- --check
 cargo clippy --all-targets --quiet -- -D warnings
 if ((with_release)); then   # src/entry/ too
-	cargo clippy "${recipe[@]}" --features fast-start --all-targets --quiet -- -D warnings
+	cargo clippy "${recipe[@]}" --release --features fast-start --all-targets --quiet -- -D warnings
 fi
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet   # the library docs build clean
 # The oldest Rust that Cargo.toml's rust-version promises builds every
