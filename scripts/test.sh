@@ -18,31 +18,41 @@
 # prove it, the tests run with foreign debris on the host (named
 # namespaces, an /etc/netns entry, a running lab; scripts/debris.sh), which
 # is removed afterwards, exactly what was made (NETNS_TEST_DEBRIS=0: none).
+#
+# As root, it does everything itself. As a user who may `sudo` (a
+# workstation), everything that builds runs as you, so that target/ and
+# ~/.cargo stay yours; sudo is asked for installing missing packages and
+# for running the tests, which make real namespaces, with your toolchain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# `sudo` before the commands that need root, when not root.
+as_root=()
 if [[ $EUID -ne 0 ]]; then
-	if command -v sudo >/dev/null; then
-		exec sudo -- bash "$PWD/scripts/test.sh" "$@"
+	if ! command -v sudo >/dev/null; then
+		echo "scripts/test.sh: the tests need root (real namespaces): run it as root" >&2
+		exit 2
 	fi
-	echo "scripts/test.sh: the tests need root (real namespaces): run it as root" >&2
-	exit 2
+	as_root=(sudo --)
 fi
 
 need() { command -v "$1" >/dev/null 2>&1; }
-missing=()
-need ip || missing+=(iproute2)
-need setpriv || missing+=(util-linux)
-need unshare || missing+=(util-linux)
-need strace || missing+=(strace)   # fault injection (tests/integration/bugfixes.rs), the early path (start_path.rs)
-need nft || missing+=(nftables)   # firewall summary (tests/integration/inspect.rs), lab NAT/firewall
-need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml
-need python3 || missing+=(python3)   # servers and clients in the lab tests
-if ((${#missing[@]})); then
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy >/dev/null 2>&1 || true
+install_missing() {
+	local missing=()
+	need ip || missing+=(iproute2)
+	need setpriv || missing+=(util-linux)
+	need unshare || missing+=(util-linux)
+	need strace || missing+=(strace)   # fault injection (tests/integration/bugfixes.rs), the early path (start_path.rs)
+	need nft || missing+=(nftables)   # firewall summary (tests/integration/inspect.rs), lab NAT/firewall
+	need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml
+	need python3 || missing+=(python3)   # servers and clients in the lab tests
+	need objdump || missing+=(binutils)   # tests/binary reads the machine code; scripts/release.sh strips
+	if ((${#missing[@]})); then
+		"${as_root[@]}" apt-get update -qq
+		"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	fi
+	rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy >/dev/null 2>&1 || true
+}
 
 # The release build's settings (the static target the entry path needs).
 # They go after the subcommand: cargo does not hand a --config before it on
@@ -52,40 +62,69 @@ host=$(rustc -vV | sed -n 's/^host: //p')
 with_release=0
 [[ $host == x86_64-unknown-linux-gnu ]] && with_release=1
 
-cargo fmt --all -- --check
-cargo clippy --all-targets --quiet -- -D warnings
-if ((with_release)); then   # src/entry/ too
-	cargo clippy "${recipe[@]}" --release --features fast-start --all-targets --quiet -- -D warnings
+checks() {
+	cargo fmt --all -- --check
+	cargo clippy --all-targets --quiet -- -D warnings
+	if ((with_release)); then   # src/entry/ too
+		cargo clippy "${recipe[@]}" --release --features fast-start --all-targets --quiet -- -D warnings
+	fi
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet   # the library docs build clean
+	# The oldest Rust that Cargo.toml's rust-version promises builds every
+	# target (clippy above checks only the standard library against it, not
+	# language features). Where that toolchain cannot be installed, the
+	# check is skipped and says so.
+	local msrv
+	msrv=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
+	[[ -n $msrv ]] || { echo "scripts/test.sh: no rust-version in Cargo.toml" >&2; exit 1; }
+	have_msrv() { rustup run "$msrv" rustc --version >/dev/null 2>&1; }
+	if have_msrv || { rustup toolchain install "$msrv" --profile minimal >/dev/null 2>&1 && have_msrv; }; then
+		cargo +"$msrv" check --all-targets --quiet --target-dir target/msrv
+	else
+		echo "scripts/test.sh: SKIPPED: Rust $msrv (rust-version) could not be installed, so building with it was not checked" >&2
+	fi
+}
+
+# Both builds, and the test binaries (built, not run).
+builds() {
+	plain=$(cargo build --release --quiet --bin netns --message-format=json-render-diagnostics |
+		sed -n 's/.*"executable":"\([^"]*\/netns\)".*/\1/p')
+	[[ -x $plain ]] || { echo "scripts/test.sh: cannot find the netns binary cargo built" >&2; exit 1; }
+	release=$plain
+	if ((with_release)); then
+		release=$(bash scripts/release.sh)   # checks its binary's entry path and ASLR first
+		[[ -x $release ]] || { echo "scripts/test.sh: scripts/release.sh made no binary" >&2; exit 1; }
+	else
+		echo "scripts/test.sh: no release build on $host (x86_64 glibc only): the plain build is the only one" >&2
+	fi
+	cargo test --quiet --profile ci --no-run
+}
+
+# The tests, as root. A test that needs root skips itself when it runs
+# without (plain `cargo test` as a user); here that would be a pass that
+# tested nothing: NETNS_REQUIRE_ROOT=1 makes it fail.
+tests() {
+	export NETNS_REQUIRE_ROOT=1
+	bash scripts/debris.sh "$release" cargo test --quiet --profile ci
+	if ((with_release)); then
+		NETNS_TEST_BINARY=$release NETNS_TEST_FAST_START=1 bash scripts/debris.sh "$plain" \
+			cargo test --quiet --profile ci --test integration -- start_path:: differential::
+	fi
+}
+
+if [[ ${1:-} == --run-tests ]]; then   # the root half of a run a user started: PLAIN RELEASE
+	plain=$2 release=$3
+	tests
+	exit
 fi
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet   # the library docs build clean
-# The oldest Rust that Cargo.toml's rust-version promises builds every
-# target (clippy above checks only the standard library against it, not
-# language features). Where that toolchain cannot be installed, the check
-# is skipped and says so.
-msrv=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
-[[ -n $msrv ]] || { echo "scripts/test.sh: no rust-version in Cargo.toml" >&2; exit 1; }
-have_msrv() { rustup run "$msrv" rustc --version >/dev/null 2>&1; }
-if have_msrv || { rustup toolchain install "$msrv" --profile minimal >/dev/null 2>&1 && have_msrv; }; then
-	cargo +"$msrv" check --all-targets --quiet --target-dir target/msrv
+install_missing
+checks
+builds
+if ((EUID == 0)); then
+	tests
 else
-	echo "scripts/test.sh: SKIPPED: Rust $msrv (rust-version) could not be installed, so building with it was not checked" >&2
-fi
-plain=$(cargo build --release --quiet --bin netns --message-format=json-render-diagnostics |
-	sed -n 's/.*"executable":"\([^"]*\/netns\)".*/\1/p')
-[[ -x $plain ]] || { echo "scripts/test.sh: cannot find the netns binary cargo built" >&2; exit 1; }
-release=$plain
-if ((with_release)); then
-	release=$(bash scripts/release.sh)   # checks its binary's entry path and ASLR first
-	[[ -x $release ]] || { echo "scripts/test.sh: scripts/release.sh made no binary" >&2; exit 1; }
-else
-	echo "scripts/test.sh: no release build on $host (x86_64 glibc only): the plain build is the only one" >&2
-fi
-# A test that needs root skips itself when it runs without (plain `cargo
-# test` as a user); here that would be a pass that tested nothing: it fails.
-export NETNS_REQUIRE_ROOT=1
-bash scripts/debris.sh "$release" cargo test --quiet --profile ci
-if ((with_release)); then
-	NETNS_TEST_BINARY=$release NETNS_TEST_FAST_START=1 bash scripts/debris.sh "$plain" \
-		cargo test --quiet --profile ci --test integration -- start_path:: differential::
+	# The builds above are fresh: as root, cargo only runs the tests, with
+	# your toolchain.
+	sudo -- env PATH="$PATH" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" \
+		bash "$PWD/scripts/test.sh" --run-tests "$plain" "$release"
 fi
 timeout 600 bash scripts/fuzz.sh 25
