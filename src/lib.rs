@@ -38,26 +38,26 @@
 
 #![warn(missing_docs)]
 
+// The unit tests that need root start with `require_root!()`; the file
+// lives with the core crate, whose tests use it too.
 #[cfg(test)]
 #[macro_use]
+#[path = "../crates/netns-core/src/require_root.rs"]
 mod require_root;
 
 pub mod cli;
-mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inspect;
 pub mod ipobj;
 pub mod lab;
-pub mod monitor;
-pub mod namespace;
-pub mod netlink;
 pub mod output;
-pub mod procscan;
-pub mod rundir;
-pub mod switch;
-pub mod sys;
 
-pub use error::Error;
-pub use namespace::NetNs;
-pub use rundir::{NsName, RunDir};
+// The core modules, from the netns-core crate, under the names they have
+// always had here: `netns::rundir::…` and `crate::netlink::…` keep working.
+pub use netns_core::{errln, msg};
+pub use netns_core::{monitor, namespace, netlink, procscan, rundir, switch, sys};
+
+pub use netns_core::Error;
+pub use netns_core::NetNs;
+pub use netns_core::rundir::{NsName, RunDir};

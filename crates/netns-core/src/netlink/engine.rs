@@ -376,7 +376,7 @@ fn parse_frames(b: &[u8]) -> Result<Vec<Frame>, NlError> {
 /// Split a receive buffer into messages and decode them, as every reply
 /// the kernel sends is read: how many messages it held, or why it is
 /// malformed (for the fuzz targets).
-pub(crate) fn decode_replies(buf: &[u8]) -> Result<usize, NlError> {
+pub fn decode_replies(buf: &[u8]) -> Result<usize, NlError> {
     let frames = parse_frames(buf)?;
     for frame in &frames {
         if let FrameBody::Error(Some(e)) | FrameBody::Done(Some(e)) = &frame.body {

@@ -20,7 +20,10 @@ pub mod qdisc;
 pub mod route;
 mod wire;
 
-pub(crate) use engine::decode_replies;
+// Public only for the fuzz targets of the netns package, which feed the
+// decoder untrusted bytes: not part of the API.
+#[doc(hidden)]
+pub use engine::decode_replies;
 pub use engine::{Netlink, Reply};
 pub use error::{KernelError, NlError};
 pub use nsid::NsidEntry;
