@@ -47,11 +47,12 @@ mod error;
 pub mod monitor;
 pub mod namespace;
 pub mod netlink;
+mod nsid;
 pub mod procscan;
 pub mod rundir;
 pub mod switch;
 pub mod sys;
 
 pub use error::Error;
-pub use namespace::NetNs;
+pub use namespace::{NetNs, NsId};
 pub use rundir::{NsName, RunDir};

@@ -6,7 +6,7 @@
 //! device) is the same identity iproute2 gets from `stat`, at about half
 //! the kernel cost: the link is formatted, not followed into nsfs.
 
-use crate::namespace::NsId;
+use crate::nsid::NsId;
 use nix::fcntl::{AtFlags, OFlag, open};
 use nix::sys::stat::{Mode, fstatat};
 use std::collections::BTreeMap;

@@ -17,7 +17,7 @@ use netlink_packet_route::RouteNetlinkMessage;
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_ROUTE};
 use std::collections::HashMap;
 use std::io;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
 const NLMSGERR_ATTR_MSG: u16 = 1;
 
@@ -82,6 +82,15 @@ pub struct Netlink {
     buf: Vec<u8>,
 }
 
+/// The socket's descriptor, for `poll` and the like.
+impl AsFd for Netlink {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: the descriptor belongs to `self.sock`, which stays open as
+        // long as `self`, and so for the borrow's whole lifetime.
+        unsafe { BorrowedFd::borrow_raw(self.sock.as_raw_fd()) }
+    }
+}
+
 impl Netlink {
     /// Open a socket in the calling thread's current network namespace.
     /// Extended acknowledgements are turned on so kernel error text can be
@@ -96,11 +105,6 @@ impl Netlink {
         let _ = sock.set_cap_ack(true);
         let _ = sock.set_netlink_get_strict_chk(true);
         Ok(Netlink { sock, seq: std::process::id().wrapping_mul(7919), buf: Vec::new() })
-    }
-
-    /// The socket's file descriptor (for poll).
-    pub fn as_raw_fd(&self) -> RawFd {
-        self.sock.as_raw_fd()
     }
 
     fn next_seq(&mut self) -> u32 {
