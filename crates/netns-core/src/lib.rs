@@ -19,6 +19,11 @@
 //! needs neither: [`NetNs::netlink`] opens a netlink socket *in* the
 //! namespace, and every request on it acts there.
 //!
+//! Two runnable examples come with the crate: `examples/veth_pair.rs`
+//! (a namespace, a veth pair into it, addresses on both ends, all removed
+//! again) and `examples/list_namespaces.rs` (every named namespace and its
+//! interfaces, through netlink).
+//!
 //! Every operation needs the privileges `ip netns` needs (`CAP_SYS_ADMIN`
 //! for the run directory and switching, `CAP_NET_ADMIN` for changes).
 //!
@@ -30,9 +35,11 @@
 //! run.add(&demo)?;                        // like `ip netns add demo`
 //! let ns = NetNs::open_name(&run, &demo)?;
 //! let mut nl = ns.netlink()?;             // requests act inside `demo`
-//! nl.link_set_up(nl.ifindex("lo")?)?;
-//! let links = ns.run(|| std::fs::read_dir("/sys/class/net").map(|d| d.count()))??;
-//! println!("demo has {links} interfaces");
+//! for link in nl.links()? {
+//!     println!("{}: {}", link.index, link.name);
+//! }
+//! let seen = ns.run(|| std::fs::read_to_string("/proc/net/dev"))??; // on a thread inside
+//! println!("{seen}");
 //! run.delete(&demo)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -18,7 +18,7 @@ use std::os::unix::ffi::OsStrExt;
 /// An open `/proc`, walked in readdir order (ascending pids).
 ///
 /// ```
-/// use netns::{namespace::NsId, procscan::ProcScan};
+/// use netns_core::{namespace::NsId, procscan::ProcScan};
 /// let mine = NsId::of_path("/proc/self/ns/net".as_ref())?;
 /// let pids = ProcScan::open()?.pids_in(mine)?;
 /// assert!(pids.contains(&std::process::id()));

@@ -43,7 +43,7 @@ pub const ENV_ETC_DIR: &str = "NETNS_ETC_DIR";
 /// A run directory and its companion `/etc/netns` directory.
 ///
 /// ```no_run
-/// use netns::{NsName, RunDir};
+/// use netns_core::{NsName, RunDir};
 /// // Tests point NETNS_RUN_DIR at a private tmpfs; production uses /run/netns.
 /// let run = RunDir::from_env();
 /// let blue = NsName::new("blue")?;
@@ -507,7 +507,7 @@ pub fn escape_name(name: &OsStr) -> String {
 /// (iproute2) created, so that it can still be opened and deleted.
 ///
 /// ```
-/// use netns::NsName;
+/// use netns_core::NsName;
 /// assert!(NsName::new("blue").is_ok());
 /// assert!(NsName::new("../../etc/x").is_err());
 /// assert!(NsName::new("a\nb").is_err());

@@ -120,15 +120,15 @@ impl NetNs {
     /// (exactly as `ip netns add` does) and open it.
     ///
     /// ```no_run
-    /// use netns::{NetNs, NsName, RunDir};
+    /// use netns_core::{NetNs, NsName, RunDir};
     /// let run = RunDir::from_env();
     /// let name = NsName::new("lab-a").expect("a valid name");
     /// let ns = NetNs::create(&run, &name)?;
-    /// let mut nl = netns::netlink::Netlink::open()?;
+    /// let mut nl = netns_core::netlink::Netlink::open()?;
     /// ns.set_nsid(&mut nl, None)?;              // like `ip netns set lab-a auto`
     /// println!("lab-a is nsid {:?}", ns.nsid(&mut nl)?);
     /// NetNs::delete(&run, &name)?;
-    /// # Ok::<(), netns::Error>(())
+    /// # Ok::<(), netns_core::Error>(())
     /// ```
     pub fn create(run: &RunDir, name: &NsName) -> Result<NetNs, crate::Error> {
         run.add(name)?;
@@ -202,7 +202,7 @@ impl NetNs {
     /// namespace. A panic in `f` is propagated to the caller.
     ///
     /// ```no_run
-    /// # let ns = netns::namespace::NetNs::current()?;
+    /// # let ns = netns_core::namespace::NetNs::current()?;
     /// let hostname_seen_inside = ns.run(|| std::fs::read_to_string("/proc/net/dev"))??;
     /// # Ok::<(), std::io::Error>(())
     /// ```

@@ -71,10 +71,10 @@ impl Reply {
 /// current on the calling thread when it was opened.
 ///
 /// ```no_run
-/// let mut nl = netns::netlink::Netlink::open()?;
+/// let mut nl = netns_core::netlink::Netlink::open()?;
 /// let ids = nl.dump_nsids(None)?;
 /// println!("{} peers have an nsid here", ids.len());
-/// # Ok::<(), netns::netlink::NlError>(())
+/// # Ok::<(), netns_core::netlink::NlError>(())
 /// ```
 pub struct Netlink {
     sock: Socket,
