@@ -64,11 +64,11 @@ with_release=0
 
 checks() {
 	cargo fmt --all -- --check
-	cargo clippy --all-targets --quiet -- -D warnings
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	if ((with_release)); then   # src/entry/ too
 		cargo clippy "${recipe[@]}" --release --features fast-start --all-targets --quiet -- -D warnings
 	fi
-	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet   # the library docs build clean
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet   # the library docs build clean
 	# The oldest Rust that Cargo.toml's rust-version promises builds every
 	# target (clippy above checks only the standard library against it, not
 	# language features). Where that toolchain cannot be installed, the
@@ -78,7 +78,7 @@ checks() {
 	[[ -n $msrv ]] || { echo "scripts/test.sh: no rust-version in Cargo.toml" >&2; exit 1; }
 	have_msrv() { rustup run "$msrv" rustc --version >/dev/null 2>&1; }
 	if have_msrv || { rustup toolchain install "$msrv" --profile minimal >/dev/null 2>&1 && have_msrv; }; then
-		cargo +"$msrv" check --all-targets --quiet --target-dir target/msrv
+		cargo +"$msrv" check --workspace --all-targets --quiet --target-dir target/msrv
 	else
 		echo "scripts/test.sh: SKIPPED: Rust $msrv (rust-version) could not be installed, so building with it was not checked" >&2
 	fi
@@ -96,7 +96,7 @@ builds() {
 	else
 		echo "scripts/test.sh: no release build on $host (x86_64 glibc only): the plain build is the only one" >&2
 	fi
-	cargo test --quiet --profile ci --no-run
+	cargo test --workspace --quiet --profile ci --no-run
 }
 
 # The tests, as root. A test that needs root skips itself when it runs
@@ -104,7 +104,7 @@ builds() {
 # tested nothing: NETNS_REQUIRE_ROOT=1 makes it fail.
 tests() {
 	export NETNS_REQUIRE_ROOT=1
-	bash scripts/debris.sh "$release" cargo test --quiet --profile ci
+	bash scripts/debris.sh "$release" cargo test --workspace --quiet --profile ci
 	if ((with_release)); then
 		NETNS_TEST_BINARY=$release NETNS_TEST_FAST_START=1 bash scripts/debris.sh "$plain" \
 			cargo test --quiet --profile ci --test integration -- start_path:: differential::

@@ -3,16 +3,18 @@
 //! Manage Linux network namespaces: a byte-exact drop-in for iproute2's
 //! `ip netns`, and the library behind the `netns` command.
 //!
-//! The crate is organised by concern:
+//! The crate is organised by concern. The first six modules are the
+//! `netns-core` crate (crates/netns-core), re-exported here under the same
+//! names; a program that needs only them can depend on that crate alone.
 //!
 //! | module | what it owns |
 //! |---|---|
-//! | [`rundir`] | the run directory (`/run/netns`): its mount setup, placeholders, listing |
-//! | [`namespace`] | [`NetNs`], a handle on one network namespace |
-//! | [`netlink`] | a synchronous rtnetlink request engine (the only user of `netlink-packet-*`) |
-//! | [`procscan`] | walking `/proc`: which processes live in which namespace |
-//! | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
-//! | [`monitor`] | watching the run directory for names coming and going |
+//! | [`rundir`] | (core) the run directory (`/run/netns`): its mount setup, placeholders, listing |
+//! | [`namespace`] | (core) [`NetNs`], a handle on one network namespace |
+//! | [`netlink`] | (core) a synchronous rtnetlink request engine (the only user of `netlink-packet-*`) |
+//! | [`procscan`] | (core) walking `/proc`: which processes live in which namespace |
+//! | [`switch`] | (core) entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
+//! | [`monitor`] | (core) watching the run directory for names coming and going |
 //! | [`output`] | iproute2-compatible JSON writer |
 //! | [`ipobj`] | iproute2's `link`/`address`/`route`/`neighbour` objects, run in any namespace |
 //! | [`lab`] | labs: whole networks of namespaces from one TOML file (`up`, `down`, `test`, …) |
@@ -38,26 +40,26 @@
 
 #![warn(missing_docs)]
 
+// The unit tests that need root start with `require_root!()`; the file
+// lives with the core crate, whose tests use it too.
 #[cfg(test)]
 #[macro_use]
+#[path = "../crates/netns-core/src/require_root.rs"]
 mod require_root;
 
 pub mod cli;
-mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inspect;
 pub mod ipobj;
 pub mod lab;
-pub mod monitor;
-pub mod namespace;
-pub mod netlink;
 pub mod output;
-pub mod procscan;
-pub mod rundir;
-pub mod switch;
-pub mod sys;
 
-pub use error::Error;
-pub use namespace::NetNs;
-pub use rundir::{NsName, RunDir};
+// The core modules, from the netns-core crate, under the names they have
+// always had here: `netns::rundir::…` and `crate::netlink::…` keep working.
+pub use netns_core::{errln, msg};
+pub use netns_core::{monitor, namespace, netlink, procscan, rundir, switch, sys};
+
+pub use netns_core::Error;
+pub use netns_core::NetNs;
+pub use netns_core::rundir::{NsName, RunDir};

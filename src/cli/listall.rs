@@ -9,7 +9,7 @@ use crate::procscan::{ProcScan, comm};
 use crate::rundir::NsName;
 use crate::sys::Errno;
 use std::collections::BTreeMap;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
 
 struct Found {
@@ -78,9 +78,9 @@ fn collect(ctx: &mut Ctx, failed: &mut bool) -> Result<Vec<Found>, super::Exit> 
                 _ => None,
             })
             .collect();
-        let open: Vec<(usize, i32)> =
-            files.iter().enumerate().filter_map(|(i, f)| f.as_ref().map(|f| (start + i, f.as_raw_fd()))).collect();
-        let fds: Vec<i32> = open.iter().map(|&(_, fd)| fd).collect();
+        let open: Vec<(usize, BorrowedFd<'_>)> =
+            files.iter().enumerate().filter_map(|(i, f)| f.as_ref().map(|f| (start + i, f.as_fd()))).collect();
+        let fds: Vec<_> = open.iter().map(|&(_, fd)| Some(fd)).collect();
         let nl = ctx.netlink()?;
         for (k, r) in nl.nsids_of_fds(&fds).into_iter().enumerate() {
             if let Ok(id) = r {

@@ -10,7 +10,7 @@ use crate::rundir::{NsName, RunDirError, Source, is_valid_name};
 use crate::switch::switch_to;
 use crate::sys::Errno;
 use std::ffi::{CString, OsStr, OsString};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 
 /// iproute2's netns usage text, with netns's name.
@@ -185,7 +185,7 @@ fn ids_of(ctx: &mut Ctx, names: &[OsString]) -> Result<Vec<Option<i32>>, Exit> {
                 which.push(i);
             }
         }
-        let fds: Vec<_> = files.iter().map(|f| f.as_raw_fd()).collect();
+        let fds: Vec<_> = files.iter().map(|f| Some(f.as_fd())).collect();
         for (k, result) in ctx.netlink()?.nsids_of_fds(&fds).into_iter().enumerate() {
             match result {
                 Ok(id) => ids[which[k]] = id,
@@ -422,7 +422,7 @@ pub fn add_prefetched(ctx: &mut Ctx, words: &[OsString], fd: OwnedFd) -> i32 {
             return 255;
         }
     };
-    match ctx.run.add_with(&name, Source::Prepared(fd.as_raw_fd()), &mut crate::sys::eprint_line) {
+    match ctx.run.add_with(&name, Source::Prepared(fd.as_fd()), &mut crate::sys::eprint_line) {
         Ok(()) => 0,
         Err(e) => {
             crate::sys::eprint_line(&e.message());

@@ -29,7 +29,7 @@ use crate::rundir::{NsName, RunDir};
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::File;
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 
@@ -255,8 +255,8 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
     let mut nsids: Vec<Option<i32>> = Vec::with_capacity(subjects.len());
     for chunk in subjects.chunks(window()) {
         let files: Vec<Option<File>> = chunk.iter().map(|s| s.open().ok()).collect();
-        // -1 (no file) is answered with an error: no nsid.
-        let fds: Vec<i32> = files.iter().map(|f| f.as_ref().map_or(-1, |f| f.as_raw_fd())).collect();
+        // No file is answered with an error: no nsid.
+        let fds: Vec<_> = files.iter().map(|f| f.as_ref().map(|f| f.as_fd())).collect();
         nsids.extend(nl.nsids_of_fds(&fds).into_iter().map(|r| r.ok().flatten()));
     }
     let pids = ProcScan::open().and_then(|p| p.all_namespaces()).unwrap_or_else(|e| {

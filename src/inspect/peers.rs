@@ -16,20 +16,20 @@ use super::collect::{Raw, Subject};
 use crate::namespace::NsId;
 use crate::netlink::Netlink;
 use std::collections::HashMap;
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::{AsFd, BorrowedFd};
 
 /// A candidate's namespace file: held for the whole run, or opened for
 /// one question.
-enum Holder {
-    Borrowed(std::os::fd::RawFd),
+enum Holder<'a> {
+    Borrowed(BorrowedFd<'a>),
     Owned(std::fs::File),
 }
 
-impl Holder {
-    fn fd(&self) -> std::os::fd::RawFd {
+impl Holder<'_> {
+    fn fd(&self) -> BorrowedFd<'_> {
         match self {
             Holder::Borrowed(fd) => *fd,
-            Holder::Owned(f) => f.as_raw_fd(),
+            Holder::Owned(f) => f.as_fd(),
         }
     }
 }
@@ -94,7 +94,7 @@ pub(super) fn resolve(
         (candidates.len() <= window).then(|| candidates.iter().map(|c| c.subject.open().ok()).collect());
     let open = |k: usize| -> Option<Holder> {
         match &held {
-            Some(files) => files[k].as_ref().map(|f| Holder::Borrowed(f.as_raw_fd())),
+            Some(files) => files[k].as_ref().map(|f| Holder::Borrowed(f.as_fd())),
             None => candidates[k].subject.open().ok().map(Holder::Owned),
         }
     };
@@ -144,8 +144,8 @@ pub(super) fn resolve(
                         let ks: Vec<usize> = (0..candidates.len()).collect();
                         for (w, chunk) in ks.chunks(window).enumerate() {
                             let files: Vec<Option<Holder>> = chunk.iter().map(|&k| open(k)).collect();
-                            // -1 (no file) is answered with an error.
-                            let fds: Vec<i32> = files.iter().map(|f| f.as_ref().map_or(-1, Holder::fd)).collect();
+                            // No file is answered with an error.
+                            let fds: Vec<_> = files.iter().map(|f| f.as_ref().map(Holder::fd)).collect();
                             for (k, r) in nl.nsids_of_fds(&fds).into_iter().enumerate() {
                                 if let Ok(Some(id)) = r {
                                     known.entry(id).or_insert(w * window + k);

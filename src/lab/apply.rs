@@ -26,7 +26,7 @@ use crate::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
 use crate::netlink::route::RouteOp;
 use crate::rundir::{RunDir, Source, fresh_namespace_on_this_thread};
 use std::collections::BTreeMap;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 
 const IFA_F_NODAD: u32 = 0x02;
 
@@ -74,7 +74,7 @@ fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
                     super::sysctl::write_here(&ns_sysctls(node)).map_err(|e| format!("{}: {e}", node.ns))?;
                     let name = crate::rundir::NsName::new(&node.ns)
                         .map_err(|e| format!("cannot name namespace {}: {e}", node.ns))?;
-                    run.add_with(&name, Source::Prepared(fd.as_raw_fd()), &mut |_| {}).map_err(|e| {
+                    run.add_with(&name, Source::Prepared(fd.as_fd()), &mut |_| {}).map_err(|e| {
                         format!("cannot name namespace {}: {}", node.ns, String::from_utf8_lossy(&e.message()))
                     })?;
                     Ok((NetNs::from_fd(fd, run.entry(&name)), nl))

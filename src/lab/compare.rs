@@ -184,7 +184,7 @@ pub fn qdisc_differs(want: &Netem, cur: &LiveLink, recorded_distribution: Option
     } = want;
     match qdisc_kind(want) {
         Some("netem") => {
-            cur.netem != Some(netem_params(want))
+            cur.netem != Some(netem_params(&want.config()))
                 || distribution_table(distribution.as_deref()) != distribution_table(recorded_distribution)
         }
         Some(_) => {
@@ -297,7 +297,7 @@ mod tests {
         let want = Netem { delay_us: Some(20_000), jitter_us: Some(5_000), ..Netem::default() };
         let mut cur = live("veth");
         cur.qdisc = Some("netem".into());
-        cur.netem = Some(netem_params(&want));
+        cur.netem = Some(netem_params(&want.config()));
         assert!(!qdisc_differs(&want, &cur, None));
         let changes = [
             Netem { delay_us: Some(30_000), ..want.clone() },

@@ -230,7 +230,7 @@ fn present(nl: &mut Netlink, what: Feature, n: usize) -> bool {
         }
         Feature::Netem => {
             let probe = Netem { delay_us: Some(1000), ..Netem::default() };
-            !matches!(nl.netem_replace(1, &probe), Err(NlError::Kernel(k)) if k.errno == libc::ENOENT)
+            !matches!(nl.netem_replace(1, &probe.config()), Err(NlError::Kernel(k)) if k.errno == libc::ENOENT)
         }
         Feature::Tbf => {
             !matches!(nl.tbf_replace(1, 1_000_000, None, None), Err(NlError::Kernel(k)) if k.errno == libc::ENOENT)

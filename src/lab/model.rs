@@ -3,6 +3,7 @@
 //! assigned. Everything after parsing (validation, `up`, `down`, `status`,
 //! `graph`, `test`) works on these types only, never on TOML.
 
+use crate::netlink::qdisc::NetemConfig;
 use ipnet::IpNet;
 use std::net::IpAddr;
 use std::ops::Range;
@@ -259,15 +260,38 @@ pub struct Netem {
 impl Netem {
     /// True when the netem qdisc is needed (anything but `rate`/`limit`).
     pub fn needs_netem(&self) -> bool {
-        self.delay_us.is_some()
-            || self.jitter_us.is_some()
-            || self.correlation.is_some()
-            || self.distribution.is_some()
-            || self.loss.is_some()
-            || self.corrupt.is_some()
-            || self.duplicate.is_some()
-            || self.reorder.is_some()
-            || self.gap.is_some()
+        self.config().needs_netem()
+    }
+
+    /// The settings as the netlink engine takes them (without the span).
+    pub fn config(&self) -> NetemConfig {
+        let Netem {
+            delay_us,
+            jitter_us,
+            correlation,
+            ref distribution,
+            loss,
+            corrupt,
+            duplicate,
+            reorder,
+            gap,
+            rate_bps,
+            limit,
+            span: _,
+        } = *self;
+        NetemConfig {
+            delay_us,
+            jitter_us,
+            correlation,
+            distribution: distribution.clone(),
+            loss,
+            corrupt,
+            duplicate,
+            reorder,
+            gap,
+            rate_bps,
+            limit,
+        }
     }
 }
 

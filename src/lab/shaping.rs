@@ -21,7 +21,9 @@ pub fn apply(nl: &mut Netlink, ifindex: u32, netem: Option<&Netem>) -> Result<()
         // A netem changed in place keeps the settings the request leaves
         // out (correlation, reorder, a distribution table): it is made
         // anew, so it has only the file's.
-        Some(n) if n.needs_netem() => nl.qdisc_delete_root(ifindex).and_then(|()| nl.netem_replace(ifindex, n)),
+        Some(n) if n.needs_netem() => {
+            nl.qdisc_delete_root(ifindex).and_then(|()| nl.netem_replace(ifindex, &n.config()))
+        }
         Some(n) => match n.rate_bps {
             Some(rate) => nl.tbf_replace(ifindex, rate, None, n.limit),
             None => return Ok(()),

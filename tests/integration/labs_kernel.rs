@@ -11,9 +11,10 @@
 //! namespaces.
 
 use netns::NetNs;
-use netns::lab::model::{Allow, Firewall, Nat, NatKind, Netem, Node};
+use netns::lab::model::{Allow, Firewall, Nat, NatKind, Node};
 use netns::lab::{nft, sysctl};
 use netns::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
+use netns::netlink::qdisc::NetemConfig;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -238,7 +239,7 @@ fn tbf_shapes_what_crosses_the_link() {
     nl.qdisc_delete_root(ifindex).unwrap();
     assert!(!router.sh("tc qdisc show dev eth1").contains("tbf"));
     // netem is absent from this kernel: the error says so.
-    if let Err(e) = nl.netem_replace(ifindex, &Netem { loss: Some(1.0), ..Netem::default() }) {
+    if let Err(e) = nl.netem_replace(ifindex, &NetemConfig { loss: Some(1.0), ..NetemConfig::default() }) {
         assert_eq!(e.to_string(), "Error: this kernel has no netem qdisc (sch_netem).");
     }
 }

@@ -2,7 +2,7 @@
 //! as root against the real kernel, each inside private namespaces (see
 //! `support`), so they leave the host as they found it.
 
-#[path = "../../src/require_root.rs"]
+#[path = "../../crates/netns-core/src/require_root.rs"]
 #[macro_use]
 mod require_root;
 mod support;

@@ -85,8 +85,8 @@ impl Env<'_> {
                 files.push(f);
             }
         }
-        use std::os::fd::AsRawFd;
-        let fds: Vec<_> = files.iter().map(|f| f.as_raw_fd()).collect();
+        use std::os::fd::AsFd;
+        let fds: Vec<_> = files.iter().map(|f| Some(f.as_fd())).collect();
         let ids = self.nl.nsids_of_fds(&fds);
         names.into_iter().zip(ids).filter_map(|(n, id)| Some((id.ok()??, n))).collect()
     }

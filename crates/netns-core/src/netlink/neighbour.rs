@@ -2,12 +2,12 @@
 //! operations on it.
 //!
 //! ```no_run
-//! use netns::netlink::{Netlink, neighbour::{Neighbour, NeighbourFilter, NUD_PERMANENT}};
+//! use netns_core::netlink::{Netlink, neighbour::{Neighbour, NeighbourFilter, NUD_PERMANENT}};
 //! let mut nl = Netlink::open()?;
 //! let n = Neighbour::new("10.0.0.7".parse().unwrap(), 2, vec![2, 0, 0, 0, 0, 7], NUD_PERMANENT);
 //! nl.neighbour_add(&n)?;
 //! println!("{}", nl.neighbours(&NeighbourFilter::default())?.len());
-//! # Ok::<(), netns::netlink::NlError>(())
+//! # Ok::<(), netns_core::netlink::NlError>(())
 //! ```
 
 use super::engine::{Netlink, Reply};

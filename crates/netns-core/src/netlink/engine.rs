@@ -17,7 +17,7 @@ use netlink_packet_route::RouteNetlinkMessage;
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_ROUTE};
 use std::collections::HashMap;
 use std::io;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
 const NLMSGERR_ATTR_MSG: u16 = 1;
 
@@ -71,15 +71,24 @@ impl Reply {
 /// current on the calling thread when it was opened.
 ///
 /// ```no_run
-/// let mut nl = netns::netlink::Netlink::open()?;
+/// let mut nl = netns_core::netlink::Netlink::open()?;
 /// let ids = nl.dump_nsids(None)?;
 /// println!("{} peers have an nsid here", ids.len());
-/// # Ok::<(), netns::netlink::NlError>(())
+/// # Ok::<(), netns_core::netlink::NlError>(())
 /// ```
 pub struct Netlink {
     sock: Socket,
     seq: u32,
     buf: Vec<u8>,
+}
+
+/// The socket's descriptor, for `poll` and the like.
+impl AsFd for Netlink {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: the descriptor belongs to `self.sock`, which stays open as
+        // long as `self`, and so for the borrow's whole lifetime.
+        unsafe { BorrowedFd::borrow_raw(self.sock.as_raw_fd()) }
+    }
 }
 
 impl Netlink {
@@ -96,11 +105,6 @@ impl Netlink {
         let _ = sock.set_cap_ack(true);
         let _ = sock.set_netlink_get_strict_chk(true);
         Ok(Netlink { sock, seq: std::process::id().wrapping_mul(7919), buf: Vec::new() })
-    }
-
-    /// The socket's file descriptor (for poll).
-    pub fn as_raw_fd(&self) -> RawFd {
-        self.sock.as_raw_fd()
     }
 
     fn next_seq(&mut self) -> u32 {
@@ -376,7 +380,7 @@ fn parse_frames(b: &[u8]) -> Result<Vec<Frame>, NlError> {
 /// Split a receive buffer into messages and decode them, as every reply
 /// the kernel sends is read: how many messages it held, or why it is
 /// malformed (for the fuzz targets).
-pub(crate) fn decode_replies(buf: &[u8]) -> Result<usize, NlError> {
+pub fn decode_replies(buf: &[u8]) -> Result<usize, NlError> {
     let frames = parse_frames(buf)?;
     for frame in &frames {
         if let FrameBody::Error(Some(e)) | FrameBody::Done(Some(e)) = &frame.body {

@@ -8,7 +8,7 @@
 //! numbers here; naming them is the printer's job.
 //!
 //! ```no_run
-//! use netns::netlink::{Netlink, route::{Route, RouteFilter}};
+//! use netns_core::netlink::{Netlink, route::{Route, RouteFilter}};
 //! let mut nl = Netlink::open()?;
 //! let mut r = Route::unicast("10.1.0.0".parse().unwrap(), 16);
 //! r.gateway = Some("10.0.0.2".parse().unwrap());
@@ -16,7 +16,7 @@
 //! for r in nl.routes(&RouteFilter::main(libc::AF_INET as u8))? {
 //!     println!("{:?}/{}", r.dst, r.dst_len);
 //! }
-//! # Ok::<(), netns::netlink::NlError>(())
+//! # Ok::<(), netns_core::netlink::NlError>(())
 //! ```
 
 pub(crate) mod convert;

@@ -52,10 +52,10 @@ impl std::error::Error for MonitorError {}
 /// was, since the last event).
 ///
 /// ```no_run
-/// use netns::{RunDir, monitor::{watch, Event}};
+/// use netns_core::{RunDir, monitor::{watch, Event}};
 /// // Wait for the first new name, then stop.
 /// watch(&RunDir::from_env(), |ev| !matches!(ev, Event::Add(_)))?;
-/// # Ok::<(), netns::Error>(())
+/// # Ok::<(), netns_core::Error>(())
 /// ```
 pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<(), MonitorError> {
     let inotify = Inotify::init(InitFlags::IN_CLOEXEC).map_err(|e| MonitorError::Init(e.into()))?;

@@ -90,11 +90,11 @@ impl Netlink {
     /// filled in from each other as iproute2 does before printing.
     ///
     /// ```no_run
-    /// let mut nl = netns::netlink::Netlink::open()?;
+    /// let mut nl = netns_core::netlink::Netlink::open()?;
     /// for a in nl.addresses()? {
     ///     println!("{} {:?}/{}", a.index, a.local, a.prefix_len);
     /// }
-    /// # Ok::<(), netns::netlink::NlError>(())
+    /// # Ok::<(), netns_core::netlink::NlError>(())
     /// ```
     pub fn addresses(&mut self) -> Result<Vec<Address>, NlError> {
         self.addresses_with(AddressQuery::default())

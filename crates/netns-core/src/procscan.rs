@@ -6,7 +6,7 @@
 //! device) is the same identity iproute2 gets from `stat`, at about half
 //! the kernel cost: the link is formatted, not followed into nsfs.
 
-use crate::namespace::NsId;
+use crate::nsid::NsId;
 use nix::fcntl::{AtFlags, OFlag, open};
 use nix::sys::stat::{Mode, fstatat};
 use std::collections::BTreeMap;
@@ -18,7 +18,7 @@ use std::os::unix::ffi::OsStrExt;
 /// An open `/proc`, walked in readdir order (ascending pids).
 ///
 /// ```
-/// use netns::{namespace::NsId, procscan::ProcScan};
+/// use netns_core::{namespace::NsId, procscan::ProcScan};
 /// let mine = NsId::of_path("/proc/self/ns/net".as_ref())?;
 /// let pids = ProcScan::open()?.pids_in(mine)?;
 /// assert!(pids.contains(&std::process::id()));

@@ -160,7 +160,7 @@ pub(crate) fn regular_file_words(size: libc::off_t) -> String {
 
 /// This process's `RLIMIT_NOFILE`: the soft limit in force and the hard
 /// limit it may be raised to. `None` when it cannot be read.
-pub(crate) fn nofile_limit() -> Option<libc::rlimit> {
+pub fn nofile_limit() -> Option<libc::rlimit> {
     let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
     // SAFETY: getrlimit writes one rlimit into the struct we own.
     (unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0).then_some(lim)
@@ -170,7 +170,7 @@ pub(crate) fn nofile_limit() -> Option<libc::rlimit> {
 /// is lower; a soft limit already there or above is left alone. Returns the
 /// soft limit in force afterwards (`None` when it cannot be read). Best
 /// effort: a refused raise leaves the limit as it was.
-pub(crate) fn raise_nofile(want: libc::rlim_t) -> Option<libc::rlim_t> {
+pub fn raise_nofile(want: libc::rlim_t) -> Option<libc::rlim_t> {
     let lim = nofile_limit()?;
     let target = want.min(lim.rlim_max);
     if target <= lim.rlim_cur {

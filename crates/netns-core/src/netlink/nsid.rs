@@ -5,7 +5,7 @@ use super::engine::{Netlink, Reply};
 use super::error::NlError;
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, BorrowedFd};
 
 /// One answer to an nsid query or one line of an nsid dump.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,14 +50,19 @@ fn entry_of(reply: &Reply) -> Option<NsidEntry> {
 impl Netlink {
     /// The id this socket's namespace uses for the namespace behind `fd`
     /// (an open nsfs file): `Ok(None)` when none is assigned.
-    pub fn nsid_of_fd(&mut self, fd: RawFd) -> Result<Option<i32>, NlError> {
-        let replies = self.request(nsid_message(vec![NsidAttribute::Fd(fd as u32)]), false)?;
+    pub fn nsid_of_fd(&mut self, fd: BorrowedFd<'_>) -> Result<Option<i32>, NlError> {
+        let replies = self.request(nsid_message(vec![NsidAttribute::Fd(fd.as_raw_fd() as u32)]), false)?;
         Ok(replies.iter().filter_map(entry_of).map(|e| e.nsid).find(|&id| id >= 0))
     }
 
-    /// [`nsid_of_fd`](Self::nsid_of_fd) for many namespaces at once, pipelined.
-    pub fn nsids_of_fds(&mut self, fds: &[RawFd]) -> Vec<Result<Option<i32>, NlError>> {
-        let msgs = fds.iter().map(|&fd| nsid_message(vec![NsidAttribute::Fd(fd as u32)])).collect();
+    /// [`nsid_of_fd`](Self::nsid_of_fd) for many namespaces at once,
+    /// pipelined. A `None` (a namespace file that could not be opened) is
+    /// answered as the kernel answers a closed descriptor, with `EBADF`, so
+    /// the answers stay in step with `fds`.
+    pub fn nsids_of_fds(&mut self, fds: &[Option<BorrowedFd<'_>>]) -> Vec<Result<Option<i32>, NlError>> {
+        // -1 is never an open descriptor: the kernel refuses it with EBADF.
+        let raw = |fd: &Option<BorrowedFd<'_>>| fd.map_or(-1, |fd| fd.as_raw_fd());
+        let msgs = fds.iter().map(|fd| nsid_message(vec![NsidAttribute::Fd(raw(fd) as u32)])).collect();
         self.pipeline(msgs)
             .into_iter()
             .map(|r| r.map(|replies| replies.iter().filter_map(entry_of).map(|e| e.nsid).find(|&id| id >= 0)))
@@ -66,9 +71,9 @@ impl Netlink {
 
     /// Assign an id to the namespace behind `fd`; `None` lets the kernel
     /// pick the lowest free one (`ip netns set NAME auto`).
-    pub fn set_nsid(&mut self, fd: RawFd, nsid: Option<i32>) -> Result<(), NlError> {
+    pub fn set_nsid(&mut self, fd: BorrowedFd<'_>, nsid: Option<i32>) -> Result<(), NlError> {
         let mut msg = NsidMessage::default();
-        msg.attributes = vec![NsidAttribute::Fd(fd as u32), NsidAttribute::Id(nsid.unwrap_or(-1))];
+        msg.attributes = vec![NsidAttribute::Fd(fd.as_raw_fd() as u32), NsidAttribute::Id(nsid.unwrap_or(-1))];
         self.ack(RouteNetlinkMessage::NewNsId(msg), 0)
     }
 

@@ -261,11 +261,11 @@ impl Netlink {
     /// counters.
     ///
     /// ```no_run
-    /// let mut nl = netns::netlink::Netlink::open()?;
+    /// let mut nl = netns_core::netlink::Netlink::open()?;
     /// for link in nl.links()? {
     ///     println!("{} {}", link.index, link.name);
     /// }
-    /// # Ok::<(), netns::netlink::NlError>(())
+    /// # Ok::<(), netns_core::netlink::NlError>(())
     /// ```
     pub fn links(&mut self) -> Result<Vec<Link>, NlError> {
         self.links_with(LinkQuery { stats: true, family: 0 })
@@ -281,11 +281,11 @@ impl Netlink {
     /// RTM_GETLINK request (no dump): `Ok(None)` when no such link exists.
     ///
     /// ```no_run
-    /// let mut nl = netns::netlink::Netlink::open()?;
+    /// let mut nl = netns_core::netlink::Netlink::open()?;
     /// if let Some(lo) = nl.link_by_name("lo")? {
     ///     println!("lo is index {} and {}", lo.index, if lo.is_up() { "up" } else { "down" });
     /// }
-    /// # Ok::<(), netns::netlink::NlError>(())
+    /// # Ok::<(), netns_core::netlink::NlError>(())
     /// ```
     pub fn link_by_name(&mut self, name: &str) -> Result<Option<Link>, NlError> {
         self.link_by_name_with(name, LinkQuery { stats: true, family: 0 })

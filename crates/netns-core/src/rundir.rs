@@ -27,7 +27,7 @@ use std::cell::Cell;
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::fs::File;
-use std::os::fd::{AsFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
@@ -43,7 +43,7 @@ pub const ENV_ETC_DIR: &str = "NETNS_ETC_DIR";
 /// A run directory and its companion `/etc/netns` directory.
 ///
 /// ```no_run
-/// use netns::{NsName, RunDir};
+/// use netns_core::{NsName, RunDir};
 /// // Tests point NETNS_RUN_DIR at a private tmpfs; production uses /run/netns.
 /// let run = RunDir::from_env();
 /// let blue = NsName::new("blue")?;
@@ -65,7 +65,7 @@ pub struct RunDir {
 
 /// Where a new name's namespace comes from.
 #[derive(Debug, Clone, Copy)]
-pub enum Source {
+pub enum Source<'fd> {
     /// A brand-new network namespace (`ip netns add`).
     New,
     /// Like `New`, but the calling thread is left inside the new namespace
@@ -76,7 +76,7 @@ pub enum Source {
     Pid(i32),
     /// A namespace created beforehand, held open by this descriptor (see
     /// [`fresh_namespace_on_this_thread`]). Errors read as for `New`.
-    Prepared(RawFd),
+    Prepared(BorrowedFd<'fd>),
 }
 
 /// A failure of a run-directory operation. `Display` gives iproute2's
@@ -216,13 +216,13 @@ impl RunDir {
     /// Lookups are relative to the open directory, and a long list is
     /// split between two threads: `stat` of an nsfs mount point is most of
     /// what `identify` costs with thousands of names.
-    pub fn ids(&self, names: &[OsString]) -> std::io::Result<Vec<Option<crate::namespace::NsId>>> {
+    pub fn ids(&self, names: &[OsString]) -> std::io::Result<Vec<Option<crate::nsid::NsId>>> {
         const PER_THREAD_MIN: usize = 256;
         let dir = open(&self.path, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())?;
         let stat_one = |name: &OsString| {
             nix::sys::stat::fstatat(&dir, name.as_os_str(), nix::fcntl::AtFlags::empty())
                 .ok()
-                .map(|st| crate::namespace::NsId { dev: st.st_dev, ino: st.st_ino })
+                .map(|st| crate::nsid::NsId { dev: st.st_dev, ino: st.st_ino })
         };
         if names.len() < 2 * PER_THREAD_MIN {
             return Ok(names.iter().map(stat_one).collect());
@@ -347,7 +347,7 @@ impl RunDir {
     ///
     /// Creating switches the *calling thread* into the new namespace for the
     /// duration of the bind mount and back; it is safe from any thread.
-    pub fn add_with(&self, name: &NsName, source: Source, warn: &mut dyn FnMut(&[u8])) -> Result<(), RunDirError> {
+    pub fn add_with(&self, name: &NsName, source: Source<'_>, warn: &mut dyn FnMut(&[u8])) -> Result<(), RunDirError> {
         if name.has_control_bytes() {
             return Err(InvalidName { name: name.as_os_str().to_owned(), problem: NameProblem::ControlBytes }.into());
         }
@@ -363,7 +363,7 @@ impl RunDir {
                 let src = format!("/proc/{pid}/ns/net");
                 bind(&src, &src, &path)
             }
-            Source::Prepared(fd) => bind("/proc/self/ns/net", &format!("/proc/self/fd/{fd}"), &path),
+            Source::Prepared(fd) => bind("/proc/self/ns/net", &format!("/proc/self/fd/{}", fd.as_raw_fd()), &path),
         };
         if let Err(e) = result {
             if matches!(e, RunDirError::Restore { .. }) {
@@ -507,7 +507,7 @@ pub fn escape_name(name: &OsStr) -> String {
 /// (iproute2) created, so that it can still be opened and deleted.
 ///
 /// ```
-/// use netns::NsName;
+/// use netns_core::NsName;
 /// assert!(NsName::new("blue").is_ok());
 /// assert!(NsName::new("../../etc/x").is_err());
 /// assert!(NsName::new("a\nb").is_err());

@@ -10,7 +10,8 @@
 
 mod guard;
 
-pub use guard::NsGuard;
+pub use crate::nsid::NsId;
+pub use guard::{NsGuard, NsKind};
 
 use crate::netlink::{Netlink, NlError};
 use crate::rundir::{NsName, RunDir};
@@ -20,25 +21,6 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-
-/// The identity of a namespace: the (device, inode) of its nsfs file.
-/// Two handles refer to the same namespace exactly when their ids match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct NsId {
-    /// st_dev of the nsfs file.
-    pub dev: u64,
-    /// st_ino of the nsfs file (the number in `net:[N]`).
-    pub ino: u64,
-}
-
-impl NsId {
-    /// The identity of whatever `path` refers to (following symlinks, as
-    /// `/proc/PID/ns/net` needs).
-    pub fn of_path(path: &Path) -> io::Result<NsId> {
-        let m = std::fs::metadata(path)?;
-        Ok(NsId { dev: m.dev(), ino: m.ino() })
-    }
-}
 
 /// Open a file that should be a namespace (a run-directory name, a
 /// `/proc/PID/ns/net` link) for reading, without ever blocking and without
@@ -138,15 +120,15 @@ impl NetNs {
     /// (exactly as `ip netns add` does) and open it.
     ///
     /// ```no_run
-    /// use netns::{NetNs, NsName, RunDir};
+    /// use netns_core::{NetNs, NsName, RunDir};
     /// let run = RunDir::from_env();
     /// let name = NsName::new("lab-a").expect("a valid name");
     /// let ns = NetNs::create(&run, &name)?;
-    /// let mut nl = netns::netlink::Netlink::open()?;
+    /// let mut nl = netns_core::netlink::Netlink::open()?;
     /// ns.set_nsid(&mut nl, None)?;              // like `ip netns set lab-a auto`
     /// println!("lab-a is nsid {:?}", ns.nsid(&mut nl)?);
     /// NetNs::delete(&run, &name)?;
-    /// # Ok::<(), netns::Error>(())
+    /// # Ok::<(), netns_core::Error>(())
     /// ```
     pub fn create(run: &RunDir, name: &NsName) -> Result<NetNs, crate::Error> {
         run.add(name)?;
@@ -212,7 +194,7 @@ impl NetNs {
     /// [`netlink`](Self::netlink); this is for code that must stay on the
     /// current thread (it is what `netlink` uses).
     pub fn enter(&self) -> io::Result<NsGuard> {
-        NsGuard::enter(self.as_fd(), CloneFlags::CLONE_NEWNET)
+        NsGuard::enter(self.as_fd(), NsKind::Net)
     }
 
     /// Run `f` inside the namespace on a thread of its own. The thread ends
@@ -220,7 +202,7 @@ impl NetNs {
     /// namespace. A panic in `f` is propagated to the caller.
     ///
     /// ```no_run
-    /// # let ns = netns::namespace::NetNs::current()?;
+    /// # let ns = netns_core::namespace::NetNs::current()?;
     /// let hostname_seen_inside = ns.run(|| std::fs::read_to_string("/proc/net/dev"))??;
     /// # Ok::<(), std::io::Error>(())
     /// ```
@@ -247,13 +229,13 @@ impl NetNs {
 
     /// The id the namespace of `nl` uses for this namespace, if assigned.
     pub fn nsid(&self, nl: &mut Netlink) -> Result<Option<i32>, NlError> {
-        nl.nsid_of_fd(self.as_raw_fd())
+        nl.nsid_of_fd(self.as_fd())
     }
 
     /// Assign the id the namespace of `nl` uses for this one (`None`: the
     /// kernel picks). Ids can never be changed once assigned.
     pub fn set_nsid(&self, nl: &mut Netlink, nsid: Option<i32>) -> Result<(), NlError> {
-        nl.set_nsid(self.as_raw_fd(), nsid)
+        nl.set_nsid(self.as_fd(), nsid)
     }
 }
 

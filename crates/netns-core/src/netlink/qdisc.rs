@@ -20,7 +20,6 @@ use super::engine::Netlink;
 use super::engine::Reply;
 use super::error::{KernelError, NlError};
 use super::wire::{attrs, nla};
-use crate::lab::model::Netem;
 use netlink_packet_core::{DefaultNla, Emitable, NLM_F_CREATE, NLM_F_REPLACE, Nla};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::tc::{TcAttribute, TcHandle, TcHeader, TcMessage, TcOption};
@@ -52,6 +51,54 @@ pub const FRAME_BYTES: u32 = 1514;
 /// Default tbf queue: this much time's worth of traffic at the rate (50 ms),
 /// as `tc qdisc add … tbf latency 50ms` would compute.
 pub const TBF_LATENCY_US: u64 = 50_000;
+/// What a netem qdisc should do to the packets leaving an interface: every
+/// key is optional, and an unset key is left at the kernel's default (no
+/// delay, no loss, …). Only `rate_bps` (with `limit`) can also be done by
+/// tbf ([`Netlink::tbf_replace`]); anything else needs netem
+/// ([`NetemConfig::needs_netem`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NetemConfig {
+    /// Delay in microseconds.
+    pub delay_us: Option<u64>,
+    /// Jitter in microseconds.
+    pub jitter_us: Option<u64>,
+    /// Delay correlation, percent.
+    pub correlation: Option<f64>,
+    /// Delay distribution: `uniform`, or the name of one of iproute2's
+    /// tables (`normal`, `pareto`, `paretonormal`, read from its lib
+    /// directory).
+    pub distribution: Option<String>,
+    /// Loss, percent.
+    pub loss: Option<f64>,
+    /// Corruption, percent.
+    pub corrupt: Option<f64>,
+    /// Duplication, percent.
+    pub duplicate: Option<f64>,
+    /// Reordering, percent (needs a delay).
+    pub reorder: Option<f64>,
+    /// Reorder gap.
+    pub gap: Option<u32>,
+    /// Rate in bits per second.
+    pub rate_bps: Option<u64>,
+    /// Queue limit in packets ([`NETEM_LIMIT`] when unset).
+    pub limit: Option<u32>,
+}
+
+impl NetemConfig {
+    /// True when the netem qdisc is needed (anything but `rate`/`limit`).
+    pub fn needs_netem(&self) -> bool {
+        self.delay_us.is_some()
+            || self.jitter_us.is_some()
+            || self.correlation.is_some()
+            || self.distribution.is_some()
+            || self.loss.is_some()
+            || self.corrupt.is_some()
+            || self.duplicate.is_some()
+            || self.reorder.is_some()
+            || self.gap.is_some()
+    }
+}
+
 /// Default netem queue length in packets (netem's own default).
 pub const NETEM_LIMIT: u32 = 1000;
 
@@ -209,7 +256,7 @@ fn distribution_table(name: &str) -> Result<Vec<u8>, String> {
 }
 
 /// netem's `TCA_OPTIONS` payload: `struct tc_netem_qopt` then attributes.
-fn netem_options(n: &Netem) -> Result<Vec<u8>, String> {
+fn netem_options(n: &NetemConfig) -> Result<Vec<u8>, String> {
     let delay = n.delay_us.unwrap_or(0);
     let jitter = n.jitter_us.unwrap_or(0);
     if n.reorder.is_some() && delay == 0 {
@@ -308,7 +355,7 @@ fn tbf_params(options: &[u8]) -> Option<TbfParams> {
 /// What a netem made from `n` by [`Netlink::netem_replace`] reports: the
 /// defaults the request fills in (queue limit, gap), and what the kernel
 /// derives (a gap without `reorder` reorders every gap-th packet).
-pub fn netem_params(n: &Netem) -> NetemParams {
+pub fn netem_params(n: &NetemConfig) -> NetemParams {
     let gap = n.gap.unwrap_or(if n.reorder.is_some() { 1 } else { 0 });
     let pct = |p: Option<f64>| percent_to_u32(p.unwrap_or(0.0));
     NetemParams {
@@ -479,7 +526,7 @@ impl Netlink {
     /// every key of `n` (rate and limit included). A kernel without netem
     /// answers with "this kernel has no netem qdisc (sch_netem)"; a
     /// distribution other than `uniform` needs iproute2's table file.
-    pub fn netem_replace(&mut self, ifindex: u32, n: &Netem) -> Result<(), NlError> {
+    pub fn netem_replace(&mut self, ifindex: u32, n: &NetemConfig) -> Result<(), NlError> {
         let options = netem_options(n)
             .map_err(|m| NlError::Kernel(KernelError { errno: libc::EINVAL, message: Some(m), in_dump: false }))?;
         let msg = TcMessage::from_parts(
@@ -546,13 +593,13 @@ mod tests {
 
     #[test]
     fn netem_options_layout() {
-        let n = Netem {
+        let n = NetemConfig {
             delay_us: Some(10_000),
             jitter_us: Some(1000),
             loss: Some(1.0),
             reorder: Some(25.0),
             rate_bps: Some(8_000_000),
-            ..Netem::default()
+            ..NetemConfig::default()
         };
         let o = netem_options(&n).unwrap();
         let u = |at: usize| u32::from_ne_bytes(o[at..at + 4].try_into().unwrap());
@@ -562,14 +609,14 @@ mod tests {
         assert_eq!(u(12), 1); // gap defaults to 1 with reorder
         let kinds: Vec<u16> = attrs(&o[24..]).iter().map(|a| a.0).collect();
         assert_eq!(kinds, [TCA_NETEM_REORDER, TCA_NETEM_RATE, TCA_NETEM_LATENCY64, TCA_NETEM_JITTER64]);
-        assert!(netem_options(&Netem { reorder: Some(1.0), ..Netem::default() }).is_err());
+        assert!(netem_options(&NetemConfig { reorder: Some(1.0), ..NetemConfig::default() }).is_err());
     }
 
     #[test]
     fn netem_settings_read_back_as_sent() {
         let cases = [
-            Netem { delay_us: Some(40_000), jitter_us: Some(1_500), loss: Some(0.5), ..Netem::default() },
-            Netem {
+            NetemConfig { delay_us: Some(40_000), jitter_us: Some(1_500), loss: Some(0.5), ..NetemConfig::default() },
+            NetemConfig {
                 delay_us: Some(10_000),
                 correlation: Some(25.0),
                 corrupt: Some(0.1),
@@ -578,20 +625,20 @@ mod tests {
                 gap: Some(5),
                 rate_bps: Some(8_000_000),
                 limit: Some(77),
-                ..Netem::default()
+                ..NetemConfig::default()
             },
-            Netem { rate_bps: Some(100_000_000_000), loss: Some(1.0), ..Netem::default() },
+            NetemConfig { rate_bps: Some(100_000_000_000), loss: Some(1.0), ..NetemConfig::default() },
         ];
         for n in cases {
             let decoded = netem_decode(&netem_options(&n).unwrap());
             assert_eq!(decoded, Some(netem_params(&n)), "{n:?}");
         }
         // What a change must show: every setting counts.
-        let base = Netem { delay_us: Some(10_000), ..Netem::default() };
-        let p = |n: Netem| netem_params(&n);
-        assert_ne!(p(base.clone()), p(Netem { correlation: Some(1.0), ..base.clone() }));
-        assert_ne!(p(base.clone()), p(Netem { limit: Some(5), ..base.clone() }));
-        assert_ne!(p(base.clone()), p(Netem { gap: Some(2), ..base }));
+        let base = NetemConfig { delay_us: Some(10_000), ..NetemConfig::default() };
+        let p = |n: NetemConfig| netem_params(&n);
+        assert_ne!(p(base.clone()), p(NetemConfig { correlation: Some(1.0), ..base.clone() }));
+        assert_ne!(p(base.clone()), p(NetemConfig { limit: Some(5), ..base.clone() }));
+        assert_ne!(p(base.clone()), p(NetemConfig { gap: Some(2), ..base }));
     }
 
     /// Run `f` on a thread of its own inside a fresh network namespace
@@ -651,7 +698,7 @@ mod tests {
         require_root!();
         in_scratch_ns(|| {
             let mut nl = Netlink::open().unwrap();
-            let n = Netem { delay_us: Some(5000), ..Netem::default() };
+            let n = NetemConfig { delay_us: Some(5000), ..NetemConfig::default() };
             match nl.netem_replace(1, &n) {
                 Ok(()) => assert!(tc_show_lo().contains("netem"), "netem accepted but not shown"),
                 Err(e) => assert_eq!(e.to_string(), "Error: this kernel has no netem qdisc (sch_netem)."),

@@ -79,13 +79,13 @@ impl std::error::Error for SwitchError {}
 /// Non-fatal `/etc/netns` bind failures go to `warn`.
 ///
 /// ```no_run
-/// use netns::{RunDir, switch::{switch_to, SwitchMode}};
+/// use netns_core::{RunDir, switch::{switch_to, SwitchMode}};
 /// use std::os::unix::process::CommandExt;
-/// let blue = netns::NsName::new("blue").expect("a valid name");
-/// switch_to(&RunDir::from_env(), &blue, SwitchMode::Full, &mut netns::sys::eprint_line)?;
+/// let blue = netns_core::NsName::new("blue").expect("a valid name");
+/// switch_to(&RunDir::from_env(), &blue, SwitchMode::Full, &mut netns_core::sys::eprint_line)?;
 /// // Now inside: /sys and /etc are blue's. Become a shell there.
 /// let err = std::process::Command::new("sh").exec();
-/// # Ok::<(), netns::Error>(())
+/// # Ok::<(), netns_core::Error>(())
 /// ```
 ///
 /// Opening the name never blocks (a FIFO or a device under the name is

@@ -1,0 +1,45 @@
+//! Synchronous rtnetlink.
+//!
+//! This module is the only place that names `netlink-packet-*` types: that
+//! crate family changes its API often, so the rest of netns talks to the
+//! kernel through [`Netlink`] and the typed operations defined here
+//! (links, addresses, routes, neighbours, qdiscs, namespace ids), whose
+//! arguments and results are types of this crate.
+//!
+//! For a request no typed operation covers, [`Netlink::request`],
+//! [`Netlink::ack`], [`Netlink::dump`] and [`Netlink::pipeline`] send any
+//! rtnetlink message, built with the message types of [`packet`].
+
+pub mod address;
+pub mod address_ops;
+pub mod batch;
+pub mod bridge_vlan;
+mod engine;
+mod error;
+pub mod link;
+pub mod link_ops;
+pub mod neighbour;
+pub mod netconf;
+pub mod netfilter;
+mod nsid;
+pub mod qdisc;
+pub mod route;
+mod wire;
+
+// Public only for the fuzz targets of the netns package, which feed the
+// decoder untrusted bytes: not part of the API.
+#[doc(hidden)]
+pub use engine::decode_replies;
+pub use engine::{Netlink, Reply};
+
+pub use error::{KernelError, NlError};
+/// The `netlink-packet-route` crate whose message types the raw requests
+/// of [`Netlink`] and [`Reply::Message`] carry, re-exported so that a
+/// caller builds them with exactly the version this crate was built with.
+///
+/// Its API changes every few releases, so this crate pins it to one minor
+/// version (`~0.34.0`): code written against `packet` may need changes
+/// when netns-core moves to a newer one, which it does only in a release
+/// that may break. The typed operations above do not expose it.
+pub use netlink_packet_route as packet;
+pub use nsid::NsidEntry;
