@@ -8,7 +8,6 @@
 //! page (see [`help`]).
 
 mod batch;
-mod ctx;
 mod exec;
 pub mod help;
 mod inspect;
@@ -16,22 +15,14 @@ mod lab;
 mod listall;
 mod netns_cmd;
 mod options;
-pub mod parse;
 
-pub use ctx::Ctx;
-pub use options::{Family, Opts};
+// The execution context and the iproute2 grammar belong to the objects
+// layer below; the command line builds the context and speaks the grammar.
+pub use crate::ipobj::{Ctx, Exit, Family, Opts, Status};
 
 use crate::rundir::RunDir;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
-
-/// End the whole run now with this status (iproute2's `exit()` paths:
-/// usage, invalid names, bad numbers). Ends a batch file too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Exit(pub i32);
-
-/// A command's outcome: `Ok(status)` lets a batch file go on.
-pub type Status = Result<i32, Exit>;
 
 /// Run `netns` with these arguments (program name excluded) and return the
 /// exit status.

@@ -1,8 +1,8 @@
 //! The netns subcommands, with iproute2's words, order of checks, messages
 //! and exit statuses (see `docs/compat.md` for the deliberate differences).
 
-use super::parse::{get_integer, matches};
 use super::{Ctx, Exit, Status, help, listall};
+use crate::ipobj::grammar::{get_integer, matches};
 use crate::namespace::open_ns_file;
 use crate::namespace::{NetNs, NsId};
 use crate::procscan::ProcScan;

@@ -7,62 +7,11 @@
 //! checked before iproute2's table, so none of iproute2's spellings changes
 //! meaning; each is rejected as unknown by iproute2 itself.
 
-use super::parse::matches;
-use super::{Exit, ctx::Ctx};
+use crate::ipobj::grammar::{get_integer, matches};
+use crate::ipobj::{Ctx, Exit, Family, Opts};
 use crate::switch::SwitchMode;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
-
-/// Options that change what the netns commands do.
-#[derive(Debug, Default, Clone)]
-pub struct Opts {
-    /// `-all`
-    pub all: bool,
-    /// `-json`
-    pub json: bool,
-    /// `-pretty`
-    pub pretty: bool,
-    /// `-force`
-    pub force: bool,
-    /// `-batch FILE`
-    pub batch: Option<OsString>,
-    /// `--net-only`: exec enters only the network namespace.
-    pub switch_mode: SwitchMode,
-    /// `-4`, `-6`, `-0`, `-family F`.
-    pub family: Family,
-    /// `-s` given this many times.
-    pub stats: u8,
-    /// `-d` given this many times.
-    pub details: u8,
-    /// `-oneline`
-    pub oneline: bool,
-    /// `-brief`
-    pub brief: bool,
-    /// `-human`
-    pub human: bool,
-    /// `-iec`
-    pub iec: bool,
-    /// `-resolve`
-    pub resolve: bool,
-    /// `-Numeric`
-    pub numeric: bool,
-}
-
-/// The address family selected with `-4`, `-6`, `-0` or `-family`.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    /// No preference (AF_UNSPEC).
-    #[default]
-    Any,
-    /// `-4`, `-family inet`
-    Inet,
-    /// `-6`, `-family inet6`
-    Inet6,
-    /// `-0`, `-family link`
-    Link,
-    /// `-M`, `-B`, `-family mpls|bridge`: families netns does not show.
-    Other,
-}
 
 /// What the scanner decided.
 pub enum Scan {
@@ -246,7 +195,7 @@ pub(crate) fn scan_with(
             }
             Opt::Rcvbuf => {
                 let v = value()?;
-                if super::parse::get_integer(v.as_bytes()).is_none_or(|n| n < 0) {
+                if get_integer(v.as_bytes()).is_none_or(|n| n < 0) {
                     crate::errln!("Invalid rcvbuf size '", v, "'");
                     return Err(Exit(255));
                 }

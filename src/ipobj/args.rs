@@ -1,8 +1,8 @@
 //! An argument cursor with iproute2's error conventions (`NEXT_ARG`,
 //! `invarg`, `duparg`, `incomplete_command`), shared by the object commands.
 
-use crate::cli::Exit;
-use crate::cli::parse::matches;
+use crate::ipobj::Exit;
+use crate::ipobj::grammar::matches;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 

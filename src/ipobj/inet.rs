@@ -4,8 +4,8 @@
 //! and the error texts match: C `strtoul` rules for numbers (base 0 means
 //! `0x` hex and leading-zero octal), `10.8` as `10.8.0.0`, dotted netmasks.
 
-use crate::cli::Exit;
-use crate::cli::Family;
+use crate::ipobj::Exit;
+use crate::ipobj::Family;
 use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::unix::ffi::OsStrExt;
@@ -22,7 +22,7 @@ pub fn get_u16(word: &[u8]) -> Option<u16> {
 
 /// iproute2's `get_integer(…, 0)`: a whole word in the range of `int`.
 pub fn get_integer(word: &[u8]) -> Option<i32> {
-    crate::cli::parse::get_integer(word)
+    crate::ipobj::grammar::get_integer(word)
 }
 
 /// An address or prefix as iproute2's `inet_prefix` holds it.

@@ -13,14 +13,18 @@
 pub mod address;
 pub mod args;
 pub mod cnum;
+pub mod ctx;
+pub mod grammar;
 pub mod inet;
 pub mod link;
 pub mod neighbour;
 pub mod out;
 pub mod route;
 
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Status};
+pub use ctx::{Ctx, Family, Opts};
+pub use grammar::{Exit, Status};
+
+use grammar::matches;
 use std::ffi::OsString;
 
 /// The objects netns runs itself.

@@ -3,10 +3,10 @@
 //! `ipaddr_list_flush_or_save` in iproute2 6.1).
 
 use super::Modify;
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
+use crate::ipobj::grammar::matches;
 use crate::ipobj::inet::{self, Inet};
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::NlError;
 use crate::netlink::address::{AF_INET, AF_INET6, Address, IFA_F_SECONDARY, INFINITY_LIFE_TIME, Lifetimes};
 use crate::netlink::address_ops::AddrWrite;

@@ -3,10 +3,10 @@
 //! records; `address` adds each link's addresses. Both live here.
 
 use super::linkinfo::{Env, nl_error, print_link, print_link_brief, print_link_stats};
-use crate::cli::{Ctx, Exit, Family, Status};
 use crate::ipobj::address::addrinfo::{AddrFilter, print_addresses};
 use crate::ipobj::args::{Args, duparg2, invarg};
 use crate::ipobj::out::Out;
+use crate::ipobj::{Ctx, Exit, Family, Status};
 use crate::netlink::address::{AF_PACKET, AddressQuery, IFA_F_PERMANENT, IFA_F_SECONDARY};
 use crate::netlink::link::{Link, LinkQuery};
 use std::collections::HashMap;
@@ -197,7 +197,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
             let name = if b == b"dev" {
                 args.value()?
             } else {
-                if crate::cli::parse::matches(b, "help") {
+                if crate::ipobj::grammar::matches(b, "help") {
                     return usage();
                 }
                 w

@@ -8,10 +8,10 @@
 //! namespace; the kernel makes both ends or neither.
 
 use super::Modify;
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
+use crate::ipobj::grammar::matches;
 use crate::ipobj::inet;
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::link::IFF_UP;
 use crate::netlink::link_ops::{
     LinkKind, LinkSpec, LinkWrite, MacVlan, NsTarget, VxlanOpt, is_unknown_kind, is_valid_altifname, is_valid_ifname,
@@ -860,8 +860,8 @@ fn parse_vxlan(ctx: &mut Ctx, words: &[OsString], set_op: bool) -> P<LinkKind> {
     }
     if !selected {
         match ctx.opts.family {
-            crate::cli::Family::Inet => opts.push(VxlanOpt::Group(std::net::Ipv4Addr::UNSPECIFIED.into())),
-            crate::cli::Family::Inet6 => opts.push(VxlanOpt::Group(std::net::Ipv6Addr::UNSPECIFIED.into())),
+            crate::ipobj::Family::Inet => opts.push(VxlanOpt::Group(std::net::Ipv4Addr::UNSPECIFIED.into())),
+            crate::ipobj::Family::Inet6 => opts.push(VxlanOpt::Group(std::net::Ipv6Addr::UNSPECIFIED.into())),
             _ => {}
         }
     }

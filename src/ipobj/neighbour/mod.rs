@@ -5,8 +5,8 @@
 mod modify;
 mod show;
 
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
+use crate::ipobj::grammar::matches;
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::route::RouteOp;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;

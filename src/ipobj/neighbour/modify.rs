@@ -1,13 +1,13 @@
 //! `ip neigh add|del|change|replace` (`ipneigh_modify`) and `ip neigh get`.
 
 use super::{nud_state, usage};
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
+use crate::ipobj::grammar::matches;
 use crate::ipobj::out::Out;
 use crate::ipobj::route::inet::{AF_INET, AF_UNSPEC, Prefix, get_addr, get_addr_1};
 use crate::ipobj::route::names::{Names, proto_a2n};
 use crate::ipobj::route::preferred_family;
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::neighbour::*;
 use crate::netlink::route::RouteOp;
 use std::ffi::{OsStr, OsString};

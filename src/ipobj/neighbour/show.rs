@@ -1,13 +1,13 @@
 //! `ip neigh show|flush` and the printing of one entry (`print_neigh`).
 
 use super::{nud_state, usage};
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, invarg};
+use crate::ipobj::grammar::matches;
 use crate::ipobj::out::Out;
 use crate::ipobj::route::inet::{AF_BRIDGE, get_prefix_1, ntop};
 use crate::ipobj::route::names::{Names, proto_a2n};
 use crate::ipobj::route::{nodev, preferred_family};
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::neighbour::*;
 use crate::netlink::route::LinkMap;
 use crate::netlink::route::RouteOp;

@@ -4,7 +4,7 @@
 //! messages (exit 1), and glibc's `inet_ntop` text.
 
 use super::cnum::{get_u32, strtoul};
-use crate::cli::Exit;
+use crate::ipobj::Exit;
 use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::unix::ffi::OsStrExt;

@@ -15,8 +15,8 @@ pub mod names;
 mod print;
 mod show;
 
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Family, Status};
+use crate::ipobj::grammar::matches;
+use crate::ipobj::{Ctx, Exit, Family, Status};
 use crate::netlink::route::RouteOp;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;

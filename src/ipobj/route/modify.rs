@@ -5,9 +5,9 @@ use super::cnum::{get_u8, get_u32, strtoul};
 use super::inet::{AF_INET, AF_MPLS, AF_UNSPEC, Prefix, get_addr, get_prefix, read_family};
 use super::names::{dsfield_a2n, proto_a2n, realms_a2n, rtntype_a2n, scope_a2n, table_a2n};
 use super::{nodev, preferred_family, usage};
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg2, invarg};
+use crate::ipobj::grammar::matches;
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::route::{
     LinkMap, Metrics, NextHop, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTN_ANYCAST,
     RTN_BROADCAST, RTN_LOCAL, RTN_NAT, RTN_UNICAST, RTNH_F_ONLINK, RTPROT_BOOT, Route, RouteOp, default_scope,

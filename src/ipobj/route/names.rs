@@ -241,7 +241,7 @@ pub fn realms_a2n(arg: &[u8]) -> Option<u32> {
 
 /// `rtnl_rtntype_a2n`
 pub fn rtntype_a2n(arg: &[u8]) -> Option<u8> {
-    use crate::cli::parse::matches;
+    use crate::ipobj::grammar::matches;
     let v = if arg == b"local" {
         2
     } else if arg == b"nat" {

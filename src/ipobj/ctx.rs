@@ -1,13 +1,65 @@
 //! State shared by every command of one `netns` run (and every line of a
-//! batch file).
+//! batch file): the global options iproute2's `ip` takes, the output
+//! buffer and the netlink socket. The command line makes it
+//! and fills the options in; the objects and the netns subcommands read it.
 
-use super::Exit;
-use super::options::Opts;
+use super::grammar::Exit;
 use crate::netlink::Netlink;
 use crate::rundir::RunDir;
 use crate::switch::{SwitchMode, switch_mounts, switch_to_word};
 use std::ffi::{OsStr, OsString};
 use std::io::{self, BufWriter, Stdout, Write};
+
+/// Options that change what the netns commands do.
+#[derive(Debug, Default, Clone)]
+pub struct Opts {
+    /// `-all`
+    pub all: bool,
+    /// `-json`
+    pub json: bool,
+    /// `-pretty`
+    pub pretty: bool,
+    /// `-force`
+    pub force: bool,
+    /// `-batch FILE`
+    pub batch: Option<OsString>,
+    /// `--net-only`: exec enters only the network namespace.
+    pub switch_mode: SwitchMode,
+    /// `-4`, `-6`, `-0`, `-family F`.
+    pub family: Family,
+    /// `-s` given this many times.
+    pub stats: u8,
+    /// `-d` given this many times.
+    pub details: u8,
+    /// `-oneline`
+    pub oneline: bool,
+    /// `-brief`
+    pub brief: bool,
+    /// `-human`
+    pub human: bool,
+    /// `-iec`
+    pub iec: bool,
+    /// `-resolve`
+    pub resolve: bool,
+    /// `-Numeric`
+    pub numeric: bool,
+}
+
+/// The address family selected with `-4`, `-6`, `-0` or `-family`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// No preference (AF_UNSPEC).
+    #[default]
+    Any,
+    /// `-4`, `-family inet`
+    Inet,
+    /// `-6`, `-family inet6`
+    Inet6,
+    /// `-0`, `-family link`
+    Link,
+    /// `-M`, `-B`, `-family mpls|bridge`: families netns does not show.
+    Other,
+}
 
 /// One invocation's context.
 pub struct Ctx {
