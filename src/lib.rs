@@ -55,6 +55,7 @@ pub mod netlink;
 pub mod output;
 pub mod procscan;
 pub mod rundir;
+pub mod shared;
 pub mod switch;
 pub mod sys;
 
