@@ -41,7 +41,7 @@ Try \"netns --help\" for a full description.
 
 fn usage() -> Exit {
     eprint!("{IP_USAGE}");
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// What an option does, once recognised.
@@ -171,7 +171,7 @@ pub(crate) fn scan_with(
         let opt: &[u8] = if raw.get(1) == Some(&b'-') { &raw[1..] } else { &raw };
         let Some(kind) = classify(opt) else {
             crate::errln!("Option \"", opt, "\" is unknown, try \"netns -help\".");
-            return Err(Exit(255));
+            return Err(Exit::FAILURE);
         };
         let mut value = || it.next().ok_or_else(usage);
         match kind {
@@ -189,7 +189,7 @@ pub(crate) fn scan_with(
                     b"mpls" | b"bridge" => opts.family = Family::Other,
                     other => {
                         crate::errln!("Error: argument \"", other, "\" is wrong: invalid protocol family");
-                        return Err(Exit(255));
+                        return Err(Exit::FAILURE);
                     }
                 }
             }
@@ -197,7 +197,7 @@ pub(crate) fn scan_with(
                 let v = value()?;
                 if get_integer(v.as_bytes()).is_none_or(|n| n < 0) {
                     crate::errln!("Invalid rcvbuf size '", v, "'");
-                    return Err(Exit(255));
+                    return Err(Exit::FAILURE);
                 }
             }
             Opt::Family4 => opts.family = Family::Inet,
@@ -223,7 +223,7 @@ pub(crate) fn scan_with(
                 let Some(name) = it.next() else {
                     // iproute2 prints `Cannot open network namespace "(null)"`.
                     crate::errln!("Option \"", raw.as_slice(), "\" needs a namespace name");
-                    return Err(Exit(255));
+                    return Err(Exit::FAILURE);
                 };
                 switch(&name)?;
             }

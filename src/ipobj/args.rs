@@ -65,23 +65,23 @@ impl<'a> Args<'a> {
 /// `Command line is not complete. Try option "help"`, exit 255.
 pub fn incomplete() -> Exit {
     eprintln!("Command line is not complete. Try option \"help\"");
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// `Error: argument "ARG" is wrong: MSG`, exit 255.
 pub fn invarg(msg: &str, arg: &OsStr) -> Exit {
     eprintln!("Error: argument \"{}\" is wrong: {msg}", arg.to_string_lossy());
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// `Error: duplicate "KEY": "ARG" is the second value.`, exit 255.
 pub fn duparg(key: &str, arg: &OsStr) -> Exit {
     eprintln!("Error: duplicate \"{key}\": \"{}\" is the second value.", arg.to_string_lossy());
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// `Error: either "KEY" is duplicate, or "ARG" is a garbage.`, exit 255.
 pub fn duparg2(key: &str, arg: &OsStr) -> Exit {
     eprintln!("Error: either \"{key}\" is duplicate, or \"{}\" is a garbage.", arg.to_string_lossy());
-    Exit(255)
+    Exit::FAILURE
 }

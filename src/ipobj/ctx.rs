@@ -114,7 +114,7 @@ impl Ctx {
                 Ok(nl) => self.nl = Some(nl),
                 Err(e) => {
                     eprintln!("Cannot open netlink socket: {}", crate::sys::io_text(&e));
-                    return Err(Exit(1));
+                    return Err(Exit::ERROR);
                 }
             }
         }
@@ -133,7 +133,7 @@ impl Ctx {
         self.nl = None;
         switch_to_word(&self.run, name, SwitchMode::NetOnly, &mut crate::sys::eprint_line).map_err(|e| {
             crate::sys::eprint_line(&e.message());
-            Exit(255)
+            Exit::FAILURE
         })?;
         self.pending_mounts = Some(name.to_owned());
         Ok(())
@@ -152,7 +152,7 @@ impl Ctx {
         }
         switch_mounts(&self.run, &name, &mut crate::sys::eprint_line).map_err(|e| {
             crate::sys::eprint_line(&e.message());
-            Exit(255)
+            Exit::FAILURE
         })
     }
 }

@@ -10,6 +10,19 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Exit(pub i32);
 
+impl Exit {
+    /// 255, iproute2's `exit(-1)`: bad usage, an invalid or unsupported
+    /// argument, a namespace that cannot be entered; nothing was asked of
+    /// the kernel.
+    pub const FAILURE: Exit = Exit(255);
+    /// 1, iproute2's `exit(1)` (and a subcommand's `return -1`): the
+    /// command could not be carried out (a failed dump, flush, exec or
+    /// system call, no netlink socket) or an address did not parse.
+    pub const ERROR: Exit = Exit(1);
+    /// 2, iproute2's `exit(2)`: the kernel refused a change (`ip neigh`).
+    pub const REFUSED: Exit = Exit(2);
+}
+
 /// A command's outcome: `Ok(status)` lets a batch file go on.
 pub type Status = Result<i32, Exit>;
 

@@ -156,7 +156,7 @@ fn family_words(family: u8) -> &'static str {
 pub fn get_addr(word: &OsStr, family: u8) -> Result<Inet, Exit> {
     parse_addr(word.as_bytes(), family).ok_or_else(|| {
         crate::errln!("Error: ", family_words(family), " address is expected rather than \"", word, "\".");
-        Exit(1)
+        Exit::ERROR
     })
 }
 
@@ -165,11 +165,11 @@ pub fn get_addr(word: &OsStr, family: u8) -> Result<Inet, Exit> {
 pub fn get_prefix(word: &OsStr, family: u8) -> Result<Inet, Exit> {
     if family == 17 {
         crate::errln!("Error: \"", word, "\" may be inet prefix, but it is not allowed in this context.");
-        return Err(Exit(1));
+        return Err(Exit::ERROR);
     }
     parse_prefix(word.as_bytes(), family).ok_or_else(|| {
         crate::errln!("Error: ", family_words(family), " prefix is expected rather than \"", word, "\".");
-        Exit(1)
+        Exit::ERROR
     })
 }
 

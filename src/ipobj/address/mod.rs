@@ -47,6 +47,6 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         write::usage()
     } else {
         crate::errln!("Command \"", args[0], "\" is unknown, try \"netns address help\".");
-        Err(Exit(255))
+        Err(Exit::FAILURE)
     }
 }

@@ -152,7 +152,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
                 }
                 None => {
                     crate::ipobj::address::addrinfo::prefix_error(v, af.family);
-                    return Err(Exit(1));
+                    return Err(Exit::ERROR);
                 }
             }
         } else if b == b"scope" {
@@ -260,7 +260,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
                 eprintln!("RTNETLINK answers: No such device");
                 if single_get {
                     eprintln!("Cannot send link get request: No such device");
-                    return Err(Exit(1));
+                    return Err(Exit::ERROR);
                 }
                 eprintln!("Cannot send link request: No such device");
                 return Ok(0);

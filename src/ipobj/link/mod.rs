@@ -60,7 +60,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         }
     } else {
         crate::errln!("Command \"", args[0], "\" is unknown, try \"netns link help\".");
-        Err(Exit(255))
+        Err(Exit::FAILURE)
     }
 }
 

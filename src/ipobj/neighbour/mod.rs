@@ -34,7 +34,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Err(usage())
     } else {
         crate::errln!("Command \"", cmd, "\" is unknown, try \"ip neigh help\".");
-        Err(Exit(255))
+        Err(Exit::FAILURE)
     }
 }
 
@@ -54,7 +54,7 @@ STATE := { delay | failed | incomplete | noarp | none |
 /// iproute2's neighbour usage on stderr; exit 255.
 pub fn usage() -> Exit {
     eprint!("{USAGE}");
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// `nud_state_a2n`

@@ -102,7 +102,7 @@ pub fn run(ctx: &mut Ctx, op: RouteOp, words: &[OsString]) -> Status {
         Some(d) if dev_ok && d.family != AF_UNSPEC => d,
         _ => {
             crate::errln!("Device and destination are required arguments.");
-            return Err(Exit(255));
+            return Err(Exit::FAILURE);
         }
     };
     n.family = dst.family;
@@ -128,7 +128,7 @@ pub fn run(ctx: &mut Ctx, op: RouteOp, words: &[OsString]) -> Status {
         Ok(()) => Ok(0),
         Err(e) => {
             crate::errln!(e.iproute2_line());
-            Err(Exit(2))
+            Err(Exit::REFUSED)
         }
     }
 }

@@ -309,7 +309,7 @@ pub fn list(ctx: &mut Ctx, words: &[OsString], flush: bool) -> Status {
             crate::errln!("Dump terminated");
             let bytes = out.finish_part_way();
             ctx.write(&bytes);
-            return Err(Exit(1));
+            return Err(Exit::ERROR);
         }
     };
     for n in entries.iter().filter(|n| sel.accepts(n)) {
@@ -331,7 +331,7 @@ fn flush_rounds(ctx: &mut Ctx, filter: &NeighbourFilter, sel: &mut NeighSel, lin
             Err(e) => {
                 crate::errln!(e.iproute2_line());
                 crate::errln!("Flush terminated");
-                return Err(Exit(1));
+                return Err(Exit::ERROR);
             }
         };
         let doomed: Vec<Neighbour> = entries.into_iter().filter(|n| !n.deleted && sel.accepts(n)).collect();
@@ -352,7 +352,7 @@ fn flush_rounds(ctx: &mut Ctx, filter: &NeighbourFilter, sel: &mut NeighSel, lin
                 && e.errno() != Some(libc::ENOENT)
             {
                 crate::errln!("Failed to send flush request: ", crate::sys::Errno(e.errno().unwrap_or(libc::EIO)));
-                return Err(Exit(1));
+                return Err(Exit::ERROR);
             }
         }
         if stats > 0 {

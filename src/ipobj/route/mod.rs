@@ -50,12 +50,12 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         show::flush(ctx, rest)
     } else if matches(c, "save") || matches(c, "restore") || matches(c, "showdump") {
         crate::errln!("netns: \"route ", cmd, "\" is not supported; use ip route ", cmd);
-        Err(Exit(255))
+        Err(Exit::FAILURE)
     } else if matches(c, "help") {
         Err(usage())
     } else {
         crate::errln!("Command \"", cmd, "\" is unknown, try \"ip route help\".");
-        Err(Exit(255))
+        Err(Exit::FAILURE)
     }
 }
 
@@ -138,5 +138,5 @@ ROUTE_GET_FLAGS := [ fibmatch ]
 /// iproute2's route usage on stderr; exit 255.
 pub fn usage() -> Exit {
     eprint!("{USAGE}");
-    Exit(255)
+    Exit::FAILURE
 }

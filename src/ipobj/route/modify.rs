@@ -133,17 +133,17 @@ fn parse_nexthops(a: &mut Args, r: &mut Route, links: &LinkMap) -> Result<Result
     while let Some(w) = a.next_word() {
         if w.as_bytes() != b"nexthop" {
             crate::errln!("Error: \"nexthop\" or end of line is expected instead of \"", w, "\"");
-            return Err(Exit(255));
+            return Err(Exit::FAILURE);
         }
         if a.is_empty() {
             crate::errln!("Error: unexpected end of line after \"nexthop\"");
-            return Err(Exit(255));
+            return Err(Exit::FAILURE);
         }
         match parse_nexthop(a, r, links)? {
             Ok(nh) => r.multipath.push(nh),
             Err(_) => {
                 crate::errln!("Error: cannot parse nexthop");
-                return Err(Exit(255));
+                return Err(Exit::FAILURE);
             }
         }
     }
@@ -152,7 +152,7 @@ fn parse_nexthops(a: &mut Args, r: &mut Route, links: &LinkMap) -> Result<Result
 
 fn unsupported(what: &str) -> Exit {
     crate::errln!("netns: \"", what, "\" (lightweight tunnel encapsulation) is not supported; use ip route");
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// `iproute_modify`
