@@ -42,6 +42,9 @@
 #[macro_use]
 mod require_root;
 
+#[cfg(test)]
+mod layering;
+
 pub mod cli;
 mod error;
 #[doc(hidden)]
