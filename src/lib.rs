@@ -3,20 +3,32 @@
 //! Manage Linux network namespaces: a byte-exact drop-in for iproute2's
 //! `ip netns`, and the library behind the `netns` command.
 //!
-//! The crate is organised by concern:
+//! The crate is organised in layers, one concern a module:
 //!
-//! | module | what it owns |
-//! |---|---|
-//! | [`rundir`] | the run directory (`/run/netns`): its mount setup, placeholders, listing |
-//! | [`namespace`] | [`NetNs`], a handle on one network namespace |
-//! | [`netlink`] | a synchronous rtnetlink request engine (the only user of `netlink-packet-*`) |
-//! | [`procscan`] | walking `/proc`: which processes live in which namespace |
-//! | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
-//! | [`monitor`] | watching the run directory for names coming and going |
-//! | [`output`] | iproute2-compatible JSON writer |
-//! | [`ipobj`] | iproute2's `link`/`address`/`route`/`neighbour` objects, run in any namespace |
-//! | [`lab`] | labs: whole networks of namespaces from one TOML file (`up`, `down`, `test`, …) |
-//! | [`cli`] | the `netns` command line (iproute2 grammar, batch files, help) |
+//! | layer | module | what it owns |
+//! |---|---|---|
+//! | command line | `cli` | the `netns` command line (option scan, batch files, help, the netns subcommands): builds the context and hands each command down |
+//! | features | [`lab`] | labs: whole networks of namespaces from one TOML file (`up`, `down`, `test`, …) |
+//! | | `inspect` | `netns inspect`: one view of a namespace's links, addresses, routes, neighbours and firewall |
+//! | | `ipobj` | iproute2's `link`/`address`/`route`/`neighbour` objects, run in any namespace, with the context they run in and iproute2's grammar (prefix matching, C numbers, exit statuses) |
+//! | shared | `shared` | what two feature modules both need: finding `nft`, iproute2's route name databases |
+//! | core | [`rundir`] | the run directory (`/run/netns`): its mount setup, placeholders, listing |
+//! | | [`namespace`] | [`NetNs`], a handle on one network namespace |
+//! | | [`netlink`] | a synchronous rtnetlink request engine (the only user of `netlink-packet-*`) |
+//! | | [`procscan`] | walking `/proc`: which processes live in which namespace |
+//! | | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
+//! | | [`monitor`] | watching the run directory for names coming and going |
+//! | | [`sys`], [`Error`] | system-call helpers and messages; the library's error type |
+//! | | [`output`] | iproute2-compatible JSON writer |
+//!
+//! Dependencies point down, never up and never sideways: the command line
+//! may use every module; `lab`, `inspect` and `ipobj` use only `shared`
+//! and the core, and are siblings that do not name each other (what two of
+//! them need moves down into `shared`); `shared` uses only the core; the
+//! core uses only itself. A unit test (`src/layering.rs`) reads the sources
+//! and fails on any edge against this rule. Only the core and `lab` are
+//! the library's API; `cli` is public for the `netns` binary and
+//! `fuzzing` for the fuzz targets, and neither is documented.
 //!
 //! The core is synchronous on purpose: `setns(2)` changes the namespace of
 //! the calling *thread*, so work inside a namespace either happens on the
@@ -45,12 +57,14 @@ mod require_root;
 #[cfg(test)]
 mod layering;
 
+/// The command line; public only for the `netns` binary (src/main.rs).
+#[doc(hidden)]
 pub mod cli;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod inspect;
-pub mod ipobj;
+pub(crate) mod inspect;
+pub(crate) mod ipobj;
 pub mod lab;
 pub mod monitor;
 pub mod namespace;
@@ -58,7 +72,7 @@ pub mod netlink;
 pub mod output;
 pub mod procscan;
 pub mod rundir;
-pub mod shared;
+pub(crate) mod shared;
 pub mod switch;
 pub mod sys;
 

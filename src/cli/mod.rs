@@ -5,11 +5,11 @@
 //! messages and exit statuses. Parsing is by hand, following iproute2's
 //! rules (prefix matching in a fixed order, single-dash long options);
 //! clap describes the same grammar for `--help`, completions and the man
-//! page (see [`help`]).
+//! page (see `help`).
 
 mod batch;
 mod exec;
-pub mod help;
+pub(crate) mod help;
 mod inspect;
 mod lab;
 mod listall;
@@ -18,7 +18,7 @@ mod options;
 
 // The execution context and the iproute2 grammar belong to the objects
 // layer below; the command line builds the context and speaks the grammar.
-pub use crate::ipobj::{Ctx, Exit, Family, Opts, Status};
+pub(crate) use crate::ipobj::{Ctx, Exit, Opts, Status};
 
 use crate::rundir::RunDir;
 use std::ffi::OsString;

@@ -382,8 +382,6 @@ fn firewall_view(tables: &Result<usize, String>, nft: Option<&std::path::Path>, 
                         })
                         .collect(),
                 },
-                Firewall::Empty => FirewallView::Empty,
-                Firewall::NftMissing => FirewallView::NftMissing { tables: *n },
                 Firewall::Unreadable(reason) => FirewallView::Unavailable { reason },
             }
         }

@@ -41,15 +41,12 @@ pub struct Table {
     pub chains: Vec<Chain>,
 }
 
-/// What is known about a namespace's firewall.
+/// What reading a namespace's ruleset with `nft` gave (no tables, or no
+/// `nft`, are known before it runs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Firewall {
-    /// No nftables table.
-    Empty,
     /// The ruleset, summarised.
     Tables(Vec<Table>),
-    /// There are tables, but `nft` is not installed to read them.
-    NftMissing,
     /// Reading failed; the text says why.
     Unreadable(String),
 }

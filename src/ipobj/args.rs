@@ -2,9 +2,7 @@
 //! `invarg`, `duparg`, `incomplete_command`), shared by the object commands.
 
 use crate::ipobj::Exit;
-use crate::ipobj::grammar::matches;
 use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
 
 /// Words still to be read.
 pub struct Args<'a> {
@@ -44,16 +42,6 @@ impl<'a> Args<'a> {
     /// `Command line is not complete. Try option "help"` (exit 255).
     pub fn value(&mut self) -> Result<&'a OsStr, Exit> {
         self.next_word().ok_or_else(incomplete)
-    }
-
-    /// Does the next word equal `kw` exactly (`strcmp`)?
-    pub fn is(&self, kw: &str) -> bool {
-        self.peek().is_some_and(|w| w.as_bytes() == kw.as_bytes())
-    }
-
-    /// Is the next word a prefix of `kw` (`matches`)?
-    pub fn matches(&self, kw: &str) -> bool {
-        self.peek().is_some_and(|w| matches(w.as_bytes(), kw))
     }
 
     /// The rest, unconsumed.

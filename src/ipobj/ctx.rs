@@ -69,6 +69,7 @@ pub struct Ctx {
     pub opts: Opts,
     /// True while running lines of a batch file.
     pub batch: bool,
+    /// Buffered standard output, flushed before forks, execs and at exit.
     out: BufWriter<Stdout>,
     nl: Option<Netlink>,
     /// `-n NAME` whose mount half (private mounts, `/sys`, `/etc/netns`)
@@ -87,11 +88,6 @@ impl Ctx {
             nl: None,
             pending_mounts: None,
         }
-    }
-
-    /// Buffered standard output. Flushed before forks, execs and at exit.
-    pub fn out(&mut self) -> &mut BufWriter<Stdout> {
-        &mut self.out
     }
 
     /// Write bytes to standard output.

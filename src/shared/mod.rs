@@ -3,5 +3,5 @@
 //! never name each other, so what two of them share lives here, below
 //! them; this module itself uses only the core modules.
 
-pub mod nft;
-pub mod route_names;
+pub(crate) mod nft;
+pub(crate) mod route_names;

@@ -6,7 +6,7 @@
 //! ([`names`]) are shared with [`crate::ipobj::neighbour`]; text/JSON output
 //! goes through [`crate::ipobj::out`], as every object's does.
 
-pub use super::cnum;
+pub(crate) use super::cnum;
 mod filter;
 mod get;
 pub mod inet;
@@ -20,8 +20,6 @@ use crate::ipobj::{Ctx, Exit, Family, Status};
 use crate::netlink::route::RouteOp;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
-
-pub use print::print_flags;
 
 /// Run `route ARGS…` (`args` excludes the object word).
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
