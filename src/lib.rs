@@ -3,22 +3,32 @@
 //! Manage Linux network namespaces: a byte-exact drop-in for iproute2's
 //! `ip netns`, and the library behind the `netns` command.
 //!
-//! The crate is organised by concern. The first six modules are the
-//! `netns-core` crate (crates/netns-core), re-exported here under the same
-//! names; a program that needs only them can depend on that crate alone.
+//! The crate is organised in layers, one concern a module:
 //!
-//! | module | what it owns |
-//! |---|---|
-//! | [`rundir`] | (core) the run directory (`/run/netns`): its mount setup, placeholders, listing |
-//! | [`namespace`] | (core) [`NetNs`], a handle on one network namespace |
-//! | [`netlink`] | (core) a synchronous rtnetlink request engine (the only user of `netlink-packet-*`) |
-//! | [`procscan`] | (core) walking `/proc`: which processes live in which namespace |
-//! | [`switch`] | (core) entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
-//! | [`monitor`] | (core) watching the run directory for names coming and going |
-//! | [`output`] | iproute2-compatible JSON writer |
-//! | [`ipobj`] | iproute2's `link`/`address`/`route`/`neighbour` objects, run in any namespace |
-//! | [`lab`] | labs: whole networks of namespaces from one TOML file (`up`, `down`, `test`, …) |
-//! | [`cli`] | the `netns` command line (iproute2 grammar, batch files, help) |
+//! | layer | module | what it owns |
+//! |---|---|---|
+//! | command line | `cli` | the `netns` command line (option scan, batch files, help, the netns subcommands): builds the context and hands each command down |
+//! | features | [`lab`] | labs: whole networks of namespaces from one TOML file (`up`, `down`, `test`, …) |
+//! | | `inspect` | `netns inspect`: one view of a namespace's links, addresses, routes, neighbours and firewall |
+//! | | `ipobj` | iproute2's `link`/`address`/`route`/`neighbour` objects, run in any namespace, with the context they run in and iproute2's grammar (prefix matching, C numbers, exit statuses) |
+//! | shared | `shared` | what two feature modules both need: finding `nft`, iproute2's route name databases |
+//! | core (the `netns-core` crate, re-exported here under the same names) | [`rundir`] | the run directory (`/run/netns`): its mount setup, placeholders, listing |
+//! | | [`namespace`] | [`NetNs`], a handle on one network namespace |
+//! | | [`netlink`] | a synchronous rtnetlink request engine (the only user of `netlink-packet-*`) |
+//! | | [`procscan`] | walking `/proc`: which processes live in which namespace |
+//! | | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
+//! | | [`monitor`] | watching the run directory for names coming and going |
+//! | | [`sys`], [`Error`] | system-call helpers and messages; the library's error type |
+//! | low | [`output`] | iproute2-compatible JSON writer, below every feature |
+//!
+//! Dependencies point down, never up and never sideways: the command line
+//! may use every module; `lab`, `inspect` and `ipobj` use only `shared`
+//! and the core, and are siblings that do not name each other (what two of
+//! them need moves down into `shared`); `shared` uses only the core; the
+//! core uses only itself. A unit test (`src/layering.rs`) reads the sources
+//! and fails on any edge against this rule. Only the core and `lab` are
+//! the library's API; `cli` is public for the `netns` binary and
+//! `fuzzing` for the fuzz targets, and neither is documented.
 //!
 //! The core is synchronous on purpose: `setns(2)` changes the namespace of
 //! the calling *thread*, so work inside a namespace either happens on the
@@ -47,13 +57,19 @@
 #[path = "../crates/netns-core/src/require_root.rs"]
 mod require_root;
 
+#[cfg(test)]
+mod layering;
+
+/// The command line; public only for the `netns` binary (src/main.rs).
+#[doc(hidden)]
 pub mod cli;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod inspect;
-pub mod ipobj;
+pub(crate) mod inspect;
+pub(crate) mod ipobj;
 pub mod lab;
 pub mod output;
+pub(crate) mod shared;
 
 // The core modules, from the netns-core crate, under the names they have
 // always had here: `netns::rundir::…` and `crate::netlink::…` keep working.

@@ -201,7 +201,7 @@ fn run_line(
         Line::Fatal(msg) => {
             ctx.flush();
             eprintln!("{msg}");
-            return Err(Exit(1));
+            return Err(Exit::ERROR);
         }
         Line::MissingContinuation => {
             eprintln!("Missing continuation line");

@@ -103,15 +103,15 @@ pub fn exec(ctx: &mut Ctx, args: &[OsString]) -> Status {
     if ctx.batch {
         return match fork_and_wait(ctx, name, cmd, None) {
             Ok(code) => Ok(code),
-            Err(_) => Err(Exit(1)),
+            Err(_) => Err(Exit::ERROR),
         };
     }
     ctx.flush();
     if !switch_for_exec(ctx, name) {
-        return Err(Exit(255));
+        return Err(Exit::FAILURE);
     }
     exec_command(cmd);
-    Err(Exit(1))
+    Err(Exit::ERROR)
 }
 
 /// `exec LAB NODE [--] CMD…`: when the first word names no namespace but
@@ -156,7 +156,7 @@ fn exec_all(ctx: &mut Ctx, cmd: &[OsString]) -> Status {
         header.push(b'\n');
         ctx.write(&header);
         if fork_and_wait(ctx, &name, cmd, None).is_err() {
-            return Err(Exit(1));
+            return Err(Exit::ERROR);
         }
     }
     Ok(0)
@@ -187,7 +187,7 @@ fn exec_all_json(ctx: &mut Ctx, names: &[OsString], cmd: &[OsString]) -> Status 
             }
         };
         let (out_fd, err_fd): (OwnedFd, OwnedFd) =
-            (out.try_clone().map_err(|_| Exit(1))?.into(), err.try_clone().map_err(|_| Exit(1))?.into());
+            (out.try_clone().map_err(|_| Exit::ERROR)?.into(), err.try_clone().map_err(|_| Exit::ERROR)?.into());
         let result = fork_and_wait(ctx, name, cmd, Some((&out_fd, &err_fd)));
         w.start_object();
         w.string_field("name", name.as_bytes());

@@ -233,7 +233,7 @@ pub fn completions(args: &[OsString]) -> Status {
                 "netns completions: {}: choose one of bash, zsh, fish, elvish, powershell",
                 other.map_or("no shell given".to_string(), |s| format!("unknown shell \"{s}\""))
             );
-            return Err(Exit(1));
+            return Err(Exit::ERROR);
         }
     };
     clap_complete::generate(shell, &mut command(), "netns", &mut std::io::stdout());
@@ -244,7 +244,7 @@ pub fn completions(args: &[OsString]) -> Status {
 pub fn man() -> Status {
     let man = clap_mangen::Man::new(command());
     if man.render(&mut std::io::stdout()).is_err() {
-        return Err(Exit(1));
+        return Err(Exit::ERROR);
     }
     Ok(0)
 }

@@ -25,7 +25,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                     "Usage: netns [-j [-p]] [-n NAME] inspect [NAME… | --all | --root]\n\
                      Without a name: the namespace netns runs in (after -n NAME, that one)."
                 );
-                return Err(Exit(255));
+                return Err(Exit::FAILURE);
             }
             _ => targets.push(Target::Named(a.clone())),
         }

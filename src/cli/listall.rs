@@ -26,7 +26,7 @@ fn collect(ctx: &mut Ctx, failed: &mut bool) -> Result<Vec<Found>, super::Exit> 
         Ok(m) => m,
         Err(e) => {
             eprintln!("Open of /proc failed: {}", crate::sys::io_text(&e));
-            return Err(super::Exit(1));
+            return Err(super::Exit::ERROR);
         }
     };
     let nsfs_dev = current.map(|c| c.dev);

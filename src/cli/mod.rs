@@ -5,33 +5,24 @@
 //! messages and exit statuses. Parsing is by hand, following iproute2's
 //! rules (prefix matching in a fixed order, single-dash long options);
 //! clap describes the same grammar for `--help`, completions and the man
-//! page (see [`help`]).
+//! page (see `help`).
 
 mod batch;
-mod ctx;
 mod exec;
-pub mod help;
+pub(crate) mod help;
 mod inspect;
 mod lab;
 mod listall;
 mod netns_cmd;
 mod options;
-pub mod parse;
 
-pub use ctx::Ctx;
-pub use options::{Family, Opts};
+// The execution context and the iproute2 grammar belong to the objects
+// layer below; the command line builds the context and speaks the grammar.
+pub(crate) use crate::ipobj::{Ctx, Exit, Opts, Status};
 
 use crate::rundir::RunDir;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
-
-/// End the whole run now with this status (iproute2's `exit()` paths:
-/// usage, invalid names, bad numbers). Ends a batch file too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Exit(pub i32);
-
-/// A command's outcome: `Ok(status)` lets a batch file go on.
-pub type Status = Result<i32, Exit>;
 
 /// Run `netns` with these arguments (program name excluded) and return the
 /// exit status.

@@ -1,8 +1,8 @@
 //! The netns subcommands, with iproute2's words, order of checks, messages
 //! and exit statuses (see `docs/compat.md` for the deliberate differences).
 
-use super::parse::{get_integer, matches};
 use super::{Ctx, Exit, Status, help, listall};
+use crate::ipobj::grammar::{get_integer, matches};
 use crate::namespace::open_ns_file;
 use crate::namespace::{NetNs, NsId};
 use crate::procscan::ProcScan;
@@ -29,7 +29,7 @@ NETNSID := auto | POSITIVE-INT
 
 fn usage() -> Exit {
     eprint!("{USAGE}");
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// The subcommands, in the order iproute2 tries them as prefixes.
@@ -91,7 +91,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
             Some(Ok(object)) => return crate::ipobj::run(ctx, object, words),
             Some(Err(known)) => {
                 eprintln!("Object \"{known}\" is not supported by netns; use `ip {known}` for it.");
-                return Err(Exit(255));
+                return Err(Exit::FAILURE);
             }
             None => {}
         }
@@ -106,7 +106,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
         (ctx.opts.all && matches!(sub, Some(Sub::Exec | Sub::Delete))) || (batch_line && sub.is_none());
     if !skip_validation && words.len() > 1 && !is_valid_name(words[1].as_bytes()) {
         crate::errln!("Invalid netns name \"", words[1], "\"");
-        return Err(Exit(255));
+        return Err(Exit::FAILURE);
     }
     let args = &words[1..];
     match sub {
@@ -131,7 +131,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
             }
             _ => {
                 crate::errln!("Command \"", first, "\" is unknown, try \"netns help\".");
-                Err(Exit(255))
+                Err(Exit::FAILURE)
             }
         },
     }
@@ -247,22 +247,22 @@ fn list(ctx: &mut Ctx, args: &[OsString]) -> Status {
 fn parse_id_keyword(key: &str, value: Option<&OsString>, seen: bool) -> Result<i32, Exit> {
     if seen {
         eprintln!("Error: duplicate \"{key}\": \"{key}\" is the second value.");
-        return Err(Exit(255));
+        return Err(Exit::FAILURE);
     }
     let Some(value) = value else {
         eprintln!("Command line is not complete. Try option \"help\"");
-        return Err(Exit(255));
+        return Err(Exit::FAILURE);
     };
     match get_integer(value.as_bytes()) {
         None => {
             crate::errln!("Error: argument \"", value, "\" is wrong: \"", key, "\" value is invalid");
-            Err(Exit(255))
+            Err(Exit::FAILURE)
         }
         // iproute2 prints the *following* word here, "(null)" when there is
         // none; the value itself is what the user needs to see.
         Some(v) if v < 0 => {
             crate::errln!("Error: argument \"", value, "\" is wrong: \"", key, "\" value should be >= 0");
-            Err(Exit(255))
+            Err(Exit::FAILURE)
         }
         Some(v) => Ok(v),
     }
@@ -304,7 +304,7 @@ fn list_id(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Err(e) => {
                 eprintln!("{}", e.iproute2_line());
                 eprintln!("Dump terminated");
-                return Err(Exit(1));
+                return Err(Exit::ERROR);
             }
         },
     };
@@ -371,7 +371,7 @@ fn list_id(ctx: &mut Ctx, args: &[OsString]) -> Status {
 fn new_name(name: &OsStr) -> Result<NsName, Exit> {
     NsName::new(name).map_err(|e| {
         crate::sys::eprint_line(&e.message());
-        Exit(255)
+        Exit::FAILURE
     })
 }
 
@@ -380,14 +380,14 @@ fn new_name(name: &OsStr) -> Result<NsName, Exit> {
 fn existing_name(name: &OsStr) -> Result<NsName, Exit> {
     NsName::existing(name).map_err(|e| {
         crate::sys::eprint_line(&e.message());
-        Exit(255)
+        Exit::FAILURE
     })
 }
 
 fn report(e: RunDirError) -> Status {
     crate::sys::eprint_line(&e.message());
     if matches!(e, RunDirError::Restore { .. }) {
-        return Err(Exit(1));
+        return Err(Exit::ERROR);
     }
     Ok(1)
 }
@@ -503,11 +503,11 @@ fn set(ctx: &mut Ctx, args: &[OsString]) -> Status {
         match get_integer(value.as_bytes()) {
             None => {
                 crate::errln!("Error: argument \"", value, "\" is wrong: Invalid \"netnsid\" value");
-                return Err(Exit(255));
+                return Err(Exit::FAILURE);
             }
             Some(v) if v < 0 => {
                 crate::errln!("Error: argument \"", value, "\" is wrong: \"netnsid\" value should be >= 0");
-                return Err(Exit(255));
+                return Err(Exit::FAILURE);
             }
             Some(v) => Some(v),
         }

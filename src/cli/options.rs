@@ -7,62 +7,11 @@
 //! checked before iproute2's table, so none of iproute2's spellings changes
 //! meaning; each is rejected as unknown by iproute2 itself.
 
-use super::parse::matches;
-use super::{Exit, ctx::Ctx};
+use crate::ipobj::grammar::{get_integer, matches};
+use crate::ipobj::{Ctx, Exit, Family, Opts};
 use crate::switch::SwitchMode;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
-
-/// Options that change what the netns commands do.
-#[derive(Debug, Default, Clone)]
-pub struct Opts {
-    /// `-all`
-    pub all: bool,
-    /// `-json`
-    pub json: bool,
-    /// `-pretty`
-    pub pretty: bool,
-    /// `-force`
-    pub force: bool,
-    /// `-batch FILE`
-    pub batch: Option<OsString>,
-    /// `--net-only`: exec enters only the network namespace.
-    pub switch_mode: SwitchMode,
-    /// `-4`, `-6`, `-0`, `-family F`.
-    pub family: Family,
-    /// `-s` given this many times.
-    pub stats: u8,
-    /// `-d` given this many times.
-    pub details: u8,
-    /// `-oneline`
-    pub oneline: bool,
-    /// `-brief`
-    pub brief: bool,
-    /// `-human`
-    pub human: bool,
-    /// `-iec`
-    pub iec: bool,
-    /// `-resolve`
-    pub resolve: bool,
-    /// `-Numeric`
-    pub numeric: bool,
-}
-
-/// The address family selected with `-4`, `-6`, `-0` or `-family`.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    /// No preference (AF_UNSPEC).
-    #[default]
-    Any,
-    /// `-4`, `-family inet`
-    Inet,
-    /// `-6`, `-family inet6`
-    Inet6,
-    /// `-0`, `-family link`
-    Link,
-    /// `-M`, `-B`, `-family mpls|bridge`: families netns does not show.
-    Other,
-}
 
 /// What the scanner decided.
 pub enum Scan {
@@ -92,7 +41,7 @@ Try \"netns --help\" for a full description.
 
 fn usage() -> Exit {
     eprint!("{IP_USAGE}");
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// What an option does, once recognised.
@@ -222,7 +171,7 @@ pub(crate) fn scan_with(
         let opt: &[u8] = if raw.get(1) == Some(&b'-') { &raw[1..] } else { &raw };
         let Some(kind) = classify(opt) else {
             crate::errln!("Option \"", opt, "\" is unknown, try \"netns -help\".");
-            return Err(Exit(255));
+            return Err(Exit::FAILURE);
         };
         let mut value = || it.next().ok_or_else(usage);
         match kind {
@@ -240,15 +189,15 @@ pub(crate) fn scan_with(
                     b"mpls" | b"bridge" => opts.family = Family::Other,
                     other => {
                         crate::errln!("Error: argument \"", other, "\" is wrong: invalid protocol family");
-                        return Err(Exit(255));
+                        return Err(Exit::FAILURE);
                     }
                 }
             }
             Opt::Rcvbuf => {
                 let v = value()?;
-                if super::parse::get_integer(v.as_bytes()).is_none_or(|n| n < 0) {
+                if get_integer(v.as_bytes()).is_none_or(|n| n < 0) {
                     crate::errln!("Invalid rcvbuf size '", v, "'");
-                    return Err(Exit(255));
+                    return Err(Exit::FAILURE);
                 }
             }
             Opt::Family4 => opts.family = Family::Inet,
@@ -274,7 +223,7 @@ pub(crate) fn scan_with(
                 let Some(name) = it.next() else {
                     // iproute2 prints `Cannot open network namespace "(null)"`.
                     crate::errln!("Option \"", raw.as_slice(), "\" needs a namespace name");
-                    return Err(Exit(255));
+                    return Err(Exit::FAILURE);
                 };
                 switch(&name)?;
             }

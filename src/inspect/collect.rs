@@ -265,7 +265,7 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
     });
     let pids_by_ino: HashMap<u64, &Vec<u32>> = pids.iter().map(|(id, p)| (id.ino, p)).collect();
     let peer_names = peers::resolve(&subjects, &mut raws, &named, &current);
-    let nft = firewall::nft_path();
+    let nft = crate::shared::nft::nft_path();
     let mut views = Vec::with_capacity(subjects.len());
     for (i, (s, raw)) in subjects.iter().zip(raws).enumerate() {
         let shown = match (&s.name, s.current) {
@@ -382,8 +382,6 @@ fn firewall_view(tables: &Result<usize, String>, nft: Option<&std::path::Path>, 
                         })
                         .collect(),
                 },
-                Firewall::Empty => FirewallView::Empty,
-                Firewall::NftMissing => FirewallView::NftMissing { tables: *n },
                 Firewall::Unreadable(reason) => FirewallView::Unavailable { reason },
             }
         }
@@ -425,7 +423,7 @@ fn address_view(a: &Address, dev: &impl Fn(u32) -> String) -> Option<AddressView
 
 fn route_view(r: &Route, dev: &impl Fn(u32) -> String) -> Option<RouteView> {
     let family = family_word(r.family)?;
-    let names = crate::ipobj::route::names::Names::default();
+    let names = crate::shared::route_names::Names::default();
     let mut words = Vec::new();
     match r.kind {
         1 => {}

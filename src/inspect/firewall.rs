@@ -11,7 +11,6 @@ use std::fs::File;
 use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// One nftables chain.
@@ -42,31 +41,14 @@ pub struct Table {
     pub chains: Vec<Chain>,
 }
 
-/// What is known about a namespace's firewall.
+/// What reading a namespace's ruleset with `nft` gave (no tables, or no
+/// `nft`, are known before it runs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Firewall {
-    /// No nftables table.
-    Empty,
     /// The ruleset, summarised.
     Tables(Vec<Table>),
-    /// There are tables, but `nft` is not installed to read them.
-    NftMissing,
     /// Reading failed; the text says why.
     Unreadable(String),
-}
-
-/// Find `nft`: `NETNS_NFT` when set (a path; a missing file means "no
-/// nft"), else PATH and the sbin directories a root shell has.
-pub fn nft_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("NETNS_NFT") {
-        let p = PathBuf::from(p);
-        return p.is_file().then_some(p);
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/sbin"].map(PathBuf::from))
-        .map(|d| d.join("nft"))
-        .find(|p| p.is_file())
 }
 
 /// Run `nft -j list ruleset` inside the network namespace file `ns`.

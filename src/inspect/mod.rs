@@ -8,15 +8,15 @@
 //! [`collect()`] gathers, [`render`] prints. The data model is plain and
 //! serialisable, so `-j` output is this model as JSON.
 
-pub mod collect;
-pub mod firewall;
+pub(crate) mod collect;
+pub(crate) mod firewall;
 mod peers;
-pub mod render;
-pub mod sysctl;
+pub(crate) mod render;
+pub(crate) mod sysctl;
 
 use serde::Serialize;
 
-pub use collect::{Inspection, Target, collect};
+pub(crate) use collect::{Target, collect};
 
 /// Everything `inspect` shows about one namespace.
 #[derive(Debug, Clone, Serialize)]

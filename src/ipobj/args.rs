@@ -1,10 +1,8 @@
 //! An argument cursor with iproute2's error conventions (`NEXT_ARG`,
 //! `invarg`, `duparg`, `incomplete_command`), shared by the object commands.
 
-use crate::cli::Exit;
-use crate::cli::parse::matches;
+use crate::ipobj::Exit;
 use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
 
 /// Words still to be read.
 pub struct Args<'a> {
@@ -46,16 +44,6 @@ impl<'a> Args<'a> {
         self.next_word().ok_or_else(incomplete)
     }
 
-    /// Does the next word equal `kw` exactly (`strcmp`)?
-    pub fn is(&self, kw: &str) -> bool {
-        self.peek().is_some_and(|w| w.as_bytes() == kw.as_bytes())
-    }
-
-    /// Is the next word a prefix of `kw` (`matches`)?
-    pub fn matches(&self, kw: &str) -> bool {
-        self.peek().is_some_and(|w| matches(w.as_bytes(), kw))
-    }
-
     /// The rest, unconsumed.
     pub fn rest(&self) -> &'a [OsString] {
         &self.words[self.pos..]
@@ -65,23 +53,23 @@ impl<'a> Args<'a> {
 /// `Command line is not complete. Try option "help"`, exit 255.
 pub fn incomplete() -> Exit {
     eprintln!("Command line is not complete. Try option \"help\"");
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// `Error: argument "ARG" is wrong: MSG`, exit 255.
 pub fn invarg(msg: &str, arg: &OsStr) -> Exit {
     eprintln!("Error: argument \"{}\" is wrong: {msg}", arg.to_string_lossy());
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// `Error: duplicate "KEY": "ARG" is the second value.`, exit 255.
 pub fn duparg(key: &str, arg: &OsStr) -> Exit {
     eprintln!("Error: duplicate \"{key}\": \"{}\" is the second value.", arg.to_string_lossy());
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// `Error: either "KEY" is duplicate, or "ARG" is a garbage.`, exit 255.
 pub fn duparg2(key: &str, arg: &OsStr) -> Exit {
     eprintln!("Error: either \"{key}\" is duplicate, or \"{}\" is a garbage.", arg.to_string_lossy());
-    Exit(255)
+    Exit::FAILURE
 }

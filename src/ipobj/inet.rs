@@ -4,8 +4,8 @@
 //! and the error texts match: C `strtoul` rules for numbers (base 0 means
 //! `0x` hex and leading-zero octal), `10.8` as `10.8.0.0`, dotted netmasks.
 
-use crate::cli::Exit;
-use crate::cli::Family;
+use crate::ipobj::Exit;
+use crate::ipobj::Family;
 use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::unix::ffi::OsStrExt;
@@ -22,7 +22,7 @@ pub fn get_u16(word: &[u8]) -> Option<u16> {
 
 /// iproute2's `get_integer(…, 0)`: a whole word in the range of `int`.
 pub fn get_integer(word: &[u8]) -> Option<i32> {
-    crate::cli::parse::get_integer(word)
+    crate::ipobj::grammar::get_integer(word)
 }
 
 /// An address or prefix as iproute2's `inet_prefix` holds it.
@@ -156,7 +156,7 @@ fn family_words(family: u8) -> &'static str {
 pub fn get_addr(word: &OsStr, family: u8) -> Result<Inet, Exit> {
     parse_addr(word.as_bytes(), family).ok_or_else(|| {
         crate::errln!("Error: ", family_words(family), " address is expected rather than \"", word, "\".");
-        Exit(1)
+        Exit::ERROR
     })
 }
 
@@ -165,11 +165,11 @@ pub fn get_addr(word: &OsStr, family: u8) -> Result<Inet, Exit> {
 pub fn get_prefix(word: &OsStr, family: u8) -> Result<Inet, Exit> {
     if family == 17 {
         crate::errln!("Error: \"", word, "\" may be inet prefix, but it is not allowed in this context.");
-        return Err(Exit(1));
+        return Err(Exit::ERROR);
     }
     parse_prefix(word.as_bytes(), family).ok_or_else(|| {
         crate::errln!("Error: ", family_words(family), " prefix is expected rather than \"", word, "\".");
-        Exit(1)
+        Exit::ERROR
     })
 }
 

@@ -10,17 +10,21 @@
 //! messages, the netlink request (through [`crate::netlink`]), and output
 //! byte-identical to `ip`, printed through the shared [`out::Out`] sink.
 
-pub mod address;
-pub mod args;
-pub mod cnum;
-pub mod inet;
-pub mod link;
-pub mod neighbour;
-pub mod out;
-pub mod route;
+pub(crate) mod address;
+pub(crate) mod args;
+pub(crate) mod cnum;
+pub(crate) mod ctx;
+pub(crate) mod grammar;
+pub(crate) mod inet;
+pub(crate) mod link;
+pub(crate) mod neighbour;
+pub(crate) mod out;
+pub(crate) mod route;
 
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Status};
+pub(crate) use ctx::{Ctx, Family, Opts};
+pub(crate) use grammar::{Exit, Status};
+
+use grammar::matches;
 use std::ffi::OsString;
 
 /// The objects netns runs itself.

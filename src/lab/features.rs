@@ -235,11 +235,11 @@ fn present(nl: &mut Netlink, what: Feature, n: usize) -> bool {
         Feature::Tbf => {
             !matches!(nl.tbf_replace(1, 1_000_000, None, None), Err(NlError::Kernel(k)) if k.errno == libc::ENOENT)
         }
-        Feature::NftBinary => crate::inspect::firewall::nft_path().is_some(),
+        Feature::NftBinary => crate::shared::nft::nft_path().is_some(),
         Feature::NfTables => {
             // Without the binary the kernel side cannot be asked; the
             // missing binary is reported on its own.
-            let Some(nft) = crate::inspect::firewall::nft_path() else { return true };
+            let Some(nft) = crate::shared::nft::nft_path() else { return true };
             let child = Command::new(nft)
                 .args(["-f", "-"])
                 .stdin(Stdio::piped())

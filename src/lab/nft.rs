@@ -215,7 +215,7 @@ pub fn ruleset(node: &Node) -> Result<Option<String>, String> {
 
 /// Where `nft` is (`NETNS_NFT`, else PATH and the sbin directories).
 fn nft() -> Result<std::path::PathBuf, String> {
-    crate::inspect::firewall::nft_path()
+    crate::shared::nft::nft_path()
         .ok_or_else(|| "nft not found: NAT and firewall need the nftables package (or NETNS_NFT)".to_string())
 }
 

@@ -32,7 +32,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                     Ok(t) => crate::lab::procs::set_exec_timeout(t),
                     Err(msg) => {
                         eprintln!("netns down: {msg}\n{USAGE}");
-                        return Err(Exit(255));
+                        return Err(Exit::FAILURE);
                     }
                 }
             }
@@ -41,11 +41,11 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     }
     let [target] = words.as_slice() else {
         eprintln!("{USAGE}");
-        return Err(Exit(255));
+        return Err(Exit::FAILURE);
     };
     if matches!(target.as_str(), "-h" | "--help" | "help") {
         eprintln!("{USAGE}");
-        return Err(Exit(255));
+        return Err(Exit::FAILURE);
     }
     if let Some(status) = super::need_privilege("down") {
         return status;

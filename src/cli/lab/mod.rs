@@ -31,7 +31,7 @@ pub(crate) fn usage_error(cmd: &str, usage: &str, msg: Option<String>) -> Status
         eprintln!("netns {cmd}: {m}");
     }
     eprintln!("{usage}");
-    Err(super::Exit(255))
+    Err(super::Exit::FAILURE)
 }
 
 /// One option of a lab command, as [`file_and_options`] hands it over.

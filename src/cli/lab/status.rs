@@ -125,12 +125,12 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             "--all" | "-a" => {}
             "-h" | "--help" | "help" => {
                 eprintln!("{USAGE}");
-                return Err(Exit(255));
+                return Err(Exit::FAILURE);
             }
             _ if target.is_none() => target = Some(w.clone()),
             _ => {
                 eprintln!("{USAGE}");
-                return Err(Exit(255));
+                return Err(Exit::FAILURE);
             }
         }
     }

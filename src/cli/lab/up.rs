@@ -105,29 +105,29 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                     Ok(t) => crate::lab::procs::set_exec_timeout(t),
                     Err(msg) => {
                         eprintln!("netns up: {msg}\n{USAGE}");
-                        return Err(Exit(255));
+                        return Err(Exit::FAILURE);
                     }
                 }
             }
             Some("-f") | Some("--file") => {}
             Some("-h") | Some("--help") | Some("help") => {
                 eprintln!("{USAGE}");
-                return Err(Exit(255));
+                return Err(Exit::FAILURE);
             }
             Some(s) if s.starts_with('-') && s.len() > 1 => {
                 eprintln!("netns up: unknown option {s}\n{USAGE}");
-                return Err(Exit(255));
+                return Err(Exit::FAILURE);
             }
             _ if file.is_none() => file = Some(a.to_string_lossy().into_owned()),
             _ => {
                 eprintln!("netns up: one lab file at a time\n{USAGE}");
-                return Err(Exit(255));
+                return Err(Exit::FAILURE);
             }
         }
     }
     let Some(path) = file else {
         eprintln!("{USAGE}");
-        return Err(Exit(255));
+        return Err(Exit::FAILURE);
     };
     if let Some(status) = super::need_privilege("up") {
         return status;

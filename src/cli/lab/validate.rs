@@ -17,7 +17,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         [a] if a.as_bytes() != b"help" && !a.as_bytes().starts_with(b"-") => a.to_string_lossy().into_owned(),
         _ => {
             eprintln!("{USAGE}");
-            return Err(Exit(255));
+            return Err(Exit::FAILURE);
         }
     };
     let (src, lab) = match load_or_report(&path) {

@@ -7,8 +7,8 @@ mod show;
 mod write;
 
 use super::args::Args;
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
+use crate::ipobj::grammar::matches;
+use crate::ipobj::{Ctx, Exit, Status};
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -47,6 +47,6 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         write::usage()
     } else {
         crate::errln!("Command \"", args[0], "\" is unknown, try \"netns address help\".");
-        Err(Exit(255))
+        Err(Exit::FAILURE)
     }
 }

@@ -2,8 +2,8 @@
 //! `ip -j`'s keys. iproute2 runs `link show` and `address show` through one
 //! function; so does netns (`ipobj::link::listing`).
 
-use crate::cli::{Ctx, Status};
 use crate::ipobj::args::Args;
+use crate::ipobj::{Ctx, Status};
 
 /// `address [show|list|lst] [dev NAME] [scope S] [up] [master M] [type T] …`
 pub fn list(ctx: &mut Ctx, args: Args<'_>) -> Status {

@@ -3,10 +3,10 @@
 //! `ipaddr_list_flush_or_save` in iproute2 6.1).
 
 use super::Modify;
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
+use crate::ipobj::grammar::matches;
 use crate::ipobj::inet::{self, Inet};
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::NlError;
 use crate::netlink::address::{AF_INET, AF_INET6, Address, IFA_F_SECONDARY, INFINITY_LIFE_TIME, Lifetimes};
 use crate::netlink::address_ops::AddrWrite;
@@ -381,7 +381,7 @@ pub fn flush(ctx: &mut Ctx, args: Args<'_>) -> Status {
             a.value()?;
         } else if wb == b"vrf" {
             crate::errln!("netns: address flush option \"", w, "\" is not supported; use ip address");
-            return Err(Exit(255));
+            return Err(Exit::FAILURE);
         } else {
             let v = if wb == b"dev" {
                 a.value()?
@@ -419,7 +419,7 @@ fn flush_rounds(ctx: &mut Ctx, f: &Filter) -> Status {
             Err(e) => {
                 eprintln!("{}", e.iproute2_line());
                 eprintln!("Flush terminated");
-                return Err(Exit(1));
+                return Err(Exit::ERROR);
             }
         };
         if chosen.is_empty() {
@@ -525,7 +525,7 @@ TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |
 /// `address help`: iproute2's usage text (stderr, exit 255).
 pub fn usage() -> Status {
     eprint!("{USAGE}");
-    Err(Exit(255))
+    Err(Exit::FAILURE)
 }
 
 #[cfg(test)]

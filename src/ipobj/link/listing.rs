@@ -3,10 +3,10 @@
 //! records; `address` adds each link's addresses. Both live here.
 
 use super::linkinfo::{Env, nl_error, print_link, print_link_brief, print_link_stats};
-use crate::cli::{Ctx, Exit, Family, Status};
 use crate::ipobj::address::addrinfo::{AddrFilter, print_addresses};
 use crate::ipobj::args::{Args, duparg2, invarg};
 use crate::ipobj::out::Out;
+use crate::ipobj::{Ctx, Exit, Family, Status};
 use crate::netlink::address::{AF_PACKET, AddressQuery, IFA_F_PERMANENT, IFA_F_SECONDARY};
 use crate::netlink::link::{Link, LinkQuery};
 use std::collections::HashMap;
@@ -152,7 +152,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
                 }
                 None => {
                     crate::ipobj::address::addrinfo::prefix_error(v, af.family);
-                    return Err(Exit(1));
+                    return Err(Exit::ERROR);
                 }
             }
         } else if b == b"scope" {
@@ -197,7 +197,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
             let name = if b == b"dev" {
                 args.value()?
             } else {
-                if crate::cli::parse::matches(b, "help") {
+                if crate::ipobj::grammar::matches(b, "help") {
                     return usage();
                 }
                 w
@@ -260,7 +260,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
                 eprintln!("RTNETLINK answers: No such device");
                 if single_get {
                     eprintln!("Cannot send link get request: No such device");
-                    return Err(Exit(1));
+                    return Err(Exit::ERROR);
                 }
                 eprintln!("Cannot send link request: No such device");
                 return Ok(0);

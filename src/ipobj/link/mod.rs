@@ -13,8 +13,8 @@ mod stats;
 mod write;
 
 use super::args::Args;
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
+use crate::ipobj::grammar::matches;
+use crate::ipobj::{Ctx, Exit, Status};
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -60,7 +60,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         }
     } else {
         crate::errln!("Command \"", args[0], "\" is unknown, try \"netns link help\".");
-        Err(Exit(255))
+        Err(Exit::FAILURE)
     }
 }
 

@@ -2,8 +2,8 @@
 //! keys. The listing itself is shared with `address show` (see
 //! [`super::listing`]).
 
-use crate::cli::{Ctx, Status};
 use crate::ipobj::args::Args;
+use crate::ipobj::{Ctx, Status};
 
 /// `link [show|list|lst] [dev NAME] [up] [master M] [type T] …`
 pub fn list(ctx: &mut Ctx, args: Args<'_>) -> Status {

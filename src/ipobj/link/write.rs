@@ -8,10 +8,10 @@
 //! namespace; the kernel makes both ends or neither.
 
 use super::Modify;
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
+use crate::ipobj::grammar::matches;
 use crate::ipobj::inet;
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::link::IFF_UP;
 use crate::netlink::link_ops::{
     LinkKind, LinkSpec, LinkWrite, MacVlan, NsTarget, VxlanOpt, is_unknown_kind, is_valid_altifname, is_valid_ifname,
@@ -199,7 +199,7 @@ fn parse_on_off(what: &str, v: &OsStr) -> P<bool> {
 
 fn unsupported(word: &OsStr) -> Stop {
     crate::errln!("netns: link option \"", word, "\" is not supported; use ip link");
-    Stop::Exit(Exit(255))
+    Stop::Exit(Exit::FAILURE)
 }
 
 /// C `atoi`.
@@ -500,23 +500,23 @@ fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held: &mut Vec<
     }
     if index != 0 && !create && !move_netns {
         eprintln!("index can be used only when creating devices or when moving device to another netns.");
-        return Err(Stop::Exit(Exit(255)));
+        return Err(Stop::Exit(Exit::FAILURE));
     }
     if group && dev.is_none() {
         if let Some(g) = a.peek().filter(|_| rest > 0) {
             crate::errln!("Garbage instead of arguments \"", g, " ...\". Try \"ip link help\".");
-            return Err(Stop::Exit(Exit(255)));
+            return Err(Stop::Exit(Exit::FAILURE));
         }
         if create {
             eprintln!("group cannot be used when creating devices.");
-            return Err(Stop::Exit(Exit(255)));
+            return Err(Stop::Exit(Exit::FAILURE));
         }
         return Ok(Parsed { spec, kind: None, rest: 0, group_only: true });
     }
     if !create {
         let Some(d) = word(dev) else {
             eprintln!("Not enough information: \"dev\" argument is required.");
-            return Err(Stop::Exit(Exit(255)));
+            return Err(Stop::Exit(Exit::FAILURE));
         };
         spec.index = index_of(ctx, d)?.ok_or_else(|| nodev(d))?;
         if name == dev {
@@ -528,7 +528,7 @@ fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held: &mut Vec<
     } else {
         if name != dev {
             eprintln!("both \"name\" and \"dev\" cannot be used when creating devices.");
-            return Err(Stop::Exit(Exit(255)));
+            return Err(Stop::Exit(Exit::FAILURE));
         }
         if let Some(l) = link {
             spec.link = Some(index_of(ctx, l)?.ok_or_else(|| nodev(l))?);
@@ -565,7 +565,7 @@ fn parse_kind(ctx: &mut Ctx, kind: &OsStr, rest: &[OsString], what: Modify, held
                 return Err(unsupported(&rest[0]));
             }
             crate::errln!("netns: bridge options (\"", rest[0], "\" …) are not supported; use ip link");
-            Err(Stop::Exit(Exit(255)))
+            Err(Stop::Exit(Exit::FAILURE))
         }
         b"vxlan" if !rest.is_empty() => parse_vxlan(ctx, rest, what == Modify::Set),
         b"macvlan" if !rest.is_empty() => parse_macvlan(rest),
@@ -581,7 +581,7 @@ fn parse_kind(ctx: &mut Ctx, kind: &OsStr, rest: &[OsString], what: Modify, held
                 return Err(Stop::Ret(2));
             }
             crate::errln!("netns: options of link type \"", kind, "\" are not supported; use ip link");
-            Err(Stop::Exit(Exit(255)))
+            Err(Stop::Exit(Exit::FAILURE))
         }
     }
 }
@@ -715,7 +715,7 @@ fn parse_vxlan(ctx: &mut Ctx, words: &[OsString], set_op: bool) -> P<LinkKind> {
             seen.mark(VX_LINK, "dev", v)?;
             let Some(i) = index_of(ctx, v)? else {
                 crate::errln!("Cannot find device \"", v, "\"");
-                return Err(Stop::Exit(Exit(255)));
+                return Err(Stop::Exit(Exit::FAILURE));
             };
             opts.push(VxlanOpt::Link(i));
         } else if matches(wb, "ttl") || matches(wb, "hoplimit") {
@@ -860,8 +860,8 @@ fn parse_vxlan(ctx: &mut Ctx, words: &[OsString], set_op: bool) -> P<LinkKind> {
     }
     if !selected {
         match ctx.opts.family {
-            crate::cli::Family::Inet => opts.push(VxlanOpt::Group(std::net::Ipv4Addr::UNSPECIFIED.into())),
-            crate::cli::Family::Inet6 => opts.push(VxlanOpt::Group(std::net::Ipv6Addr::UNSPECIFIED.into())),
+            crate::ipobj::Family::Inet => opts.push(VxlanOpt::Group(std::net::Ipv4Addr::UNSPECIFIED.into())),
+            crate::ipobj::Family::Inet6 => opts.push(VxlanOpt::Group(std::net::Ipv6Addr::UNSPECIFIED.into())),
             _ => {}
         }
     }
@@ -1081,7 +1081,7 @@ TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |
 
 fn usage_exit() -> Exit {
     eprint!("{USAGE}");
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// `link help`: iproute2's usage text (stderr, exit 255).
@@ -1104,7 +1104,7 @@ pub fn property(ctx: &mut Ctx, args: Args<'_>) -> Status {
         return usage();
     } else {
         eprintln!("Operator required");
-        return Err(Exit(255));
+        return Err(Exit::FAILURE);
     };
     let mut names: Vec<&[u8]> = Vec::new();
     let mut dev: Option<&OsStr> = None;
@@ -1131,7 +1131,7 @@ pub fn property(ctx: &mut Ctx, args: Args<'_>) -> Status {
     }
     let Some(dev) = dev else {
         eprintln!("Not enough of information: \"dev\" argument is required.");
-        return Err(Exit(255));
+        return Err(Exit::FAILURE);
     };
     let family = inet::family_of(ctx.opts.family);
     let nl = ctx.netlink()?;

@@ -5,8 +5,8 @@
 mod modify;
 mod show;
 
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
+use crate::ipobj::grammar::matches;
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::route::RouteOp;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -34,7 +34,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Err(usage())
     } else {
         crate::errln!("Command \"", cmd, "\" is unknown, try \"ip neigh help\".");
-        Err(Exit(255))
+        Err(Exit::FAILURE)
     }
 }
 
@@ -54,7 +54,7 @@ STATE := { delay | failed | incomplete | noarp | none |
 /// iproute2's neighbour usage on stderr; exit 255.
 pub fn usage() -> Exit {
     eprint!("{USAGE}");
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// `nud_state_a2n`

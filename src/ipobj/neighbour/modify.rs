@@ -1,13 +1,13 @@
 //! `ip neigh add|del|change|replace` (`ipneigh_modify`) and `ip neigh get`.
 
 use super::{nud_state, usage};
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
+use crate::ipobj::grammar::matches;
 use crate::ipobj::out::Out;
 use crate::ipobj::route::inet::{AF_INET, AF_UNSPEC, Prefix, get_addr, get_addr_1};
 use crate::ipobj::route::names::{Names, proto_a2n};
 use crate::ipobj::route::preferred_family;
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::neighbour::*;
 use crate::netlink::route::RouteOp;
 use std::ffi::{OsStr, OsString};
@@ -102,7 +102,7 @@ pub fn run(ctx: &mut Ctx, op: RouteOp, words: &[OsString]) -> Status {
         Some(d) if dev_ok && d.family != AF_UNSPEC => d,
         _ => {
             crate::errln!("Device and destination are required arguments.");
-            return Err(Exit(255));
+            return Err(Exit::FAILURE);
         }
     };
     n.family = dst.family;
@@ -128,7 +128,7 @@ pub fn run(ctx: &mut Ctx, op: RouteOp, words: &[OsString]) -> Status {
         Ok(()) => Ok(0),
         Err(e) => {
             crate::errln!(e.iproute2_line());
-            Err(Exit(2))
+            Err(Exit::REFUSED)
         }
     }
 }

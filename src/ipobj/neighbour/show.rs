@@ -1,13 +1,13 @@
 //! `ip neigh show|flush` and the printing of one entry (`print_neigh`).
 
 use super::{nud_state, usage};
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg, invarg};
+use crate::ipobj::grammar::matches;
 use crate::ipobj::out::Out;
 use crate::ipobj::route::inet::{AF_BRIDGE, get_prefix_1, ntop};
 use crate::ipobj::route::names::{Names, proto_a2n};
 use crate::ipobj::route::{nodev, preferred_family};
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::neighbour::*;
 use crate::netlink::route::LinkMap;
 use crate::netlink::route::RouteOp;
@@ -309,7 +309,7 @@ pub fn list(ctx: &mut Ctx, words: &[OsString], flush: bool) -> Status {
             crate::errln!("Dump terminated");
             let bytes = out.finish_part_way();
             ctx.write(&bytes);
-            return Err(Exit(1));
+            return Err(Exit::ERROR);
         }
     };
     for n in entries.iter().filter(|n| sel.accepts(n)) {
@@ -331,7 +331,7 @@ fn flush_rounds(ctx: &mut Ctx, filter: &NeighbourFilter, sel: &mut NeighSel, lin
             Err(e) => {
                 crate::errln!(e.iproute2_line());
                 crate::errln!("Flush terminated");
-                return Err(Exit(1));
+                return Err(Exit::ERROR);
             }
         };
         let doomed: Vec<Neighbour> = entries.into_iter().filter(|n| !n.deleted && sel.accepts(n)).collect();
@@ -352,7 +352,7 @@ fn flush_rounds(ctx: &mut Ctx, filter: &NeighbourFilter, sel: &mut NeighSel, lin
                 && e.errno() != Some(libc::ENOENT)
             {
                 crate::errln!("Failed to send flush request: ", crate::sys::Errno(e.errno().unwrap_or(libc::EIO)));
-                return Err(Exit(1));
+                return Err(Exit::ERROR);
             }
         }
         if stats > 0 {

@@ -4,7 +4,7 @@
 //! messages (exit 1), and glibc's `inet_ntop` text.
 
 use super::cnum::{get_u32, strtoul};
-use crate::cli::Exit;
+use crate::ipobj::Exit;
 use std::ffi::OsStr;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::unix::ffi::OsStrExt;
@@ -174,7 +174,7 @@ fn verbose_family(family: u8) -> &'static str {
 pub fn get_addr(arg: &OsStr, family: u8) -> Result<Prefix, Exit> {
     get_addr_1(arg.as_bytes(), family).ok_or_else(|| {
         crate::errln!("Error: ", verbose_family(family), " address is expected rather than \"", arg, "\".");
-        Exit(1)
+        Exit::ERROR
     })
 }
 
@@ -182,11 +182,11 @@ pub fn get_addr(arg: &OsStr, family: u8) -> Result<Prefix, Exit> {
 pub fn get_prefix(arg: &OsStr, family: u8) -> Result<Prefix, Exit> {
     if family == AF_PACKET {
         crate::errln!("Error: \"", arg, "\" may be inet prefix, but it is not allowed in this context.");
-        return Err(Exit(1));
+        return Err(Exit::ERROR);
     }
     get_prefix_1(arg.as_bytes(), family).ok_or_else(|| {
         crate::errln!("Error: ", verbose_family(family), " prefix is expected rather than \"", arg, "\".");
-        Exit(1)
+        Exit::ERROR
     })
 }
 

@@ -6,7 +6,7 @@
 //! ([`names`]) are shared with [`crate::ipobj::neighbour`]; text/JSON output
 //! goes through [`crate::ipobj::out`], as every object's does.
 
-pub use super::cnum;
+pub(crate) use super::cnum;
 mod filter;
 mod get;
 pub mod inet;
@@ -15,13 +15,11 @@ pub mod names;
 mod print;
 mod show;
 
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Family, Status};
+use crate::ipobj::grammar::matches;
+use crate::ipobj::{Ctx, Exit, Family, Status};
 use crate::netlink::route::RouteOp;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
-
-pub use print::print_flags;
 
 /// Run `route ARGS…` (`args` excludes the object word).
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
@@ -50,12 +48,12 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         show::flush(ctx, rest)
     } else if matches(c, "save") || matches(c, "restore") || matches(c, "showdump") {
         crate::errln!("netns: \"route ", cmd, "\" is not supported; use ip route ", cmd);
-        Err(Exit(255))
+        Err(Exit::FAILURE)
     } else if matches(c, "help") {
         Err(usage())
     } else {
         crate::errln!("Command \"", cmd, "\" is unknown, try \"ip route help\".");
-        Err(Exit(255))
+        Err(Exit::FAILURE)
     }
 }
 
@@ -138,5 +136,5 @@ ROUTE_GET_FLAGS := [ fibmatch ]
 /// iproute2's route usage on stderr; exit 255.
 pub fn usage() -> Exit {
     eprint!("{USAGE}");
-    Exit(255)
+    Exit::FAILURE
 }

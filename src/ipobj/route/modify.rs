@@ -5,9 +5,9 @@ use super::cnum::{get_u8, get_u32, strtoul};
 use super::inet::{AF_INET, AF_MPLS, AF_UNSPEC, Prefix, get_addr, get_prefix, read_family};
 use super::names::{dsfield_a2n, proto_a2n, realms_a2n, rtntype_a2n, scope_a2n, table_a2n};
 use super::{nodev, preferred_family, usage};
-use crate::cli::parse::matches;
-use crate::cli::{Ctx, Exit, Status};
 use crate::ipobj::args::{Args, duparg2, invarg};
+use crate::ipobj::grammar::matches;
+use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::route::{
     LinkMap, Metrics, NextHop, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTN_ANYCAST,
     RTN_BROADCAST, RTN_LOCAL, RTN_NAT, RTN_UNICAST, RTNH_F_ONLINK, RTPROT_BOOT, Route, RouteOp, default_scope,
@@ -133,17 +133,17 @@ fn parse_nexthops(a: &mut Args, r: &mut Route, links: &LinkMap) -> Result<Result
     while let Some(w) = a.next_word() {
         if w.as_bytes() != b"nexthop" {
             crate::errln!("Error: \"nexthop\" or end of line is expected instead of \"", w, "\"");
-            return Err(Exit(255));
+            return Err(Exit::FAILURE);
         }
         if a.is_empty() {
             crate::errln!("Error: unexpected end of line after \"nexthop\"");
-            return Err(Exit(255));
+            return Err(Exit::FAILURE);
         }
         match parse_nexthop(a, r, links)? {
             Ok(nh) => r.multipath.push(nh),
             Err(_) => {
                 crate::errln!("Error: cannot parse nexthop");
-                return Err(Exit(255));
+                return Err(Exit::FAILURE);
             }
         }
     }
@@ -152,7 +152,7 @@ fn parse_nexthops(a: &mut Args, r: &mut Route, links: &LinkMap) -> Result<Result
 
 fn unsupported(what: &str) -> Exit {
     crate::errln!("netns: \"", what, "\" (lightweight tunnel encapsulation) is not supported; use ip route");
-    Exit(255)
+    Exit::FAILURE
 }
 
 /// `iproute_modify`

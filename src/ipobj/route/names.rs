@@ -1,227 +1,36 @@
-//! iproute2's name databases (`rt_names.c`, `rtm_map.c`): protocols,
-//! scopes, tables, realms and DS fields, built in and extended by
-//! `/etc/iproute2/rt_*` (and `rt_protos.d/*.conf`, `rt_tables.d/*.conf`),
-//! read once, the first time a name is needed. `-N` prints numbers.
+//! Route names typed on a command line, read as iproute2 reads them: a
+//! name from the databases in [`crate::shared::route_names`], else a
+//! number.
 
 use super::cnum::a2n_number;
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use crate::ipobj::grammar::matches;
+use crate::shared::route_names::{dsfield_id, proto_id, realm_id, scope_id, table_id};
 
-const CONFDIR: &str = "/etc/iproute2";
-
-/// One database: id → name, later definitions overriding earlier ones.
-struct Db {
-    names: BTreeMap<u32, String>,
-}
-
-impl Db {
-    fn new(builtin: &[(u32, &str)], files: &[&str], dirs: &[&str], limit: u32) -> Db {
-        let mut names: BTreeMap<u32, String> = builtin.iter().map(|&(i, n)| (i, n.to_string())).collect();
-        let mut paths: Vec<String> = files.iter().map(|f| format!("{CONFDIR}/{f}")).collect();
-        for dir in dirs {
-            let Ok(rd) = std::fs::read_dir(format!("{CONFDIR}/{dir}")) else { continue };
-            for e in rd.flatten() {
-                let name = e.file_name();
-                let name = name.to_string_lossy();
-                if !name.starts_with('.') && name.len() > 5 && name.ends_with(".conf") {
-                    paths.push(format!("{CONFDIR}/{dir}/{name}"));
-                }
-            }
-        }
-        for path in paths {
-            read_file(&path, limit, &mut names);
-        }
-        Db { names }
-    }
-
-    fn name(&self, id: u32) -> Option<&str> {
-        self.names.get(&id).map(String::as_str)
-    }
-
-    fn id(&self, name: &[u8]) -> Option<u32> {
-        self.names.iter().find(|(_, n)| n.as_bytes() == name).map(|(&i, _)| i)
-    }
-}
-
-/// `fread_id_name` over one file: `ID NAME` lines (ID decimal or `0x` hex),
-/// `#` comments; a malformed line ends the file with iproute2's complaint.
-fn read_file(path: &str, limit: u32, names: &mut BTreeMap<u32, String>) {
-    let Ok(text) = std::fs::read(path) else { return };
-    for line in text.split(|&c| c == b'\n') {
-        let p: &[u8] = {
-            let start = line.iter().position(|&c| c != b' ' && c != b'\t').unwrap_or(line.len());
-            &line[start..]
-        };
-        if p.is_empty() || p[0] == b'#' {
-            continue;
-        }
-        let mut words = p.split(|c| c.is_ascii_whitespace()).filter(|w| !w.is_empty());
-        let (Some(id), Some(name)) = (words.next(), words.next()) else {
-            crate::errln!("Database ", path, " is corrupted at ", p, "\n");
-            return;
-        };
-        let id = if let Some(hex) = id.strip_prefix(b"0x") {
-            std::str::from_utf8(hex).ok().and_then(|h| i64::from_str_radix(h, 16).ok())
-        } else {
-            std::str::from_utf8(id).ok().and_then(|d| d.parse::<i64>().ok())
-        };
-        let Some(id) = id else {
-            crate::errln!("Database ", path, " is corrupted at ", p, "\n");
-            return;
-        };
-        if id < 0 || id >= i64::from(limit) {
-            continue;
-        }
-        names.insert(id as u32, String::from_utf8_lossy(name).into_owned());
-    }
-}
-
-fn protos() -> &'static Db {
-    static DB: OnceLock<Db> = OnceLock::new();
-    DB.get_or_init(|| {
-        let builtin = [
-            (0, "unspec"),
-            (1, "redirect"),
-            (2, "kernel"),
-            (3, "boot"),
-            (4, "static"),
-            (8, "gated"),
-            (9, "ra"),
-            (10, "mrt"),
-            (11, "zebra"),
-            (12, "bird"),
-            (13, "dnrouted"),
-            (14, "xorp"),
-            (15, "ntk"),
-            (16, "dhcp"),
-            (18, "keepalived"),
-            (42, "babel"),
-            (186, "bgp"),
-            (187, "isis"),
-            (188, "ospf"),
-            (189, "rip"),
-            (192, "eigrp"),
-        ];
-        Db::new(&builtin, &["rt_protos"], &["rt_protos.d"], 256)
-    })
-}
-
-fn scopes() -> &'static Db {
-    static DB: OnceLock<Db> = OnceLock::new();
-    DB.get_or_init(|| {
-        let builtin = [(0, "global"), (255, "nowhere"), (254, "host"), (253, "link"), (200, "site")];
-        Db::new(&builtin, &["rt_scopes"], &[], 256)
-    })
-}
-
-fn tables() -> &'static Db {
-    static DB: OnceLock<Db> = OnceLock::new();
-    DB.get_or_init(|| {
-        let builtin = [(253, "default"), (254, "main"), (255, "local")];
-        Db::new(&builtin, &["rt_tables"], &["rt_tables.d"], u32::MAX)
-    })
-}
-
-fn realms() -> &'static Db {
-    static DB: OnceLock<Db> = OnceLock::new();
-    DB.get_or_init(|| Db::new(&[(0, "unknown")], &["rt_realms"], &[], 256))
-}
-
-fn dsfields() -> &'static Db {
-    static DB: OnceLock<Db> = OnceLock::new();
-    DB.get_or_init(|| Db::new(&[(0, "0")], &["rt_dsfield"], &[], 256))
-}
-
-/// Names, or numbers with `-N`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Names {
-    /// `-Numeric`
-    pub numeric: bool,
-}
-
-impl Names {
-    /// `rtnl_rtprot_n2a`
-    pub fn proto(&self, id: u8) -> String {
-        named(self.numeric, protos(), u32::from(id))
-    }
-
-    /// `rtnl_rtscope_n2a`
-    pub fn scope(&self, id: u8) -> String {
-        named(self.numeric, scopes(), u32::from(id))
-    }
-
-    /// `rtnl_rttable_n2a`
-    pub fn table(&self, id: u32) -> String {
-        named(self.numeric, tables(), id)
-    }
-
-    /// `rtnl_rtrealm_n2a`
-    pub fn realm(&self, id: u32) -> String {
-        named(self.numeric, realms(), id)
-    }
-
-    /// `rtnl_dsfield_n2a`: a name, else `0x%02x`.
-    pub fn dsfield(&self, id: u8) -> String {
-        match dsfields().name(u32::from(id)) {
-            Some(n) if !self.numeric => n.to_string(),
-            _ => format!("0x{id:02x}"),
-        }
-    }
-
-    /// `rtnl_rtntype_n2a`
-    pub fn rtntype(&self, id: u8) -> String {
-        if self.numeric {
-            return id.to_string();
-        }
-        match id {
-            0 => "none",
-            1 => "unicast",
-            2 => "local",
-            3 => "broadcast",
-            4 => "anycast",
-            5 => "multicast",
-            6 => "blackhole",
-            7 => "unreachable",
-            8 => "prohibit",
-            9 => "throw",
-            10 => "nat",
-            11 => "xresolve",
-            _ => return id.to_string(),
-        }
-        .to_string()
-    }
-}
-
-fn named(numeric: bool, db: &Db, id: u32) -> String {
-    match db.name(id) {
-        Some(n) if !numeric => n.to_string(),
-        _ => id.to_string(),
-    }
-}
+pub use crate::shared::route_names::Names;
 
 /// `rtnl_rtprot_a2n`
 pub fn proto_a2n(arg: &[u8]) -> Option<u32> {
-    protos().id(arg).or_else(|| a2n_number(arg, 0, 255).map(|v| v as u32))
+    proto_id(arg).or_else(|| a2n_number(arg, 0, 255).map(|v| v as u32))
 }
 
 /// `rtnl_rtscope_a2n`
 pub fn scope_a2n(arg: &[u8]) -> Option<u32> {
-    scopes().id(arg).or_else(|| a2n_number(arg, 0, 255).map(|v| v as u32))
+    scope_id(arg).or_else(|| a2n_number(arg, 0, 255).map(|v| v as u32))
 }
 
 /// `rtnl_rttable_a2n` (ids up to RT_TABLE_MAX)
 pub fn table_a2n(arg: &[u8]) -> Option<u32> {
-    tables().id(arg).or_else(|| a2n_number(arg, 0, u64::from(u32::MAX)).map(|v| v as u32))
+    table_id(arg).or_else(|| a2n_number(arg, 0, u64::from(u32::MAX)).map(|v| v as u32))
 }
 
 /// `rtnl_rtrealm_a2n`
 fn realm_a2n(arg: &[u8]) -> Option<u32> {
-    realms().id(arg).or_else(|| a2n_number(arg, 0, 255).map(|v| v as u32))
+    realm_id(arg).or_else(|| a2n_number(arg, 0, 255).map(|v| v as u32))
 }
 
 /// `rtnl_dsfield_a2n` (numbers are hexadecimal)
 pub fn dsfield_a2n(arg: &[u8]) -> Option<u32> {
-    dsfields().id(arg).or_else(|| a2n_number(arg, 16, 255).map(|v| v as u32))
+    dsfield_id(arg).or_else(|| a2n_number(arg, 16, 255).map(|v| v as u32))
 }
 
 /// `get_rt_realms_or_raw`: `FROM/TO`, `TO`, or a raw 32-bit number.
@@ -241,7 +50,6 @@ pub fn realms_a2n(arg: &[u8]) -> Option<u32> {
 
 /// `rtnl_rtntype_a2n`
 pub fn rtntype_a2n(arg: &[u8]) -> Option<u8> {
-    use crate::cli::parse::matches;
     let v = if arg == b"local" {
         2
     } else if arg == b"nat" {

@@ -1,13 +1,65 @@
 //! State shared by every command of one `netns` run (and every line of a
-//! batch file).
+//! batch file): the global options iproute2's `ip` takes, the output
+//! buffer and the netlink socket. The command line makes it
+//! and fills the options in; the objects and the netns subcommands read it.
 
-use super::Exit;
-use super::options::Opts;
+use super::grammar::Exit;
 use crate::netlink::Netlink;
 use crate::rundir::RunDir;
 use crate::switch::{SwitchMode, switch_mounts, switch_to_word};
 use std::ffi::{OsStr, OsString};
 use std::io::{self, BufWriter, Stdout, Write};
+
+/// Options that change what the netns commands do.
+#[derive(Debug, Default, Clone)]
+pub struct Opts {
+    /// `-all`
+    pub all: bool,
+    /// `-json`
+    pub json: bool,
+    /// `-pretty`
+    pub pretty: bool,
+    /// `-force`
+    pub force: bool,
+    /// `-batch FILE`
+    pub batch: Option<OsString>,
+    /// `--net-only`: exec enters only the network namespace.
+    pub switch_mode: SwitchMode,
+    /// `-4`, `-6`, `-0`, `-family F`.
+    pub family: Family,
+    /// `-s` given this many times.
+    pub stats: u8,
+    /// `-d` given this many times.
+    pub details: u8,
+    /// `-oneline`
+    pub oneline: bool,
+    /// `-brief`
+    pub brief: bool,
+    /// `-human`
+    pub human: bool,
+    /// `-iec`
+    pub iec: bool,
+    /// `-resolve`
+    pub resolve: bool,
+    /// `-Numeric`
+    pub numeric: bool,
+}
+
+/// The address family selected with `-4`, `-6`, `-0` or `-family`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// No preference (AF_UNSPEC).
+    #[default]
+    Any,
+    /// `-4`, `-family inet`
+    Inet,
+    /// `-6`, `-family inet6`
+    Inet6,
+    /// `-0`, `-family link`
+    Link,
+    /// `-M`, `-B`, `-family mpls|bridge`: families netns does not show.
+    Other,
+}
 
 /// One invocation's context.
 pub struct Ctx {
@@ -17,6 +69,7 @@ pub struct Ctx {
     pub opts: Opts,
     /// True while running lines of a batch file.
     pub batch: bool,
+    /// Buffered standard output, flushed before forks, execs and at exit.
     out: BufWriter<Stdout>,
     nl: Option<Netlink>,
     /// `-n NAME` whose mount half (private mounts, `/sys`, `/etc/netns`)
@@ -35,11 +88,6 @@ impl Ctx {
             nl: None,
             pending_mounts: None,
         }
-    }
-
-    /// Buffered standard output. Flushed before forks, execs and at exit.
-    pub fn out(&mut self) -> &mut BufWriter<Stdout> {
-        &mut self.out
     }
 
     /// Write bytes to standard output.
@@ -62,7 +110,7 @@ impl Ctx {
                 Ok(nl) => self.nl = Some(nl),
                 Err(e) => {
                     eprintln!("Cannot open netlink socket: {}", crate::sys::io_text(&e));
-                    return Err(Exit(1));
+                    return Err(Exit::ERROR);
                 }
             }
         }
@@ -81,7 +129,7 @@ impl Ctx {
         self.nl = None;
         switch_to_word(&self.run, name, SwitchMode::NetOnly, &mut crate::sys::eprint_line).map_err(|e| {
             crate::sys::eprint_line(&e.message());
-            Exit(255)
+            Exit::FAILURE
         })?;
         self.pending_mounts = Some(name.to_owned());
         Ok(())
@@ -100,7 +148,7 @@ impl Ctx {
         }
         switch_mounts(&self.run, &name, &mut crate::sys::eprint_line).map_err(|e| {
             crate::sys::eprint_line(&e.message());
-            Exit(255)
+            Exit::FAILURE
         })
     }
 }

@@ -1,6 +1,30 @@
-//! iproute2's argument primitives: prefix matching and C integer parsing
-//! (`strtol` with base detection), reproduced exactly so that the same
-//! spellings are accepted and rejected.
+//! iproute2's argument primitives: prefix matching, C integer parsing
+//! (`strtol` with base detection) and exit statuses, reproduced exactly so
+//! that the same spellings are accepted and rejected and a failing command
+//! ends as `ip` does. The `netns` command line speaks the
+//! same grammar and uses these too; they live here, with the objects, so
+//! that the objects need nothing from the command line above them.
+
+/// End the whole run now with this status (iproute2's `exit()` paths:
+/// usage, invalid names, bad numbers). Ends a batch file too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exit(pub i32);
+
+impl Exit {
+    /// 255, iproute2's `exit(-1)`: bad usage, an invalid or unsupported
+    /// argument, a namespace that cannot be entered; nothing was asked of
+    /// the kernel.
+    pub const FAILURE: Exit = Exit(255);
+    /// 1, iproute2's `exit(1)` (and a subcommand's `return -1`): the
+    /// command could not be carried out (a failed dump, flush, exec or
+    /// system call, no netlink socket) or an address did not parse.
+    pub const ERROR: Exit = Exit(1);
+    /// 2, iproute2's `exit(2)`: the kernel refused a change (`ip neigh`).
+    pub const REFUSED: Exit = Exit(2);
+}
+
+/// A command's outcome: `Ok(status)` lets a batch file go on.
+pub type Status = Result<i32, Exit>;
 
 /// iproute2's `matches(prefix, word) == 0`: is the typed `prefix` a
 /// non-empty prefix of `word`?
