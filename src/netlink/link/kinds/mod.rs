@@ -87,3 +87,24 @@ pub(super) fn decode(data: &InfoData) -> KindData {
 pub(super) fn decode_port(data: &InfoPortData) -> PortData {
     CODECS.iter().find_map(|c| (c.decode_port)(data)).unwrap_or(PortData::Other)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_codec_is_registered_once() {
+        for (i, c) in CODECS.iter().enumerate() {
+            assert!(CODECS[..i].iter().all(|o| o.name != c.name), "{} twice", c.name);
+            assert_eq!(c.info_kind.to_string(), c.name);
+        }
+    }
+
+    #[test]
+    fn a_kind_by_name_is_sent_as_given() {
+        let info = link_info(&LinkKind::Other(b"dummy".to_vec()));
+        assert_eq!(info, vec![LinkInfo::Other(DefaultNla::new(IFLA_INFO_KIND, b"dummy".to_vec()))]);
+        let info = link_info(&LinkKind::Veth { peer: None });
+        assert_eq!(info, vec![LinkInfo::Kind(InfoKind::Veth)]);
+    }
+}
