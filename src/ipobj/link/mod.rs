@@ -3,7 +3,6 @@
 //! help.
 
 mod format;
-mod kind_help;
 mod kinds;
 pub(crate) mod linkinfo;
 pub(crate) mod listing;
@@ -51,7 +50,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         write::property(ctx, rest)
     } else if matches(verb, "help") {
         // `ip link help TYPE`: that kind's usage, on stdout, status 0.
-        match rest.peek().and_then(|k| kind_help::kind_help(k.as_bytes())) {
+        match rest.peek().and_then(|k| kinds::usage(k.as_bytes())) {
             Some(text) => {
                 ctx.write(text.as_bytes());
                 Ok(0)

@@ -8,14 +8,14 @@
 //! namespace; the kernel makes both ends or neither.
 
 use super::Modify;
+use super::kinds;
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
 use crate::ipobj::grammar::matches;
 use crate::ipobj::inet;
 use crate::ipobj::{Ctx, Exit, Status};
 use crate::netlink::link::IFF_UP;
 use crate::netlink::link_ops::{
-    LinkKind, LinkSpec, LinkWrite, MacVlan, NsTarget, VxlanOpt, is_unknown_kind, is_valid_altifname, is_valid_ifname,
-    kernel_has_link_kind,
+    LinkKind, LinkSpec, LinkWrite, NsTarget, is_unknown_kind, is_valid_altifname, is_valid_ifname, kernel_has_link_kind,
 };
 use crate::netlink::{Netlink, NlError};
 use std::ffi::{OsStr, OsString};
@@ -32,7 +32,7 @@ const IFF_DYNAMIC: u32 = 0x8000;
 
 /// Why parsing stopped: iproute2 either returns a status from the handler
 /// (the batch goes on) or calls `exit()`.
-enum Stop {
+pub(super) enum Stop {
     Ret(i32),
     Exit(Exit),
 }
@@ -43,7 +43,7 @@ impl From<Exit> for Stop {
     }
 }
 
-type P<T> = Result<T, Stop>;
+pub(super) type P<T> = Result<T, Stop>;
 
 /// `link add|set|replace|delete …`
 pub fn modify(ctx: &mut Ctx, what: Modify, args: Args<'_>) -> Status {
@@ -101,54 +101,11 @@ fn report(e: &NlError, spec: &LinkSpec) {
     }
 }
 
-/// The kernel support each link kind needs (module, config option).
-const KIND_SUPPORT: &[(&str, &str, &str)] = &[
-    ("dummy", "dummy", "CONFIG_DUMMY"),
-    ("vlan", "8021q", "CONFIG_VLAN_8021Q"),
-    ("vrf", "vrf", "CONFIG_NET_VRF"),
-    ("bond", "bonding", "CONFIG_BONDING"),
-    ("team", "team", "CONFIG_NET_TEAM"),
-    ("ipvlan", "ipvlan", "CONFIG_IPVLAN"),
-    ("ipvtap", "ipvtap", "CONFIG_IPVTAP"),
-    ("macvtap", "macvtap", "CONFIG_MACVTAP"),
-    ("gre", "ip_gre", "CONFIG_NET_IPGRE"),
-    ("gretap", "ip_gre", "CONFIG_NET_IPGRE"),
-    ("erspan", "ip_gre", "CONFIG_NET_IPGRE"),
-    ("ip6gre", "ip6_gre", "CONFIG_IPV6_GRE"),
-    ("ip6gretap", "ip6_gre", "CONFIG_IPV6_GRE"),
-    ("ip6erspan", "ip6_gre", "CONFIG_IPV6_GRE"),
-    ("ipip", "ipip", "CONFIG_NET_IPIP"),
-    ("sit", "sit", "CONFIG_IPV6_SIT"),
-    ("ip6tnl", "ip6_tunnel", "CONFIG_IPV6_TUNNEL"),
-    ("vti", "ip_vti", "CONFIG_NET_IPVTI"),
-    ("vti6", "ip6_vti", "CONFIG_IPV6_VTI"),
-    ("geneve", "geneve", "CONFIG_GENEVE"),
-    ("bareudp", "bareudp", "CONFIG_BAREUDP"),
-    ("wireguard", "wireguard", "CONFIG_WIREGUARD"),
-    ("ifb", "ifb", "CONFIG_IFB"),
-    ("nlmon", "nlmon", "CONFIG_NLMON"),
-    ("macsec", "macsec", "CONFIG_MACSEC"),
-    ("vcan", "vcan", "CONFIG_CAN_VCAN"),
-    ("vxcan", "vxcan", "CONFIG_CAN_VXCAN"),
-    ("xfrm", "xfrm_interface", "CONFIG_XFRM_INTERFACE"),
-    ("hsr", "hsr", "CONFIG_HSR"),
-    ("gtp", "gtp", "CONFIG_GTP"),
-    ("amt", "amt", "CONFIG_AMT"),
-    ("batadv", "batman-adv", "CONFIG_BATMAN_ADV"),
-    ("netdevsim", "netdevsim", "CONFIG_NETDEVSIM"),
-    ("virt_wifi", "virt_wifi", "CONFIG_VIRT_WIFI"),
-    ("netkit", "netkit", "CONFIG_NETKIT"),
-    ("veth", "veth", "CONFIG_VETH"),
-    ("bridge", "bridge", "CONFIG_BRIDGE"),
-    ("vxlan", "vxlan", "CONFIG_VXLAN"),
-    ("macvlan", "macvlan", "CONFIG_MACVLAN"),
-];
-
 /// `Error: this kernel has no "dummy" link type (module dummy / CONFIG_DUMMY).`
 fn missing_kind_line(kind: &[u8]) -> Vec<u8> {
-    match KIND_SUPPORT.iter().find(|(k, _, _)| k.as_bytes() == kind) {
-        Some((_, module, config)) => {
-            crate::msg!("Error: this kernel has no \"", kind, "\" link type (module ", *module, " / ", *config, ").")
+    match kinds::find(kind).and_then(|k| k.module) {
+        Some((module, config)) => {
+            crate::msg!("Error: this kernel has no \"", kind, "\" link type (module ", module, " / ", config, ").")
         }
         None => {
             crate::msg!("Error: this kernel has no \"", kind, "\" link type (no module provides rtnl-link-", kind, ").")
@@ -157,10 +114,10 @@ fn missing_kind_line(kind: &[u8]) -> Vec<u8> {
 }
 
 /// What the generic part of the command line said.
-struct Parsed<'a> {
-    spec: LinkSpec,
+pub(super) struct Parsed<'a> {
+    pub(super) spec: LinkSpec,
     /// `type KIND` and how many words follow it.
-    kind: Option<&'a OsStr>,
+    pub(super) kind: Option<&'a OsStr>,
     rest: usize,
     /// `ip link set group N …` without a device.
     group_only: bool,
@@ -197,7 +154,7 @@ fn parse_on_off(what: &str, v: &OsStr) -> P<bool> {
     }
 }
 
-fn unsupported(word: &OsStr) -> Stop {
+pub(super) fn unsupported(word: &OsStr) -> Stop {
     crate::errln!("netns: link option \"", word, "\" is not supported; use ip link");
     Stop::Exit(Exit::FAILURE)
 }
@@ -237,7 +194,7 @@ fn ifn_index(name: &[u8]) -> Option<u32> {
     inet::get_unsigned(digits).filter(|&i| i != 0 && digits.first().is_some_and(|c| c.is_ascii_digit()))
 }
 
-fn index_of(ctx: &mut Ctx, name: &OsStr) -> P<Option<u32>> {
+pub(super) fn index_of(ctx: &mut Ctx, name: &OsStr) -> P<Option<u32>> {
     let nl = ctx.netlink()?;
     Ok(lookup(nl, name)?.map(|r| r.index))
 }
@@ -266,7 +223,7 @@ fn netns_target(ctx: &Ctx, v: &OsStr, held: &mut Vec<File>) -> P<NsTarget> {
 }
 
 /// iproute2's `iplink_parse`: the generic options, up to `type KIND`.
-fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held: &mut Vec<File>) -> P<Parsed<'a>> {
+pub(super) fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held: &mut Vec<File>) -> P<Parsed<'a>> {
     let mut spec = LinkSpec::default();
     let mut a = Args::new(words);
     // Word positions, so that "is dev the same word as name" reads like iproute2's pointer test.
@@ -539,470 +496,25 @@ fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held: &mut Vec<
     Ok(Parsed { spec, kind, rest, group_only: false })
 }
 
-/// The options after `type KIND`.
+/// The options after `type KIND`: the kind's own parser, or, for a kind
+/// netns knows by name only, the bare kind.
 fn parse_kind(ctx: &mut Ctx, kind: &OsStr, rest: &[OsString], what: Modify, held: &mut Vec<File>) -> P<LinkKind> {
-    let create = matches!(what, Modify::Add | Modify::Replace);
-    match kind.as_bytes() {
-        b"veth" if !rest.is_empty() => {
-            if rest[0].as_bytes() != b"peer" {
-                // iproute2 prints this one to stdout.
-                ctx.write(
-                    b"Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n",
-                );
-                return Err(Stop::Ret(1));
-            }
-            let peer_words = &rest[1..];
-            let peer = parse(ctx, peer_words, create, held)?;
-            if let Some(t) = peer.kind {
-                return Err(duparg("type", t).into());
-            }
-            Ok(LinkKind::Veth { peer: Some(Box::new(peer.spec)) })
-        }
-        b"veth" => Ok(LinkKind::Veth { peer: None }),
-        b"bridge" if rest.is_empty() => Ok(LinkKind::Bridge),
-        b"bridge" => {
-            if matches(rest[0].as_bytes(), "help") {
-                return Err(unsupported(&rest[0]));
-            }
-            crate::errln!("netns: bridge options (\"", rest[0], "\" …) are not supported; use ip link");
-            Err(Stop::Exit(Exit::FAILURE))
-        }
-        b"vxlan" if !rest.is_empty() => parse_vxlan(ctx, rest, what == Modify::Set),
-        b"macvlan" if !rest.is_empty() => parse_macvlan(rest),
-        b"macvlan" => Ok(LinkKind::MacVlan(MacVlan::default())),
-        b"vxlan" => Ok(LinkKind::Vxlan(Vec::new())),
-        other if rest.is_empty() => Ok(LinkKind::Other(other.to_vec())),
-        other => {
-            // Options of a kind netns does not parse: say whether the
-            // kernel has the kind at all before saying netns cannot help.
-            if let Ok(false) = kernel_has_link_kind(other) {
-                eprintln!("Error: Unknown device type.");
-                crate::sys::eprint_line(&missing_kind_line(other));
-                return Err(Stop::Ret(2));
-            }
-            crate::errln!("netns: options of link type \"", kind, "\" are not supported; use ip link");
-            Err(Stop::Exit(Exit::FAILURE))
-        }
+    if let Some(parse) = kinds::find(kind.as_bytes()).and_then(|k| k.parse) {
+        return parse(ctx, what, rest, held);
     }
-}
-
-const VXLAN_USAGE: &str = "Usage: ... vxlan id VNI
-\t\t[ { group | remote } IP_ADDRESS ]
-\t\t[ local ADDR ]
-\t\t[ ttl TTL ]
-\t\t[ tos TOS ]
-\t\t[ df DF ]
-\t\t[ flowlabel LABEL ]
-\t\t[ dev PHYS_DEV ]
-\t\t[ dstport PORT ]
-\t\t[ srcport MIN MAX ]
-\t\t[ [no]learning ]
-\t\t[ [no]proxy ]
-\t\t[ [no]rsc ]
-\t\t[ [no]l2miss ]
-\t\t[ [no]l3miss ]
-\t\t[ ageing SECONDS ]
-\t\t[ maxaddress NUMBER ]
-\t\t[ [no]udpcsum ]
-\t\t[ [no]udp6zerocsumtx ]
-\t\t[ [no]udp6zerocsumrx ]
-\t\t[ [no]remcsumtx ] [ [no]remcsumrx ]
-\t\t[ [no]external ] [ gbp ] [ gpe ]
-\t\t[ [no]vnifilter ]
-
-Where:\tVNI\t:= 0-16777215
-\tADDR\t:= { IP_ADDRESS | any }
-\tTOS\t:= { NUMBER | inherit }
-\tTTL\t:= { 1..255 | auto | inherit }
-\tDF\t:= { unset | set | inherit }
-\tLABEL := 0-1048575
-";
-
-/// Which IFLA_VXLAN_* keys were given (iproute2's `check_duparg` bits).
-#[derive(Default)]
-struct Seen(u64);
-
-impl Seen {
-    fn mark(&mut self, bit: u32, key: &str, v: &OsStr) -> P<()> {
-        if self.0 & (1 << bit) != 0 {
-            return Err(duparg2(key, v).into());
-        }
-        self.0 |= 1 << bit;
-        Ok(())
+    let name = kind.as_bytes();
+    if rest.is_empty() {
+        return Ok(LinkKind::Other(name.to_vec()));
     }
-    fn has(&self, bit: u32) -> bool {
-        self.0 & (1 << bit) != 0
+    // Options of a kind netns does not parse: say whether the kernel has
+    // the kind at all before saying netns cannot help.
+    if let Ok(false) = kernel_has_link_kind(name) {
+        eprintln!("Error: Unknown device type.");
+        crate::sys::eprint_line(&missing_kind_line(name));
+        return Err(Stop::Ret(2));
     }
-}
-
-// IFLA_VXLAN_* numbers, used as duplicate-check bits.
-const VX_ID: u32 = 1;
-const VX_GROUP: u32 = 2;
-const VX_LINK: u32 = 3;
-const VX_LOCAL: u32 = 4;
-const VX_TTL: u32 = 5;
-const VX_TOS: u32 = 6;
-const VX_LEARNING: u32 = 7;
-const VX_AGEING: u32 = 8;
-const VX_LIMIT: u32 = 9;
-const VX_PORT_RANGE: u32 = 10;
-const VX_PROXY: u32 = 11;
-const VX_RSC: u32 = 12;
-const VX_L2MISS: u32 = 13;
-const VX_L3MISS: u32 = 14;
-const VX_PORT: u32 = 15;
-const VX_UDP_CSUM: u32 = 18;
-const VX_ZCSUM6_TX: u32 = 19;
-const VX_ZCSUM6_RX: u32 = 20;
-const VX_REMCSUM_TX: u32 = 21;
-const VX_REMCSUM_RX: u32 = 22;
-const VX_GBP: u32 = 23;
-const VX_COLLECT_METADATA: u32 = 25;
-const VX_LABEL: u32 = 26;
-const VX_GPE: u32 = 27;
-const VX_DF: u32 = 29;
-const VX_VNIFILTER: u32 = 30;
-
-fn vxlan_fail(msg: &str) -> Stop {
-    eprintln!("{msg}");
-    Stop::Ret(1)
-}
-
-/// iproute2's `vxlan_parse_opt`.
-fn parse_vxlan(ctx: &mut Ctx, words: &[OsString], set_op: bool) -> P<LinkKind> {
-    let mut a = Args::new(words);
-    let mut opts = Vec::new();
-    let mut seen = Seen::default();
-    let mut vni = 0u32;
-    let mut learning = true;
-    let mut dstport = 0u16;
-    let mut metadata = false;
-    let mut vnifilter = false;
-    let mut local: Option<inet::Inet> = None;
-    let mut remote: Option<inet::Inet> = None;
-    let fam = |p: &Option<inet::Inet>| p.as_ref().map_or(0, |p| p.family);
-    while let Some(w) = a.next_word() {
-        let wb = w.as_bytes();
-        let flag = |seen: &mut Seen, bit: u32| seen.mark(bit, &w.to_string_lossy(), w);
-        if matches(wb, "id") || matches(wb, "vni") {
-            let v = a.value()?;
-            seen.mark(VX_ID, "id", v)?;
-            vni = inet::get_unsigned(v.as_bytes()).filter(|&n| n < 1 << 24).ok_or_else(|| invarg("invalid id", v))?;
-        } else if matches(wb, "group") || matches(wb, "remote") {
-            let group = matches(wb, "group");
-            let conflict = remote.as_ref().is_some_and(|r| r.is_multicast() != group && !r.wildcard);
-            if conflict {
-                eprintln!("vxlan: both group and remote cannot be specified");
-                return Err(Stop::Ret(1));
-            }
-            let v = a.value()?;
-            seen.mark(VX_GROUP, if group { "group" } else { "remote" }, v)?;
-            let addr = inet::get_addr(v, fam(&local))?;
-            if addr.wildcard || addr.is_multicast() != group {
-                return Err(invarg(if group { "invalid group address" } else { "invalid remote address" }, v).into());
-            }
-            remote = Some(addr);
-        } else if matches(wb, "local") {
-            let v = a.value()?;
-            seen.mark(VX_LOCAL, "local", v)?;
-            let addr = inet::get_addr(v, fam(&remote))?;
-            if addr.wildcard || addr.is_multicast() {
-                return Err(invarg("invalid local address", v).into());
-            }
-            local = Some(addr);
-        } else if matches(wb, "dev") {
-            let v = a.value()?;
-            seen.mark(VX_LINK, "dev", v)?;
-            let Some(i) = index_of(ctx, v)? else {
-                crate::errln!("Cannot find device \"", v, "\"");
-                return Err(Stop::Exit(Exit::FAILURE));
-            };
-            opts.push(VxlanOpt::Link(i));
-        } else if matches(wb, "ttl") || matches(wb, "hoplimit") {
-            let v = a.value()?;
-            seen.mark(VX_TTL, "ttl", v)?;
-            match v.as_bytes() {
-                b"inherit" => opts.push(VxlanOpt::TtlInherit),
-                b"auto" => opts.push(VxlanOpt::Ttl(0)),
-                b => {
-                    let n = inet::get_unsigned(b).ok_or_else(|| invarg("invalid TTL", v))?;
-                    if n > 255 {
-                        return Err(invarg("TTL must be <= 255", v).into());
-                    }
-                    opts.push(VxlanOpt::Ttl(n as u8));
-                }
-            }
-        } else if matches(wb, "tos") || matches(wb, "dsfield") {
-            let v = a.value()?;
-            seen.mark(VX_TOS, "tos", v)?;
-            let tos = if v.as_bytes() == b"inherit" {
-                1
-            } else {
-                dsfield(v.as_bytes()).ok_or_else(|| invarg("bad TOS value", v))?
-            };
-            opts.push(VxlanOpt::Tos(tos));
-        } else if matches(wb, "df") {
-            let v = a.value()?;
-            seen.mark(VX_DF, "df", v)?;
-            let df = match v.as_bytes() {
-                b"unset" => 0,
-                b"set" => 1,
-                b"inherit" => 2,
-                _ => return Err(invarg("DF must be 'unset', 'set' or 'inherit'", v).into()),
-            };
-            opts.push(VxlanOpt::Df(df));
-        } else if matches(wb, "label") || matches(wb, "flowlabel") {
-            let v = a.value()?;
-            seen.mark(VX_LABEL, "flowlabel", v)?;
-            let l = inet::get_unsigned(v.as_bytes())
-                .filter(|&l| l & !0xfffff == 0)
-                .ok_or_else(|| invarg("invalid flowlabel", v))?;
-            opts.push(VxlanOpt::Label(l));
-        } else if matches(wb, "ageing") {
-            let v = a.value()?;
-            seen.mark(VX_AGEING, "ageing", v)?;
-            let n = if v.as_bytes() == b"none" {
-                0
-            } else {
-                inet::get_unsigned(v.as_bytes()).ok_or_else(|| invarg("ageing timer", v))?
-            };
-            opts.push(VxlanOpt::Ageing(n));
-        } else if matches(wb, "maxaddress") {
-            let v = a.value()?;
-            seen.mark(VX_LIMIT, "maxaddress", v)?;
-            let n = if v.as_bytes() == b"unlimited" {
-                0
-            } else {
-                inet::get_unsigned(v.as_bytes()).ok_or_else(|| invarg("max addresses", v))?
-            };
-            opts.push(VxlanOpt::Limit(n));
-        } else if matches(wb, "port") || matches(wb, "srcport") {
-            let v = a.value()?;
-            seen.mark(VX_PORT_RANGE, "srcport", v)?;
-            let lo = inet::get_u16(v.as_bytes()).ok_or_else(|| invarg("min port", v))?;
-            let v = a.value()?;
-            let hi = inet::get_u16(v.as_bytes()).ok_or_else(|| invarg("max port", v))?;
-            if lo != 0 || hi != 0 {
-                opts.push(VxlanOpt::PortRange(lo, hi));
-            }
-        } else if matches(wb, "dstport") {
-            let v = a.value()?;
-            seen.mark(VX_PORT, "dstport", v)?;
-            dstport = inet::get_u16(v.as_bytes()).ok_or_else(|| invarg("dst port", v))?;
-        } else if matches(wb, "nolearning") {
-            flag(&mut seen, VX_LEARNING)?;
-            learning = false;
-        } else if matches(wb, "learning") {
-            flag(&mut seen, VX_LEARNING)?;
-            learning = true;
-        } else if let Some((bit, make, on)) = vxlan_switch(wb) {
-            flag(&mut seen, bit)?;
-            opts.push(make(on));
-        } else if matches(wb, "external") {
-            flag(&mut seen, VX_COLLECT_METADATA)?;
-            metadata = true;
-            learning = false;
-            opts.push(VxlanOpt::CollectMetadata(true));
-        } else if matches(wb, "noexternal") {
-            flag(&mut seen, VX_COLLECT_METADATA)?;
-            metadata = false;
-            opts.push(VxlanOpt::CollectMetadata(false));
-        } else if matches(wb, "gbp") {
-            flag(&mut seen, VX_GBP)?;
-            opts.push(VxlanOpt::Gbp);
-        } else if matches(wb, "gpe") {
-            flag(&mut seen, VX_GPE)?;
-            opts.push(VxlanOpt::Gpe);
-        } else if wb == b"vnifilter" || wb == b"novnifilter" {
-            flag(&mut seen, VX_VNIFILTER)?;
-            vnifilter = wb == b"vnifilter";
-            opts.push(VxlanOpt::Vnifilter(vnifilter));
-        } else if matches(wb, "help") {
-            eprint!("{VXLAN_USAGE}");
-            return Err(Stop::Ret(1));
-        } else {
-            crate::errln!("vxlan: unknown command \"", w, "\"?");
-            eprint!("{VXLAN_USAGE}");
-            return Err(Stop::Ret(1));
-        }
-    }
-    if !metadata && vnifilter {
-        return Err(vxlan_fail("vxlan: vnifilter is valid only when 'external' is set"));
-    }
-    if metadata && seen.has(VX_ID) {
-        return Err(vxlan_fail("vxlan: both 'external' and vni cannot be specified"));
-    }
-    if !metadata && !vnifilter && !seen.has(VX_ID) && !set_op {
-        return Err(vxlan_fail("vxlan: missing virtual network identifier"));
-    }
-    if remote.as_ref().is_some_and(|r| r.is_multicast()) && !seen.has(VX_LINK) {
-        return Err(vxlan_fail("vxlan: 'group' requires 'dev' to be specified"));
-    }
-    if !seen.has(VX_PORT) && seen.has(VX_GPE) {
-        dstport = 4790;
-    } else if !seen.has(VX_PORT) && !set_op {
-        eprint!(
-            "vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)\n\
-             Use 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message\n"
-        );
-    }
-    if seen.has(VX_ID) {
-        opts.push(VxlanOpt::Id(vni));
-    }
-    let mut selected = false;
-    if let Some(addr) = local.and_then(|l| l.addr) {
-        opts.push(VxlanOpt::Local(addr));
-        selected = true;
-    }
-    if let Some(addr) = remote.and_then(|r| r.addr) {
-        opts.push(VxlanOpt::Group(addr));
-        selected = true;
-    }
-    if !selected {
-        match ctx.opts.family {
-            crate::ipobj::Family::Inet => opts.push(VxlanOpt::Group(std::net::Ipv4Addr::UNSPECIFIED.into())),
-            crate::ipobj::Family::Inet6 => opts.push(VxlanOpt::Group(std::net::Ipv6Addr::UNSPECIFIED.into())),
-            _ => {}
-        }
-    }
-    if !set_op || seen.has(VX_LEARNING) {
-        opts.push(VxlanOpt::Learning(learning));
-    }
-    if dstport != 0 {
-        opts.push(VxlanOpt::Port(dstport));
-    }
-    Ok(LinkKind::Vxlan(opts))
-}
-
-type Switch = (u32, fn(bool) -> VxlanOpt, bool);
-type SwitchRow = (&'static str, u32, fn(bool) -> VxlanOpt, bool);
-
-/// The `[no]KEY` boolean options of vxlan, in iproute2's matching order.
-fn vxlan_switch(w: &[u8]) -> Option<Switch> {
-    let table: &[SwitchRow] = &[
-        ("noproxy", VX_PROXY, VxlanOpt::Proxy, false),
-        ("proxy", VX_PROXY, VxlanOpt::Proxy, true),
-        ("norsc", VX_RSC, VxlanOpt::Rsc, false),
-        ("rsc", VX_RSC, VxlanOpt::Rsc, true),
-        ("nol2miss", VX_L2MISS, VxlanOpt::L2Miss, false),
-        ("l2miss", VX_L2MISS, VxlanOpt::L2Miss, true),
-        ("nol3miss", VX_L3MISS, VxlanOpt::L3Miss, false),
-        ("l3miss", VX_L3MISS, VxlanOpt::L3Miss, true),
-        ("udpcsum", VX_UDP_CSUM, VxlanOpt::UdpCsum, true),
-        ("noudpcsum", VX_UDP_CSUM, VxlanOpt::UdpCsum, false),
-        ("udp6zerocsumtx", VX_ZCSUM6_TX, VxlanOpt::UdpZeroCsum6Tx, true),
-        ("noudp6zerocsumtx", VX_ZCSUM6_TX, VxlanOpt::UdpZeroCsum6Tx, false),
-        ("udp6zerocsumrx", VX_ZCSUM6_RX, VxlanOpt::UdpZeroCsum6Rx, true),
-        ("noudp6zerocsumrx", VX_ZCSUM6_RX, VxlanOpt::UdpZeroCsum6Rx, false),
-        ("remcsumtx", VX_REMCSUM_TX, VxlanOpt::RemCsumTx, true),
-        ("noremcsumtx", VX_REMCSUM_TX, VxlanOpt::RemCsumTx, false),
-        ("remcsumrx", VX_REMCSUM_RX, VxlanOpt::RemCsumRx, true),
-        ("noremcsumrx", VX_REMCSUM_RX, VxlanOpt::RemCsumRx, false),
-    ];
-    table.iter().find(|(k, ..)| matches(w, k)).map(|&(_, bit, make, on)| (bit, make, on))
-}
-
-/// `rtnl_dsfield_a2n` without the names file: a number 0..=255 (hex by
-/// default, as iproute2 reads it).
-fn dsfield(w: &[u8]) -> Option<u8> {
-    let digits = w.strip_prefix(b"0x").or_else(|| w.strip_prefix(b"0X")).unwrap_or(w);
-    if digits.is_empty() || !digits.iter().all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok().filter(|&v| v <= 255).map(|v| v as u8)
-}
-
-const MACVLAN_USAGE: &str = "Usage: ... macvlan mode MODE [flag MODE_FLAG] MODE_OPTS [bcqueuelen BC_QUEUE_LEN]
-
-MODE: private | vepa | bridge | passthru | source
-MODE_FLAG: null | nopromisc | nodst
-MODE_OPTS: for mode \"source\":
-\tmacaddr { { add | del } <macaddr> | set [ <macaddr> [ <macaddr>  ... ] ] | flush }
-BC_QUEUE_LEN: Length of the rx queue for broadcast/multicast: [0-4294967295]
-";
-
-/// iproute2's `macvlan_parse_opt` (without `macaddr`).
-fn parse_macvlan(words: &[OsString]) -> P<LinkKind> {
-    let mut a = Args::new(words);
-    let mut m = MacVlan::default();
-    let mut mode = 0u32;
-    let mut flags = 0u16;
-    let mut has_flags = false;
-    while let Some(w) = a.next_word() {
-        let wb = w.as_bytes();
-        if matches(wb, "mode") {
-            let v = a.value()?;
-            mode = match v.as_bytes() {
-                b"private" => 1,
-                b"vepa" => 2,
-                b"bridge" => 4,
-                b"passthru" => 8,
-                b"source" => 16,
-                _ => {
-                    crate::errln!(
-                        "Error: argument of \"mode\" must be \"private\", \"vepa\", \"bridge\", \"passthru\" or \"source\", not \"",
-                        v,
-                        "\""
-                    );
-                    return Err(Stop::Ret(1));
-                }
-            };
-        } else if matches(wb, "flag") {
-            let v = a.value()?;
-            flags |= match v.as_bytes() {
-                b"nopromisc" => 1,
-                b"nodst" => 2,
-                b"null" => 0,
-                _ => {
-                    crate::errln!(
-                        "Error: argument of \"flag\" must be \"nopromisc\", \"nodst\" or \"null\", not \"",
-                        v,
-                        "\""
-                    );
-                    return Err(Stop::Ret(1));
-                }
-            };
-            has_flags = true;
-        } else if matches(wb, "macaddr") {
-            return Err(unsupported(w));
-        } else if matches(wb, "nopromisc") {
-            flags |= 1;
-            has_flags = true;
-        } else if matches(wb, "nodst") {
-            flags |= 2;
-            has_flags = true;
-        } else if matches(wb, "bcqueuelen") {
-            let v = a.value()?;
-            let Some(n) = inet::get_unsigned(v.as_bytes()) else {
-                crate::errln!(
-                    "Error: argument of \"bcqueuelen\" must be a positive integer [0-4294967295], not \"",
-                    v,
-                    "\""
-                );
-                return Err(Stop::Ret(1));
-            };
-            m.bc_queue_len = Some(n);
-        } else if matches(wb, "help") {
-            eprint!("{MACVLAN_USAGE}");
-            return Err(Stop::Ret(1));
-        } else {
-            crate::errln!("macvlan: unknown option \"", w, "\"?");
-            eprint!("{MACVLAN_USAGE}");
-            return Err(Stop::Ret(1));
-        }
-    }
-    if mode != 0 {
-        m.mode = Some(mode);
-    }
-    if has_flags {
-        if flags & 1 != 0 && mode != 8 {
-            eprintln!("macvlan: nopromisc flag only valid in passthru mode");
-            eprint!("{MACVLAN_USAGE}");
-            return Err(Stop::Ret(1));
-        }
-        m.flags = Some(flags);
-    }
-    Ok(LinkKind::MacVlan(m))
+    crate::errln!("netns: options of link type \"", kind, "\" are not supported; use ip link");
+    Err(Stop::Exit(Exit::FAILURE))
 }
 
 /// iproute2's `ip link` usage (stderr).

@@ -6,19 +6,18 @@
 //! attribute was absent (iproute2 prints nothing for it), which is different
 //! from a zero value.
 
-mod bridge;
-mod kinds;
+pub(super) mod kinds;
 
-pub use bridge::{BridgeIdent, BridgeInfo, BridgePortInfo};
-pub use kinds::{MacvlanInfo, VxlanInfo};
+pub use kinds::bridge::{BridgeIdent, BridgeInfo, BridgePortInfo};
+pub use kinds::macvlan::MacvlanInfo;
+pub use kinds::vxlan::VxlanInfo;
 
 use super::engine::{Netlink, Reply};
 use super::error::{KernelError, NlError};
 use netlink_packet_core::DefaultNla;
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{
-    AfSpecInet6, AfSpecUnspec, In6AddrGenMode, InfoData, InfoPortData, InfoVlan, LinkAttribute, LinkExtentMask,
-    LinkInfo, LinkMessage, Prop,
+    AfSpecInet6, AfSpecUnspec, In6AddrGenMode, LinkAttribute, LinkExtentMask, LinkInfo, LinkMessage, Prop,
 };
 
 /// `IFF_UP`, as the `u32` of `ifi_flags`.
@@ -415,26 +414,9 @@ fn kind_info(infos: &[LinkInfo]) -> LinkKindInfo {
     for i in infos {
         match i {
             LinkInfo::Kind(k) => info.kind = Some(k.to_string()),
-            LinkInfo::Data(d) => {
-                info.data = Some(match d {
-                    InfoData::Bridge(v) => KindData::Bridge(Box::new(BridgeInfo::from_nlas(v))),
-                    InfoData::Vxlan(v) => KindData::Vxlan(Box::new(VxlanInfo::from_nlas(v))),
-                    InfoData::MacVlan(v) => KindData::Macvlan(MacvlanInfo::from_nlas(v)),
-                    InfoData::MacVtap(v) => KindData::Macvlan(MacvlanInfo::from_vtap_nlas(v)),
-                    InfoData::Vlan(v) => KindData::Vlan(v.iter().find_map(|a| match a {
-                        InfoVlan::Id(id) => Some(*id),
-                        _ => None,
-                    })),
-                    _ => KindData::Other,
-                })
-            }
+            LinkInfo::Data(d) => info.data = Some(kinds::decode(d)),
             LinkInfo::PortKind(k) => info.port_kind = Some(k.to_string()),
-            LinkInfo::PortData(d) => {
-                info.port_data = Some(match d {
-                    InfoPortData::BridgePort(v) => PortData::Bridge(Box::new(BridgePortInfo::from_nlas(v))),
-                    _ => PortData::Other,
-                })
-            }
+            LinkInfo::PortData(d) => info.port_data = Some(kinds::decode_port(d)),
             _ => {}
         }
     }

@@ -10,18 +10,17 @@
 use super::address::AF_INET6;
 use super::engine::Netlink;
 use super::error::NlError;
+use super::link::kinds;
+pub use super::link::kinds::macvlan::MacVlan;
+pub use super::link::kinds::vxlan::VxlanOpt;
 use super::wire::nla;
 use libc::{
-    IFLA_ADDRESS, IFLA_AF_SPEC, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_IFALIAS, IFLA_IFNAME, IFLA_INFO_KIND,
-    IFLA_LINKMODE, IFLA_NEW_IFINDEX, IFLA_PROP_LIST,
+    IFLA_ADDRESS, IFLA_AF_SPEC, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_IFALIAS, IFLA_IFNAME, IFLA_LINKMODE,
+    IFLA_NEW_IFINDEX, IFLA_PROP_LIST,
 };
 use netlink_packet_core::{DefaultNla, NLA_F_NESTED, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 use netlink_packet_route::RouteNetlinkMessage;
-use netlink_packet_route::link::{
-    BridgeStpState, InfoBridge, InfoData, InfoKind, InfoMacVlan, InfoVeth, InfoVlan, InfoVxlan, LinkAttribute,
-    LinkExtentMask, LinkFlags, LinkInfo, LinkMessage, MacVlanFlags, MacVlanMode, VxlanDf,
-};
-use std::net::IpAddr;
+use netlink_packet_route::link::{LinkAttribute, LinkExtentMask, LinkFlags, LinkMessage};
 use std::os::fd::RawFd;
 
 const IFLA_INET6_ADDR_GEN_MODE: u16 = 8;
@@ -157,54 +156,6 @@ impl LinkKind {
     }
 }
 
-/// One VXLAN option (IFLA_VXLAN_*).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum VxlanOpt {
-    Id(u32),
-    /// Remote or multicast group, IPv4 or IPv6.
-    Group(IpAddr),
-    Local(IpAddr),
-    Link(u32),
-    /// 0 means "auto".
-    Ttl(u8),
-    TtlInherit,
-    /// 1 means "inherit".
-    Tos(u8),
-    /// 0 unset, 1 set, 2 inherit.
-    Df(u8),
-    Label(u32),
-    Ageing(u32),
-    Limit(u32),
-    PortRange(u16, u16),
-    Port(u16),
-    Learning(bool),
-    Proxy(bool),
-    Rsc(bool),
-    L2Miss(bool),
-    L3Miss(bool),
-    UdpCsum(bool),
-    UdpZeroCsum6Tx(bool),
-    UdpZeroCsum6Rx(bool),
-    RemCsumTx(bool),
-    RemCsumRx(bool),
-    CollectMetadata(bool),
-    Gbp,
-    Gpe,
-    Vnifilter(bool),
-}
-
-/// macvlan options.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MacVlan {
-    /// MACVLAN_MODE_* (1 private, 2 vepa, 4 bridge, 8 passthru, 16 source).
-    pub mode: Option<u32>,
-    /// MACVLAN_FLAG_* (1 nopromisc, 2 nodst).
-    pub flags: Option<u16>,
-    /// IFLA_MACVLAN_BC_QUEUE_LEN
-    pub bc_queue_len: Option<u32>,
-}
-
 /// What a name lookup found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LinkRef {
@@ -224,88 +175,8 @@ fn with_nul(bytes: &[u8]) -> Vec<u8> {
     v
 }
 
-fn vxlan_attr(opt: &VxlanOpt) -> InfoVxlan {
-    match *opt {
-        VxlanOpt::Id(v) => InfoVxlan::Id(v),
-        VxlanOpt::Group(IpAddr::V4(a)) => InfoVxlan::Group(a),
-        VxlanOpt::Group(IpAddr::V6(a)) => InfoVxlan::Group6(a),
-        VxlanOpt::Local(IpAddr::V4(a)) => InfoVxlan::Local(a),
-        VxlanOpt::Local(IpAddr::V6(a)) => InfoVxlan::Local6(a),
-        VxlanOpt::Link(v) => InfoVxlan::Link(v),
-        VxlanOpt::Ttl(v) => InfoVxlan::Ttl(v),
-        VxlanOpt::TtlInherit => InfoVxlan::TtlInheritFlag,
-        VxlanOpt::Tos(v) => InfoVxlan::Tos(v),
-        VxlanOpt::Df(v) => InfoVxlan::Df(match v {
-            0 => VxlanDf::Unset,
-            1 => VxlanDf::Set,
-            2 => VxlanDf::Inherit,
-            o => VxlanDf::Other(o),
-        }),
-        VxlanOpt::Label(v) => InfoVxlan::Label(v),
-        VxlanOpt::Ageing(v) => InfoVxlan::Ageing(v),
-        VxlanOpt::Limit(v) => InfoVxlan::Limit(v),
-        VxlanOpt::PortRange(lo, hi) => InfoVxlan::PortRange((lo, hi)),
-        VxlanOpt::Port(v) => InfoVxlan::Port(v),
-        VxlanOpt::Learning(b) => InfoVxlan::Learning(b),
-        VxlanOpt::Proxy(b) => InfoVxlan::Proxy(b),
-        VxlanOpt::Rsc(b) => InfoVxlan::Rsc(b),
-        VxlanOpt::L2Miss(b) => InfoVxlan::L2Miss(b),
-        VxlanOpt::L3Miss(b) => InfoVxlan::L3Miss(b),
-        VxlanOpt::UdpCsum(b) => InfoVxlan::UDPCsum(b),
-        VxlanOpt::UdpZeroCsum6Tx(b) => InfoVxlan::UDPZeroCsumTX(b),
-        VxlanOpt::UdpZeroCsum6Rx(b) => InfoVxlan::UDPZeroCsumRX(b),
-        VxlanOpt::RemCsumTx(b) => InfoVxlan::RemCsumTX(b),
-        VxlanOpt::RemCsumRx(b) => InfoVxlan::RemCsumRX(b),
-        VxlanOpt::CollectMetadata(b) => InfoVxlan::CollectMetadata(b),
-        VxlanOpt::Gbp => InfoVxlan::Gbp,
-        VxlanOpt::Gpe => InfoVxlan::Gpe,
-        VxlanOpt::Vnifilter(b) => InfoVxlan::Vnifilter(b),
-    }
-}
-
-fn link_info(kind: &LinkKind) -> Vec<LinkInfo> {
-    let kind_nla = match kind {
-        LinkKind::Veth { .. } => LinkInfo::Kind(InfoKind::Veth),
-        LinkKind::Bridge | LinkKind::BridgeWith { .. } => LinkInfo::Kind(InfoKind::Bridge),
-        LinkKind::Vlan(_) => LinkInfo::Kind(InfoKind::Vlan),
-        LinkKind::Vxlan(_) => LinkInfo::Kind(InfoKind::Vxlan),
-        LinkKind::MacVlan(_) => LinkInfo::Kind(InfoKind::MacVlan),
-        // Raw bytes: a kind name need not be one the crate knows.
-        LinkKind::Other(name) => LinkInfo::Other(DefaultNla::new(IFLA_INFO_KIND, name.clone())),
-    };
-    let data = match kind {
-        LinkKind::Veth { peer: Some(peer) } => Some(InfoData::Veth(InfoVeth::Peer(link_message(peer)))),
-        LinkKind::BridgeWith { vlan_filtering, stp } => Some(InfoData::Bridge(
-            vlan_filtering
-                .map(InfoBridge::VlanFiltering)
-                .into_iter()
-                .chain(stp.map(|on| InfoBridge::StpState(BridgeStpState::from(u32::from(on)))))
-                .collect(),
-        )),
-        LinkKind::Vlan(id) => Some(InfoData::Vlan(vec![InfoVlan::Id(*id)])),
-        LinkKind::Vxlan(opts) if !opts.is_empty() => Some(InfoData::Vxlan(opts.iter().map(vxlan_attr).collect())),
-        LinkKind::MacVlan(m) if *m != MacVlan::default() => {
-            let mut v = Vec::new();
-            if let Some(mode) = m.mode {
-                v.push(InfoMacVlan::Mode(MacVlanMode::from(mode)));
-            }
-            if let Some(flags) = m.flags {
-                v.push(InfoMacVlan::Flags(MacVlanFlags::from_bits_retain(flags)));
-            }
-            if let Some(len) = m.bc_queue_len {
-                v.push(InfoMacVlan::BcQueueLen(len));
-            }
-            Some(InfoData::MacVlan(v))
-        }
-        _ => None,
-    };
-    let mut info = vec![kind_nla];
-    info.extend(data.map(LinkInfo::Data));
-    info
-}
-
 /// The `ifinfomsg` and attributes of a spec.
-pub(super) fn link_message(spec: &LinkSpec) -> LinkMessage {
+pub(crate) fn link_message(spec: &LinkSpec) -> LinkMessage {
     let mut msg = LinkMessage::default();
     msg.header.index = spec.index;
     msg.header.flags = LinkFlags::from_bits_retain(spec.flags);
@@ -380,7 +251,7 @@ pub(super) fn link_message(spec: &LinkSpec) -> LinkMessage {
         a.push(raw(IFLA_IFNAME, &with_nul(v)));
     }
     if let Some(kind) = &spec.kind {
-        a.push(LinkAttribute::LinkInfo(link_info(kind)));
+        a.push(LinkAttribute::LinkInfo(kinds::link_info(kind)));
     }
     msg
 }
@@ -508,6 +379,7 @@ pub fn is_unknown_kind(k: &super::KernelError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use netlink_packet_route::link::{BridgeStpState, InfoBridge, InfoData, InfoVeth, LinkInfo};
 
     #[test]
     fn ifname_rules_follow_the_kernel() {

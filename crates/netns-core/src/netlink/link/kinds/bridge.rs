@@ -1,7 +1,45 @@
-//! Bridge and bridge-port settings (IFLA_INFO_DATA of kind `bridge`,
-//! IFLA_INFO_SLAVE_DATA of a bridge port).
+//! bridge: the settings a request sends (VLAN filtering, STP), and the
+//! bridge and bridge-port settings a dump reports (IFLA_INFO_DATA of kind
+//! `bridge`, IFLA_INFO_SLAVE_DATA of a bridge port).
 
-use netlink_packet_route::link::{BridgeId, InfoBridge, InfoBridgePort};
+use super::super::super::link_ops::LinkKind;
+use super::super::{KindData, PortData};
+use super::KindCodec;
+use netlink_packet_route::link::{
+    BridgeId, BridgeStpState, InfoBridge, InfoBridgePort, InfoData, InfoKind, InfoPortData,
+};
+
+pub(super) const BRIDGE: KindCodec =
+    KindCodec { name: "bridge", info_kind: InfoKind::Bridge, encode, decode, decode_port };
+
+/// Only the settings asked for are sent: a kernel without VLAN filtering
+/// refuses IFLA_BR_VLAN_FILTERING even when it says "off".
+fn encode(kind: &LinkKind) -> Option<InfoData> {
+    match kind {
+        LinkKind::BridgeWith { vlan_filtering, stp } => Some(InfoData::Bridge(
+            vlan_filtering
+                .map(InfoBridge::VlanFiltering)
+                .into_iter()
+                .chain(stp.map(|on| InfoBridge::StpState(BridgeStpState::from(u32::from(on)))))
+                .collect(),
+        )),
+        _ => None,
+    }
+}
+
+fn decode(data: &InfoData) -> Option<KindData> {
+    match data {
+        InfoData::Bridge(v) => Some(KindData::Bridge(Box::new(BridgeInfo::from_nlas(v)))),
+        _ => None,
+    }
+}
+
+fn decode_port(data: &InfoPortData) -> Option<PortData> {
+    match data {
+        InfoPortData::BridgePort(v) => Some(PortData::Bridge(Box::new(BridgePortInfo::from_nlas(v)))),
+        _ => None,
+    }
+}
 
 /// A bridge id: priority and MAC address (`8000.2:0:0:0:0:3` in `ip -d`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,7 +108,7 @@ pub struct BridgeInfo {
 }
 
 impl BridgeInfo {
-    pub(super) fn from_nlas(nlas: &[InfoBridge]) -> BridgeInfo {
+    fn from_nlas(nlas: &[InfoBridge]) -> BridgeInfo {
         use InfoBridge as B;
         let mut b = BridgeInfo::default();
         for nla in nlas {
@@ -166,7 +204,7 @@ pub struct BridgePortInfo {
 }
 
 impl BridgePortInfo {
-    pub(super) fn from_nlas(nlas: &[InfoBridgePort]) -> BridgePortInfo {
+    fn from_nlas(nlas: &[InfoBridgePort]) -> BridgePortInfo {
         use InfoBridgePort as P;
         let mut p = BridgePortInfo::default();
         for nla in nlas {

@@ -1,47 +1,50 @@
-//! `-d` details of a link's kind (IFLA_LINKINFO): the kind line and the
-//! settings of the kinds this kernel has (veth, bridge, vxlan, macvlan,
-//! bridge ports), printed as `ip -d` does.
+//! bridge and bridge ports: the `-d` details of both; bridge options are
+//! not parsed (a bare `type bridge` is).
 
-use super::format::{hex0x, lladdr};
-use super::linkinfo::Env;
+use super::{LinkUtil, on_off, u, ub};
+use crate::ipobj::grammar::matches;
+use crate::ipobj::link::Modify;
+use crate::ipobj::link::format::{hex0x, lladdr};
+use crate::ipobj::link::linkinfo::Env;
+use crate::ipobj::link::write::{P, Stop, unsupported};
 use crate::ipobj::out::Out;
-use crate::netlink::link::{
-    BridgeIdent, BridgeInfo, BridgePortInfo, KindData, LinkKindInfo, MacvlanInfo, PortData, VxlanInfo,
+use crate::ipobj::{Ctx, Exit};
+use crate::netlink::link::{BridgeIdent, KindData, LinkKindInfo, PortData};
+use crate::netlink::link_ops::LinkKind;
+use std::ffi::OsString;
+use std::fs::File;
+use std::os::unix::ffi::OsStrExt;
+
+pub(super) const BRIDGE: LinkUtil = LinkUtil {
+    parse: Some(parse_bridge),
+    print: Some(print_bridge),
+    ..LinkUtil::generic(
+        "bridge",
+        Some(
+            "Usage: ... bridge [ fdb_flush ]\n\t\t  [ forward_delay FORWARD_DELAY ]\n\t\t  [ hello_time HELLO_TIME ]\n\t\t  [ max_age MAX_AGE ]\n\t\t  [ ageing_time AGEING_TIME ]\n\t\t  [ stp_state STP_STATE ]\n\t\t  [ priority PRIORITY ]\n\t\t  [ group_fwd_mask MASK ]\n\t\t  [ group_address ADDRESS ]\n\t\t  [ no_linklocal_learn NO_LINKLOCAL_LEARN ]\n\t\t  [ vlan_filtering VLAN_FILTERING ]\n\t\t  [ vlan_protocol VLAN_PROTOCOL ]\n\t\t  [ vlan_default_pvid VLAN_DEFAULT_PVID ]\n\t\t  [ vlan_stats_enabled VLAN_STATS_ENABLED ]\n\t\t  [ vlan_stats_per_port VLAN_STATS_PER_PORT ]\n\t\t  [ mcast_snooping MULTICAST_SNOOPING ]\n\t\t  [ mcast_vlan_snooping MULTICAST_VLAN_SNOOPING ]\n\t\t  [ mcast_router MULTICAST_ROUTER ]\n\t\t  [ mcast_query_use_ifaddr MCAST_QUERY_USE_IFADDR ]\n\t\t  [ mcast_querier MULTICAST_QUERIER ]\n\t\t  [ mcast_hash_elasticity HASH_ELASTICITY ]\n\t\t  [ mcast_hash_max HASH_MAX ]\n\t\t  [ mcast_last_member_count LAST_MEMBER_COUNT ]\n\t\t  [ mcast_startup_query_count STARTUP_QUERY_COUNT ]\n\t\t  [ mcast_last_member_interval LAST_MEMBER_INTERVAL ]\n\t\t  [ mcast_membership_interval MEMBERSHIP_INTERVAL ]\n\t\t  [ mcast_querier_interval QUERIER_INTERVAL ]\n\t\t  [ mcast_query_interval QUERY_INTERVAL ]\n\t\t  [ mcast_query_response_interval QUERY_RESPONSE_INTERVAL ]\n\t\t  [ mcast_startup_query_interval STARTUP_QUERY_INTERVAL ]\n\t\t  [ mcast_stats_enabled MCAST_STATS_ENABLED ]\n\t\t  [ mcast_igmp_version IGMP_VERSION ]\n\t\t  [ mcast_mld_version MLD_VERSION ]\n\t\t  [ nf_call_iptables NF_CALL_IPTABLES ]\n\t\t  [ nf_call_ip6tables NF_CALL_IP6TABLES ]\n\t\t  [ nf_call_arptables NF_CALL_ARPTABLES ]\n\nWhere: VLAN_PROTOCOL := { 802.1Q | 802.1ad }\n",
+        ),
+        Some(("bridge", "CONFIG_BRIDGE")),
+    )
 };
 
-/// Kinds iproute2 has a printer for: their `info_data` object is printed
-/// even when the kernel sent no data.
-const KINDS_WITH_PRINTER: &[&str] = &["bridge", "vxlan", "macvlan", "macvtap"];
+pub(super) const BRIDGE_SLAVE: LinkUtil = LinkUtil {
+    print: Some(print_bridge_port),
+    ..LinkUtil::generic(
+        "bridge_slave",
+        Some(
+            "Usage: ... bridge_slave [ fdb_flush ]\n\t\t\t[ state STATE ]\n\t\t\t[ priority PRIO ]\n\t\t\t[ cost COST ]\n\t\t\t[ guard {on | off} ]\n\t\t\t[ hairpin {on | off} ]\n\t\t\t[ fastleave {on | off} ]\n\t\t\t[ root_block {on | off} ]\n\t\t\t[ learning {on | off} ]\n\t\t\t[ flood {on | off} ]\n\t\t\t[ proxy_arp {on | off} ]\n\t\t\t[ proxy_arp_wifi {on | off} ]\n\t\t\t[ mcast_router MULTICAST_ROUTER ]\n\t\t\t[ mcast_fast_leave {on | off} ]\n\t\t\t[ mcast_flood {on | off} ]\n\t\t\t[ bcast_flood {on | off} ]\n\t\t\t[ mcast_to_unicast {on | off} ]\n\t\t\t[ group_fwd_mask MASK ]\n\t\t\t[ neigh_suppress {on | off} ]\n\t\t\t[ vlan_tunnel {on | off} ]\n\t\t\t[ isolated {on | off} ]\n\t\t\t[ locked {on | off} ]\n\t\t\t[ backup_port DEVICE ] [ nobackup_port ]\n",
+        ),
+        None,
+    )
+};
 
-/// `print_linktype`: the kind line(s) inside `linkinfo`.
-pub fn print_linkinfo(out: &mut Out, env: &mut Env<'_>, info: &LinkKindInfo) {
-    out.open_object(Some("linkinfo"));
-    if let Some(kind) = &info.kind {
-        out.nl();
-        out.string("info_kind", "    ", kind, " ");
-        if KINDS_WITH_PRINTER.contains(&kind.as_str()) {
-            out.open_object(Some("info_data"));
-            match &info.data {
-                Some(KindData::Bridge(b)) => print_bridge(out, b),
-                Some(KindData::Vxlan(v)) => print_vxlan(out, env, v),
-                Some(KindData::Macvlan(m)) => print_macvlan(out, m),
-                _ => {}
-            }
-            out.close_object();
-        }
+fn parse_bridge(_: &mut Ctx, _: Modify, rest: &[OsString], _: &mut Vec<File>) -> P<LinkKind> {
+    let Some(first) = rest.first() else { return Ok(LinkKind::Bridge) };
+    if matches(first.as_bytes(), "help") {
+        return Err(unsupported(first));
     }
-    if let Some(kind) = &info.port_kind {
-        out.nl();
-        out.string("info_slave_kind", "    ", kind, "_slave ");
-        if kind == "bridge" {
-            out.open_object(Some("info_slave_data"));
-            if let Some(PortData::Bridge(p)) = &info.port_data {
-                print_bridge_port(out, env, p);
-            }
-            out.close_object();
-        }
-    }
-    out.close_object();
+    crate::errln!("netns: bridge options (\"", first, "\" …) are not supported; use ip link");
+    Err(Stop::Exit(Exit::FAILURE))
 }
 
 fn bridge_id(id: &BridgeIdent) -> String {
@@ -61,16 +64,6 @@ fn timer(out: &mut Out, name: &str, ticks: u64) {
     }
 }
 
-fn u<T: Into<i128>>(out: &mut Out, key: &str, text: &str, v: Option<T>) {
-    if let Some(v) = v {
-        out.number(key, text, v, " ");
-    }
-}
-
-fn ub(out: &mut Out, key: &str, text: &str, v: Option<bool>) {
-    u(out, key, text, v.map(u8::from));
-}
-
 fn vlan_proto_name(p: u16) -> String {
     match p {
         0x8100 => "802.1Q".into(),
@@ -79,7 +72,8 @@ fn vlan_proto_name(p: u16) -> String {
     }
 }
 
-fn print_bridge(out: &mut Out, b: &BridgeInfo) {
+fn print_bridge(out: &mut Out, _: &mut Env<'_>, info: &LinkKindInfo) {
+    let Some(KindData::Bridge(b)) = &info.data else { return };
     u(out, "forward_delay", "forward_delay ", b.forward_delay);
     u(out, "hello_time", "hello_time ", b.hello_time);
     u(out, "max_age", "max_age ", b.max_age);
@@ -156,12 +150,6 @@ fn print_bridge(out: &mut Out, b: &BridgeInfo) {
 
 const PORT_STATES: [&str; 5] = ["disabled", "listening", "learning", "forwarding", "blocking"];
 
-fn on_off(out: &mut Out, key: &str, text: &str, v: Option<bool>) {
-    if let Some(v) = v {
-        out.on_off(key, text, v, " ");
-    }
-}
-
 fn fwd_mask_str(mask: u16) -> String {
     let mut parts = Vec::new();
     for i in 0..16 {
@@ -177,7 +165,8 @@ fn fwd_mask_str(mask: u16) -> String {
     if parts.is_empty() { "0x0".to_string() } else { parts.join(",") }
 }
 
-fn print_bridge_port(out: &mut Out, env: &mut Env<'_>, p: &BridgePortInfo) {
+fn print_bridge_port(out: &mut Out, env: &mut Env<'_>, info: &LinkKindInfo) {
+    let Some(PortData::Bridge(p)) = &info.port_data else { return };
     if let Some(s) = p.state {
         match PORT_STATES.get(s as usize) {
             Some(name) => out.string("state", "state ", name, " "),
@@ -238,174 +227,4 @@ fn print_bridge_port(out: &mut Out, env: &mut Env<'_>, p: &BridgePortInfo) {
         let name = env.index_name(b);
         out.string("backup_port", "backup_port ", name, " ");
     }
-}
-
-fn print_vxlan(out: &mut Out, env: &mut Env<'_>, v: &VxlanInfo) {
-    if v.collect_metadata == Some(true) {
-        out.boolean("external", "external ", true);
-    }
-    if v.vnifilter == Some(true) {
-        out.boolean("vnifilter", "vnifilter", true);
-    }
-    u(out, "id", "id ", v.id);
-    if let Some(g) = v.group {
-        if !g.is_unspecified() {
-            if g.is_multicast() {
-                out.string("group", "group ", g.to_string(), " ");
-            } else {
-                out.string("remote", "remote ", g.to_string(), " ");
-            }
-        }
-    } else if let Some(g) = v.group6
-        && !g.is_unspecified()
-    {
-        if g.is_multicast() {
-            out.string("group6", "group ", g.to_string(), " ");
-        } else {
-            out.string("remote6", "remote ", g.to_string(), " ");
-        }
-    }
-    if let Some(l) = v.local {
-        if !l.is_unspecified() {
-            out.string("local", "local ", l.to_string(), " ");
-        }
-    } else if let Some(l) = v.local6
-        && !l.is_unspecified()
-    {
-        out.string("local6", "local ", l.to_string(), " ");
-    }
-    if let Some(link) = v.link
-        && link != 0
-    {
-        let name = env.index_name(link);
-        out.string("link", "dev ", name, " ");
-    }
-    if let Some((lo, hi)) = v.port_range {
-        if out.is_json() {
-            out.open_object(Some("port_range"));
-            out.json_number("low", lo);
-            out.json_number("high", hi);
-            out.close_object();
-        } else {
-            out.text(format!("srcport {lo} {hi} "));
-        }
-    }
-    u(out, "port", "dstport ", v.port);
-    if let Some(l) = v.learning {
-        out.json_bool("learning", l);
-        if !l {
-            out.text("nolearning ");
-        }
-    }
-    for (val, key, text) in [
-        (v.proxy, "proxy", "proxy "),
-        (v.rsc, "rsc", "rsc "),
-        (v.l2miss, "l2miss", "l2miss "),
-        (v.l3miss, "l3miss", "l3miss "),
-    ] {
-        if val == Some(true) {
-            out.boolean(key, text, true);
-        }
-    }
-    let tos = v.tos.unwrap_or(0);
-    if tos != 0 {
-        if out.is_json() || tos != 1 {
-            out.string("tos", "tos ", hex0x(tos.into()), " ");
-        } else {
-            out.text("tos inherit ");
-        }
-    }
-    if v.ttl_inherit == Some(true) {
-        out.text("ttl inherit ");
-    } else if let Some(ttl) = v.ttl {
-        if out.is_json() || ttl != 0 {
-            out.number("ttl", "ttl ", ttl, " ");
-        } else {
-            out.text("ttl auto ");
-        }
-    }
-    match v.df {
-        Some(0) => out.json_string("df", "unset"),
-        Some(1) => out.string("df", "df ", "set", " "),
-        Some(2) => out.string("df", "df ", "inherit", " "),
-        _ => {}
-    }
-    if let Some(label) = v.label
-        && label != 0
-    {
-        out.string("label", "flowlabel ", hex0x(label.into()), " ");
-    }
-    match v.ageing {
-        Some(0) if out.is_json() => out.json_number("ageing", 0),
-        Some(0) => out.text("ageing none "),
-        Some(age) => out.number("ageing", "ageing ", age, " "),
-        None => {}
-    }
-    if let Some(max) = v.limit
-        && max != 0
-    {
-        out.number("limit", "maxaddr ", max, " ");
-    }
-    for (val, key, text) in [
-        (v.udp_csum, "udp_csum", "udpcsum "),
-        (v.udp_zero_csum6_tx, "udp_zero_csum6_tx", "udp6zerocsumtx "),
-        (v.udp_zero_csum6_rx, "udp_zero_csum6_rx", "udp6zerocsumrx "),
-    ] {
-        if let Some(on) = val {
-            if out.is_json() {
-                out.json_bool(key, on);
-            } else {
-                if !on {
-                    out.text("no");
-                }
-                out.text(text);
-            }
-        }
-    }
-    if v.remcsum_tx == Some(true) {
-        out.boolean("remcsum_tx", "remcsumtx ", true);
-    }
-    if v.remcsum_rx == Some(true) {
-        out.boolean("remcsum_rx", "remcsumrx ", true);
-    }
-    if v.gbp {
-        out.boolean("gbp", "gbp ", true);
-    }
-    if v.gpe {
-        out.boolean("gpe", "gpe ", true);
-    }
-}
-
-fn print_macvlan(out: &mut Out, m: &MacvlanInfo) {
-    let Some(mode) = m.mode else { return };
-    let name = match mode {
-        1 => "private",
-        2 => "vepa",
-        4 => "bridge",
-        8 => "passthru",
-        16 => "source",
-        _ => "unknown",
-    };
-    out.string("mode", "mode ", name, " ");
-    let flags = m.flags.unwrap_or(0);
-    if flags & 1 != 0 {
-        out.boolean("nopromisc", "nopromisc ", true);
-    }
-    if flags & 2 != 0 {
-        out.boolean("nodst", "nodst ", true);
-    }
-    u(out, "bcqueuelen", "bcqueuelen ", m.bc_queue_len);
-    u(out, "usedbcqueuelen", "usedbcqueuelen ", m.bc_queue_len_used);
-    if mode != 16 {
-        return;
-    }
-    let Some(count) = m.macaddr_count else { return };
-    out.number("macaddr_count", "remotes (", count as i32, ") ");
-    out.open_array("macaddr_data");
-    for mac in &m.macaddrs {
-        let s = lladdr(mac, 1);
-        out.json_element(&s);
-        out.text(format!("{s} "));
-    }
-    out.close_array();
 }
