@@ -220,10 +220,17 @@ pub fn down_with(
             Err(e) => report.errors.push(e),
         }
     }
+    // The state goes last, and only when all else went: it is what lets
+    // `down` run again. A failure here is one more in the list, so the
+    // problems met above are still shown.
     if report.errors.is_empty() {
-        let notes = labdir.remove(name).map_err(|e| format!("cannot remove the state of lab {name}: {e}"))?;
-        report.skipped.extend(notes);
-        lock.remove();
+        match labdir.remove(name) {
+            Ok(notes) => {
+                report.skipped.extend(notes);
+                lock.remove();
+            }
+            Err(e) => report.errors.push(format!("cannot remove the state of lab {name}: {e}")),
+        }
     }
     Ok(report)
 }

@@ -59,6 +59,10 @@ pub enum UpError {
         error: String,
         /// True when the partial lab was removed again.
         rolled_back: bool,
+        /// Every problem the rollback met, each naming its object (a
+        /// failed `exec_down`, a namespace that could not be removed …):
+        /// all of them, since each may need a hand to clean up.
+        rollback: Vec<String>,
     },
 }
 
@@ -115,6 +119,19 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
         }
     }
     Ok((lives, sysctls))
+}
+
+/// Remove what a failed first `up` made: whether nothing of the lab is
+/// left, and every problem met on the way (warnings first, as `down`
+/// prints them).
+fn roll_back(run: &RunDir, labdir: &LabDir, lab: &Lab) -> (bool, Vec<String>) {
+    match down::down(run, labdir, &lab.name, Some(lab)) {
+        Ok(r) => {
+            let clean = r.errors.is_empty();
+            (clean, r.warnings.into_iter().map(|w| format!("warning: {w}")).chain(r.errors).collect())
+        }
+        Err(e) => (false, vec![e]),
+    }
 }
 
 /// Bring `lab` up (or reconcile it). `progress` sees each finished step.
@@ -399,6 +416,7 @@ pub fn up(
             labdir.write(&state).map_err(|e| UpError::Failed {
                 error: format!("cannot write the state of lab {}: {e}", lab.name),
                 rolled_back: false,
+                rollback: Vec::new(),
             })?;
             Ok(UpReport { plan, fresh, live: lives })
         }
@@ -407,10 +425,10 @@ pub fn up(
             if fresh {
                 drop(handles);
                 drop(lock);
-                let rolled_back = down::down(run, labdir, &lab.name, Some(lab)).is_ok_and(|r| r.errors.is_empty());
-                Err(UpError::Failed { error, rolled_back })
+                let (rolled_back, rollback) = roll_back(run, labdir, lab);
+                Err(UpError::Failed { error, rolled_back, rollback })
             } else {
-                Err(UpError::Failed { error, rolled_back: false })
+                Err(UpError::Failed { error, rolled_back: false, rollback: Vec::new() })
             }
         }
     }
