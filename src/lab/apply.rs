@@ -83,21 +83,10 @@ fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
             })
             .collect()
     };
-    if nodes.len() < 8 {
-        let r = run.clone();
-        return std::thread::scope(|s| {
-            s.spawn(|| worker(r, nodes)).join().unwrap_or_else(|p| std::panic::resume_unwind(p))
-        });
-    }
-    let (a, b) = nodes.split_at(nodes.len() / 2);
-    std::thread::scope(|s| {
-        let (ra, rb) = (run.clone(), run.clone());
-        let ta = s.spawn(|| worker(ra, a));
-        let tb = s.spawn(|| worker(rb, b));
-        let mut out = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        out.extend(tb.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        out
-    })
+    // Each namespace is made on a thread of its own (see super::parallel).
+    let threads = if nodes.len() < 8 { 1 } else { 2 };
+    let parts = super::parallel::shares(nodes, threads).into_iter().map(|c| (run.clone(), c)).collect();
+    super::parallel::run(parts, |(run, chunk)| worker(run, chunk))
 }
 
 /// A bridge request carrying these settings (and nothing for the others).
@@ -147,19 +136,8 @@ fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)
     };
     for chunk in nodes.chunks(handles.budget()) {
         let mut jobs = handles.window(chunk)?;
-        let errors = if jobs.len() < 8 {
-            work(&mut jobs)
-        } else {
-            let mid = jobs.len() / 2;
-            let (a, b) = jobs.split_at_mut(mid);
-            std::thread::scope(|s| {
-                let ta = s.spawn(|| work(a));
-                let mut e = work(b);
-                let mut all = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-                all.append(&mut e);
-                all
-            })
-        };
+        let threads = if jobs.len() < 8 { 1 } else { 2 };
+        let errors = super::parallel::run(super::parallel::shares_mut(&mut jobs, threads), work);
         if let Some(e) = errors.into_iter().next() {
             return Err(e);
         }

@@ -37,7 +37,11 @@ pub struct DownReport {
 /// Remove run-directory names (namespaces or placeholders), on two
 /// threads for big labs. Errors other than "already gone" are returned.
 pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<String> {
-    let work = |run: RunDir, chunk: &[String]| -> Vec<String> {
+    // RunDir is not Sync (it remembers the shared-mount setup): one copy
+    // per thread.
+    let threads = if names.len() < 16 { 1 } else { 2 };
+    let parts = super::parallel::shares(names, threads).into_iter().map(|chunk| (run.clone(), chunk)).collect();
+    super::parallel::run(parts, |(run, chunk): (RunDir, &[String])| {
         chunk
             .iter()
             .filter_map(|ns| {
@@ -48,17 +52,6 @@ pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<String> {
                 }
             })
             .collect()
-    };
-    if names.len() < 16 {
-        return work(run.clone(), names);
-    }
-    let (a, b) = names.split_at(names.len() / 2);
-    std::thread::scope(|s| {
-        let r = run.clone();
-        let ta = s.spawn(|| work(r, a));
-        let mut errs = work(run.clone(), b);
-        errs.extend(ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        errs
     })
 }
 

@@ -102,15 +102,7 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
     // In windows of namespaces that fit the descriptor budget.
     for window in existing.chunks(handles.budget()) {
         let mut jobs = handles.window(window)?;
-        let mid = jobs.len() / 2;
-        let (a, b) = jobs.split_at_mut(mid);
-        let results: Vec<Got> = std::thread::scope(|s| {
-            let ta = s.spawn(|| work(a));
-            let tb = s.spawn(|| work(b));
-            let mut out = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            out.extend(tb.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-            out
-        });
+        let results: Vec<Got> = super::parallel::run(super::parallel::shares_mut(&mut jobs, 2), work);
         for (i, r) in results {
             let (lv, values) = r.map_err(|e| format!("node {}: {e}", lab.nodes[i].name))?;
             handles.live_index[i] = lv.links.iter().map(|(name, l)| (name.clone(), l.index)).collect();
