@@ -9,6 +9,7 @@
 //! links and routes go out as one pipelined batch (one round trip per
 //! namespace, two namespaces at a time).
 
+use super::LabError;
 use super::compare::BridgeSettings;
 use super::model::{IfaceKind, Lab};
 use super::owner;
@@ -43,7 +44,7 @@ pub trait Progress {
 }
 
 /// What went wrong, naming the object.
-pub type ApplyError = String;
+pub type ApplyError = LabError;
 
 fn actions<'a, T>(plan: &'a Plan, f: impl Fn(&'a Action) -> Option<T>) -> Vec<T> {
     plan.actions.iter().filter_map(f).collect()
@@ -114,10 +115,10 @@ fn addr_spec(index: u32, net: &ipnet::IpNet) -> Address {
 /// Send each node's writes as one batch, on two threads, in windows of
 /// nodes that fit the descriptor budget; the first failure (by node order)
 /// is returned, naming the object.
-fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)>) -> Result<(), String> {
+fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)>) -> Result<(), LabError> {
     let batches: BTreeMap<usize, Vec<(Write, String)>> = batches.into_iter().filter(|(_, w)| !w.is_empty()).collect();
     let nodes: Vec<usize> = batches.keys().copied().collect();
-    let work = |jobs: &mut [(usize, &NetNs, &mut Netlink)]| -> Vec<String> {
+    let work = |jobs: &mut [(usize, &NetNs, &mut Netlink)]| -> Vec<LabError> {
         let mut errors = Vec::new();
         for (n, _, nl) in jobs.iter_mut() {
             let writes = &batches[n];
@@ -127,7 +128,7 @@ fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)
                     // A veth end whose peer's namespace was just removed
                     // goes with it (asynchronously): already gone is done.
                     (Err(crate::netlink::NlError::Kernel(k)), Write::LinkDelete(_)) if k.errno == libc::ENODEV => {}
-                    (Err(e), _) => errors.push(format!("{what}: {e}")),
+                    (Err(source), _) => errors.push(LabError::Netlink { what: what.clone(), source }),
                     (Ok(()), _) => {}
                 }
             }
@@ -221,10 +222,6 @@ impl<'a> Applier<'a> {
         lab.nodes[n].ns.as_str()
     }
 
-    fn state_write_error(&self, e: impl std::fmt::Display) -> String {
-        format!("cannot write the state of lab {}: {e}", self.lab.name)
-    }
-
     /// Namespaces whose nodes left the file: their processes, the
     /// namespaces, their /etc/netns files, their records.
     fn remove_gone_namespaces(&mut self) -> Result<(), ApplyError> {
@@ -278,7 +275,7 @@ impl<'a> Applier<'a> {
                 }
             }
             if let Some(e) = first_err {
-                return Err(e);
+                return Err(e.into());
             }
         }
         self.progress.step(create.len(), "namespaces");
@@ -302,7 +299,7 @@ impl<'a> Applier<'a> {
         for (n, settings) in &per_node {
             let name = self.ns_name(*n);
             let ns = self.handles.ns(*n)?;
-            super::sysctl::apply(ns, settings).map_err(|e| format!("{name}: {e}"))?;
+            super::sysctl::apply(ns, settings).map_err(|cause| LabError::InNamespace { ns: name.into(), cause })?;
             self.progress.step(settings.len(), phase);
         }
         Ok(())
@@ -437,15 +434,9 @@ impl<'a> Applier<'a> {
             writes.push(Write::Link(main, LinkWrite::Create));
         }
         for (r, &l) in root.write_all(&writes).into_iter().zip(window) {
-            if let Err(e) = r {
-                let [x, y] = &lab.links[l].ends;
-                return Err(format!(
-                    "cannot create veth {}:{} — {}:{}: {e}",
-                    self.ns_name(x.node),
-                    x.ifname,
-                    self.ns_name(y.node),
-                    y.ifname
-                ));
+            if let Err(source) = r {
+                let ends = lab.links[l].ends.each_ref().map(|e| (self.ns_name(e.node).to_string(), e.ifname.clone()));
+                return Err(LabError::Veth { ends: Box::new(ends), source });
             }
         }
         Ok(())
@@ -548,7 +539,7 @@ impl<'a> Applier<'a> {
             let index = self.plan.index[*node][&i.name];
             let ns_name = self.ns_name(*node);
             let nl = self.handles.nl(*node)?;
-            let what = |e: crate::netlink::NlError| format!("VLANs of port {} in {ns_name}: {e}", i.name);
+            let what = |source| LabError::PortVlans { iface: i.name.clone(), ns: ns_name.into(), source };
             for &vid in remove {
                 nl.bridge_vlan_del(index, vid)
                     .or_else(|e| match &e {
@@ -578,7 +569,8 @@ impl<'a> Applier<'a> {
             let index = self.plan.index[*node].get(ifname).copied().unwrap_or(0);
             let ns_name = self.ns_name(*node);
             let nl = self.handles.nl(*node)?;
-            super::shaping::apply(nl, index, netem.as_ref()).map_err(|e| format!("{ns_name}: {ifname}: {e}"))?;
+            super::shaping::apply(nl, index, netem.as_ref())
+                .map_err(|e| LabError::InNamespace { ns: ns_name.into(), cause: format!("{ifname}: {e}") })?;
             // The kernel does not report a netem's distribution: kept here.
             let name = &lab.nodes[*node].name;
             self.state.netem_distributions.retain(|(n, f, _)| !(n == name && f == ifname));
@@ -644,7 +636,7 @@ impl<'a> Applier<'a> {
             for cmd in &lab.nodes[*node].exec {
                 super::interrupt::check()?;
                 super::procs::exec_shell_with(self.ns_name(*node), cmd, super::procs::exec_timeout(), true)
-                    .map_err(|e| format!("exec of node {}: {e}", lab.nodes[*node].name))?;
+                    .map_err(|cause| LabError::Exec { node: lab.nodes[*node].name.clone(), cause })?;
             }
             if let Some(r) = self.state.namespaces.iter_mut().find(|r| r.ns == lab.nodes[*node].ns) {
                 r.exec_pending = false;
@@ -682,7 +674,7 @@ impl<'a> Applier<'a> {
             }
         }
         if new_logs {
-            self.labdir.write(self.state).map_err(|e| self.state_write_error(e))?;
+            self.labdir.write(self.state).map_err(|source| LabError::WriteState { lab: lab.name.clone(), source })?;
         }
         let mut started: Vec<Started> = Vec::new();
         for a in &self.plan.actions {
@@ -693,7 +685,7 @@ impl<'a> Applier<'a> {
             let name = format!("{}.{}.log", n.name, spec.name);
             let log = self.labdir.lab_path(&lab.name).join(&name);
             let out =
-                self.labdir.open_log(&lab.name, &name).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+                self.labdir.open_log(&lab.name, &name).map_err(|source| LabError::Log { path: log.clone(), source })?;
             let rec = super::procs::start(&n.ns, &n.name, &spec.name, &spec.cmd, out, &log)?;
             self.state.runs.retain(|x| !(x.node == n.name && x.name == spec.name));
             self.state.runs.push(rec.clone());
@@ -717,12 +709,7 @@ impl<'a> Applier<'a> {
                 let tail = std::fs::read_to_string(&log).unwrap_or_default();
                 let tail =
                     tail.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n  ");
-                return Err(format!(
-                    "process {} of node {} exited at once{}{tail}",
-                    rec.name,
-                    n.name,
-                    if tail.is_empty() { "" } else { ":\n  " }
-                ));
+                return Err(LabError::ExitedAtOnce { name: rec.name.clone(), node: n.name.clone(), tail });
             }
         }
         Ok(())

@@ -3,6 +3,7 @@
 //! | module | what it owns |
 //! |---|---|
 //! | [`model`] | the resolved lab: nodes, interfaces, links, routes, NAT, expectations |
+//! | [`error`] | why `up`, `down` or a rollback failed: the object and the cause |
 //! | [`diag`] | `file:line:column` messages |
 //! | [`parse`] | TOML → [`model::Lab`] (`for` repetition, defaults, automatic addresses) |
 //! | [`keys`] | every key of every table of a lab file, declared once |
@@ -19,6 +20,7 @@ pub mod apply;
 pub mod compare;
 pub mod diag;
 pub mod down;
+pub mod error;
 pub mod etc;
 pub mod features;
 pub mod files;
@@ -43,6 +45,7 @@ pub mod up;
 pub mod validate;
 
 pub use diag::{Diag, Source};
+pub use error::LabError;
 pub use model::Lab;
 
 /// Why a lab file cannot be used: its text (when it could be read) and

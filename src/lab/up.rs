@@ -11,6 +11,7 @@
 //! the lab as far as it got, and says so (`down` removes it either way).
 //! An interruption (see [`super::interrupt`]) is a failure at a safe point.
 
+use super::LabError;
 use super::apply::{self, Handles, Progress};
 use super::down;
 use super::live::{self, NsLive};
@@ -48,7 +49,7 @@ pub struct UpReport {
 }
 
 /// Why `up` failed.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum UpError {
     /// Nothing was changed (checks failed); the problems, located in the
     /// file where they can be.
@@ -56,13 +57,13 @@ pub enum UpError {
     /// It failed midway; `rolled_back` tells whether everything was undone.
     Failed {
         /// The cause.
-        error: String,
+        error: LabError,
         /// True when the partial lab was removed again.
         rolled_back: bool,
         /// Every problem the rollback met, each naming its object (a
         /// failed `exec_down`, a namespace that could not be removed …):
         /// all of them, since each may need a hand to clean up.
-        rollback: Vec<String>,
+        rollback: Vec<LabError>,
     },
 }
 
@@ -116,11 +117,11 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
 /// Remove what a failed first `up` made: whether nothing of the lab is
 /// left, and every problem met on the way (warnings first, as `down`
 /// prints them).
-fn roll_back(run: &RunDir, labdir: &LabDir, lab: &Lab) -> (bool, Vec<String>) {
+fn roll_back(run: &RunDir, labdir: &LabDir, lab: &Lab) -> (bool, Vec<LabError>) {
     match down::down(run, labdir, &lab.name, Some(lab)) {
         Ok(r) => {
             let clean = r.errors.is_empty();
-            (clean, r.warnings.into_iter().map(|w| format!("warning: {w}")).chain(r.errors).collect())
+            (clean, r.warnings.into_iter().map(|w| LabError::Warning(Box::new(w))).chain(r.errors).collect())
         }
         Err(e) => (false, vec![e]),
     }
@@ -236,7 +237,7 @@ pub fn up(
             state.phase = Phase::Up;
             state.namespaces.retain(|r| lab.nodes.iter().any(|n| n.ns == r.ns));
             labdir.write(&state).map_err(|e| UpError::Failed {
-                error: format!("cannot write the state of lab {}: {e}", lab.name),
+                error: LabError::WriteState { lab: lab.name.clone(), source: e },
                 rolled_back: false,
                 rollback: Vec::new(),
             })?;
