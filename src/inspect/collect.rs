@@ -146,23 +146,11 @@ fn read_inside(subject: &Subject) -> Raw {
     raw
 }
 
-/// Read every subject, spread over two worker threads.
+/// Read every subject, spread over two worker threads (each enters the
+/// namespaces it reads, so neither is the caller's thread).
 fn read_all(subjects: &[Subject]) -> Vec<Raw> {
-    if subjects.len() < 2 {
-        return std::thread::scope(|s| {
-            s.spawn(|| subjects.iter().map(read_inside).collect())
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p))
-        });
-    }
-    let (a, b) = subjects.split_at(subjects.len() / 2);
-    std::thread::scope(|s| {
-        let first = s.spawn(|| a.iter().map(read_inside).collect::<Vec<_>>());
-        let second = s.spawn(|| b.iter().map(read_inside).collect::<Vec<_>>());
-        let mut out = first.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        out.extend(second.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        out
-    })
+    let parts = crate::lab::parallel::shares(subjects, 2);
+    crate::lab::parallel::run(parts, |share| share.iter().map(read_inside).collect())
 }
 
 /// Open a target without blocking, and make sure it is a network

@@ -9,6 +9,7 @@
 //! links and routes go out as one pipelined batch (one round trip per
 //! namespace, two namespaces at a time).
 
+use super::LabError;
 use super::compare::BridgeSettings;
 use super::model::{IfaceKind, Lab};
 use super::owner;
@@ -43,7 +44,7 @@ pub trait Progress {
 }
 
 /// What went wrong, naming the object.
-pub type ApplyError = String;
+pub type ApplyError = LabError;
 
 fn actions<'a, T>(plan: &'a Plan, f: impl Fn(&'a Action) -> Option<T>) -> Vec<T> {
     plan.actions.iter().filter_map(f).collect()
@@ -83,21 +84,10 @@ fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
             })
             .collect()
     };
-    if nodes.len() < 8 {
-        let r = run.clone();
-        return std::thread::scope(|s| {
-            s.spawn(|| worker(r, nodes)).join().unwrap_or_else(|p| std::panic::resume_unwind(p))
-        });
-    }
-    let (a, b) = nodes.split_at(nodes.len() / 2);
-    std::thread::scope(|s| {
-        let (ra, rb) = (run.clone(), run.clone());
-        let ta = s.spawn(|| worker(ra, a));
-        let tb = s.spawn(|| worker(rb, b));
-        let mut out = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-        out.extend(tb.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        out
-    })
+    // Each namespace is made on a thread of its own (see super::parallel).
+    let threads = if nodes.len() < 8 { 1 } else { 2 };
+    let parts = super::parallel::shares(nodes, threads).into_iter().map(|c| (run.clone(), c)).collect();
+    super::parallel::run(parts, |(run, chunk)| worker(run, chunk))
 }
 
 /// A bridge request carrying these settings (and nothing for the others).
@@ -125,10 +115,10 @@ fn addr_spec(index: u32, net: &ipnet::IpNet) -> Address {
 /// Send each node's writes as one batch, on two threads, in windows of
 /// nodes that fit the descriptor budget; the first failure (by node order)
 /// is returned, naming the object.
-fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)>) -> Result<(), String> {
+fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)>) -> Result<(), LabError> {
     let batches: BTreeMap<usize, Vec<(Write, String)>> = batches.into_iter().filter(|(_, w)| !w.is_empty()).collect();
     let nodes: Vec<usize> = batches.keys().copied().collect();
-    let work = |jobs: &mut [(usize, &NetNs, &mut Netlink)]| -> Vec<String> {
+    let work = |jobs: &mut [(usize, &NetNs, &mut Netlink)]| -> Vec<LabError> {
         let mut errors = Vec::new();
         for (n, _, nl) in jobs.iter_mut() {
             let writes = &batches[n];
@@ -138,7 +128,7 @@ fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)
                     // A veth end whose peer's namespace was just removed
                     // goes with it (asynchronously): already gone is done.
                     (Err(crate::netlink::NlError::Kernel(k)), Write::LinkDelete(_)) if k.errno == libc::ENODEV => {}
-                    (Err(e), _) => errors.push(format!("{what}: {e}")),
+                    (Err(source), _) => errors.push(LabError::Netlink { what: what.clone(), source }),
                     (Ok(()), _) => {}
                 }
             }
@@ -147,19 +137,8 @@ fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)
     };
     for chunk in nodes.chunks(handles.budget()) {
         let mut jobs = handles.window(chunk)?;
-        let errors = if jobs.len() < 8 {
-            work(&mut jobs)
-        } else {
-            let mid = jobs.len() / 2;
-            let (a, b) = jobs.split_at_mut(mid);
-            std::thread::scope(|s| {
-                let ta = s.spawn(|| work(a));
-                let mut e = work(b);
-                let mut all = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-                all.append(&mut e);
-                all
-            })
-        };
+        let threads = if jobs.len() < 8 { 1 } else { 2 };
+        let errors = super::parallel::run(super::parallel::shares_mut(&mut jobs, threads), work);
         if let Some(e) = errors.into_iter().next() {
             return Err(e);
         }
@@ -169,6 +148,11 @@ fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)
 
 /// Apply `plan` to the machine. `state` is updated as processes start and
 /// rulesets are applied; the caller writes it.
+///
+/// The phases run in this order because each needs what the one before
+/// made (a port needs its bridge, an address its interface, a process its
+/// addresses). Between phases, a Ctrl-C or SIGTERM (see `interrupt`)
+/// stops the work at a safe point.
 pub fn apply(
     lab: &Lab,
     plan: &Plan,
@@ -178,13 +162,76 @@ pub fn apply(
     state: &mut State,
     progress: &mut dyn Progress,
 ) -> Result<(), ApplyError> {
-    let ns_name = |n: usize| lab.nodes[n].ns.as_str();
-    // Between steps, a Ctrl-C or SIGTERM (see `interrupt`) stops the work
-    // at a safe point: `interrupt::check()?`.
-    // 1. Namespaces whose nodes left the file.
-    let gone: Vec<(String, String)> =
-        actions(plan, |a| if let Action::DeleteNs { ns, node } = a { Some((ns.clone(), node.clone())) } else { None });
-    if !gone.is_empty() {
+    let mut cx = Applier { lab, plan, run, labdir, handles, state, progress };
+    let check = super::interrupt::check;
+    cx.remove_gone_namespaces()?;
+    check()?;
+    cx.create_namespaces()?;
+    check()?;
+    cx.set_sysctls("sysctls", |a| match a {
+        Action::NsSysctl { node, key, value, .. } => Some((*node, key, value)),
+        _ => None,
+    })?;
+    check()?;
+    cx.delete_and_create_local_links()?;
+    check()?;
+    cx.create_veths()?;
+    check()?;
+    cx.set_links_addresses_routes()?;
+    cx.set_port_vlans()?;
+    check()?;
+    cx.set_sysctls("sysctls", |a| match a {
+        Action::IfSysctl { node, key, value, .. } => Some((*node, key, value)),
+        _ => None,
+    })?;
+    check()?;
+    cx.set_qdiscs()?;
+    check()?;
+    cx.apply_nftables()?;
+    check()?;
+    cx.write_etc_files()?;
+    cx.run_exec_commands()?;
+    check()?;
+    cx.stop_processes();
+    let started = cx.start_processes()?;
+    cx.check_started_alive(&started)?;
+    cx.wait_until_ready(&started)
+}
+
+/// What every phase of [`apply`] works with.
+struct Applier<'a> {
+    lab: &'a Lab,
+    plan: &'a Plan,
+    run: &'a RunDir,
+    labdir: &'a LabDir,
+    handles: &'a mut Handles,
+    state: &'a mut State,
+    progress: &'a mut dyn Progress,
+}
+
+/// Writes of one phase, by node: each node's go out as one batch.
+type Batches = BTreeMap<usize, Vec<(Write, String)>>;
+
+/// A managed process started by this run: node, its `run` entry, record.
+type Started = (usize, usize, RunRecord);
+
+impl<'a> Applier<'a> {
+    /// Namespace name of node `n`.
+    fn ns_name(&self, n: usize) -> &'a str {
+        let lab: &'a Lab = self.lab;
+        lab.nodes[n].ns.as_str()
+    }
+
+    /// Namespaces whose nodes left the file: their processes, the
+    /// namespaces, their /etc/netns files, their records.
+    fn remove_gone_namespaces(&mut self) -> Result<(), ApplyError> {
+        let (lab, run) = (self.lab, self.run);
+        let gone: Vec<(String, String)> = actions(self.plan, |a| {
+            if let Action::DeleteNs { ns, node } = a { Some((ns.clone(), node.clone())) } else { None }
+        });
+        if gone.is_empty() {
+            return Ok(());
+        }
         // Their processes first, as `down` does: a process left inside
         // would keep the unnamed namespace (and its veth ends) alive, out
         // of the state and out of reach of any later `down`.
@@ -201,187 +248,231 @@ pub fn apply(
         // Their /etc/netns files go with them: nothing else would find
         // them once the records are gone. Files the lab did not make stay.
         for (ns, _) in &gone {
-            let rec = state.namespaces.iter().find(|r| r.ns == *ns);
+            let rec = self.state.namespaces.iter().find(|r| r.ns == *ns);
             for note in super::etc::remove(run.etc_dir(), &lab.name, rec, ns, None)? {
                 eprintln!("netns up: left alone: {note}");
             }
         }
-        state.namespaces.retain(|r| !gone.iter().any(|(ns, _)| *ns == r.ns));
-        state.runs.retain(|r| !gone.iter().any(|(_, node)| *node == r.node));
-        progress.step(gone.len(), "namespaces removed");
+        self.state.namespaces.retain(|r| !gone.iter().any(|(ns, _)| *ns == r.ns));
+        self.state.runs.retain(|r| !gone.iter().any(|(_, node)| *node == r.node));
+        self.progress.step(gone.len(), "namespaces removed");
+        Ok(())
     }
-    super::interrupt::check()?;
-    // 2. New namespaces.
-    let create: Vec<usize> = actions(plan, |a| if let Action::CreateNs { node } = a { Some(*node) } else { None });
-    if !create.is_empty() {
-        // In windows: each new namespace arrives with two descriptors.
-        for window in create.chunks(handles.budget()) {
-            handles.make_room(window.len());
-            let made = create_namespaces(lab, run, window);
+
+    /// New namespaces, in windows: each arrives with two descriptors.
+    fn create_namespaces(&mut self) -> Result<(), ApplyError> {
+        let create: Vec<usize> =
+            actions(self.plan, |a| if let Action::CreateNs { node } = a { Some(*node) } else { None });
+        if create.is_empty() {
+            return Ok(());
+        }
+        for window in create.chunks(self.handles.budget()) {
+            self.handles.make_room(window.len());
             let mut first_err = None;
-            for (n, r) in made {
-                match r.and_then(|(ns, nl)| handles.adopt(n, ns, nl)) {
-                    Ok(()) => {}
-                    Err(e) => {
-                        first_err.get_or_insert(e);
-                    }
+            for (n, r) in create_namespaces(self.lab, self.run, window) {
+                if let Err(e) = r.and_then(|(ns, nl)| self.handles.adopt(n, ns, nl)) {
+                    first_err.get_or_insert(e);
                 }
             }
             if let Some(e) = first_err {
-                return Err(e);
+                return Err(e.into());
             }
         }
-        progress.step(create.len(), "namespaces");
+        self.progress.step(create.len(), "namespaces");
+        Ok(())
     }
-    super::interrupt::check()?;
-    // 3. Namespace sysctls of existing namespaces.
-    let mut per_node: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
-    for a in &plan.actions {
-        if let Action::NsSysctl { node, key, value, .. } = a {
-            per_node.entry(*node).or_default().push((key.clone(), value.clone()));
+
+    /// The sysctls `pick` takes from the plan, node by node.
+    fn set_sysctls<'p>(
+        &mut self,
+        phase: &str,
+        pick: impl Fn(&'p Action) -> Option<(usize, &'p String, &'p String)>,
+    ) -> Result<(), ApplyError>
+    where
+        'a: 'p,
+    {
+        let plan: &'p Plan = self.plan;
+        let mut per_node: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+        for (node, key, value) in plan.actions.iter().filter_map(pick) {
+            per_node.entry(node).or_default().push((key.clone(), value.clone()));
         }
-    }
-    for (n, settings) in &per_node {
-        let ns = handles.ns(*n)?;
-        super::sysctl::apply(ns, settings).map_err(|e| format!("{}: {e}", ns_name(*n)))?;
-        progress.step(settings.len(), "sysctls");
-    }
-    super::interrupt::check()?;
-    // 4. Interfaces that go: drift, or no longer in the file.
-    let mut batches: BTreeMap<usize, Vec<(Write, String)>> = BTreeMap::new();
-    for a in &plan.actions {
-        if let Action::DeleteLink { node, ifname, .. } = a
-            && let Some(&index) = handles.live_index[*node].get(ifname)
-        {
-            batches
-                .entry(*node)
-                .or_default()
-                .push((Write::LinkDelete(index), format!("cannot delete {ifname} in {}", ns_name(*node))));
+        for (n, settings) in &per_node {
+            let name = self.ns_name(*n);
+            let ns = self.handles.ns(*n)?;
+            super::sysctl::apply(ns, settings).map_err(|cause| LabError::InNamespace { ns: name.into(), cause })?;
+            self.progress.step(settings.len(), phase);
         }
+        Ok(())
     }
-    // 5. Bridges and other interfaces made inside one namespace.
-    for a in &plan.actions {
-        let (node, iface, settings) = match a {
-            Action::CreateBridge { node, iface, settings } => (*node, *iface, *settings),
-            Action::CreateVirtual { node, iface } => (*node, *iface, Default::default()),
-            _ => continue,
-        };
-        let i = &lab.nodes[node].interfaces[iface];
-        let kind = match &i.kind {
-            // Only what the plan says differs from a new bridge is sent.
-            IfaceKind::Bridge if !settings.is_empty() => bridge_kind(settings),
-            IfaceKind::Bridge => LinkKind::Bridge,
-            IfaceKind::Dummy => LinkKind::Other(b"dummy".to_vec()),
-            IfaceKind::Vlan { vid, .. } => LinkKind::Vlan(*vid),
-            IfaceKind::Veth { .. } => continue,
-        };
-        let parent = match &i.kind {
-            IfaceKind::Vlan { parent, .. } => plan.index[node].get(parent).copied(),
-            _ => None,
-        };
-        let spec = LinkSpec {
-            index: plan.index[node][&i.name],
-            name: Some(i.name.as_bytes().to_vec()),
-            flags: if i.up { IFF_UP } else { 0 },
-            change: IFF_UP,
-            mtu: i.mtu,
-            address: i.mac.as_ref().map(mac_bytes),
-            link: parent,
-            kind: Some(kind),
-            ..LinkSpec::default()
-        };
-        batches
-            .entry(node)
-            .or_default()
-            .push((Write::Link(spec, LinkWrite::Create), format!("cannot create {} in {}", i.name, ns_name(node))));
+
+    /// Interfaces that go (drift, or no longer in the file), then bridges
+    /// and the other interfaces made inside one namespace: one batch per
+    /// namespace.
+    fn delete_and_create_local_links(&mut self) -> Result<(), ApplyError> {
+        let (lab, plan) = (self.lab, self.plan);
+        let mut batches = Batches::new();
+        for a in &plan.actions {
+            if let Action::DeleteLink { node, ifname, .. } = a
+                && let Some(&index) = self.handles.live_index[*node].get(ifname)
+            {
+                let what = format!("cannot delete {ifname} in {}", self.ns_name(*node));
+                batches.entry(*node).or_default().push((Write::LinkDelete(index), what));
+            }
+        }
+        for a in &plan.actions {
+            let (node, iface, settings) = match a {
+                Action::CreateBridge { node, iface, settings } => (*node, *iface, *settings),
+                Action::CreateVirtual { node, iface } => (*node, *iface, Default::default()),
+                _ => continue,
+            };
+            let i = &lab.nodes[node].interfaces[iface];
+            let kind = match &i.kind {
+                // Only what the plan says differs from a new bridge is sent.
+                IfaceKind::Bridge if !settings.is_empty() => bridge_kind(settings),
+                IfaceKind::Bridge => LinkKind::Bridge,
+                IfaceKind::Dummy => LinkKind::Other(b"dummy".to_vec()),
+                IfaceKind::Vlan { vid, .. } => LinkKind::Vlan(*vid),
+                IfaceKind::Veth { .. } => continue,
+            };
+            let parent = match &i.kind {
+                IfaceKind::Vlan { parent, .. } => plan.index[node].get(parent).copied(),
+                _ => None,
+            };
+            let spec = LinkSpec {
+                index: plan.index[node][&i.name],
+                name: Some(i.name.as_bytes().to_vec()),
+                flags: if i.up { IFF_UP } else { 0 },
+                change: IFF_UP,
+                mtu: i.mtu,
+                address: i.mac.as_ref().map(mac_bytes),
+                link: parent,
+                kind: Some(kind),
+                ..LinkSpec::default()
+            };
+            let what = format!("cannot create {} in {}", i.name, self.ns_name(node));
+            batches.entry(node).or_default().push((Write::Link(spec, LinkWrite::Create), what));
+        }
+        let n_local = batches.values().map(Vec::len).sum::<usize>();
+        run_batches(self.handles, batches.into_iter().collect())?;
+        self.progress.step(n_local, "bridges");
+        Ok(())
     }
-    let n_local = batches.values().map(Vec::len).sum::<usize>();
-    run_batches(handles, batches.into_iter().collect())?;
-    progress.step(n_local, "bridges");
-    super::interrupt::check()?;
-    // 6. veth pairs, both ends born in their namespaces, from one socket.
-    let veths: Vec<usize> = actions(plan, |a| if let Action::CreateVeth { link } = a { Some(*link) } else { None });
-    if !veths.is_empty() {
+
+    /// veth pairs, both ends born in their namespaces, from one socket.
+    fn create_veths(&mut self) -> Result<(), ApplyError> {
+        let veths: Vec<usize> =
+            actions(self.plan, |a| if let Action::CreateVeth { link } = a { Some(*link) } else { None });
+        if veths.is_empty() {
+            return Ok(());
+        }
         let mut root = Netlink::open().map_err(|e| format!("netlink: {e}"))?;
-        // In windows of links whose namespaces fit the descriptor budget
-        // together: each end is named by its namespace's descriptor.
+        for window in self.veth_windows(&veths) {
+            self.create_veth_window(&mut root, &window)?;
+        }
+        self.progress.step(veths.len(), "links");
+        Ok(())
+    }
+
+    /// Windows of links whose namespaces fit the descriptor budget
+    /// together: each end is named by its namespace's descriptor.
+    fn veth_windows(&self, veths: &[usize]) -> Vec<Vec<usize>> {
         let mut windows: Vec<Vec<usize>> = Vec::new();
         let mut nodes = std::collections::BTreeSet::new();
-        for &l in &veths {
-            let ends = lab.links[l].ends.each_ref().map(|e| e.node);
+        for &l in veths {
+            let ends = self.lab.links[l].ends.each_ref().map(|e| e.node);
             let more = ends.iter().filter(|n| !nodes.contains(*n)).count();
-            if windows.is_empty() || nodes.len() + more > handles.budget() {
+            if windows.is_empty() || nodes.len() + more > self.handles.budget() {
                 windows.push(Vec::new());
                 nodes.clear();
             }
             nodes.extend(ends);
             windows.last_mut().expect("pushed above").push(l);
         }
-        for window in &windows {
-            let nodes: Vec<usize> = window
-                .iter()
-                .flat_map(|&l| lab.links[l].ends.each_ref().map(|e| e.node))
-                .collect::<std::collections::BTreeSet<usize>>()
-                .into_iter()
-                .collect();
-            // Raw descriptors, valid until `handles` is used again (after
-            // this window's batch).
-            let fds: BTreeMap<usize, std::os::fd::RawFd> =
-                handles.window(&nodes)?.into_iter().map(|(n, ns, _)| (n, ns.as_raw_fd())).collect();
-            let mut writes = Vec::with_capacity(window.len());
-            for &l in window {
-                let link = &lab.links[l];
-                let end = |k: usize| -> Result<LinkSpec, String> {
-                    let e = &link.ends[k];
-                    let node = &lab.nodes[e.node];
-                    let iface = node.interfaces.iter().find(|i| i.name == e.ifname).ok_or("interface missing")?;
-                    let fd = *fds.get(&e.node).ok_or("namespace handle missing")?;
-                    // Born down: see plan.rs (a veth cannot open before its peer).
-                    Ok(LinkSpec {
-                        index: plan.index[e.node][&e.ifname],
-                        name: Some(e.ifname.as_bytes().to_vec()),
-                        mtu: iface.mtu,
-                        address: iface.mac.as_ref().map(mac_bytes),
-                        netns: Some(NsTarget::Fd(fd)),
-                        ..LinkSpec::default()
-                    })
-                };
-                // A switch port is the main device, born a port of its bridge.
-                let first = super::plan::born_with_master(lab, l).unwrap_or(0);
-                let mut main = end(first)?;
-                if super::plan::born_with_master(lab, l) == Some(first) {
-                    let e = &link.ends[first];
-                    let master = lab.nodes[e.node]
-                        .interfaces
-                        .iter()
-                        .find(|i| i.name == e.ifname)
-                        .and_then(|i| i.master.as_ref());
-                    main.master = master.and_then(|m| plan.index[e.node].get(m).copied());
-                }
-                main.kind = Some(LinkKind::Veth { peer: Some(Box::new(end(1 - first)?)) });
-                writes.push(Write::Link(main, LinkWrite::Create));
+        windows
+    }
+
+    fn create_veth_window(&mut self, root: &mut Netlink, window: &[usize]) -> Result<(), ApplyError> {
+        let (lab, plan) = (self.lab, self.plan);
+        let nodes: Vec<usize> = window
+            .iter()
+            .flat_map(|&l| lab.links[l].ends.each_ref().map(|e| e.node))
+            .collect::<std::collections::BTreeSet<usize>>()
+            .into_iter()
+            .collect();
+        // Raw descriptors, valid until `handles` is used again (after
+        // this window's batch).
+        let fds: BTreeMap<usize, std::os::fd::RawFd> =
+            self.handles.window(&nodes)?.into_iter().map(|(n, ns, _)| (n, ns.as_raw_fd())).collect();
+        let mut writes = Vec::with_capacity(window.len());
+        for &l in window {
+            let link = &lab.links[l];
+            let end = |k: usize| -> Result<LinkSpec, String> {
+                let e = &link.ends[k];
+                let node = &lab.nodes[e.node];
+                let iface = node.interfaces.iter().find(|i| i.name == e.ifname).ok_or("interface missing")?;
+                let fd = *fds.get(&e.node).ok_or("namespace handle missing")?;
+                // Born down: see plan.rs (a veth cannot open before its peer).
+                Ok(LinkSpec {
+                    index: plan.index[e.node][&e.ifname],
+                    name: Some(e.ifname.as_bytes().to_vec()),
+                    mtu: iface.mtu,
+                    address: iface.mac.as_ref().map(mac_bytes),
+                    netns: Some(NsTarget::Fd(fd)),
+                    ..LinkSpec::default()
+                })
+            };
+            // A switch port is the main device, born a port of its bridge.
+            let first = super::plan::born_with_master(lab, l).unwrap_or(0);
+            let mut main = end(first)?;
+            if super::plan::born_with_master(lab, l) == Some(first) {
+                let e = &link.ends[first];
+                let master =
+                    lab.nodes[e.node].interfaces.iter().find(|i| i.name == e.ifname).and_then(|i| i.master.as_ref());
+                main.master = master.and_then(|m| plan.index[e.node].get(m).copied());
             }
-            for (r, &l) in root.write_all(&writes).into_iter().zip(window) {
-                if let Err(e) = r {
-                    let [x, y] = &lab.links[l].ends;
-                    return Err(format!(
-                        "cannot create veth {}:{} — {}:{}: {e}",
-                        ns_name(x.node),
-                        x.ifname,
-                        ns_name(y.node),
-                        y.ifname
-                    ));
-                }
+            main.kind = Some(LinkKind::Veth { peer: Some(Box::new(end(1 - first)?)) });
+            writes.push(Write::Link(main, LinkWrite::Create));
+        }
+        for (r, &l) in root.write_all(&writes).into_iter().zip(window) {
+            if let Err(source) = r {
+                let ends = lab.links[l].ends.each_ref().map(|e| (self.ns_name(e.node).to_string(), e.ifname.clone()));
+                return Err(LabError::Veth { ends: Box::new(ends), source });
             }
         }
-        progress.step(veths.len(), "links");
+        Ok(())
     }
-    super::interrupt::check()?;
-    // 7. Per namespace, one batch: interface settings, addresses, routes.
-    let mut batches: BTreeMap<usize, Vec<(Write, String)>> = BTreeMap::new();
-    let mut count = 0;
-    for a in &plan.actions {
-        let (node, write, what) = match a {
+
+    /// Per namespace, one batch: interface settings, addresses, routes.
+    fn set_links_addresses_routes(&mut self) -> Result<(), ApplyError> {
+        let mut batches = Batches::new();
+        let mut count = 0;
+        for a in &self.plan.actions {
+            if let Some((node, write, what)) = self.link_address_route_write(a) {
+                batches.entry(node).or_default().push((write, what));
+                count += 1;
+            }
+        }
+        // Kernel order inside a batch: links, then addresses, then routes
+        // (the plan lists them that way; a stable sort by kind keeps it so).
+        for writes in batches.values_mut() {
+            writes.sort_by_key(|(w, _)| match w {
+                Write::Link(..) | Write::LinkDelete(_) => 0,
+                Write::AddrDelete(_) => 1,
+                Write::Addr(..) => 2,
+                Write::Route(_, RouteOp::Delete) => 3,
+                Write::Route(..) => 4,
+            });
+        }
+        run_batches(self.handles, batches.into_iter().collect())?;
+        self.progress.step(count, "addresses and routes");
+        Ok(())
+    }
+
+    /// The write of one interface, address or route action (None for the
+    /// other actions): its node, the write, and what it does in words.
+    fn link_address_route_write(&self, a: &Action) -> Option<(usize, Write, String)> {
+        let (lab, plan) = (self.lab, self.plan);
+        Some(match a {
             Action::SetLink { node, iface, up, mtu, mac, master } => {
                 let i = &lab.nodes[*node].interfaces[*iface];
                 let spec = LinkSpec {
@@ -397,7 +488,8 @@ pub fn apply(
                     },
                     ..LinkSpec::default()
                 };
-                (*node, Write::Link(spec, LinkWrite::Change), format!("cannot change {} in {}", i.name, ns_name(*node)))
+                let what = format!("cannot change {} in {}", i.name, self.ns_name(*node));
+                (*node, Write::Link(spec, LinkWrite::Change), what)
             }
             Action::SetBridge { node, iface, settings } => {
                 let i = &lab.nodes[*node].interfaces[*iface];
@@ -406,234 +498,235 @@ pub fn apply(
                     kind: Some(bridge_kind(*settings)),
                     ..LinkSpec::default()
                 };
-                let what = format!("cannot change the settings of bridge {} in {}", i.name, ns_name(*node));
+                let what = format!("cannot change the settings of bridge {} in {}", i.name, self.ns_name(*node));
                 (*node, Write::Link(spec, LinkWrite::Change), what)
             }
             Action::DelAddr { node, ifname, addr } => {
-                let index = handles.live_index[*node].get(ifname).copied().unwrap_or(0);
-                (
-                    *node,
-                    Write::AddrDelete(addr_spec(index, addr)),
-                    format!("cannot remove {addr} from {ifname} in {}", ns_name(*node)),
-                )
+                let index = self.handles.live_index[*node].get(ifname).copied().unwrap_or(0);
+                let what = format!("cannot remove {addr} from {ifname} in {}", self.ns_name(*node));
+                (*node, Write::AddrDelete(addr_spec(index, addr)), what)
             }
             Action::AddAddr { node, ifname, addr } => {
                 let index = plan.index[*node].get(ifname).copied().unwrap_or(0);
-                (
-                    *node,
-                    Write::Addr(addr_spec(index, addr), AddrWrite::Replace),
-                    format!("cannot add {addr} to {ifname} in {}", ns_name(*node)),
-                )
+                let what = format!("cannot add {addr} to {ifname} in {}", self.ns_name(*node));
+                (*node, Write::Addr(addr_spec(index, addr), AddrWrite::Replace), what)
             }
-            Action::DelRoute { node, route, text } => (
-                *node,
-                Write::Route(route.clone(), RouteOp::Delete),
-                format!("cannot remove route {text} in {}", ns_name(*node)),
-            ),
-            Action::AddRoute { node, route, text } => (
-                *node,
-                Write::Route(route.clone(), RouteOp::Replace),
-                format!("cannot add route {text} in {}", ns_name(*node)),
-            ),
-            _ => continue,
-        };
-        batches.entry(node).or_default().push((write, what));
-        count += 1;
+            Action::DelRoute { node, route, text } => {
+                let what = format!("cannot remove route {text} in {}", self.ns_name(*node));
+                (*node, Write::Route(route.clone(), RouteOp::Delete), what)
+            }
+            Action::AddRoute { node, route, text } => {
+                let what = format!("cannot add route {text} in {}", self.ns_name(*node));
+                (*node, Write::Route(route.clone(), RouteOp::Replace), what)
+            }
+            _ => return None,
+        })
     }
-    // Kernel order inside a batch: links, then addresses, then routes (the
-    // plan lists them that way; a stable sort by kind keeps it so).
-    for writes in batches.values_mut() {
-        writes.sort_by_key(|(w, _)| match w {
-            Write::Link(..) | Write::LinkDelete(_) => 0,
-            Write::AddrDelete(_) => 1,
-            Write::Addr(..) => 2,
-            Write::Route(_, RouteOp::Delete) => 3,
-            Write::Route(..) => 4,
-        });
-    }
-    run_batches(handles, batches.into_iter().collect())?;
-    progress.step(count, "addresses and routes");
-    // 7b. VLANs of switch ports (new ones joined their bridge in step 7).
-    for a in &plan.actions {
-        let (node, iface, remove) = match a {
-            // A port joins with the bridge's default PVID 1; the file's
-            // VLANs replace it.
-            Action::PortVlans { node, iface } => (node, iface, &[1u16][..]),
-            Action::SetPortVlans { node, iface, remove } => (node, iface, &remove[..]),
-            _ => continue,
-        };
-        let i = &lab.nodes[*node].interfaces[*iface];
-        let index = plan.index[*node][&i.name];
-        let nl = handles.nl(*node)?;
-        let what = |e: crate::netlink::NlError| format!("VLANs of port {} in {}: {e}", i.name, ns_name(*node));
-        for &vid in remove {
-            nl.bridge_vlan_del(index, vid)
-                .or_else(|e| match &e {
-                    crate::netlink::NlError::Kernel(k) if k.errno == libc::ENOENT || k.errno == libc::EINVAL => Ok(()),
-                    _ => Err(e),
-                })
-                .map_err(what)?;
+
+    /// VLANs of switch ports (new ones joined their bridge in the batch
+    /// before).
+    fn set_port_vlans(&mut self) -> Result<(), ApplyError> {
+        let lab = self.lab;
+        for a in &self.plan.actions {
+            let (node, iface, remove) = match a {
+                // A port joins with the bridge's default PVID 1; the
+                // file's VLANs replace it.
+                Action::PortVlans { node, iface } => (node, iface, &[1u16][..]),
+                Action::SetPortVlans { node, iface, remove } => (node, iface, &remove[..]),
+                _ => continue,
+            };
+            let i = &lab.nodes[*node].interfaces[*iface];
+            let index = self.plan.index[*node][&i.name];
+            let ns_name = self.ns_name(*node);
+            let nl = self.handles.nl(*node)?;
+            let what = |source| LabError::PortVlans { iface: i.name.clone(), ns: ns_name.into(), source };
+            for &vid in remove {
+                nl.bridge_vlan_del(index, vid)
+                    .or_else(|e| match &e {
+                        crate::netlink::NlError::Kernel(k) if k.errno == libc::ENOENT || k.errno == libc::EINVAL => {
+                            Ok(())
+                        }
+                        _ => Err(e),
+                    })
+                    .map_err(what)?;
+            }
+            if let Some(v) = i.vlan {
+                nl.bridge_vlan_add(index, PortVlan::Access(v)).map_err(what)?;
+            }
+            for &v in &i.vlans {
+                nl.bridge_vlan_add(index, PortVlan::Tagged(v)).map_err(what)?;
+            }
+            self.progress.step(1, "vlans");
         }
-        if let Some(v) = i.vlan {
-            nl.bridge_vlan_add(index, PortVlan::Access(v)).map_err(what)?;
-        }
-        for &v in &i.vlans {
-            nl.bridge_vlan_add(index, PortVlan::Tagged(v)).map_err(what)?;
-        }
-        progress.step(1, "vlans");
+        Ok(())
     }
-    super::interrupt::check()?;
-    // 8. Interface sysctls.
-    let mut per_node: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
-    for a in &plan.actions {
-        if let Action::IfSysctl { node, key, value, .. } = a {
-            per_node.entry(*node).or_default().push((key.clone(), value.clone()));
-        }
-    }
-    for (n, settings) in &per_node {
-        let ns = handles.ns(*n)?;
-        super::sysctl::apply(ns, settings).map_err(|e| format!("{}: {e}", ns_name(*n)))?;
-        progress.step(settings.len(), "sysctls");
-    }
-    super::interrupt::check()?;
-    // 9. Qdiscs.
-    for a in &plan.actions {
-        if let Action::Qdisc { node, ifname, netem } = a {
-            let index = plan.index[*node].get(ifname).copied().unwrap_or(0);
-            let nl = handles.nl(*node)?;
+
+    /// Qdiscs, and the netem distributions the kernel does not report.
+    fn set_qdiscs(&mut self) -> Result<(), ApplyError> {
+        let lab = self.lab;
+        for a in &self.plan.actions {
+            let Action::Qdisc { node, ifname, netem } = a else { continue };
+            let index = self.plan.index[*node].get(ifname).copied().unwrap_or(0);
+            let ns_name = self.ns_name(*node);
+            let nl = self.handles.nl(*node)?;
             super::shaping::apply(nl, index, netem.as_ref())
-                .map_err(|e| format!("{}: {ifname}: {e}", ns_name(*node)))?;
+                .map_err(|e| LabError::InNamespace { ns: ns_name.into(), cause: format!("{ifname}: {e}") })?;
             // The kernel does not report a netem's distribution: kept here.
             let name = &lab.nodes[*node].name;
-            state.netem_distributions.retain(|(n, f, _)| !(n == name && f == ifname));
+            self.state.netem_distributions.retain(|(n, f, _)| !(n == name && f == ifname));
             if let Some(n) = netem.as_ref().filter(|n| n.needs_netem())
                 && let Some(d) = super::compare::distribution_table(n.distribution.as_deref())
             {
-                state.netem_distributions.push((name.clone(), ifname.clone(), d.to_string()));
+                self.state.netem_distributions.push((name.clone(), ifname.clone(), d.to_string()));
             }
-            progress.step(1, "qdiscs");
+            self.progress.step(1, "qdiscs");
         }
+        Ok(())
     }
-    super::interrupt::check()?;
-    // 10. NAT and firewall.
-    for a in &plan.actions {
-        if let Action::Nft { node, text } = a {
+
+    /// NAT and firewall rulesets, with their hashes in the state.
+    fn apply_nftables(&mut self) -> Result<(), ApplyError> {
+        let lab = self.lab;
+        for a in &self.plan.actions {
+            let Action::Nft { node, text } = a else { continue };
+            let ns_name = self.ns_name(*node);
             let path =
-                crate::rundir::NsName::existing(ns_name(*node)).map(|n| run.entry(&n)).map_err(|e| e.to_string())?;
+                crate::rundir::NsName::existing(ns_name).map(|n| self.run.entry(&n)).map_err(|e| e.to_string())?;
             let name = &lab.nodes[*node].name;
-            state.nft.retain(|(n, _)| n != name);
-            state.nft_live.retain(|(n, _)| n != name);
+            self.state.nft.retain(|(n, _)| n != name);
+            self.state.nft_live.retain(|(n, _)| n != name);
             match text {
                 Some(t) => {
-                    super::nft::apply(&path, t).map_err(|e| format!("nftables in {}: {e}", ns_name(*node)))?;
-                    state.nft.push((name.clone(), super::shaping::hash(t)));
+                    super::nft::apply(&path, t).map_err(|e| format!("nftables in {ns_name}: {e}"))?;
+                    self.state.nft.push((name.clone(), super::shaping::hash(t)));
                     if let Some(l) = super::nft::listing(&path) {
-                        state.nft_live.push((name.clone(), super::shaping::hash(&l)));
+                        self.state.nft_live.push((name.clone(), super::shaping::hash(&l)));
                     }
                 }
-                None => super::nft::remove(&path).map_err(|e| format!("nftables in {}: {e}", ns_name(*node)))?,
+                None => super::nft::remove(&path).map_err(|e| format!("nftables in {ns_name}: {e}"))?,
             }
-            progress.step(1, "nftables");
+            self.progress.step(1, "nftables");
         }
+        Ok(())
     }
-    super::interrupt::check()?;
-    // 11. /etc/netns files: recorded in the journal before they are made.
-    let etc_nodes: Vec<&super::model::Node> =
-        actions(plan, |a| if let Action::Etc { node } = a { Some(&lab.nodes[*node]) } else { None });
-    if !etc_nodes.is_empty() {
+
+    /// /etc/netns files: recorded in the journal before they are made.
+    fn write_etc_files(&mut self) -> Result<(), ApplyError> {
+        let lab = self.lab;
+        let etc_nodes: Vec<&super::model::Node> =
+            actions(self.plan, |a| if let Action::Etc { node } = a { Some(&lab.nodes[*node]) } else { None });
+        if etc_nodes.is_empty() {
+            return Ok(());
+        }
+        let labdir = self.labdir;
         let mut journal =
             |s: &State| labdir.write(s).map_err(|e| format!("cannot write the state of lab {}: {e}", lab.name));
-        for note in super::etc::apply(run.etc_dir(), &lab.name, &etc_nodes, state, &mut journal)? {
+        for note in super::etc::apply(self.run.etc_dir(), &lab.name, &etc_nodes, self.state, &mut journal)? {
             eprintln!("netns up: left alone: {note}");
         }
-        progress.step(etc_nodes.len(), "files");
+        self.progress.step(etc_nodes.len(), "files");
+        Ok(())
     }
-    // 12. One-shot commands of new nodes, each bounded in time.
-    for a in &plan.actions {
-        if let Action::Exec { node } = a {
+
+    /// One-shot commands of new nodes, each bounded in time.
+    fn run_exec_commands(&mut self) -> Result<(), ApplyError> {
+        let lab = self.lab;
+        for a in &self.plan.actions {
+            let Action::Exec { node } = a else { continue };
             for cmd in &lab.nodes[*node].exec {
                 super::interrupt::check()?;
-                super::procs::exec_shell_with(ns_name(*node), cmd, super::procs::exec_timeout(), true)
-                    .map_err(|e| format!("exec of node {}: {e}", lab.nodes[*node].name))?;
+                super::procs::exec_shell_with(self.ns_name(*node), cmd, super::procs::exec_timeout(), true)
+                    .map_err(|cause| LabError::Exec { node: lab.nodes[*node].name.clone(), cause })?;
             }
-            if let Some(r) = state.namespaces.iter_mut().find(|r| r.ns == lab.nodes[*node].ns) {
+            if let Some(r) = self.state.namespaces.iter_mut().find(|r| r.ns == lab.nodes[*node].ns) {
                 r.exec_pending = false;
             }
-            progress.step(1, "exec");
+            self.progress.step(1, "exec");
         }
+        Ok(())
     }
-    super::interrupt::check()?;
-    // 13. Managed processes, then their readiness.
-    for a in &plan.actions {
-        if let Action::StopRun { node, name } = a {
-            let n = &lab.nodes[*node].name;
-            if let Some(rec) = state.runs.iter().find(|x| x.node == *n && x.name == *name) {
+
+    /// Managed processes that left the file or changed.
+    fn stop_processes(&mut self) {
+        for a in &self.plan.actions {
+            let Action::StopRun { node, name } = a else { continue };
+            let n = &self.lab.nodes[*node].name;
+            if let Some(rec) = self.state.runs.iter().find(|x| x.node == *n && x.name == *name) {
                 super::procs::stop(rec, std::time::Duration::from_secs(2));
             }
-            state.runs.retain(|x| !(x.node == *n && x.name == *name));
-            progress.step(1, "processes");
+            self.state.runs.retain(|x| !(x.node == *n && x.name == *name));
+            self.progress.step(1, "processes");
         }
     }
-    let mut started: Vec<(usize, usize, RunRecord)> = Vec::new();
-    // Log files are journaled before they are made: `down` removes only
-    // the files the state lists.
-    let mut new_logs = false;
-    for a in &plan.actions {
-        if let Action::StartRun { node, run: r } = a {
-            let name = format!("{}.{}.log", lab.nodes[*node].name, lab.nodes[*node].run[*r].name);
-            if !state.logs.contains(&name) {
-                state.logs.push(name);
-                new_logs = true;
+
+    /// Managed processes to start, their log files journaled first:
+    /// `down` removes only the files the state lists.
+    fn start_processes(&mut self) -> Result<Vec<Started>, ApplyError> {
+        let lab = self.lab;
+        let mut new_logs = false;
+        for a in &self.plan.actions {
+            if let Action::StartRun { node, run: r } = a {
+                let name = format!("{}.{}.log", lab.nodes[*node].name, lab.nodes[*node].run[*r].name);
+                if !self.state.logs.contains(&name) {
+                    self.state.logs.push(name);
+                    new_logs = true;
+                }
             }
         }
-    }
-    if new_logs {
-        labdir.write(state).map_err(|e| format!("cannot write the state of lab {}: {e}", lab.name))?;
-    }
-    for a in &plan.actions {
-        if let Action::StartRun { node, run: r } = a {
+        if new_logs {
+            self.labdir.write(self.state).map_err(|source| LabError::WriteState { lab: lab.name.clone(), source })?;
+        }
+        let mut started: Vec<Started> = Vec::new();
+        for a in &self.plan.actions {
+            let Action::StartRun { node, run: r } = a else { continue };
             super::interrupt::check()?;
             let n = &lab.nodes[*node];
             let spec = &n.run[*r];
             let name = format!("{}.{}.log", n.name, spec.name);
-            let log = labdir.lab_path(&lab.name).join(&name);
-            let out = labdir.open_log(&lab.name, &name).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+            let log = self.labdir.lab_path(&lab.name).join(&name);
+            let out =
+                self.labdir.open_log(&lab.name, &name).map_err(|source| LabError::Log { path: log.clone(), source })?;
             let rec = super::procs::start(&n.ns, &n.name, &spec.name, &spec.cmd, out, &log)?;
-            state.runs.retain(|x| !(x.node == n.name && x.name == spec.name));
-            state.runs.push(rec.clone());
+            self.state.runs.retain(|x| !(x.node == n.name && x.name == spec.name));
+            self.state.runs.push(rec.clone());
             started.push((*node, *r, rec));
-            progress.step(1, "processes");
+            self.progress.step(1, "processes");
         }
+        Ok(started)
     }
-    // A process that dies at once (bad arguments, a port in use) fails
-    // `up` here rather than being reported as running.
-    if !started.is_empty() {
+
+    /// A process that dies at once (bad arguments, a port in use) fails
+    /// `up` here rather than being reported as running.
+    fn check_started_alive(&self, started: &[Started]) -> Result<(), ApplyError> {
+        if started.is_empty() {
+            return Ok(());
+        }
         std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    for (node, _, rec) in &started {
-        if !super::state::is_alive(rec) {
-            let n = &lab.nodes[*node];
-            let log = labdir.lab_path(&lab.name).join(format!("{}.{}.log", n.name, rec.name));
-            let tail = std::fs::read_to_string(&log).unwrap_or_default();
-            let tail =
-                tail.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n  ");
-            return Err(format!(
-                "process {} of node {} exited at once{}{tail}",
-                rec.name,
-                n.name,
-                if tail.is_empty() { "" } else { ":\n  " }
-            ));
+        for (node, _, rec) in started {
+            if !super::state::is_alive(rec) {
+                let n = &self.lab.nodes[*node];
+                let log = self.labdir.lab_path(&self.lab.name).join(format!("{}.{}.log", n.name, rec.name));
+                let tail = std::fs::read_to_string(&log).unwrap_or_default();
+                let tail =
+                    tail.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n  ");
+                return Err(LabError::ExitedAtOnce { name: rec.name.clone(), node: n.name.clone(), tail });
+            }
         }
+        Ok(())
     }
-    for (node, r, rec) in &started {
-        let n = &lab.nodes[*node];
-        if let Some(ready) = &n.run[*r].ready
-            && let Some(addr) = ready.tcp
-        {
-            let ns = handles.ns(*node)?;
-            let log = labdir.lab_path(&lab.name).join(format!("{}.{}.log", n.name, rec.name));
-            super::procs::wait_ready(ns, rec, addr, std::time::Duration::from_millis(ready.timeout_ms), &log)?;
+
+    /// Processes with a `ready` check: waited for until they listen.
+    fn wait_until_ready(&mut self, started: &[Started]) -> Result<(), ApplyError> {
+        for (node, r, rec) in started {
+            let n = &self.lab.nodes[*node];
+            if let Some(ready) = &n.run[*r].ready
+                && let Some(addr) = ready.tcp
+            {
+                let ns = self.handles.ns(*node)?;
+                let log = self.labdir.lab_path(&self.lab.name).join(format!("{}.{}.log", n.name, rec.name));
+                super::procs::wait_ready(ns, rec, addr, std::time::Duration::from_millis(ready.timeout_ms), &log)?;
+            }
         }
+        Ok(())
     }
-    Ok(())
 }

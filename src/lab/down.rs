@@ -8,6 +8,7 @@
 //! them), `/etc/netns/<ns>/`, and the state last, so a `down` that is
 //! itself interrupted can be run again.
 
+use super::LabError;
 use super::model::Lab;
 use super::owner::{self, Owner};
 use super::state::LabDir;
@@ -17,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 /// What `down` did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct DownReport {
     /// Namespaces removed.
     pub namespaces: usize,
@@ -28,37 +29,30 @@ pub struct DownReport {
     /// Names left alone because they are not the lab's, with the reason.
     pub skipped: Vec<String>,
     /// Problems met (the rest was still removed).
-    pub errors: Vec<String>,
+    pub errors: Vec<LabError>,
     /// `exec_down` commands that failed: reported, but they do not keep
     /// the lab's state (the namespaces they ran in are gone either way).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<LabError>,
 }
 
 /// Remove run-directory names (namespaces or placeholders), on two
 /// threads for big labs. Errors other than "already gone" are returned.
-pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<String> {
-    let work = |run: RunDir, chunk: &[String]| -> Vec<String> {
+pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<LabError> {
+    // RunDir is not Sync (it remembers the shared-mount setup): one copy
+    // per thread.
+    let threads = if names.len() < 16 { 1 } else { 2 };
+    let parts = super::parallel::shares(names, threads).into_iter().map(|chunk| (run.clone(), chunk)).collect();
+    super::parallel::run(parts, |(run, chunk): (RunDir, &[String])| {
         chunk
             .iter()
             .filter_map(|ns| {
                 match crate::rundir::NsName::existing(ns).map_err(Into::into).and_then(|n| run.delete(&n)) {
                     Ok(()) => None,
                     Err(e) if e.errno().0 == libc::ENOENT => None,
-                    Err(e) => Some(String::from_utf8_lossy(&e.message()).into_owned()),
+                    Err(source) => Some(LabError::RemoveNamespace { ns: ns.clone(), source }),
                 }
             })
             .collect()
-    };
-    if names.len() < 16 {
-        return work(run.clone(), names);
-    }
-    let (a, b) = names.split_at(names.len() / 2);
-    std::thread::scope(|s| {
-        let r = run.clone();
-        let ta = s.spawn(|| work(r, a));
-        let mut errs = work(run.clone(), b);
-        errs.extend(ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        errs
     })
 }
 
@@ -74,7 +68,7 @@ pub const STOP_GRACE: Duration = Duration::from_secs(2);
 
 /// Take lab `name` down. `lab` is its file, when given (it adds the
 /// `exec_down` commands and the names of nodes the state may miss).
-pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Result<DownReport, String> {
+pub fn down(run: &RunDir, labdir: &LabDir, name: &str, lab: Option<&Lab>) -> Result<DownReport, LabError> {
     down_with(run, labdir, name, lab, DownOptions::default())
 }
 
@@ -85,12 +79,12 @@ pub fn down_with(
     name: &str,
     lab: Option<&Lab>,
     opts: DownOptions,
-) -> Result<DownReport, String> {
+) -> Result<DownReport, LabError> {
     // Names in a run directory others can write may be swapped under us.
     super::files::check_trusted(run.path(), "NETNS_RUN_DIR")?;
     let lock = labdir
         .lock(name, || eprintln!("netns: waiting for another up/down of lab {name} to finish…"))
-        .map_err(|e| format!("cannot lock lab {name} in {}: {e}", labdir.root().display()))?;
+        .map_err(|source| LabError::Lock { lab: name.to_string(), dir: labdir.root().to_path_buf(), source })?;
     let state = labdir.read(name);
     let mut report = DownReport::default();
     // Candidates: ns name → (node, whether the journal lists it).
@@ -167,17 +161,18 @@ pub fn down_with(
     report.processes = ended.total;
     report.killed = ended.killed;
     for pid in ended.stuck {
-        report.warnings.push(format!("process {pid} is still there after SIGKILL (stuck in the kernel?)"));
+        report.warnings.push(LabError::Stuck { pid });
     }
     // Managed processes whose namespace lost its name (deleted from
     // outside) are not in any named namespace, but the state knows them.
     for rec in state.iter().flat_map(|s| s.runs.iter()).filter(|r| super::state::is_alive(r)) {
         match super::procs::stop(rec, STOP_GRACE) {
             super::procs::Ended::Killed => report.killed += 1,
-            super::procs::Ended::Stuck => report.warnings.push(format!(
-                "process {} (pid {}) of node {} is still there after SIGKILL",
-                rec.name, rec.pid, rec.node
-            )),
+            super::procs::Ended::Stuck => report.warnings.push(LabError::RunStuck {
+                name: rec.name.clone(),
+                pid: rec.pid,
+                node: rec.node.clone(),
+            }),
             _ => {}
         }
         report.processes += 1;
@@ -188,8 +183,8 @@ pub fn down_with(
         for n in &lab.nodes {
             if targets.iter().any(|(ns, _)| *ns == n.ns) {
                 for cmd in &n.exec_down {
-                    if let Err(e) = super::procs::exec_shell(&n.ns, cmd) {
-                        report.warnings.push(format!("exec_down of node {}: {e}", n.name));
+                    if let Err(cause) = super::procs::exec_shell(&n.ns, cmd) {
+                        report.warnings.push(LabError::ExecDown { node: n.name.clone(), cause });
                     }
                 }
             }
@@ -217,13 +212,20 @@ pub fn down_with(
         let node = lab.filter(|_| had).and_then(|l| l.nodes.iter().find(|n| n.ns == *ns));
         match super::etc::remove(run.etc_dir(), name, rec, ns, node) {
             Ok(notes) => report.skipped.extend(notes),
-            Err(e) => report.errors.push(e),
+            Err(e) => report.errors.push(LabError::Other(e)),
         }
     }
+    // The state goes last, and only when all else went: it is what lets
+    // `down` run again. A failure here is one more in the list, so the
+    // problems met above are still shown.
     if report.errors.is_empty() {
-        let notes = labdir.remove(name).map_err(|e| format!("cannot remove the state of lab {name}: {e}"))?;
-        report.skipped.extend(notes);
-        lock.remove();
+        match labdir.remove(name) {
+            Ok(notes) => {
+                report.skipped.extend(notes);
+                lock.remove();
+            }
+            Err(cause) => report.errors.push(LabError::RemoveState { lab: name.to_string(), cause }),
+        }
     }
     Ok(report)
 }

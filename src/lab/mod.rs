@@ -3,6 +3,7 @@
 //! | module | what it owns |
 //! |---|---|
 //! | [`model`] | the resolved lab: nodes, interfaces, links, routes, NAT, expectations |
+//! | [`error`] | why `up`, `down` or a rollback failed: the object and the cause |
 //! | [`diag`] | `file:line:column` messages |
 //! | [`parse`] | TOML → [`model::Lab`] (`for` repetition, defaults, automatic addresses) |
 //! | [`keys`] | every key of every table of a lab file, declared once |
@@ -13,11 +14,13 @@
 //! | [`state`] | the lab directory: state journal and lock |
 //! | [`labfile`] | reading a lab file: a regular file of bounded size |
 //! | [`interrupt`] | Ctrl-C and SIGTERM during `up`: stop at a safe point |
+//! | [`parallel`] | work split over scoped threads that each own their namespace switches |
 
 pub mod apply;
 pub mod compare;
 pub mod diag;
 pub mod down;
+pub mod error;
 pub mod etc;
 pub mod features;
 pub mod files;
@@ -30,6 +33,7 @@ pub mod live;
 pub mod model;
 pub mod nft;
 pub mod owner;
+pub mod parallel;
 pub mod parse;
 pub mod plan;
 pub mod probe;
@@ -41,6 +45,7 @@ pub mod up;
 pub mod validate;
 
 pub use diag::{Diag, Source};
+pub use error::LabError;
 pub use model::Lab;
 
 /// Why a lab file cannot be used: its text (when it could be read) and

@@ -438,296 +438,387 @@ pub fn compute(
             span: _,
         } = node;
     }
-    let mut plan = Plan { index: vec![BTreeMap::new(); nodes.len()], ..Plan::default() };
-    let a = &mut plan.actions;
+    let mut p = Planner {
+        lab,
+        live,
+        sysctl_now,
+        plan: Plan { index: vec![BTreeMap::new(); nodes.len()], ..Plan::default() },
+        remake_link: vec![false; links.len()],
+        remade: vec![BTreeSet::new(); nodes.len()],
+    };
     for (ns, node) in owned_extra {
-        a.push(Action::DeleteNs { ns: ns.clone(), node: node.clone() });
+        p.plan.actions.push(Action::DeleteNs { ns: ns.clone(), node: node.clone() });
     }
-    // Interface indexes: live ones stay, new ones follow the highest.
-    for (n, node) in nodes.iter().enumerate() {
-        let idx = &mut plan.index[n];
-        idx.insert("lo".into(), 1);
-        let mut next = live[n].as_ref().map_or(1, |l| l.max_index()) + 1;
-        for i in &node.interfaces {
-            let reuse = live[n].as_ref().and_then(|l| l.links.get(&i.name)).map(|l| l.index);
-            let index = reuse.unwrap_or_else(|| {
-                next += 1;
-                next - 1
-            });
-            idx.insert(i.name.clone(), index);
+    p.assign_indexes();
+    p.namespaces_and_sysctls();
+    p.veths_to_remake();
+    p.links_not_in_the_file();
+    p.local_links_to_remake();
+    p.create_missing_links();
+    p.link_settings();
+    p.addresses();
+    p.routes();
+    p.interface_sysctls();
+    p.qdiscs(state);
+    p.etc_files(etc_dir, state);
+    p.plan
+}
+
+/// The plan being computed, with what its steps learn about the lab.
+struct Planner<'a> {
+    lab: &'a Lab,
+    live: &'a [Option<NsLive>],
+    sysctl_now: &'a [Vec<Option<String>>],
+    plan: Plan,
+    /// Per link: its veth pair is made (again).
+    remake_link: Vec<bool>,
+    /// Per node: its interfaces made inside it that are made again.
+    remade: Vec<BTreeSet<&'a str>>,
+}
+
+impl<'a> Planner<'a> {
+    fn push(&mut self, a: Action) {
+        self.plan.actions.push(a);
+    }
+
+    /// What node `n`'s namespace has of interface `name`.
+    fn live_link(&self, n: usize, name: &str) -> Option<&'a super::live::LiveLink> {
+        let live: &'a [Option<NsLive>] = self.live;
+        live[n].as_ref().and_then(|l| l.links.get(name))
+    }
+
+    /// An interface this plan makes (again): nothing of the old one counts.
+    fn fresh(&self, n: usize, iface: &Iface) -> bool {
+        match &iface.kind {
+            IfaceKind::Veth { link, .. } => self.remake_link[*link],
+            _ => self.remade[n].contains(iface.name.as_str()) || self.live_link(n, &iface.name).is_none(),
         }
     }
-    // Namespaces and their sysctls.
-    for (n, node) in nodes.iter().enumerate() {
-        match &live[n] {
-            None => a.push(Action::CreateNs { node: n }),
-            Some(_) => {
-                for ((key, value), old) in ns_sysctls(node).into_iter().zip(sysctl_now[n].iter()) {
-                    if !old.as_deref().is_some_and(|o| super::sysctl::same(o, &value)) {
-                        a.push(Action::NsSysctl { node: n, key, value, old: old.clone() });
+
+    /// Interface indexes: live ones stay, new ones follow the highest.
+    fn assign_indexes(&mut self) {
+        for (n, node) in self.lab.nodes.iter().enumerate() {
+            let idx = &mut self.plan.index[n];
+            idx.insert("lo".into(), 1);
+            let mut next = self.live[n].as_ref().map_or(1, |l| l.max_index()) + 1;
+            for i in &node.interfaces {
+                let reuse = self.live[n].as_ref().and_then(|l| l.links.get(&i.name)).map(|l| l.index);
+                let index = reuse.unwrap_or_else(|| {
+                    next += 1;
+                    next - 1
+                });
+                idx.insert(i.name.clone(), index);
+            }
+        }
+    }
+
+    /// Namespaces to make, and the sysctls of those that exist.
+    fn namespaces_and_sysctls(&mut self) {
+        for (n, node) in self.lab.nodes.iter().enumerate() {
+            match &self.live[n] {
+                None => self.push(Action::CreateNs { node: n }),
+                Some(_) => {
+                    for ((key, value), old) in ns_sysctls(node).into_iter().zip(self.sysctl_now[n].iter()) {
+                        if !old.as_deref().is_some_and(|o| super::sysctl::same(o, &value)) {
+                            self.push(Action::NsSysctl { node: n, key, value, old: old.clone() });
+                        }
                     }
                 }
             }
         }
     }
-    // Interfaces: which must be (re)made, which are extra.
-    let mut remake_link = vec![false; links.len()];
-    for (l, link) in links.iter().enumerate() {
-        let Link { ends: wanted_ends, span: _ } = link;
-        let ends: Vec<Option<&super::live::LiveLink>> =
-            wanted_ends.iter().map(|e| live[e.node].as_ref().and_then(|lv| lv.links.get(&e.ifname))).collect();
-        let good = match (ends[0], ends[1]) {
-            (Some(x), Some(y)) => {
-                x.kind.as_deref() == Some("veth")
-                    && y.kind.as_deref() == Some("veth")
-                    && x.peer_index == Some(y.index)
-                    && y.peer_index == Some(x.index)
-            }
-            _ => false,
-        };
-        if !good {
-            remake_link[l] = true;
-            for (k, e) in wanted_ends.iter().enumerate() {
-                if ends[k].is_some() {
-                    a.push(Action::DeleteLink {
-                        node: e.node,
-                        ifname: e.ifname.clone(),
-                        why: "its peer is not the one in the file".into(),
-                    });
+
+    /// veth pairs that are missing or not each other's peers: made again,
+    /// their existing ends deleted first.
+    fn veths_to_remake(&mut self) {
+        for (l, link) in self.lab.links.iter().enumerate() {
+            let Link { ends: wanted_ends, span: _ } = link;
+            let ends: Vec<Option<&super::live::LiveLink>> =
+                wanted_ends.iter().map(|e| self.live_link(e.node, &e.ifname)).collect();
+            let good = match (ends[0], ends[1]) {
+                (Some(x), Some(y)) => {
+                    x.kind.as_deref() == Some("veth")
+                        && y.kind.as_deref() == Some("veth")
+                        && x.peer_index == Some(y.index)
+                        && y.peer_index == Some(x.index)
                 }
-            }
-        }
-    }
-    for (n, node) in nodes.iter().enumerate() {
-        let Some(lv) = &live[n] else { continue };
-        let wanted: BTreeSet<&str> = node.interfaces.iter().map(|i| i.name.as_str()).collect();
-        for name in lv.links.keys() {
-            if name != "lo" && !wanted.contains(name.as_str()) {
-                a.push(Action::DeleteLink { node: n, ifname: name.clone(), why: "not in the file".into() });
-            }
-        }
-    }
-    // Interfaces made inside a node that exist as something else.
-    let mut remade: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); nodes.len()];
-    for (n, node) in nodes.iter().enumerate() {
-        for iface in &node.interfaces {
-            if matches!(iface.kind, IfaceKind::Veth { .. }) {
-                continue;
-            }
-            let Some(cur) = live[n].as_ref().and_then(|l| l.links.get(&iface.name)) else { continue };
-            let parent = match &iface.kind {
-                IfaceKind::Vlan { parent, .. } => plan.index[n].get(parent).copied(),
-                _ => None,
+                _ => false,
             };
-            if let Some(why) = compare::remake_reason(iface, cur, parent) {
-                remade[n].insert(iface.name.as_str());
-                a.push(Action::DeleteLink { node: n, ifname: iface.name.clone(), why });
-            }
-        }
-    }
-    // An interface this plan makes (again): nothing of the old one counts.
-    let fresh = |n: usize, iface: &Iface| match &iface.kind {
-        IfaceKind::Veth { link, .. } => remake_link[*link],
-        _ => {
-            remade[n].contains(iface.name.as_str())
-                || live[n].as_ref().is_none_or(|l| !l.links.contains_key(&iface.name))
-        }
-    };
-    // Make what is missing: bridges, virtual interfaces, veths.
-    for (n, node) in nodes.iter().enumerate() {
-        for (i, iface) in node.interfaces.iter().enumerate() {
-            match &iface.kind {
-                IfaceKind::Bridge if fresh(n, iface) => a.push(Action::CreateBridge {
-                    node: n,
-                    iface: i,
-                    settings: bridge_settings(node, iface, BridgeLive::default()),
-                }),
-                IfaceKind::Vlan { .. } | IfaceKind::Dummy if fresh(n, iface) => {
-                    a.push(Action::CreateVirtual { node: n, iface: i })
+            if !good {
+                self.remake_link[l] = true;
+                for (k, e) in wanted_ends.iter().enumerate() {
+                    if ends[k].is_some() {
+                        self.push(Action::DeleteLink {
+                            node: e.node,
+                            ifname: e.ifname.clone(),
+                            why: "its peer is not the one in the file".into(),
+                        });
+                    }
                 }
-                _ => {}
             }
         }
     }
-    for (l, remake) in remake_link.iter().enumerate() {
-        if *remake {
-            a.push(Action::CreateVeth { link: l });
+
+    /// Interfaces of a namespace that the file does not name.
+    fn links_not_in_the_file(&mut self) {
+        for (n, node) in self.lab.nodes.iter().enumerate() {
+            let Some(lv) = &self.live[n] else { continue };
+            let wanted: BTreeSet<&str> = node.interfaces.iter().map(|i| i.name.as_str()).collect();
+            for name in lv.links.keys() {
+                if name != "lo" && !wanted.contains(name.as_str()) {
+                    self.push(Action::DeleteLink { node: n, ifname: name.clone(), why: "not in the file".into() });
+                }
+            }
         }
     }
-    // Interface settings.
-    for (n, node) in nodes.iter().enumerate() {
-        for (i, iface) in node.interfaces.iter().enumerate() {
-            let master_index = iface.master.as_ref().and_then(|m| plan.index[n].get(m).copied());
-            if fresh(n, iface) {
-                // A veth is born down (the kernel cannot open one end before
-                // its peer exists): it is brought up here, with its master.
-                // Bridges are born up; other kinds get their state here too.
-                let set_up = !matches!(iface.kind, IfaceKind::Bridge) && iface.up;
-                let born_enslaved = match &iface.kind {
-                    IfaceKind::Veth { link, end } => born_with_master(lab, *link) == Some(*end),
-                    _ => false,
+
+    /// Interfaces made inside a node that exist as something else.
+    fn local_links_to_remake(&mut self) {
+        let lab: &'a Lab = self.lab;
+        for (n, node) in lab.nodes.iter().enumerate() {
+            for iface in &node.interfaces {
+                if matches!(iface.kind, IfaceKind::Veth { .. }) {
+                    continue;
+                }
+                let Some(cur) = self.live_link(n, &iface.name) else { continue };
+                let parent = match &iface.kind {
+                    IfaceKind::Vlan { parent, .. } => self.plan.index[n].get(parent).copied(),
+                    _ => None,
                 };
-                let master = master_index.is_some() && !born_enslaved;
-                if master || set_up {
-                    a.push(Action::SetLink {
+                if let Some(why) = compare::remake_reason(iface, cur, parent) {
+                    self.remade[n].insert(iface.name.as_str());
+                    self.push(Action::DeleteLink { node: n, ifname: iface.name.clone(), why });
+                }
+            }
+        }
+    }
+
+    /// Make what is missing: bridges, virtual interfaces, veths.
+    fn create_missing_links(&mut self) {
+        for (n, node) in self.lab.nodes.iter().enumerate() {
+            for (i, iface) in node.interfaces.iter().enumerate() {
+                match &iface.kind {
+                    IfaceKind::Bridge if self.fresh(n, iface) => self.push(Action::CreateBridge {
                         node: n,
                         iface: i,
-                        up: set_up.then_some(true),
-                        mtu: None,
-                        mac: None,
-                        master,
-                    });
-                }
-                if master_index.is_some() && (iface.vlan.is_some() || !iface.vlans.is_empty()) {
-                    a.push(Action::PortVlans { node: n, iface: i });
-                }
-                continue;
-            }
-            let Some(cur) = live[n].as_ref().and_then(|l| l.links.get(&iface.name)) else { continue };
-            // Port VLANs are the file's only where it has the switch filter
-            // them (a bridge left filtering by an earlier file keeps its own).
-            let filters_vlans = node.vlan_filtering == Some(true);
-            let d = compare::iface_drift(iface, cur, master_index, filters_vlans);
-            if d.link_differs() {
-                a.push(Action::SetLink { node: n, iface: i, up: d.up, mtu: d.mtu, mac: d.mac, master: d.master });
-            }
-            if let Some(now) = cur.bridge {
-                let settings = bridge_settings(node, iface, now);
-                if !settings.is_empty() {
-                    a.push(Action::SetBridge { node: n, iface: i, settings });
+                        settings: bridge_settings(node, iface, BridgeLive::default()),
+                    }),
+                    IfaceKind::Vlan { .. } | IfaceKind::Dummy if self.fresh(n, iface) => {
+                        self.push(Action::CreateVirtual { node: n, iface: i })
+                    }
+                    _ => {}
                 }
             }
-            if let Some(remove) = d.port_vlans {
-                a.push(Action::SetPortVlans { node: n, iface: i, remove });
+        }
+        for l in 0..self.remake_link.len() {
+            if self.remake_link[l] {
+                self.push(Action::CreateVeth { link: l });
             }
         }
     }
-    // Addresses.
-    for (n, node) in nodes.iter().enumerate() {
-        let mut want: Vec<(String, IpNet)> =
-            node.interfaces.iter().flat_map(|i| i.addrs.iter().map(move |a| (i.name.clone(), *a))).collect();
-        want.extend(node.loopback.iter().map(|a| ("lo".to_string(), *a)));
-        let fresh_ifs: BTreeSet<String> =
-            node.interfaces.iter().filter(|i| fresh(n, i)).map(|i| i.name.clone()).collect();
-        let have: Vec<(String, IpNet)> = match &live[n] {
-            None => Vec::new(),
-            Some(lv) => lv
-                .addrs
-                .iter()
-                .filter_map(|(ix, net)| lv.by_index(*ix).map(|l| (l.name.clone(), *net)))
-                .filter(|(name, _)| !fresh_ifs.contains(name))
-                .collect(),
+
+    /// Interface settings: state, MTU, MAC, master, bridge settings, port
+    /// VLANs.
+    fn link_settings(&mut self) {
+        let lab: &'a Lab = self.lab;
+        for (n, node) in lab.nodes.iter().enumerate() {
+            for (i, iface) in node.interfaces.iter().enumerate() {
+                let master_index = iface.master.as_ref().and_then(|m| self.plan.index[n].get(m).copied());
+                if self.fresh(n, iface) {
+                    self.new_link_settings(n, i, iface, master_index);
+                    continue;
+                }
+                let Some(cur) = self.live_link(n, &iface.name) else { continue };
+                // Port VLANs are the file's only where it has the switch
+                // filter them (a bridge left filtering by an earlier file
+                // keeps its own).
+                let filters_vlans = node.vlan_filtering == Some(true);
+                let d = compare::iface_drift(iface, cur, master_index, filters_vlans);
+                if d.link_differs() {
+                    self.push(Action::SetLink {
+                        node: n,
+                        iface: i,
+                        up: d.up,
+                        mtu: d.mtu,
+                        mac: d.mac,
+                        master: d.master,
+                    });
+                }
+                if let Some(now) = cur.bridge {
+                    let settings = bridge_settings(node, iface, now);
+                    if !settings.is_empty() {
+                        self.push(Action::SetBridge { node: n, iface: i, settings });
+                    }
+                }
+                if let Some(remove) = d.port_vlans {
+                    self.push(Action::SetPortVlans { node: n, iface: i, remove });
+                }
+            }
+        }
+    }
+
+    /// Settings of an interface this plan makes.
+    fn new_link_settings(&mut self, n: usize, i: usize, iface: &Iface, master_index: Option<u32>) {
+        // A veth is born down (the kernel cannot open one end before its
+        // peer exists): it is brought up here, with its master. Bridges
+        // are born up; other kinds get their state here too.
+        let set_up = !matches!(iface.kind, IfaceKind::Bridge) && iface.up;
+        let born_enslaved = match &iface.kind {
+            IfaceKind::Veth { link, end } => born_with_master(self.lab, *link) == Some(*end),
+            _ => false,
         };
-        for (ifname, addr) in &have {
-            if !want.contains(&(ifname.clone(), *addr)) {
-                // Addresses on interfaces about to be deleted go with them.
-                let deleted = a
+        let master = master_index.is_some() && !born_enslaved;
+        if master || set_up {
+            self.push(Action::SetLink { node: n, iface: i, up: set_up.then_some(true), mtu: None, mac: None, master });
+        }
+        if master_index.is_some() && (iface.vlan.is_some() || !iface.vlans.is_empty()) {
+            self.push(Action::PortVlans { node: n, iface: i });
+        }
+    }
+
+    /// Addresses to remove and to add.
+    fn addresses(&mut self) {
+        for (n, node) in self.lab.nodes.iter().enumerate() {
+            let mut want: Vec<(String, IpNet)> =
+                node.interfaces.iter().flat_map(|i| i.addrs.iter().map(move |a| (i.name.clone(), *a))).collect();
+            want.extend(node.loopback.iter().map(|a| ("lo".to_string(), *a)));
+            let fresh_ifs: BTreeSet<String> =
+                node.interfaces.iter().filter(|i| self.fresh(n, i)).map(|i| i.name.clone()).collect();
+            let have: Vec<(String, IpNet)> = match &self.live[n] {
+                None => Vec::new(),
+                Some(lv) => lv
+                    .addrs
                     .iter()
-                    .any(|x| matches!(x, Action::DeleteLink { node, ifname: f, .. } if *node == n && f == ifname));
-                if !deleted {
-                    a.push(Action::DelAddr { node: n, ifname: ifname.clone(), addr: *addr });
-                }
-            }
-        }
-        for (ifname, addr) in want {
-            if !have.contains(&(ifname.clone(), addr)) {
-                a.push(Action::AddAddr { node: n, ifname, addr });
-            }
-        }
-    }
-    // Routes.
-    for (n, node) in nodes.iter().enumerate() {
-        let wanted = wanted_routes(node, &plan.index[n]);
-        // Routes through an interface about to be deleted (or remade) go
-        // with it: the kernel flushes them, so they count as missing.
-        let doomed: BTreeSet<u32> = a
-            .iter()
-            .filter_map(|x| match x {
-                Action::DeleteLink { node, ifname, .. } if *node == n => {
-                    live[n].as_ref().and_then(|l| l.links.get(ifname)).map(|l| l.index)
-                }
-                _ => None,
-            })
-            .collect();
-        let through_doomed = |r: &NlRoute| {
-            r.oif.is_some_and(|i| doomed.contains(&i)) || r.multipath.iter().any(|h| doomed.contains(&h.ifindex))
-        };
-        let have: Vec<NlRoute> = live[n]
-            .as_ref()
-            .map(|l| l.routes.iter().filter(|r| !through_doomed(r)).cloned().collect())
-            .unwrap_or_default();
-        // Compared as the file's route sees them: an output interface
-        // counts only where the file names one.
-        let want_keys: Vec<String> = wanted.iter().map(|(r, _)| route_key(r, r)).collect();
-        let mut matched = vec![false; wanted.len()];
-        for h in &have {
-            let pos = (0..wanted.len()).find(|&k| !matched[k] && route_key(h, &wanted[k].0) == want_keys[k]);
-            match pos {
-                Some(k) => matched[k] = true,
-                None => {
-                    let dst = h.dst.map_or("default".to_string(), |d| format!("{d}/{}", h.dst_len));
-                    let text = match h.gateway {
-                        Some(g) => format!("{dst} via {g}"),
-                        None => dst,
-                    };
-                    a.push(Action::DelRoute { node: n, route: h.clone(), text });
-                }
-            }
-        }
-        for (k, (r, text)) in wanted.into_iter().enumerate() {
-            if !matched[k] {
-                a.push(Action::AddRoute { node: n, route: r, text });
-            }
-        }
-    }
-    // Interface sysctls (always re-checked by the applier: cheap). Those
-    // of an interface made by this plan are unset, whatever the old one had.
-    for (n, node) in nodes.iter().enumerate() {
-        let mut k = ns_sysctls(node).len();
-        for iface in &node.interfaces {
-            for (key, value) in &iface.sysctl {
-                let old = if fresh(n, iface) { None } else { sysctl_now[n].get(k).cloned().flatten() };
-                k += 1;
-                if !old.as_deref().is_some_and(|o| super::sysctl::same(o, value)) {
-                    a.push(Action::IfSysctl { node: n, key: key.clone(), value: value.clone(), old });
-                }
-            }
-        }
-    }
-    // Qdiscs.
-    for (n, node) in nodes.iter().enumerate() {
-        for iface in &node.interfaces {
-            let cur = if fresh(n, iface) { None } else { live[n].as_ref().and_then(|l| l.links.get(&iface.name)) };
-            // A table with neither a rate nor a netem key (only `limit`, or
-            // empty) shapes nothing: the applier installs no qdisc for it,
-            // so asking for one would be drift that never goes away.
-            match iface.netem.as_ref().filter(|ne| compare::qdisc_kind(ne).is_some()) {
-                Some(ne) => {
-                    let recorded = state.and_then(|s| {
-                        s.netem_distributions
-                            .iter()
-                            .find(|(nd, f, _)| *nd == node.name && *f == iface.name)
-                            .map(|(_, _, d)| d.as_str())
-                    });
-                    if cur.is_none_or(|c| compare::qdisc_differs(ne, c, recorded)) {
-                        a.push(Action::Qdisc { node: n, ifname: iface.name.clone(), netem: Some(ne.clone()) });
+                    .filter_map(|(ix, net)| lv.by_index(*ix).map(|l| (l.name.clone(), *net)))
+                    .filter(|(name, _)| !fresh_ifs.contains(name))
+                    .collect(),
+            };
+            for (ifname, addr) in &have {
+                if !want.contains(&(ifname.clone(), *addr)) {
+                    // Addresses on interfaces about to be deleted go with them.
+                    let deleted =
+                        self.plan.actions.iter().any(
+                            |x| matches!(x, Action::DeleteLink { node, ifname: f, .. } if *node == n && f == ifname),
+                        );
+                    if !deleted {
+                        self.push(Action::DelAddr { node: n, ifname: ifname.clone(), addr: *addr });
                     }
                 }
-                None => {
-                    if cur.is_some_and(|c| matches!(c.qdisc.as_deref(), Some("tbf" | "netem"))) {
-                        a.push(Action::Qdisc { node: n, ifname: iface.name.clone(), netem: None });
+            }
+            for (ifname, addr) in want {
+                if !have.contains(&(ifname.clone(), addr)) {
+                    self.push(Action::AddAddr { node: n, ifname, addr });
+                }
+            }
+        }
+    }
+
+    /// Routes to remove and to add.
+    fn routes(&mut self) {
+        for (n, node) in self.lab.nodes.iter().enumerate() {
+            let wanted = wanted_routes(node, &self.plan.index[n]);
+            // Routes through an interface about to be deleted (or remade)
+            // go with it: the kernel flushes them, so they count as missing.
+            let doomed: BTreeSet<u32> = self
+                .plan
+                .actions
+                .iter()
+                .filter_map(|x| match x {
+                    Action::DeleteLink { node, ifname, .. } if *node == n => self.live_link(n, ifname).map(|l| l.index),
+                    _ => None,
+                })
+                .collect();
+            let through_doomed = |r: &NlRoute| {
+                r.oif.is_some_and(|i| doomed.contains(&i)) || r.multipath.iter().any(|h| doomed.contains(&h.ifindex))
+            };
+            let have: Vec<NlRoute> = self.live[n]
+                .as_ref()
+                .map(|l| l.routes.iter().filter(|r| !through_doomed(r)).cloned().collect())
+                .unwrap_or_default();
+            // Compared as the file's route sees them: an output interface
+            // counts only where the file names one.
+            let want_keys: Vec<String> = wanted.iter().map(|(r, _)| route_key(r, r)).collect();
+            let mut matched = vec![false; wanted.len()];
+            for h in &have {
+                let pos = (0..wanted.len()).find(|&k| !matched[k] && route_key(h, &wanted[k].0) == want_keys[k]);
+                match pos {
+                    Some(k) => matched[k] = true,
+                    None => {
+                        let dst = h.dst.map_or("default".to_string(), |d| format!("{d}/{}", h.dst_len));
+                        let text = match h.gateway {
+                            Some(g) => format!("{dst} via {g}"),
+                            None => dst,
+                        };
+                        self.push(Action::DelRoute { node: n, route: h.clone(), text });
+                    }
+                }
+            }
+            for (k, (r, text)) in wanted.into_iter().enumerate() {
+                if !matched[k] {
+                    self.push(Action::AddRoute { node: n, route: r, text });
+                }
+            }
+        }
+    }
+
+    /// Interface sysctls (always re-checked by the applier: cheap). Those
+    /// of an interface made by this plan are unset, whatever the old one
+    /// had.
+    fn interface_sysctls(&mut self) {
+        for (n, node) in self.lab.nodes.iter().enumerate() {
+            let mut k = ns_sysctls(node).len();
+            for iface in &node.interfaces {
+                for (key, value) in &iface.sysctl {
+                    let old = if self.fresh(n, iface) { None } else { self.sysctl_now[n].get(k).cloned().flatten() };
+                    k += 1;
+                    if !old.as_deref().is_some_and(|o| super::sysctl::same(o, value)) {
+                        self.push(Action::IfSysctl { node: n, key: key.clone(), value: value.clone(), old });
                     }
                 }
             }
         }
     }
-    for (n, node) in nodes.iter().enumerate() {
-        let rec = state.and_then(|s| s.namespaces.iter().find(|r| r.ns == node.ns));
-        if super::etc::differs(etc_dir, node, rec) {
-            a.push(Action::Etc { node: n });
+
+    /// Qdiscs to install, change or remove.
+    fn qdiscs(&mut self, state: Option<&super::state::State>) {
+        for (n, node) in self.lab.nodes.iter().enumerate() {
+            for iface in &node.interfaces {
+                let cur = if self.fresh(n, iface) { None } else { self.live_link(n, &iface.name) };
+                // A table with neither a rate nor a netem key (only `limit`,
+                // or empty) shapes nothing: the applier installs no qdisc
+                // for it, so asking for one would be drift that never goes
+                // away.
+                match iface.netem.as_ref().filter(|ne| compare::qdisc_kind(ne).is_some()) {
+                    Some(ne) => {
+                        let recorded = state.and_then(|s| {
+                            s.netem_distributions
+                                .iter()
+                                .find(|(nd, f, _)| *nd == node.name && *f == iface.name)
+                                .map(|(_, _, d)| d.as_str())
+                        });
+                        if cur.is_none_or(|c| compare::qdisc_differs(ne, c, recorded)) {
+                            self.push(Action::Qdisc { node: n, ifname: iface.name.clone(), netem: Some(ne.clone()) });
+                        }
+                    }
+                    None => {
+                        if cur.is_some_and(|c| matches!(c.qdisc.as_deref(), Some("tbf" | "netem"))) {
+                            self.push(Action::Qdisc { node: n, ifname: iface.name.clone(), netem: None });
+                        }
+                    }
+                }
+            }
         }
     }
-    plan
+
+    /// Nodes whose /etc/netns files differ from the file's.
+    fn etc_files(&mut self, etc_dir: &std::path::Path, state: Option<&super::state::State>) {
+        for (n, node) in self.lab.nodes.iter().enumerate() {
+            let rec = state.and_then(|s| s.namespaces.iter().find(|r| r.ns == node.ns));
+            if super::etc::differs(etc_dir, node, rec) {
+                self.push(Action::Etc { node: n });
+            }
+        }
+    }
 }
 
 #[cfg(test)]

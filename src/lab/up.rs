@@ -11,6 +11,7 @@
 //! the lab as far as it got, and says so (`down` removes it either way).
 //! An interruption (see [`super::interrupt`]) is a failure at a safe point.
 
+use super::LabError;
 use super::apply::{self, Handles, Progress};
 use super::down;
 use super::live::{self, NsLive};
@@ -48,7 +49,7 @@ pub struct UpReport {
 }
 
 /// Why `up` failed.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum UpError {
     /// Nothing was changed (checks failed); the problems, located in the
     /// file where they can be.
@@ -56,9 +57,13 @@ pub enum UpError {
     /// It failed midway; `rolled_back` tells whether everything was undone.
     Failed {
         /// The cause.
-        error: String,
+        error: LabError,
         /// True when the partial lab was removed again.
         rolled_back: bool,
+        /// Every problem the rollback met, each naming its object (a
+        /// failed `exec_down`, a namespace that could not be removed …):
+        /// all of them, since each may need a hand to clean up.
+        rollback: Vec<LabError>,
     },
 }
 
@@ -98,15 +103,7 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
     // In windows of namespaces that fit the descriptor budget.
     for window in existing.chunks(handles.budget()) {
         let mut jobs = handles.window(window)?;
-        let mid = jobs.len() / 2;
-        let (a, b) = jobs.split_at_mut(mid);
-        let results: Vec<Got> = std::thread::scope(|s| {
-            let ta = s.spawn(|| work(a));
-            let tb = s.spawn(|| work(b));
-            let mut out = ta.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
-            out.extend(tb.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-            out
-        });
+        let results: Vec<Got> = super::parallel::run(super::parallel::shares_mut(&mut jobs, 2), work);
         for (i, r) in results {
             let (lv, values) = r.map_err(|e| format!("node {}: {e}", lab.nodes[i].name))?;
             handles.live_index[i] = lv.links.iter().map(|(name, l)| (name.clone(), l.index)).collect();
@@ -117,7 +114,24 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
     Ok((lives, sysctls))
 }
 
+/// Remove what a failed first `up` made: whether nothing of the lab is
+/// left, and every problem met on the way (warnings first, as `down`
+/// prints them).
+fn roll_back(run: &RunDir, labdir: &LabDir, lab: &Lab) -> (bool, Vec<LabError>) {
+    match down::down(run, labdir, &lab.name, Some(lab)) {
+        Ok(r) => {
+            let clean = r.errors.is_empty();
+            (clean, r.warnings.into_iter().map(|w| LabError::Warning(Box::new(w))).chain(r.errors).collect())
+        }
+        Err(e) => (false, vec![e]),
+    }
+}
+
 /// Bring `lab` up (or reconcile it). `progress` sees each finished step.
+///
+/// Checks first (nothing changes when one fails), then what exists is
+/// read and the plan computed; then, unless only the plan is wanted, the
+/// journal is written and the plan applied.
 pub fn up(
     lab: &Lab,
     run: &RunDir,
@@ -149,15 +163,7 @@ pub fn up(
     // A state from a netns that did not list the lab's /etc/netns files
     // gets the list it would have had (see super::etc).
     let old_state = labdir.read(&lab.name).map(|s| super::etc::adopt_legacy(s, lab, run.etc_dir()));
-    // The same name from another file is another lab: reconciling would
-    // remove the running one's nodes and processes. Only `--replace` may.
-    if let Some(old) = old_state.as_ref().filter(|s| s.file != opts.file && !opts.replace) {
-        return Err(UpError::Refused(vec![super::Diag::file(format!(
-            "lab {0} is already up from another file, {1}: this file would replace it. \
-             To replace it, run `netns up --replace {2}`; to keep it, give this file another `name`",
-            lab.name, old.file, opts.file
-        ))]));
-    }
+    refuse_another_file(lab, opts, old_state.as_ref())?;
     // A lab that has no state yet leaves no trace when `up` changes
     // nothing (refused, or --plan): not even its lock file.
     let no_trace = || {
@@ -165,9 +171,6 @@ pub fn up(
             l.remove();
         }
     };
-    let journaled = |ns: &str| old_state.as_ref().is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns));
-    // Who owns each name the lab wants?
-    let n = lab.nodes.len();
     // Descriptors on the namespaces are bounded (see `Handles`): a lab of
     // any size works under the usual limit of 1024 open files.
     let mut handles = Handles::new(
@@ -180,6 +183,103 @@ pub fn up(
             })
             .collect::<Result<Vec<_>, _>>()?,
     );
+    let (mut refused, placeholders) = check_names(lab, run, &mut handles, old_state.as_ref());
+    refused.extend(check_programs(lab));
+    // Directories others can write, and files in /etc/netns the lab did
+    // not make where its own would go.
+    if !observe {
+        refused.extend(super::etc::refusals(lab, run, old_state.as_ref()));
+    }
+    if !refused.is_empty() {
+        no_trace();
+        return Err(UpError::Refused(refused));
+    }
+    let fresh = (0..lab.nodes.len()).all(|i| !handles.exists(i));
+    let extra = leftover_namespaces(lab, run, old_state.as_ref());
+    let (lives, sysctls) = read_existing(lab, &mut handles).map_err(|e| {
+        no_trace();
+        UpError::Refused(vec![super::Diag::file(e)])
+    })?;
+    let mut plan = plan::compute(lab, &lives, &sysctls, &extra, run.etc_dir(), old_state.as_ref());
+    plan_nftables(lab, run, old_state.as_ref(), &lives, &mut plan).map_err(|d| {
+        no_trace();
+        UpError::Refused(vec![d])
+    })?;
+    plan_exec(lab, old_state.as_ref(), &lives, &mut plan);
+    plan_processes(lab, old_state.as_ref(), &lives, &mut plan);
+    if plan_only {
+        no_trace();
+        return Ok(UpReport { plan, fresh, live: lives });
+    }
+    // From here on a Ctrl-C or SIGTERM (when the caller catches them: see
+    // `interrupt`) no longer ends the process: it stops the work at the
+    // next safe point. One that came before this point changed nothing.
+    super::interrupt::arm();
+    if let Err(e) = super::interrupt::check() {
+        no_trace();
+        return Err(UpError::Refused(vec![super::Diag::file(format!("{e} before any change"))]));
+    }
+    // Journal first: every name about to exist, so a crash from here on
+    // leaves nothing `down` cannot find.
+    let mut state = journal_state(lab, opts, old_state.as_ref(), &plan);
+    if let Err(e) = labdir.write(&state) {
+        return Err(UpError::Refused(vec![super::Diag::file(format!(
+            "cannot write the state of lab {}: {e}",
+            lab.name
+        ))]));
+    }
+    if !placeholders.is_empty() {
+        down::remove_namespaces(run, &placeholders);
+    }
+    progress.start(plan.actions.len());
+    match apply::apply(lab, &plan, run, labdir, &mut handles, &mut state, progress) {
+        Ok(()) => {
+            state.phase = Phase::Up;
+            state.namespaces.retain(|r| lab.nodes.iter().any(|n| n.ns == r.ns));
+            labdir.write(&state).map_err(|e| UpError::Failed {
+                error: LabError::WriteState { lab: lab.name.clone(), source: e },
+                rolled_back: false,
+                rollback: Vec::new(),
+            })?;
+            Ok(UpReport { plan, fresh, live: lives })
+        }
+        Err(error) => {
+            let _ = labdir.write(&state);
+            if fresh {
+                drop(handles);
+                drop(lock);
+                let (rolled_back, rollback) = roll_back(run, labdir, lab);
+                Err(UpError::Failed { error, rolled_back, rollback })
+            } else {
+                Err(UpError::Failed { error, rolled_back: false, rollback: Vec::new() })
+            }
+        }
+    }
+}
+
+/// The same name from another file is another lab: reconciling would
+/// remove the running one's nodes and processes. Only `--replace` may.
+fn refuse_another_file(lab: &Lab, opts: &UpOptions, old_state: Option<&State>) -> Result<(), UpError> {
+    match old_state.filter(|s| s.file != opts.file && !opts.replace) {
+        Some(old) => Err(UpError::Refused(vec![super::Diag::file(format!(
+            "lab {0} is already up from another file, {1}: this file would replace it. \
+             To replace it, run `netns up --replace {2}`; to keep it, give this file another `name`",
+            lab.name, old.file, opts.file
+        ))])),
+        None => Ok(()),
+    }
+}
+
+/// Who owns each name the lab wants? The lab's own namespaces are adopted
+/// into `handles`; returned are the refusals, and the empty names (left by
+/// a crash) the journal lists, to be removed before the work starts.
+fn check_names(
+    lab: &Lab,
+    run: &RunDir,
+    handles: &mut Handles,
+    old_state: Option<&State>,
+) -> (Vec<super::Diag>, Vec<String>) {
+    let journaled = |ns: &str| old_state.is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns));
     let mut refused = Vec::new();
     let mut placeholders = Vec::new();
     for (i, node) in lab.nodes.iter().enumerate() {
@@ -214,6 +314,12 @@ pub fn up(
             )),
         }
     }
+    (refused, placeholders)
+}
+
+/// Every managed process's program must be installed.
+fn check_programs(lab: &Lab) -> Vec<super::Diag> {
+    let mut refused = Vec::new();
     for node in &lab.nodes {
         for r in &node.run {
             match r.cmd.first() {
@@ -229,23 +335,15 @@ pub fn up(
             }
         }
     }
-    // Directories others can write, and files in /etc/netns the lab did
-    // not make where its own would go.
-    if !observe {
-        refused.extend(super::etc::refusals(lab, run, old_state.as_ref()));
-    }
-    if !refused.is_empty() {
-        no_trace();
-        return Err(UpError::Refused(refused));
-    }
-    let fresh = (0..n).all(|i| !handles.exists(i));
-    // Namespaces of the lab whose nodes left the file.
+    refused
+}
+
+/// Namespaces of the lab whose nodes left the file: (namespace, node).
+fn leftover_namespaces(lab: &Lab, run: &RunDir, old_state: Option<&State>) -> Vec<(String, String)> {
     let mut extra: Vec<(String, String)> = Vec::new();
-    let mut known: Vec<(String, String)> = old_state
-        .as_ref()
-        .map(|s| s.namespaces.iter().map(|r| (r.ns.clone(), r.node.clone())).collect())
-        .unwrap_or_default();
-    if old_state.as_ref().is_none_or(|s| s.phase != Phase::Up) {
+    let mut known: Vec<(String, String)> =
+        old_state.map(|s| s.namespaces.iter().map(|r| (r.ns.clone(), r.node.clone())).collect()).unwrap_or_default();
+    if old_state.is_none_or(|s| s.phase != Phase::Up) {
         known.extend(owner::scan(run, &lab.name));
     }
     for (ns, node) in known {
@@ -257,20 +355,24 @@ pub fn up(
             extra.push((ns, node));
         }
     }
-    let (lives, sysctls) = read_existing(lab, &mut handles).map_err(|e| {
-        no_trace();
-        UpError::Refused(vec![super::Diag::file(e)])
-    })?;
-    let mut plan = plan::compute(lab, &lives, &sysctls, &extra, run.etc_dir(), old_state.as_ref());
-    // nftables, one-shot commands and processes: compared with the state.
+    extra
+}
+
+/// nftables rulesets: compared with the state (and with what the kernel
+/// lists, to catch changes made from outside).
+fn plan_nftables(
+    lab: &Lab,
+    run: &RunDir,
+    old_state: Option<&State>,
+    lives: &[Option<NsLive>],
+    plan: &mut Plan,
+) -> Result<(), super::Diag> {
     for (i, node) in lab.nodes.iter().enumerate() {
-        let want = super::nft::ruleset(node).map_err(|e| {
-            no_trace();
-            UpError::Refused(vec![super::Diag::at(node.span.clone(), format!("node {}: {e}", node.name))])
-        })?;
+        let want = super::nft::ruleset(node)
+            .map_err(|e| super::Diag::at(node.span.clone(), format!("node {}: {e}", node.name)))?;
         let find = |v: &[(String, u64)]| v.iter().find(|(nd, _)| *nd == node.name).map(|(_, h)| *h);
-        let recorded = old_state.as_ref().and_then(|s| find(&s.nft));
-        let recorded_live = old_state.as_ref().and_then(|s| find(&s.nft_live));
+        let recorded = old_state.and_then(|s| find(&s.nft));
+        let recorded_live = old_state.and_then(|s| find(&s.nft_live));
         let is_new = lives[i].is_none();
         match &want {
             Some(text) => {
@@ -293,15 +395,22 @@ pub fn up(
             None => {}
         }
     }
-    // One-shot commands run for a new namespace, and again for one whose
-    // earlier `exec` never finished (a failed or killed `up`).
-    let exec_pending =
-        |ns: &str| old_state.as_ref().is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns && r.exec_pending));
+    Ok(())
+}
+
+/// One-shot commands run for a new namespace, and again for one whose
+/// earlier `exec` never finished (a failed or killed `up`).
+fn plan_exec(lab: &Lab, old_state: Option<&State>, lives: &[Option<NsLive>], plan: &mut Plan) {
+    let exec_pending = |ns: &str| old_state.is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns && r.exec_pending));
     for (i, node) in lab.nodes.iter().enumerate() {
         if (lives[i].is_none() || exec_pending(&node.ns)) && !node.exec.is_empty() {
             plan.actions.push(Action::Exec { node: i });
         }
     }
+}
+
+/// Managed processes to start and to stop, compared with the state.
+fn plan_processes(lab: &Lab, old_state: Option<&State>, lives: &[Option<NsLive>], plan: &mut Plan) {
     for (i, node) in lab.nodes.iter().enumerate() {
         for (r, spec) in node.run.iter().enumerate() {
             // A process is known by its name and compared by its command
@@ -316,7 +425,6 @@ pub fn up(
             } = spec;
             let alive = lives[i].is_some()
                 && old_state
-                    .as_ref()
                     .is_some_and(|s| s.runs.iter().any(|x| x.node == node.name && x.name == *name && is_alive(x)));
             if !alive {
                 plan.actions.push(Action::StartRun { node: i, run: r });
@@ -341,21 +449,12 @@ pub fn up(
             }
         }
     }
-    if plan_only {
-        no_trace();
-        return Ok(UpReport { plan, fresh, live: lives });
-    }
-    // From here on a Ctrl-C or SIGTERM (when the caller catches them: see
-    // `interrupt`) no longer ends the process: it stops the work at the
-    // next safe point. One that came before this point changed nothing.
-    super::interrupt::arm();
-    if let Err(e) = super::interrupt::check() {
-        no_trace();
-        return Err(UpError::Refused(vec![super::Diag::file(format!("{e} before any change"))]));
-    }
-    // Journal first: every name about to exist, so a crash from here on
-    // leaves nothing `down` cannot find.
-    let mut state = old_state.clone().unwrap_or(State {
+}
+
+/// The journal written before any change: every namespace about to exist,
+/// and which of them still owe their one-shot commands.
+fn journal_state(lab: &Lab, opts: &UpOptions, old_state: Option<&State>, plan: &Plan) -> State {
+    let mut state = old_state.cloned().unwrap_or(State {
         lab: lab.name.clone(),
         file: opts.file.clone(),
         phase: Phase::Building,
@@ -381,37 +480,5 @@ pub fn up(
         }
     }
     state.runs.retain(is_alive);
-    let journal = labdir.write(&state);
-    if let Err(e) = journal {
-        return Err(UpError::Refused(vec![super::Diag::file(format!(
-            "cannot write the state of lab {}: {e}",
-            lab.name
-        ))]));
-    }
-    if !placeholders.is_empty() {
-        down::remove_namespaces(run, &placeholders);
-    }
-    progress.start(plan.actions.len());
-    match apply::apply(lab, &plan, run, labdir, &mut handles, &mut state, progress) {
-        Ok(()) => {
-            state.phase = Phase::Up;
-            state.namespaces.retain(|r| lab.nodes.iter().any(|n| n.ns == r.ns));
-            labdir.write(&state).map_err(|e| UpError::Failed {
-                error: format!("cannot write the state of lab {}: {e}", lab.name),
-                rolled_back: false,
-            })?;
-            Ok(UpReport { plan, fresh, live: lives })
-        }
-        Err(error) => {
-            let _ = labdir.write(&state);
-            if fresh {
-                drop(handles);
-                drop(lock);
-                let rolled_back = down::down(run, labdir, &lab.name, Some(lab)).is_ok_and(|r| r.errors.is_empty());
-                Err(UpError::Failed { error, rolled_back })
-            } else {
-                Err(UpError::Failed { error, rolled_back: false })
-            }
-        }
-    }
+    state
 }

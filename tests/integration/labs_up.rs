@@ -183,6 +183,44 @@ r left leftovers
 }
 
 #[test]
+fn a_rollback_reports_every_failure_it_meets() {
+    require_root!();
+    // The first `up` fails on node a's exec; rolling it back runs both
+    // nodes' exec_down, and both fail: each is named, not only the first.
+    let run = lab_script(
+        r#"
+cat > lab.toml <<'T'
+schema = 1
+name = "twofail"
+[nodes.a]
+exec = ["echo boom >&2; exit 3"]
+exec_down = ["echo down-a >&2; exit 4"]
+[nodes.b]
+exec_down = ["echo down-b >&2; exit 5"]
+[[links]]
+endpoints = ["a:eth0", "b:eth0"]
+subnet = "10.0.0.0/30"
+T
+r up $NETNS up lab.toml
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect_rc("up", 1);
+    let err = run.get("up").err();
+    let lines: Vec<&str> = err.lines().collect();
+    let of = |node: &str, out: &str| {
+        lines.iter().any(|l| {
+            l.starts_with(&format!("netns up: rollback: warning: exec_down of node {node}: ")) && l.contains(out)
+        })
+    };
+    run.check(of("a", "down-a"), format!("node a's exec_down failure is reported:\n{err}"));
+    run.check(of("b", "down-b"), format!("node b's exec_down failure is reported:\n{err}"));
+    run.check(err.contains("rolled back: nothing of lab twofail is left"), "says it rolled back");
+    run.expect("left", 1, "", "");
+}
+
+#[test]
 fn missing_kernel_features_and_foreign_names_change_nothing() {
     require_root!();
     let run = lab_script(

@@ -163,7 +163,10 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             eprintln!("netns up: nothing was changed.");
             return Ok(1);
         }
-        Err(UpError::Failed { rolled_back, .. }) if interrupted.is_some() => {
+        Err(UpError::Failed { rolled_back, rollback, .. }) if interrupted.is_some() => {
+            for p in &rollback {
+                eprintln!("netns up: rollback: {p}");
+            }
             let sig = interrupted.map_or(libc::SIGINT, |s| s as i32);
             if rolled_back {
                 eprintln!("netns up: interrupted: rolled back lab {0}: nothing of it is left.", lab.name);
@@ -177,8 +180,11 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             // As a shell reports a command its signal ended.
             return Ok(128 + sig);
         }
-        Err(UpError::Failed { error, rolled_back }) => {
+        Err(UpError::Failed { error, rolled_back, rollback }) => {
             eprintln!("netns up: lab {} failed: {error}", lab.name);
+            for p in &rollback {
+                eprintln!("netns up: rollback: {p}");
+            }
             if rolled_back {
                 eprintln!("netns up: rolled back: nothing of lab {} is left.", lab.name);
             } else {

@@ -241,41 +241,20 @@ fn open_sockets(probes: &[Probe], groups: &[Group]) -> Vec<Result<NsSockets, Str
         NetNs::open_path(&g.path)
             .map_err(|e| format!("cannot open namespace {}: {}", g.path.display(), crate::sys::io_text(&e)))
     };
-    let workers = groups.len().min(2);
-    let mut made: Vec<Option<Result<NsSockets, String>>> = (0..groups.len()).map(|_| None).collect();
-    std::thread::scope(|s| {
-        let joins: Vec<_> = (0..workers)
-            .map(|w| {
-                let open = &open;
-                s.spawn(move || {
-                    // This thread moves from namespace to namespace and is
-                    // never moved back: it ends when its share is done, so
-                    // nothing else can run in a namespace it was left in.
-                    let mut out = Vec::new();
-                    for g in (w..groups.len()).step_by(workers) {
-                        let r = match open(&groups[g]) {
-                            Err(e) => Err(e),
-                            Ok(ns) => match nix::sched::setns(ns.as_fd(), CloneFlags::CLONE_NEWNET) {
-                                Ok(()) => Ok(make_sockets(probes, &groups[g])),
-                                Err(e) => {
-                                    Err(format!("cannot enter namespace {}: {}", groups[g].path.display(), e.desc()))
-                                }
-                            },
-                        };
-                        out.push((g, r));
-                    }
-                    out
-                })
+    // Each thread moves from namespace to namespace and is never moved
+    // back: it ends when its share is done (see super::parallel).
+    super::parallel::run(super::parallel::shares(groups, 2), |share: &[Group]| {
+        share
+            .iter()
+            .map(|g| match open(g) {
+                Err(e) => Err(e),
+                Ok(ns) => match nix::sched::setns(ns.as_fd(), CloneFlags::CLONE_NEWNET) {
+                    Ok(()) => Ok(make_sockets(probes, g)),
+                    Err(e) => Err(format!("cannot enter namespace {}: {}", g.path.display(), e.desc())),
+                },
             })
-            .collect();
-        for j in joins {
-            match j.join() {
-                Ok(list) => list.into_iter().for_each(|(g, r)| made[g] = Some(r)),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-    });
-    made.into_iter().map(|m| m.expect("every group is handled by a worker")).collect()
+            .collect()
+    })
 }
 
 /// Make one group's sockets; the calling thread is inside its namespace.
