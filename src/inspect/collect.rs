@@ -149,8 +149,8 @@ fn read_inside(subject: &Subject) -> Raw {
 /// Read every subject, spread over two worker threads (each enters the
 /// namespaces it reads, so neither is the caller's thread).
 fn read_all(subjects: &[Subject]) -> Vec<Raw> {
-    let parts = crate::lab::parallel::shares(subjects, 2);
-    crate::lab::parallel::run(parts, |share| share.iter().map(read_inside).collect())
+    let parts = crate::shared::parallel::shares(subjects, 2);
+    crate::shared::parallel::run(parts, |share| share.iter().map(read_inside).collect())
 }
 
 /// Open a target without blocking, and make sure it is a network

@@ -86,8 +86,8 @@ fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
     };
     // Each namespace is made on a thread of its own (see super::parallel).
     let threads = if nodes.len() < 8 { 1 } else { 2 };
-    let parts = super::parallel::shares(nodes, threads).into_iter().map(|c| (run.clone(), c)).collect();
-    super::parallel::run(parts, |(run, chunk)| worker(run, chunk))
+    let parts = crate::shared::parallel::shares(nodes, threads).into_iter().map(|c| (run.clone(), c)).collect();
+    crate::shared::parallel::run(parts, |(run, chunk)| worker(run, chunk))
 }
 
 /// A bridge request carrying these settings (and nothing for the others).
@@ -138,7 +138,7 @@ fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)
     for chunk in nodes.chunks(handles.budget()) {
         let mut jobs = handles.window(chunk)?;
         let threads = if jobs.len() < 8 { 1 } else { 2 };
-        let errors = super::parallel::run(super::parallel::shares_mut(&mut jobs, threads), work);
+        let errors = crate::shared::parallel::run(crate::shared::parallel::shares_mut(&mut jobs, threads), work);
         if let Some(e) = errors.into_iter().next() {
             return Err(e);
         }

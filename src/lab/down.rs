@@ -41,8 +41,8 @@ pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<LabError> {
     // RunDir is not Sync (it remembers the shared-mount setup): one copy
     // per thread.
     let threads = if names.len() < 16 { 1 } else { 2 };
-    let parts = super::parallel::shares(names, threads).into_iter().map(|chunk| (run.clone(), chunk)).collect();
-    super::parallel::run(parts, |(run, chunk): (RunDir, &[String])| {
+    let parts = crate::shared::parallel::shares(names, threads).into_iter().map(|chunk| (run.clone(), chunk)).collect();
+    crate::shared::parallel::run(parts, |(run, chunk): (RunDir, &[String])| {
         chunk
             .iter()
             .filter_map(|ns| {

@@ -14,7 +14,6 @@
 //! | [`state`] | the lab directory: state journal and lock |
 //! | [`labfile`] | reading a lab file: a regular file of bounded size |
 //! | [`interrupt`] | Ctrl-C and SIGTERM during `up`: stop at a safe point |
-//! | [`parallel`] | work split over scoped threads that each own their namespace switches |
 
 pub mod apply;
 pub mod compare;
@@ -33,7 +32,6 @@ pub mod live;
 pub mod model;
 pub mod nft;
 pub mod owner;
-pub mod parallel;
 pub mod parse;
 pub mod plan;
 pub mod probe;

@@ -103,7 +103,7 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
     // In windows of namespaces that fit the descriptor budget.
     for window in existing.chunks(handles.budget()) {
         let mut jobs = handles.window(window)?;
-        let results: Vec<Got> = super::parallel::run(super::parallel::shares_mut(&mut jobs, 2), work);
+        let results: Vec<Got> = crate::shared::parallel::run(crate::shared::parallel::shares_mut(&mut jobs, 2), work);
         for (i, r) in results {
             let (lv, values) = r.map_err(|e| format!("node {}: {e}", lab.nodes[i].name))?;
             handles.live_index[i] = lv.links.iter().map(|(name, l)| (name.clone(), l.index)).collect();

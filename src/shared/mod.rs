@@ -2,6 +2,12 @@
 //! [`crate::inspect`], [`crate::ipobj`]) needs. Those three are siblings and
 //! never name each other, so what two of them share lives here, below
 //! them; this module itself uses only the core modules.
+//!
+//! - [`nft`]: finding the `nft` program;
+//! - [`parallel`]: work split over scoped threads that each own their
+//!   namespace switches;
+//! - [`route_names`]: iproute2's route name databases.
 
 pub(crate) mod nft;
+pub(crate) mod parallel;
 pub(crate) mod route_names;

@@ -243,7 +243,7 @@ fn open_sockets(probes: &[Probe], groups: &[Group]) -> Vec<Result<NsSockets, Str
     };
     // Each thread moves from namespace to namespace and is never moved
     // back: it ends when its share is done (see super::parallel).
-    super::parallel::run(super::parallel::shares(groups, 2), |share: &[Group]| {
+    crate::shared::parallel::run(crate::shared::parallel::shares(groups, 2), |share: &[Group]| {
         share
             .iter()
             .map(|g| match open(g) {
