@@ -291,6 +291,7 @@ pub fn missing(lab: &Lab) -> Result<Option<Vec<Diag>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lab::ids::NodeId;
     use crate::lab::model::{Endpoint, Firewall, Link, Nat, NatKind};
 
     fn iface(name: &str, kind: IfaceKind, span: usize) -> Iface {
@@ -322,9 +323,12 @@ mod tests {
         r1.firewall = Some(Firewall { forward_accept: true, allow: vec![], nft: String::new(), span: 50..51 });
         Lab {
             name: "t".into(),
-            nodes: vec![ra, rb, r1],
+            nodes: vec![ra, rb, r1].into(),
             links: vec![Link {
-                ends: [Endpoint { node: 0, ifname: "wan0".into() }, Endpoint { node: 1, ifname: "wan0".into() }],
+                ends: [
+                    Endpoint { node: NodeId::new(0), ifname: "wan0".into() },
+                    Endpoint { node: NodeId::new(1), ifname: "wan0".into() },
+                ],
                 span: 100..101,
             }],
             ..Lab::default()
