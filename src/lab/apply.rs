@@ -11,7 +11,7 @@
 
 use super::LabError;
 use super::compare::BridgeSettings;
-use super::ids::NodeId;
+use super::ids::{LinkId, NodeId};
 use super::model::{IfaceKind, Lab};
 use super::owner;
 use super::plan::{Action, Plan, ns_sysctls};
@@ -361,7 +361,7 @@ impl<'a> Applier<'a> {
 
     /// veth pairs, both ends born in their namespaces, from one socket.
     fn create_veths(&mut self) -> Result<(), ApplyError> {
-        let veths: Vec<usize> =
+        let veths: Vec<LinkId> =
             actions(self.plan, |a| if let Action::CreateVeth { link } = a { Some(*link) } else { None });
         if veths.is_empty() {
             return Ok(());
@@ -376,8 +376,8 @@ impl<'a> Applier<'a> {
 
     /// Windows of links whose namespaces fit the descriptor budget
     /// together: each end is named by its namespace's descriptor.
-    fn veth_windows(&self, veths: &[usize]) -> Vec<Vec<usize>> {
-        let mut windows: Vec<Vec<usize>> = Vec::new();
+    fn veth_windows(&self, veths: &[LinkId]) -> Vec<Vec<LinkId>> {
+        let mut windows: Vec<Vec<LinkId>> = Vec::new();
         let mut nodes = std::collections::BTreeSet::new();
         for &l in veths {
             let ends = self.lab.links[l].ends.each_ref().map(|e| e.node);
@@ -392,7 +392,7 @@ impl<'a> Applier<'a> {
         windows
     }
 
-    fn create_veth_window(&mut self, root: &mut Netlink, window: &[usize]) -> Result<(), ApplyError> {
+    fn create_veth_window(&mut self, root: &mut Netlink, window: &[LinkId]) -> Result<(), ApplyError> {
         let (lab, plan) = (self.lab, self.plan);
         let nodes: Vec<NodeId> = window
             .iter()

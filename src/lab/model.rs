@@ -3,7 +3,7 @@
 //! assigned. Everything after parsing (validation, `up`, `down`, `status`,
 //! `graph`, `test`) works on these types only, never on TOML.
 
-use crate::lab::ids::{IdVec, NodeId};
+use crate::lab::ids::{IdVec, LinkId, NodeId};
 use crate::netlink::qdisc::NetemConfig;
 use ipnet::IpNet;
 use std::net::IpAddr;
@@ -22,7 +22,7 @@ pub struct Lab {
     /// Nodes in file order.
     pub nodes: IdVec<NodeId, Node>,
     /// Links in file order (after `for` expansion).
-    pub links: Vec<Link>,
+    pub links: IdVec<LinkId, Link>,
     /// `[[expect]]` entries in file order.
     pub expects: Vec<Expect>,
     /// `[host] allow = true`: the file may touch the root namespace.
@@ -94,7 +94,7 @@ pub enum IfaceKind {
     /// One end of `links[link]`; `end` is 0 or 1 (its endpoint index).
     Veth {
         /// Index into [`Lab::links`].
-        link: usize,
+        link: LinkId,
         /// Which endpoint of that link this end is.
         end: usize,
     },

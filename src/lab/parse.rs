@@ -12,7 +12,7 @@ mod tree;
 mod units;
 
 use super::diag::{Diag, Source};
-use super::ids::NodeId;
+use super::ids::{LinkId, NodeId};
 use super::keys;
 use super::model::*;
 use ipnet::IpNet;
@@ -1286,7 +1286,7 @@ impl P {
             for e in 0..2 {
                 let node = l.ends[e].0;
                 let sw = switch(&drafts, node);
-                let mut f = new_iface(&ends[e].ifname, IfaceKind::Veth { link: li, end: e }, &l.ends[e].2);
+                let mut f = new_iface(&ends[e].ifname, IfaceKind::Veth { link: LinkId::new(li), end: e }, &l.ends[e].2);
                 f.mtu = l.mtu.or(drafts[node].mtu);
                 f.up = l.up;
                 f.netem = l.netem[e].clone();
@@ -1390,8 +1390,8 @@ impl P {
         }
         // Switch subnets: attached endpoints without an address get .1, .2…
         // (each switch's link ends, in link order, found once).
-        let mut sw_ends: Vec<Vec<(usize, usize)>> = vec![Vec::new(); drafts.len()];
-        for (li, l) in lab.links.iter().enumerate() {
+        let mut sw_ends: Vec<Vec<(LinkId, usize)>> = vec![Vec::new(); drafts.len()];
+        for (li, l) in lab.links.iter_enumerated() {
             for e in 0..2 {
                 if drafts[l.ends[e].node.index()].subnet.is_some() && !switch(&drafts, l.ends[1 - e].node.index()) {
                     sw_ends[l.ends[e].node.index()].push((li, e));
@@ -1664,7 +1664,7 @@ mod tests {
         assert_eq!(addrs(&l, "h2", "eth0"), ["10.1.0.99/24"]);
         assert_eq!(addrs(&l, "averylongname", "eth0"), ["10.1.0.2/24"]);
         assert_eq!(addrs(&l, "h1", "eth1"), ["10.1.0.3/24"]);
-        assert_eq!(l.links[3].ends[0], Endpoint { node: NodeId::new(1), ifname: "eth1".into() });
+        assert_eq!(l.links[LinkId::new(3)].ends[0], Endpoint { node: NodeId::new(1), ifname: "eth1".into() });
         assert_eq!(l.nodes[NodeId::new(1)].ns, "t-h1");
     }
 

@@ -8,7 +8,7 @@ mod describe;
 pub use describe::describe;
 
 use super::compare::{self, BridgeSettings, bridge_settings};
-use super::ids::{IdVec, NodeId};
+use super::ids::{IdVec, LinkId, NodeId};
 use super::live::{BridgeLive, NsLive, RTPROT_STATIC};
 use super::model::{Iface, IfaceKind, Kind, Lab, Link, Netem, NextHop, Node, Route, RouteKind};
 use crate::netlink::route::{self as nlroute, NextHop as NlNextHop, Route as NlRoute};
@@ -81,7 +81,7 @@ pub enum Action {
     /// Create a veth pair with both ends in their namespaces.
     CreateVeth {
         /// Link index.
-        link: usize,
+        link: LinkId,
     },
     /// Change an existing interface.
     SetLink {
@@ -221,7 +221,7 @@ pub struct Plan {
 /// request names one device's master (IFLA_MASTER on the device itself; the
 /// peer part of a veth request cannot carry one). A switch port end is that
 /// device; when both ends are ports, the first.
-pub fn born_with_master(lab: &Lab, link: usize) -> Option<usize> {
+pub fn born_with_master(lab: &Lab, link: LinkId) -> Option<usize> {
     let has_master = |k: usize| {
         lab.nodes[lab.links[link].ends[k].node]
             .interfaces
@@ -444,7 +444,7 @@ pub fn compute(
         live,
         sysctl_now,
         plan: Plan { index: nodes.iter().map(|_| BTreeMap::new()).collect(), ..Plan::default() },
-        remake_link: vec![false; links.len()],
+        remake_link: links.iter().map(|_| false).collect(),
         remade: nodes.iter().map(|_| BTreeSet::new()).collect(),
     };
     for (ns, node) in owned_extra {
@@ -472,7 +472,7 @@ struct Planner<'a> {
     sysctl_now: &'a IdVec<NodeId, Vec<Option<String>>>,
     plan: Plan,
     /// Per link: its veth pair is made (again).
-    remake_link: Vec<bool>,
+    remake_link: IdVec<LinkId, bool>,
     /// Per node: its interfaces made inside it that are made again.
     remade: IdVec<NodeId, BTreeSet<&'a str>>,
 }
@@ -532,7 +532,7 @@ impl<'a> Planner<'a> {
     /// veth pairs that are missing or not each other's peers: made again,
     /// their existing ends deleted first.
     fn veths_to_remake(&mut self) {
-        for (l, link) in self.lab.links.iter().enumerate() {
+        for (l, link) in self.lab.links.iter_enumerated() {
             let Link { ends: wanted_ends, span: _ } = link;
             let ends: Vec<Option<&super::live::LiveLink>> =
                 wanted_ends.iter().map(|e| self.live_link(e.node, &e.ifname)).collect();
@@ -611,7 +611,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        for l in 0..self.remake_link.len() {
+        for l in self.remake_link.ids() {
             if self.remake_link[l] {
                 self.push(Action::CreateVeth { link: l });
             }

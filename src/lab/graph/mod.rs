@@ -305,7 +305,7 @@ impl Graph {
                         let (kind, peer, link) = match &i.kind {
                             IfaceKind::Veth { link, end } => {
                                 let other = lab.links.get(*link).map(|l| &l.ends[1 - end.min(&1)]);
-                                ("veth", other.map(|o| (o.node.index(), o.ifname.clone())), Some(*link))
+                                ("veth", other.map(|o| (o.node.index(), o.ifname.clone())), Some(link.index()))
                             }
                             IfaceKind::Bridge => ("bridge", None, None),
                             IfaceKind::Vlan { .. } => ("vlan", None, None),
@@ -445,7 +445,7 @@ pub(crate) mod fixtures {
             let mut ends = Vec::new();
             for (ei, (n, ifn, addrs)) in l.iter().enumerate() {
                 let ni = lab.node(n).unwrap();
-                let mut i = iface(ifn, IfaceKind::Veth { link: li, end: ei }, addrs);
+                let mut i = iface(ifn, IfaceKind::Veth { link: crate::lab::ids::LinkId::new(li), end: ei }, addrs);
                 if lab.nodes[ni].kind == Kind::Switch {
                     i.master = Some("br0".into());
                 }
