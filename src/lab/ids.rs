@@ -55,6 +55,11 @@ id_type!(
     /// Index into [`crate::lab::model::Lab::links`].
     LinkId
 );
+id_type!(
+    /// Index into one node's [`crate::lab::model::Node::interfaces`]: it
+    /// names an interface only together with its node.
+    IfaceId
+);
 
 /// A vector whose positions are named by `I` rather than by `usize`.
 #[derive(Clone, PartialEq)]

@@ -3,7 +3,7 @@
 //! assigned. Everything after parsing (validation, `up`, `down`, `status`,
 //! `graph`, `test`) works on these types only, never on TOML.
 
-use crate::lab::ids::{IdVec, LinkId, NodeId};
+use crate::lab::ids::{IdVec, IfaceId, LinkId, NodeId};
 use crate::netlink::qdisc::NetemConfig;
 use ipnet::IpNet;
 use std::net::IpAddr;
@@ -55,7 +55,7 @@ pub struct Node {
     /// Every interface of the node: veth ends made by links, the switch
     /// bridge `br0`, and `interfaces.*` entries (vlan/dummy/bridge), in the
     /// order they must be created (parents first).
-    pub interfaces: Vec<Iface>,
+    pub interfaces: IdVec<IfaceId, Iface>,
     /// Default routes (`gateway`), v4 and/or v6.
     pub gateways: Vec<IpAddr>,
     /// Static routes (`routes`).

@@ -1435,7 +1435,7 @@ impl P {
         }
         for (d, ifs) in drafts.into_iter().zip(ifaces) {
             let mut n = d.node;
-            n.interfaces = ifs;
+            n.interfaces = ifs.into();
             lab.nodes.push(n);
         }
     }
@@ -1619,6 +1619,7 @@ fn parse_to(s: &str) -> Option<(IpAddr, Option<u16>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lab::ids::IfaceId;
 
     fn lab(text: &str) -> Lab {
         let src = Source { path: "t.toml".into(), text: text.into() };
@@ -1658,8 +1659,8 @@ mod tests {
         let names: Vec<&str> = sw.interfaces.iter().map(|i| i.name.as_str()).collect();
         // br0 first; peer-named ports; p<N> when the name would not fit.
         assert_eq!(names, ["br0", "h1-eth0", "h2-eth0", "p3", "up"]);
-        assert!(sw.interfaces[1..].iter().all(|i| i.master.as_deref() == Some("br0")));
-        assert_eq!(sw.interfaces[0].kind, IfaceKind::Bridge);
+        assert!(sw.interfaces.iter().skip(1).all(|i| i.master.as_deref() == Some("br0")));
+        assert_eq!(sw.interfaces[IfaceId::new(0)].kind, IfaceKind::Bridge);
         assert_eq!(addrs(&l, "h1", "eth0"), ["10.1.0.1/24"]);
         assert_eq!(addrs(&l, "h2", "eth0"), ["10.1.0.99/24"]);
         assert_eq!(addrs(&l, "averylongname", "eth0"), ["10.1.0.2/24"]);
@@ -1742,7 +1743,7 @@ mod tests {
         assert_eq!(iface(&l, "b", "eth0").mtu, Some(9000));
         let names: Vec<&str> = a.interfaces.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["eth0", "eth0.10"]);
-        assert_eq!(a.interfaces[1].kind, IfaceKind::Vlan { parent: "eth0".into(), vid: 10 });
+        assert_eq!(a.interfaces[IfaceId::new(1)].kind, IfaceKind::Vlan { parent: "eth0".into(), vid: 10 });
         assert_eq!(a.routes[0].to.to_string(), "::/0");
         assert_eq!((a.routes[1].kind, a.routes[1].table), (RouteKind::Blackhole, 255));
         assert_eq!((a.routes[2].nexthops.len(), a.routes[2].nexthops[0].weight, a.routes[2].metric), (2, 3, Some(7)));

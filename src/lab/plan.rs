@@ -8,7 +8,7 @@ mod describe;
 pub use describe::describe;
 
 use super::compare::{self, BridgeSettings, bridge_settings};
-use super::ids::{IdVec, LinkId, NodeId};
+use super::ids::{IdVec, IfaceId, LinkId, NodeId};
 use super::live::{BridgeLive, NsLive, RTPROT_STATIC};
 use super::model::{Iface, IfaceKind, Kind, Lab, Link, Netem, NextHop, Node, Route, RouteKind};
 use crate::netlink::route::{self as nlroute, NextHop as NlNextHop, Route as NlRoute};
@@ -57,7 +57,7 @@ pub enum Action {
         /// Node index.
         node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
         /// The settings it is born with, where they differ from a new
         /// bridge's.
         settings: BridgeSettings,
@@ -67,7 +67,7 @@ pub enum Action {
         /// Node index.
         node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
         /// The settings to change.
         settings: BridgeSettings,
     },
@@ -76,7 +76,7 @@ pub enum Action {
         /// Node index.
         node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
     },
     /// Create a veth pair with both ends in their namespaces.
     CreateVeth {
@@ -88,7 +88,7 @@ pub enum Action {
         /// Node index.
         node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
         /// Bring it up or down.
         up: Option<bool>,
         /// New MTU.
@@ -103,14 +103,14 @@ pub enum Action {
         /// Node index.
         node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
     },
     /// Give an existing switch port the file's VLANs, removing others.
     SetPortVlans {
         /// Node index.
         node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
         /// The VLANs it has that the file does not give it.
         remove: Vec<u16>,
     },
@@ -597,7 +597,7 @@ impl<'a> Planner<'a> {
     /// Make what is missing: bridges, virtual interfaces, veths.
     fn create_missing_links(&mut self) {
         for (n, node) in self.lab.nodes.iter_enumerated() {
-            for (i, iface) in node.interfaces.iter().enumerate() {
+            for (i, iface) in node.interfaces.iter_enumerated() {
                 match &iface.kind {
                     IfaceKind::Bridge if self.fresh(n, iface) => self.push(Action::CreateBridge {
                         node: n,
@@ -623,7 +623,7 @@ impl<'a> Planner<'a> {
     fn link_settings(&mut self) {
         let lab: &'a Lab = self.lab;
         for (n, node) in lab.nodes.iter_enumerated() {
-            for (i, iface) in node.interfaces.iter().enumerate() {
+            for (i, iface) in node.interfaces.iter_enumerated() {
                 let master_index = iface.master.as_ref().and_then(|m| self.plan.index[n].get(m).copied());
                 if self.fresh(n, iface) {
                     self.new_link_settings(n, i, iface, master_index);
@@ -659,7 +659,7 @@ impl<'a> Planner<'a> {
     }
 
     /// Settings of an interface this plan makes.
-    fn new_link_settings(&mut self, n: NodeId, i: usize, iface: &Iface, master_index: Option<u32>) {
+    fn new_link_settings(&mut self, n: NodeId, i: IfaceId, iface: &Iface, master_index: Option<u32>) {
         // A veth is born down (the kernel cannot open one end before its
         // peer exists): it is brought up here, with its master. Bridges
         // are born up; other kinds get their state here too.

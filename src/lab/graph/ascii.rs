@@ -120,7 +120,7 @@ fn row(g: &Graph, n: &GNode, i: &GIface) -> (String, String, String) {
 mod tests {
     use super::super::fixtures::*;
     use super::super::*;
-    use crate::lab::ids::NodeId;
+    use crate::lab::ids::{IfaceId, NodeId};
 
     #[test]
     fn pair_shows_both_interfaces_with_arrows() {
@@ -142,9 +142,9 @@ mod tests {
         use crate::lab::model::{Iface, IfaceKind};
         let mut lab = lan4();
         let sw = &mut lab.nodes[NodeId::new(0)];
-        sw.interfaces[1].vlan = Some(10);
-        sw.interfaces[2].vlans = vec![10, 20];
-        let mut sub: Iface = lab.nodes[NodeId::new(1)].interfaces[0].clone();
+        sw.interfaces[IfaceId::new(1)].vlan = Some(10);
+        sw.interfaces[IfaceId::new(2)].vlans = vec![10, 20];
+        let mut sub: Iface = lab.nodes[NodeId::new(1)].interfaces[IfaceId::new(0)].clone();
         sub.name = "eth0.10".into();
         sub.kind = IfaceKind::Vlan { parent: "eth0".into(), vid: 10 };
         lab.nodes[NodeId::new(1)].interfaces.push(sub);

@@ -6,7 +6,7 @@ use crate::lab::live::LiveLink;
 use crate::lab::model::Iface;
 
 fn node(kind: Kind, interfaces: Vec<Iface>) -> Node {
-    Node { name: "a".into(), ns: "t-a".into(), kind, interfaces, ..Node::default() }
+    Node { name: "a".into(), ns: "t-a".into(), kind, interfaces: interfaces.into(), ..Node::default() }
 }
 
 fn link(index: u32, name: &str, kind: &str) -> (String, LiveLink) {
