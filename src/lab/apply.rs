@@ -11,6 +11,7 @@
 
 use super::LabError;
 use super::compare::BridgeSettings;
+use super::ids::{LinkId, NodeId};
 use super::model::{IfaceKind, Lab};
 use super::owner;
 use super::plan::{Action, Plan, ns_sysctls};
@@ -54,12 +55,12 @@ fn actions<'a, T>(plan: &'a Plan, f: impl Fn(&'a Action) -> Option<T>) -> Vec<T>
 /// dedicated thread, marked and has `lo` up and its sysctls set *before*
 /// it gets its name, so every named namespace of a lab carries the mark.
 /// A node index and its new namespace with a socket inside it, or why not.
-type Made = (usize, Result<(NetNs, Netlink), String>);
+type Made = (NodeId, Result<(NetNs, Netlink), String>);
 
-fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[usize]) -> Vec<Made> {
+fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[NodeId]) -> Vec<Made> {
     // RunDir is not Sync (it remembers the shared-mount setup): one copy
     // per thread.
-    let worker = |run: RunDir, chunk: &[usize]| -> Vec<Made> {
+    let worker = |run: RunDir, chunk: &[NodeId]| -> Vec<Made> {
         chunk
             .iter()
             .map(|&n| {
@@ -115,10 +116,10 @@ fn addr_spec(index: u32, net: &ipnet::IpNet) -> Address {
 /// Send each node's writes as one batch, on two threads, in windows of
 /// nodes that fit the descriptor budget; the first failure (by node order)
 /// is returned, naming the object.
-fn run_batches(handles: &mut Handles, batches: Vec<(usize, Vec<(Write, String)>)>) -> Result<(), LabError> {
-    let batches: BTreeMap<usize, Vec<(Write, String)>> = batches.into_iter().filter(|(_, w)| !w.is_empty()).collect();
-    let nodes: Vec<usize> = batches.keys().copied().collect();
-    let work = |jobs: &mut [(usize, &NetNs, &mut Netlink)]| -> Vec<LabError> {
+fn run_batches(handles: &mut Handles, batches: Vec<(NodeId, Vec<(Write, String)>)>) -> Result<(), LabError> {
+    let batches: BTreeMap<NodeId, Vec<(Write, String)>> = batches.into_iter().filter(|(_, w)| !w.is_empty()).collect();
+    let nodes: Vec<NodeId> = batches.keys().copied().collect();
+    let work = |jobs: &mut [(NodeId, &NetNs, &mut Netlink)]| -> Vec<LabError> {
         let mut errors = Vec::new();
         for (n, _, nl) in jobs.iter_mut() {
             let writes = &batches[n];
@@ -210,14 +211,14 @@ struct Applier<'a> {
 }
 
 /// Writes of one phase, by node: each node's go out as one batch.
-type Batches = BTreeMap<usize, Vec<(Write, String)>>;
+type Batches = BTreeMap<NodeId, Vec<(Write, String)>>;
 
 /// A managed process started by this run: node, its `run` entry, record.
-type Started = (usize, usize, RunRecord);
+type Started = (NodeId, usize, RunRecord);
 
 impl<'a> Applier<'a> {
     /// Namespace name of node `n`.
-    fn ns_name(&self, n: usize) -> &'a str {
+    fn ns_name(&self, n: NodeId) -> &'a str {
         let lab: &'a Lab = self.lab;
         lab.nodes[n].ns.as_str()
     }
@@ -261,7 +262,7 @@ impl<'a> Applier<'a> {
 
     /// New namespaces, in windows: each arrives with two descriptors.
     fn create_namespaces(&mut self) -> Result<(), ApplyError> {
-        let create: Vec<usize> =
+        let create: Vec<NodeId> =
             actions(self.plan, |a| if let Action::CreateNs { node } = a { Some(*node) } else { None });
         if create.is_empty() {
             return Ok(());
@@ -286,13 +287,13 @@ impl<'a> Applier<'a> {
     fn set_sysctls<'p>(
         &mut self,
         phase: &str,
-        pick: impl Fn(&'p Action) -> Option<(usize, &'p String, &'p String)>,
+        pick: impl Fn(&'p Action) -> Option<(NodeId, &'p String, &'p String)>,
     ) -> Result<(), ApplyError>
     where
         'a: 'p,
     {
         let plan: &'p Plan = self.plan;
-        let mut per_node: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+        let mut per_node: BTreeMap<NodeId, Vec<(String, String)>> = BTreeMap::new();
         for (node, key, value) in plan.actions.iter().filter_map(pick) {
             per_node.entry(node).or_default().push((key.clone(), value.clone()));
         }
@@ -360,7 +361,7 @@ impl<'a> Applier<'a> {
 
     /// veth pairs, both ends born in their namespaces, from one socket.
     fn create_veths(&mut self) -> Result<(), ApplyError> {
-        let veths: Vec<usize> =
+        let veths: Vec<LinkId> =
             actions(self.plan, |a| if let Action::CreateVeth { link } = a { Some(*link) } else { None });
         if veths.is_empty() {
             return Ok(());
@@ -375,8 +376,8 @@ impl<'a> Applier<'a> {
 
     /// Windows of links whose namespaces fit the descriptor budget
     /// together: each end is named by its namespace's descriptor.
-    fn veth_windows(&self, veths: &[usize]) -> Vec<Vec<usize>> {
-        let mut windows: Vec<Vec<usize>> = Vec::new();
+    fn veth_windows(&self, veths: &[LinkId]) -> Vec<Vec<LinkId>> {
+        let mut windows: Vec<Vec<LinkId>> = Vec::new();
         let mut nodes = std::collections::BTreeSet::new();
         for &l in veths {
             let ends = self.lab.links[l].ends.each_ref().map(|e| e.node);
@@ -391,17 +392,17 @@ impl<'a> Applier<'a> {
         windows
     }
 
-    fn create_veth_window(&mut self, root: &mut Netlink, window: &[usize]) -> Result<(), ApplyError> {
+    fn create_veth_window(&mut self, root: &mut Netlink, window: &[LinkId]) -> Result<(), ApplyError> {
         let (lab, plan) = (self.lab, self.plan);
-        let nodes: Vec<usize> = window
+        let nodes: Vec<NodeId> = window
             .iter()
             .flat_map(|&l| lab.links[l].ends.each_ref().map(|e| e.node))
-            .collect::<std::collections::BTreeSet<usize>>()
+            .collect::<std::collections::BTreeSet<NodeId>>()
             .into_iter()
             .collect();
         // Raw descriptors, valid until `handles` is used again (after
         // this window's batch).
-        let fds: BTreeMap<usize, std::os::fd::RawFd> =
+        let fds: BTreeMap<NodeId, std::os::fd::RawFd> =
             self.handles.window(&nodes)?.into_iter().map(|(n, ns, _)| (n, ns.as_raw_fd())).collect();
         let mut writes = Vec::with_capacity(window.len());
         for &l in window {
@@ -470,7 +471,7 @@ impl<'a> Applier<'a> {
 
     /// The write of one interface, address or route action (None for the
     /// other actions): its node, the write, and what it does in words.
-    fn link_address_route_write(&self, a: &Action) -> Option<(usize, Write, String)> {
+    fn link_address_route_write(&self, a: &Action) -> Option<(NodeId, Write, String)> {
         let (lab, plan) = (self.lab, self.plan);
         Some(match a {
             Action::SetLink { node, iface, up, mtu, mac, master } => {

@@ -203,6 +203,7 @@ pub fn qdisc_differs(want: &Netem, cur: &LiveLink, recorded_distribution: Option
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lab::ids::LinkId;
     use crate::netlink::qdisc::NetemParams;
 
     fn live(kind: &str) -> LiveLink {
@@ -247,7 +248,7 @@ mod tests {
 
     #[test]
     fn link_settings_differ_only_where_the_file_sets_them() {
-        let veth = IfaceKind::Veth { link: 0, end: 0 };
+        let veth = IfaceKind::Veth { link: LinkId::new(0), end: 0 };
         let same = compare_all(Iface { mtu: None, mac: None, ..iface(veth.clone()) }, live("veth"));
         assert_eq!(same, IfaceDrift::default());
         let want = Iface { mtu: Some(1400), mac: Some([2, 0, 0, 0, 0, 1]), up: false, ..iface(veth) };
@@ -265,7 +266,7 @@ mod tests {
             master: Some("br0".into()),
             vlan: Some(10),
             vlans: vec![20, 30],
-            ..iface(IfaceKind::Veth { link: 0, end: 1 })
+            ..iface(IfaceKind::Veth { link: LinkId::new(0), end: 1 })
         };
         let info = |vid, access| PortVlanInfo { vid, pvid: access, untagged: access };
         let mut cur = live("veth");

@@ -13,6 +13,7 @@
 //! chain (masquerade) and a stateful filter chain in the scratch namespace.
 
 use super::diag::Diag;
+use super::ids::LinkId;
 use super::model::{Iface, IfaceKind, Kind, Lab, Netem, Node};
 use crate::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, is_unknown_kind};
 use crate::netlink::{Netlink, NlError};
@@ -36,19 +37,19 @@ enum Feature {
 }
 
 /// `"node:ifname"` of a link end.
-fn end_text(lab: &Lab, link: usize, end: usize) -> String {
+fn end_text(lab: &Lab, link: LinkId, end: usize) -> String {
     let ep = &lab.links[link].ends[end];
     format!("\"{}:{}\"", lab.nodes[ep.node].name, ep.ifname)
 }
 
-fn link_text(lab: &Lab, link: usize) -> String {
+fn link_text(lab: &Lab, link: LinkId) -> String {
     format!("link {}–{}", end_text(lab, link, 0), end_text(lab, link, 1))
 }
 
 /// How a message names an interface: by its link when a link made it.
 fn iface_text(lab: &Lab, node: &Node, i: &Iface) -> String {
     match i.kind {
-        IfaceKind::Veth { link, .. } if link < lab.links.len() => link_text(lab, link),
+        IfaceKind::Veth { link, .. } if lab.links.contains(link) => link_text(lab, link),
         _ => format!("interface \"{}\" of node {}", i.name, node.name),
     }
 }
@@ -62,12 +63,12 @@ fn needs(lab: &Lab) -> Vec<Need> {
             out.push(Need { what, diag });
         }
     };
-    if let Some(l) = lab.links.first() {
+    if let Some((li, l)) = lab.links.iter_enumerated().next() {
         add(
             Feature::Link("veth"),
             Diag::at(
                 l.span.clone(),
-                format!("this kernel has no veth interfaces (veth): {} needs one", link_text(lab, 0)),
+                format!("this kernel has no veth interfaces (veth): {} needs one", link_text(lab, li)),
             ),
         );
     }
@@ -291,6 +292,7 @@ pub fn missing(lab: &Lab) -> Result<Option<Vec<Diag>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lab::ids::NodeId;
     use crate::lab::model::{Endpoint, Firewall, Link, Nat, NatKind};
 
     fn iface(name: &str, kind: IfaceKind, span: usize) -> Iface {
@@ -300,11 +302,11 @@ mod tests {
     /// ra:wan0 — rb:wan0 with `netem`, r1 with a vlan, a dummy, NAT.
     fn lab(netem: Netem) -> Lab {
         let mut ra = Node { name: "ra".into(), span: 1..2, ..Node::default() };
-        let mut wan = iface("wan0", IfaceKind::Veth { link: 0, end: 0 }, 10);
+        let mut wan = iface("wan0", IfaceKind::Veth { link: LinkId::new(0), end: 0 }, 10);
         wan.netem = Some(netem);
         ra.interfaces.push(wan);
         let mut rb = Node { name: "rb".into(), span: 3..4, ..Node::default() };
-        rb.interfaces.push(iface("wan0", IfaceKind::Veth { link: 0, end: 1 }, 11));
+        rb.interfaces.push(iface("wan0", IfaceKind::Veth { link: LinkId::new(0), end: 1 }, 11));
         let mut r1 = Node { name: "r1".into(), span: 5..6, ..Node::default() };
         r1.interfaces.push(iface("eth0.10", IfaceKind::Vlan { parent: "eth0".into(), vid: 10 }, 20));
         r1.interfaces.push(iface("d0", IfaceKind::Dummy, 30));
@@ -322,11 +324,15 @@ mod tests {
         r1.firewall = Some(Firewall { forward_accept: true, allow: vec![], nft: String::new(), span: 50..51 });
         Lab {
             name: "t".into(),
-            nodes: vec![ra, rb, r1],
+            nodes: vec![ra, rb, r1].into(),
             links: vec![Link {
-                ends: [Endpoint { node: 0, ifname: "wan0".into() }, Endpoint { node: 1, ifname: "wan0".into() }],
+                ends: [
+                    Endpoint { node: NodeId::new(0), ifname: "wan0".into() },
+                    Endpoint { node: NodeId::new(1), ifname: "wan0".into() },
+                ],
                 span: 100..101,
-            }],
+            }]
+            .into(),
             ..Lab::default()
         }
     }

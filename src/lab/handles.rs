@@ -11,6 +11,7 @@
 //! again. A reopened name must still be the namespace first seen under it:
 //! one swapped in meanwhile is refused, never written to.
 
+use super::ids::{IdVec, NodeId};
 use crate::namespace::{NetNs, NsId};
 use crate::netlink::Netlink;
 use std::collections::BTreeMap;
@@ -31,14 +32,14 @@ struct Slot {
 /// Open handles on the lab's namespaces, by node index, at most
 /// [`budget`](Handles::budget) nodes' worth at a time.
 pub struct Handles {
-    slots: Vec<Slot>,
+    slots: IdVec<NodeId, Slot>,
     /// Live interface indexes of existing namespaces (for deletes).
-    pub live_index: Vec<BTreeMap<String, u32>>,
+    pub live_index: IdVec<NodeId, BTreeMap<String, u32>>,
     budget: usize,
     open: usize,
     clock: u64,
     /// Open slots by last use, oldest first.
-    lru: BTreeMap<u64, usize>,
+    lru: BTreeMap<u64, NodeId>,
 }
 
 impl Handles {
@@ -54,7 +55,7 @@ impl Handles {
         let n = paths.len();
         Handles {
             slots: paths.into_iter().map(|path| Slot { path, id: None, ns: None, nl: None, used: 0 }).collect(),
-            live_index: vec![BTreeMap::new(); n],
+            live_index: (0..n).map(|_| BTreeMap::new()).collect(),
             // A veth needs both of its namespaces open at once.
             budget: budget.max(2),
             open: 0,
@@ -70,13 +71,13 @@ impl Handles {
     }
 
     /// Does node `i`'s namespace exist (it was found or made)?
-    pub fn exists(&self, i: usize) -> bool {
+    pub fn exists(&self, i: NodeId) -> bool {
         self.slots[i].id.is_some()
     }
 
     /// Keep what was opened on node `i`'s namespace (found by the ownership
     /// check, or just made), recording its identity.
-    pub fn adopt(&mut self, i: usize, ns: NetNs, nl: Netlink) -> Result<(), String> {
+    pub fn adopt(&mut self, i: NodeId, ns: NetNs, nl: Netlink) -> Result<(), String> {
         let id = ns.id().map_err(|e| format!("cannot read namespace {}: {e}", ns.path().display()))?;
         self.close(i);
         self.make_room(1);
@@ -100,7 +101,7 @@ impl Handles {
         }
     }
 
-    fn close(&mut self, i: usize) {
+    fn close(&mut self, i: NodeId) {
         let slot = &mut self.slots[i];
         if slot.ns.take().is_some() {
             slot.nl = None;
@@ -109,7 +110,7 @@ impl Handles {
         }
     }
 
-    fn touch(&mut self, i: usize) {
+    fn touch(&mut self, i: NodeId) {
         self.clock += 1;
         let slot = &mut self.slots[i];
         self.lru.remove(&slot.used);
@@ -118,7 +119,7 @@ impl Handles {
     }
 
     /// Make sure node `i` has its namespace file and netlink socket open.
-    fn ensure(&mut self, i: usize) -> Result<(), String> {
+    fn ensure(&mut self, i: NodeId) -> Result<(), String> {
         if self.slots[i].ns.is_none() {
             let path = self.slots[i].path.clone();
             let Some(want) = self.slots[i].id else {
@@ -147,13 +148,13 @@ impl Handles {
     }
 
     /// Node `i`'s namespace, opened again if it was closed.
-    pub fn ns(&mut self, i: usize) -> Result<&NetNs, String> {
+    pub fn ns(&mut self, i: NodeId) -> Result<&NetNs, String> {
         self.ensure(i)?;
         Ok(self.slots[i].ns.as_ref().expect("ensure opened it"))
     }
 
     /// A netlink socket inside node `i`'s namespace.
-    pub fn nl(&mut self, i: usize) -> Result<&mut Netlink, String> {
+    pub fn nl(&mut self, i: NodeId) -> Result<&mut Netlink, String> {
         self.ensure(i)?;
         Ok(self.slots[i].nl.as_mut().expect("ensure opened it"))
     }
@@ -161,21 +162,20 @@ impl Handles {
     /// The namespaces and sockets of `nodes` (distinct, at most
     /// [`budget`](Self::budget) of them), all open at once, in the order
     /// of the node indexes.
-    pub fn window(&mut self, nodes: &[usize]) -> Result<Vec<(usize, &NetNs, &mut Netlink)>, String> {
+    pub fn window(&mut self, nodes: &[NodeId]) -> Result<Vec<(NodeId, &NetNs, &mut Netlink)>, String> {
         debug_assert!(nodes.len() <= self.budget);
         // The window's own nodes are the most recently used while it is
         // opened, so opening one never closes another.
         for &i in nodes {
             self.ensure(i)?;
         }
-        let mut want = vec![false; self.slots.len()];
+        let mut want: IdVec<NodeId, bool> = self.slots.iter().map(|_| false).collect();
         for &i in nodes {
             want[i] = true;
         }
         Ok(self
             .slots
-            .iter_mut()
-            .enumerate()
+            .iter_enumerated_mut()
             .filter(|(i, _)| want[*i])
             .filter_map(|(i, s)| Some((i, s.ns.as_ref()?, s.nl.as_mut()?)))
             .collect())
@@ -191,6 +191,10 @@ impl Handles {
 mod tests {
     use super::*;
 
+    fn id(i: usize) -> NodeId {
+        NodeId::new(i)
+    }
+
     fn me() -> (NetNs, Netlink) {
         let ns = NetNs::current().unwrap();
         let nl = Netlink::open().unwrap();
@@ -204,16 +208,16 @@ mod tests {
         let mut h = Handles::with_budget(paths, 2);
         for i in 0..5 {
             let (ns, nl) = me();
-            h.adopt(i, ns, nl).unwrap();
+            h.adopt(id(i), ns, nl).unwrap();
             assert!(h.open_count() <= 2);
         }
-        assert!((0..5).all(|i| h.exists(i)));
+        assert!((0..5).all(|i| h.exists(id(i))));
         // The oldest were closed; using one reopens it (same namespace).
-        h.nl(0).unwrap();
-        h.ns(1).unwrap();
+        h.nl(id(0)).unwrap();
+        h.ns(id(1)).unwrap();
         assert_eq!(h.open_count(), 2);
-        let w = h.window(&[2, 3]).unwrap();
-        assert_eq!(w.iter().map(|(i, _, _)| *i).collect::<Vec<_>>(), vec![2, 3]);
+        let w = h.window(&[id(2), id(3)]).unwrap();
+        assert_eq!(w.iter().map(|(i, _, _)| *i).collect::<Vec<_>>(), vec![id(2), id(3)]);
     }
 
     #[test]
@@ -227,17 +231,17 @@ mod tests {
         // Both were first seen as our own namespace.
         for i in 0..2 {
             let (ns, nl) = me();
-            h.adopt(i, ns, nl).unwrap();
+            h.adopt(id(i), ns, nl).unwrap();
         }
         h.make_room(2);
         assert_eq!(h.open_count(), 0);
-        assert!(h.ns(0).unwrap_err().contains("was replaced by another one"));
-        assert!(h.ns(1).is_ok());
+        assert!(h.ns(id(0)).unwrap_err().contains("was replaced by another one"));
+        assert!(h.ns(id(1)).is_ok());
     }
 
     #[test]
     fn a_namespace_that_never_existed_is_an_error() {
         let mut h = Handles::with_budget(vec![PathBuf::from("/nonexistent")], 4);
-        assert!(h.ns(0).unwrap_err().contains("does not exist"));
+        assert!(h.ns(id(0)).unwrap_err().contains("does not exist"));
     }
 }

@@ -3,6 +3,7 @@
 //! | module | what it owns |
 //! |---|---|
 //! | [`model`] | the resolved lab: nodes, interfaces, links, routes, NAT, expectations |
+//! | [`ids`] | typed node and link indices, and the vector they index |
 //! | [`error`] | why `up`, `down` or a rollback failed: the object and the cause |
 //! | [`diag`] | `file:line:column` messages |
 //! | [`parse`] | TOML → [`model::Lab`] (`for` repetition, defaults, automatic addresses) |
@@ -25,6 +26,7 @@ pub mod features;
 pub mod files;
 pub mod graph;
 pub mod handles;
+pub mod ids;
 pub mod interrupt;
 pub mod keys;
 pub mod labfile;

@@ -3,6 +3,7 @@
 //! assigned. Everything after parsing (validation, `up`, `down`, `status`,
 //! `graph`, `test`) works on these types only, never on TOML.
 
+use crate::lab::ids::{IdVec, IfaceId, LinkId, NodeId};
 use crate::netlink::qdisc::NetemConfig;
 use ipnet::IpNet;
 use std::net::IpAddr;
@@ -19,9 +20,9 @@ pub struct Lab {
     /// Prefix of every namespace name (default `"<name>-"`; `""` allowed).
     pub ns_prefix: String,
     /// Nodes in file order.
-    pub nodes: Vec<Node>,
+    pub nodes: IdVec<NodeId, Node>,
     /// Links in file order (after `for` expansion).
-    pub links: Vec<Link>,
+    pub links: IdVec<LinkId, Link>,
     /// `[[expect]]` entries in file order.
     pub expects: Vec<Expect>,
     /// `[host] allow = true`: the file may touch the root namespace.
@@ -54,7 +55,7 @@ pub struct Node {
     /// Every interface of the node: veth ends made by links, the switch
     /// bridge `br0`, and `interfaces.*` entries (vlan/dummy/bridge), in the
     /// order they must be created (parents first).
-    pub interfaces: Vec<Iface>,
+    pub interfaces: IdVec<IfaceId, Iface>,
     /// Default routes (`gateway`), v4 and/or v6.
     pub gateways: Vec<IpAddr>,
     /// Static routes (`routes`).
@@ -93,7 +94,7 @@ pub enum IfaceKind {
     /// One end of `links[link]`; `end` is 0 or 1 (its endpoint index).
     Veth {
         /// Index into [`Lab::links`].
-        link: usize,
+        link: LinkId,
         /// Which endpoint of that link this end is.
         end: usize,
     },
@@ -166,7 +167,7 @@ impl Iface {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     /// Index into [`Lab::nodes`].
-    pub node: usize,
+    pub node: NodeId,
     /// Interface name inside that node (generated for switch ports).
     pub ifname: String,
 }
@@ -385,7 +386,7 @@ pub struct Ready {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expect {
     /// Source node index.
-    pub from: usize,
+    pub from: NodeId,
     /// Destination as written (node name or address).
     pub to_text: String,
     /// Destination address (a node's first address when a node is named).
@@ -397,7 +398,7 @@ pub struct Expect {
     /// RTT bounds in milliseconds (ICMP).
     pub rtt_ms: Option<(f64, f64)>,
     /// Routers expected on the path, in order (node indexes).
-    pub path: Vec<usize>,
+    pub path: Vec<NodeId>,
     /// Where it is defined.
     pub span: Span,
 }
@@ -415,8 +416,8 @@ pub enum Proto {
 
 impl Lab {
     /// The node with this name.
-    pub fn node(&self, name: &str) -> Option<usize> {
-        self.nodes.iter().position(|n| n.name == name)
+    pub fn node(&self, name: &str) -> Option<NodeId> {
+        self.nodes.position(|n| n.name == name)
     }
 
     /// Every namespace name of the lab, in node order.
@@ -426,7 +427,7 @@ impl Lab {
 
     /// The first address of a node (first interface address in interface
     /// order, then loopback), used where an `[[expect]]` names a node.
-    pub fn first_addr(&self, node: usize, v6: bool) -> Option<IpAddr> {
+    pub fn first_addr(&self, node: NodeId, v6: bool) -> Option<IpAddr> {
         let n = &self.nodes[node];
         n.interfaces
             .iter()

@@ -12,6 +12,7 @@ mod tree;
 mod units;
 
 use super::diag::{Diag, Source};
+use super::ids::{LinkId, NodeId};
 use super::keys;
 use super::model::*;
 use ipnet::IpNet;
@@ -501,7 +502,7 @@ impl P {
             let mut n = 0;
             // A node's first address, found once (a node may have many
             // interfaces, and many expectations may name it).
-            let mut addr_of: HashMap<usize, Option<IpAddr>> = HashMap::new();
+            let mut addr_of: HashMap<NodeId, Option<IpAddr>> = HashMap::new();
             for item in a {
                 let Some(et) = self.table(item, "an [[expect]] entry") else { continue };
                 let w = format!("expect {}", n + 1);
@@ -1280,12 +1281,12 @@ impl P {
             })
             .collect();
         for (li, l) in links.iter().enumerate() {
-            let ends: [Endpoint; 2] =
-                [0, 1].map(|e| Endpoint { node: l.ends[e].0, ifname: names[li][e].clone().unwrap_or_default() });
+            let ends: [Endpoint; 2] = [0, 1]
+                .map(|e| Endpoint { node: NodeId::new(l.ends[e].0), ifname: names[li][e].clone().unwrap_or_default() });
             for e in 0..2 {
                 let node = l.ends[e].0;
                 let sw = switch(&drafts, node);
-                let mut f = new_iface(&ends[e].ifname, IfaceKind::Veth { link: li, end: e }, &l.ends[e].2);
+                let mut f = new_iface(&ends[e].ifname, IfaceKind::Veth { link: LinkId::new(li), end: e }, &l.ends[e].2);
                 f.mtu = l.mtu.or(drafts[node].mtu);
                 f.up = l.up;
                 f.netem = l.netem[e].clone();
@@ -1389,11 +1390,11 @@ impl P {
         }
         // Switch subnets: attached endpoints without an address get .1, .2…
         // (each switch's link ends, in link order, found once).
-        let mut sw_ends: Vec<Vec<(usize, usize)>> = vec![Vec::new(); drafts.len()];
-        for (li, l) in lab.links.iter().enumerate() {
+        let mut sw_ends: Vec<Vec<(LinkId, usize)>> = vec![Vec::new(); drafts.len()];
+        for (li, l) in lab.links.iter_enumerated() {
             for e in 0..2 {
-                if drafts[l.ends[e].node].subnet.is_some() && !switch(&drafts, l.ends[1 - e].node) {
-                    sw_ends[l.ends[e].node].push((li, e));
+                if drafts[l.ends[e].node.index()].subnet.is_some() && !switch(&drafts, l.ends[1 - e].node.index()) {
+                    sw_ends[l.ends[e].node.index()].push((li, e));
                 }
             }
         }
@@ -1414,8 +1415,8 @@ impl P {
             let mut next = 0;
             for &(li, e) in &sw_ends[si] {
                 let peer = &lab.links[li].ends[1 - e];
-                let Some(&fi) = if_index.get(&(peer.node, peer.ifname.clone())) else { continue };
-                let f = &mut ifaces[peer.node][fi];
+                let Some(&fi) = if_index.get(&(peer.node.index(), peer.ifname.clone())) else { continue };
+                let f = &mut ifaces[peer.node.index()][fi];
                 if !f.addrs.is_empty() {
                     continue;
                 }
@@ -1434,7 +1435,7 @@ impl P {
         }
         for (d, ifs) in drafts.into_iter().zip(ifaces) {
             let mut n = d.node;
-            n.interfaces = ifs;
+            n.interfaces = ifs.into();
             lab.nodes.push(n);
         }
     }
@@ -1446,14 +1447,14 @@ impl P {
         t: &Tab,
         lab: &Lab,
         by_name: &HashMap<String, usize>,
-        addr_of: &mut HashMap<usize, Option<IpAddr>>,
+        addr_of: &mut HashMap<NodeId, Option<IpAddr>>,
     ) -> Option<Expect> {
         let w = format!("expect {n}");
         self.keys(t, &keys::EXPECT, &w);
-        let node_ref = |p: &mut P, v: &V, what: &str| -> Option<usize> {
+        let node_ref = |p: &mut P, v: &V, what: &str| -> Option<NodeId> {
             let s = p.string(v, what)?;
             match by_name.get(&s) {
-                Some(&i) => Some(i),
+                Some(&i) => Some(NodeId::new(i)),
                 None => {
                     let hint = hint_node(&s, lab.nodes.iter().map(|d| d.name.as_str()));
                     p.err(&v.span, format!("{what} names node {s}, which is not defined{hint}"));
@@ -1474,7 +1475,7 @@ impl P {
                     Ok(a) => Some((s.clone(), a)),
                     Err(_) => {
                         let ni = node_ref(self, v, &format!("`to` of {w}"));
-                        let mut first = |i: usize| {
+                        let mut first = |i: NodeId| {
                             *addr_of
                                 .entry(i)
                                 .or_insert_with(|| lab.first_addr(i, false).or_else(|| lab.first_addr(i, true)))
@@ -1618,6 +1619,7 @@ fn parse_to(s: &str) -> Option<(IpAddr, Option<u16>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lab::ids::IfaceId;
 
     fn lab(text: &str) -> Lab {
         let src = Source { path: "t.toml".into(), text: text.into() };
@@ -1653,18 +1655,18 @@ mod tests {
              [[links]]\nendpoints = [\"averylongname:eth0\", \"sw1\"]\n\
              [[links]]\nendpoints = [\"h1\", \"sw1:up\"]\n"
         ));
-        let sw = &l.nodes[0];
+        let sw = &l.nodes[NodeId::new(0)];
         let names: Vec<&str> = sw.interfaces.iter().map(|i| i.name.as_str()).collect();
         // br0 first; peer-named ports; p<N> when the name would not fit.
         assert_eq!(names, ["br0", "h1-eth0", "h2-eth0", "p3", "up"]);
-        assert!(sw.interfaces[1..].iter().all(|i| i.master.as_deref() == Some("br0")));
-        assert_eq!(sw.interfaces[0].kind, IfaceKind::Bridge);
+        assert!(sw.interfaces.iter().skip(1).all(|i| i.master.as_deref() == Some("br0")));
+        assert_eq!(sw.interfaces[IfaceId::new(0)].kind, IfaceKind::Bridge);
         assert_eq!(addrs(&l, "h1", "eth0"), ["10.1.0.1/24"]);
         assert_eq!(addrs(&l, "h2", "eth0"), ["10.1.0.99/24"]);
         assert_eq!(addrs(&l, "averylongname", "eth0"), ["10.1.0.2/24"]);
         assert_eq!(addrs(&l, "h1", "eth1"), ["10.1.0.3/24"]);
-        assert_eq!(l.links[3].ends[0], Endpoint { node: 1, ifname: "eth1".into() });
-        assert_eq!(l.nodes[1].ns, "t-h1");
+        assert_eq!(l.links[LinkId::new(3)].ends[0], Endpoint { node: NodeId::new(1), ifname: "eth1".into() });
+        assert_eq!(l.nodes[NodeId::new(1)].ns, "t-h1");
     }
 
     #[test]
@@ -1682,7 +1684,7 @@ mod tests {
         assert_eq!((na.delay_us, na.jitter_us, na.loss, na.rate_bps), (Some(40_000), Some(1_500), Some(0.5), None));
         assert_eq!(b.netem.as_ref().unwrap().rate_bps, Some(100_000_000));
         assert!(!b.netem.as_ref().unwrap().needs_netem());
-        assert_eq!(l.nodes[0].ns, "a");
+        assert_eq!(l.nodes[NodeId::new(0)].ns, "a");
     }
 
     #[test]
@@ -1700,8 +1702,8 @@ mod tests {
         assert_eq!(names, ["r", "h1", "h2", "h3"]);
         assert_eq!(l.links.len(), 3);
         assert_eq!(addrs(&l, "r", "eth2"), ["10.0.3.1/24"]);
-        assert_eq!(l.nodes[3].gateways, ["10.0.3.1".parse::<IpAddr>().unwrap()]);
-        let r = &l.nodes[0];
+        assert_eq!(l.nodes[NodeId::new(3)].gateways, ["10.0.3.1".parse::<IpAddr>().unwrap()]);
+        let r = &l.nodes[NodeId::new(0)];
         let routes: Vec<String> = r.routes.iter().map(|x| format!("{} {}", x.to, x.via.unwrap())).collect();
         assert_eq!(routes, ["10.9.1.0/24 10.0.1.2", "10.9.2.0/24 10.0.1.3", "10.9.3.0/24 10.0.1.4"]);
         assert_eq!(addrs(&l, "r", "d1"), ["192.0.2.1/32"]);
@@ -1724,8 +1726,11 @@ mod tests {
              [nodes.b]\nkind = \"host\"\nipv6 = true\n\
              [[links]]\nendpoints = [\"a\", \"b\"]\naddr = [[\"fd00::1/64\"], [\"fd00::2/64\"]]\n"
         ));
-        let a = &l.nodes[0];
-        assert_eq!((a.kind, a.ipv6, l.nodes[1].kind, l.nodes[1].ipv6), (Kind::Router, false, Kind::Host, true));
+        let a = &l.nodes[NodeId::new(0)];
+        assert_eq!(
+            (a.kind, a.ipv6, l.nodes[NodeId::new(1)].kind, l.nodes[NodeId::new(1)].ipv6),
+            (Kind::Router, false, Kind::Host, true)
+        );
         let sys: Vec<String> = a.sysctl.iter().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(sys, ["net.ipv4.conf.all.rp_filter=0", "net.a=2", "net.b=1"]);
         let e = iface(&l, "a", "eth0");
@@ -1738,7 +1743,7 @@ mod tests {
         assert_eq!(iface(&l, "b", "eth0").mtu, Some(9000));
         let names: Vec<&str> = a.interfaces.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["eth0", "eth0.10"]);
-        assert_eq!(a.interfaces[1].kind, IfaceKind::Vlan { parent: "eth0".into(), vid: 10 });
+        assert_eq!(a.interfaces[IfaceId::new(1)].kind, IfaceKind::Vlan { parent: "eth0".into(), vid: 10 });
         assert_eq!(a.routes[0].to.to_string(), "::/0");
         assert_eq!((a.routes[1].kind, a.routes[1].table), (RouteKind::Blackhole, 255));
         assert_eq!((a.routes[2].nexthops.len(), a.routes[2].nexthops[0].weight, a.routes[2].metric), (2, 3, Some(7)));
@@ -1759,14 +1764,14 @@ mod tests {
              [[expect]]\nfrom = \"a\"\nto = \"b\"\nproto = \"udp:53\"\nreach = false\n\
              [[expect]]\nfrom = \"b\"\nto = \"10.0.0.1\"\nrtt_ms = [1, 2.5]\npath = [\"a\"]\n"
         ));
-        let a = &l.nodes[0];
+        let a = &l.nodes[NodeId::new(0)];
         assert_eq!(a.nat[0].to, Some(("fd00::1".parse().unwrap(), Some(8080))));
         assert_eq!(a.nat[1].kind, NatKind::Masquerade);
         let fw = a.firewall.as_ref().unwrap();
         assert_eq!((fw.forward_accept, fw.allow[0].dport), (false, Some(22)));
         assert_eq!((a.run[0].name.as_str(), a.run[0].ready.as_ref().unwrap().timeout_ms), ("python3", 1500));
         assert_eq!((l.expects[0].proto, l.expects[0].reach), (Proto::Udp(53), false));
-        assert_eq!((l.expects[1].rtt_ms, l.expects[1].path.clone()), (Some((1.0, 2.5)), vec![0]));
+        assert_eq!((l.expects[1].rtt_ms, l.expects[1].path.clone()), (Some((1.0, 2.5)), vec![NodeId::new(0)]));
     }
 
     #[test]

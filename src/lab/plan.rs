@@ -8,6 +8,7 @@ mod describe;
 pub use describe::describe;
 
 use super::compare::{self, BridgeSettings, bridge_settings};
+use super::ids::{IdVec, IfaceId, LinkId, NodeId};
 use super::live::{BridgeLive, NsLive, RTPROT_STATIC};
 use super::model::{Iface, IfaceKind, Kind, Lab, Link, Netem, NextHop, Node, Route, RouteKind};
 use crate::netlink::route::{self as nlroute, NextHop as NlNextHop, Route as NlRoute};
@@ -22,7 +23,7 @@ pub enum Action {
     /// Create the node's namespace (marked, `lo` up, namespace sysctls).
     CreateNs {
         /// Node index.
-        node: usize,
+        node: NodeId,
     },
     /// Delete a namespace of the lab whose node left the file.
     DeleteNs {
@@ -34,7 +35,7 @@ pub enum Action {
     /// Set a namespace-wide sysctl in an existing namespace.
     NsSysctl {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Dotted key.
         key: String,
         /// Wanted value.
@@ -45,7 +46,7 @@ pub enum Action {
     /// Delete an interface that is not in the file (or must be remade).
     DeleteLink {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Interface name.
         ifname: String,
         /// Why.
@@ -54,9 +55,9 @@ pub enum Action {
     /// Create a bridge (switch `br0`, or a bridge interface).
     CreateBridge {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
         /// The settings it is born with, where they differ from a new
         /// bridge's.
         settings: BridgeSettings,
@@ -64,30 +65,30 @@ pub enum Action {
     /// Change the settings of an existing bridge.
     SetBridge {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
         /// The settings to change.
         settings: BridgeSettings,
     },
     /// Create a vlan or dummy interface.
     CreateVirtual {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
     },
     /// Create a veth pair with both ends in their namespaces.
     CreateVeth {
         /// Link index.
-        link: usize,
+        link: LinkId,
     },
     /// Change an existing interface.
     SetLink {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
         /// Bring it up or down.
         up: Option<bool>,
         /// New MTU.
@@ -100,23 +101,23 @@ pub enum Action {
     /// Give a new switch port its VLANs (access PVID or tagged trunk).
     PortVlans {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
     },
     /// Give an existing switch port the file's VLANs, removing others.
     SetPortVlans {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Index into the node's interfaces.
-        iface: usize,
+        iface: IfaceId,
         /// The VLANs it has that the file does not give it.
         remove: Vec<u16>,
     },
     /// Remove an address.
     DelAddr {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Interface name.
         ifname: String,
         /// The address.
@@ -125,7 +126,7 @@ pub enum Action {
     /// Add an address (`ifname` "lo" for loopback addresses).
     AddAddr {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Interface name.
         ifname: String,
         /// The address.
@@ -134,7 +135,7 @@ pub enum Action {
     /// Remove a `proto static` route that is not in the file.
     DelRoute {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// The route as the kernel has it.
         route: NlRoute,
         /// Display text.
@@ -143,7 +144,7 @@ pub enum Action {
     /// Add a route.
     AddRoute {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// The route to install (ifindexes resolved).
         route: NlRoute,
         /// Display text.
@@ -152,7 +153,7 @@ pub enum Action {
     /// Set an interface sysctl.
     IfSysctl {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Dotted key.
         key: String,
         /// Wanted value.
@@ -163,7 +164,7 @@ pub enum Action {
     /// Install (Some) or remove (None) the root qdisc of an interface.
     Qdisc {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Interface name.
         ifname: String,
         /// The impairment.
@@ -172,32 +173,32 @@ pub enum Action {
     /// Replace (Some) or remove (None) the node's nftables table.
     Nft {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// The ruleset.
         text: Option<String>,
     },
     /// Write the node's `/etc/netns/<ns>/` files.
     Etc {
         /// Node index.
-        node: usize,
+        node: NodeId,
     },
     /// Run the node's one-shot `exec` commands (new namespaces only).
     Exec {
         /// Node index.
-        node: usize,
+        node: NodeId,
     },
     /// Stop a managed process: its `run` entry left the file, or its
     /// command changed (a `StartRun` follows then).
     StopRun {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// The `run` entry's name.
         name: String,
     },
     /// Start a managed process.
     StartRun {
         /// Node index.
-        node: usize,
+        node: NodeId,
         /// Index into the node's `run`.
         run: usize,
     },
@@ -213,14 +214,14 @@ pub struct Plan {
     /// Per node: interface name → ifindex, after the plan is applied
     /// (new interfaces get indexes chosen here, so routes and addresses
     /// can name them in the same batch that creates them).
-    pub index: Vec<BTreeMap<String, u32>>,
+    pub index: IdVec<NodeId, BTreeMap<String, u32>>,
 }
 
 /// Which end of a new veth is created with its master already set: the
 /// request names one device's master (IFLA_MASTER on the device itself; the
 /// peer part of a veth request cannot carry one). A switch port end is that
 /// device; when both ends are ports, the first.
-pub fn born_with_master(lab: &Lab, link: usize) -> Option<usize> {
+pub fn born_with_master(lab: &Lab, link: LinkId) -> Option<usize> {
     let has_master = |k: usize| {
         lab.nodes[lab.links[link].ends[k].node]
             .interfaces
@@ -382,8 +383,8 @@ pub fn route_key(r: &NlRoute, like: &NlRoute) -> String {
 /// namespaces of the lab whose nodes left the file.
 pub fn compute(
     lab: &Lab,
-    live: &[Option<NsLive>],
-    sysctl_now: &[Vec<Option<String>>],
+    live: &IdVec<NodeId, Option<NsLive>>,
+    sysctl_now: &IdVec<NodeId, Vec<Option<String>>>,
     owned_extra: &[(String, String)],
     etc_dir: &std::path::Path,
     state: Option<&super::state::State>,
@@ -442,9 +443,9 @@ pub fn compute(
         lab,
         live,
         sysctl_now,
-        plan: Plan { index: vec![BTreeMap::new(); nodes.len()], ..Plan::default() },
-        remake_link: vec![false; links.len()],
-        remade: vec![BTreeSet::new(); nodes.len()],
+        plan: Plan { index: nodes.iter().map(|_| BTreeMap::new()).collect(), ..Plan::default() },
+        remake_link: links.iter().map(|_| false).collect(),
+        remade: nodes.iter().map(|_| BTreeSet::new()).collect(),
     };
     for (ns, node) in owned_extra {
         p.plan.actions.push(Action::DeleteNs { ns: ns.clone(), node: node.clone() });
@@ -467,13 +468,13 @@ pub fn compute(
 /// The plan being computed, with what its steps learn about the lab.
 struct Planner<'a> {
     lab: &'a Lab,
-    live: &'a [Option<NsLive>],
-    sysctl_now: &'a [Vec<Option<String>>],
+    live: &'a IdVec<NodeId, Option<NsLive>>,
+    sysctl_now: &'a IdVec<NodeId, Vec<Option<String>>>,
     plan: Plan,
     /// Per link: its veth pair is made (again).
-    remake_link: Vec<bool>,
+    remake_link: IdVec<LinkId, bool>,
     /// Per node: its interfaces made inside it that are made again.
-    remade: Vec<BTreeSet<&'a str>>,
+    remade: IdVec<NodeId, BTreeSet<&'a str>>,
 }
 
 impl<'a> Planner<'a> {
@@ -482,13 +483,13 @@ impl<'a> Planner<'a> {
     }
 
     /// What node `n`'s namespace has of interface `name`.
-    fn live_link(&self, n: usize, name: &str) -> Option<&'a super::live::LiveLink> {
-        let live: &'a [Option<NsLive>] = self.live;
+    fn live_link(&self, n: NodeId, name: &str) -> Option<&'a super::live::LiveLink> {
+        let live: &'a IdVec<NodeId, Option<NsLive>> = self.live;
         live[n].as_ref().and_then(|l| l.links.get(name))
     }
 
     /// An interface this plan makes (again): nothing of the old one counts.
-    fn fresh(&self, n: usize, iface: &Iface) -> bool {
+    fn fresh(&self, n: NodeId, iface: &Iface) -> bool {
         match &iface.kind {
             IfaceKind::Veth { link, .. } => self.remake_link[*link],
             _ => self.remade[n].contains(iface.name.as_str()) || self.live_link(n, &iface.name).is_none(),
@@ -497,7 +498,7 @@ impl<'a> Planner<'a> {
 
     /// Interface indexes: live ones stay, new ones follow the highest.
     fn assign_indexes(&mut self) {
-        for (n, node) in self.lab.nodes.iter().enumerate() {
+        for (n, node) in self.lab.nodes.iter_enumerated() {
             let idx = &mut self.plan.index[n];
             idx.insert("lo".into(), 1);
             let mut next = self.live[n].as_ref().map_or(1, |l| l.max_index()) + 1;
@@ -514,7 +515,7 @@ impl<'a> Planner<'a> {
 
     /// Namespaces to make, and the sysctls of those that exist.
     fn namespaces_and_sysctls(&mut self) {
-        for (n, node) in self.lab.nodes.iter().enumerate() {
+        for (n, node) in self.lab.nodes.iter_enumerated() {
             match &self.live[n] {
                 None => self.push(Action::CreateNs { node: n }),
                 Some(_) => {
@@ -531,7 +532,7 @@ impl<'a> Planner<'a> {
     /// veth pairs that are missing or not each other's peers: made again,
     /// their existing ends deleted first.
     fn veths_to_remake(&mut self) {
-        for (l, link) in self.lab.links.iter().enumerate() {
+        for (l, link) in self.lab.links.iter_enumerated() {
             let Link { ends: wanted_ends, span: _ } = link;
             let ends: Vec<Option<&super::live::LiveLink>> =
                 wanted_ends.iter().map(|e| self.live_link(e.node, &e.ifname)).collect();
@@ -561,7 +562,7 @@ impl<'a> Planner<'a> {
 
     /// Interfaces of a namespace that the file does not name.
     fn links_not_in_the_file(&mut self) {
-        for (n, node) in self.lab.nodes.iter().enumerate() {
+        for (n, node) in self.lab.nodes.iter_enumerated() {
             let Some(lv) = &self.live[n] else { continue };
             let wanted: BTreeSet<&str> = node.interfaces.iter().map(|i| i.name.as_str()).collect();
             for name in lv.links.keys() {
@@ -575,7 +576,7 @@ impl<'a> Planner<'a> {
     /// Interfaces made inside a node that exist as something else.
     fn local_links_to_remake(&mut self) {
         let lab: &'a Lab = self.lab;
-        for (n, node) in lab.nodes.iter().enumerate() {
+        for (n, node) in lab.nodes.iter_enumerated() {
             for iface in &node.interfaces {
                 if matches!(iface.kind, IfaceKind::Veth { .. }) {
                     continue;
@@ -595,8 +596,8 @@ impl<'a> Planner<'a> {
 
     /// Make what is missing: bridges, virtual interfaces, veths.
     fn create_missing_links(&mut self) {
-        for (n, node) in self.lab.nodes.iter().enumerate() {
-            for (i, iface) in node.interfaces.iter().enumerate() {
+        for (n, node) in self.lab.nodes.iter_enumerated() {
+            for (i, iface) in node.interfaces.iter_enumerated() {
                 match &iface.kind {
                     IfaceKind::Bridge if self.fresh(n, iface) => self.push(Action::CreateBridge {
                         node: n,
@@ -610,7 +611,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        for l in 0..self.remake_link.len() {
+        for l in self.remake_link.ids() {
             if self.remake_link[l] {
                 self.push(Action::CreateVeth { link: l });
             }
@@ -621,8 +622,8 @@ impl<'a> Planner<'a> {
     /// VLANs.
     fn link_settings(&mut self) {
         let lab: &'a Lab = self.lab;
-        for (n, node) in lab.nodes.iter().enumerate() {
-            for (i, iface) in node.interfaces.iter().enumerate() {
+        for (n, node) in lab.nodes.iter_enumerated() {
+            for (i, iface) in node.interfaces.iter_enumerated() {
                 let master_index = iface.master.as_ref().and_then(|m| self.plan.index[n].get(m).copied());
                 if self.fresh(n, iface) {
                     self.new_link_settings(n, i, iface, master_index);
@@ -658,7 +659,7 @@ impl<'a> Planner<'a> {
     }
 
     /// Settings of an interface this plan makes.
-    fn new_link_settings(&mut self, n: usize, i: usize, iface: &Iface, master_index: Option<u32>) {
+    fn new_link_settings(&mut self, n: NodeId, i: IfaceId, iface: &Iface, master_index: Option<u32>) {
         // A veth is born down (the kernel cannot open one end before its
         // peer exists): it is brought up here, with its master. Bridges
         // are born up; other kinds get their state here too.
@@ -678,7 +679,7 @@ impl<'a> Planner<'a> {
 
     /// Addresses to remove and to add.
     fn addresses(&mut self) {
-        for (n, node) in self.lab.nodes.iter().enumerate() {
+        for (n, node) in self.lab.nodes.iter_enumerated() {
             let mut want: Vec<(String, IpNet)> =
                 node.interfaces.iter().flat_map(|i| i.addrs.iter().map(move |a| (i.name.clone(), *a))).collect();
             want.extend(node.loopback.iter().map(|a| ("lo".to_string(), *a)));
@@ -715,7 +716,7 @@ impl<'a> Planner<'a> {
 
     /// Routes to remove and to add.
     fn routes(&mut self) {
-        for (n, node) in self.lab.nodes.iter().enumerate() {
+        for (n, node) in self.lab.nodes.iter_enumerated() {
             let wanted = wanted_routes(node, &self.plan.index[n]);
             // Routes through an interface about to be deleted (or remade)
             // go with it: the kernel flushes them, so they count as missing.
@@ -765,7 +766,7 @@ impl<'a> Planner<'a> {
     /// of an interface made by this plan are unset, whatever the old one
     /// had.
     fn interface_sysctls(&mut self) {
-        for (n, node) in self.lab.nodes.iter().enumerate() {
+        for (n, node) in self.lab.nodes.iter_enumerated() {
             let mut k = ns_sysctls(node).len();
             for iface in &node.interfaces {
                 for (key, value) in &iface.sysctl {
@@ -781,7 +782,7 @@ impl<'a> Planner<'a> {
 
     /// Qdiscs to install, change or remove.
     fn qdiscs(&mut self, state: Option<&super::state::State>) {
-        for (n, node) in self.lab.nodes.iter().enumerate() {
+        for (n, node) in self.lab.nodes.iter_enumerated() {
             for iface in &node.interfaces {
                 let cur = if self.fresh(n, iface) { None } else { self.live_link(n, &iface.name) };
                 // A table with neither a rate nor a netem key (only `limit`,
@@ -812,7 +813,7 @@ impl<'a> Planner<'a> {
 
     /// Nodes whose /etc/netns files differ from the file's.
     fn etc_files(&mut self, etc_dir: &std::path::Path, state: Option<&super::state::State>) {
-        for (n, node) in self.lab.nodes.iter().enumerate() {
+        for (n, node) in self.lab.nodes.iter_enumerated() {
             let rec = state.and_then(|s| s.namespaces.iter().find(|r| r.ns == node.ns));
             if super::etc::differs(etc_dir, node, rec) {
                 self.push(Action::Etc { node: n });

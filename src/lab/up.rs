@@ -14,6 +14,7 @@
 use super::LabError;
 use super::apply::{self, Handles, Progress};
 use super::down;
+use super::ids::{IdVec, NodeId};
 use super::live::{self, NsLive};
 use super::model::Lab;
 use super::owner::{self, Owner};
@@ -45,7 +46,7 @@ pub struct UpReport {
     pub fresh: bool,
     /// What each node's namespace held before this run (`None`: it did
     /// not exist), as the plan was computed from it.
-    pub live: Vec<Option<NsLive>>,
+    pub live: IdVec<NodeId, Option<NsLive>>,
 }
 
 /// Why `up` failed.
@@ -74,17 +75,16 @@ fn at(node: &super::model::Node, msg: String) -> super::Diag {
 /// The state of every existing namespace of the lab, read in parallel.
 /// Per node: what its namespace holds (None: no namespace yet), and the
 /// current values of the sysctls the file sets.
-type Existing = (Vec<Option<NsLive>>, Vec<Vec<Option<String>>>);
+type Existing = (IdVec<NodeId, Option<NsLive>>, IdVec<NodeId, Vec<Option<String>>>);
 
 fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
-    let n = lab.nodes.len();
-    let mut lives: Vec<Option<NsLive>> = vec![None; n];
-    let mut sysctls: Vec<Vec<Option<String>>> = vec![Vec::new(); n];
-    let existing: Vec<usize> = (0..n).filter(|&i| handles.exists(i)).collect();
-    type Got = (usize, Result<(NsLive, Vec<Option<String>>), String>);
+    let mut lives: IdVec<NodeId, Option<NsLive>> = lab.nodes.iter().map(|_| None).collect();
+    let mut sysctls: IdVec<NodeId, Vec<Option<String>>> = lab.nodes.iter().map(|_| Vec::new()).collect();
+    let existing: Vec<NodeId> = lab.nodes.ids().filter(|&i| handles.exists(i)).collect();
+    type Got = (NodeId, Result<(NsLive, Vec<Option<String>>), String>);
     // A worker switches itself into each namespace in turn (it is a thread
     // of its own that ends with the work) to read the sysctls there.
-    let work = |chunk: &mut [(usize, &crate::namespace::NetNs, &mut crate::netlink::Netlink)]| -> Vec<Got> {
+    let work = |chunk: &mut [(NodeId, &crate::namespace::NetNs, &mut crate::netlink::Netlink)]| -> Vec<Got> {
         let mut out = Vec::with_capacity(chunk.len());
         for (i, handle, nl) in chunk.iter_mut() {
             let node = &lab.nodes[*i];
@@ -194,7 +194,7 @@ pub fn up(
         no_trace();
         return Err(UpError::Refused(refused));
     }
-    let fresh = (0..lab.nodes.len()).all(|i| !handles.exists(i));
+    let fresh = lab.nodes.ids().all(|i| !handles.exists(i));
     let extra = leftover_namespaces(lab, run, old_state.as_ref());
     let (lives, sysctls) = read_existing(lab, &mut handles).map_err(|e| {
         no_trace();
@@ -282,7 +282,7 @@ fn check_names(
     let journaled = |ns: &str| old_state.is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns));
     let mut refused = Vec::new();
     let mut placeholders = Vec::new();
-    for (i, node) in lab.nodes.iter().enumerate() {
+    for (i, node) in lab.nodes.iter_enumerated() {
         let (owner, opened) = owner::owner_and_handles(run, &node.ns);
         match owner {
             Owner::Absent => {}
@@ -364,10 +364,10 @@ fn plan_nftables(
     lab: &Lab,
     run: &RunDir,
     old_state: Option<&State>,
-    lives: &[Option<NsLive>],
+    lives: &IdVec<NodeId, Option<NsLive>>,
     plan: &mut Plan,
 ) -> Result<(), super::Diag> {
-    for (i, node) in lab.nodes.iter().enumerate() {
+    for (i, node) in lab.nodes.iter_enumerated() {
         let want = super::nft::ruleset(node)
             .map_err(|e| super::Diag::at(node.span.clone(), format!("node {}: {e}", node.name)))?;
         let find = |v: &[(String, u64)]| v.iter().find(|(nd, _)| *nd == node.name).map(|(_, h)| *h);
@@ -400,9 +400,9 @@ fn plan_nftables(
 
 /// One-shot commands run for a new namespace, and again for one whose
 /// earlier `exec` never finished (a failed or killed `up`).
-fn plan_exec(lab: &Lab, old_state: Option<&State>, lives: &[Option<NsLive>], plan: &mut Plan) {
+fn plan_exec(lab: &Lab, old_state: Option<&State>, lives: &IdVec<NodeId, Option<NsLive>>, plan: &mut Plan) {
     let exec_pending = |ns: &str| old_state.is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns && r.exec_pending));
-    for (i, node) in lab.nodes.iter().enumerate() {
+    for (i, node) in lab.nodes.iter_enumerated() {
         if (lives[i].is_none() || exec_pending(&node.ns)) && !node.exec.is_empty() {
             plan.actions.push(Action::Exec { node: i });
         }
@@ -410,8 +410,8 @@ fn plan_exec(lab: &Lab, old_state: Option<&State>, lives: &[Option<NsLive>], pla
 }
 
 /// Managed processes to start and to stop, compared with the state.
-fn plan_processes(lab: &Lab, old_state: Option<&State>, lives: &[Option<NsLive>], plan: &mut Plan) {
-    for (i, node) in lab.nodes.iter().enumerate() {
+fn plan_processes(lab: &Lab, old_state: Option<&State>, lives: &IdVec<NodeId, Option<NsLive>>, plan: &mut Plan) {
+    for (i, node) in lab.nodes.iter_enumerated() {
         for (r, spec) in node.run.iter().enumerate() {
             // A process is known by its name and compared by its command
             // (without `..`: a new field does not compile until it has a
@@ -467,7 +467,7 @@ fn journal_state(lab: &Lab, opts: &UpOptions, old_state: Option<&State>, plan: &
     });
     state.file = opts.file.clone();
     state.phase = Phase::Building;
-    for (i, node) in lab.nodes.iter().enumerate() {
+    for (i, node) in lab.nodes.iter_enumerated() {
         let runs_exec = plan.actions.iter().any(|a| matches!(a, Action::Exec { node } if *node == i));
         match state.namespaces.iter_mut().find(|r| r.ns == node.ns) {
             Some(r) => r.exec_pending |= runs_exec,

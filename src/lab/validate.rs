@@ -3,6 +3,7 @@
 //! CIDR typos…). Each problem points at the object that causes it.
 
 use super::diag::{DIAG_MAX, Diag};
+use super::ids::{IdVec, NodeId};
 use super::model::*;
 use crate::rundir::{has_control_bytes, is_valid_name};
 use ipnet::IpNet;
@@ -51,7 +52,7 @@ pub fn check(lab: &Lab) -> Vec<Diag> {
         }
     }
     for (i, x) in lab.expects.iter().enumerate() {
-        if x.from >= lab.nodes.len() || x.path.iter().any(|p| *p >= lab.nodes.len()) {
+        if !lab.nodes.contains(x.from) || x.path.iter().any(|p| !lab.nodes.contains(*p)) {
             d.push(Diag::at(x.span.clone(), format!("expect {} names a node that is not defined", i + 1)));
         }
     }
@@ -159,7 +160,7 @@ fn effective_mtus(n: &Node) -> Vec<u32> {
 fn links(lab: &Lab, d: &mut Vec<Diag>) {
     for (i, l) in lab.links.iter().enumerate() {
         let [a, b] = &l.ends;
-        if a.node >= lab.nodes.len() || b.node >= lab.nodes.len() {
+        if !lab.nodes.contains(a.node) || !lab.nodes.contains(b.node) {
             d.push(Diag::at(l.span.clone(), format!("link {} names a node that is not defined", i + 1)));
             continue;
         }
@@ -427,11 +428,10 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
 /// No two addresses of a segment may be equal, nor share a network address
 /// with different prefix lengths.
 fn segments(lab: &Lab, d: &mut Vec<Diag>) {
-    let nn = lab.nodes.len();
-    let is_sw = |i: usize| lab.nodes.get(i).is_some_and(|n| n.kind == Kind::Switch);
+    let is_sw = |i: NodeId| lab.nodes.get(i).is_some_and(|n| n.kind == Kind::Switch);
     // Union-find over switches.
-    let mut up: Vec<usize> = (0..nn).collect();
-    fn find(up: &mut [usize], i: usize) -> usize {
+    let mut up: IdVec<NodeId, NodeId> = lab.nodes.ids().collect();
+    fn find(up: &mut IdVec<NodeId, NodeId>, i: NodeId) -> NodeId {
         let mut i = i;
         while up[i] != i {
             up[i] = up[up[i]];
@@ -441,21 +441,21 @@ fn segments(lab: &Lab, d: &mut Vec<Diag>) {
     }
     for l in &lab.links {
         let [a, b] = &l.ends;
-        if a.node < nn && b.node < nn && is_sw(a.node) && is_sw(b.node) {
+        if lab.nodes.contains(a.node) && lab.nodes.contains(b.node) && is_sw(a.node) && is_sw(b.node) {
             let (x, y) = (find(&mut up, a.node), find(&mut up, b.node));
             up[x] = y;
         }
     }
     // Members: (node, interface name).
-    let mut segs: HashMap<usize, Vec<(usize, String)>> = HashMap::new();
-    let mut pairs: Vec<Vec<(usize, String)>> = Vec::new();
-    for s in (0..nn).filter(|i| is_sw(*i)) {
+    let mut segs: HashMap<NodeId, Vec<(NodeId, String)>> = HashMap::new();
+    let mut pairs: Vec<Vec<(NodeId, String)>> = Vec::new();
+    for s in lab.nodes.ids().filter(|i| is_sw(*i)) {
         let root = find(&mut up, s);
         segs.entry(root).or_default().push((s, "br0".into()));
     }
     for l in &lab.links {
         let [a, b] = &l.ends;
-        if a.node >= nn || b.node >= nn {
+        if !lab.nodes.contains(a.node) || !lab.nodes.contains(b.node) {
             continue;
         }
         match (is_sw(a.node), is_sw(b.node)) {
@@ -471,14 +471,13 @@ fn segments(lab: &Lab, d: &mut Vec<Diag>) {
             (true, true) => {}
         }
     }
-    let index: HashMap<(usize, &str), &Iface> = lab
+    let index: HashMap<(NodeId, &str), &Iface> = lab
         .nodes
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .flat_map(|(ni, n)| n.interfaces.iter().map(move |f| ((ni, f.name.as_str()), f)))
         .collect();
-    let iface_of = |ni: usize, name: &str| index.get(&(ni, name)).copied();
-    let mut roots: Vec<usize> = segs.keys().copied().collect();
+    let iface_of = |ni: NodeId, name: &str| index.get(&(ni, name)).copied();
+    let mut roots: Vec<NodeId> = segs.keys().copied().collect();
     roots.sort();
     let all = roots.iter().map(|r| (Some(*r), segs[r].clone())).chain(pairs.into_iter().map(|p| (None, p)));
     for (root, members) in all {

@@ -4,6 +4,7 @@
 //! 1 otherwise.
 
 use crate::cli::{Ctx, Status};
+use crate::lab::ids::NodeId;
 use crate::lab::model::{Expect, Lab, Proto};
 use crate::lab::probe::{self, Outcome, Probe};
 use crate::rundir::RunDir;
@@ -132,9 +133,9 @@ pub(crate) fn check<'a>(lab: &'a Lab, run: &RunDir, opts: &probe::Opts, file: &s
 }
 
 /// Every address of every node (interfaces and loopback) → the node.
-fn address_owners(lab: &Lab) -> HashMap<IpAddr, usize> {
+fn address_owners(lab: &Lab) -> HashMap<IpAddr, NodeId> {
     let mut m = HashMap::new();
-    for (i, n) in lab.nodes.iter().enumerate() {
+    for (i, n) in lab.nodes.iter_enumerated() {
         for a in n.interfaces.iter().flat_map(|f| f.addrs.iter()).chain(n.loopback.iter()) {
             m.entry(a.addr()).or_insert(i);
         }
@@ -142,8 +143,8 @@ fn address_owners(lab: &Lab) -> HashMap<IpAddr, usize> {
     m
 }
 
-fn judge<'a>(lab: &Lab, owners: &HashMap<IpAddr, usize>, e: &'a Expect, o: Outcome) -> Checked<'a> {
-    let hop_nodes: Vec<Option<usize>> = o.hops.iter().map(|h| owners.get(h).copied()).collect();
+fn judge<'a>(lab: &Lab, owners: &HashMap<IpAddr, NodeId>, e: &'a Expect, o: Outcome) -> Checked<'a> {
+    let hop_nodes: Vec<Option<NodeId>> = o.hops.iter().map(|h| owners.get(h).copied()).collect();
     let hops: Vec<String> = o
         .hops
         .iter()
@@ -182,7 +183,7 @@ fn judge<'a>(lab: &Lab, owners: &HashMap<IpAddr, usize>, e: &'a Expect, o: Outco
 
 /// Do the routers `want` appear among `hops`, in this order (others may
 /// come between them)?
-fn contains_in_order(hops: &[Option<usize>], want: &[usize]) -> bool {
+fn contains_in_order(hops: &[Option<NodeId>], want: &[NodeId]) -> bool {
     let mut rest = want.iter().peekable();
     for h in hops.iter().flatten() {
         if rest.peek() == Some(&h) {
@@ -282,7 +283,7 @@ pub(crate) fn render(lab: &Lab, results: &[Checked]) -> String {
             r.detail
         ));
     }
-    let mut sources: Vec<usize> = Vec::new();
+    let mut sources: Vec<NodeId> = Vec::new();
     let mut targets: Vec<&str> = Vec::new();
     for r in results {
         if !sources.contains(&r.expect.from) {
@@ -328,8 +329,8 @@ fn neighbour_table_note(results: &[Checked]) -> Option<String> {
 /// Rows: sources; columns: destinations as written. A cell holds one mark
 /// per expectation: ✔ reached, ✘ not reached, followed by `!` when that
 /// expectation failed; `·` where nothing is expected.
-fn matrix(lab: &Lab, results: &[Checked], sources: &[usize], targets: &[&str]) -> String {
-    let cell = |from: usize, to: &str| -> String {
+fn matrix(lab: &Lab, results: &[Checked], sources: &[NodeId], targets: &[&str]) -> String {
+    let cell = |from: NodeId, to: &str| -> String {
         let marks: String = results
             .iter()
             .filter(|r| r.expect.from == from && r.expect.to_text == to)
@@ -370,12 +371,13 @@ mod tests {
 
     #[test]
     fn path_check_wants_the_routers_in_order_with_others_between() {
-        let hops = [Some(1), None, Some(2), Some(3)];
-        assert!(contains_in_order(&hops, &[1, 3]));
-        assert!(contains_in_order(&hops, &[1, 2, 3]));
+        let [n1, n2, n3, n4] = [1, 2, 3, 4].map(NodeId::new);
+        let hops = [Some(n1), None, Some(n2), Some(n3)];
+        assert!(contains_in_order(&hops, &[n1, n3]));
+        assert!(contains_in_order(&hops, &[n1, n2, n3]));
         assert!(contains_in_order(&hops, &[]));
-        assert!(!contains_in_order(&hops, &[3, 1]));
-        assert!(!contains_in_order(&hops, &[4]));
+        assert!(!contains_in_order(&hops, &[n3, n1]));
+        assert!(!contains_in_order(&hops, &[n4]));
     }
 
     #[test]

@@ -120,6 +120,7 @@ fn row(g: &Graph, n: &GNode, i: &GIface) -> (String, String, String) {
 mod tests {
     use super::super::fixtures::*;
     use super::super::*;
+    use crate::lab::ids::{IfaceId, NodeId};
 
     #[test]
     fn pair_shows_both_interfaces_with_arrows() {
@@ -140,13 +141,13 @@ mod tests {
     fn vlans_of_ports_and_vlan_interfaces() {
         use crate::lab::model::{Iface, IfaceKind};
         let mut lab = lan4();
-        let sw = &mut lab.nodes[0];
-        sw.interfaces[1].vlan = Some(10);
-        sw.interfaces[2].vlans = vec![10, 20];
-        let mut sub: Iface = lab.nodes[1].interfaces[0].clone();
+        let sw = &mut lab.nodes[NodeId::new(0)];
+        sw.interfaces[IfaceId::new(1)].vlan = Some(10);
+        sw.interfaces[IfaceId::new(2)].vlans = vec![10, 20];
+        let mut sub: Iface = lab.nodes[NodeId::new(1)].interfaces[IfaceId::new(0)].clone();
         sub.name = "eth0.10".into();
         sub.kind = IfaceKind::Vlan { parent: "eth0".into(), vid: 10 };
-        lab.nodes[1].interfaces.push(sub);
+        lab.nodes[NodeId::new(1)].interfaces.push(sub);
         let out = render(&lab, None, Format::Ascii);
         assert!(out.contains("  h1-eth0  -  ──> h1:eth0  vlan 10\n  h2-eth0  -  ──> h2:eth0  vlans 10,20\n"), "{out}");
         assert!(out.contains("  eth0.10  10.1.0.1/24  (vlan 10 on eth0)\n"), "{out}");

@@ -74,6 +74,7 @@ fn end_label(e: &GEnd) -> String {
 mod tests {
     use super::super::fixtures::*;
     use super::super::*;
+    use crate::lab::ids::NodeId;
 
     #[test]
     fn pair_is_an_undirected_graph_with_end_labels() {
@@ -102,7 +103,7 @@ mod tests {
     #[test]
     fn namespace_is_left_out_when_equal_to_the_name() {
         let mut lab = pair();
-        lab.nodes[0].ns = "h1".into();
+        lab.nodes[NodeId::new(0)].ns = "h1".into();
         let out = render(&lab, None, Format::Dot);
         assert!(out.contains("label=\"h1\"]"), "{out}");
     }

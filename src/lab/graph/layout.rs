@@ -271,6 +271,7 @@ mod tests {
     use super::super::fixtures::*;
     use super::super::*;
     use super::*;
+    use crate::lab::ids::NodeId;
 
     fn names(g: &Graph, ls: &[Vec<usize>]) -> Vec<Vec<String>> {
         ls.iter().map(|l| l.iter().map(|&v| g.nodes[v].name.clone()).collect()).collect()
@@ -298,8 +299,9 @@ mod tests {
         let base = lab.nodes.len();
         lab.nodes.extend(other.nodes);
         for mut l in other.links {
-            l.ends[0].node += base;
-            l.ends[1].node += base;
+            for e in &mut l.ends {
+                e.node = NodeId::new(e.node.index() + base);
+            }
             lab.links.push(l);
         }
         let g = Graph::new(&lab, None);

@@ -102,7 +102,7 @@ fn ifaces_of(lv: &NsLive) -> BTreeMap<String, IfaceLive> {
 
 /// The live state from the reading `up` already made of the lab's own
 /// namespaces (`None`: no namespace), so `status` need not read them again.
-pub fn from_reading(lab: &Lab, lives: &[Option<NsLive>]) -> Live {
+pub fn from_reading(lab: &Lab, lives: &crate::lab::ids::IdVec<crate::lab::ids::NodeId, Option<NsLive>>) -> Live {
     let nodes = lab
         .nodes
         .iter()

@@ -305,7 +305,7 @@ impl Graph {
                         let (kind, peer, link) = match &i.kind {
                             IfaceKind::Veth { link, end } => {
                                 let other = lab.links.get(*link).map(|l| &l.ends[1 - end.min(&1)]);
-                                ("veth", other.map(|o| (o.node, o.ifname.clone())), Some(*link))
+                                ("veth", other.map(|o| (o.node.index(), o.ifname.clone())), Some(link.index()))
                             }
                             IfaceKind::Bridge => ("bridge", None, None),
                             IfaceKind::Vlan { .. } => ("vlan", None, None),
@@ -371,7 +371,7 @@ impl Graph {
             let mut ends = Vec::with_capacity(2);
             for (ei, e) in l.ends.iter().enumerate() {
                 let other = &l.ends[1 - ei];
-                let Some(node) = nodes.get_mut(e.node) else { continue };
+                let Some(node) = nodes.get_mut(e.node.index()) else { continue };
                 if node.iface(&e.ifname).is_none() {
                     node.ifaces.push(GIface {
                         name: e.ifname.clone(),
@@ -379,7 +379,7 @@ impl Graph {
                         addrs: Vec::new(),
                         master: None,
                         vlan: None,
-                        peer: Some((other.node, other.ifname.clone())),
+                        peer: Some((other.node.index(), other.ifname.clone())),
                         link: Some(li),
                         oper: None,
                         live_addrs: None,
@@ -393,7 +393,7 @@ impl Graph {
                     drift.missing = true;
                 }
                 ends.push(GEnd {
-                    node: e.node,
+                    node: e.node.index(),
                     ifname: e.ifname.clone(),
                     addrs: i.addrs.clone(),
                     vlan: i.vlan.clone(),
@@ -445,7 +445,7 @@ pub(crate) mod fixtures {
             let mut ends = Vec::new();
             for (ei, (n, ifn, addrs)) in l.iter().enumerate() {
                 let ni = lab.node(n).unwrap();
-                let mut i = iface(ifn, IfaceKind::Veth { link: li, end: ei }, addrs);
+                let mut i = iface(ifn, IfaceKind::Veth { link: crate::lab::ids::LinkId::new(li), end: ei }, addrs);
                 if lab.nodes[ni].kind == Kind::Switch {
                     i.master = Some("br0".into());
                 }

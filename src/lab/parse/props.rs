@@ -6,6 +6,7 @@
 use super::tree::{self, Budget, Item, Val, limits};
 use super::{Source, parse};
 use crate::lab::diag::{DIAG_MAX, Diag};
+use crate::lab::ids::{IfaceId, NodeId};
 use proptest::prelude::*;
 
 /// Problems about the file as a whole, which have no position.
@@ -224,7 +225,7 @@ proptest! {
         check(&text)?;
         let src = Source { path: "p.toml".into(), text };
         if let Ok(lab) = parse(&src) {
-            let r = lab.nodes[0].interfaces[0].netem.as_ref().and_then(|n| n.rate_bps);
+            let r = lab.nodes[NodeId::new(0)].interfaces[IfaceId::new(0)].netem.as_ref().and_then(|n| n.rate_bps);
             prop_assert!(r.is_some_and(|r| r >= super::units::RATE_MIN_BPS), "{rate}: {r:?}");
         }
     }

@@ -2,6 +2,7 @@
 //! `status` print them.
 
 use super::Action;
+use crate::lab::ids::{IfaceId, NodeId};
 use crate::lab::model::Lab;
 
 /// A rate as tc writes it: `20mbit`, `1500kbit`, `800bit`.
@@ -15,7 +16,7 @@ fn rate_text(bps: u64) -> String {
 }
 
 /// "NS: port P vlan 10 (access)", or its trunk VLANs.
-fn port_vlans_text(lab: &Lab, node: usize, iface: usize) -> String {
+fn port_vlans_text(lab: &Lab, node: NodeId, iface: IfaceId) -> String {
     let ns = &lab.nodes[node].ns;
     let i = &lab.nodes[node].interfaces[iface];
     match i.vlan {
@@ -27,8 +28,8 @@ fn port_vlans_text(lab: &Lab, node: usize, iface: usize) -> String {
 
 /// One line per action, for `--plan` and for a reconcile's report.
 pub fn describe(lab: &Lab, action: &Action) -> String {
-    let ns = |n: &usize| lab.nodes[*n].ns.as_str();
-    let ifname = |n: &usize, i: &usize| lab.nodes[*n].interfaces[*i].name.as_str();
+    let ns = |n: &NodeId| lab.nodes[*n].ns.as_str();
+    let ifname = |n: &NodeId, i: &IfaceId| lab.nodes[*n].interfaces[*i].name.as_str();
     match action {
         Action::CreateNs { node } => format!("+ namespace {}", ns(node)),
         Action::DeleteNs { ns, node } => format!("- namespace {ns} (node {node} is no longer in the file)"),

@@ -6,7 +6,7 @@ use crate::lab::live::LiveLink;
 use crate::lab::model::Iface;
 
 fn node(kind: Kind, interfaces: Vec<Iface>) -> Node {
-    Node { name: "a".into(), ns: "t-a".into(), kind, interfaces, ..Node::default() }
+    Node { name: "a".into(), ns: "t-a".into(), kind, interfaces: interfaces.into(), ..Node::default() }
 }
 
 fn link(index: u32, name: &str, kind: &str) -> (String, LiveLink) {
@@ -35,14 +35,16 @@ fn link(index: u32, name: &str, kind: &str) -> (String, LiveLink) {
 /// (`None`: no namespace yet).
 fn plan(lab: &Lab, links: Option<Vec<(String, LiveLink)>>) -> Vec<String> {
     let live = links.map(|l| NsLive { links: l.into_iter().collect(), ..NsLive::default() });
-    let sysctls = vec![ns_sysctls(&lab.nodes[0]).iter().map(|(_, v)| Some(v.clone())).collect()];
-    let p = compute(lab, &[live], &sysctls, &[], std::path::Path::new("/nonexistent"), None);
+    let sysctls: IdVec<NodeId, Vec<Option<String>>> =
+        vec![ns_sysctls(&lab.nodes[NodeId::new(0)]).iter().map(|(_, v)| Some(v.clone())).collect()].into();
+    let p = compute(lab, &vec![live].into(), &sysctls, &[], std::path::Path::new("/nonexistent"), None);
     p.actions.iter().map(|a| describe(lab, a)).collect()
 }
 
 #[test]
 fn an_interface_of_another_kind_is_made_again() {
-    let lab = Lab { nodes: vec![node(Kind::Host, vec![Iface::new("d0", IfaceKind::Dummy, 0..1)])], ..Lab::default() };
+    let lab =
+        Lab { nodes: vec![node(Kind::Host, vec![Iface::new("d0", IfaceKind::Dummy, 0..1)])].into(), ..Lab::default() };
     assert_eq!(
         plan(&lab, Some(vec![link(2, "d0", "bridge")])),
         [
@@ -58,8 +60,8 @@ fn an_interface_of_another_kind_is_made_again() {
 fn a_switch_bridge_is_born_with_only_the_settings_the_file_sets() {
     let mut sw = node(Kind::Switch, vec![Iface::new("br0", IfaceKind::Bridge, 0..1)]);
     sw.stp = Some(true);
-    let lab = Lab { nodes: vec![sw], ..Lab::default() };
-    let p = compute(&lab, &[None], &[vec![]], &[], std::path::Path::new("/nonexistent"), None);
+    let lab = Lab { nodes: vec![sw].into(), ..Lab::default() };
+    let p = compute(&lab, &vec![None].into(), &vec![vec![]].into(), &[], std::path::Path::new("/nonexistent"), None);
     let settings = p.actions.iter().find_map(|a| match a {
         Action::CreateBridge { settings, .. } => Some(*settings),
         _ => None,
