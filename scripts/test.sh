@@ -8,8 +8,8 @@
 #   Then the fuzz targets, 25 s each (scripts/fuzz.sh).
 # The tests build with the `ci` profile of Cargo.toml (optimised, no
 # cross-crate LTO: quick to relink). Both builds users get are tested: the
-# whole suite runs on the plain build (`cargo build --release`, the
-# README's and `cargo install`'s); on x86_64 glibc the release build
+# whole suite runs on the plain build (the code of `cargo build --release`
+# and `cargo install`, in the ci profile); on x86_64 glibc the release build
 # (scripts/release.sh: the `fast-start` entry path, which needs cross-crate
 # LTO) has its machine code checked and runs the start-up and differential
 # tests. Each build brings up the debris lab the other's tests run beside.
@@ -86,7 +86,10 @@ checks() {
 
 # Both builds, and the test binaries (built, not run).
 builds() {
-	plain=$(cargo build --release --quiet --bin netns --message-format=json-render-diagnostics |
+	cargo test --workspace --quiet --profile ci --no-run
+	# The plain binary, the one the tests run: same code as `cargo build
+	# --release`, which differs only in its cross-crate LTO.
+	plain=$(cargo build --profile ci --quiet --bin netns --message-format=json-render-diagnostics |
 		sed -n 's/.*"executable":"\([^"]*\/netns\)".*/\1/p')
 	[[ -x $plain ]] || { echo "scripts/test.sh: cannot find the netns binary cargo built" >&2; exit 1; }
 	release=$plain
@@ -96,7 +99,6 @@ builds() {
 	else
 		echo "scripts/test.sh: no release build on $host (x86_64 glibc only): the plain build is the only one" >&2
 	fi
-	cargo test --workspace --quiet --profile ci --no-run
 }
 
 # The tests, as root. A test that needs root skips itself when it runs
@@ -116,15 +118,23 @@ if [[ ${1:-} == --run-tests ]]; then   # the root half of a run a user started: 
 	tests
 	exit
 fi
-install_missing
-checks
-builds
+# Each step says how long it took: the whole run must stay short enough
+# to run before every merge.
+timed() {
+	local start=$SECONDS
+	"$@"
+	echo "scripts/test.sh: $1 took $((SECONDS - start)) s" >&2
+}
+timed install_missing
+timed checks
+timed builds
 if ((EUID == 0)); then
-	tests
+	timed tests
 else
 	# The builds above are fresh: as root, cargo only runs the tests, with
 	# your toolchain.
 	sudo -- env PATH="$PATH" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" \
 		bash "$PWD/scripts/test.sh" --run-tests "$plain" "$release"
 fi
-timeout 600 bash scripts/fuzz.sh 25
+fuzz() { timeout 600 bash scripts/fuzz.sh 25; }
+timed fuzz
