@@ -10,7 +10,7 @@
 //! file order, so messages, line numbers and stop-at-first-failure stay
 //! exactly those of a sequential run.
 
-use super::{Ctx, Exit, Status, dispatch, netns_cmd};
+use super::{Code, Ctx, Exit, Status, dispatch, netns_cmd};
 use std::ffi::{OsStr, OsString};
 use std::io::{BufRead, BufReader, Read};
 use std::os::fd::OwnedFd;
@@ -142,7 +142,7 @@ pub fn run(ctx: &mut Ctx, name: &OsStr) -> Status {
             Ok(f) => Box::new(f),
             Err(e) => {
                 crate::errln!("Cannot open file \"", name, "\" for reading: ", crate::sys::Errno::of(&e));
-                return Ok(1);
+                return Ok(Code::FAILED);
             }
         }
     };
@@ -150,7 +150,7 @@ pub fn run(ctx: &mut Ctx, name: &OsStr) -> Status {
     let mut reader = Reader { input: BufReader::with_capacity(64 * 1024, input), lineno: 0 };
     ctx.batch = true;
     let force = ctx.opts.force;
-    let mut ret = 0;
+    let mut ret = Code::SUCCESS;
     if stream {
         // A pipe or terminal: lines are run as they arrive.
         while let Some(line) = reader.next_line() {
@@ -215,10 +215,10 @@ fn run_line(
         Some(fd) => netns_cmd::add_prefetched(ctx, strip_object(&words), fd),
         None => dispatch(ctx, &words, true)?,
     };
-    if status != 0 {
+    if status != Code::SUCCESS {
         ctx.flush();
         crate::errln!("Command failed ", file, ":", lineno.to_string());
-        *ret = 1;
+        *ret = Code::FAILED;
         if !force {
             return Ok(false);
         }

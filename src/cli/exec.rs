@@ -6,7 +6,7 @@
 //! command, as iproute2 does.
 
 use super::netns_cmd::{c_args, switch_for_exec};
-use super::{Ctx, Exit, Status};
+use super::{Code, Ctx, Exit, Status};
 use crate::rundir::NsName;
 use crate::sys::Errno;
 use nix::sys::wait::{WaitStatus, waitpid};
@@ -32,7 +32,7 @@ fn child(ctx: &Ctx, name: &OsStr, cmd: &[OsString]) -> ! {
     }
     // SAFETY: _exit is always safe; it skips atexit handlers and stdio
     // flushing, which belong to the parent.
-    unsafe { libc::_exit(1) }
+    unsafe { libc::_exit(Exit::ERROR.0) }
 }
 
 /// Fork, run `cmd` in `name` in the child, wait. `Ok(status)` when the
@@ -49,7 +49,7 @@ fn fork_and_wait(
     match unsafe { fork() } {
         Err(e) => {
             eprintln!("fork: {}", Errno::from(e));
-            std::process::exit(1);
+            std::process::exit(Exit::ERROR.0);
         }
         Ok(ForkResult::Child) => {
             if let Some((out, err)) = redirect {
@@ -69,7 +69,7 @@ fn fork_and_wait(
                 Err(nix::errno::Errno::EINTR) => continue,
                 Err(e) => {
                     eprintln!("waitpid: {}", Errno::from(e));
-                    std::process::exit(1);
+                    std::process::exit(Exit::ERROR.0);
                 }
             }
         },
@@ -81,11 +81,11 @@ pub fn exec(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let all = ctx.opts.all;
     if args.is_empty() && !all {
         eprintln!("No netns name specified");
-        return Ok(1);
+        return Ok(Code::FAILED);
     }
     if (args.len() < 2 && !all) || (args.is_empty() && all) {
         eprintln!("No command specified");
-        return Ok(1);
+        return Ok(Code::FAILED);
     }
     if all {
         return exec_all(ctx, args);
@@ -127,7 +127,7 @@ fn lab_node(ctx: &Ctx, args: &[OsString]) -> Result<Option<Vec<OsString>>, Statu
     let Some(rec) = state.namespaces.iter().find(|r| r.node == node) else {
         let nodes: Vec<&str> = state.namespaces.iter().map(|r| r.node.as_str()).collect();
         eprintln!("netns exec: lab {lab} has no node {node} (its nodes: {})", nodes.join(" "));
-        return Err(Ok(1));
+        return Err(Ok(super::lab::LabCode::FAILED));
     };
     let rest = match args.get(2) {
         Some(dd) if dd == "--" => &args[3..],
@@ -135,7 +135,7 @@ fn lab_node(ctx: &Ctx, args: &[OsString]) -> Result<Option<Vec<OsString>>, Statu
     };
     if rest.is_empty() {
         eprintln!("No command specified");
-        return Err(Ok(1));
+        return Err(Ok(Code::FAILED));
     }
     let mut out = vec![OsString::from(&rec.ns)];
     out.extend(rest.iter().cloned());
@@ -159,7 +159,7 @@ fn exec_all(ctx: &mut Ctx, cmd: &[OsString]) -> Status {
             return Err(Exit::ERROR);
         }
     }
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 fn capture_file(label: &str) -> std::io::Result<std::fs::File> {
@@ -183,7 +183,7 @@ fn exec_all_json(ctx: &mut Ctx, names: &[OsString], cmd: &[OsString]) -> Status 
             (Ok(o), Ok(e)) => (o, e),
             (Err(e), _) | (_, Err(e)) => {
                 eprintln!("memfd_create: {}", Errno::of(&e));
-                return Ok(1);
+                return Ok(Code::FAILED);
             }
         };
         let (out_fd, err_fd): (OwnedFd, OwnedFd) =
@@ -202,5 +202,5 @@ fn exec_all_json(ctx: &mut Ctx, names: &[OsString], cmd: &[OsString]) -> Status 
     }
     w.end_array();
     ctx.write(&w.finish());
-    Ok(0)
+    Ok(Code::SUCCESS)
 }

@@ -3,7 +3,7 @@
 //! [`Command`]. Parsing itself follows iproute2's rules and is done by hand
 //! (clap would read `-all` as `-a -l -l`).
 
-use super::{Exit, Status};
+use super::{Code, Exit, Status};
 use clap::{Arg, ArgAction, Command};
 use std::ffi::OsString;
 
@@ -237,7 +237,7 @@ pub fn completions(args: &[OsString]) -> Status {
         }
     };
     clap_complete::generate(shell, &mut command(), "netns", &mut std::io::stdout());
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 /// `netns man`.
@@ -246,7 +246,7 @@ pub fn man() -> Status {
     if man.render(&mut std::io::stdout()).is_err() {
         return Err(Exit::ERROR);
     }
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `netns inspect [NAME…|--all]`.
 
-use super::{Ctx, Exit, Status};
+use super::{Code, Ctx, Exit, Status};
 use crate::inspect::{Target, collect, render};
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -39,7 +39,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(v) => v,
         Err(e) => {
             eprintln!("{e}");
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
     };
     // What could be read is shown; what could not is said, and fails the
@@ -52,5 +52,5 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         let out = if json { render::json(views, pretty) } else { render::text_all(views) };
         ctx.write(out.as_bytes());
     }
-    Ok(if found.failures.is_empty() { 0 } else { 1 })
+    Ok(if found.failures.is_empty() { Code::SUCCESS } else { Code::FAILED })
 }

@@ -2,7 +2,7 @@
 //! not, found through `/proc` (as `lsns -t net` does) and the run
 //! directory, with its names, nsid, inode and processes.
 
-use super::{Ctx, Status};
+use super::{Code, Ctx, Status};
 use crate::namespace::NsId;
 use crate::namespace::open_ns_file;
 use crate::procscan::{ProcScan, comm};
@@ -95,7 +95,7 @@ fn collect(ctx: &mut Ctx, failed: &mut bool) -> Result<Vec<Found>, super::Exit> 
 pub fn list_all(ctx: &mut Ctx) -> Status {
     let mut failed = false;
     let found = collect(ctx, &mut failed)?;
-    let status = i32::from(failed);
+    let status = if failed { Code::FAILED } else { Code::SUCCESS };
     if ctx.opts.json {
         let mut w = crate::output::JsonWriter::new(ctx.opts.pretty);
         w.start_array();

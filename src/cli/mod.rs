@@ -18,7 +18,9 @@ mod options;
 
 // The execution context and the iproute2 grammar belong to the objects
 // layer below; the command line builds the context and speaks the grammar.
-pub(crate) use crate::ipobj::{Ctx, Exit, Opts, Status};
+// The statuses are public: the binary's early path reports with them too.
+pub use crate::ipobj::grammar::{Code, Exit};
+pub(crate) use crate::ipobj::{Ctx, Opts, Status};
 
 use crate::rundir::RunDir;
 use std::ffi::OsString;
@@ -53,11 +55,11 @@ fn run(ctx: &mut Ctx, args: Vec<OsString>) -> Status {
     match options::scan(ctx, args)? {
         options::Scan::Help => {
             help::print_help();
-            Ok(0)
+            Ok(Code::SUCCESS)
         }
         options::Scan::Version => {
             println!("netns {} (ip netns compatible with iproute2-6.1.0)", env!("CARGO_PKG_VERSION"));
-            Ok(0)
+            Ok(Code::SUCCESS)
         }
         options::Scan::Run(words) => match ctx.opts.batch.clone() {
             Some(file) => batch::run(ctx, &file),

@@ -1,7 +1,7 @@
 //! The netns subcommands, with iproute2's words, order of checks, messages
 //! and exit statuses (see `docs/compat.md` for the deliberate differences).
 
-use super::{Ctx, Exit, Status, help, listall};
+use super::{Code, Ctx, Exit, Status, help, listall};
 use crate::ipobj::grammar::{get_integer, matches};
 use crate::namespace::open_ns_file;
 use crate::namespace::{NetNs, NsId};
@@ -127,7 +127,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
             b"man" => help::man(),
             _ if batch_line => {
                 crate::errln!("Object \"", first, "\" is unknown, try \"netns help\".");
-                Ok(1)
+                Ok(Code::FAILED)
             }
             _ => {
                 crate::errln!("Command \"", first, "\" is unknown, try \"netns help\".");
@@ -147,7 +147,7 @@ pub(super) fn names_for_walk(ctx: &Ctx, space: bool) -> Result<Vec<OsString>, i3
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(Vec::new()),
         Err(e) => {
             crate::errln!("Failed to open directory ", ctx.run.path(), if space { ": " } else { ":" }, Errno::of(&e));
-            Err(1)
+            Err(Code::FAILED)
         }
     }
 }
@@ -207,11 +207,11 @@ fn list(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let names = match ctx.run.names() {
         Ok(n) => n,
         // No directory yet: no names, as iproute2 says (nothing).
-        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(0),
+        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(Code::SUCCESS),
         // iproute2 says nothing here either, which reads as "no names".
         Err(e) => {
             crate::errln!("Cannot open netns runtime directory \"", ctx.run.path(), "\": ", Errno::of(&e));
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
     };
     let ids = ids_of(ctx, &names)?;
@@ -239,7 +239,7 @@ fn list(ctx: &mut Ctx, args: &[OsString]) -> Status {
         }
         ctx.write(&out);
     }
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 // ---------------------------------------------------------------- list-id
@@ -296,7 +296,7 @@ fn list_id(ctx: &mut Ctx, args: &[OsString]) -> Status {
             Ok(e) => e.into_iter().collect::<Vec<_>>(),
             Err(e) => {
                 eprintln!("{}", e.iproute2_line());
-                return Ok(2);
+                return Ok(Code::REFUSED);
             }
         },
         None => match nl.dump_nsids(target) {
@@ -361,7 +361,7 @@ fn list_id(ctx: &mut Ctx, args: &[OsString]) -> Status {
     } else {
         ctx.write(&text);
     }
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 // ---------------------------------------------------------------- add / attach
@@ -389,20 +389,20 @@ fn report(e: RunDirError) -> Status {
     if matches!(e, RunDirError::Restore { .. }) {
         return Err(Exit::ERROR);
     }
-    Ok(1)
+    Ok(Code::FAILED)
 }
 
 fn add(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let Some(name) = args.first() else {
         eprintln!("No netns name specified");
-        return Ok(1);
+        return Ok(Code::FAILED);
     };
     let name = new_name(name)?;
     // A lone `netns add` exits next: no need to switch back. A batch file
     // goes on in the original namespace, as iproute2's does.
     let source = if ctx.batch { Source::New } else { Source::NewAndStay };
     match ctx.run.add_with(&name, source, &mut crate::sys::eprint_line) {
-        Ok(()) => Ok(0),
+        Ok(()) => Ok(Code::SUCCESS),
         Err(e) => report(e),
     }
 }
@@ -419,14 +419,14 @@ pub fn add_prefetched(ctx: &mut Ctx, words: &[OsString], fd: OwnedFd) -> i32 {
         Ok(n) => n,
         Err(e) => {
             crate::sys::eprint_line(&e.message());
-            return 255;
+            return Exit::FAILURE.0;
         }
     };
     match ctx.run.add_with(&name, Source::Prepared(fd.as_fd()), &mut crate::sys::eprint_line) {
-        Ok(()) => 0,
+        Ok(()) => Code::SUCCESS,
         Err(e) => {
             crate::sys::eprint_line(&e.message());
-            1
+            Code::FAILED
         }
     }
 }
@@ -434,18 +434,18 @@ pub fn add_prefetched(ctx: &mut Ctx, words: &[OsString], fd: OwnedFd) -> i32 {
 fn attach(ctx: &mut Ctx, args: &[OsString]) -> Status {
     if args.len() < 2 {
         eprintln!("No netns name and PID specified");
-        return Ok(1);
+        return Ok(Code::FAILED);
     }
     let pid = match get_integer(args[1].as_bytes()) {
         Some(p) if p != 0 => p,
         _ => {
             crate::errln!("Invalid PID: ", args[1]);
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
     };
     let name = new_name(&args[0])?;
     match ctx.run.add_with(&name, Source::Pid(pid), &mut crate::sys::eprint_line) {
-        Ok(()) => Ok(0),
+        Ok(()) => Ok(Code::SUCCESS),
         Err(e) => report(e),
     }
 }
@@ -473,15 +473,15 @@ fn delete(ctx: &mut Ctx, args: &[OsString]) -> Status {
                 break;
             }
         }
-        return Ok(0);
+        return Ok(Code::SUCCESS);
     }
     let Some(name) = args.first() else {
         eprintln!("No netns name specified");
-        return Ok(1);
+        return Ok(Code::FAILED);
     };
     let name = existing_name(name)?;
     match ctx.run.delete(&name) {
-        Ok(()) => Ok(0),
+        Ok(()) => Ok(Code::SUCCESS),
         Err(e) => report(e),
     }
 }
@@ -491,11 +491,11 @@ fn delete(ctx: &mut Ctx, args: &[OsString]) -> Status {
 fn set(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let Some(name) = args.first() else {
         eprintln!("No netns name specified");
-        return Ok(1);
+        return Ok(Code::FAILED);
     };
     let Some(value) = args.get(1) else {
         eprintln!("No nsid specified");
-        return Ok(1);
+        return Ok(Code::FAILED);
     };
     let nsid = if value.as_bytes() == b"auto" {
         None
@@ -516,15 +516,15 @@ fn set(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(ns) => ns,
         Err(e) => {
             report_open_failure(ctx, name, &e);
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
     };
     let nl = ctx.netlink()?;
     match ns.set_nsid(nl, nsid) {
-        Ok(()) => Ok(0),
+        Ok(()) => Ok(Code::SUCCESS),
         Err(e) => {
             eprintln!("{}", e.iproute2_line());
-            Ok(2)
+            Ok(Code::REFUSED)
         }
     }
 }
@@ -538,14 +538,14 @@ fn is_pid(word: &[u8]) -> bool {
 fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
     if args.len() > 1 {
         eprintln!("extra arguments specified");
-        return Ok(1);
+        return Ok(Code::FAILED);
     }
     let pid = match args.first() {
         None => OsString::from("self"),
         Some(p) if is_pid(p.as_bytes()) => p.clone(),
         Some(p) => {
             crate::errln!("Specified string '", p, "' is not a pid");
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
     };
     let mut path = OsString::from("/proc/");
@@ -555,7 +555,7 @@ fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(id) => id,
         Err(e) => {
             eprintln!("Cannot open network namespace: {}", Errno::of(&e));
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
     };
     let names = match names_for_walk(ctx, false) {
@@ -581,28 +581,28 @@ fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
         line.push(b'\n');
         ctx.write(&line);
     }
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 fn pids(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let Some(name) = args.first() else {
         eprintln!("No netns name specified");
-        return Ok(1);
+        return Ok(Code::FAILED);
     };
     if args.len() > 1 {
         eprintln!("extra arguments specified");
-        return Ok(1);
+        return Ok(Code::FAILED);
     }
     let ns = match open_ns_file(&ctx.run.entry(&existing_name(name)?)) {
         Ok(f) => f,
         Err(e) => match ctx.run.dir_problem() {
             Some(errno) if e.raw_os_error() == Some(libc::ENOTDIR) => {
                 crate::errln!("Cannot open netns runtime directory \"", ctx.run.path(), "\": ", errno);
-                return Ok(1);
+                return Ok(Code::FAILED);
             }
             _ => {
                 eprintln!("Cannot open network namespace: {}", Errno::of(&e));
-                return Ok(1);
+                return Ok(Code::FAILED);
             }
         },
     };
@@ -610,14 +610,14 @@ fn pids(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(m) => NsId { dev: std::os::unix::fs::MetadataExt::dev(&m), ino: std::os::unix::fs::MetadataExt::ino(&m) },
         Err(e) => {
             eprintln!("Stat of netns failed: {}", Errno::of(&e));
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
     };
     let found = match ProcScan::open().and_then(|scan| scan.pids_in(id)) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("Open of /proc failed: {}", Errno::of(&e));
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
     };
     if ctx.opts.json {
@@ -641,7 +641,7 @@ fn pids(ctx: &mut Ctx, args: &[OsString]) -> Status {
         }
         ctx.write(out.as_bytes());
     }
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 // ---------------------------------------------------------------- monitor
@@ -675,10 +675,10 @@ fn monitor(ctx: &mut Ctx) -> Status {
         true
     });
     match result {
-        Ok(()) => Ok(0),
+        Ok(()) => Ok(Code::SUCCESS),
         Err(e) => {
             eprintln!("{e}");
-            Ok(1)
+            Ok(Code::FAILED)
         }
     }
 }

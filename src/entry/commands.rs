@@ -50,7 +50,7 @@ pub unsafe fn add(name: *const u8) {
         let made = sys(libc::SYS_unshare, [libc::CLONE_NEWNET as usize, 0, 0, 0, 0]).is_ok()
             && sys(libc::SYS_mount, [ns, path, none, libc::MS_BIND as usize, 0]).is_ok();
         if made {
-            exit(0);
+            exit(libc::EXIT_SUCCESS as usize);
         }
         // Nothing is mounted on the placeholder: removing it is the whole
         // undo. (The process may be in a new namespace; the full program
@@ -93,7 +93,7 @@ pub unsafe fn delete(name: *const u8) {
         (unmounted, unlinked)
     };
     match unlinked {
-        Ok(_) => exit(0),
+        Ok(_) => exit(libc::EXIT_SUCCESS as usize),
         Err(errno) if unmounted => record(Failure::Unlink, errno),
         Err(_) => {}
     }

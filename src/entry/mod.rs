@@ -232,9 +232,11 @@ pub fn report_early_failure() -> Option<i32> {
             // with the name as the last argument.
             let name = netns::NsName::existing(std::env::args_os().last()?).ok()?;
             let path = netns::RunDir::from_env().entry(&name);
-            (netns::rundir::RunDirError::Remove { path, errno }.message(), 1)
+            (netns::rundir::RunDirError::Remove { path, errno }.message(), netns::cli::Code::FAILED)
         }
-        f if f == Failure::Sysfs as u8 => (netns::switch::SwitchError::Sysfs { errno }.message(), 255),
+        f if f == Failure::Sysfs as u8 => {
+            (netns::switch::SwitchError::Sysfs { errno }.message(), netns::cli::Exit::FAILURE.0)
+        }
         _ => return None,
     };
     netns::cli::restore_default_sigpipe();

@@ -94,7 +94,7 @@ impl Ctx {
     pub fn write(&mut self, bytes: &[u8]) {
         if self.out.write_all(bytes).is_err() {
             // A closed pipe: nobody is reading any more.
-            std::process::exit(1);
+            std::process::exit(Exit::ERROR.0);
         }
     }
 

@@ -15,9 +15,11 @@ impl Exit {
     /// argument, a namespace that cannot be entered; nothing was asked of
     /// the kernel.
     pub const FAILURE: Exit = Exit(255);
-    /// 1, iproute2's `exit(1)` (and a subcommand's `return -1`): the
-    /// command could not be carried out (a failed dump, flush, exec or
-    /// system call, no netlink socket) or an address did not parse.
+    /// 1, iproute2's `exit(1)` (and a subcommand's `return -1` after which
+    /// nothing goes on: an `exec` that failed or whose command a signal
+    /// killed): the command could not be carried out (a failed dump,
+    /// flush, exec or system call, no netlink socket) or an address did
+    /// not parse.
     pub const ERROR: Exit = Exit(1);
     /// 2, iproute2's `exit(2)`: the kernel refused a change (`ip neigh`).
     pub const REFUSED: Exit = Exit(2);
@@ -25,6 +27,30 @@ impl Exit {
 
 /// A command's outcome: `Ok(status)` lets a batch file go on.
 pub type Status = Result<i32, Exit>;
+
+/// The statuses of a command that ran to its end (the `Ok` side of
+/// `Status`): a batch file goes on after it, after a non-zero one only
+/// with `-force`. An iproute2 subcommand returns `0` or `-N` and `ip`
+/// exits with `N`. A status that is another program's (`exec` in a batch
+/// file) is passed through as it is. Only a namespace for the constants: it
+/// has no values.
+pub enum Code {}
+
+impl Code {
+    /// 0: the command did what was asked.
+    pub const SUCCESS: i32 = 0;
+    /// 1, a subcommand's `return -1`: the command failed: an argument
+    /// missing or wrong, no such device or namespace, a system call or a
+    /// link dump that failed, a flush left incomplete; for netns's own
+    /// `inspect` and `list --all`, a namespace that could not be read.
+    pub const FAILED: i32 = 1;
+    /// 2, a subcommand's `return -2`: the kernel answered a request with an
+    /// error (a refused change, a route dump or `route get` that failed).
+    pub const REFUSED: i32 = 2;
+    /// 22, a subcommand's `return -EINVAL`: `ip link` rejects a value that
+    /// must be `on` or `off` (`parse_on_off`).
+    pub const EINVAL: i32 = libc::EINVAL;
+}
 
 /// iproute2's `matches(prefix, word) == 0`: is the typed `prefix` a
 /// non-empty prefix of `word`?

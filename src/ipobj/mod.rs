@@ -22,7 +22,7 @@ pub(crate) mod out;
 pub(crate) mod route;
 
 pub(crate) use ctx::{Ctx, Family, Opts};
-pub(crate) use grammar::{Exit, Status};
+pub(crate) use grammar::{Code, Exit, Status};
 
 use grammar::matches;
 use std::ffi::OsString;
@@ -63,7 +63,7 @@ pub fn lookup(word: &[u8]) -> Option<Result<Object, &'static str>> {
 
 /// The end of a successful `flush` (address, route, neighbour): with `-s`,
 /// iproute2 says whether there was anything to flush and how many rounds it
-/// took. Returns the exit status, 0.
+/// took. Returns the exit status, [`Code::SUCCESS`].
 pub(crate) fn flush_complete(ctx: &mut Ctx, round: u32, stats: u8) -> i32 {
     if stats > 0 {
         if round == 0 {
@@ -74,7 +74,7 @@ pub(crate) fn flush_complete(ctx: &mut Ctx, round: u32, stats: u8) -> i32 {
         }
     }
     ctx.flush();
-    0
+    Code::SUCCESS
 }
 
 /// Run `OBJECT ARGS…`; `words[0]` is the object word.

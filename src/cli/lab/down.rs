@@ -1,6 +1,7 @@
 //! `netns down FILE|LAB`: remove everything a lab made.
 
-use super::super::{Ctx, Exit, Status};
+use super::super::{Code, Ctx, Exit, Status};
+use super::LabCode;
 use crate::lab::down::{DownOptions, down_with};
 use crate::lab::state::LabDir;
 use std::ffi::OsString;
@@ -76,7 +77,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                     }
                     None => {
                         super::report(target, src.as_ref(), &diags);
-                        return Ok(1);
+                        return Ok(LabCode::INVALID);
                     }
                 }
             }
@@ -98,7 +99,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(r) => r,
         Err(e) => {
             eprintln!("netns down: {e}");
-            return Ok(1);
+            return Ok(LabCode::FAILED);
         }
     };
     for s in &report.skipped {
@@ -139,5 +140,5 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         out = format!("lab {name}: down did not finish; run it again after fixing the errors above\n");
     }
     ctx.write(out.as_bytes());
-    Ok(if report.errors.is_empty() { 0 } else { 1 })
+    Ok(if report.errors.is_empty() { Code::SUCCESS } else { LabCode::FAILED })
 }

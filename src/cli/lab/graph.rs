@@ -2,7 +2,8 @@
 //! draw a lab from its file; `--live` overlays what the kernel has now.
 //! Without `--live` it reads the file only and needs no privileges.
 
-use crate::cli::{Ctx, Status};
+use super::LabCode;
+use crate::cli::{Code, Ctx, Status};
 use crate::lab::graph::{self, Format};
 use std::ffi::OsString;
 
@@ -52,15 +53,15 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             // whatever path names it.
             if crate::lab::files::Dir::same_file(std::path::Path::new(o), std::path::Path::new(&path)) {
                 eprintln!("netns graph: \"{o}\" is the lab file itself; not overwriting it (choose another -o)");
-                return Ok(1);
+                return Ok(LabCode::FAILED);
             }
             // A fresh file renamed into place: a symlink at `o` is replaced,
             // never followed, and a failed write leaves the old file.
             if let Err(e) = crate::lab::files::write_atomic(std::path::Path::new(o), text.as_bytes()) {
                 eprintln!("netns graph: cannot write \"{o}\": {}", crate::sys::io_text(&e));
-                return Ok(1);
+                return Ok(LabCode::FAILED);
             }
         }
     }
-    Ok(0)
+    Ok(Code::SUCCESS)
 }

@@ -11,6 +11,27 @@ mod validate;
 use super::{Ctx, Status};
 use std::ffi::OsString;
 
+/// The lab commands' own exit statuses, besides [`super::Code::SUCCESS`]
+/// (0: done; for `test`, every expectation holds) and
+/// [`super::Exit::FAILURE`] (255: a usage error). docs/labs.md gives
+/// each command's. Only a namespace for the constants: it has no values.
+pub(crate) enum LabCode {}
+
+impl LabCode {
+    /// 1: the lab file has problems, printed as `file:line:column: error: …`
+    /// (`validate`, and every command that reads the file).
+    pub const INVALID: i32 = 1;
+    /// 1: the command could not do its work: no privilege, `up` refused or
+    /// failed, `down` did not finish, no such lab or node, an output file
+    /// that cannot be written.
+    pub const FAILED: i32 = 1;
+    /// 1: `test` (and `up --test`): an expectation does not hold.
+    pub const UNMET: i32 = 1;
+    /// 128, to which `up` adds the signal that interrupted it (130 for
+    /// Ctrl-C), as a shell reports a command a signal ended.
+    pub const SIGNALLED: i32 = 128;
+}
+
 /// The lab command named `word`, if it is one.
 pub fn lookup(word: &[u8]) -> Option<fn(&mut Ctx, &[OsString]) -> Status> {
     Some(match word {
@@ -101,7 +122,7 @@ pub(crate) fn need_privilege(cmd: &str) -> Option<Status> {
         "netns {cmd}: a lab's namespaces, links and mounts need root (CAP_SYS_ADMIN and CAP_NET_ADMIN): \
          try `sudo netns {cmd} …`"
     );
-    Some(Ok(1))
+    Some(Ok(LabCode::FAILED))
 }
 
 /// Does this process hold CAP_SYS_ADMIN and CAP_NET_ADMIN (what entering
@@ -116,7 +137,8 @@ pub(crate) fn privileged() -> bool {
 }
 
 /// Read and check a lab file; when it cannot be used, print every problem
-/// (`file:line:col: error: …`) and give the status to end with (1).
+/// (`file:line:col: error: …`) and give the status to end with
+/// ([`LabCode::INVALID`]).
 pub(crate) fn load_or_report(path: &str) -> Result<(crate::lab::Source, crate::lab::Lab), Status> {
     load_with_path_or_report(path).map(|(src, lab, _)| (src, lab))
 }
@@ -127,7 +149,7 @@ pub(crate) fn load_with_path_or_report(
 ) -> Result<(crate::lab::Source, crate::lab::Lab, Option<String>), Status> {
     crate::lab::load_with_path(path).map_err(|(src, diags)| {
         report(path, src.as_ref(), &diags);
-        Ok(1)
+        Ok(LabCode::INVALID)
     })
 }
 

@@ -2,7 +2,8 @@
 //! detail: its nodes, interfaces, addresses, processes and drift against
 //! its file.
 
-use super::super::{Ctx, Exit, Status};
+use super::super::{Code, Ctx, Exit, Status};
+use super::LabCode;
 use crate::lab::graph::{self, Format, Graph};
 use crate::lab::owner;
 use crate::lab::plan::describe;
@@ -170,7 +171,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             out
         };
         ctx.write(out.as_bytes());
-        return Ok(0);
+        return Ok(Code::SUCCESS);
     };
     // A file names its lab too.
     let name = match crate::lab::load(&name) {
@@ -180,7 +181,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let seen = look(ctx, &labdir, &name);
     if seen.state.is_none() && seen.nodes_present == 0 {
         eprintln!("netns status: no lab {name} is up");
-        return Ok(1);
+        return Ok(LabCode::FAILED);
     }
     // The reading behind the drift serves the live view too; only when
     // that failed (a name taken by someone else, say) is each namespace
@@ -247,5 +248,5 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         out
     };
     ctx.write(out.as_bytes());
-    Ok(0)
+    Ok(Code::SUCCESS)
 }

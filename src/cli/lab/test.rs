@@ -3,7 +3,8 @@
 //! pass/fail table (or JSON). Exit status 0 when every expectation holds,
 //! 1 otherwise.
 
-use crate::cli::{Ctx, Status};
+use super::LabCode;
+use crate::cli::{Code, Ctx, Status};
 use crate::lab::ids::NodeId;
 use crate::lab::model::{Expect, Lab, Proto};
 use crate::lab::probe::{self, Outcome, Probe};
@@ -56,8 +57,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
 }
 
 /// Check the expectations of `lab` (read from `file`), print the table or
-/// (with `json`) the JSON list, and return the exit status: 0 when all
-/// pass, 1 otherwise. `up --test` can call this after building the lab.
+/// (with `json`) the JSON list, and return the exit status:
+/// [`Code::SUCCESS`] when all pass, [`LabCode::UNMET`] otherwise.
+/// `up --test` can call this after building the lab.
 pub(crate) fn test_lab(ctx: &mut Ctx, lab: &Lab, file: &str, json: bool, timeout: Duration) -> i32 {
     let opts = probe::Opts { timeout, ..probe::Opts::default() };
     let results = check(lab, &ctx.run, &opts, file);
@@ -76,7 +78,7 @@ pub(crate) fn test_lab(ctx: &mut Ctx, lab: &Lab, file: &str, json: bool, timeout
     if results.iter().any(denied) {
         eprintln!("netns test: probing needs CAP_SYS_ADMIN and CAP_NET_RAW: run it as root");
     }
-    if results.iter().all(|r| r.pass) { 0 } else { 1 }
+    if results.iter().all(|r| r.pass) { Code::SUCCESS } else { LabCode::UNMET }
 }
 
 /// One expectation and what the probes found.

@@ -1,7 +1,8 @@
 //! `netns up FILE [--plan]`: build a lab, or bring a running one back in
 //! line with its file.
 
-use super::super::{Ctx, Exit, Status};
+use super::super::{Code, Ctx, Exit, Status};
+use super::LabCode;
 use crate::lab::apply::Progress;
 use crate::lab::plan::{Action, describe};
 use crate::lab::state::LabDir;
@@ -141,7 +142,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     // `up` find it again by that path.
     let Some(abs) = abs else {
         eprintln!("netns up: {path}: cannot tell the absolute path of this file (deleted?); give its path");
-        return Ok(1);
+        return Ok(LabCode::FAILED);
     };
     let labdir = LabDir::from_env();
     let started = Instant::now();
@@ -161,7 +162,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                 eprintln!("{}", src.render(d));
             }
             eprintln!("netns up: nothing was changed.");
-            return Ok(1);
+            return Ok(LabCode::FAILED);
         }
         Err(UpError::Failed { rolled_back, rollback, .. }) if interrupted.is_some() => {
             for p in &rollback {
@@ -178,7 +179,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                 );
             }
             // As a shell reports a command its signal ended.
-            return Ok(128 + sig);
+            return Ok(LabCode::SIGNALLED + sig);
         }
         Err(UpError::Failed { error, rolled_back, rollback }) => {
             eprintln!("netns up: lab {} failed: {error}", lab.name);
@@ -194,7 +195,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                     lab.name
                 );
             }
-            return Ok(1);
+            return Ok(LabCode::FAILED);
         }
     };
     let actions = &report.plan.actions;
@@ -229,5 +230,5 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         ctx.flush();
         return Ok(super::test::test_lab(ctx, &lab, &path, false, std::time::Duration::from_secs(1)));
     }
-    Ok(0)
+    Ok(Code::SUCCESS)
 }

@@ -1,8 +1,8 @@
 //! `netns validate FILE`: every problem of a lab file, without privileges
 //! and without changing anything.
 
-use super::load_or_report;
-use crate::cli::{Ctx, Exit, Status};
+use super::{LabCode, load_or_report};
+use crate::cli::{Code, Ctx, Exit, Status};
 use crate::lab::{Diag, Lab, Source, features};
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -39,10 +39,10 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         for d in &diags {
             eprintln!("{}", src.render(d));
         }
-        return Ok(1);
+        return Ok(LabCode::INVALID);
     }
     ctx.write(summary(&src, &lab).as_bytes());
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 fn plural(n: usize, word: &str) -> String {

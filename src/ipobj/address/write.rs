@@ -6,7 +6,7 @@ use super::Modify;
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
 use crate::ipobj::grammar::matches;
 use crate::ipobj::inet::{self, Inet};
-use crate::ipobj::{Ctx, Exit, Status};
+use crate::ipobj::{Code, Ctx, Exit, Status};
 use crate::netlink::NlError;
 use crate::netlink::address::{AF_INET, AF_INET6, Address, IFA_F_SECONDARY, INFINITY_LIFE_TIME, Lifetimes};
 use crate::netlink::address_ops::AddrWrite;
@@ -48,7 +48,7 @@ fn lifetime(v: &OsStr, what: &str) -> Result<u32, Exit> {
 
 fn nodev(name: &OsStr) -> Status {
     crate::errln!("Cannot find device \"", name, "\"");
-    Ok(1)
+    Ok(Code::FAILED)
 }
 
 fn index_of(ctx: &mut Ctx, name: &OsStr) -> Result<Result<Option<u32>, i32>, Exit> {
@@ -58,7 +58,7 @@ fn index_of(ctx: &mut Ctx, name: &OsStr) -> Result<Result<Option<u32>, i32>, Exi
         Ok(None) => Ok(ifn_index(name.as_bytes())),
         Err(e) => {
             eprintln!("{}", e.iproute2_line());
-            Err(2)
+            Err(Code::REFUSED)
         }
     })
 }
@@ -186,7 +186,7 @@ pub fn modify(ctx: &mut Ctx, what: Modify, args: Args<'_>) -> Status {
     spec.flags = flags;
     let Some(dev) = dev else {
         eprintln!("Not enough information: \"dev\" argument is required.");
-        return Ok(1);
+        return Ok(Code::FAILED);
     };
     if let (None, Some(l)) = (&peer, &local) {
         if delete && l.family == AF_INET && !l.prefix_given {
@@ -212,7 +212,7 @@ pub fn modify(ctx: &mut Ctx, what: Modify, args: Args<'_>) -> Status {
     if brd < 0 && !delete {
         if spec.family != AF_INET {
             eprintln!("Broadcast can be set only for IPv4 addresses");
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
         if let Some(p) = peer.as_ref().filter(|p| p.bitlen <= 30) {
             let base = match addr_of(p) {
@@ -236,17 +236,17 @@ pub fn modify(ctx: &mut Ctx, what: Modify, args: Args<'_>) -> Status {
     if valid_set || preferred_set {
         if valid == 0 {
             eprintln!("valid_lft is zero");
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
         if valid < preferred {
             eprintln!("preferred_lft is greater than valid_lft");
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
         spec.lifetimes = Some(Lifetimes { valid, preferred });
     }
     if flags & IFA_F_MCAUTOJOIN != 0 && !local.as_ref().is_some_and(|l| l.is_multicast()) {
         eprintln!("autojoin needs multicast address");
-        return Ok(1);
+        return Ok(Code::FAILED);
     }
     let nl = ctx.netlink()?;
     let result = match what {
@@ -256,10 +256,10 @@ pub fn modify(ctx: &mut Ctx, what: Modify, args: Args<'_>) -> Status {
         Modify::Delete => nl.addr_delete(&spec),
     };
     match result {
-        Ok(()) => Ok(0),
+        Ok(()) => Ok(Code::SUCCESS),
         Err(e) => {
             eprintln!("{}", e.iproute2_line());
-            Ok(2)
+            Ok(Code::REFUSED)
         }
     }
 }
@@ -334,11 +334,11 @@ pub fn flush(ctx: &mut Ctx, args: Args<'_>) -> Status {
     let mut f = Filter { family: inet::family_of(ctx.opts.family), ..Filter::default() };
     if args.is_empty() {
         eprintln!("Flush requires arguments.");
-        return Ok(1);
+        return Ok(Code::FAILED);
     }
     if f.family == 17 {
         eprintln!("Cannot flush link addresses.");
-        return Ok(1);
+        return Ok(Code::FAILED);
     }
     let mut a = args;
     let mut dev: Option<&OsStr> = None;
@@ -402,7 +402,7 @@ pub fn flush(ctx: &mut Ctx, args: Args<'_>) -> Status {
             Ok(Some(i)) => i,
             Ok(None) => {
                 crate::errln!("Device \"", d, "\" does not exist.");
-                return Ok(1);
+                return Ok(Code::FAILED);
             }
             Err(code) => return Ok(code),
         };
@@ -435,7 +435,7 @@ fn flush_rounds(ctx: &mut Ctx, f: &Filter) -> Status {
                 Err(e) => {
                     let errno = e.errno().unwrap_or(libc::EIO);
                     crate::errln!("Failed to send flush request: ", crate::sys::Errno(errno));
-                    return Ok(1);
+                    return Ok(Code::FAILED);
                 }
             }
         }
@@ -450,7 +450,7 @@ fn flush_rounds(ctx: &mut Ctx, f: &Filter) -> Status {
     }
     ctx.flush();
     eprintln!("*** Flush remains incomplete after {MAX_FLUSH_ROUNDS} rounds. ***");
-    Ok(1)
+    Ok(Code::FAILED)
 }
 
 /// The addresses the filter selects, in dump order.

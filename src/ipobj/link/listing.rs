@@ -6,7 +6,7 @@ use super::linkinfo::{Env, nl_error, print_link, print_link_brief, print_link_st
 use crate::ipobj::address::addrinfo::{AddrFilter, print_addresses};
 use crate::ipobj::args::{Args, duparg2, invarg};
 use crate::ipobj::out::Out;
-use crate::ipobj::{Ctx, Exit, Family, Status};
+use crate::ipobj::{Code, Ctx, Exit, Family, Status};
 use crate::netlink::address::{AF_PACKET, AddressQuery, IFA_F_PERMANENT, IFA_F_SECONDARY};
 use crate::netlink::link::{Link, LinkQuery};
 use std::collections::HashMap;
@@ -235,7 +235,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
         ifindex = name_to_index(&mut env, d.as_bytes());
         if ifindex == 0 {
             crate::errln!("Device \"", d, "\" does not exist.");
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
     }
     af.index = ifindex;
@@ -263,11 +263,11 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
                     return Err(Exit::ERROR);
                 }
                 eprintln!("Cannot send link request: No such device");
-                return Ok(0);
+                return Ok(Code::SUCCESS);
             }
             Err(e) => {
                 nl_error(&e);
-                return Ok(1);
+                return Ok(Code::FAILED);
             }
         }
     } else {
@@ -276,7 +276,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
             Err(e) => {
                 nl_error(&e);
                 eprintln!("Dump terminated");
-                return Ok(1);
+                return Ok(Code::FAILED);
             }
         }
     };
@@ -291,7 +291,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
             Err(e) => {
                 nl_error(&e);
                 eprintln!("Dump terminated");
-                return Ok(1);
+                return Ok(Code::FAILED);
             }
         }
     } else {
@@ -354,7 +354,7 @@ pub fn list(ctx: &mut Ctx, mut args: Args<'_>, link_cmd: bool, usage: fn() -> St
     out.end_list();
     let bytes = out.finish();
     ctx.write(&bytes);
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 /// The filters a dump request carries (IFLA_MASTER, IFLA_INFO_KIND): the

@@ -13,7 +13,7 @@ mod write;
 
 use super::args::Args;
 use crate::ipobj::grammar::matches;
-use crate::ipobj::{Ctx, Exit, Status};
+use crate::ipobj::{Code, Ctx, Exit, Status};
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
@@ -53,7 +53,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         match rest.peek().and_then(|k| kinds::usage(k.as_bytes())) {
             Some(text) => {
                 ctx.write(text.as_bytes());
-                Ok(0)
+                Ok(Code::SUCCESS)
             }
             None => write::usage(),
         }

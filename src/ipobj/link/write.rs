@@ -12,7 +12,7 @@ use super::kinds;
 use crate::ipobj::args::{Args, duparg, duparg2, invarg};
 use crate::ipobj::grammar::matches;
 use crate::ipobj::inet;
-use crate::ipobj::{Ctx, Exit, Status};
+use crate::ipobj::{Code, Ctx, Exit, Status};
 use crate::netlink::link::IFF_UP;
 use crate::netlink::link_ops::{
     LinkKind, LinkSpec, LinkWrite, NsTarget, is_unknown_kind, is_valid_altifname, is_valid_ifname, kernel_has_link_kind,
@@ -68,7 +68,7 @@ fn run(ctx: &mut Ctx, what: Modify, words: &[OsString], held: &mut Vec<File>) ->
         spec.kind = Some(parse_kind(ctx, kind, rest, what, held)?);
     } else if create {
         eprintln!("Not enough information: \"type\" argument is required");
-        return Err(Stop::Ret(1));
+        return Err(Stop::Ret(Code::FAILED));
     }
     send(ctx, what, &spec)
 }
@@ -82,10 +82,10 @@ fn send(ctx: &mut Ctx, what: Modify, spec: &LinkSpec) -> P<i32> {
         Modify::Delete => nl.link_delete(spec),
     };
     match result {
-        Ok(()) => Ok(0),
+        Ok(()) => Ok(Code::SUCCESS),
         Err(e) => {
             report(&e, spec);
-            Ok(2)
+            Ok(Code::REFUSED)
         }
     }
 }
@@ -130,7 +130,7 @@ fn on_off(what: &str, v: &OsStr, flags: &mut u32, change: &mut u32, bit: u32, on
         b"off" => !on_sets,
         _ => {
             crate::errln!("Error: argument of \"", what, "\" must be \"on\" or \"off\", not \"", v, "\"");
-            return Err(Stop::Ret(1));
+            return Err(Stop::Ret(Code::FAILED));
         }
     };
     if set {
@@ -150,7 +150,7 @@ fn parse_on_off(what: &str, v: &OsStr) -> P<bool> {
         Ok(true)
     } else {
         crate::errln!("Error: argument of \"", what, "\" must be one of \"off\", \"on\", not \"", v, "\"");
-        Err(Stop::Ret(libc::EINVAL))
+        Err(Stop::Ret(Code::EINVAL))
     }
 }
 
@@ -183,7 +183,7 @@ fn lookup(nl: &mut Netlink, name: &OsStr) -> P<Option<crate::netlink::link_ops::
         }
         Err(e) => {
             eprintln!("{}", e.iproute2_line());
-            Err(Stop::Ret(2))
+            Err(Stop::Ret(Code::REFUSED))
         }
     }
 }
@@ -201,7 +201,7 @@ pub(super) fn index_of(ctx: &mut Ctx, name: &OsStr) -> P<Option<u32>> {
 
 fn nodev(name: &OsStr) -> Stop {
     crate::errln!("Cannot find device \"", name, "\"");
-    Stop::Ret(1)
+    Stop::Ret(Code::FAILED)
 }
 
 /// `netns NAME|PID`: a name in the run directory (or a path), else a pid.
@@ -274,13 +274,13 @@ pub(super) fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held
             _ if matches(wb, "link") => link = Some(a.value()?),
             _ if matches(wb, "address") => {
                 let v = a.value()?;
-                let Some(mac) = inet::ll_addr(v, 32) else { return Err(Stop::Ret(1)) };
+                let Some(mac) = inet::ll_addr(v, 32) else { return Err(Stop::Ret(Code::FAILED)) };
                 addr_len = mac.len();
                 spec.address = Some(mac);
             }
             _ if matches(wb, "broadcast") || wb == b"brd" => {
                 let v = a.value()?;
-                let Some(mac) = inet::ll_addr(v, 32) else { return Err(Stop::Ret(1)) };
+                let Some(mac) = inet::ll_addr(v, 32) else { return Err(Stop::Ret(Code::FAILED)) };
                 spec.broadcast = Some(mac);
             }
             _ if matches(wb, "txqueuelen") || wb == b"qlen" || matches(wb, "txqlen") => {
@@ -452,7 +452,7 @@ pub(super) fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held
             && halen != addr_len
         {
             eprintln!("Invalid address length {addr_len} - must be {halen} bytes");
-            return Err(Stop::Ret(1));
+            return Err(Stop::Ret(Code::FAILED));
         }
     }
     if index != 0 && !create && !move_netns {
@@ -511,7 +511,7 @@ fn parse_kind(ctx: &mut Ctx, kind: &OsStr, rest: &[OsString], what: Modify, held
     if let Ok(false) = kernel_has_link_kind(name) {
         eprintln!("Error: Unknown device type.");
         crate::sys::eprint_line(&missing_kind_line(name));
-        return Err(Stop::Ret(2));
+        return Err(Stop::Ret(Code::REFUSED));
     }
     crate::errln!("netns: options of link type \"", kind, "\" are not supported; use ip link");
     Err(Stop::Exit(Exit::FAILURE))
@@ -659,10 +659,10 @@ pub fn property(ctx: &mut Ctx, args: Args<'_>) -> Status {
         Err(Stop::Exit(e)) => return Err(e),
     };
     match nl.link_altnames(index, family, &names, add) {
-        Ok(()) => Ok(0),
+        Ok(()) => Ok(Code::SUCCESS),
         Err(e) => {
             eprintln!("{}", e.iproute2_line());
-            Ok(2)
+            Ok(Code::REFUSED)
         }
     }
 }

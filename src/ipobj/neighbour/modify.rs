@@ -7,7 +7,7 @@ use crate::ipobj::out::Out;
 use crate::ipobj::route::inet::{AF_INET, AF_UNSPEC, Prefix, get_addr, get_addr_1};
 use crate::ipobj::route::names::{Names, proto_a2n};
 use crate::ipobj::route::preferred_family;
-use crate::ipobj::{Ctx, Exit, Status};
+use crate::ipobj::{Code, Ctx, Exit, Status};
 use crate::netlink::neighbour::*;
 use crate::netlink::route::RouteOp;
 use std::ffi::{OsStr, OsString};
@@ -112,7 +112,7 @@ pub fn run(ctx: &mut Ctx, op: RouteOp, words: &[OsString]) -> Status {
             Ok(bytes) => n.lladdr = Some(bytes),
             Err(part) => {
                 crate::errln!("\"", part.as_slice(), "\" is invalid lladdr.");
-                return Ok(1);
+                return Ok(Code::FAILED);
             }
         }
     }
@@ -125,7 +125,7 @@ pub fn run(ctx: &mut Ctx, op: RouteOp, words: &[OsString]) -> Status {
         }
     }
     match nl.neighbour_write(&n, op) {
-        Ok(()) => Ok(0),
+        Ok(()) => Ok(Code::SUCCESS),
         Err(e) => {
             crate::errln!(e.iproute2_line());
             Err(Exit::REFUSED)
@@ -168,7 +168,7 @@ pub fn get(ctx: &mut Ctx, words: &[OsString]) -> Status {
         Some(d) if dev_ok && d.family != AF_UNSPEC => d,
         _ => {
             crate::errln!("Device and address are required arguments.");
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
     };
     n.family = dst.family;
@@ -180,15 +180,15 @@ pub fn get(ctx: &mut Ctx, words: &[OsString]) -> Status {
         n.ifindex = links.index(d.as_bytes());
         if n.ifindex == 0 {
             crate::errln!("Cannot find device \"", d, "\"");
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
     }
     let answer = match nl.neighbour_get(&n) {
         Ok(Some(a)) => a,
-        Ok(None) => return Ok(2),
+        Ok(None) => return Ok(Code::REFUSED),
         Err(e) => {
             crate::errln!(e.iproute2_line());
-            return Ok(2);
+            return Ok(Code::REFUSED);
         }
     };
     let mut out = Out::new(false, false, opts.oneline);
@@ -196,7 +196,7 @@ pub fn get(ctx: &mut Ctx, words: &[OsString]) -> Status {
     super::show::print(&mut out, &answer, &links, &names, opts.stats, false, opts.brief);
     let bytes = out.finish();
     ctx.write(&bytes);
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 /// The address after `proxy` (shared by add/change/replace/delete and

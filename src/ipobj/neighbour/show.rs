@@ -7,7 +7,7 @@ use crate::ipobj::out::Out;
 use crate::ipobj::route::inet::{AF_BRIDGE, get_prefix_1, ntop};
 use crate::ipobj::route::names::{Names, proto_a2n};
 use crate::ipobj::route::{nodev, preferred_family};
-use crate::ipobj::{Ctx, Exit, Status};
+use crate::ipobj::{Code, Ctx, Exit, Status};
 use crate::netlink::neighbour::*;
 use crate::netlink::route::LinkMap;
 use crate::netlink::route::RouteOp;
@@ -206,7 +206,7 @@ pub fn list(ctx: &mut Ctx, words: &[OsString], flush: bool) -> Status {
     if flush {
         if words.is_empty() {
             crate::errln!("Flush requires arguments.");
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
         sel.state = !u32::from(NUD_PERMANENT | NUD_NOARP);
     } else {
@@ -318,7 +318,7 @@ pub fn list(ctx: &mut Ctx, words: &[OsString], flush: bool) -> Status {
     out.end_list();
     let bytes = out.finish();
     ctx.write(&bytes);
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 /// Up to ten rounds of dump-and-delete, as `ip neigh flush` does.
@@ -361,5 +361,5 @@ fn flush_rounds(ctx: &mut Ctx, filter: &NeighbourFilter, sel: &mut NeighSel, lin
         sel.state &= !u32::from(NUD_FAILED);
     }
     ctx.write(b"*** Flush not complete bailing out after 10 rounds\n");
-    Ok(1)
+    Ok(Code::FAILED)
 }

@@ -9,7 +9,7 @@ use super::{nodev, preferred_family, usage};
 use crate::ipobj::args::{Args, invarg};
 use crate::ipobj::grammar::matches;
 use crate::ipobj::out::Out;
-use crate::ipobj::{Ctx, Status};
+use crate::ipobj::{Code, Ctx, Status};
 use crate::netlink::route::{RTM_F_FIB_MATCH, RTM_F_LOOKUP_TABLE, RTM_F_NOTIFY, RouteQuery};
 use std::ffi::OsStr;
 use std::ffi::OsString;
@@ -136,7 +136,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString]) -> Status {
     }
     if !address_found {
         crate::errln!("need at least a destination address");
-        return Ok(1);
+        return Ok(Code::FAILED);
     }
     let opts = ctx.opts.clone();
     let nl = ctx.netlink()?;
@@ -179,10 +179,10 @@ pub fn run(ctx: &mut Ctx, words: &[OsString]) -> Status {
     let nl = ctx.netlink()?;
     let mut answer = match nl.route_get(&q) {
         Ok(Some(r)) => r,
-        Ok(None) => return Ok(2),
+        Ok(None) => return Ok(Code::REFUSED),
         Err(e) => {
             crate::errln!(e.iproute2_line());
-            return Ok(2);
+            return Ok(Code::REFUSED);
         }
     };
     let mut out = Out::new(opts.json, opts.pretty, opts.oneline);
@@ -202,7 +202,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString]) -> Status {
             q.route.src_len = if src.is_ipv4() { 32 } else { 128 };
         } else if answer.src.is_none() {
             crate::errln!("Failed to connect the route");
-            return Ok(1);
+            return Ok(Code::FAILED);
         } else {
             q.route.src = answer.src;
             q.route.src_len = answer.src_len;
@@ -216,10 +216,10 @@ pub fn run(ctx: &mut Ctx, words: &[OsString]) -> Status {
         let nl = ctx.netlink()?;
         answer = match nl.route_get(&q) {
             Ok(Some(r)) => r,
-            Ok(None) => return Ok(2),
+            Ok(None) => return Ok(Code::REFUSED),
             Err(e) => {
                 crate::errln!(e.iproute2_line());
-                return Ok(2);
+                return Ok(Code::REFUSED);
             }
         };
     }
@@ -231,5 +231,5 @@ pub fn run(ctx: &mut Ctx, words: &[OsString]) -> Status {
     out.end_list();
     let bytes = out.finish();
     ctx.write(&bytes);
-    Ok(0)
+    Ok(Code::SUCCESS)
 }

@@ -16,7 +16,7 @@ mod print;
 mod show;
 
 use crate::ipobj::grammar::matches;
-use crate::ipobj::{Ctx, Exit, Family, Status};
+use crate::ipobj::{Code, Ctx, Exit, Family, Status};
 use crate::netlink::route::RouteOp;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
@@ -69,10 +69,11 @@ pub fn preferred_family(ctx: &Ctx) -> u8 {
     }
 }
 
-/// `Cannot find device "NAME"` (iproute2's `nodev`), status 1.
+/// `Cannot find device "NAME"` (iproute2's `nodev`), status
+/// [`Code::FAILED`].
 pub fn nodev(name: &OsStr) -> i32 {
     crate::errln!("Cannot find device \"", name, "\"");
-    1
+    Code::FAILED
 }
 
 const USAGE: &str = "Usage: ip route { list | flush } SELECTOR

@@ -7,7 +7,7 @@ use super::names::{dsfield_a2n, proto_a2n, realms_a2n, rtntype_a2n, scope_a2n, t
 use super::{nodev, preferred_family, usage};
 use crate::ipobj::args::{Args, duparg2, invarg};
 use crate::ipobj::grammar::matches;
-use crate::ipobj::{Ctx, Exit, Status};
+use crate::ipobj::{Code, Ctx, Exit, Status};
 use crate::netlink::route::{
     LinkMap, Metrics, NextHop, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN, RTN_ANYCAST,
     RTN_BROADCAST, RTN_LOCAL, RTN_NAT, RTN_UNICAST, RTNH_F_ONLINK, RTPROT_BOOT, Route, RouteOp, default_scope,
@@ -406,10 +406,10 @@ pub fn run(ctx: &mut Ctx, op: RouteOp, words: &[OsString]) -> Status {
         r.kind = RTN_UNICAST;
     }
     match ctx.netlink()?.route_write(&r, op) {
-        Ok(()) => Ok(0),
+        Ok(()) => Ok(Code::SUCCESS),
         Err(e) => {
             crate::errln!(e.iproute2_line());
-            Ok(2)
+            Ok(Code::REFUSED)
         }
     }
 }

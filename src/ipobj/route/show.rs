@@ -8,7 +8,7 @@ use super::{nodev, preferred_family, usage};
 use crate::ipobj::args::{Args, invarg};
 use crate::ipobj::grammar::matches;
 use crate::ipobj::out::Out;
-use crate::ipobj::{Ctx, Exit, Status};
+use crate::ipobj::{Code, Ctx, Exit, Status};
 use crate::netlink::NlError;
 use crate::netlink::route::{RT_TABLE_MAIN, Route, RouteFilter, RouteOp};
 use std::ffi::{OsStr, OsString};
@@ -181,7 +181,7 @@ pub fn list(ctx: &mut Ctx, words: &[OsString]) -> Status {
 pub fn flush(ctx: &mut Ctx, words: &[OsString]) -> Status {
     if words.is_empty() {
         crate::errln!("\"ip route flush\" requires arguments.");
-        return Ok(1);
+        return Ok(Code::FAILED);
     }
     run(ctx, words, true)
 }
@@ -235,7 +235,7 @@ fn run(ctx: &mut Ctx, words: &[OsString], flush: bool) -> Status {
                 crate::errln!("Dump terminated");
                 let bytes = out.finish_part_way();
                 ctx.write(&bytes);
-                return Ok(2);
+                return Ok(Code::REFUSED);
             }
             Vec::new()
         }
@@ -247,7 +247,7 @@ fn run(ctx: &mut Ctx, words: &[OsString], flush: bool) -> Status {
     out.end_list();
     let bytes = out.finish();
     ctx.write(&bytes);
-    Ok(0)
+    Ok(Code::SUCCESS)
 }
 
 /// The kernel's own IPv6 null route, which flushing must not try to delete.
@@ -298,7 +298,7 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
         }
         if filter.family == AF_INET {
             ctx.flush();
-            return Ok(0);
+            return Ok(Code::SUCCESS);
         }
     }
     let mut round = 0;
@@ -310,7 +310,7 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
             Err(e) => {
                 dump_error(&e, 0);
                 crate::errln!("Flush terminated");
-                return Ok(2);
+                return Ok(Code::REFUSED);
             }
         };
         let mut v6_multi = false;
@@ -323,7 +323,7 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
                 // flush came first.
                 ctx.write(b"*** Flush is complete after 0 round ***\n");
                 ctx.flush();
-                return Ok(0);
+                return Ok(Code::SUCCESS);
             }
             return Ok(crate::ipobj::flush_complete(ctx, round, stats));
         }
@@ -344,14 +344,14 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
                 Err(NlError::Kernel(k)) if k.errno == libc::ESRCH => {}
                 Err(e) => {
                     crate::errln!("Failed to send flush request: ", crate::sys::Errno(e.errno().unwrap_or(libc::EIO)));
-                    return Ok(2);
+                    return Ok(Code::REFUSED);
                 }
             }
         }
         if deleted == 0 {
             ctx.flush();
             crate::errln!("Failed to send flush request: ", crate::sys::Errno(libc::ESRCH));
-            return Ok(2);
+            return Ok(Code::REFUSED);
         }
         if start.elapsed().as_secs() > 30 {
             ctx.write(
@@ -362,7 +362,7 @@ fn flush_rounds(ctx: &mut Ctx, filter: &RouteFilter, sel: &RouteSel, printer: &P
                 )
                 .as_bytes(),
             );
-            return Ok(1);
+            return Ok(Code::FAILED);
         }
         if stats > 0 {
             ctx.write(format!("\n*** Round {round}, deleting {} entries ***\n", doomed.len()).as_bytes());

@@ -2,7 +2,6 @@
 //! print the same details. macvtap options are not parsed.
 
 use super::{LinkUtil, u};
-use crate::ipobj::Ctx;
 use crate::ipobj::args::Args;
 use crate::ipobj::grammar::matches;
 use crate::ipobj::inet;
@@ -11,6 +10,7 @@ use crate::ipobj::link::format::lladdr;
 use crate::ipobj::link::linkinfo::Env;
 use crate::ipobj::link::write::{P, Stop, unsupported};
 use crate::ipobj::out::Out;
+use crate::ipobj::{Code, Ctx};
 use crate::netlink::link::{KindData, LinkKindInfo};
 use crate::netlink::link_ops::{LinkKind, MacVlan};
 use std::ffi::OsString;
@@ -66,7 +66,7 @@ fn parse_macvlan(_: &mut Ctx, _: Modify, words: &[OsString], _: &mut Vec<File>) 
                         v,
                         "\""
                     );
-                    return Err(Stop::Ret(1));
+                    return Err(Stop::Ret(Code::FAILED));
                 }
             };
         } else if matches(wb, "flag") {
@@ -81,7 +81,7 @@ fn parse_macvlan(_: &mut Ctx, _: Modify, words: &[OsString], _: &mut Vec<File>) 
                         v,
                         "\""
                     );
-                    return Err(Stop::Ret(1));
+                    return Err(Stop::Ret(Code::FAILED));
                 }
             };
             has_flags = true;
@@ -101,16 +101,16 @@ fn parse_macvlan(_: &mut Ctx, _: Modify, words: &[OsString], _: &mut Vec<File>) 
                     v,
                     "\""
                 );
-                return Err(Stop::Ret(1));
+                return Err(Stop::Ret(Code::FAILED));
             };
             m.bc_queue_len = Some(n);
         } else if matches(wb, "help") {
             eprint!("{USAGE}");
-            return Err(Stop::Ret(1));
+            return Err(Stop::Ret(Code::FAILED));
         } else {
             crate::errln!("macvlan: unknown option \"", w, "\"?");
             eprint!("{USAGE}");
-            return Err(Stop::Ret(1));
+            return Err(Stop::Ret(Code::FAILED));
         }
     }
     if mode != 0 {
@@ -120,7 +120,7 @@ fn parse_macvlan(_: &mut Ctx, _: Modify, words: &[OsString], _: &mut Vec<File>) 
         if flags & 1 != 0 && mode != 8 {
             eprintln!("macvlan: nopromisc flag only valid in passthru mode");
             eprint!("{USAGE}");
-            return Err(Stop::Ret(1));
+            return Err(Stop::Ret(Code::FAILED));
         }
         m.flags = Some(flags);
     }

@@ -2,10 +2,10 @@
 //! are, so both ends travel in one request.
 
 use super::LinkUtil;
-use crate::ipobj::Ctx;
 use crate::ipobj::args::duparg;
 use crate::ipobj::link::Modify;
 use crate::ipobj::link::write::{P, Stop, parse};
+use crate::ipobj::{Code, Ctx};
 use crate::netlink::link_ops::LinkKind;
 use std::ffi::OsString;
 use std::fs::File;
@@ -22,7 +22,7 @@ fn parse_veth(ctx: &mut Ctx, what: Modify, rest: &[OsString], held: &mut Vec<Fil
     if first.as_bytes() != b"peer" {
         // iproute2 prints this one to stdout.
         ctx.write(USAGE.as_bytes());
-        return Err(Stop::Ret(1));
+        return Err(Stop::Ret(Code::FAILED));
     }
     let peer = parse(ctx, &rest[1..], create, held)?;
     if let Some(t) = peer.kind {

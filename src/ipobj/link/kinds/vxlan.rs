@@ -9,7 +9,7 @@ use crate::ipobj::link::format::hex0x;
 use crate::ipobj::link::linkinfo::Env;
 use crate::ipobj::link::write::{P, Stop, index_of};
 use crate::ipobj::out::Out;
-use crate::ipobj::{Ctx, Exit};
+use crate::ipobj::{Code, Ctx, Exit};
 use crate::netlink::link::{KindData, LinkKindInfo};
 use crate::netlink::link_ops::{LinkKind, VxlanOpt};
 use std::ffi::{OsStr, OsString};
@@ -101,7 +101,7 @@ const VX_VNIFILTER: u32 = 30;
 
 fn vxlan_fail(msg: &str) -> Stop {
     eprintln!("{msg}");
-    Stop::Ret(1)
+    Stop::Ret(Code::FAILED)
 }
 
 /// iproute2's `vxlan_parse_opt`.
@@ -134,7 +134,7 @@ fn parse_vxlan(ctx: &mut Ctx, what: Modify, words: &[OsString], _: &mut Vec<File
             let conflict = remote.as_ref().is_some_and(|r| r.is_multicast() != group && !r.wildcard);
             if conflict {
                 eprintln!("vxlan: both group and remote cannot be specified");
-                return Err(Stop::Ret(1));
+                return Err(Stop::Ret(Code::FAILED));
             }
             let v = a.value()?;
             seen.mark(VX_GROUP, if group { "group" } else { "remote" }, v)?;
@@ -260,11 +260,11 @@ fn parse_vxlan(ctx: &mut Ctx, what: Modify, words: &[OsString], _: &mut Vec<File
             opts.push(VxlanOpt::Vnifilter(vnifilter));
         } else if matches(wb, "help") {
             eprint!("{USAGE}");
-            return Err(Stop::Ret(1));
+            return Err(Stop::Ret(Code::FAILED));
         } else {
             crate::errln!("vxlan: unknown command \"", w, "\"?");
             eprint!("{USAGE}");
-            return Err(Stop::Ret(1));
+            return Err(Stop::Ret(Code::FAILED));
         }
     }
     if !metadata && vnifilter {
