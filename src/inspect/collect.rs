@@ -11,6 +11,7 @@
 //! nsid, matched as a veth's far end), so `inspect --all` works with any
 //! number of namespaces under the usual limit of 1024 open files.
 
+use super::error::{InspectError, OpenCause, ReadError, ReopenError};
 use super::firewall::{self, Firewall};
 use super::peers;
 use super::{
@@ -61,15 +62,15 @@ pub(super) struct Subject {
 impl Subject {
     /// Open the namespace again; one that another namespace replaced under
     /// its name since it was first opened is refused.
-    pub fn open(&self) -> Result<File, String> {
+    pub fn open(&self) -> Result<File, ReopenError> {
+        let failed = |source| ReopenError::Open { path: self.path.clone(), source };
         if let Some(f) = &self.held {
-            return f.try_clone().map_err(|e| crate::sys::io_text(&e));
+            return f.try_clone().map_err(failed);
         }
-        let file = open_ns_file(&self.path)
-            .map_err(|e| format!("cannot open {}: {}", self.path.display(), crate::sys::io_text(&e)))?;
-        let m = file.metadata().map_err(|e| crate::sys::io_text(&e))?;
+        let file = open_ns_file(&self.path).map_err(failed)?;
+        let m = file.metadata().map_err(failed)?;
         if (NsId { dev: m.dev(), ino: m.ino() }) != self.id {
-            return Err(format!("{} was replaced by another namespace while it was read", self.path.display()));
+            return Err(ReopenError::Replaced { path: self.path.clone() });
         }
         Ok(file)
     }
@@ -87,8 +88,8 @@ pub(super) struct Raw {
     pub routes: Vec<Route>,
     pub neighbours: Vec<Neighbour>,
     pub forwarding: sysctl::Forwarding,
-    pub nft_tables: Result<usize, String>,
-    pub errors: Vec<String>,
+    pub nft_tables: std::io::Result<usize>,
+    pub errors: Vec<ReadError>,
     /// The namespace was entered and a netlink socket opened in it: what
     /// is empty above was read as empty, not missed.
     pub entered: bool,
@@ -108,25 +109,25 @@ fn read_inside(subject: &Subject) -> Raw {
     let file = match subject.open() {
         Ok(f) => f,
         Err(e) => {
-            raw.errors.push(format!("cannot open the namespace: {e}"));
+            raw.errors.push(ReadError::Open(e));
             return raw;
         }
     };
     if let Err(e) = nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET) {
-        raw.errors.push(format!("cannot enter the namespace: {}", crate::sys::Errno::from(e)));
+        raw.errors.push(ReadError::Enter(e.into()));
         return raw;
     }
-    raw.nft_tables = crate::netlink::netfilter::nft_table_count().map_err(|e| crate::sys::io_text(&e));
+    raw.nft_tables = crate::netlink::netfilter::nft_table_count();
     let mut nl = match Netlink::open() {
         Ok(nl) => nl,
         Err(e) => {
-            raw.errors.push(format!("cannot open netlink: {}", crate::sys::io_text(&e)));
+            raw.errors.push(ReadError::Netlink(e));
             return raw;
         }
     };
     raw.entered = true;
     raw.forwarding = sysctl::read(&mut nl);
-    let mut note = |what: &str, e: NlError| raw.errors.push(format!("{what}: {e}"));
+    let mut note = |what: &'static str, source: NlError| raw.errors.push(ReadError::List { what, source });
     match nl.links() {
         Ok(v) => raw.links = v,
         Err(e) => note("links", e),
@@ -155,27 +156,27 @@ fn read_all(subjects: &[Subject]) -> Vec<Raw> {
 
 /// Open a target without blocking, and make sure it is a network
 /// namespace; the error names it and says what it is instead.
-fn open_subject(run: &RunDir, target: &Target) -> Result<Subject, String> {
+fn open_subject(run: &RunDir, target: &Target) -> Result<Subject, InspectError> {
     let (name, path, shown) = match target {
         Target::Current => (None, "/proc/thread-self/ns/net".into(), "(current)".to_string()),
         Target::Root => (None, "/proc/1/ns/net".into(), "(root)".to_string()),
         Target::Named(n) => {
-            let name = NsName::existing(n).map_err(|e| e.to_string())?;
+            let name = NsName::existing(n)?;
             (Some(name.to_string()), run.entry(&name), name.to_string())
         }
     };
-    let cannot = |why: String| format!("Cannot open network namespace \"{shown}\": {why}");
+    let cannot = |cause: OpenCause| InspectError::Open { ns: shown.clone(), cause };
     let file = open_ns_file(&path).map_err(|e| match (not_a_namespace(&path), run.dir_problem()) {
-        (Some(what), _) => cannot(format!("not a network namespace ({what})")),
+        (Some(what), _) => cannot(OpenCause::NotANamespace(what)),
         (None, Some(errno)) if e.raw_os_error() == Some(libc::ENOTDIR) => {
-            format!("Cannot open netns runtime directory \"{}\": {errno}", run.path().display())
+            InspectError::RunDir { dir: run.path().to_path_buf(), errno }
         }
-        _ => cannot(crate::sys::io_text(&e)),
+        _ => cannot(OpenCause::Io(e)),
     })?;
     if let Some(what) = not_a_namespace(&path) {
-        return Err(cannot(format!("not a network namespace ({what})")));
+        return Err(cannot(OpenCause::NotANamespace(what)));
     }
-    let meta = file.metadata().map_err(|e| cannot(crate::sys::io_text(&e)))?;
+    let meta = file.metadata().map_err(|e| cannot(OpenCause::Io(e)))?;
     let current = *target == Target::Current;
     Ok(Subject {
         name,
@@ -195,23 +196,19 @@ pub struct Inspection {
     /// The namespaces read.
     pub views: Vec<NamespaceView>,
     /// What could not be read, one message each.
-    pub failures: Vec<String>,
+    pub failures: Vec<InspectError>,
 }
 
 /// Gather the views of `targets` (in order). `nl` is the socket of the
 /// namespace netns runs in, used for the nsids it assigned. A target that
 /// cannot be opened or entered is a failure; the others are still read.
-pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Inspection, String> {
+pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Inspection, InspectError> {
     let mut failures = Vec::new();
     let names = match run.names() {
         Ok(n) => n,
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Vec::new(),
         Err(e) => {
-            failures.push(format!(
-                "Cannot open netns runtime directory \"{}\": {}",
-                run.path().display(),
-                crate::sys::io_text(&e)
-            ));
+            failures.push(InspectError::RunDir { dir: run.path().to_path_buf(), errno: crate::sys::Errno::of(&e) });
             Vec::new()
         }
     };
@@ -247,8 +244,8 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
         let fds: Vec<_> = files.iter().map(|f| f.as_ref().map(|f| f.as_fd())).collect();
         nsids.extend(nl.nsids_of_fds(&fds).into_iter().map(|r| r.ok().flatten()));
     }
-    let pids = ProcScan::open().and_then(|p| p.all_namespaces()).unwrap_or_else(|e| {
-        failures.push(format!("Cannot read processes from /proc: {}", crate::sys::io_text(&e)));
+    let pids = ProcScan::open().and_then(|p| p.all_namespaces()).unwrap_or_else(|source| {
+        failures.push(InspectError::Processes { source });
         Default::default()
     });
     let pids_by_ino: HashMap<u64, &Vec<u32>> = pids.iter().map(|(id, p)| (id.ino, p)).collect();
@@ -263,15 +260,12 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
         };
         // Entering or opening netlink failed: nothing inside was read, and
         // a view of it would show "none" for what is unknown.
+        let errors: Vec<String> = raw.errors.iter().map(ToString::to_string).collect();
         if !raw.entered {
-            for e in &raw.errors {
-                failures.push(format!("Cannot read network namespace {shown}: {e}"));
-            }
+            failures.extend(raw.errors.into_iter().map(|source| InspectError::Read { ns: shown.clone(), source }));
             continue;
         }
-        for e in &raw.errors {
-            failures.push(format!("Cannot read all of network namespace {shown}: {e}"));
-        }
+        failures.extend(raw.errors.into_iter().map(|source| InspectError::ReadPart { ns: shown.clone(), source }));
         let by_index: HashMap<u32, &Link> = raw.links.iter().map(|l| (l.index, l)).collect();
         let dev = |i: u32| by_index.get(&i).map_or_else(|| format!("if{i}"), |l| l.name.clone());
         let interfaces = raw
@@ -324,28 +318,26 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
             routes,
             neighbours,
             firewall,
-            errors: raw.errors,
+            errors,
         });
     }
     // A run directory that cannot be read fails the listing and each name.
-    failures.dedup();
+    failures.dedup_by(|a, b| a.to_string() == b.to_string());
     Ok(Inspection { views, failures })
 }
 
-fn firewall_view(tables: &Result<usize, String>, nft: Option<&std::path::Path>, subject: &Subject) -> FirewallView {
+fn firewall_view(tables: &std::io::Result<usize>, nft: Option<&std::path::Path>, subject: &Subject) -> FirewallView {
     match tables {
-        Err(e) => FirewallView::Unavailable { reason: format!("nf_tables: {e}") },
+        Err(e) => FirewallView::Unavailable { reason: format!("nf_tables: {}", crate::sys::io_text(e)) },
         Ok(0) => FirewallView::Empty,
         Ok(n) => {
             let Some(nft) = nft else { return FirewallView::NftMissing { tables: *n } };
             let fw = match subject.open() {
-                Err(e) => Firewall::Unreadable(e),
-                Ok(ns) => match firewall::nft_ruleset(nft.as_os_str(), &ns) {
-                    Ok(json) => match firewall::summarize(&json) {
-                        Ok(t) => Firewall::Tables(t),
-                        Err(e) => Firewall::Unreadable(e),
-                    },
-                    Err(e) => Firewall::Unreadable(e.to_string()),
+                Err(e) => Firewall::Unreadable(e.into()),
+                Ok(ns) => match firewall::nft_ruleset(nft.as_os_str(), &ns).and_then(|json| firewall::summarize(&json))
+                {
+                    Ok(t) => Firewall::Tables(t),
+                    Err(e) => Firewall::Unreadable(e),
                 },
             };
             match fw {
@@ -370,7 +362,7 @@ fn firewall_view(tables: &Result<usize, String>, nft: Option<&std::path::Path>, 
                         })
                         .collect(),
                 },
-                Firewall::Unreadable(reason) => FirewallView::Unavailable { reason },
+                Firewall::Unreadable(e) => FirewallView::Unavailable { reason: e.to_string() },
             }
         }
     }

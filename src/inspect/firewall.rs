@@ -5,6 +5,7 @@
 //! trip tells, see [`crate::netlink::netfilter`]), so inspecting hundreds
 //! of namespaces without a firewall costs no process at all.
 
+use super::error::FirewallError;
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::fs::File;
@@ -43,16 +44,16 @@ pub struct Table {
 
 /// What reading a namespace's ruleset with `nft` gave (no tables, or no
 /// `nft`, are known before it runs).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Firewall {
     /// The ruleset, summarised.
     Tables(Vec<Table>),
-    /// Reading failed; the text says why.
-    Unreadable(String),
+    /// Reading failed.
+    Unreadable(FirewallError),
 }
 
 /// Run `nft -j list ruleset` inside the network namespace file `ns`.
-pub fn nft_ruleset(nft: &OsStr, ns: &File) -> io::Result<String> {
+pub fn nft_ruleset(nft: &OsStr, ns: &File) -> Result<String, FirewallError> {
     let fd = ns.as_raw_fd();
     let mut cmd = Command::new(nft);
     cmd.args(["-j", "list", "ruleset"]).stdin(Stdio::null()).stderr(Stdio::piped());
@@ -67,18 +68,17 @@ pub fn nft_ruleset(nft: &OsStr, ns: &File) -> io::Result<String> {
             Ok(())
         });
     }
-    let out = cmd.output()?;
+    let out = cmd.output().map_err(|source| FirewallError::Run { nft: nft.into(), source })?;
     if !out.status.success() {
-        let text = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        return Err(io::Error::other(format!("nft failed: {text}")));
+        return Err(FirewallError::Failed(String::from_utf8_lossy(&out.stderr).trim().to_string()));
     }
-    String::from_utf8(out.stdout).map_err(|_| io::Error::other("nft printed invalid UTF-8"))
+    String::from_utf8(out.stdout).map_err(|_| FirewallError::NotUtf8)
 }
 
 /// Summarise nft's JSON ruleset.
-pub fn summarize(json: &str) -> Result<Vec<Table>, String> {
-    let doc: Value = serde_json::from_str(json).map_err(|e| format!("cannot parse nft's JSON: {e}"))?;
-    let items = doc.get("nftables").and_then(Value::as_array).ok_or("nft's JSON has no \"nftables\" array")?;
+pub fn summarize(json: &str) -> Result<Vec<Table>, FirewallError> {
+    let doc: Value = serde_json::from_str(json).map_err(FirewallError::Json)?;
+    let items = doc.get("nftables").and_then(Value::as_array).ok_or(FirewallError::NoRuleset)?;
     let mut tables: Vec<Table> = Vec::new();
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     for item in items {
@@ -145,6 +145,9 @@ mod tests {
 
     #[test]
     fn rejects_non_json() {
-        assert!(summarize("table inet x {}").is_err());
+        let e = summarize("table inet x {}").unwrap_err();
+        assert!(e.to_string().starts_with("cannot parse nft's JSON: "), "{e}");
+        let e = summarize(r#"{"other": []}"#).unwrap_err();
+        assert_eq!(e.to_string(), "nft's JSON has no \"nftables\" array");
     }
 }

@@ -9,6 +9,7 @@
 //! serialisable, so `-j` output is this model as JSON.
 
 pub(crate) mod collect;
+pub(crate) mod error;
 pub(crate) mod firewall;
 mod peers;
 pub(crate) mod render;

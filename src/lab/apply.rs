@@ -17,7 +17,6 @@ use super::owner;
 use super::plan::{Action, Plan, ns_sysctls};
 use super::state::{LabDir, RunRecord, State};
 use crate::namespace::NetNs;
-use crate::netlink::Netlink;
 use crate::netlink::address::Address;
 use crate::netlink::address::{AF_INET, AF_INET6};
 use crate::netlink::address_ops::AddrWrite;
@@ -26,6 +25,7 @@ use crate::netlink::bridge_vlan::PortVlan;
 use crate::netlink::link::IFF_UP;
 use crate::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
 use crate::netlink::route::RouteOp;
+use crate::netlink::{Netlink, NlError};
 use crate::rundir::{RunDir, Source, fresh_namespace_on_this_thread};
 use std::collections::BTreeMap;
 use std::os::fd::{AsFd, AsRawFd};
@@ -55,7 +55,7 @@ fn actions<'a, T>(plan: &'a Plan, f: impl Fn(&'a Action) -> Option<T>) -> Vec<T>
 /// dedicated thread, marked and has `lo` up and its sysctls set *before*
 /// it gets its name, so every named namespace of a lab carries the mark.
 /// A node index and its new namespace with a socket inside it, or why not.
-type Made = (NodeId, Result<(NetNs, Netlink), String>);
+type Made = (NodeId, Result<(NetNs, Netlink), LabError>);
 
 fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[NodeId]) -> Vec<Made> {
     // RunDir is not Sync (it remembers the shared-mount setup): one copy
@@ -65,20 +65,22 @@ fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[NodeId]) -> Vec<Made> {
             .iter()
             .map(|&n| {
                 let node = &lab.nodes[n];
-                let made = (|| -> Result<(NetNs, Netlink), String> {
+                let made = (|| -> Result<(NetNs, Netlink), LabError> {
                     // Ctrl-C: no more namespaces (those made are journaled).
                     super::interrupt::check()?;
                     let fd = fresh_namespace_on_this_thread()
-                        .map_err(|e| format!("cannot create a network namespace for node {}: {e}", node.name))?;
-                    let mut nl = Netlink::open().map_err(|e| format!("netlink in {}: {e}", node.ns))?;
-                    nl.link_write(&owner::mark_spec(&lab.name, &node.name), LinkWrite::Change)
-                        .map_err(|e| format!("cannot mark {}: {e}", node.ns))?;
-                    super::sysctl::write_here(&ns_sysctls(node)).map_err(|e| format!("{}: {e}", node.ns))?;
-                    let name = crate::rundir::NsName::new(&node.ns)
-                        .map_err(|e| format!("cannot name namespace {}: {e}", node.ns))?;
-                    run.add_with(&name, Source::Prepared(fd.as_fd()), &mut |_| {}).map_err(|e| {
-                        format!("cannot name namespace {}: {}", node.ns, String::from_utf8_lossy(&e.message()))
+                        .map_err(|source| LabError::CreateNs { node: node.name.clone(), source })?;
+                    let mut nl = Netlink::open().map_err(|e| LabError::Netlink {
+                        what: format!("cannot open netlink in the new namespace {}", node.ns),
+                        source: NlError::Io(e),
                     })?;
+                    nl.link_write(&owner::mark_spec(&lab.name, &node.name), LinkWrite::Change)
+                        .map_err(|source| LabError::Netlink { what: format!("cannot mark {}", node.ns), source })?;
+                    super::sysctl::write_here(&ns_sysctls(node))
+                        .map_err(|source| LabError::Sysctl { ns: node.ns.clone(), source })?;
+                    let name = crate::rundir::NsName::new(&node.ns)?;
+                    run.add_with(&name, Source::Prepared(fd.as_fd()), &mut |_| {})
+                        .map_err(|source| LabError::NameNs { ns: node.ns.clone(), source })?;
                     Ok((NetNs::from_fd(fd, run.entry(&name)), nl))
                 })();
                 (n, made)
@@ -271,12 +273,12 @@ impl<'a> Applier<'a> {
             self.handles.make_room(window.len());
             let mut first_err = None;
             for (n, r) in create_namespaces(self.lab, self.run, window) {
-                if let Err(e) = r.and_then(|(ns, nl)| self.handles.adopt(n, ns, nl)) {
+                if let Err(e) = r.and_then(|(ns, nl)| self.handles.adopt(n, ns, nl).map_err(LabError::from)) {
                     first_err.get_or_insert(e);
                 }
             }
             if let Some(e) = first_err {
-                return Err(e.into());
+                return Err(e);
             }
         }
         self.progress.step(create.len(), "namespaces");
@@ -300,7 +302,7 @@ impl<'a> Applier<'a> {
         for (n, settings) in &per_node {
             let name = self.ns_name(*n);
             let ns = self.handles.ns(*n)?;
-            super::sysctl::apply(ns, settings).map_err(|cause| LabError::InNamespace { ns: name.into(), cause })?;
+            super::sysctl::apply(ns, settings).map_err(|source| LabError::Sysctl { ns: name.into(), source })?;
             self.progress.step(settings.len(), phase);
         }
         Ok(())
@@ -366,7 +368,10 @@ impl<'a> Applier<'a> {
         if veths.is_empty() {
             return Ok(());
         }
-        let mut root = Netlink::open().map_err(|e| format!("netlink: {e}"))?;
+        let mut root = Netlink::open().map_err(|e| LabError::Netlink {
+            what: "cannot open netlink in the namespace netns runs in".into(),
+            source: NlError::Io(e),
+        })?;
         for window in self.veth_windows(&veths) {
             self.create_veth_window(&mut root, &window)?;
         }
@@ -407,11 +412,15 @@ impl<'a> Applier<'a> {
         let mut writes = Vec::with_capacity(window.len());
         for &l in window {
             let link = &lab.links[l];
-            let end = |k: usize| -> Result<LinkSpec, String> {
+            let end = |k: usize| -> Result<LinkSpec, LabError> {
                 let e = &link.ends[k];
                 let node = &lab.nodes[e.node];
-                let iface = node.interfaces.iter().find(|i| i.name == e.ifname).ok_or("interface missing")?;
-                let fd = *fds.get(&e.node).ok_or("namespace handle missing")?;
+                let missing = |what: &str| LabError::Inconsistent {
+                    what: format!("{what} for the veth end {} of node {}", e.ifname, node.name),
+                };
+                let iface =
+                    node.interfaces.iter().find(|i| i.name == e.ifname).ok_or_else(|| missing("no interface"))?;
+                let fd = *fds.get(&e.node).ok_or_else(|| missing("no open namespace"))?;
                 // Born down: see plan.rs (a veth cannot open before its peer).
                 Ok(LinkSpec {
                     index: plan.index[e.node][&e.ifname],
@@ -570,8 +579,11 @@ impl<'a> Applier<'a> {
             let index = self.plan.index[*node].get(ifname).copied().unwrap_or(0);
             let ns_name = self.ns_name(*node);
             let nl = self.handles.nl(*node)?;
-            super::shaping::apply(nl, index, netem.as_ref())
-                .map_err(|e| LabError::InNamespace { ns: ns_name.into(), cause: format!("{ifname}: {e}") })?;
+            super::shaping::apply(nl, index, netem.as_ref()).map_err(|source| LabError::Qdisc {
+                ns: ns_name.into(),
+                iface: ifname.clone(),
+                source,
+            })?;
             // The kernel does not report a netem's distribution: kept here.
             let name = &lab.nodes[*node].name;
             self.state.netem_distributions.retain(|(n, f, _)| !(n == name && f == ifname));
@@ -591,20 +603,19 @@ impl<'a> Applier<'a> {
         for a in &self.plan.actions {
             let Action::Nft { node, text } = a else { continue };
             let ns_name = self.ns_name(*node);
-            let path =
-                crate::rundir::NsName::existing(ns_name).map(|n| self.run.entry(&n)).map_err(|e| e.to_string())?;
+            let path = self.run.entry(&crate::rundir::NsName::existing(ns_name)?);
             let name = &lab.nodes[*node].name;
             self.state.nft.retain(|(n, _)| n != name);
             self.state.nft_live.retain(|(n, _)| n != name);
             match text {
                 Some(t) => {
-                    super::nft::apply(&path, t).map_err(|e| format!("nftables in {ns_name}: {e}"))?;
+                    super::nft::apply(&path, t).map_err(|source| LabError::Nft { ns: ns_name.into(), source })?;
                     self.state.nft.push((name.clone(), super::shaping::hash(t)));
                     if let Some(l) = super::nft::listing(&path) {
                         self.state.nft_live.push((name.clone(), super::shaping::hash(&l)));
                     }
                 }
-                None => super::nft::remove(&path).map_err(|e| format!("nftables in {ns_name}: {e}"))?,
+                None => super::nft::remove(&path).map_err(|source| LabError::Nft { ns: ns_name.into(), source })?,
             }
             self.progress.step(1, "nftables");
         }
@@ -620,8 +631,7 @@ impl<'a> Applier<'a> {
             return Ok(());
         }
         let labdir = self.labdir;
-        let mut journal =
-            |s: &State| labdir.write(s).map_err(|e| format!("cannot write the state of lab {}: {e}", lab.name));
+        let mut journal = |s: &State| labdir.write(s);
         for note in super::etc::apply(self.run.etc_dir(), &lab.name, &etc_nodes, self.state, &mut journal)? {
             eprintln!("netns up: left alone: {note}");
         }
@@ -637,7 +647,7 @@ impl<'a> Applier<'a> {
             for cmd in &lab.nodes[*node].exec {
                 super::interrupt::check()?;
                 super::procs::exec_shell_with(self.ns_name(*node), cmd, super::procs::exec_timeout(), true)
-                    .map_err(|cause| LabError::Exec { node: lab.nodes[*node].name.clone(), cause })?;
+                    .map_err(|source| LabError::Exec { node: lab.nodes[*node].name.clone(), source })?;
             }
             if let Some(r) = self.state.namespaces.iter_mut().find(|r| r.ns == lab.nodes[*node].ns) {
                 r.exec_pending = false;
@@ -685,8 +695,11 @@ impl<'a> Applier<'a> {
             let spec = &n.run[*r];
             let name = format!("{}.{}.log", n.name, spec.name);
             let log = self.labdir.lab_path(&lab.name).join(&name);
-            let out =
-                self.labdir.open_log(&lab.name, &name).map_err(|source| LabError::Log { path: log.clone(), source })?;
+            let out = self.labdir.open_log(&lab.name, &name).map_err(|source| LabError::Log {
+                name: spec.name.clone(),
+                node: n.name.clone(),
+                source,
+            })?;
             let rec = super::procs::start(&n.ns, &n.name, &spec.name, &spec.cmd, out, &log)?;
             self.state.runs.retain(|x| !(x.node == n.name && x.name == spec.name));
             self.state.runs.push(rec.clone());

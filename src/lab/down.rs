@@ -183,8 +183,8 @@ pub fn down_with(
         for n in &lab.nodes {
             if targets.iter().any(|(ns, _)| *ns == n.ns) {
                 for cmd in &n.exec_down {
-                    if let Err(cause) = super::procs::exec_shell(&n.ns, cmd) {
-                        report.warnings.push(LabError::ExecDown { node: n.name.clone(), cause });
+                    if let Err(source) = super::procs::exec_shell(&n.ns, cmd) {
+                        report.warnings.push(LabError::ExecDown { node: n.name.clone(), source });
                     }
                 }
             }
@@ -212,7 +212,7 @@ pub fn down_with(
         let node = lab.filter(|_| had).and_then(|l| l.nodes.iter().find(|n| n.ns == *ns));
         match super::etc::remove(run.etc_dir(), name, rec, ns, node) {
             Ok(notes) => report.skipped.extend(notes),
-            Err(e) => report.errors.push(LabError::Other(e)),
+            Err(e) => report.errors.push(e.into()),
         }
     }
     // The state goes last, and only when all else went: it is what lets
@@ -224,7 +224,7 @@ pub fn down_with(
                 report.skipped.extend(notes);
                 lock.remove();
             }
-            Err(cause) => report.errors.push(LabError::RemoveState { lab: name.to_string(), cause }),
+            Err(source) => report.errors.push(LabError::RemoveState { lab: name.to_string(), source }),
         }
     }
     Ok(report)

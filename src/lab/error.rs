@@ -2,13 +2,86 @@
 //! link, file, process) and the cause, as the layer below reported it.
 //!
 //! The text of each is the message users see, so it names the object
-//! first. Causes from layers that report in words (files, sysctls,
-//! nftables) are carried as their words until those layers get types of
-//! their own.
+//! first. Each layer below has an error type of its own that names what
+//! it knows: [`FileError`] (the files root writes: the operation, the
+//! path, the errno, or the trust check that refused it), [`NsError`]
+//! (namespace handles), [`SysctlError`], [`NftError`], [`ShapingError`],
+//! [`LiveError`] (reading a namespace), [`EtcError`], [`ExecError`] and
+//! [`RunError`] (processes). A [`LabError`] keeps that error as its
+//! source and adds the node or namespace where the layer below does not
+//! know it.
 
+use super::etc::EtcError;
+use super::files::FileError;
+use super::interrupt::Interrupted;
+use super::live::LiveError;
+use super::nft::NftError;
+use super::procs::{ExecError, RunError};
+use super::shaping::ShapingError;
+use super::sysctl::SysctlError;
 use crate::netlink::NlError;
 use std::io;
 use std::path::PathBuf;
+
+/// The text of an `io::Error` for a message: glibc's `strerror` for an
+/// errno (as iproute2 prints it, without Rust's "(os error N)"), else the
+/// error's own text.
+pub(crate) fn io_cause(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(errno) => crate::sys::strerror(errno),
+        None => e.to_string(),
+    }
+}
+
+/// Why a lab's namespace could not be used: its file in the run
+/// directory and the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum NsError {
+    /// The namespace file could not be opened.
+    #[error("cannot open namespace {}: {}", path.display(), io_cause(source))]
+    Open {
+        /// The namespace's file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// A thread could not enter the namespace.
+    #[error("cannot enter namespace {}: {}", path.display(), io_cause(source))]
+    Enter {
+        /// The namespace's file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The namespace's identity (device and inode) could not be read.
+    #[error("cannot read namespace {}: {}", path.display(), io_cause(source))]
+    Identify {
+        /// The namespace's file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// It was never found or made.
+    #[error("namespace {} does not exist", path.display())]
+    Missing {
+        /// The namespace's file.
+        path: PathBuf,
+    },
+    /// Its name now holds another namespace.
+    #[error("namespace {} was replaced by another one while this command ran; left alone", path.display())]
+    Replaced {
+        /// The namespace's file.
+        path: PathBuf,
+    },
+    /// No netlink socket could be opened inside it.
+    #[error("cannot open netlink in {}: {source}", path.display())]
+    Netlink {
+        /// The namespace's file.
+        path: PathBuf,
+        /// Why.
+        source: NlError,
+    },
+}
 
 /// A failure of `up`, `down` or a rollback, naming what it was about.
 #[derive(Debug, thiserror::Error)]
@@ -40,21 +113,84 @@ pub enum LabError {
         /// What the kernel said.
         source: NlError,
     },
+    /// A node's namespace could not be made.
+    #[error("cannot create a network namespace for node {node}: {}", io_cause(source))]
+    CreateNs {
+        /// The node.
+        node: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// A new namespace could not be given its name in the run directory.
+    #[error("cannot name namespace {ns}: {}", String::from_utf8_lossy(&.source.message()))]
+    NameNs {
+        /// The namespace.
+        ns: String,
+        /// Why (its message names the path).
+        source: crate::rundir::RunDirError,
+    },
+    /// A namespace name of the lab is not one the run directory takes.
+    #[error(transparent)]
+    Name(#[from] crate::rundir::InvalidName),
+    /// A namespace of the lab could not be opened, entered or used.
+    #[error(transparent)]
+    Ns(#[from] NsError),
+    /// A node's namespace could not be read.
+    #[error("node {node}: {source}")]
+    Live {
+        /// The node.
+        node: String,
+        /// Why.
+        source: LiveError,
+    },
+    /// A sysctl of a namespace could not be read or set.
+    #[error("{ns}: {source}")]
+    Sysctl {
+        /// The namespace.
+        ns: String,
+        /// Which sysctl, and why.
+        source: SysctlError,
+    },
+    /// The qdisc of an interface could not be set.
+    #[error("{ns}: {iface}: {source}")]
+    Qdisc {
+        /// The namespace.
+        ns: String,
+        /// The interface.
+        iface: String,
+        /// Why.
+        source: ShapingError,
+    },
+    /// A node's nftables ruleset could not be applied or removed.
+    #[error("nftables in {ns}: {source}")]
+    Nft {
+        /// The namespace.
+        ns: String,
+        /// Why.
+        source: NftError,
+    },
+    /// A file or directory of root's could not be used (its message
+    /// names the path).
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// The lab's files under `/etc/netns` could not be written or removed.
+    #[error(transparent)]
+    Etc(#[from] EtcError),
     /// The state (journal) of a lab could not be written.
     #[error("cannot write the state of lab {lab}: {source}")]
     WriteState {
         /// The lab.
         lab: String,
         /// Why.
-        source: io::Error,
+        source: FileError,
     },
     /// The state of a lab could not be removed.
-    #[error("cannot remove the state of lab {lab}: {cause}")]
+    #[error("cannot remove the state of lab {lab}: {source}")]
     RemoveState {
         /// The lab.
         lab: String,
         /// Why.
-        cause: String,
+        source: FileError,
     },
     /// A namespace name could not be removed from the run directory.
     #[error("{}", String::from_utf8_lossy(&.source.message()))]
@@ -65,37 +201,34 @@ pub enum LabError {
         source: crate::rundir::RunDirError,
     },
     /// A one-shot command of `up` (`exec`) failed.
-    #[error("exec of node {node}: {cause}")]
+    #[error("exec of node {node}: {source}")]
     Exec {
         /// The node.
         node: String,
         /// The command's failure, with its output.
-        cause: String,
+        source: ExecError,
     },
     /// An `exec_down` command failed.
-    #[error("exec_down of node {node}: {cause}")]
+    #[error("exec_down of node {node}: {source}")]
     ExecDown {
         /// The node.
         node: String,
         /// The command's failure, with its output.
-        cause: String,
+        source: ExecError,
     },
-    /// Something about one namespace (a sysctl, a qdisc) failed.
-    #[error("{ns}: {cause}")]
-    InNamespace {
-        /// The namespace.
-        ns: String,
-        /// Why.
-        cause: String,
-    },
-    /// A log file of a managed process could not be made.
-    #[error("cannot create {}: {source}", path.display())]
+    /// The log file of a managed process could not be made.
+    #[error("cannot make the log file of process {name} of node {node}: {source}")]
     Log {
-        /// The log file.
-        path: PathBuf,
-        /// Why.
-        source: io::Error,
+        /// The process's name in the file.
+        name: String,
+        /// Its node.
+        node: String,
+        /// Why (its message names the path).
+        source: FileError,
     },
+    /// A managed process could not be started, or did not become ready.
+    #[error(transparent)]
+    Run(#[from] RunError),
     /// A managed process ended right after it started.
     #[error("process {name} of node {node} exited at once{}{tail}", if tail.is_empty() { "" } else { ":\n  " })]
     ExitedAtOnce {
@@ -131,24 +264,48 @@ pub enum LabError {
         /// The lab directory.
         dir: PathBuf,
         /// Why.
-        source: io::Error,
+        source: FileError,
+    },
+    /// A signal asked netns to stop; the work stopped at a safe point.
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
+    /// The plan names something the lab does not have (a defect of
+    /// netns, not of the file).
+    #[error("{what} (a defect of netns: the plan and the lab disagree)")]
+    Inconsistent {
+        /// What is missing, naming it.
+        what: String,
     },
     /// A problem that did not stop the work (an `exec_down` that failed,
     /// a process stuck in the kernel).
     #[error("warning: {0}")]
     Warning(Box<LabError>),
-    /// A failure reported in words by a layer below (files, sysctls,
-    /// nftables, namespaces handles), which names its object itself.
-    #[error("{0}")]
-    Other(String),
-}
-
-impl From<String> for LabError {
-    fn from(s: String) -> LabError {
-        LabError::Other(s)
-    }
 }
 
 /// Every problem a `down` or a rollback met: each is printed on a line of
 /// its own.
 pub type LabErrors = Vec<LabError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::files::Op;
+
+    /// A file failure keeps the operation, the path and the errno, and
+    /// the lab error around it adds the lab.
+    #[test]
+    fn a_lab_error_names_the_lab_the_path_and_the_cause() {
+        let source = FileError::Io {
+            op: Op::Lock,
+            path: PathBuf::from("/run/netns-lab/l.lock"),
+            source: io::Error::from_raw_os_error(libc::EACCES),
+        };
+        let e = LabError::Lock { lab: "l".into(), dir: PathBuf::from("/run/netns-lab"), source };
+        assert_eq!(
+            e.to_string(),
+            "cannot lock lab l in /run/netns-lab: cannot lock /run/netns-lab/l.lock: Permission denied"
+        );
+        let inner = std::error::Error::source(&e).expect("the file error is kept as the source");
+        assert_eq!(inner.to_string(), "cannot lock /run/netns-lab/l.lock: Permission denied");
+    }
+}

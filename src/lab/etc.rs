@@ -18,11 +18,43 @@
 //! exactly what the lab writes is taken as the lab's (with its
 //! directories); anything else is left alone, and said so.
 
-use super::files::{Dir, Kind, Rmdir, split_rel};
+use super::files::{Dir, FileError, Kind, Rmdir, split_rel};
 use super::model::{Lab, Node};
 use super::state::{NsRecord, State};
 use crate::rundir::RunDir;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why a lab's files under `/etc/netns` could not be written or removed.
+#[derive(Debug, thiserror::Error)]
+pub enum EtcError {
+    /// A file or directory operation failed (its message names the path).
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// A file the lab lists is there, and the lab did not make it.
+    #[error(
+        "{} exists and lab {lab} did not make it; netns does not overwrite it \
+         (move it away, or take \"{rel}\" out of node {node}'s etc)",
+        path.display()
+    )]
+    NotOurs {
+        /// The file.
+        path: PathBuf,
+        /// The lab.
+        lab: String,
+        /// The node whose `etc` lists it.
+        node: String,
+        /// Its path in the node's `etc`.
+        rel: String,
+    },
+    /// The journal could not be written before the files were made.
+    #[error("cannot write the state of lab {lab}: {source}")]
+    Journal {
+        /// The lab.
+        lab: String,
+        /// Why.
+        source: FileError,
+    },
+}
 
 const VAR: &str = "NETNS_ETC_DIR";
 const FILE_LIMIT: u64 = 16 << 20;
@@ -97,7 +129,7 @@ fn record<'a>(state: Option<&'a State>, ns: &str) -> Option<&'a NsRecord> {
 pub fn refusals(lab: &Lab, run: &RunDir, state: Option<&State>) -> Vec<super::Diag> {
     let mut out = Vec::new();
     if let Err(e) = super::files::check_trusted(run.path(), "NETNS_RUN_DIR") {
-        out.push(super::Diag::file(e));
+        out.push(super::Diag::file(e.to_string()));
     }
     if lab.nodes.iter().all(|n| n.etc.is_empty()) {
         return out;
@@ -106,25 +138,25 @@ pub fn refusals(lab: &Lab, run: &RunDir, state: Option<&State>) -> Vec<super::Di
         Ok(Some(b)) => b,
         Ok(None) => return out,
         Err(e) => {
-            out.push(super::Diag::file(e));
+            out.push(super::Diag::file(e.to_string()));
             return out;
         }
     };
     for node in lab.nodes.iter().filter(|n| !n.etc.is_empty()) {
         let ours = record(state, &node.ns).map(|r| r.etc_files.as_slice()).unwrap_or_default();
         if let Err(e) = check_node(&base, node, ours, &lab.name) {
-            out.push(super::Diag::at(node.span.clone(), e));
+            out.push(super::Diag::at(node.span.clone(), e.to_string()));
         }
     }
     out
 }
 
-fn check_node(base: &Dir, node: &Node, ours: &[String], lab: &str) -> Result<(), String> {
+fn check_node(base: &Dir, node: &Node, ours: &[String], lab: &str) -> Result<(), EtcError> {
     let Some(nsdir) = base.sub(&node.ns)? else { return Ok(()) };
     nsdir.check_private()?;
     for (rel, _) in &node.etc {
         let (dirs, file) = split_rel(rel);
-        let mut cur = nsdir.walk("")?.ok_or("vanished")?;
+        let mut cur = nsdir.walk("")?.ok_or_else(|| FileError::Vanished { path: nsdir.path().to_path_buf() })?;
         let mut complete = true;
         for d in dirs {
             match cur.sub(d)? {
@@ -146,17 +178,15 @@ fn check_node(base: &Dir, node: &Node, ours: &[String], lab: &str) -> Result<(),
             Kind::Absent => {}
             Kind::File if ours.contains(rel) => {}
             Kind::File => {
-                return Err(format!(
-                    "{} exists and lab {lab} did not make it; netns does not overwrite it \
-                     (move it away, or take \"{rel}\" out of node {}'s etc)",
-                    path.display(),
-                    node.name
-                ));
+                return Err(EtcError::NotOurs {
+                    path,
+                    lab: lab.to_string(),
+                    node: node.name.clone(),
+                    rel: rel.clone(),
+                });
             }
-            Kind::Symlink => {
-                return Err(format!("{} is a symlink; netns does not write through one", path.display()));
-            }
-            Kind::Dir | Kind::Other => return Err(format!("{} is not a regular file", path.display())),
+            Kind::Symlink => return Err(FileError::Symlink { path }.into()),
+            Kind::Dir | Kind::Other => return Err(FileError::NotRegular { path }.into()),
         }
     }
     Ok(())
@@ -188,9 +218,9 @@ pub fn apply(
     lab: &str,
     nodes: &[&Node],
     state: &mut State,
-    journal: &mut dyn FnMut(&State) -> Result<(), String>,
-) -> Result<Vec<String>, String> {
-    let base = Dir::open_trusted(etc, VAR, true)?.ok_or_else(|| format!("{VAR} {} vanished", etc.display()))?;
+    journal: &mut dyn FnMut(&State) -> Result<(), FileError>,
+) -> Result<Vec<String>, EtcError> {
+    let base = Dir::open_trusted(etc, VAR, true)?.ok_or_else(|| FileError::Vanished { path: etc.to_path_buf() })?;
     // 1. Record what will be made.
     for node in nodes {
         let idx = match state.namespaces.iter().position(|r| r.ns == node.ns) {
@@ -226,18 +256,19 @@ pub fn apply(
                 Kind::Absent => {}
                 Kind::File if rec.etc_files.contains(rel) => {}
                 Kind::File => {
-                    return Err(format!(
-                        "{}/{}/{rel} exists and lab {lab} did not make it; netns does not overwrite it",
-                        etc.display(),
-                        node.ns
-                    ));
+                    return Err(EtcError::NotOurs {
+                        path: etc.join(&node.ns).join(rel),
+                        lab: lab.to_string(),
+                        node: node.name.clone(),
+                        rel: rel.clone(),
+                    });
                 }
-                _ => return Err(format!("{}/{}/{rel} is not a regular file", etc.display(), node.ns)),
+                _ => return Err(FileError::NotRegular { path: etc.join(&node.ns).join(rel) }.into()),
             }
         }
         rec.etc = !rec.etc_files.is_empty() || !rec.etc_dirs.is_empty();
     }
-    journal(state)?;
+    journal(state).map_err(|source| EtcError::Journal { lab: lab.to_string(), source })?;
     // 2. Make them; remove the lab's files no longer listed.
     let mut notes = Vec::new();
     for node in nodes {
@@ -245,11 +276,11 @@ pub fn apply(
         for (rel, text) in &node.etc {
             let (dirs, file) = split_rel(rel);
             base.mkdir(&node.ns)?;
-            let mut cur = base.sub(&node.ns)?.ok_or("vanished")?;
+            let mut cur = base.sub_present(&node.ns)?;
             cur.check_private()?;
             for d in dirs {
                 cur.mkdir(d)?;
-                cur = cur.sub(d)?.ok_or("vanished")?;
+                cur = cur.sub_present(d)?;
                 cur.check_private()?;
             }
             match cur.kind(file)? {
@@ -267,7 +298,7 @@ pub fn apply(
 /// Remove the recorded files of `rec` not in `keep`, then the recorded
 /// directories no kept file needs, when empty. The record is updated;
 /// returns notes on what was left.
-fn remove_listed(base: &Dir, ns: &str, rec: &mut NsRecord, keep: &[&str], lab: &str) -> Result<Vec<String>, String> {
+fn remove_listed(base: &Dir, ns: &str, rec: &mut NsRecord, keep: &[&str], lab: &str) -> Result<Vec<String>, FileError> {
     let mut notes = Vec::new();
     if !matches!(base.kind(ns)?, Kind::Dir | Kind::Absent) {
         // Replaced since (by a symlink, say): what the lab made is not
@@ -352,7 +383,7 @@ pub fn remove(
     rec: Option<&NsRecord>,
     ns: &str,
     node: Option<&Node>,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, EtcError> {
     let mut rec = rec.cloned().unwrap_or_else(|| NsRecord { ns: ns.to_string(), ..NsRecord::default() });
     if rec.etc_files.is_empty()
         && rec.etc_dirs.is_empty()
@@ -393,7 +424,7 @@ fn foreign(
     lab: &str,
     notes: &mut Vec<String>,
     depth: usize,
-) -> Result<(), String> {
+) -> Result<(), FileError> {
     for name in dir.names()? {
         let r = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
         if rec.etc_dirs.contains(&r) && depth < 16 {

@@ -257,11 +257,31 @@ fn present(nl: &mut Netlink, what: Feature, n: usize) -> bool {
     }
 }
 
+/// Why the kernel's features could not be checked.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// No scratch namespace could be made to try them in.
+    #[error("cannot make a scratch namespace to check kernel features: {}", super::error::io_cause(source))]
+    Scratch {
+        /// Why.
+        source: std::io::Error,
+    },
+    /// No netlink socket could be opened in the scratch namespace.
+    #[error("cannot open netlink in the scratch namespace: {}", super::error::io_cause(source))]
+    Netlink {
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The thread that ran the check panicked.
+    #[error("the kernel feature check panicked")]
+    Panicked,
+}
+
 /// Every kernel feature `lab` needs that this kernel lacks, as messages
 /// pointing at the key that needs it ("this kernel has no netem qdisc").
 /// Returns `Ok(None)` when the check could not run (no privilege to make
 /// a scratch namespace), so `validate` can say it was skipped.
-pub fn missing(lab: &Lab) -> Result<Option<Vec<Diag>>, String> {
+pub fn missing(lab: &Lab) -> Result<Option<Vec<Diag>>, CheckError> {
     let needs = needs(lab);
     if needs.is_empty() {
         return Ok(Some(Vec::new()));
@@ -273,9 +293,9 @@ pub fn missing(lab: &Lab) -> Result<Option<Vec<Diag>>, String> {
             match crate::rundir::fresh_namespace_on_this_thread() {
                 Ok(_ns) => {}
                 Err(e) if e.raw_os_error() == Some(libc::EPERM) => return Ok(None),
-                Err(e) => return Err(format!("cannot make a scratch namespace to check kernel features: {e}")),
+                Err(source) => return Err(CheckError::Scratch { source }),
             }
-            let mut nl = Netlink::open().map_err(|e| format!("cannot open netlink in the scratch namespace: {e}"))?;
+            let mut nl = Netlink::open().map_err(|source| CheckError::Netlink { source })?;
             let mut out = Vec::new();
             for (n, need) in needs.into_iter().enumerate() {
                 if !present(&mut nl, need.what, n) {
@@ -285,7 +305,7 @@ pub fn missing(lab: &Lab) -> Result<Option<Vec<Diag>>, String> {
             Ok(Some(out))
         })
         .join()
-        .unwrap_or_else(|_| Err("the kernel feature check panicked".into()))
+        .unwrap_or(Err(CheckError::Panicked))
     })
 }
 

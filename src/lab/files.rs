@@ -18,7 +18,7 @@ use nix::sys::stat::{FileStat, Mode, SFlag, fstat, fstatat, mkdirat};
 use nix::unistd::{UnlinkatFlags, unlinkat};
 use std::ffi::OsStr;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::{Component, Path, PathBuf};
 
@@ -66,8 +66,9 @@ fn kind_of(st: &FileStat) -> Kind {
     }
 }
 
-fn mode_text(st: &FileStat) -> String {
-    format!("{:04o}", st.st_mode & 0o7777)
+/// The permission bits of a file.
+fn mode_of(st: &FileStat) -> u32 {
+    st.st_mode & 0o7777
 }
 
 /// Is a file of this owner root's or the caller's?
@@ -75,8 +76,230 @@ fn trusted_owner(st: &FileStat) -> bool {
     st.st_uid == 0 || st.st_uid == nix::unistd::geteuid().as_raw()
 }
 
-fn errno_text(e: Errno) -> String {
-    std::io::Error::from(e).to_string()
+/// What a file operation was doing when it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// Opening a file or directory.
+    Open,
+    /// Creating a file or directory.
+    Create,
+    /// Reading a file.
+    Read,
+    /// Writing a file.
+    Write,
+    /// Removing an entry.
+    Remove,
+    /// Listing a directory.
+    List,
+    /// Looking at an entry's type, owner and mode (`stat`).
+    Inspect,
+    /// Taking a lock on a file.
+    Lock,
+}
+
+impl std::fmt::Display for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Op::Open => "open",
+            Op::Create => "create",
+            Op::Read => "read",
+            Op::Write => "write",
+            Op::Remove => "remove",
+            Op::List => "list",
+            Op::Inspect => "look at",
+            Op::Lock => "lock",
+        })
+    }
+}
+
+/// Why a directory could be changed by someone other than root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// It belongs to this uid, neither root nor the caller.
+    Owner(u32),
+    /// Group or others may write it; its permission bits.
+    Writable(u32),
+}
+
+/// What is wrong with a directory a setting (an environment variable)
+/// names, or with an ancestor of it.
+#[derive(Debug)]
+pub enum Problem {
+    /// Another user could change it.
+    Untrusted(Trust),
+    /// The directory itself is a symlink.
+    Symlink,
+    /// An ancestor is a symlink another user made in a directory others
+    /// can write.
+    ForeignSymlink,
+    /// It is not a directory.
+    NotDirectory,
+    /// The setting names `/`.
+    RootDir,
+    /// The current directory, which a relative setting starts from, is
+    /// unknown.
+    Cwd(io::Error),
+    /// An operation on the way failed.
+    Io {
+        /// The operation.
+        op: Op,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+/// A failure of a file operation of root's: the operation, the path it
+/// was about, and the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The system refused an operation on `path`.
+    #[error("cannot {op} {}: {}", path.display(), crate::lab::error::io_cause(source))]
+    Io {
+        /// The operation.
+        op: Op,
+        /// The entry.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// `path` could not be renamed to `to` (a name in the same directory).
+    #[error("cannot rename {} to {to}: {}", path.display(), crate::lab::error::io_cause(source))]
+    Rename {
+        /// The file renamed.
+        path: PathBuf,
+        /// Its new name.
+        to: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// A symlink stands where a file or directory is expected.
+    #[error("{} is a symlink; netns does not follow it", path.display())]
+    Symlink {
+        /// The symlink.
+        path: PathBuf,
+    },
+    /// A directory was expected.
+    #[error("{} is not a directory", path.display())]
+    NotDirectory {
+        /// The entry.
+        path: PathBuf,
+    },
+    /// A regular file was expected (not a directory, FIFO or device).
+    #[error("{} is not a regular file", path.display())]
+    NotRegular {
+        /// The entry.
+        path: PathBuf,
+    },
+    /// A file to be created exists.
+    #[error("{} exists already; netns does not overwrite it", path.display())]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file is larger than netns reads.
+    #[error("{} is larger than {limit} bytes", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The most netns reads.
+        limit: u64,
+    },
+    /// A directory disappeared while netns worked in it.
+    #[error("{} vanished", path.display())]
+    Vanished {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// A name that cannot be one path component.
+    #[error("\"{name}\" cannot be {what}")]
+    BadName {
+        /// The name.
+        name: String,
+        /// What it was to name ("a lab name").
+        what: &'static str,
+    },
+    /// A directory root would write in that another user could change.
+    #[error("{}", untrusted_text(path, *trust))]
+    Untrusted {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        trust: Trust,
+    },
+    /// The directory a setting names cannot hold root's files.
+    #[error(transparent)]
+    Setting(Box<SettingError>),
+}
+
+/// Why the directory an environment variable names cannot hold root's
+/// files: the variable, the directory, the entry at fault and what is
+/// wrong with it.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", setting_text(var, dir, path, *ancestor, problem))]
+pub struct SettingError {
+    /// The environment variable.
+    pub var: &'static str,
+    /// Its value: the directory as given.
+    pub dir: PathBuf,
+    /// The entry at fault: the directory (absolute), or an ancestor.
+    pub path: PathBuf,
+    /// `path` is an ancestor of the directory.
+    pub ancestor: bool,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+fn untrusted_text(path: &Path, trust: Trust) -> String {
+    let p = path.display();
+    match trust {
+        Trust::Owner(uid) => format!("{p} belongs to uid {uid}; netns writes root's files only in directories of root"),
+        Trust::Writable(mode) => format!(
+            "{p} is writable by other users (mode {mode:04o}); netns writes root's files only where no one else can \
+             write (chmod go-w {p})"
+        ),
+    }
+}
+
+fn setting_text(var: &str, dir: &Path, path: &Path, ancestor: bool, problem: &Problem) -> String {
+    let (shown, p) = (dir.display(), path.display());
+    // The directory is named once; an ancestor after it.
+    let at = if ancestor { format!("{var} {shown}: {p}") } else { format!("{var} {shown}") };
+    match problem {
+        Problem::Untrusted(Trust::Owner(uid)) => format!(
+            "{at} belongs to uid {uid}; netns keeps root's files only in directories of root \
+             (chown root {p}, or pick another {var})"
+        ),
+        Problem::Untrusted(Trust::Writable(mode)) => {
+            let fix = if ancestor {
+                format!("chmod go-w {p} (or +t), or pick another {var}")
+            } else {
+                format!("chmod go-w {p}, or pick another {var}")
+            };
+            format!(
+                "{at} is writable by other users (mode {mode:04o}); netns keeps root's files only \
+                 where no one else can write ({fix})"
+            )
+        }
+        Problem::Symlink => format!(
+            "{at} is a symlink; netns keeps root's files only in a real directory (point {var} at the directory itself)"
+        ),
+        Problem::ForeignSymlink => {
+            format!("{at} is a symlink another user made in a directory others can write; netns does not follow it")
+        }
+        Problem::NotDirectory => format!("{at} is not a directory"),
+        Problem::RootDir => format!("{at} is the root directory; give it a directory of its own"),
+        Problem::Cwd(e) => {
+            format!("{var} {shown}: cannot tell the current directory: {}", crate::lab::error::io_cause(e))
+        }
+        Problem::Io { op, source } => {
+            format!("{var} {shown}: cannot {op} {p}: {}", crate::lab::error::io_cause(source))
+        }
+    }
+}
+
+/// A failure of `op` on `path` with an errno.
+fn fail(op: Op, path: PathBuf, e: Errno) -> FileError {
+    FileError::Io { op, path, source: io::Error::from(e) }
 }
 
 impl Dir {
@@ -89,11 +312,20 @@ impl Dir {
     /// that is not a directory, a symlink, a directory owned by another
     /// user or writable by group or others (sticky or not), and an
     /// ancestor another user could replace it through.
-    pub fn open_trusted(path: &Path, var: &str, create: bool) -> Result<Option<Dir>, String> {
+    pub fn open_trusted(path: &Path, var: &'static str, create: bool) -> Result<Option<Dir>, FileError> {
+        let refuse = |at: &Path, ancestor: bool, problem: Problem| {
+            FileError::Setting(Box::new(SettingError {
+                var,
+                dir: path.to_path_buf(),
+                path: at.to_path_buf(),
+                ancestor,
+                problem,
+            }))
+        };
         let abs = if path.is_absolute() {
             path.to_path_buf()
         } else {
-            std::env::current_dir().map_err(|e| format!("{var} {}: {e}", path.display()))?.join(path)
+            std::env::current_dir().map_err(|e| refuse(path, false, Problem::Cwd(e)))?.join(path)
         };
         let names: Vec<&OsStr> = abs
             .components()
@@ -103,86 +335,63 @@ impl Dir {
                 _ => None,
             })
             .collect();
-        let shown = path.display();
-        let root = nix::fcntl::open("/", DIR_FLAGS, Mode::empty()).map_err(|e| format!("cannot open /: {e}"))?;
+        let slash = Path::new("/");
+        let io = |at: &Path, op: Op, e: Errno| refuse(at, true, Problem::Io { op, source: e.into() });
+        let root = nix::fcntl::open(slash, DIR_FLAGS, Mode::empty()).map_err(|e| io(slash, Op::Open, e))?;
         let mut cur = Dir { fd: root, path: PathBuf::from("/") };
         if names.is_empty() {
-            return Err(format!("{var} {shown} is the root directory; give it a directory of its own"));
+            return Err(refuse(&abs, false, Problem::RootDir));
         }
         for (i, name) in names.iter().enumerate() {
             let last = i + 1 == names.len();
             let here = cur.path.join(name);
             let mut opened = openat(cur.fd.as_fd(), *name, DIR_FLAGS, Mode::empty());
             // O_DIRECTORY answers ENOTDIR for a symlink: tell the two apart.
-            if matches!(opened, Err(Errno::ENOTDIR)) && cur.kind(&name.to_string_lossy())? == Kind::Symlink {
-                opened = Err(Errno::ELOOP);
+            if matches!(opened, Err(Errno::ENOTDIR)) {
+                let kind = match fstatat(cur.fd.as_fd(), *name, AtFlags::AT_SYMLINK_NOFOLLOW) {
+                    Ok(st) => kind_of(&st),
+                    Err(e) => return Err(io(&here, Op::Inspect, e)),
+                };
+                if kind == Kind::Symlink {
+                    opened = Err(Errno::ELOOP);
+                }
             }
             let opened = match opened {
                 Ok(fd) => fd,
                 Err(Errno::ENOENT) if create => {
                     match mkdirat(cur.fd.as_fd(), *name, Mode::from_bits_truncate(0o755)) {
                         Ok(()) | Err(Errno::EEXIST) => {}
-                        Err(e) => return Err(format!("{var} {shown}: cannot create {}: {e}", here.display())),
+                        Err(e) => return Err(io(&here, Op::Create, e)),
                     }
-                    openat(cur.fd.as_fd(), *name, DIR_FLAGS, Mode::empty())
-                        .map_err(|e| format!("{var} {shown}: cannot open {}: {e}", here.display()))?
+                    openat(cur.fd.as_fd(), *name, DIR_FLAGS, Mode::empty()).map_err(|e| io(&here, Op::Open, e))?
                 }
                 Err(Errno::ENOENT) => return Ok(None),
-                Err(Errno::ELOOP) if last => {
-                    return Err(format!(
-                        "{var} {shown} is a symlink; netns keeps root's files only in a real directory \
-                         (point {var} at the directory itself)"
-                    ));
-                }
+                Err(Errno::ELOOP) if last => return Err(refuse(&here, false, Problem::Symlink)),
                 Err(Errno::ELOOP) => {
                     // A symlink on the way (/var/run → /run, say) is
                     // followed only when nobody else could have put it
                     // there: the directory holding it is root's alone, or
                     // the link itself is root's.
                     let link = fstatat(cur.fd.as_fd(), *name, AtFlags::AT_SYMLINK_NOFOLLOW)
-                        .map_err(|e| format!("{var} {shown}: {}: {e}", here.display()))?;
-                    let dir = fstat(cur.fd.as_fd()).map_err(|e| format!("{var} {shown}: {e}"))?;
+                        .map_err(|e| io(&here, Op::Inspect, e))?;
+                    let dir = fstat(cur.fd.as_fd()).map_err(|e| io(&cur.path, Op::Inspect, e))?;
                     if !(trusted_owner(&link) || (trusted_owner(&dir) && dir.st_mode & 0o022 == 0)) {
-                        return Err(format!(
-                            "{var} {shown}: {} is a symlink another user made in a directory others can write; \
-                             netns does not follow it",
-                            here.display()
-                        ));
+                        return Err(refuse(&here, true, Problem::ForeignSymlink));
                     }
                     let follow = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
-                    openat(cur.fd.as_fd(), *name, follow, Mode::empty())
-                        .map_err(|e| format!("{var} {shown}: cannot open {}: {}", here.display(), errno_text(e)))?
+                    openat(cur.fd.as_fd(), *name, follow, Mode::empty()).map_err(|e| io(&here, Op::Open, e))?
                 }
-                Err(Errno::ENOTDIR) => {
-                    let what = if last { shown.to_string() } else { format!("{shown}: {}", here.display()) };
-                    return Err(format!("{var} {what} is not a directory"));
-                }
-                Err(e) => return Err(format!("{var} {shown}: cannot open {}: {}", here.display(), errno_text(e))),
+                Err(Errno::ENOTDIR) => return Err(refuse(&here, !last, Problem::NotDirectory)),
+                Err(e) => return Err(io(&here, Op::Open, e)),
             };
-            let st = fstat(opened.as_fd()).map_err(|e| format!("{var} {shown}: {e}"))?;
-            // The directory itself is named once; an ancestor after it.
-            let at = if last { format!("{var} {shown}") } else { format!("{var} {shown}: {}", here.display()) };
+            let st = fstat(opened.as_fd()).map_err(|e| io(&here, Op::Inspect, e))?;
             if !trusted_owner(&st) {
-                return Err(format!(
-                    "{at} belongs to uid {}; netns keeps root's files only in directories of root \
-                     (chown root {}, or pick another {var})",
-                    st.st_uid,
-                    here.display()
-                ));
+                return Err(refuse(&here, !last, Problem::Untrusted(Trust::Owner(st.st_uid))));
             }
             let others_write = st.st_mode & 0o022 != 0;
             let sticky = st.st_mode & 0o1000 != 0;
             if others_write && (last || !sticky) {
-                let fix = if last {
-                    format!("chmod go-w {}, or pick another {var}", here.display())
-                } else {
-                    format!("chmod go-w {} (or +t), or pick another {var}", here.display())
-                };
-                return Err(format!(
-                    "{at} is writable by other users (mode {}); netns keeps root's files only \
-                     where no one else can write ({fix})",
-                    mode_text(&st)
-                ));
+                return Err(refuse(&here, !last, Problem::Untrusted(Trust::Writable(mode_of(&st)))));
             }
             cur = Dir { fd: opened, path: here };
         }
@@ -200,34 +409,32 @@ impl Dir {
     }
 
     /// What `name` is, not following a symlink.
-    pub fn kind(&self, name: &str) -> Result<Kind, String> {
+    pub fn kind(&self, name: &str) -> Result<Kind, FileError> {
         match fstatat(self.fd.as_fd(), name, AtFlags::AT_SYMLINK_NOFOLLOW) {
             Ok(st) => Ok(kind_of(&st)),
             Err(Errno::ENOENT) => Ok(Kind::Absent),
-            Err(e) => Err(format!("cannot look at {}: {}", self.path.join(name).display(), errno_text(e))),
+            Err(e) => Err(fail(Op::Inspect, self.path.join(name), e)),
         }
     }
 
     /// Open the subdirectory `name`; `None` when absent. A symlink or a
     /// non-directory there is an error.
-    pub fn sub(&self, name: &str) -> Result<Option<Dir>, String> {
+    pub fn sub(&self, name: &str) -> Result<Option<Dir>, FileError> {
         let path = self.path.join(name);
         match openat(self.fd.as_fd(), name, DIR_FLAGS, Mode::empty()) {
             Ok(fd) => Ok(Some(Dir { fd, path })),
             Err(Errno::ENOENT) => Ok(None),
-            Err(Errno::ELOOP) => Err(format!("{} is a symlink; netns does not write through one", path.display())),
-            Err(Errno::ENOTDIR) if self.kind(name)? == Kind::Symlink => {
-                Err(format!("{} is a symlink; netns does not write through one", path.display()))
-            }
-            Err(Errno::ENOTDIR) => Err(format!("{} is not a directory", path.display())),
-            Err(e) => Err(format!("cannot open {}: {}", path.display(), errno_text(e))),
+            Err(Errno::ELOOP) => Err(FileError::Symlink { path }),
+            Err(Errno::ENOTDIR) if self.kind(name)? == Kind::Symlink => Err(FileError::Symlink { path }),
+            Err(Errno::ENOTDIR) => Err(FileError::NotDirectory { path }),
+            Err(e) => Err(fail(Op::Open, path, e)),
         }
     }
 
     /// Walk `rel` ("a/b") down from here, one component at a time; `None`
     /// when a component is absent.
-    pub fn walk(&self, rel: &str) -> Result<Option<Dir>, String> {
-        let mut cur = self.sub(".")?.ok_or_else(|| format!("{} is gone", self.path.display()))?;
+    pub fn walk(&self, rel: &str) -> Result<Option<Dir>, FileError> {
+        let mut cur = self.sub(".")?.ok_or_else(|| FileError::Vanished { path: self.path.clone() })?;
         cur.path = self.path.clone();
         for part in rel.split('/').filter(|p| !p.is_empty()) {
             match cur.sub(part)? {
@@ -238,78 +445,83 @@ impl Dir {
         Ok(Some(cur))
     }
 
+    /// The subdirectory `name`, which must be there (it was just made).
+    pub fn sub_present(&self, name: &str) -> Result<Dir, FileError> {
+        self.sub(name)?.ok_or_else(|| FileError::Vanished { path: self.path.join(name) })
+    }
+
     /// Refuse a directory another user owns or can write: root writes no
     /// file there.
-    pub fn check_private(&self) -> Result<(), String> {
-        let st = fstat(self.fd.as_fd()).map_err(|e| format!("{}: {e}", self.path.display()))?;
-        if !trusted_owner(&st) {
-            return Err(format!(
-                "{} belongs to uid {}; netns writes root's files only in directories of root",
-                self.path.display(),
-                st.st_uid
-            ));
-        }
-        if st.st_mode & 0o022 != 0 {
-            return Err(format!(
-                "{} is writable by other users (mode {}); netns writes root's files only where no one else can \
-                 write (chmod go-w {0})",
-                self.path.display(),
-                mode_text(&st)
-            ));
-        }
-        Ok(())
+    pub fn check_private(&self) -> Result<(), FileError> {
+        let st = fstat(self.fd.as_fd()).map_err(|e| fail(Op::Inspect, self.path.clone(), e))?;
+        let trust = if !trusted_owner(&st) {
+            Trust::Owner(st.st_uid)
+        } else if st.st_mode & 0o022 != 0 {
+            Trust::Writable(mode_of(&st))
+        } else {
+            return Ok(());
+        };
+        Err(FileError::Untrusted { path: self.path.clone(), trust })
     }
 
     /// Make the subdirectory `name` (mode 0755); false when it existed.
-    pub fn mkdir(&self, name: &str) -> Result<bool, String> {
+    pub fn mkdir(&self, name: &str) -> Result<bool, FileError> {
         match mkdirat(self.fd.as_fd(), name, Mode::from_bits_truncate(0o755)) {
             Ok(()) => Ok(true),
             Err(Errno::EEXIST) => Ok(false),
-            Err(e) => Err(format!("cannot create {}: {}", self.path.join(name).display(), errno_text(e))),
+            Err(e) => Err(fail(Op::Create, self.path.join(name), e)),
         }
     }
 
     /// Open `name` for writing: a regular file, never a symlink, FIFO or
     /// device (opening those could follow or hang). `create` makes it
     /// with `O_EXCL` (it must not exist); otherwise it must exist.
-    fn open_write(&self, name: &str, create: bool) -> Result<File, String> {
+    fn open_write(&self, name: &str, create: bool) -> Result<File, FileError> {
         let path = self.path.join(name);
         let mut flags = OFlag::O_WRONLY | OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC;
         if create {
             flags |= OFlag::O_CREAT | OFlag::O_EXCL;
         }
-        let fd = openat(self.fd.as_fd(), name, flags, Mode::from_bits_truncate(0o644)).map_err(|e| match e {
-            Errno::ELOOP => format!("{} is a symlink; netns does not write through one", path.display()),
-            Errno::EEXIST => format!("{} exists already; netns does not overwrite it", path.display()),
-            e => format!("cannot open {}: {}", path.display(), errno_text(e)),
-        })?;
-        let st = fstat(fd.as_fd()).map_err(|e| format!("{}: {e}", path.display()))?;
+        let fd = match openat(self.fd.as_fd(), name, flags, Mode::from_bits_truncate(0o644)) {
+            Ok(fd) => fd,
+            Err(Errno::ELOOP) => return Err(FileError::Symlink { path }),
+            Err(Errno::EEXIST) => return Err(FileError::Exists { path }),
+            Err(e) => return Err(fail(Op::Open, path, e)),
+        };
+        let st = match fstat(fd.as_fd()) {
+            Ok(st) => st,
+            Err(e) => return Err(fail(Op::Inspect, path, e)),
+        };
         if kind_of(&st) != Kind::File {
-            return Err(format!("{} is not a regular file; netns does not write to it", path.display()));
+            return Err(FileError::NotRegular { path });
         }
         // Back to blocking writes (O_NONBLOCK only guarded the open).
-        nix::fcntl::fcntl(fd.as_fd(), nix::fcntl::FcntlArg::F_SETFL(OFlag::O_WRONLY))
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Err(e) = nix::fcntl::fcntl(fd.as_fd(), nix::fcntl::FcntlArg::F_SETFL(OFlag::O_WRONLY)) {
+            return Err(fail(Op::Open, path, e));
+        }
         Ok(File::from(fd))
     }
 
     /// Create `name`, which must not exist, with `bytes`.
-    pub fn create_new(&self, name: &str, bytes: &[u8]) -> Result<(), String> {
+    pub fn create_new(&self, name: &str, bytes: &[u8]) -> Result<(), FileError> {
         let mut f = self.open_write(name, true)?;
-        f.write_all(bytes).map_err(|e| format!("cannot write {}: {e}", self.path.join(name).display()))
+        f.write_all(bytes).map_err(|source| FileError::Io { op: Op::Write, path: self.path.join(name), source })
     }
 
     /// Replace the content of the existing regular file `name`.
-    pub fn rewrite(&self, name: &str, bytes: &[u8]) -> Result<(), String> {
+    pub fn rewrite(&self, name: &str, bytes: &[u8]) -> Result<(), FileError> {
         let mut f = self.open_write(name, false)?;
-        let path = self.path.join(name);
-        f.set_len(0).and_then(|_| f.write_all(bytes)).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        f.set_len(0).and_then(|_| f.write_all(bytes)).map_err(|source| FileError::Io {
+            op: Op::Write,
+            path: self.path.join(name),
+            source,
+        })
     }
 
     /// Make `name` afresh for output: whatever non-directory has that name
     /// (an old file, or a symlink) is removed first, never followed.
     /// Only for names this directory's owner gave out.
-    pub fn create_fresh(&self, name: &str) -> Result<File, String> {
+    pub fn create_fresh(&self, name: &str) -> Result<File, FileError> {
         if self.kind(name)? != Kind::Dir {
             self.unlink(name)?;
         }
@@ -319,63 +531,66 @@ impl Dir {
     /// Replace `name` atomically: write `tmp` (made fresh with `O_EXCL`,
     /// after removing a leftover of that name), then rename it over
     /// `name`. A crash leaves the old file or the new one.
-    pub fn replace(&self, tmp: &str, name: &str, bytes: &[u8]) -> Result<(), String> {
+    pub fn replace(&self, tmp: &str, name: &str, bytes: &[u8]) -> Result<(), FileError> {
         self.unlink(tmp)?;
         self.create_new(tmp, bytes)?;
-        renameat(self.fd.as_fd(), tmp, self.fd.as_fd(), name)
-            .map_err(|e| format!("cannot rename {} to {name}: {}", self.path.join(tmp).display(), errno_text(e)))
+        renameat(self.fd.as_fd(), tmp, self.fd.as_fd(), name).map_err(|e| FileError::Rename {
+            path: self.path.join(tmp),
+            to: name.to_string(),
+            source: e.into(),
+        })
     }
 
     /// Read the regular file `name`, at most `limit` bytes; `None` when
     /// absent. A symlink, FIFO or device is an error, not read.
-    pub fn read(&self, name: &str, limit: u64) -> Result<Option<Vec<u8>>, String> {
+    pub fn read(&self, name: &str, limit: u64) -> Result<Option<Vec<u8>>, FileError> {
         let path = self.path.join(name);
         let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC;
         let fd = match openat(self.fd.as_fd(), name, flags, Mode::empty()) {
             Ok(fd) => fd,
             Err(Errno::ENOENT) => return Ok(None),
-            Err(Errno::ELOOP) => return Err(format!("{} is a symlink", path.display())),
-            Err(e) => return Err(format!("cannot open {}: {}", path.display(), errno_text(e))),
+            Err(Errno::ELOOP) => return Err(FileError::Symlink { path }),
+            Err(e) => return Err(fail(Op::Open, path, e)),
         };
-        let st = fstat(fd.as_fd()).map_err(|e| format!("{}: {e}", path.display()))?;
-        if kind_of(&st) != Kind::File {
-            return Err(format!("{} is not a regular file", path.display()));
+        match fstat(fd.as_fd()) {
+            Ok(st) if kind_of(&st) == Kind::File => {}
+            Ok(_) => return Err(FileError::NotRegular { path }),
+            Err(e) => return Err(fail(Op::Inspect, path, e)),
         }
         let mut out = Vec::new();
-        File::from(fd)
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut out)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if let Err(source) = File::from(fd).take(limit.saturating_add(1)).read_to_end(&mut out) {
+            return Err(FileError::Io { op: Op::Read, path, source });
+        }
         if out.len() as u64 > limit {
-            return Err(format!("{} is larger than {limit} bytes", path.display()));
+            return Err(FileError::TooLarge { path, limit });
         }
         Ok(Some(out))
     }
 
     /// Remove the entry `name` (not a directory; a symlink itself, never
     /// its target); false when it was already gone.
-    pub fn unlink(&self, name: &str) -> Result<bool, String> {
+    pub fn unlink(&self, name: &str) -> Result<bool, FileError> {
         match unlinkat(self.fd.as_fd(), name, UnlinkatFlags::NoRemoveDir) {
             Ok(()) => Ok(true),
             Err(Errno::ENOENT) => Ok(false),
-            Err(e) => Err(format!("cannot remove {}: {}", self.path.join(name).display(), errno_text(e))),
+            Err(e) => Err(fail(Op::Remove, self.path.join(name), e)),
         }
     }
 
     /// Remove the subdirectory `name` if it is empty.
-    pub fn rmdir(&self, name: &str) -> Result<Rmdir, String> {
+    pub fn rmdir(&self, name: &str) -> Result<Rmdir, FileError> {
         match unlinkat(self.fd.as_fd(), name, UnlinkatFlags::RemoveDir) {
             Ok(()) => Ok(Rmdir::Removed),
             Err(Errno::ENOENT) => Ok(Rmdir::Absent),
             Err(Errno::ENOTEMPTY) | Err(Errno::EEXIST) => Ok(Rmdir::NotEmpty),
-            Err(e) => Err(format!("cannot remove {}: {}", self.path.join(name).display(), errno_text(e))),
+            Err(e) => Err(fail(Op::Remove, self.path.join(name), e)),
         }
     }
 
     /// The names in this directory, sorted (`.` and `..` left out).
-    pub fn names(&self) -> Result<Vec<String>, String> {
+    pub fn names(&self) -> Result<Vec<String>, FileError> {
         let mut d = nix::dir::Dir::openat(self.fd.as_fd(), ".", DIR_FLAGS, Mode::empty())
-            .map_err(|e| format!("cannot list {}: {e}", self.path.display()))?;
+            .map_err(|e| fail(Op::List, self.path.clone(), e))?;
         let mut out: Vec<String> = d
             .iter()
             .flatten()
@@ -399,7 +614,7 @@ impl Dir {
 
 /// Refuse a directory root would keep files in when another user can
 /// write it (see [`Dir::open_trusted`]); a missing one is fine.
-pub fn check_trusted(path: &Path, var: &str) -> Result<(), String> {
+pub fn check_trusted(path: &Path, var: &'static str) -> Result<(), FileError> {
     Dir::open_trusted(path, var, false).map(|_| ())
 }
 
@@ -451,18 +666,19 @@ pub fn plain_name(name: &str) -> bool {
 impl Dir {
     /// Open (creating, mode 0600) the lock file `name`: a regular file,
     /// never through a symlink.
-    pub fn open_lock(&self, name: &str) -> Result<File, String> {
+    pub fn open_lock(&self, name: &str) -> Result<File, FileError> {
         let path = self.path.join(name);
         let flags = OFlag::O_RDWR | OFlag::O_CREAT | OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC;
-        let fd = openat(self.fd.as_fd(), name, flags, Mode::from_bits_truncate(0o600)).map_err(|e| match e {
-            Errno::ELOOP => format!("{} is a symlink; netns does not follow it", path.display()),
-            e => format!("cannot open {}: {}", path.display(), errno_text(e)),
-        })?;
-        let st = fstat(fd.as_fd()).map_err(|e| format!("{}: {e}", path.display()))?;
-        if kind_of(&st) != Kind::File {
-            return Err(format!("{} is not a regular file", path.display()));
+        let fd = match openat(self.fd.as_fd(), name, flags, Mode::from_bits_truncate(0o600)) {
+            Ok(fd) => fd,
+            Err(Errno::ELOOP) => return Err(FileError::Symlink { path }),
+            Err(e) => return Err(fail(Op::Open, path, e)),
+        };
+        match fstat(fd.as_fd()) {
+            Ok(st) if kind_of(&st) == Kind::File => Ok(File::from(fd)),
+            Ok(_) => Err(FileError::NotRegular { path }),
+            Err(e) => Err(fail(Op::Inspect, path, e)),
         }
-        Ok(File::from(fd))
     }
 
     /// The inode of the entry `name` (not following a symlink).
@@ -474,12 +690,12 @@ impl Dir {
 impl Dir {
     /// Open the directory `path` for reading only, with no ownership
     /// check (symlinks on the way followed); `None` when absent.
-    pub fn open_any(path: &Path) -> Result<Option<Dir>, String> {
+    pub fn open_any(path: &Path) -> Result<Option<Dir>, FileError> {
         let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
         match nix::fcntl::open(path, flags, Mode::empty()) {
             Ok(fd) => Ok(Some(Dir { fd, path: path.to_path_buf() })),
             Err(Errno::ENOENT) => Ok(None),
-            Err(e) => Err(format!("cannot open {}: {}", path.display(), errno_text(e))),
+            Err(e) => Err(fail(Op::Open, path.to_path_buf(), e)),
         }
     }
 }
@@ -515,16 +731,20 @@ mod tests {
         let open = s.0.join("open");
         std::fs::create_dir(&open).unwrap();
         std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o1777)).unwrap();
-        let e = Dir::open_trusted(&open, "V", false).unwrap_err();
-        assert!(e.contains("is writable by other users (mode 1777)"), "{e}");
+        let e = Dir::open_trusted(&open, "V", false).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("V {} is writable by other users (mode 1777)", open.display())), "{e}");
         // Below a sticky world-writable directory: fine, as under /tmp.
         assert!(Dir::open_trusted(&open.join("x"), "V", true).unwrap().is_some());
         std::os::unix::fs::symlink(&ok, s.0.join("link")).unwrap();
-        let e = Dir::open_trusted(&s.0.join("link"), "V", false).unwrap_err();
+        let e = Dir::open_trusted(&s.0.join("link"), "V", false).unwrap_err().to_string();
         assert!(e.contains("is a symlink"), "{e}");
         std::fs::write(s.0.join("file"), b"").unwrap();
         let e = Dir::open_trusted(&s.0.join("file"), "V", false).unwrap_err();
-        assert_eq!(e, format!("V {} is not a directory", s.0.join("file").display()));
+        assert_eq!(e.to_string(), format!("V {} is not a directory", s.0.join("file").display()));
+        // Below a file: the ancestor is named after the setting.
+        let below = s.0.join("file/x");
+        let e = Dir::open_trusted(&below, "V", false).unwrap_err();
+        assert_eq!(e.to_string(), format!("V {}: {} is not a directory", below.display(), s.0.join("file").display()));
     }
 
     #[test]
@@ -536,15 +756,43 @@ mod tests {
         std::os::unix::fs::symlink(&victim, d.path().join("tmp")).unwrap();
         std::os::unix::fs::symlink(&victim, d.path().join("link")).unwrap();
         d.replace("tmp", "state", b"new").unwrap();
-        assert!(d.rewrite("link", b"x").unwrap_err().contains("is a symlink"));
+        assert!(matches!(d.rewrite("link", b"x"), Err(FileError::Symlink { path }) if path == d.path().join("link")));
         assert!(d.create_new("link", b"x").is_err());
         assert!(d.read("link", 100).is_err());
         d.create_fresh("link").unwrap();
         assert_eq!(std::fs::read(&victim).unwrap(), b"victim");
         assert_eq!(d.read("state", 100).unwrap().unwrap(), b"new");
         nix::unistd::mkfifo(&d.path().join("fifo"), Mode::from_bits_truncate(0o600)).unwrap();
-        assert!(d.read("fifo", 100).unwrap_err().contains("not a regular file"));
+        assert!(d.read("fifo", 100).unwrap_err().to_string().contains("not a regular file"));
         assert!(d.rewrite("fifo", b"x").is_err());
         assert_eq!(d.rmdir("nothing").unwrap(), Rmdir::Absent);
+    }
+
+    /// Every failure names the path it is about, whole, and the cause.
+    #[test]
+    fn errors_name_the_path_and_the_cause() {
+        let s = Scratch::new("names");
+        let d = Dir::open_trusted(&s.0.join("d"), "V", true).unwrap().unwrap();
+        d.create_new("a", b"1").unwrap();
+        let e = d.create_new("a", b"2").unwrap_err();
+        assert_eq!(e.to_string(), format!("{}/a exists already; netns does not overwrite it", d.path().display()));
+        let e = d.read("a", 0).unwrap_err();
+        assert_eq!(e.to_string(), format!("{}/a is larger than 0 bytes", d.path().display()));
+        std::fs::create_dir(d.path().join("sub")).unwrap();
+        std::fs::write(d.path().join("sub/x"), b"").unwrap();
+        // unlink(2) of a directory: the operation, the path and strerror.
+        let e = d.unlink("sub").unwrap_err();
+        assert!(matches!(&e, FileError::Io { op: Op::Remove, .. }), "{e:?}");
+        assert_eq!(e.to_string(), format!("cannot remove {}/sub: Is a directory", d.path().display()));
+        std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let e = d.check_private().unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{0} is writable by other users (mode 0777); netns writes root's files only where no one else can \
+                 write (chmod go-w {0})",
+                d.path().display()
+            )
+        );
     }
 }

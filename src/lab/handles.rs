@@ -11,6 +11,7 @@
 //! again. A reopened name must still be the namespace first seen under it:
 //! one swapped in meanwhile is refused, never written to.
 
+use super::error::NsError;
 use super::ids::{IdVec, NodeId};
 use crate::namespace::{NetNs, NsId};
 use crate::netlink::Netlink;
@@ -77,8 +78,8 @@ impl Handles {
 
     /// Keep what was opened on node `i`'s namespace (found by the ownership
     /// check, or just made), recording its identity.
-    pub fn adopt(&mut self, i: NodeId, ns: NetNs, nl: Netlink) -> Result<(), String> {
-        let id = ns.id().map_err(|e| format!("cannot read namespace {}: {e}", ns.path().display()))?;
+    pub fn adopt(&mut self, i: NodeId, ns: NetNs, nl: Netlink) -> Result<(), NsError> {
+        let id = ns.id().map_err(|source| NsError::Identify { path: ns.path().to_path_buf(), source })?;
         self.close(i);
         self.make_room(1);
         let slot = &mut self.slots[i];
@@ -119,25 +120,25 @@ impl Handles {
     }
 
     /// Make sure node `i` has its namespace file and netlink socket open.
-    fn ensure(&mut self, i: NodeId) -> Result<(), String> {
+    fn ensure(&mut self, i: NodeId) -> Result<(), NsError> {
         if self.slots[i].ns.is_none() {
             let path = self.slots[i].path.clone();
             let Some(want) = self.slots[i].id else {
-                return Err(format!("namespace {} does not exist", path.display()));
+                return Err(NsError::Missing { path });
             };
             self.make_room(1);
-            let ns = NetNs::open_path(&path)
-                .map_err(|e| format!("cannot open namespace {}: {}", path.display(), crate::sys::io_text(&e)))?;
+            let ns = match NetNs::open_path(&path) {
+                Ok(ns) => ns,
+                Err(source) => return Err(NsError::Open { path, source }),
+            };
             match ns.id() {
                 Ok(id) if id == want => {}
-                _ => {
-                    return Err(format!(
-                        "namespace {} was replaced by another one while this command ran; left alone",
-                        path.display()
-                    ));
-                }
+                _ => return Err(NsError::Replaced { path }),
             }
-            let nl = ns.netlink().map_err(|e| format!("cannot open netlink in {}: {e}", path.display()))?;
+            let nl = match ns.netlink() {
+                Ok(nl) => nl,
+                Err(source) => return Err(NsError::Netlink { path, source }),
+            };
             let slot = &mut self.slots[i];
             slot.ns = Some(ns);
             slot.nl = Some(nl);
@@ -148,13 +149,13 @@ impl Handles {
     }
 
     /// Node `i`'s namespace, opened again if it was closed.
-    pub fn ns(&mut self, i: NodeId) -> Result<&NetNs, String> {
+    pub fn ns(&mut self, i: NodeId) -> Result<&NetNs, NsError> {
         self.ensure(i)?;
         Ok(self.slots[i].ns.as_ref().expect("ensure opened it"))
     }
 
     /// A netlink socket inside node `i`'s namespace.
-    pub fn nl(&mut self, i: NodeId) -> Result<&mut Netlink, String> {
+    pub fn nl(&mut self, i: NodeId) -> Result<&mut Netlink, NsError> {
         self.ensure(i)?;
         Ok(self.slots[i].nl.as_mut().expect("ensure opened it"))
     }
@@ -162,7 +163,7 @@ impl Handles {
     /// The namespaces and sockets of `nodes` (distinct, at most
     /// [`budget`](Self::budget) of them), all open at once, in the order
     /// of the node indexes.
-    pub fn window(&mut self, nodes: &[NodeId]) -> Result<Vec<(NodeId, &NetNs, &mut Netlink)>, String> {
+    pub fn window(&mut self, nodes: &[NodeId]) -> Result<Vec<(NodeId, &NetNs, &mut Netlink)>, NsError> {
         debug_assert!(nodes.len() <= self.budget);
         // The window's own nodes are the most recently used while it is
         // opened, so opening one never closes another.
@@ -235,13 +236,15 @@ mod tests {
         }
         h.make_room(2);
         assert_eq!(h.open_count(), 0);
-        assert!(h.ns(id(0)).unwrap_err().contains("was replaced by another one"));
+        let e = h.ns(id(0)).unwrap_err();
+        assert!(matches!(&e, NsError::Replaced { path } if path.starts_with("/proc/self/fd")), "{e:?}");
+        assert!(e.to_string().ends_with("was replaced by another one while this command ran; left alone"), "{e}");
         assert!(h.ns(id(1)).is_ok());
     }
 
     #[test]
     fn a_namespace_that_never_existed_is_an_error() {
         let mut h = Handles::with_budget(vec![PathBuf::from("/nonexistent")], 4);
-        assert!(h.ns(id(0)).unwrap_err().contains("does not exist"));
+        assert_eq!(h.ns(id(0)).unwrap_err().to_string(), "namespace /nonexistent does not exist");
     }
 }

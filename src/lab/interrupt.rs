@@ -88,11 +88,16 @@ pub fn requested() -> Option<Signal> {
     }
 }
 
-/// `Err("interrupted (SIGINT)")` once a signal asked to stop: for the
+/// A signal asked netns to stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("interrupted ({0})")]
+pub struct Interrupted(pub Signal);
+
+/// `Err(Interrupted(SIGINT))` once a signal asked to stop: for the
 /// checks between steps.
-pub fn check() -> Result<(), String> {
+pub fn check() -> Result<(), Interrupted> {
     match requested() {
         None => Ok(()),
-        Some(sig) => Err(format!("interrupted ({sig})")),
+        Some(sig) => Err(Interrupted(sig)),
     }
 }

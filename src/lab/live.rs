@@ -1,19 +1,42 @@
 //! What a lab namespace holds right now, read over netlink from our own
 //! process: the "actual" side of a reconcile, and what `status` shows.
 
+use super::error::NsError;
 use crate::namespace::NetNs;
-use crate::netlink::Netlink;
 use crate::netlink::bridge_vlan::PortVlanInfo;
 use crate::netlink::link::KindData;
 use crate::netlink::link::{IFF_RUNNING, IFF_UP};
 use crate::netlink::qdisc::{NetemParams, QdiscInfo, TbfParams};
 use crate::netlink::route::{Route, RouteFilter};
+use crate::netlink::{Netlink, NlError};
 use ipnet::IpNet;
 use std::collections::BTreeMap;
 
 /// `rtm_protocol` of the routes a lab installs (`proto static`): routes
 /// with another protocol (added by hand, by the kernel) are not the lab's.
 pub const RTPROT_STATIC: u8 = 4;
+
+/// Why a namespace could not be read: what was being listed, and what
+/// netlink said.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    /// A dump was refused or failed.
+    #[error("cannot list {what}: {source}")]
+    List {
+        /// What was listed ("interfaces", "routes", …).
+        what: &'static str,
+        /// What netlink said.
+        source: NlError,
+    },
+    /// The namespace could not be opened or entered.
+    #[error(transparent)]
+    Ns(#[from] NsError),
+}
+
+/// A failed dump of `what`.
+fn list(what: &'static str) -> impl FnOnce(NlError) -> LiveError {
+    move |source| LiveError::List { what, source }
+}
 
 /// One interface as the kernel reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,9 +109,9 @@ impl NsLive {
 }
 
 /// Read everything a reconcile compares.
-pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {
+pub fn read(nl: &mut Netlink) -> Result<NsLive, LiveError> {
     let mut live = NsLive::default();
-    for l in nl.links().map_err(|e| format!("cannot list interfaces: {e}"))? {
+    for l in nl.links().map_err(list("interfaces"))? {
         let data = l.info.as_ref().and_then(|i| i.data.as_ref());
         let bridge = match data {
             Some(KindData::Bridge(b)) => Some(BridgeLive {
@@ -132,14 +155,14 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {
     }
     // Port VLANs cost a dump: only where a bridge filters them.
     if live.links.values().any(|l| l.bridge.is_some_and(|b| b.vlan_filtering)) {
-        let ports = nl.bridge_port_vlans().map_err(|e| format!("cannot list the VLANs of bridge ports: {e}"))?;
+        let ports = nl.bridge_port_vlans().map_err(list("the VLANs of bridge ports"))?;
         for (index, vlans) in ports {
             if let Some(l) = live.links.values_mut().find(|l| l.index == index) {
                 l.port_vlans = vlans;
             }
         }
     }
-    for a in nl.addr_list(0, 0).map_err(|e| format!("cannot list addresses: {e}"))? {
+    for a in nl.addr_list(0, 0).map_err(list("addresses"))? {
         let Some(ip) = a.local.or(a.address) else { continue };
         // Link-local and host-scoped addresses (fe80::/64, 127.0.0.1) are the
         // kernel's, not the lab's.
@@ -151,18 +174,14 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, String> {
         }
     }
     let filter = RouteFilter { protocol: RTPROT_STATIC, ..RouteFilter::all() };
-    live.routes = nl
-        .routes(&filter)
-        .map_err(|e| format!("cannot list routes: {e}"))?
-        .into_iter()
-        .filter(|r| r.protocol == RTPROT_STATIC)
-        .collect();
+    live.routes =
+        nl.routes(&filter).map_err(list("routes"))?.into_iter().filter(|r| r.protocol == RTPROT_STATIC).collect();
     Ok(live)
 }
 
 /// Open a namespace and read it.
-pub fn read_ns(ns: &NetNs) -> Result<(Netlink, NsLive), String> {
-    let mut nl = ns.netlink().map_err(|e| format!("cannot open netlink in {}: {e}", ns.path().display()))?;
+pub fn read_ns(ns: &NetNs) -> Result<(Netlink, NsLive), LiveError> {
+    let mut nl = ns.netlink().map_err(|source| NsError::Netlink { path: ns.path().to_path_buf(), source })?;
     let live = read(&mut nl)?;
     Ok((nl, live))
 }

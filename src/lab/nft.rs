@@ -24,14 +24,58 @@
 //! (`snat ip`/`dnat ip` need a family; masquerade without addresses matches
 //! both).
 
+use super::error::{NsError, io_cause};
 use super::model::{Allow, Firewall, Nat, NatKind, Node};
 use crate::namespace::NetNs;
 use ipnet::IpNet;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::net::IpAddr;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+
+/// Why a node's ruleset could not be written, applied or listed.
+#[derive(Debug, thiserror::Error)]
+pub enum NftError {
+    /// An interface name nft cannot take between quotes.
+    #[error("interface name {name:?} cannot be written in an nft rule")]
+    Unquotable {
+        /// The name.
+        name: String,
+    },
+    /// A protocol nft rules of a lab do not take.
+    #[error("protocol {proto:?} cannot be written in an nft rule")]
+    Protocol {
+        /// The protocol as the file gives it.
+        proto: String,
+    },
+    /// No `nft` program.
+    #[error("nft not found: NAT and firewall need the nftables package (or NETNS_NFT)")]
+    NotFound,
+    /// The namespace could not be opened or entered.
+    #[error(transparent)]
+    Ns(#[from] NsError),
+    /// `nft` could not be started.
+    #[error("cannot run {}: {}", nft.display(), io_cause(source))]
+    Run {
+        /// The program.
+        nft: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// `nft` ran and failed; its own message is kept.
+    #[error("{what} in {} failed ({status}): {stderr}", ns.display())]
+    Failed {
+        /// The command (`nft -f -`).
+        what: &'static str,
+        /// The namespace's file.
+        ns: PathBuf,
+        /// How it ended.
+        status: ExitStatus,
+        /// What it printed on stderr.
+        stderr: String,
+    },
+}
 
 /// The table every lab rule lives in.
 pub const TABLE: &str = "inet netns_lab";
@@ -59,11 +103,11 @@ fn net_text(n: &IpNet) -> String {
 /// `"` ending the string early, a `*` wildcard, a `\` escape, control or
 /// non-ASCII bytes) is refused, so no name can add text to the program
 /// (`validate` refuses such names first; this is the last line).
-fn quote(name: &str) -> Result<String, String> {
+fn quote(name: &str) -> Result<String, NftError> {
     if super::validate::nft_quotable(name) {
         Ok(format!("\"{name}\""))
     } else {
-        Err(format!("interface name {name:?} cannot be written in an nft rule"))
+        Err(NftError::Unquotable { name: name.to_string() })
     }
 }
 
@@ -77,7 +121,7 @@ fn matches(
     dst: Option<&IpNet>,
     proto: Option<&str>,
     dport: Option<u16>,
-) -> Result<String, String> {
+) -> Result<String, NftError> {
     let mut m = String::new();
     if let Some(i) = iif {
         let _ = write!(m, "iifname {} ", quote(i)?);
@@ -123,7 +167,7 @@ fn to_text(fam: &str, addr: &IpAddr, port: Option<u16>) -> String {
     }
 }
 
-fn nat_rule(n: &Nat) -> Result<String, String> {
+fn nat_rule(n: &Nat) -> Result<String, NftError> {
     // Every field goes into the rule (without `..`: a new field does not
     // compile until it does), so the ruleset's hash sees every change.
     let Nat { kind, iif, oif, src, dst, proto, dport, to, span: _ } = n;
@@ -134,7 +178,7 @@ fn nat_rule(n: &Nat) -> Result<String, String> {
     // A translated port needs a transport protocol match before it.
     let proto = match (proto, to.and_then(|(_, p)| p)) {
         (Some(p), _) if p == "tcp" || p == "udp" => Some(p.as_str()),
-        (Some(p), _) => return Err(format!("protocol {p:?} cannot be written in an nft rule")),
+        (Some(p), _) => return Err(NftError::Protocol { proto: p.clone() }),
         (None, Some(_)) if dport.is_none() => Some("{ tcp, udp }"),
         _ => None,
     };
@@ -152,14 +196,14 @@ fn nat_rule(n: &Nat) -> Result<String, String> {
     Ok(rule)
 }
 
-fn allow_rule(a: &Allow) -> Result<String, String> {
+fn allow_rule(a: &Allow) -> Result<String, NftError> {
     let Allow { iif, oif, proto, dport, src, dst } = a;
     let fam = family([src.as_ref().map(|s| s.addr()).as_ref(), dst.as_ref().map(|d| d.addr()).as_ref()]);
     // Only the protocols the parser accepts are written.
     let proto = match proto.as_deref() {
         None => None,
         Some(p @ ("tcp" | "udp" | "icmp")) => Some(p),
-        Some(p) => return Err(format!("protocol {p:?} cannot be written in an nft rule")),
+        Some(p) => return Err(NftError::Protocol { proto: p.to_string() }),
     };
     let mut rule = matches(iif.as_deref(), oif.as_deref(), fam, src.as_ref(), dst.as_ref(), proto, *dport)?;
     rule.push_str("accept");
@@ -178,7 +222,7 @@ fn chain(out: &mut String, name: &str, head: &str, rules: &[String]) {
 /// when it has neither NAT rules nor a firewall. Same node, same text. An
 /// error names what cannot be written safely (an interface name nft
 /// cannot quote).
-pub fn ruleset(node: &Node) -> Result<Option<String>, String> {
+pub fn ruleset(node: &Node) -> Result<Option<String>, NftError> {
     if node.nat.is_empty() && node.firewall.is_none() {
         return Ok(None);
     }
@@ -214,17 +258,16 @@ pub fn ruleset(node: &Node) -> Result<Option<String>, String> {
 }
 
 /// Where `nft` is (`NETNS_NFT`, else PATH and the sbin directories).
-fn nft() -> Result<std::path::PathBuf, String> {
-    crate::shared::nft::nft_path()
-        .ok_or_else(|| "nft not found: NAT and firewall need the nftables package (or NETNS_NFT)".to_string())
+fn nft() -> Result<PathBuf, NftError> {
+    crate::shared::nft::nft_path().ok_or(NftError::NotFound)
 }
 
 /// Run `nft ARGS` with `stdin` inside the namespace at `ns_path`: the
 /// process is spawned from a thread that has entered the namespace, and a
 /// child starts in the namespace of the thread that forks it.
-fn run_nft(ns_path: &Path, args: &[&str], stdin: &str) -> Result<std::process::Output, String> {
+fn run_nft(ns_path: &Path, args: &[&str], stdin: &str) -> Result<std::process::Output, NftError> {
     let nft = nft()?;
-    let ns = NetNs::open_path(ns_path).map_err(|e| format!("cannot open namespace {}: {e}", ns_path.display()))?;
+    let ns = NetNs::open_path(ns_path).map_err(|source| NsError::Open { path: ns_path.to_path_buf(), source })?;
     let out = ns
         .run(|| -> std::io::Result<std::process::Output> {
             let mut child = Command::new(&nft)
@@ -240,14 +283,14 @@ fn run_nft(ns_path: &Path, args: &[&str], stdin: &str) -> Result<std::process::O
             drop(input);
             child.wait_with_output()
         })
-        .map_err(|e| format!("cannot enter namespace {}: {e}", ns_path.display()))?
-        .map_err(|e| format!("cannot run {}: {e}", nft.display()))?;
+        .map_err(|source| NsError::Enter { path: ns_path.to_path_buf(), source })?
+        .map_err(|source| NftError::Run { nft: nft.clone(), source })?;
     Ok(out)
 }
 
-fn failure(what: &str, ns_path: &Path, out: &std::process::Output) -> String {
-    let err = String::from_utf8_lossy(&out.stderr);
-    format!("{what} in {} failed ({}): {}", ns_path.display(), out.status, err.trim_end())
+fn failure(what: &'static str, ns_path: &Path, out: &std::process::Output) -> NftError {
+    let stderr = String::from_utf8_lossy(&out.stderr).trim_end().to_string();
+    NftError::Failed { what, ns: ns_path.to_path_buf(), status: out.status, stderr }
 }
 
 /// The preamble that makes deleting the table safe when it does not exist.
@@ -259,14 +302,14 @@ fn replace_preamble() -> String {
 /// (a [`ruleset`]), atomically: one `nft -f -` transaction deletes the old
 /// table and loads the new one, or changes nothing. nft's own message is in
 /// the error.
-pub fn apply(ns_path: &Path, text: &str) -> Result<(), String> {
+pub fn apply(ns_path: &Path, text: &str) -> Result<(), NftError> {
     let input = replace_preamble() + text;
     let out = run_nft(ns_path, &["-f", "-"], &input)?;
     if out.status.success() { Ok(()) } else { Err(failure("nft -f -", ns_path, &out)) }
 }
 
 /// Remove table [`TABLE`] from the namespace at `ns_path`; absent is fine.
-pub fn remove(ns_path: &Path) -> Result<(), String> {
+pub fn remove(ns_path: &Path) -> Result<(), NftError> {
     let out = run_nft(ns_path, &["-f", "-"], &replace_preamble())?;
     if out.status.success() { Ok(()) } else { Err(failure("nft delete table", ns_path, &out)) }
 }
@@ -281,7 +324,7 @@ pub fn listing(ns_path: &Path) -> Option<String> {
 
 /// What `nft list table inet netns_lab` prints in the namespace at
 /// `ns_path`, or `None` when there is no such table (for drift checks).
-pub fn current(ns_path: &Path) -> Result<Option<String>, String> {
+pub fn current(ns_path: &Path) -> Result<Option<String>, NftError> {
     let out = run_nft(ns_path, &["list", "table", "inet", "netns_lab"], "")?;
     if out.status.success() {
         return Ok(Some(String::from_utf8_lossy(&out.stdout).into_owned()));
@@ -310,7 +353,7 @@ mod tests {
 
     #[test]
     fn nothing_to_do_is_none() {
-        assert_eq!(ruleset(&Node::default()), Ok(None));
+        assert_eq!(ruleset(&Node::default()).unwrap(), None);
     }
 
     #[test]
@@ -384,7 +427,7 @@ mod tests {
         for bad in ["e\"x", "eth\"; flush ruleset; \"", "e*", "e\\", "e\n", "e x", ""] {
             let n = Nat { oif: Some(bad.into()), ..nat(NatKind::Masquerade) };
             let err = nat_rule(&n).unwrap_err();
-            assert!(err.contains("cannot be written in an nft rule"), "{bad:?}: {err}");
+            assert_eq!(err.to_string(), format!("interface name {bad:?} cannot be written in an nft rule"));
             let node = Node { nat: vec![n], ..Node::default() };
             assert!(ruleset(&node).is_err(), "{bad:?}");
             let a = Allow { iif: Some(bad.into()), oif: None, proto: None, dport: None, src: None, dst: None };
@@ -503,7 +546,8 @@ mod tests {
             assert!(listed.contains("oifname \"lo\" ip saddr 10.0.0.0/24 snat ip to 192.0.2.1"), "{listed}");
             assert!(!listed.contains("masquerade") && !listed.contains("forward"), "{listed}");
             // A broken ruleset changes nothing and nft says why.
-            let err = apply(ns, "table inet netns_lab { chain c { bogus } }\n").unwrap_err();
+            let err = apply(ns, "table inet netns_lab { chain c { bogus } }\n").unwrap_err().to_string();
+            assert!(err.starts_with(&format!("nft -f - in {} failed (exit status: 1): ", ns.display())), "{err}");
             assert!(err.contains("Error"), "{err}");
             assert!(current(ns).unwrap().unwrap().contains("snat ip to 192.0.2.1"));
             remove(ns).unwrap();

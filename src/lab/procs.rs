@@ -5,14 +5,18 @@
 //! what a user's `ip netns exec` would: the namespace's `/sys` and its
 //! `/etc/netns/NS/` files.
 
+use super::error::io_cause;
+use super::interrupt::Interrupted;
 use super::state::{RunRecord, start_time};
 use crate::namespace::{NetNs, NsId};
 use crate::procscan::ProcScan;
 use std::collections::BTreeSet;
 use std::fs::File;
+use std::io;
+use std::net::SocketAddr;
 use std::os::unix::process::CommandExt;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -21,6 +25,109 @@ fn netns_exec(ns: &str) -> Command {
     let mut cmd = Command::new(exe);
     cmd.arg("exec").arg(ns);
     cmd
+}
+
+/// Why a one-shot command (`exec`, `exec_down`) failed: the command, its
+/// namespace and the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    /// A step of running it failed (`step`: "start", "wait for", …).
+    #[error("cannot {step} `{command}` in {ns}: {}", io_cause(source))]
+    Io {
+        /// What netns was doing.
+        step: &'static str,
+        /// The command.
+        command: String,
+        /// The namespace.
+        ns: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// It ran longer than its bound and was killed.
+    #[error("`{command}` in {ns} did not finish within {}: killed it and its process group", show_duration(*limit))]
+    TimedOut {
+        /// The command.
+        command: String,
+        /// The namespace.
+        ns: String,
+        /// The bound.
+        limit: Duration,
+    },
+    /// A signal asked netns to stop while it ran; it was killed.
+    #[error("`{command}` in {ns} was interrupted: killed it and its process group")]
+    Interrupted {
+        /// The command.
+        command: String,
+        /// The namespace.
+        ns: String,
+    },
+    /// It ended with a failure status.
+    #[error("`{command}` in {ns} failed ({status}){}{}", if stderr.is_empty() { "" } else { ": " }, stderr)]
+    Failed {
+        /// The command.
+        command: String,
+        /// The namespace.
+        ns: String,
+        /// How it ended.
+        status: ExitStatus,
+        /// What it printed on stderr (the first 64 KiB, trimmed).
+        stderr: String,
+    },
+}
+
+/// Why a managed (`run`) process could not be started or did not become
+/// ready: the process, its node or namespace, and the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// It could not be started.
+    #[error("cannot start process {name} ({}) in {ns}: {}", argv.join(" "), io_cause(source))]
+    Start {
+        /// The process's name in the file.
+        name: String,
+        /// Its namespace.
+        ns: String,
+        /// Its command.
+        argv: Vec<String>,
+        /// Why.
+        source: io::Error,
+    },
+    /// It was gone before its start time could be read.
+    #[error("process {name} in {ns} exited at once; see {}", log.display())]
+    Vanished {
+        /// The process's name in the file.
+        name: String,
+        /// Its namespace.
+        ns: String,
+        /// Its log file.
+        log: PathBuf,
+    },
+    /// It ended before it accepted connections on its `ready` address.
+    #[error("process {name} of node {node} exited before {addr} was ready{}{tail}", if tail.is_empty() { "" } else { ":\n  " })]
+    ExitedBeforeReady {
+        /// The process's name in the file.
+        name: String,
+        /// Its node.
+        node: String,
+        /// The address waited for.
+        addr: SocketAddr,
+        /// The last lines of its log.
+        tail: String,
+    },
+    /// It did not accept connections on its `ready` address in time.
+    #[error("process {name} of node {node} was not ready on {addr} after {}", show_duration(*timeout))]
+    NotReady {
+        /// The process's name in the file.
+        name: String,
+        /// Its node.
+        node: String,
+        /// The address waited for.
+        addr: SocketAddr,
+        /// How long it was waited for.
+        timeout: Duration,
+    },
+    /// A signal asked netns to stop while it waited.
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
 }
 
 /// How long one `exec` or `exec_down` command may run before it is
@@ -59,7 +166,7 @@ pub fn show_duration(d: Duration) -> String {
 /// printed on stderr. Its output goes to /dev/null and a memory file, not
 /// to pipes: a command that leaves something running in the background
 /// (`daemon &`) must not hold `up` until that exits.
-pub fn exec_shell(ns: &str, command: &str) -> Result<(), String> {
+pub fn exec_shell(ns: &str, command: &str) -> Result<(), ExecError> {
     exec_shell_with(ns, command, exec_timeout(), false)
 }
 
@@ -67,12 +174,15 @@ pub fn exec_shell(ns: &str, command: &str) -> Result<(), String> {
 /// its own: when it outlives `timeout` (or, if `interruptible`, when
 /// Ctrl-C or SIGTERM asks netns to stop), the whole group is killed, so
 /// nothing it started in the foreground keeps running.
-pub fn exec_shell_with(ns: &str, command: &str, timeout: Duration, interruptible: bool) -> Result<(), String> {
+pub fn exec_shell_with(ns: &str, command: &str, timeout: Duration, interruptible: bool) -> Result<(), ExecError> {
     use std::io::{Read, Seek};
+    let io = |step: &'static str| {
+        move |source: io::Error| ExecError::Io { step, command: command.to_string(), ns: ns.to_string(), source }
+    };
     let err_file = nix::sys::memfd::memfd_create("netns-exec-stderr", nix::sys::memfd::MFdFlags::MFD_CLOEXEC)
         .map(File::from)
-        .map_err(|e| format!("cannot run `{command}` in {ns}: memfd_create: {e}"))?;
-    let child_err = err_file.try_clone().map_err(|e| format!("cannot run `{command}` in {ns}: {e}"))?;
+        .map_err(|e| io("make a file for the stderr of")(e.into()))?;
+    let child_err = err_file.try_clone().map_err(io("make a file for the stderr of"))?;
     let mut child = netns_exec(ns)
         .args(["sh", "-c", command])
         .stdin(Stdio::null())
@@ -80,18 +190,19 @@ pub fn exec_shell_with(ns: &str, command: &str, timeout: Duration, interruptible
         .stderr(child_err)
         .process_group(0)
         .spawn()
-        .map_err(|e| format!("cannot start `{command}` in {ns}: {e}"))?;
+        .map_err(io("start"))?;
     let deadline = Instant::now() + timeout.min(Duration::from_secs(24 * 3600));
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) => {}
-            Err(e) => return Err(format!("cannot wait for `{command}` in {ns}: {e}")),
+            Err(e) => return Err(io("wait for")(e)),
         }
+        let (command, ns) = (command.to_string(), ns.to_string());
         let why = if Instant::now() >= deadline {
-            Some(format!("did not finish within {}", show_duration(timeout)))
+            Some(ExecError::TimedOut { command, ns, limit: timeout })
         } else if interruptible && super::interrupt::requested().is_some() {
-            Some("was interrupted".to_string())
+            Some(ExecError::Interrupted { command, ns })
         } else {
             None
         };
@@ -99,7 +210,7 @@ pub fn exec_shell_with(ns: &str, command: &str, timeout: Duration, interruptible
             // SAFETY: kill(2) of the process group the child leads; no memory.
             unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
             let _ = child.wait();
-            return Err(format!("`{command}` in {ns} {why}: killed it and its process group"));
+            return Err(why);
         }
         std::thread::sleep(Duration::from_millis(10));
     };
@@ -109,7 +220,7 @@ pub fn exec_shell_with(ns: &str, command: &str, timeout: Duration, interruptible
     let mut err = String::new();
     let mut f = err_file;
     let _ = f.rewind().and_then(|_| f.take(64 * 1024).read_to_string(&mut err));
-    Err(format!("`{command}` in {ns} failed ({status}){}{}", if err.trim().is_empty() { "" } else { ": " }, err.trim()))
+    Err(ExecError::Failed { command: command.to_string(), ns: ns.to_string(), status, stderr: err.trim().to_string() })
 }
 
 /// Is `cmd` a program that exists (a path, or a name found on PATH)? Asked
@@ -126,8 +237,10 @@ pub fn find_program(cmd: &str) -> bool {
 
 /// Start a managed process in `ns`, detached (own session, stdin from
 /// /dev/null, output to `out`, the file opened at `log`). It outlives `up`.
-pub fn start(ns: &str, node: &str, name: &str, argv: &[String], out: File, log: &Path) -> Result<RunRecord, String> {
-    let err = out.try_clone().map_err(|e| e.to_string())?;
+pub fn start(ns: &str, node: &str, name: &str, argv: &[String], out: File, log: &Path) -> Result<RunRecord, RunError> {
+    let failed =
+        |source: io::Error| RunError::Start { name: name.to_string(), ns: ns.to_string(), argv: argv.to_vec(), source };
+    let err = out.try_clone().map_err(failed)?;
     let mut cmd = netns_exec(ns);
     cmd.args(argv).stdin(Stdio::null()).stdout(out).stderr(err);
     // SAFETY: setsid is async-signal-safe and touches no memory of ours.
@@ -137,13 +250,16 @@ pub fn start(ns: &str, node: &str, name: &str, argv: &[String], out: File, log: 
             Ok(())
         });
     }
-    let child = cmd.spawn().map_err(|e| format!("cannot start process {name} ({}) in {ns}: {e}", argv.join(" ")))?;
+    let child = cmd.spawn().map_err(failed)?;
     let pid = child.id() as i32;
     // Not waited for: it belongs to the lab, and is reaped by init once
     // `up` exits. The start time tells it apart from a recycled pid.
     std::mem::forget(child);
-    let start =
-        start_time(pid).ok_or_else(|| format!("process {name} in {ns} exited at once; see {}", log.display()))?;
+    let start = start_time(pid).ok_or_else(|| RunError::Vanished {
+        name: name.to_string(),
+        ns: ns.to_string(),
+        log: log.to_path_buf(),
+    })?;
     Ok(RunRecord { node: node.to_string(), name: name.to_string(), pid, start, cmd: argv.to_vec() })
 }
 
@@ -191,10 +307,10 @@ pub fn stop(rec: &RunRecord, grace: Duration) -> Ended {
 pub fn wait_ready(
     ns: &NetNs,
     rec: &RunRecord,
-    addr: std::net::SocketAddr,
+    addr: SocketAddr,
     timeout: Duration,
     log: &Path,
-) -> Result<(), String> {
+) -> Result<(), RunError> {
     let deadline = Instant::now() + timeout.min(Duration::from_secs(3600));
     loop {
         let ok =
@@ -202,20 +318,15 @@ pub fn wait_ready(
         if ok {
             return Ok(());
         }
+        let (name, node) = (rec.name.clone(), rec.node.clone());
         if start_time(rec.pid) != Some(rec.start) {
             let tail = std::fs::read_to_string(log).unwrap_or_default();
             let tail: Vec<&str> = tail.lines().rev().take(5).collect();
             let tail: Vec<&str> = tail.into_iter().rev().collect();
-            return Err(format!(
-                "process {} of node {} exited before {addr} was ready{}{}",
-                rec.name,
-                rec.node,
-                if tail.is_empty() { "" } else { ":\n  " },
-                tail.join("\n  ")
-            ));
+            return Err(RunError::ExitedBeforeReady { name, node, addr, tail: tail.join("\n  ") });
         }
         if Instant::now() >= deadline {
-            return Err(format!("process {} of node {} was not ready on {addr} after {timeout:?}", rec.name, rec.node));
+            return Err(RunError::NotReady { name, node, addr, timeout });
         }
         super::interrupt::check()?;
         std::thread::sleep(Duration::from_millis(20));

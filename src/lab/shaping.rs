@@ -2,7 +2,21 @@
 //! anything else (delay, loss, …), or nothing.
 
 use super::model::Netem;
-use crate::netlink::Netlink;
+use crate::netlink::{Netlink, NlError};
+
+/// Why an interface's qdisc could not be set.
+#[derive(Debug, thiserror::Error)]
+pub enum ShapingError {
+    /// A rate below what tbf and netem can take.
+    #[error("rate {rate}bit is below the minimum of {RATE_MIN_BPS}bit (1 byte per second)")]
+    RateTooLow {
+        /// The rate asked for, in bits per second.
+        rate: u64,
+    },
+    /// The kernel refused the qdisc.
+    #[error(transparent)]
+    Netlink(#[from] NlError),
+}
 
 /// The smallest rate, in bits per second: tbf and netem take bytes per
 /// second, so a lower rate cannot be set (and, read back as 8, would be
@@ -10,11 +24,11 @@ use crate::netlink::Netlink;
 pub const RATE_MIN_BPS: u64 = 8;
 
 /// Make the root qdisc of `ifindex` match `netem` (None removes ours).
-pub fn apply(nl: &mut Netlink, ifindex: u32, netem: Option<&Netem>) -> Result<(), String> {
+pub fn apply(nl: &mut Netlink, ifindex: u32, netem: Option<&Netem>) -> Result<(), ShapingError> {
     if let Some(rate) = netem.and_then(|n| n.rate_bps)
         && rate < RATE_MIN_BPS
     {
-        return Err(format!("rate {rate}bit is below the minimum of {RATE_MIN_BPS}bit (1 byte per second)"));
+        return Err(ShapingError::RateTooLow { rate });
     }
     let r = match netem {
         None => nl.qdisc_delete_root(ifindex),
@@ -29,7 +43,7 @@ pub fn apply(nl: &mut Netlink, ifindex: u32, netem: Option<&Netem>) -> Result<()
             None => return Ok(()),
         },
     };
-    r.map_err(|e| e.to_string())
+    Ok(r?)
 }
 
 /// A stable hash (FNV-1a) of a text, to tell whether a ruleset changed

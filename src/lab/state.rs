@@ -15,7 +15,7 @@
 //! lab creates carries an ownership mark (see [`super::owner`]), so `down`
 //! finds a lab's namespaces even when the state is partial or lost.
 
-use super::files::{Dir, Kind, Rmdir, plain_name};
+use super::files::{Dir, FileError, Kind, Op, Rmdir, plain_name};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
 use std::io;
@@ -137,11 +137,11 @@ impl LabLock {
 const STATE_LIMIT: u64 = 256 << 20;
 
 /// The name of the lab's state directory, or why it cannot be one.
-fn lab_name(lab: &str) -> io::Result<&str> {
+fn lab_name(lab: &str) -> Result<&str, FileError> {
     if plain_name(lab) && !lab.starts_with('.') {
         Ok(lab)
     } else {
-        Err(io::Error::other(format!("\"{lab}\" cannot be a lab name")))
+        Err(FileError::BadName { name: lab.to_string(), what: "a lab name" })
     }
 }
 
@@ -166,34 +166,41 @@ impl LabDir {
 
     /// The lab directory, checked to be root's alone (see
     /// [`Dir::open_trusted`]); created when `create` is set.
-    fn open(&self, create: bool) -> io::Result<Option<Dir>> {
-        Dir::open_trusted(&self.root, "NETNS_LAB_DIR", create).map_err(io::Error::other)
+    fn open(&self, create: bool) -> Result<Option<Dir>, FileError> {
+        Dir::open_trusted(&self.root, "NETNS_LAB_DIR", create)
+    }
+
+    /// The lab directory, made if missing.
+    fn open_made(&self) -> Result<Dir, FileError> {
+        self.open(true)?.ok_or_else(|| FileError::Vanished { path: self.root.clone() })
     }
 
     /// The state directory of `lab`, made if missing; refused when
     /// another user could write it.
-    fn lab_dir(&self, lab: &str) -> io::Result<Dir> {
+    fn lab_dir(&self, lab: &str) -> Result<Dir, FileError> {
         let lab = lab_name(lab)?;
-        let root = self.open(true)?.ok_or_else(|| io::Error::other("the lab directory vanished"))?;
-        root.mkdir(lab).map_err(io::Error::other)?;
-        let dir = root.sub(lab).map_err(io::Error::other)?.ok_or_else(|| io::Error::other("vanished"))?;
-        dir.check_private().map_err(io::Error::other)?;
+        let root = self.open_made()?;
+        root.mkdir(lab)?;
+        let dir = root.sub_present(lab)?;
+        dir.check_private()?;
         Ok(dir)
     }
 
     /// Take the lab's lock, waiting for another `up`/`down` of the same
     /// lab to finish. `waiting` is called once if the wait is not instant.
-    pub fn lock(&self, lab: &str, waiting: impl FnOnce()) -> io::Result<LabLock> {
+    pub fn lock(&self, lab: &str, waiting: impl FnOnce()) -> Result<LabLock, FileError> {
         let name = format!("{}.lock", lab_name(lab)?);
-        let dir = self.open(true)?.ok_or_else(|| io::Error::other("the lab directory vanished"))?;
+        let dir = self.open_made()?;
+        let path = dir.path().join(&name);
+        let failed = |source: io::Error| FileError::Io { op: Op::Lock, path: path.clone(), source };
         let mut waiting = Some(waiting);
         loop {
-            let file = dir.open_lock(&name).map_err(io::Error::other)?;
+            let file = dir.open_lock(&name)?;
             // SAFETY: flock on a descriptor we own; no memory is involved.
             if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
                 let err = io::Error::last_os_error();
                 if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
-                    return Err(err);
+                    return Err(failed(err));
                 }
                 if let Some(w) = waiting.take() {
                     w();
@@ -202,7 +209,7 @@ impl LabDir {
                 while unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
                     let err = io::Error::last_os_error();
                     if err.kind() != io::ErrorKind::Interrupted {
-                        return Err(err);
+                        return Err(failed(err));
                     }
                 }
             }
@@ -210,7 +217,7 @@ impl LabDir {
             // a file that is no longer the one at `path` locks nothing, so
             // start over on the new one.
             use std::os::unix::fs::MetadataExt;
-            let held = file.metadata()?.ino();
+            let held = file.metadata().map_err(failed)?.ino();
             if dir.inode(&name) == Some(held) {
                 return Ok(LabLock { _file: file, dir, name });
             }
@@ -228,20 +235,24 @@ impl LabDir {
 
     /// Write the state atomically (temporary file, then rename), so a
     /// crash leaves the old state or the new one, never half of one.
-    pub fn write(&self, state: &State) -> io::Result<()> {
+    pub fn write(&self, state: &State) -> Result<(), FileError> {
         let dir = self.lab_dir(&state.lab)?;
-        let mut text = serde_json::to_vec_pretty(state).map_err(io::Error::other)?;
+        let mut text = serde_json::to_vec_pretty(state).map_err(|e| FileError::Io {
+            op: Op::Write,
+            path: dir.path().join("state.json"),
+            source: io::Error::other(e),
+        })?;
         text.push(b'\n');
-        dir.replace("state.json.tmp", "state.json", &text).map_err(io::Error::other)
+        dir.replace("state.json.tmp", "state.json", &text)
     }
 
     /// Make the log file `name` of a `run` process afresh (never through a
     /// symlink). Record it in the state (and write the state) first.
-    pub fn open_log(&self, lab: &str, name: &str) -> io::Result<File> {
+    pub fn open_log(&self, lab: &str, name: &str) -> Result<File, FileError> {
         if !plain_name(name) {
-            return Err(io::Error::other(format!("\"{name}\" cannot be a log file name")));
+            return Err(FileError::BadName { name: name.to_string(), what: "a log file name" });
         }
-        self.lab_dir(lab)?.create_fresh(name).map_err(io::Error::other)
+        self.lab_dir(lab)?.create_fresh(name)
     }
 
     /// Forget a lab: remove what netns wrote in its state directory (the
@@ -251,9 +262,9 @@ impl LabDir {
     /// holder ([`LabLock::remove`]); [`LabDir::lock`] notices a removed
     /// lock file and locks the new one, so two runs never hold "the" lock
     /// at once.
-    pub fn remove(&self, lab: &str) -> Result<Vec<String>, String> {
-        let lab = lab_name(lab).map_err(|e| e.to_string())?;
-        let Some(root) = self.open(false).map_err(|e| e.to_string())? else { return Ok(Vec::new()) };
+    pub fn remove(&self, lab: &str) -> Result<Vec<String>, FileError> {
+        let lab = lab_name(lab)?;
+        let Some(root) = self.open(false)? else { return Ok(Vec::new()) };
         match root.kind(lab)? {
             Kind::Absent => return Ok(Vec::new()),
             Kind::Dir => {}

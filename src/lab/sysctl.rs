@@ -17,20 +17,66 @@
 //! `/` for the dots of a name (`net.ipv4.conf.eth0/10.rp_filter`) means
 //! the same.
 
+use super::error::NsError;
 use crate::namespace::NetNs;
+use std::io;
 use std::path::PathBuf;
+
+/// Why a sysctl could not be read or set, naming the key.
+#[derive(Debug, thiserror::Error)]
+pub enum SysctlError {
+    /// Not a `net.*` key.
+    #[error(
+        "sysctl {key} is not per network namespace: a lab can only set net.* keys (it would change the whole machine)"
+    )]
+    NotPerNamespace {
+        /// The key.
+        key: String,
+    },
+    /// A key that names no path below `/proc/sys/net`.
+    #[error("sysctl key {key:?} is malformed")]
+    Malformed {
+        /// The key.
+        key: String,
+    },
+    /// This kernel has no such sysctl.
+    #[error("sysctl {key} does not exist in this kernel")]
+    Missing {
+        /// The key.
+        key: String,
+    },
+    /// Reading the value failed.
+    #[error("cannot read sysctl {key}: {}", super::error::io_cause(source))]
+    Read {
+        /// The key.
+        key: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// Writing the value failed.
+    #[error("cannot set sysctl {key} to {value:?}: {}", super::error::io_cause(source))]
+    Write {
+        /// The key.
+        key: String,
+        /// The value.
+        value: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// The namespace could not be entered.
+    #[error(transparent)]
+    Ns(#[from] NsError),
+}
 
 /// Prefixes whose next component, up to the last dot, is an interface name.
 const IFACE_PREFIXES: [&str; 4] = ["net.ipv4.conf.", "net.ipv6.conf.", "net.ipv4.neigh.", "net.ipv6.neigh."];
 
 /// The `/proc/sys` path of a dotted `net.*` key (see the module comment).
-pub fn path_of(key: &str) -> Result<PathBuf, String> {
+pub fn path_of(key: &str) -> Result<PathBuf, SysctlError> {
     if !key.starts_with("net.") {
-        return Err(format!(
-            "sysctl {key} is not per network namespace: a lab can only set net.* keys (it would change the whole machine)"
-        ));
+        return Err(SysctlError::NotPerNamespace { key: key.to_string() });
     }
-    let bad = || format!("sysctl key {key:?} is malformed");
+    let bad = || SysctlError::Malformed { key: key.to_string() };
     if key.contains("..") || key.ends_with('.') || key.contains('\0') || key.contains("/..") || key.contains("../") {
         return Err(bad());
     }
@@ -67,21 +113,27 @@ pub fn same(a: &str, b: &str) -> bool {
     a.split_whitespace().eq(b.split_whitespace())
 }
 
-fn read_one(key: &str, path: &std::path::Path) -> Result<String, String> {
+fn read_one(key: &str, path: &std::path::Path) -> Result<String, SysctlError> {
     match std::fs::read_to_string(path) {
         Ok(v) => Ok(v.trim_end_matches('\n').to_string()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(format!("sysctl {key} does not exist in this kernel"))
-        }
-        Err(e) => Err(format!("cannot read sysctl {key}: {e}")),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(SysctlError::Missing { key: key.to_string() }),
+        Err(source) => Err(SysctlError::Read { key: key.to_string(), source }),
     }
+}
+
+/// Write `value` to the sysctl `key` at `path`.
+fn write_one(key: &str, path: &std::path::Path, value: &str) -> Result<(), SysctlError> {
+    std::fs::write(path, format!("{value}\n")).map_err(|source| match source.kind() {
+        io::ErrorKind::NotFound => SysctlError::Missing { key: key.to_string() },
+        _ => SysctlError::Write { key: key.to_string(), value: value.to_string(), source },
+    })
 }
 
 /// Set `settings` (dotted key, value) inside `ns`, in order, skipping the
 /// ones that already have the value. Returns what changed as (key, old,
 /// new) with new as read back. Stops at the first failure; keys before it
 /// stay set.
-pub fn apply(ns: &NetNs, settings: &[(String, String)]) -> Result<Vec<(String, String, String)>, String> {
+pub fn apply(ns: &NetNs, settings: &[(String, String)]) -> Result<Vec<(String, String, String)>, SysctlError> {
     let paths = settings.iter().map(|(k, _)| path_of(k)).collect::<Result<Vec<_>, _>>()?;
     ns.run(|| {
         let mut changed = Vec::new();
@@ -90,38 +142,33 @@ pub fn apply(ns: &NetNs, settings: &[(String, String)]) -> Result<Vec<(String, S
             if same(&old, value) {
                 continue;
             }
-            std::fs::write(path, format!("{value}\n"))
-                .map_err(|e| format!("cannot set sysctl {key} to {value:?}: {e}"))?;
+            write_one(key, path, value)?;
             let new = read_one(key, path)?;
             changed.push((key.clone(), old, new));
         }
         Ok(changed)
     })
-    .map_err(|e| format!("cannot enter namespace {}: {e}", ns.path().display()))?
+    .map_err(|source| NsError::Enter { path: ns.path().to_path_buf(), source })?
 }
 
 /// Set `settings` from a thread that is already inside the target
 /// namespace (the thread that just created it), stopping at the first
 /// failure.
-pub fn write_here(settings: &[(String, String)]) -> Result<(), String> {
+pub fn write_here(settings: &[(String, String)]) -> Result<(), SysctlError> {
     for (key, value) in settings {
-        let path = path_of(key)?;
-        std::fs::write(&path, format!("{value}\n")).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("sysctl {key} does not exist in this kernel"),
-            _ => format!("cannot set sysctl {key} to {value:?}: {e}"),
-        })?;
+        write_one(key, &path_of(key)?, value)?;
     }
     Ok(())
 }
 
 /// Read `keys` inside `ns`: `None` for a key this kernel does not have.
-pub fn read(ns: &NetNs, keys: &[String]) -> Result<Vec<Option<String>>, String> {
-    ns.run(|| read_here(keys)).map_err(|e| format!("cannot enter namespace {}: {e}", ns.path().display()))?
+pub fn read(ns: &NetNs, keys: &[String]) -> Result<Vec<Option<String>>, SysctlError> {
+    ns.run(|| read_here(keys)).map_err(|source| NsError::Enter { path: ns.path().to_path_buf(), source })?
 }
 
 /// [`read`] from a thread that is already inside the namespace (a worker
 /// that switched in itself).
-pub fn read_here(keys: &[String]) -> Result<Vec<Option<String>>, String> {
+pub fn read_here(keys: &[String]) -> Result<Vec<Option<String>>, SysctlError> {
     let paths = keys.iter().map(|k| path_of(k)).collect::<Result<Vec<_>, _>>()?;
     keys.iter()
         .zip(&paths)
@@ -147,7 +194,7 @@ mod tests {
         assert_eq!(p("net.ipv4.neigh.a.b.c.gc_stale_time").unwrap(), "/proc/sys/net/ipv4/neigh/a.b.c/gc_stale_time");
         assert_eq!(p("net.ipv4.conf.eth0/10.rp_filter").unwrap(), "/proc/sys/net/ipv4/conf/eth0.10/rp_filter");
         assert_eq!(p("net.core.somaxconn").unwrap(), "/proc/sys/net/core/somaxconn");
-        assert!(p("kernel.hostname").unwrap_err().contains("not per network namespace"));
+        assert!(p("kernel.hostname").unwrap_err().to_string().contains("not per network namespace"));
         assert!(p("vm.swappiness").is_err());
         for bad in ["net.ipv4..x", "net.ipv4.", "net.ipv4.conf.x", "net.ipv4.conf..rp_filter", "net/../../x"] {
             assert!(p(bad).is_err(), "{bad}");
@@ -209,7 +256,7 @@ mod tests {
             assert_eq!(changed, vec![(key.clone(), "0".into(), "1".into())]);
             assert_eq!(read(ns, std::slice::from_ref(&key)).unwrap(), vec![Some("1".into())]);
             let e = apply(ns, &[("net.ipv4.foo".into(), "1".into())]).unwrap_err();
-            assert_eq!(e, "sysctl net.ipv4.foo does not exist in this kernel");
+            assert_eq!(e.to_string(), "sysctl net.ipv4.foo does not exist in this kernel");
             assert_eq!(read(ns, &["net.ipv4.foo".into()]).unwrap(), vec![None]);
             // Multi-value sysctls compare by words, so tabs vs spaces is no change.
             let rmem = read(ns, &["net.ipv4.tcp_rmem".into()]).unwrap()[0].clone().unwrap();

@@ -14,6 +14,7 @@
 use super::LabError;
 use super::apply::{self, Handles, Progress};
 use super::down;
+use super::error::NsError;
 use super::ids::{IdVec, NodeId};
 use super::live::{self, NsLive};
 use super::model::Lab;
@@ -58,7 +59,7 @@ pub enum UpError {
     /// It failed midway; `rolled_back` tells whether everything was undone.
     Failed {
         /// The cause.
-        error: LabError,
+        error: Box<LabError>,
         /// True when the partial lab was removed again.
         rolled_back: bool,
         /// Every problem the rollback met, each naming its object (a
@@ -77,11 +78,11 @@ fn at(node: &super::model::Node, msg: String) -> super::Diag {
 /// current values of the sysctls the file sets.
 type Existing = (IdVec<NodeId, Option<NsLive>>, IdVec<NodeId, Vec<Option<String>>>);
 
-fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
+fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, LabError> {
     let mut lives: IdVec<NodeId, Option<NsLive>> = lab.nodes.iter().map(|_| None).collect();
     let mut sysctls: IdVec<NodeId, Vec<Option<String>>> = lab.nodes.iter().map(|_| Vec::new()).collect();
     let existing: Vec<NodeId> = lab.nodes.ids().filter(|&i| handles.exists(i)).collect();
-    type Got = (NodeId, Result<(NsLive, Vec<Option<String>>), String>);
+    type Got = (NodeId, Result<(NsLive, Vec<Option<String>>), LabError>);
     // A worker switches itself into each namespace in turn (it is a thread
     // of its own that ends with the work) to read the sysctls there.
     let work = |chunk: &mut [(NodeId, &crate::namespace::NetNs, &mut crate::netlink::Netlink)]| -> Vec<Got> {
@@ -91,10 +92,12 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
             let keys: Vec<String> =
                 plan::ns_sysctls(node).into_iter().chain(plan::if_sysctls(node)).map(|(k, _)| k).collect();
             let got = (|| {
-                let lv = live::read(nl)?;
-                nix::sched::setns(handle, nix::sched::CloneFlags::CLONE_NEWNET)
-                    .map_err(|e| format!("cannot enter namespace {}: {e}", node.ns))?;
-                Ok((lv, super::sysctl::read_here(&keys)?))
+                let lv = live::read(nl).map_err(|source| LabError::Live { node: node.name.clone(), source })?;
+                nix::sched::setns(&**handle, nix::sched::CloneFlags::CLONE_NEWNET)
+                    .map_err(|e| NsError::Enter { path: handle.path().to_path_buf(), source: e.into() })?;
+                let values = super::sysctl::read_here(&keys)
+                    .map_err(|source| LabError::Sysctl { ns: node.ns.clone(), source })?;
+                Ok((lv, values))
             })();
             out.push((*i, got));
         }
@@ -105,7 +108,7 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, String> {
         let mut jobs = handles.window(window)?;
         let results: Vec<Got> = crate::shared::parallel::run(crate::shared::parallel::shares_mut(&mut jobs, 2), work);
         for (i, r) in results {
-            let (lv, values) = r.map_err(|e| format!("node {}: {e}", lab.nodes[i].name))?;
+            let (lv, values) = r?;
             handles.live_index[i] = lv.links.iter().map(|(name, l)| (name.clone(), l.index)).collect();
             lives[i] = Some(lv);
             sysctls[i] = values;
@@ -154,9 +157,9 @@ pub fn up(
         Some(
             labdir
                 .lock(&lab.name, || eprintln!("netns: waiting for another up/down of lab {} to finish…", lab.name))
-                .map_err(|e| {
-                let msg = format!("cannot lock lab {} in {}: {e}", lab.name, labdir.root().display());
-                UpError::Refused(vec![super::Diag::file(msg)])
+                .map_err(|source| {
+                let e = LabError::Lock { lab: lab.name.clone(), dir: labdir.root().to_path_buf(), source };
+                UpError::Refused(vec![super::Diag::file(e.to_string())])
             })?,
         )
     };
@@ -198,7 +201,7 @@ pub fn up(
     let extra = leftover_namespaces(lab, run, old_state.as_ref());
     let (lives, sysctls) = read_existing(lab, &mut handles).map_err(|e| {
         no_trace();
-        UpError::Refused(vec![super::Diag::file(e)])
+        UpError::Refused(vec![super::Diag::file(e.to_string())])
     })?;
     let mut plan = plan::compute(lab, &lives, &sysctls, &extra, run.etc_dir(), old_state.as_ref());
     plan_nftables(lab, run, old_state.as_ref(), &lives, &mut plan).map_err(|d| {
@@ -222,11 +225,9 @@ pub fn up(
     // Journal first: every name about to exist, so a crash from here on
     // leaves nothing `down` cannot find.
     let mut state = journal_state(lab, opts, old_state.as_ref(), &plan);
-    if let Err(e) = labdir.write(&state) {
-        return Err(UpError::Refused(vec![super::Diag::file(format!(
-            "cannot write the state of lab {}: {e}",
-            lab.name
-        ))]));
+    if let Err(source) = labdir.write(&state) {
+        let e = LabError::WriteState { lab: lab.name.clone(), source };
+        return Err(UpError::Refused(vec![super::Diag::file(e.to_string())]));
     }
     if !placeholders.is_empty() {
         down::remove_namespaces(run, &placeholders);
@@ -237,7 +238,7 @@ pub fn up(
             state.phase = Phase::Up;
             state.namespaces.retain(|r| lab.nodes.iter().any(|n| n.ns == r.ns));
             labdir.write(&state).map_err(|e| UpError::Failed {
-                error: LabError::WriteState { lab: lab.name.clone(), source: e },
+                error: Box::new(LabError::WriteState { lab: lab.name.clone(), source: e }),
                 rolled_back: false,
                 rollback: Vec::new(),
             })?;
@@ -249,9 +250,9 @@ pub fn up(
                 drop(handles);
                 drop(lock);
                 let (rolled_back, rollback) = roll_back(run, labdir, lab);
-                Err(UpError::Failed { error, rolled_back, rollback })
+                Err(UpError::Failed { error: Box::new(error), rolled_back, rollback })
             } else {
-                Err(UpError::Failed { error, rolled_back: false, rollback: Vec::new() })
+                Err(UpError::Failed { error: Box::new(error), rolled_back: false, rollback: Vec::new() })
             }
         }
     }
@@ -289,7 +290,7 @@ fn check_names(
             Owner::Lab(l, nd) if l == lab.name && nd == node.name => match opened {
                 Some((h, nl)) => {
                     if let Err(e) = handles.adopt(i, h, nl) {
-                        refused.push(at(node, e));
+                        refused.push(at(node, e.to_string()));
                     }
                 }
                 None => refused.push(at(node, format!("cannot open namespace {}", node.ns))),

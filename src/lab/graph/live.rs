@@ -77,7 +77,7 @@ fn read_node(run: &RunDir, ns: &str) -> NodeLive {
     let lv = match crate::lab::live::read(&mut nl) {
         Ok(v) => v,
         Err(e) => {
-            out.error = Some(e);
+            out.error = Some(e.to_string());
             return out;
         }
     };

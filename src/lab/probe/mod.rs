@@ -45,6 +45,7 @@ mod udp;
 
 pub use path::MAX_TTL;
 
+use super::error::NsError;
 use super::model::Proto;
 use crate::namespace::NetNs;
 use icmp::{Answer, Failure, Tag};
@@ -235,12 +236,9 @@ fn uses_icmp(p: &Probe) -> bool {
 /// Enter every group's namespace once, on at most two threads, and make its
 /// sockets there. Errors are per group: the namespace file could not be
 /// opened or entered.
-fn open_sockets(probes: &[Probe], groups: &[Group]) -> Vec<Result<NsSockets, String>> {
+fn open_sockets(probes: &[Probe], groups: &[Group]) -> Vec<Result<NsSockets, NsError>> {
     // A namespace's file is open only while its sockets are made.
-    let open = |g: &Group| {
-        NetNs::open_path(&g.path)
-            .map_err(|e| format!("cannot open namespace {}: {}", g.path.display(), crate::sys::io_text(&e)))
-    };
+    let open = |g: &Group| NetNs::open_path(&g.path).map_err(|source| NsError::Open { path: g.path.clone(), source });
     // Each thread moves from namespace to namespace and is never moved
     // back: it ends when its share is done (see super::parallel).
     crate::shared::parallel::run(crate::shared::parallel::shares(groups, 2), |share: &[Group]| {
@@ -250,7 +248,7 @@ fn open_sockets(probes: &[Probe], groups: &[Group]) -> Vec<Result<NsSockets, Str
                 Err(e) => Err(e),
                 Ok(ns) => match nix::sched::setns(ns.as_fd(), CloneFlags::CLONE_NEWNET) {
                     Ok(()) => Ok(make_sockets(probes, g)),
-                    Err(e) => Err(format!("cannot enter namespace {}: {}", g.path.display(), e.desc())),
+                    Err(e) => Err(NsError::Enter { path: g.path.clone(), source: e.into() }),
                 },
             })
             .collect()
@@ -441,7 +439,7 @@ struct Engine<'a> {
 const DRAIN_EVERY: u32 = 64;
 
 impl<'a> Engine<'a> {
-    fn new(probes: &'a [Probe], opts: &Opts, groups: &[Group], made: Vec<Result<NsSockets, String>>) -> Engine<'a> {
+    fn new(probes: &'a [Probe], opts: &Opts, groups: &[Group], made: Vec<Result<NsSockets, NsError>>) -> Engine<'a> {
         let token = random_u64();
         let base = (token >> 48) as u16;
         let mut tracks: Vec<Track> =
@@ -451,8 +449,9 @@ impl<'a> Engine<'a> {
             let mut s = match made {
                 Ok(s) => s,
                 Err(e) => {
+                    let verdict = e.to_string();
                     for &i in &g.probes {
-                        tracks[i].verdict = Some(e.clone());
+                        tracks[i].verdict = Some(verdict.clone());
                         tracks[i].broken = true;
                         tracks[i].trace_dead = true;
                     }
