@@ -17,7 +17,7 @@ use netns::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
 use netns::netlink::qdisc::NetemConfig;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -67,7 +67,7 @@ impl Scratch {
         let mut nl = self.ns.netlink().unwrap();
         let peer_spec = LinkSpec {
             name: Some(peer_name.as_bytes().to_vec()),
-            netns: Some(NsTarget::Fd(peer.fd.as_raw_fd())),
+            netns: Some(NsTarget::Fd(peer.fd.as_fd())),
             ..LinkSpec::default()
         };
         let spec = LinkSpec {

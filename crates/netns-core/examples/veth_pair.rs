@@ -16,7 +16,7 @@ use netns_core::netlink::{Netlink, NlError};
 use netns_core::{NetNs, NsName, RunDir};
 use std::error::Error;
 use std::net::IpAddr;
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let pid = std::process::id();
@@ -51,7 +51,7 @@ fn build(ns: &NetNs, host_end: &str) -> Result<(), Box<dyn Error>> {
         kind: Some(LinkKind::Veth {
             peer: Some(Box::new(LinkSpec {
                 name: Some(b"eth0".to_vec()),
-                netns: Some(NsTarget::Fd(ns.as_raw_fd())),
+                netns: Some(NsTarget::Fd(ns.as_fd())),
                 ..LinkSpec::default()
             })),
         }),

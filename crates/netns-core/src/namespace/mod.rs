@@ -18,7 +18,7 @@ use crate::rundir::{NsName, RunDir};
 use nix::sched::CloneFlags;
 use std::fs::File;
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -106,7 +106,7 @@ impl NetNs {
     /// Wrap a descriptor already open on a network namespace (for example
     /// one made by [`fresh_namespace_on_this_thread`](crate::rundir::fresh_namespace_on_this_thread));
     /// `path` is what messages show for it.
-    pub fn from_fd(fd: std::os::fd::OwnedFd, path: impl Into<PathBuf>) -> NetNs {
+    pub fn from_fd(fd: OwnedFd, path: impl Into<PathBuf>) -> NetNs {
         NetNs { file: File::from(fd), path: path.into() }
     }
 
@@ -242,12 +242,6 @@ impl NetNs {
 impl AsFd for NetNs {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.file.as_fd()
-    }
-}
-
-impl AsRawFd for NetNs {
-    fn as_raw_fd(&self) -> RawFd {
-        self.file.as_raw_fd()
     }
 }
 

@@ -9,11 +9,12 @@ use super::link_ops::{LinkSpec, LinkWrite, link_message};
 use super::route::{Route, RouteOp, convert};
 use netlink_packet_route::RouteNetlinkMessage;
 
-/// One write of a batch.
+/// One write of a batch. `'fd` is the lifetime of the namespace
+/// descriptors its [`LinkSpec`]s carry.
 #[derive(Debug, Clone)]
-pub enum Write {
+pub enum Write<'fd> {
     /// `RTM_NEWLINK` (create, change or replace).
-    Link(LinkSpec, LinkWrite),
+    Link(LinkSpec<'fd>, LinkWrite),
     /// `RTM_DELLINK` of this ifindex.
     LinkDelete(u32),
     /// `RTM_NEWADDR`.
@@ -24,7 +25,7 @@ pub enum Write {
     Route(Route, RouteOp),
 }
 
-fn message(w: &Write) -> (RouteNetlinkMessage, u16) {
+fn message(w: &Write<'_>) -> (RouteNetlinkMessage, u16) {
     match w {
         Write::Link(spec, how) => (RouteNetlinkMessage::NewLink(link_message(spec)), how.flags()),
         Write::LinkDelete(index) => {
@@ -49,7 +50,7 @@ impl Netlink {
     /// Send every write back to back and return each one's outcome, in
     /// order. The kernel applies them in order; a failed write does not
     /// stop the ones after it.
-    pub fn write_all(&mut self, writes: &[Write]) -> Vec<Result<(), NlError>> {
+    pub fn write_all(&mut self, writes: &[Write<'_>]) -> Vec<Result<(), NlError>> {
         if writes.is_empty() {
             return Vec::new();
         }

@@ -14,7 +14,7 @@ pub(super) const BRIDGE: KindCodec =
 
 /// Only the settings asked for are sent: a kernel without VLAN filtering
 /// refuses IFLA_BR_VLAN_FILTERING even when it says "off".
-fn encode(kind: &LinkKind) -> Option<InfoData> {
+fn encode(kind: &LinkKind<'_>) -> Option<InfoData> {
     match kind {
         LinkKind::BridgeWith { vlan_filtering, stp } => Some(InfoData::Bridge(
             vlan_filtering

@@ -47,7 +47,7 @@ pub enum VxlanOpt {
 }
 
 /// The options in the order they were given; none: the kernel's defaults.
-fn encode(kind: &LinkKind) -> Option<InfoData> {
+fn encode(kind: &LinkKind<'_>) -> Option<InfoData> {
     match kind {
         LinkKind::Vxlan(opts) if !opts.is_empty() => Some(InfoData::Vxlan(opts.iter().map(vxlan_attr).collect())),
         _ => None,
