@@ -113,7 +113,7 @@ fn read_inside(subject: &Subject) -> Raw {
         }
     };
     if let Err(e) = nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET) {
-        raw.errors.push(format!("cannot enter the namespace: {}", crate::sys::Errno::from(e)));
+        raw.errors.push(format!("cannot enter the namespace: {}", crate::sys::Errno(e as i32)));
         return raw;
     }
     raw.nft_tables = crate::netlink::netfilter::nft_table_count().map_err(|e| crate::sys::io_text(&e));

@@ -10,7 +10,7 @@
 //! | [`procscan`] | walking `/proc`: which processes live in which namespace |
 //! | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
 //! | [`monitor`] | watching the run directory for names coming and going |
-//! | [`sys`] | errno text exactly as glibc prints it, and message helpers |
+//! | [`Errno`] | an errno that displays as glibc's `strerror` text, as iproute2 prints it |
 //!
 //! The crate is synchronous on purpose: `setns(2)` changes the namespace of
 //! the calling *thread*, so work inside a namespace either happens on the
@@ -58,8 +58,9 @@ mod nsid;
 pub mod procscan;
 pub mod rundir;
 pub mod switch;
-pub mod sys;
+mod sys;
 
 pub use error::Error;
 pub use namespace::{NetNs, NsId};
 pub use rundir::{NsName, RunDir};
+pub use sys::Errno;

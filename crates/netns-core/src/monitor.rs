@@ -58,7 +58,7 @@ impl std::error::Error for MonitorError {}
 /// # Ok::<(), netns_core::Error>(())
 /// ```
 pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<(), MonitorError> {
-    let inotify = Inotify::init(InitFlags::IN_CLOEXEC).map_err(|e| MonitorError::Init(e.into()))?;
+    let inotify = Inotify::init(InitFlags::IN_CLOEXEC).map_err(|e| MonitorError::Init(Errno::nix(e)))?;
     run.create_dir().map_err(MonitorError::Dir)?;
     // A run directory that is no directory (`/dev/null`) would be watched
     // as a file, silently, forever.
@@ -70,7 +70,7 @@ pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<()
         | AddWatchFlags::IN_DELETE_SELF
         | AddWatchFlags::IN_MOVE_SELF
         | AddWatchFlags::IN_ONLYDIR;
-    let mut dir = Some(inotify.add_watch(run.path(), dir_flags).map_err(|e| MonitorError::Watch(e.into()))?);
+    let mut dir = Some(inotify.add_watch(run.path(), dir_flags).map_err(|e| MonitorError::Watch(Errno::nix(e)))?);
     // While the directory is gone: the watch on its parent.
     let mut parent: Option<WatchDescriptor> = None;
     let parent_path = run.path().parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -78,7 +78,7 @@ pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<()
         let events = match inotify.read_events() {
             Ok(ev) => ev,
             Err(nix::errno::Errno::EINTR) => continue,
-            Err(e) => return Err(MonitorError::Read(e.into())),
+            Err(e) => return Err(MonitorError::Read(Errno::nix(e))),
         };
         for ev in events {
             if Some(ev.wd) == dir {
@@ -95,7 +95,7 @@ pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<()
                     parent = Some(
                         inotify
                             .add_watch(parent_path, AddWatchFlags::IN_CREATE | AddWatchFlags::IN_MOVED_TO)
-                            .map_err(|e| MonitorError::Watch(e.into()))?,
+                            .map_err(|e| MonitorError::Watch(Errno::nix(e)))?,
                     );
                 } else if let Some(name) = ev.name {
                     let event = if ev.mask.contains(AddWatchFlags::IN_CREATE) {

@@ -128,7 +128,7 @@ impl RunDirError {
 impl RunDirError {
     /// iproute2's message, as raw bytes (names need not be UTF-8).
     pub fn message(&self) -> Vec<u8> {
-        use crate::msg;
+        use crate::sys::msg;
         match self {
             RunDirError::Mkdir { dir, errno } => msg!("mkdir ", dir, " failed: ", errno),
             RunDirError::OpenDir { dir, errno } => msg!("Cannot open netns runtime directory \"", dir, "\": ", errno),
@@ -243,7 +243,7 @@ impl RunDir {
     pub fn dir_problem(&self) -> Option<Errno> {
         match self.open_dir() {
             Ok(_) | Err(nix::errno::Errno::ENOENT) => None,
-            Err(e) => Some(e.into()),
+            Err(e) => Some(Errno::nix(e)),
         }
     }
 
@@ -251,7 +251,7 @@ impl RunDir {
     pub fn create_dir(&self) -> Result<(), RunDirError> {
         match nix::unistd::mkdir(&self.path, Mode::from_bits_truncate(0o755)) {
             Ok(()) | Err(nix::errno::Errno::EEXIST) => Ok(()),
-            Err(e) => Err(RunDirError::Mkdir { dir: self.path.clone(), errno: e.into() }),
+            Err(e) => Err(RunDirError::Mkdir { dir: self.path.clone(), errno: Errno::nix(e) }),
         }
     }
 
@@ -277,11 +277,16 @@ impl RunDir {
             }
             other => other,
         }
-        .map_err(|e| RunDirError::OpenDir { dir: dir.clone(), errno: e.into() })?;
+        .map_err(|e| RunDirError::OpenDir { dir: dir.clone(), errno: Errno::nix(e) })?;
         match Flock::lock(File::from(fd), FlockArg::LockExclusive) {
             Ok(g) => Ok(Some(g)),
             Err((_, e)) => {
-                warn(&crate::msg!("Warning: could not flock netns runtime directory \"", dir, "\": ", Errno::from(e)));
+                warn(&crate::sys::msg!(
+                    "Warning: could not flock netns runtime directory \"",
+                    dir,
+                    "\": ",
+                    Errno::nix(e)
+                ));
                 Ok(None)
             }
         }
@@ -311,10 +316,10 @@ impl RunDir {
                 Ok(()) => break,
                 Err(nix::errno::Errno::EINVAL) if !made_mount => {
                     mount(Some(dir.as_path()), dir, Some("none"), MsFlags::MS_BIND | MsFlags::MS_REC, None::<&str>)
-                        .map_err(|e| RunDirError::BindSelf { dir: dir.clone(), errno: e.into() })?;
+                        .map_err(|e| RunDirError::BindSelf { dir: dir.clone(), errno: Errno::nix(e) })?;
                     made_mount = true;
                 }
-                Err(e) => return Err(RunDirError::MakeShared { dir: dir.clone(), errno: e.into() }),
+                Err(e) => return Err(RunDirError::MakeShared { dir: dir.clone(), errno: Errno::nix(e) }),
             }
         }
         self.shared.set(true);
@@ -326,7 +331,7 @@ impl RunDir {
     fn create_placeholder(&self, path: &Path) -> Result<(), RunDirError> {
         open(path, OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_CLOEXEC, Mode::empty())
             .map(drop)
-            .map_err(|e| RunDirError::CreateFile { path: path.to_path_buf(), errno: e.into() })
+            .map_err(|e| RunDirError::CreateFile { path: path.to_path_buf(), errno: Errno::nix(e) })
     }
 
     /// `ip netns add NAME`: a new network namespace, pinned under `NAME`.
@@ -375,7 +380,7 @@ impl RunDir {
                 }
                 Source::Pid(_) => {
                     if let Err(e2) = nix::unistd::unlink(&path) {
-                        warn(&RunDirError::Remove { path: path.clone(), errno: e2.into() }.message());
+                        warn(&RunDirError::Remove { path: path.clone(), errno: Errno::nix(e2) }.message());
                     }
                 }
             }
@@ -390,13 +395,13 @@ impl RunDir {
     fn bind_new(&self, name: &OsStr, path: &Path, restore: bool) -> Result<(), RunDirError> {
         let saved: Option<OwnedFd> = if restore {
             let fd = open("/proc/thread-self/ns/net", OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
-                .map_err(|e| RunDirError::Unshare { name: name.to_owned(), errno: e.into() })?;
+                .map_err(|e| RunDirError::Unshare { name: name.to_owned(), errno: Errno::nix(e) })?;
             Some(fd)
         } else {
             None
         };
         if let Err(e) = unshare(CloneFlags::CLONE_NEWNET) {
-            return Err(RunDirError::Unshare { name: name.to_owned(), errno: e.into() });
+            return Err(RunDirError::Unshare { name: name.to_owned(), errno: Errno::nix(e) });
         }
         // iproute2's message names /proc/self/ns/net; on a thread other than
         // the main one that path is the wrong namespace, so bind thread-self.
@@ -404,7 +409,7 @@ impl RunDir {
         if let Some(saved) = saved
             && let Err(e) = setns(saved.as_fd(), CloneFlags::CLONE_NEWNET)
         {
-            return Err(RunDirError::Restore { errno: e.into() });
+            return Err(RunDirError::Restore { errno: Errno::nix(e) });
         }
         bound
     }
@@ -419,7 +424,7 @@ impl RunDir {
         let _lock = match self.open_dir() {
             Ok(fd) => Flock::lock(File::from(fd), FlockArg::LockExclusive).ok(),
             Err(nix::errno::Errno::ENOENT) => None,
-            Err(e) => return Err(RunDirError::OpenDir { dir: self.path.clone(), errno: e.into() }),
+            Err(e) => return Err(RunDirError::OpenDir { dir: self.path.clone(), errno: Errno::nix(e) }),
         };
         self.remove_path(&self.entry(name))
     }
@@ -442,7 +447,7 @@ impl RunDir {
         // UMOUNT_NOFOLLOW: a symlink planted in the run directory must never
         // make us unmount whatever it points to.
         let _ = umount2(path, MntFlags::MNT_DETACH | MntFlags::UMOUNT_NOFOLLOW);
-        nix::unistd::unlink(path).map_err(|e| RunDirError::Remove { path: path.to_path_buf(), errno: e.into() })
+        nix::unistd::unlink(path).map_err(|e| RunDirError::Remove { path: path.to_path_buf(), errno: Errno::nix(e) })
     }
 }
 
@@ -459,7 +464,7 @@ fn bind(shown: &str, source: &str, path: &Path) -> Result<(), RunDirError> {
     mount(Some(source), path, Some("none"), MsFlags::MS_BIND, None::<&str>).map_err(|e| RunDirError::Bind {
         source: shown.to_string(),
         path: path.to_path_buf(),
-        errno: e.into(),
+        errno: Errno::nix(e),
     })
 }
 
@@ -552,7 +557,7 @@ impl InvalidName {
                 escape_name(&self.name)
             )
             .into_bytes(),
-            _ => crate::msg!("Invalid netns name \"", self.name, "\""),
+            _ => crate::sys::msg!("Invalid netns name \"", self.name, "\""),
         }
     }
 }

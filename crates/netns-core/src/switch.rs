@@ -54,7 +54,7 @@ pub enum SwitchError {
 impl SwitchError {
     /// iproute2's message, as raw bytes (names need not be UTF-8).
     pub fn message(&self) -> Vec<u8> {
-        use crate::msg;
+        use crate::sys::msg;
         match self {
             SwitchError::Open { name, errno } => msg!("Cannot open network namespace \"", name, "\": ", errno),
             SwitchError::RunDir { dir, errno } => msg!("Cannot open netns runtime directory \"", dir, "\": ", errno),
@@ -82,7 +82,8 @@ impl std::error::Error for SwitchError {}
 /// use netns_core::{RunDir, switch::{switch_to, SwitchMode}};
 /// use std::os::unix::process::CommandExt;
 /// let blue = netns_core::NsName::new("blue").expect("a valid name");
-/// switch_to(&RunDir::from_env(), &blue, SwitchMode::Full, &mut netns_core::sys::eprint_line)?;
+/// let mut warn = |line: &[u8]| eprintln!("{}", String::from_utf8_lossy(line));
+/// switch_to(&RunDir::from_env(), &blue, SwitchMode::Full, &mut warn)?;
 /// // Now inside: /sys and /etc are blue's. Become a shell there.
 /// let err = std::process::Command::new("sh").exec();
 /// # Ok::<(), netns_core::Error>(())
@@ -128,7 +129,8 @@ fn switch_to_path(
         }
         _ => SwitchError::Open { name: name.to_owned(), errno: Errno::of(&e) },
     })?;
-    setns(&fd, CloneFlags::CLONE_NEWNET).map_err(|e| SwitchError::Setns { name: name.to_owned(), errno: e.into() })?;
+    setns(&fd, CloneFlags::CLONE_NEWNET)
+        .map_err(|e| SwitchError::Setns { name: name.to_owned(), errno: Errno::nix(e) })?;
     drop(fd);
     if mode == SwitchMode::NetOnly {
         return Ok(());
@@ -141,9 +143,9 @@ fn switch_to_path(
 /// needs it (see `cli::Ctx::switch_process`).
 /// `name` is the word after `-n` (see [`switch_to_word`]).
 pub fn switch_mounts(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) -> Result<(), SwitchError> {
-    unshare(CloneFlags::CLONE_NEWNS).map_err(|e| SwitchError::Unshare { errno: e.into() })?;
+    unshare(CloneFlags::CLONE_NEWNS).map_err(|e| SwitchError::Unshare { errno: Errno::nix(e) })?;
     mount(Some(""), "/", Some("none"), MsFlags::MS_SLAVE | MsFlags::MS_REC, None::<&str>)
-        .map_err(|e| SwitchError::MakeSlave { errno: e.into() })?;
+        .map_err(|e| SwitchError::MakeSlave { errno: Errno::nix(e) })?;
     let mut flags = MsFlags::empty();
     if umount2("/sys", MntFlags::MNT_DETACH).is_err() {
         // Could not remove the old sysfs: stack the new one on it. A
@@ -157,7 +159,7 @@ pub fn switch_mounts(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) ->
     // The mount source is the namespace name, as with iproute2 (it shows up
     // in mountinfo and tells which namespace a /sys belongs to).
     mount(Some(name), "/sys", Some("sysfs"), flags, None::<&str>)
-        .map_err(|e| SwitchError::Sysfs { errno: e.into() })?;
+        .map_err(|e| SwitchError::Sysfs { errno: Errno::nix(e) })?;
     bind_etc(run, name, warn);
     Ok(())
 }
@@ -179,7 +181,7 @@ fn bind_etc(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) {
         let mut dst = OsString::from("/etc/");
         dst.push(&file);
         if let Err(e) = mount(Some(src.as_os_str()), dst.as_os_str(), Some("none"), MsFlags::MS_BIND, None::<&str>) {
-            warn(&crate::msg!("Bind ", src, " -> ", dst, " failed: ", Errno::from(e)));
+            warn(&crate::sys::msg!("Bind ", src, " -> ", dst, " failed: ", Errno::nix(e)));
         }
     }
 }
