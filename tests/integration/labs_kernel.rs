@@ -224,7 +224,7 @@ fn tbf_shapes_what_crosses_the_link() {
     nl.tbf_replace(ifindex, 20_000_000, None, None).unwrap();
     let shown = router.sh("tc qdisc show dev eth1");
     assert!(shown.contains("tbf 1: root") && shown.contains("rate 20Mbit"), "{shown}");
-    assert_eq!(nl.qdisc_root(ifindex).unwrap().unwrap().tbf_rate_bps, Some(20_000_000));
+    assert_eq!(nl.qdisc_root(ifindex).unwrap().unwrap().tbf.map(|t| t.rate_bps), Some(20_000_000));
 
     // 2.5 MB at 20 Mbit/s takes about a second; unshaped veth does it in
     // milliseconds. Load can only make it slower, so the bound is safe.

@@ -1,5 +1,21 @@
 //! Watching the run directory for names being added and removed
 //! (`ip netns monitor`), with inotify.
+//!
+//! ```no_run
+//! use netns_core::{RunDir, monitor::{Event, watch}};
+//! // Report names as they come and go, until one called `stop` appears.
+//! watch(&RunDir::from_env(), |event| match event {
+//!     Event::Add(name) => {
+//!         println!("add {}", name.to_string_lossy());
+//!         name != "stop"
+//!     }
+//!     Event::Delete(name) => {
+//!         println!("delete {}", name.to_string_lossy());
+//!         true
+//!     }
+//! })?;
+//! # Ok::<(), netns_core::monitor::MonitorError>(())
+//! ```
 
 use crate::rundir::{RunDir, RunDirError};
 use crate::sys::Errno;

@@ -17,6 +17,18 @@
 //!
 //! The directory is configurable (`NETNS_RUN_DIR`), which is what lets tests
 //! run against a private tmpfs.
+//!
+//! ```no_run
+//! use netns_core::{NsName, RunDir};
+//! // A run directory of one's own: its names are invisible to `ip netns`,
+//! // which looks in /run/netns.
+//! let run = RunDir::new("/tmp/my-netns");
+//! let scratch = NsName::new("scratch")?;
+//! run.add(&scratch)?;
+//! assert!(run.names()?.iter().any(|n| n == scratch.as_os_str()));
+//! run.delete(&scratch)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::sys::Errno;
 use nix::fcntl::{Flock, FlockArg, OFlag, open};
@@ -83,26 +95,70 @@ pub enum Source<'fd> {
 /// message for it, with the configured paths. Every variant carries the
 /// path or name involved and the errno.
 #[derive(Debug)]
-#[allow(missing_docs)] // the fields are the object and the errno, nothing more
 pub enum RunDirError {
     /// `mkdir` of the run directory failed.
-    Mkdir { dir: PathBuf, errno: Errno },
+    Mkdir {
+        /// The run directory.
+        dir: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// The run directory could not be opened for locking.
-    OpenDir { dir: PathBuf, errno: Errno },
+    OpenDir {
+        /// The run directory.
+        dir: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// `mount --make-shared` failed.
-    MakeShared { dir: PathBuf, errno: Errno },
+    MakeShared {
+        /// The run directory.
+        dir: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// The self bind mount failed.
-    BindSelf { dir: PathBuf, errno: Errno },
+    BindSelf {
+        /// The run directory.
+        dir: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// The placeholder could not be created (e.g. the name exists).
-    CreateFile { path: PathBuf, errno: Errno },
+    CreateFile {
+        /// The name's path in the run directory.
+        path: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// `unshare(CLONE_NEWNET)` failed.
-    Unshare { name: OsString, errno: Errno },
+    Unshare {
+        /// The name the new namespace was for.
+        name: OsString,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// Bind-mounting the namespace onto the placeholder failed.
-    Bind { source: String, path: PathBuf, errno: Errno },
+    Bind {
+        /// The namespace file, as the message shows it (`/proc/PID/ns/net`, …).
+        source: String,
+        /// The name's path in the run directory.
+        path: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// Switching the thread back to its original namespace failed.
-    Restore { errno: Errno },
+    Restore {
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// Removing a name failed.
-    Remove { path: PathBuf, errno: Errno },
+    Remove {
+        /// The name's path in the run directory.
+        path: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// A name that may not be created (see [`NsName::new`]).
     Name(InvalidName),
 }
@@ -468,12 +524,6 @@ fn bind(shown: &str, source: &str, path: &Path) -> Result<(), RunDirError> {
     })
 }
 
-/// Is `name` acceptable to iproute2 (`invalid_name()` in ipnetns.c)? Empty,
-/// longer than NAME_MAX, containing `/`, `.` and `..` are not.
-pub fn is_valid_name(name: &[u8]) -> bool {
-    !name.is_empty() && name.len() <= 255 && !name.contains(&b'/') && name != b"." && name != b".."
-}
-
 /// Does `name` contain bytes that would make listings and logs lie
 /// (newline, other control characters)? netns refuses to create such names.
 pub fn has_control_bytes(name: &[u8]) -> bool {
@@ -676,15 +726,11 @@ mod tests {
 
     #[test]
     fn name_rules_match_iproute2() {
-        assert!(is_valid_name(b"a"));
-        assert!(is_valid_name(b"-dash"));
-        assert!(is_valid_name(b"..."));
-        assert!(is_valid_name(&[b'x'; 255]));
-        assert!(!is_valid_name(&[b'x'; 256]));
-        assert!(!is_valid_name(b""));
-        assert!(!is_valid_name(b"."));
-        assert!(!is_valid_name(b".."));
-        assert!(!is_valid_name(b"a/b"));
+        // iproute2's invalid_name(): empty, longer than NAME_MAX, a `/`,
+        // `.` and `..` are refused; anything else goes.
+        let ok = |n: &[u8]| NsName::existing(OsStr::from_bytes(n)).is_ok();
+        assert!(ok(b"a") && ok(b"-dash") && ok(b"...") && ok(&[b'x'; 255]));
+        assert!(!ok(&[b'x'; 256]) && !ok(b"") && !ok(b".") && !ok(b"..") && !ok(b"a/b"));
     }
 
     #[test]

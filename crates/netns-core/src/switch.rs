@@ -12,6 +12,19 @@
 //! This changes the calling thread and, through the mount namespace, must
 //! run while the process is single-threaded (the kernel refuses
 //! `unshare(CLONE_NEWNS)` to a thread sharing its filesystem context).
+//!
+//! ```no_run
+//! use netns_core::switch::{SwitchMode, switch_to};
+//! use netns_core::{NsName, RunDir};
+//! // Like `ip netns exec blue ip link` without the exec: from here on this
+//! // thread is in blue, and /sys/class/net lists blue's interfaces.
+//! let mut warn = |line: &[u8]| eprintln!("{}", String::from_utf8_lossy(line));
+//! switch_to(&RunDir::from_env(), &NsName::new("blue")?, SwitchMode::Full, &mut warn)?;
+//! for entry in std::fs::read_dir("/sys/class/net")? {
+//!     println!("{}", entry?.file_name().to_string_lossy());
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::rundir::{NsName, RunDir};
 use crate::sys::Errno;
@@ -28,27 +41,51 @@ pub enum SwitchMode {
     #[default]
     Full,
     /// Only the network namespace: no private mount namespace, no `/sys`,
-    /// no `/etc/netns` (the opt-in fast path; see docs/performance.md).
+    /// no `/etc/netns`. Enough for netlink and sockets, and much cheaper;
+    /// [`switch_mounts`] adds the rest later if it turns out to be needed.
     NetOnly,
 }
 
 /// A failed step. `Display` gives iproute2's message for it. Variants
 /// carry the namespace name where the message shows it, and the errno.
 #[derive(Debug)]
-#[allow(missing_docs)] // the fields are the name and the errno, nothing more
 pub enum SwitchError {
     /// The namespace file could not be opened.
-    Open { name: OsString, errno: Errno },
+    Open {
+        /// The namespace, as it was named.
+        name: OsString,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// The run directory itself is unusable (not a directory, …).
-    RunDir { dir: std::path::PathBuf, errno: Errno },
+    RunDir {
+        /// The run directory.
+        dir: std::path::PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// `setns` refused it (not a namespace, no permission).
-    Setns { name: OsString, errno: Errno },
+    Setns {
+        /// The namespace, as it was named.
+        name: OsString,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// `unshare(CLONE_NEWNS)` failed.
-    Unshare { errno: Errno },
+    Unshare {
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// `mount --make-rslave /` failed.
-    MakeSlave { errno: Errno },
+    MakeSlave {
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// Mounting the new sysfs failed.
-    Sysfs { errno: Errno },
+    Sysfs {
+        /// Why the kernel refused.
+        errno: Errno,
+    },
 }
 
 impl SwitchError {
@@ -139,9 +176,10 @@ fn switch_to_path(
 }
 
 /// The mount half of [`switch_to`] (steps 2–5), for a thread already in
-/// the network namespace `name`: `-n NAME` does it only when the command
-/// needs it (see `cli::Ctx::switch_process`).
-/// `name` is the word after `-n` (see [`switch_to_word`]).
+/// the network namespace `name` (switched with [`SwitchMode::NetOnly`]):
+/// for a program that learns only later that it needs `/sys` or
+/// `/etc/netns` to match. `name` names the `/etc/netns` directory and the
+/// new sysfs mount, as in [`switch_to_word`].
 pub fn switch_mounts(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) -> Result<(), SwitchError> {
     unshare(CloneFlags::CLONE_NEWNS).map_err(|e| SwitchError::Unshare { errno: Errno::nix(e) })?;
     mount(Some(""), "/", Some("none"), MsFlags::MS_SLAVE | MsFlags::MS_REC, None::<&str>)

@@ -7,6 +7,20 @@
 //! (so no thread is ever left in the wrong namespace, even on panic), or by
 //! [`NetNs::netlink`], which opens a socket inside and returns at once: a
 //! netlink socket stays bound to the namespace it was created in.
+//!
+//! ```no_run
+//! use netns_core::NetNs;
+//! // The namespace of some process (a container's, say).
+//! let ns = NetNs::open_pid(4242)?;
+//! // Its interfaces, through a socket made inside it: this thread stays put.
+//! for link in ns.netlink()?.links()? {
+//!     println!("{}: {}", link.index, link.name);
+//! }
+//! // A program that knows nothing of namespaces, started from a thread inside.
+//! let out = ns.run(|| std::process::Command::new("ip").arg("address").output())??;
+//! print!("{}", String::from_utf8_lossy(&out.stdout));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod guard;
 
@@ -95,7 +109,19 @@ pub fn not_a_namespace(path: &Path) -> Option<String> {
     Some(what)
 }
 
-/// An open network namespace.
+/// An open network namespace: a descriptor on its nsfs file, so the
+/// namespace lives at least as long as the handle.
+///
+/// ```no_run
+/// use netns_core::{NetNs, NsName, RunDir};
+/// let run = RunDir::from_env();
+/// let blue = NetNs::open_name(&run, &NsName::new("blue")?)?;
+/// assert!(blue.is_network_namespace());
+/// // Two handles on one namespace have the same id.
+/// let mine = NetNs::current()?;
+/// println!("blue is {}the namespace of this thread", if blue.id()? == mine.id()? { "" } else { "not " });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct NetNs {
     file: File,

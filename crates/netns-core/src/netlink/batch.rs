@@ -1,5 +1,36 @@
-//! Many writes in one round trip: the lab engine configures a namespace
-//! (addresses, links, routes) with one pipelined batch per socket.
+//! Many writes in one round trip: a namespace's links, addresses and routes
+//! configured by one pipelined batch on its socket.
+//!
+//! ```no_run
+//! use netns_core::netlink::address::{AF_INET, Address};
+//! use netns_core::netlink::address_ops::AddrWrite;
+//! use netns_core::netlink::batch::Write;
+//! use netns_core::netlink::link::IFF_UP;
+//! use netns_core::netlink::link_ops::{LinkSpec, LinkWrite};
+//! use netns_core::netlink::route::{Route, RouteOp};
+//! use netns_core::netlink::Netlink;
+//!
+//! let mut nl = Netlink::open()?;
+//! let index = nl.link_by_name("eth0")?.expect("eth0 exists").index;
+//! let ip = "192.0.2.10".parse()?;
+//! let mut default = Route::unicast("0.0.0.0".parse()?, 0);
+//! default.gateway = Some("192.0.2.1".parse()?);
+//! let writes = [
+//!     Write::Link(LinkSpec { index, flags: IFF_UP, change: IFF_UP, ..LinkSpec::default() }, LinkWrite::Change),
+//!     Write::Addr(
+//!         Address { family: AF_INET, prefix_len: 24, index, local: Some(ip), address: Some(ip), ..Address::default() },
+//!         AddrWrite::Replace,
+//!     ),
+//!     Write::Route(default, RouteOp::Replace),
+//! ];
+//! // One round trip; each write has its own outcome.
+//! for (write, outcome) in writes.iter().zip(nl.write_all(&writes)) {
+//!     if let Err(e) = outcome {
+//!         eprintln!("{write:?}: {e}");
+//!     }
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use super::address::Address;
 use super::address_ops::{AddrWrite, address_message};

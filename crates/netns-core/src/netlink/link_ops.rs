@@ -6,6 +6,33 @@
 //! terms. A veth peer is a nested `LinkSpec` carrying its own target
 //! namespace, so both ends are created, each in its namespace, by a single
 //! request: the kernel creates both or neither.
+//!
+//! ```no_run
+//! use netns_core::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
+//! use netns_core::{NetNs, NsName, RunDir, netlink::Netlink};
+//! use std::os::fd::AsFd;
+//!
+//! let run = RunDir::from_env();
+//! let blue = NetNs::create(&run, &NsName::new("blue")?)?;
+//! // ip link add veth-blue type veth peer name eth0 netns blue
+//! let pair = LinkSpec {
+//!     name: Some(b"veth-blue".to_vec()),
+//!     kind: Some(LinkKind::Veth {
+//!         peer: Some(Box::new(LinkSpec {
+//!             name: Some(b"eth0".to_vec()),
+//!             netns: Some(NsTarget::Fd(blue.as_fd())),
+//!             ..LinkSpec::default()
+//!         })),
+//!     }),
+//!     ..LinkSpec::default()
+//! };
+//! let mut nl = Netlink::open()?;
+//! nl.link_write(&pair, LinkWrite::Create)?;
+//! // ip link delete veth-blue: the peer goes with it.
+//! let index = nl.link_ref_by_name(b"veth-blue")?.expect("just made").index;
+//! nl.link_delete_index(index)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use super::address::AF_INET6;
 use super::engine::Netlink;
@@ -91,6 +118,16 @@ impl LinkWrite {
 }
 
 /// One link as a request describes it. Unset fields are left alone.
+///
+/// ```no_run
+/// use netns_core::netlink::{Netlink, link::IFF_UP, link_ops::{LinkSpec, LinkWrite}};
+/// let mut nl = Netlink::open()?;
+/// let index = nl.link_ref_by_name(b"eth0")?.expect("eth0 exists").index;
+/// // ip link set eth0 up mtu 9000
+/// let spec = LinkSpec { index, flags: IFF_UP, change: IFF_UP, mtu: Some(9000), ..LinkSpec::default() };
+/// nl.link_write(&spec, LinkWrite::Change)?;
+/// # Ok::<(), netns_core::netlink::NlError>(())
+/// ```
 ///
 /// `'fd` is the lifetime of the namespace descriptor in [`netns`](Self::netns)
 /// (of the peer's, for a veth); a spec that moves nothing has any lifetime.
