@@ -1,8 +1,10 @@
 //! Create a namespace and a veth pair into it, give both ends an address,
 //! bring them up, show what was made, then remove everything.
 //!
+//! As root:
+//!
 //! ```text
-//! sudo cargo run -p netns-core --example veth_pair -- [NAME]
+//! cargo run -p netns-core --example veth_pair -- [NAME]
 //! ```
 //!
 //! NAME (default `veth-demo-PID`) names the namespace; the host end is

@@ -69,6 +69,11 @@ pub mod rundir;
 pub mod switch;
 mod sys;
 
+// The README's example is compiled with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
+
 pub use error::Error;
 pub use namespace::{NetNs, NsId};
 pub use rundir::{NsName, RunDir};
