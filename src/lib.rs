@@ -18,7 +18,8 @@
 //! | | [`procscan`] | walking `/proc`: which processes live in which namespace |
 //! | | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
 //! | | [`monitor`] | watching the run directory for names coming and going |
-//! | | [`sys`], [`Error`] | system-call helpers and messages; the library's error type |
+//! | | [`Error`] | the library's error type |
+//! | low | [`sys`] | errno text, message lines on stderr, the descriptor limit |
 //! | low | [`output`] | iproute2-compatible JSON writer, below every feature |
 //!
 //! Dependencies point down, never up and never sideways: the command line
@@ -71,10 +72,11 @@ pub mod lab;
 pub mod output;
 pub(crate) mod shared;
 
+pub mod sys;
+
 // The core modules, from the netns-core crate, under the names they have
 // always had here: `netns::rundir::…` and `crate::netlink::…` keep working.
-pub use netns_core::{errln, msg};
-pub use netns_core::{monitor, namespace, netlink, procscan, rundir, switch, sys};
+pub use netns_core::{monitor, namespace, netlink, procscan, rundir, switch};
 
 pub use netns_core::Error;
 pub use netns_core::NetNs;

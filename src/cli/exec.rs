@@ -21,7 +21,7 @@ use std::os::unix::ffi::OsStrExt;
 fn exec_command(cmd: &[OsString]) {
     let args = c_args(cmd);
     let Err(e) = execvp(&args[0], &args);
-    crate::errln!("exec of \"", cmd[0], "\" failed: ", Errno::from(e));
+    crate::errln!("exec of \"", cmd[0], "\" failed: ", Errno(e as i32));
 }
 
 /// In a forked child: switch, exec, or end the child. A failed switch ends
@@ -48,7 +48,7 @@ fn fork_and_wait(
     // joined before any exec line runs), so the child may allocate.
     match unsafe { fork() } {
         Err(e) => {
-            eprintln!("fork: {}", Errno::from(e));
+            eprintln!("fork: {}", Errno(e as i32));
             std::process::exit(Exit::ERROR.0);
         }
         Ok(ForkResult::Child) => {
@@ -68,7 +68,7 @@ fn fork_and_wait(
                 Ok(_) => continue,
                 Err(nix::errno::Errno::EINTR) => continue,
                 Err(e) => {
-                    eprintln!("waitpid: {}", Errno::from(e));
+                    eprintln!("waitpid: {}", Errno(e as i32));
                     std::process::exit(Exit::ERROR.0);
                 }
             }

@@ -6,7 +6,7 @@ use crate::ipobj::grammar::{get_integer, matches};
 use crate::namespace::open_ns_file;
 use crate::namespace::{NetNs, NsId};
 use crate::procscan::ProcScan;
-use crate::rundir::{NsName, RunDirError, Source, is_valid_name};
+use crate::rundir::{NsName, RunDirError, Source};
 use crate::switch::switch_to;
 use crate::sys::Errno;
 use std::ffi::{CString, OsStr, OsString};
@@ -104,7 +104,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     // subcommand is an unknown object to iproute2: no name to check.
     let skip_validation =
         (ctx.opts.all && matches!(sub, Some(Sub::Exec | Sub::Delete))) || (batch_line && sub.is_none());
-    if !skip_validation && words.len() > 1 && !is_valid_name(words[1].as_bytes()) {
+    if !skip_validation && words.len() > 1 && NsName::existing(&words[1]).is_err() {
         crate::errln!("Invalid netns name \"", words[1], "\"");
         return Err(Exit::FAILURE);
     }

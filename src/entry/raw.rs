@@ -64,7 +64,7 @@ pub unsafe fn is_prefix(s: *const u8, full: &[u8], min: usize) -> bool {
 }
 
 /// A name the full program would add, delete or enter as is
-/// (`rundir::is_valid_name` and no control bytes): 1 to 255 bytes, no `/`,
+/// (`NsName::new` accepts it): 1 to 255 bytes, no `/`,
 /// not `.` or `..`, nothing below 0x20 and no DEL.
 ///
 /// # Safety

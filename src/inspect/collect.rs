@@ -114,7 +114,7 @@ fn read_inside(subject: &Subject) -> Raw {
         }
     };
     if let Err(e) = nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET) {
-        raw.errors.push(ReadError::Enter(e.into()));
+        raw.errors.push(ReadError::Enter(crate::sys::Errno(e as i32)));
         return raw;
     }
     raw.nft_tables = crate::netlink::netfilter::nft_table_count();

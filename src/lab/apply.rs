@@ -28,7 +28,7 @@ use crate::netlink::route::RouteOp;
 use crate::netlink::{Netlink, NlError};
 use crate::rundir::{RunDir, Source, fresh_namespace_on_this_thread};
 use std::collections::BTreeMap;
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::{AsFd, BorrowedFd};
 
 const IFA_F_NODAD: u32 = 0x02;
 
@@ -94,7 +94,7 @@ fn create_namespaces(lab: &Lab, run: &RunDir, nodes: &[NodeId]) -> Vec<Made> {
 }
 
 /// A bridge request carrying these settings (and nothing for the others).
-fn bridge_kind(s: BridgeSettings) -> LinkKind {
+fn bridge_kind(s: BridgeSettings) -> LinkKind<'static> {
     LinkKind::BridgeWith { vlan_filtering: s.vlan_filtering, stp: s.stp }
 }
 
@@ -118,8 +118,9 @@ fn addr_spec(index: u32, net: &ipnet::IpNet) -> Address {
 /// Send each node's writes as one batch, on two threads, in windows of
 /// nodes that fit the descriptor budget; the first failure (by node order)
 /// is returned, naming the object.
-fn run_batches(handles: &mut Handles, batches: Vec<(NodeId, Vec<(Write, String)>)>) -> Result<(), LabError> {
-    let batches: BTreeMap<NodeId, Vec<(Write, String)>> = batches.into_iter().filter(|(_, w)| !w.is_empty()).collect();
+fn run_batches(handles: &mut Handles, batches: Vec<(NodeId, Vec<(Write<'_>, String)>)>) -> Result<(), LabError> {
+    let batches: BTreeMap<NodeId, Vec<(Write<'_>, String)>> =
+        batches.into_iter().filter(|(_, w)| !w.is_empty()).collect();
     let nodes: Vec<NodeId> = batches.keys().copied().collect();
     let work = |jobs: &mut [(NodeId, &NetNs, &mut Netlink)]| -> Vec<LabError> {
         let mut errors = Vec::new();
@@ -212,8 +213,9 @@ struct Applier<'a> {
     progress: &'a mut dyn Progress,
 }
 
-/// Writes of one phase, by node: each node's go out as one batch.
-type Batches = BTreeMap<NodeId, Vec<(Write, String)>>;
+/// Writes of one phase, by node: each node's go out as one batch. They
+/// name no other namespace, so they borrow no descriptor.
+type Batches = BTreeMap<NodeId, Vec<(Write<'static>, String)>>;
 
 /// A managed process started by this run: node, its `run` entry, record.
 type Started = (NodeId, usize, RunRecord);
@@ -405,14 +407,14 @@ impl<'a> Applier<'a> {
             .collect::<std::collections::BTreeSet<NodeId>>()
             .into_iter()
             .collect();
-        // Raw descriptors, valid until `handles` is used again (after
-        // this window's batch).
-        let fds: BTreeMap<NodeId, std::os::fd::RawFd> =
-            self.handles.window(&nodes)?.into_iter().map(|(n, ns, _)| (n, ns.as_raw_fd())).collect();
+        // The window's namespaces, borrowed from `handles` until this
+        // window's batch is sent.
+        let fds: BTreeMap<NodeId, BorrowedFd<'_>> =
+            self.handles.window(&nodes)?.into_iter().map(|(n, ns, _)| (n, ns.as_fd())).collect();
         let mut writes = Vec::with_capacity(window.len());
         for &l in window {
             let link = &lab.links[l];
-            let end = |k: usize| -> Result<LinkSpec, LabError> {
+            let end = |k: usize| -> Result<LinkSpec<'_>, LabError> {
                 let e = &link.ends[k];
                 let node = &lab.nodes[e.node];
                 let missing = |what: &str| LabError::Inconsistent {
@@ -480,7 +482,7 @@ impl<'a> Applier<'a> {
 
     /// The write of one interface, address or route action (None for the
     /// other actions): its node, the write, and what it does in words.
-    fn link_address_route_write(&self, a: &Action) -> Option<(NodeId, Write, String)> {
+    fn link_address_route_write(&self, a: &Action) -> Option<(NodeId, Write<'static>, String)> {
         let (lab, plan) = (self.lab, self.plan);
         Some(match a {
             Action::SetLink { node, iface, up, mtu, mac, master } => {

@@ -28,7 +28,7 @@ use std::path::PathBuf;
 /// error's own text.
 pub(crate) fn io_cause(e: &io::Error) -> String {
     match e.raw_os_error() {
-        Some(errno) => crate::sys::strerror(errno),
+        Some(errno) => crate::sys::Errno(errno).to_string(),
         None => e.to_string(),
     }
 }

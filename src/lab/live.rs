@@ -6,7 +6,7 @@ use crate::namespace::NetNs;
 use crate::netlink::bridge_vlan::PortVlanInfo;
 use crate::netlink::link::KindData;
 use crate::netlink::link::{IFF_RUNNING, IFF_UP};
-use crate::netlink::qdisc::{NetemParams, QdiscInfo, TbfParams};
+use crate::netlink::qdisc::{NetemParams, TbfParams};
 use crate::netlink::route::{Route, RouteFilter};
 use crate::netlink::{Netlink, NlError};
 use ipnet::IpNet;
@@ -150,8 +150,7 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, LiveError> {
     for l in live.links.values_mut().filter(|l| matches!(l.qdisc.as_deref(), Some("tbf" | "netem"))) {
         // Unreadable: no settings, so a shaped interface shows as drift.
         let q = nl.qdisc_root(l.index).ok().flatten();
-        let tbf = |q: &QdiscInfo| Some(TbfParams { rate_bps: q.tbf_rate_bps?, limit_bytes: q.tbf_limit_bytes? });
-        (l.tbf, l.netem) = q.map_or((None, None), |q| (tbf(&q), q.netem));
+        (l.tbf, l.netem) = q.map_or((None, None), |q| (q.tbf, q.netem));
     }
     // Port VLANs cost a dump: only where a bridge filters them.
     if live.links.values().any(|l| l.bridge.is_some_and(|b| b.vlan_filtering)) {

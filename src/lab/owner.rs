@@ -23,7 +23,7 @@ pub fn mark(lab: &str, node: &str) -> String {
 }
 
 /// The request that puts the mark on `lo` and brings `lo` up.
-pub fn mark_spec(lab: &str, node: &str) -> LinkSpec {
+pub fn mark_spec(lab: &str, node: &str) -> LinkSpec<'static> {
     LinkSpec {
         index: LO_INDEX,
         flags: IFF_UP,

@@ -5,7 +5,7 @@
 use super::diag::{DIAG_MAX, Diag};
 use super::ids::{IdVec, NodeId};
 use super::model::*;
-use crate::rundir::{has_control_bytes, is_valid_name};
+use crate::rundir::{NsName, has_control_bytes};
 use ipnet::IpNet;
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
@@ -96,7 +96,7 @@ fn bad_node_name(lab: &Lab, n: &Node) -> Option<String> {
             n.ns, n.name
         ));
     }
-    if !is_valid_name(n.ns.as_bytes()) {
+    if NsName::existing(&n.ns).is_err() {
         return Some(format!(
             "namespace name \"{}\" of node {} is not a valid name (1 to 255 bytes, no '/', not . or ..)",
             n.ns, n.name

@@ -17,7 +17,7 @@ use netns::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
 use netns::netlink::qdisc::NetemConfig;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -67,7 +67,7 @@ impl Scratch {
         let mut nl = self.ns.netlink().unwrap();
         let peer_spec = LinkSpec {
             name: Some(peer_name.as_bytes().to_vec()),
-            netns: Some(NsTarget::Fd(peer.fd.as_raw_fd())),
+            netns: Some(NsTarget::Fd(peer.fd.as_fd())),
             ..LinkSpec::default()
         };
         let spec = LinkSpec {
@@ -224,7 +224,7 @@ fn tbf_shapes_what_crosses_the_link() {
     nl.tbf_replace(ifindex, 20_000_000, None, None).unwrap();
     let shown = router.sh("tc qdisc show dev eth1");
     assert!(shown.contains("tbf 1: root") && shown.contains("rate 20Mbit"), "{shown}");
-    assert_eq!(nl.qdisc_root(ifindex).unwrap().unwrap().tbf_rate_bps, Some(20_000_000));
+    assert_eq!(nl.qdisc_root(ifindex).unwrap().unwrap().tbf.map(|t| t.rate_bps), Some(20_000_000));
 
     // 2.5 MB at 20 Mbit/s takes about a second; unshaped veth does it in
     // milliseconds. Load can only make it slower, so the bound is safe.

@@ -2,8 +2,10 @@
 //! a netlink socket opened inside each one. Nothing is run inside the
 //! namespaces, and this process itself never leaves its own.
 //!
+//! As root:
+//!
 //! ```text
-//! sudo cargo run -p netns-core --example list_namespaces
+//! cargo run -p netns-core --example list_namespaces
 //! ```
 
 use netns_core::netlink::link::IFF_UP;

@@ -1,8 +1,10 @@
 //! Create a namespace and a veth pair into it, give both ends an address,
 //! bring them up, show what was made, then remove everything.
 //!
+//! As root:
+//!
 //! ```text
-//! sudo cargo run -p netns-core --example veth_pair -- [NAME]
+//! cargo run -p netns-core --example veth_pair -- [NAME]
 //! ```
 //!
 //! NAME (default `veth-demo-PID`) names the namespace; the host end is
@@ -16,7 +18,7 @@ use netns_core::netlink::{Netlink, NlError};
 use netns_core::{NetNs, NsName, RunDir};
 use std::error::Error;
 use std::net::IpAddr;
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let pid = std::process::id();
@@ -51,7 +53,7 @@ fn build(ns: &NetNs, host_end: &str) -> Result<(), Box<dyn Error>> {
         kind: Some(LinkKind::Veth {
             peer: Some(Box::new(LinkSpec {
                 name: Some(b"eth0".to_vec()),
-                netns: Some(NsTarget::Fd(ns.as_raw_fd())),
+                netns: Some(NsTarget::Fd(ns.as_fd())),
                 ..LinkSpec::default()
             })),
         }),

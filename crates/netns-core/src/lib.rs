@@ -10,7 +10,11 @@
 //! | [`procscan`] | walking `/proc`: which processes live in which namespace |
 //! | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
 //! | [`monitor`] | watching the run directory for names coming and going |
-//! | [`sys`] | errno text exactly as glibc prints it, and message helpers |
+//! | [`Error`], [`Errno`] | one error type over every module's own; an errno that displays as glibc's `strerror` text, as iproute2 prints it |
+//!
+//! Each module's error type ([`rundir::RunDirError`], [`netlink::NlError`],
+//! …) names the object and keeps the errno, and its `Display` is the
+//! message iproute2 prints for the same failure.
 //!
 //! The crate is synchronous on purpose: `setns(2)` changes the namespace of
 //! the calling *thread*, so work inside a namespace either happens on the
@@ -26,6 +30,11 @@
 //!
 //! Every operation needs the privileges `ip netns` needs (`CAP_SYS_ADMIN`
 //! for the run directory and switching, `CAP_NET_ADMIN` for changes).
+//!
+//! The public API names no type of another crate but the standard
+//! library's, with one deliberate exception: [`netlink::packet`], the
+//! `netlink-packet-route` crate re-exported for raw requests, which this
+//! crate pins to one minor version.
 //!
 //! ```no_run
 //! use netns_core::{NetNs, NsName, RunDir};
@@ -58,8 +67,14 @@ mod nsid;
 pub mod procscan;
 pub mod rundir;
 pub mod switch;
-pub mod sys;
+mod sys;
+
+// The README's example is compiled with the doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
 
 pub use error::Error;
 pub use namespace::{NetNs, NsId};
 pub use rundir::{NsName, RunDir};
+pub use sys::Errno;

@@ -1,5 +1,21 @@
 //! Watching the run directory for names being added and removed
 //! (`ip netns monitor`), with inotify.
+//!
+//! ```no_run
+//! use netns_core::{RunDir, monitor::{Event, watch}};
+//! // Report names as they come and go, until one called `stop` appears.
+//! watch(&RunDir::from_env(), |event| match event {
+//!     Event::Add(name) => {
+//!         println!("add {}", name.to_string_lossy());
+//!         name != "stop"
+//!     }
+//!     Event::Delete(name) => {
+//!         println!("delete {}", name.to_string_lossy());
+//!         true
+//!     }
+//! })?;
+//! # Ok::<(), netns_core::monitor::MonitorError>(())
+//! ```
 
 use crate::rundir::{RunDir, RunDirError};
 use crate::sys::Errno;
@@ -58,7 +74,7 @@ impl std::error::Error for MonitorError {}
 /// # Ok::<(), netns_core::Error>(())
 /// ```
 pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<(), MonitorError> {
-    let inotify = Inotify::init(InitFlags::IN_CLOEXEC).map_err(|e| MonitorError::Init(e.into()))?;
+    let inotify = Inotify::init(InitFlags::IN_CLOEXEC).map_err(|e| MonitorError::Init(Errno::nix(e)))?;
     run.create_dir().map_err(MonitorError::Dir)?;
     // A run directory that is no directory (`/dev/null`) would be watched
     // as a file, silently, forever.
@@ -70,7 +86,7 @@ pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<()
         | AddWatchFlags::IN_DELETE_SELF
         | AddWatchFlags::IN_MOVE_SELF
         | AddWatchFlags::IN_ONLYDIR;
-    let mut dir = Some(inotify.add_watch(run.path(), dir_flags).map_err(|e| MonitorError::Watch(e.into()))?);
+    let mut dir = Some(inotify.add_watch(run.path(), dir_flags).map_err(|e| MonitorError::Watch(Errno::nix(e)))?);
     // While the directory is gone: the watch on its parent.
     let mut parent: Option<WatchDescriptor> = None;
     let parent_path = run.path().parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -78,7 +94,7 @@ pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<()
         let events = match inotify.read_events() {
             Ok(ev) => ev,
             Err(nix::errno::Errno::EINTR) => continue,
-            Err(e) => return Err(MonitorError::Read(e.into())),
+            Err(e) => return Err(MonitorError::Read(Errno::nix(e))),
         };
         for ev in events {
             if Some(ev.wd) == dir {
@@ -95,7 +111,7 @@ pub fn watch(run: &RunDir, mut on_event: impl FnMut(Event) -> bool) -> Result<()
                     parent = Some(
                         inotify
                             .add_watch(parent_path, AddWatchFlags::IN_CREATE | AddWatchFlags::IN_MOVED_TO)
-                            .map_err(|e| MonitorError::Watch(e.into()))?,
+                            .map_err(|e| MonitorError::Watch(Errno::nix(e)))?,
                     );
                 } else if let Some(name) = ev.name {
                     let event = if ev.mask.contains(AddWatchFlags::IN_CREATE) {

@@ -5,6 +5,16 @@
 //! lives on the one nsfs superblock, so the inode (with that superblock's
 //! device) is the same identity iproute2 gets from `stat`, at about half
 //! the kernel cost: the link is formatted, not followed into nsfs.
+//!
+//! ```
+//! use netns_core::procscan::{ProcScan, comm};
+//! // Every network namespace that has a process, with its processes' names.
+//! for (ns, pids) in ProcScan::open()?.all_namespaces()? {
+//!     let names: Vec<String> = pids.iter().filter_map(|&pid| comm(pid)).collect();
+//!     println!("net:[{}] {}", ns.ino, names.join(" "));
+//! }
+//! # Ok::<(), std::io::Error>(())
+//! ```
 
 use crate::nsid::NsId;
 use nix::fcntl::{AtFlags, OFlag, open};

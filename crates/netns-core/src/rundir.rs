@@ -17,6 +17,18 @@
 //!
 //! The directory is configurable (`NETNS_RUN_DIR`), which is what lets tests
 //! run against a private tmpfs.
+//!
+//! ```no_run
+//! use netns_core::{NsName, RunDir};
+//! // A run directory of one's own: its names are invisible to `ip netns`,
+//! // which looks in /run/netns.
+//! let run = RunDir::new("/tmp/my-netns");
+//! let scratch = NsName::new("scratch")?;
+//! run.add(&scratch)?;
+//! assert!(run.names()?.iter().any(|n| n == scratch.as_os_str()));
+//! run.delete(&scratch)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::sys::Errno;
 use nix::fcntl::{Flock, FlockArg, OFlag, open};
@@ -83,26 +95,70 @@ pub enum Source<'fd> {
 /// message for it, with the configured paths. Every variant carries the
 /// path or name involved and the errno.
 #[derive(Debug)]
-#[allow(missing_docs)] // the fields are the object and the errno, nothing more
 pub enum RunDirError {
     /// `mkdir` of the run directory failed.
-    Mkdir { dir: PathBuf, errno: Errno },
+    Mkdir {
+        /// The run directory.
+        dir: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// The run directory could not be opened for locking.
-    OpenDir { dir: PathBuf, errno: Errno },
+    OpenDir {
+        /// The run directory.
+        dir: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// `mount --make-shared` failed.
-    MakeShared { dir: PathBuf, errno: Errno },
+    MakeShared {
+        /// The run directory.
+        dir: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// The self bind mount failed.
-    BindSelf { dir: PathBuf, errno: Errno },
+    BindSelf {
+        /// The run directory.
+        dir: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// The placeholder could not be created (e.g. the name exists).
-    CreateFile { path: PathBuf, errno: Errno },
+    CreateFile {
+        /// The name's path in the run directory.
+        path: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// `unshare(CLONE_NEWNET)` failed.
-    Unshare { name: OsString, errno: Errno },
+    Unshare {
+        /// The name the new namespace was for.
+        name: OsString,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// Bind-mounting the namespace onto the placeholder failed.
-    Bind { source: String, path: PathBuf, errno: Errno },
+    Bind {
+        /// The namespace file, as the message shows it (`/proc/PID/ns/net`, …).
+        source: String,
+        /// The name's path in the run directory.
+        path: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// Switching the thread back to its original namespace failed.
-    Restore { errno: Errno },
+    Restore {
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// Removing a name failed.
-    Remove { path: PathBuf, errno: Errno },
+    Remove {
+        /// The name's path in the run directory.
+        path: PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// A name that may not be created (see [`NsName::new`]).
     Name(InvalidName),
 }
@@ -128,7 +184,7 @@ impl RunDirError {
 impl RunDirError {
     /// iproute2's message, as raw bytes (names need not be UTF-8).
     pub fn message(&self) -> Vec<u8> {
-        use crate::msg;
+        use crate::sys::msg;
         match self {
             RunDirError::Mkdir { dir, errno } => msg!("mkdir ", dir, " failed: ", errno),
             RunDirError::OpenDir { dir, errno } => msg!("Cannot open netns runtime directory \"", dir, "\": ", errno),
@@ -243,7 +299,7 @@ impl RunDir {
     pub fn dir_problem(&self) -> Option<Errno> {
         match self.open_dir() {
             Ok(_) | Err(nix::errno::Errno::ENOENT) => None,
-            Err(e) => Some(e.into()),
+            Err(e) => Some(Errno::nix(e)),
         }
     }
 
@@ -251,7 +307,7 @@ impl RunDir {
     pub fn create_dir(&self) -> Result<(), RunDirError> {
         match nix::unistd::mkdir(&self.path, Mode::from_bits_truncate(0o755)) {
             Ok(()) | Err(nix::errno::Errno::EEXIST) => Ok(()),
-            Err(e) => Err(RunDirError::Mkdir { dir: self.path.clone(), errno: e.into() }),
+            Err(e) => Err(RunDirError::Mkdir { dir: self.path.clone(), errno: Errno::nix(e) }),
         }
     }
 
@@ -277,11 +333,16 @@ impl RunDir {
             }
             other => other,
         }
-        .map_err(|e| RunDirError::OpenDir { dir: dir.clone(), errno: e.into() })?;
+        .map_err(|e| RunDirError::OpenDir { dir: dir.clone(), errno: Errno::nix(e) })?;
         match Flock::lock(File::from(fd), FlockArg::LockExclusive) {
             Ok(g) => Ok(Some(g)),
             Err((_, e)) => {
-                warn(&crate::msg!("Warning: could not flock netns runtime directory \"", dir, "\": ", Errno::from(e)));
+                warn(&crate::sys::msg!(
+                    "Warning: could not flock netns runtime directory \"",
+                    dir,
+                    "\": ",
+                    Errno::nix(e)
+                ));
                 Ok(None)
             }
         }
@@ -311,10 +372,10 @@ impl RunDir {
                 Ok(()) => break,
                 Err(nix::errno::Errno::EINVAL) if !made_mount => {
                     mount(Some(dir.as_path()), dir, Some("none"), MsFlags::MS_BIND | MsFlags::MS_REC, None::<&str>)
-                        .map_err(|e| RunDirError::BindSelf { dir: dir.clone(), errno: e.into() })?;
+                        .map_err(|e| RunDirError::BindSelf { dir: dir.clone(), errno: Errno::nix(e) })?;
                     made_mount = true;
                 }
-                Err(e) => return Err(RunDirError::MakeShared { dir: dir.clone(), errno: e.into() }),
+                Err(e) => return Err(RunDirError::MakeShared { dir: dir.clone(), errno: Errno::nix(e) }),
             }
         }
         self.shared.set(true);
@@ -326,7 +387,7 @@ impl RunDir {
     fn create_placeholder(&self, path: &Path) -> Result<(), RunDirError> {
         open(path, OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_CLOEXEC, Mode::empty())
             .map(drop)
-            .map_err(|e| RunDirError::CreateFile { path: path.to_path_buf(), errno: e.into() })
+            .map_err(|e| RunDirError::CreateFile { path: path.to_path_buf(), errno: Errno::nix(e) })
     }
 
     /// `ip netns add NAME`: a new network namespace, pinned under `NAME`.
@@ -375,7 +436,7 @@ impl RunDir {
                 }
                 Source::Pid(_) => {
                     if let Err(e2) = nix::unistd::unlink(&path) {
-                        warn(&RunDirError::Remove { path: path.clone(), errno: e2.into() }.message());
+                        warn(&RunDirError::Remove { path: path.clone(), errno: Errno::nix(e2) }.message());
                     }
                 }
             }
@@ -390,13 +451,13 @@ impl RunDir {
     fn bind_new(&self, name: &OsStr, path: &Path, restore: bool) -> Result<(), RunDirError> {
         let saved: Option<OwnedFd> = if restore {
             let fd = open("/proc/thread-self/ns/net", OFlag::O_RDONLY | OFlag::O_CLOEXEC, Mode::empty())
-                .map_err(|e| RunDirError::Unshare { name: name.to_owned(), errno: e.into() })?;
+                .map_err(|e| RunDirError::Unshare { name: name.to_owned(), errno: Errno::nix(e) })?;
             Some(fd)
         } else {
             None
         };
         if let Err(e) = unshare(CloneFlags::CLONE_NEWNET) {
-            return Err(RunDirError::Unshare { name: name.to_owned(), errno: e.into() });
+            return Err(RunDirError::Unshare { name: name.to_owned(), errno: Errno::nix(e) });
         }
         // iproute2's message names /proc/self/ns/net; on a thread other than
         // the main one that path is the wrong namespace, so bind thread-self.
@@ -404,7 +465,7 @@ impl RunDir {
         if let Some(saved) = saved
             && let Err(e) = setns(saved.as_fd(), CloneFlags::CLONE_NEWNET)
         {
-            return Err(RunDirError::Restore { errno: e.into() });
+            return Err(RunDirError::Restore { errno: Errno::nix(e) });
         }
         bound
     }
@@ -419,7 +480,7 @@ impl RunDir {
         let _lock = match self.open_dir() {
             Ok(fd) => Flock::lock(File::from(fd), FlockArg::LockExclusive).ok(),
             Err(nix::errno::Errno::ENOENT) => None,
-            Err(e) => return Err(RunDirError::OpenDir { dir: self.path.clone(), errno: e.into() }),
+            Err(e) => return Err(RunDirError::OpenDir { dir: self.path.clone(), errno: Errno::nix(e) }),
         };
         self.remove_path(&self.entry(name))
     }
@@ -442,7 +503,7 @@ impl RunDir {
         // UMOUNT_NOFOLLOW: a symlink planted in the run directory must never
         // make us unmount whatever it points to.
         let _ = umount2(path, MntFlags::MNT_DETACH | MntFlags::UMOUNT_NOFOLLOW);
-        nix::unistd::unlink(path).map_err(|e| RunDirError::Remove { path: path.to_path_buf(), errno: e.into() })
+        nix::unistd::unlink(path).map_err(|e| RunDirError::Remove { path: path.to_path_buf(), errno: Errno::nix(e) })
     }
 }
 
@@ -459,14 +520,8 @@ fn bind(shown: &str, source: &str, path: &Path) -> Result<(), RunDirError> {
     mount(Some(source), path, Some("none"), MsFlags::MS_BIND, None::<&str>).map_err(|e| RunDirError::Bind {
         source: shown.to_string(),
         path: path.to_path_buf(),
-        errno: e.into(),
+        errno: Errno::nix(e),
     })
-}
-
-/// Is `name` acceptable to iproute2 (`invalid_name()` in ipnetns.c)? Empty,
-/// longer than NAME_MAX, containing `/`, `.` and `..` are not.
-pub fn is_valid_name(name: &[u8]) -> bool {
-    !name.is_empty() && name.len() <= 255 && !name.contains(&b'/') && name != b"." && name != b".."
 }
 
 /// Does `name` contain bytes that would make listings and logs lie
@@ -552,7 +607,7 @@ impl InvalidName {
                 escape_name(&self.name)
             )
             .into_bytes(),
-            _ => crate::msg!("Invalid netns name \"", self.name, "\""),
+            _ => crate::sys::msg!("Invalid netns name \"", self.name, "\""),
         }
     }
 }
@@ -671,15 +726,11 @@ mod tests {
 
     #[test]
     fn name_rules_match_iproute2() {
-        assert!(is_valid_name(b"a"));
-        assert!(is_valid_name(b"-dash"));
-        assert!(is_valid_name(b"..."));
-        assert!(is_valid_name(&[b'x'; 255]));
-        assert!(!is_valid_name(&[b'x'; 256]));
-        assert!(!is_valid_name(b""));
-        assert!(!is_valid_name(b"."));
-        assert!(!is_valid_name(b".."));
-        assert!(!is_valid_name(b"a/b"));
+        // iproute2's invalid_name(): empty, longer than NAME_MAX, a `/`,
+        // `.` and `..` are refused; anything else goes.
+        let ok = |n: &[u8]| NsName::existing(OsStr::from_bytes(n)).is_ok();
+        assert!(ok(b"a") && ok(b"-dash") && ok(b"...") && ok(&[b'x'; 255]));
+        assert!(!ok(&[b'x'; 256]) && !ok(b"") && !ok(b".") && !ok(b"..") && !ok(b"a/b"));
     }
 
     #[test]

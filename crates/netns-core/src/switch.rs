@@ -12,6 +12,19 @@
 //! This changes the calling thread and, through the mount namespace, must
 //! run while the process is single-threaded (the kernel refuses
 //! `unshare(CLONE_NEWNS)` to a thread sharing its filesystem context).
+//!
+//! ```no_run
+//! use netns_core::switch::{SwitchMode, switch_to};
+//! use netns_core::{NsName, RunDir};
+//! // Like `ip netns exec blue ip link` without the exec: from here on this
+//! // thread is in blue, and /sys/class/net lists blue's interfaces.
+//! let mut warn = |line: &[u8]| eprintln!("{}", String::from_utf8_lossy(line));
+//! switch_to(&RunDir::from_env(), &NsName::new("blue")?, SwitchMode::Full, &mut warn)?;
+//! for entry in std::fs::read_dir("/sys/class/net")? {
+//!     println!("{}", entry?.file_name().to_string_lossy());
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use crate::rundir::{NsName, RunDir};
 use crate::sys::Errno;
@@ -28,33 +41,57 @@ pub enum SwitchMode {
     #[default]
     Full,
     /// Only the network namespace: no private mount namespace, no `/sys`,
-    /// no `/etc/netns` (the opt-in fast path; see docs/performance.md).
+    /// no `/etc/netns`. Enough for netlink and sockets, and much cheaper;
+    /// [`switch_mounts`] adds the rest later if it turns out to be needed.
     NetOnly,
 }
 
 /// A failed step. `Display` gives iproute2's message for it. Variants
 /// carry the namespace name where the message shows it, and the errno.
 #[derive(Debug)]
-#[allow(missing_docs)] // the fields are the name and the errno, nothing more
 pub enum SwitchError {
     /// The namespace file could not be opened.
-    Open { name: OsString, errno: Errno },
+    Open {
+        /// The namespace, as it was named.
+        name: OsString,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// The run directory itself is unusable (not a directory, …).
-    RunDir { dir: std::path::PathBuf, errno: Errno },
+    RunDir {
+        /// The run directory.
+        dir: std::path::PathBuf,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// `setns` refused it (not a namespace, no permission).
-    Setns { name: OsString, errno: Errno },
+    Setns {
+        /// The namespace, as it was named.
+        name: OsString,
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// `unshare(CLONE_NEWNS)` failed.
-    Unshare { errno: Errno },
+    Unshare {
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// `mount --make-rslave /` failed.
-    MakeSlave { errno: Errno },
+    MakeSlave {
+        /// Why the kernel refused.
+        errno: Errno,
+    },
     /// Mounting the new sysfs failed.
-    Sysfs { errno: Errno },
+    Sysfs {
+        /// Why the kernel refused.
+        errno: Errno,
+    },
 }
 
 impl SwitchError {
     /// iproute2's message, as raw bytes (names need not be UTF-8).
     pub fn message(&self) -> Vec<u8> {
-        use crate::msg;
+        use crate::sys::msg;
         match self {
             SwitchError::Open { name, errno } => msg!("Cannot open network namespace \"", name, "\": ", errno),
             SwitchError::RunDir { dir, errno } => msg!("Cannot open netns runtime directory \"", dir, "\": ", errno),
@@ -82,7 +119,8 @@ impl std::error::Error for SwitchError {}
 /// use netns_core::{RunDir, switch::{switch_to, SwitchMode}};
 /// use std::os::unix::process::CommandExt;
 /// let blue = netns_core::NsName::new("blue").expect("a valid name");
-/// switch_to(&RunDir::from_env(), &blue, SwitchMode::Full, &mut netns_core::sys::eprint_line)?;
+/// let mut warn = |line: &[u8]| eprintln!("{}", String::from_utf8_lossy(line));
+/// switch_to(&RunDir::from_env(), &blue, SwitchMode::Full, &mut warn)?;
 /// // Now inside: /sys and /etc are blue's. Become a shell there.
 /// let err = std::process::Command::new("sh").exec();
 /// # Ok::<(), netns_core::Error>(())
@@ -128,7 +166,8 @@ fn switch_to_path(
         }
         _ => SwitchError::Open { name: name.to_owned(), errno: Errno::of(&e) },
     })?;
-    setns(&fd, CloneFlags::CLONE_NEWNET).map_err(|e| SwitchError::Setns { name: name.to_owned(), errno: e.into() })?;
+    setns(&fd, CloneFlags::CLONE_NEWNET)
+        .map_err(|e| SwitchError::Setns { name: name.to_owned(), errno: Errno::nix(e) })?;
     drop(fd);
     if mode == SwitchMode::NetOnly {
         return Ok(());
@@ -137,13 +176,14 @@ fn switch_to_path(
 }
 
 /// The mount half of [`switch_to`] (steps 2–5), for a thread already in
-/// the network namespace `name`: `-n NAME` does it only when the command
-/// needs it (see `cli::Ctx::switch_process`).
-/// `name` is the word after `-n` (see [`switch_to_word`]).
+/// the network namespace `name` (switched with [`SwitchMode::NetOnly`]):
+/// for a program that learns only later that it needs `/sys` or
+/// `/etc/netns` to match. `name` names the `/etc/netns` directory and the
+/// new sysfs mount, as in [`switch_to_word`].
 pub fn switch_mounts(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) -> Result<(), SwitchError> {
-    unshare(CloneFlags::CLONE_NEWNS).map_err(|e| SwitchError::Unshare { errno: e.into() })?;
+    unshare(CloneFlags::CLONE_NEWNS).map_err(|e| SwitchError::Unshare { errno: Errno::nix(e) })?;
     mount(Some(""), "/", Some("none"), MsFlags::MS_SLAVE | MsFlags::MS_REC, None::<&str>)
-        .map_err(|e| SwitchError::MakeSlave { errno: e.into() })?;
+        .map_err(|e| SwitchError::MakeSlave { errno: Errno::nix(e) })?;
     let mut flags = MsFlags::empty();
     if umount2("/sys", MntFlags::MNT_DETACH).is_err() {
         // Could not remove the old sysfs: stack the new one on it. A
@@ -157,7 +197,7 @@ pub fn switch_mounts(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) ->
     // The mount source is the namespace name, as with iproute2 (it shows up
     // in mountinfo and tells which namespace a /sys belongs to).
     mount(Some(name), "/sys", Some("sysfs"), flags, None::<&str>)
-        .map_err(|e| SwitchError::Sysfs { errno: e.into() })?;
+        .map_err(|e| SwitchError::Sysfs { errno: Errno::nix(e) })?;
     bind_etc(run, name, warn);
     Ok(())
 }
@@ -179,7 +219,7 @@ fn bind_etc(run: &RunDir, name: &OsStr, warn: &mut dyn FnMut(&[u8])) {
         let mut dst = OsString::from("/etc/");
         dst.push(&file);
         if let Err(e) = mount(Some(src.as_os_str()), dst.as_os_str(), Some("none"), MsFlags::MS_BIND, None::<&str>) {
-            warn(&crate::msg!("Bind ", src, " -> ", dst, " failed: ", Errno::from(e)));
+            warn(&crate::sys::msg!("Bind ", src, " -> ", dst, " failed: ", Errno::nix(e)));
         }
     }
 }

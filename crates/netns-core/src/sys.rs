@@ -1,15 +1,25 @@
-//! Small syscall helpers shared by every module: errno text exactly as glibc
-//! prints it (iproute2's messages embed `strerror(errno)`), and `Errno`
-//! conversions.
+//! Errno text exactly as glibc prints it (iproute2's messages embed
+//! `strerror(errno)`), and the byte messages the error types build from it.
 
 use std::ffi::CStr;
 use std::fmt;
 use std::io;
 
 /// An errno value that displays as glibc's `strerror` text, with no
-/// "(os error N)" suffix, so messages match iproute2 byte for byte.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Errno(pub i32);
+/// "(os error N)" suffix, so messages match iproute2 byte for byte. The
+/// error types of this crate carry one where the kernel refused a step.
+///
+/// ```
+/// use netns_core::Errno;
+/// assert_eq!(Errno(libc::ENOENT).to_string(), "No such file or directory");
+/// let e = std::io::Error::from_raw_os_error(libc::EEXIST);
+/// assert_eq!(Errno::of(&e), Errno(libc::EEXIST));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Errno(
+    /// The positive errno value (`libc::ENOENT`, …).
+    pub i32,
+);
 
 impl Errno {
     /// The errno of an `io::Error` (EIO when it carries none).
@@ -21,10 +31,9 @@ impl Errno {
     pub fn last() -> Errno {
         Errno(io::Error::last_os_error().raw_os_error().unwrap_or(0))
     }
-}
 
-impl From<nix::errno::Errno> for Errno {
-    fn from(e: nix::errno::Errno) -> Errno {
+    /// The errno a `nix` call failed with.
+    pub(crate) fn nix(e: nix::errno::Errno) -> Errno {
         Errno(e as i32)
     }
 }
@@ -44,7 +53,7 @@ impl fmt::Display for Errno {
 impl std::error::Error for Errno {}
 
 /// glibc's text for an errno value.
-pub fn strerror(errno: i32) -> String {
+pub(crate) fn strerror(errno: i32) -> String {
     let mut buf = [0 as libc::c_char; 256];
     // SAFETY: buf is a valid, writable buffer of the length we pass; the XSI
     // strerror_r writes a NUL-terminated string into it.
@@ -57,14 +66,9 @@ pub fn strerror(errno: i32) -> String {
     text.to_string_lossy().into_owned()
 }
 
-/// Shorthand for the strerror text of an `io::Error`.
-pub fn io_text(err: &io::Error) -> String {
-    strerror(Errno::of(err).0)
-}
-
 /// A piece of a message: text, or raw bytes such as a namespace name, which
 /// need not be UTF-8 and are printed as they are (as iproute2 does).
-pub trait Piece {
+pub(crate) trait Piece {
     /// Append this piece's bytes.
     fn put(&self, out: &mut Vec<u8>);
 }
@@ -116,7 +120,6 @@ impl<T: Piece + ?Sized> Piece for &T {
 }
 
 /// Concatenate pieces into one message (bytes, no newline).
-#[macro_export]
 macro_rules! msg {
     ($($piece:expr),* $(,)?) => {{
         let mut out: Vec<u8> = Vec::new();
@@ -124,21 +127,7 @@ macro_rules! msg {
         out
     }};
 }
-
-/// Write one message line to stderr in a single write.
-pub fn eprint_line(line: &[u8]) {
-    use std::io::Write;
-    let mut buf = Vec::with_capacity(line.len() + 1);
-    buf.extend_from_slice(line);
-    buf.push(b'\n');
-    let _ = std::io::stderr().write_all(&buf);
-}
-
-/// `eprint_line(&msg!(…))`.
-#[macro_export]
-macro_rules! errln {
-    ($($piece:expr),* $(,)?) => { $crate::sys::eprint_line(&$crate::msg!($($piece),*)) };
-}
+pub(crate) use msg;
 
 /// A FIFO, socket or device file in words for a message ("a FIFO", …):
 /// the file types that are never a namespace nor a name `add` made.
@@ -158,72 +147,6 @@ pub(crate) fn regular_file_words(size: libc::off_t) -> String {
     format!("a regular file of {size} bytes")
 }
 
-/// This process's `RLIMIT_NOFILE`: the soft limit in force and the hard
-/// limit it may be raised to. `None` when it cannot be read.
-pub fn nofile_limit() -> Option<libc::rlimit> {
-    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-    // SAFETY: getrlimit writes one rlimit into the struct we own.
-    (unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0).then_some(lim)
-}
-
-/// Raise the soft `RLIMIT_NOFILE` to `want`, or to the hard limit when that
-/// is lower; a soft limit already there or above is left alone. Returns the
-/// soft limit in force afterwards (`None` when it cannot be read). Best
-/// effort: a refused raise leaves the limit as it was.
-pub fn raise_nofile(want: libc::rlim_t) -> Option<libc::rlim_t> {
-    let lim = nofile_limit()?;
-    let target = want.min(lim.rlim_max);
-    if target <= lim.rlim_cur {
-        return Some(lim.rlim_cur);
-    }
-    let raised = libc::rlimit { rlim_cur: target, rlim_max: lim.rlim_max };
-    // SAFETY: setrlimit only reads the struct we pass; the soft limit stays
-    // within the hard one, which is not changed.
-    let ok = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0;
-    Some(if ok { target } else { lim.rlim_cur })
-}
-
-/// How many more descriptors this process may open under its current soft
-/// `RLIMIT_NOFILE`, keeping a reserve for everything that opens a few
-/// descriptors for a moment (threads saving their namespace, sysctl files,
-/// pipes to child processes): a quarter of what is free, at least 64.
-/// Commands that keep descriptors on many namespaces size their working
-/// sets from this, so they work under any limit (1024 is the usual default
-/// of services and login sessions) and at any size.
-pub fn spare_fds() -> usize {
-    let soft = nofile_limit().map_or(1024, |lim| usize::try_from(lim.rlim_cur).unwrap_or(usize::MAX));
-    // Counting the open descriptors costs one directory read.
-    let in_use = std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(64);
-    let free = soft.saturating_sub(in_use);
-    let reserve = (free / 4).max(64);
-    free.saturating_sub(reserve)
-}
-
-/// Make room for `count` open descriptors before threads are started.
-///
-/// Growing the descriptor table of a process with several threads waits for
-/// an RCU grace period (10–30 ms here) each time it doubles; a command that
-/// opens a descriptor per namespace from worker threads would stall on
-/// every doubling. Raising the soft `RLIMIT_NOFILE` to the hard limit and
-/// growing the table once, while single-threaded, avoids both EMFILE and
-/// the stalls. Best effort: failures leave things as they were.
-pub fn reserve_fds(count: usize) {
-    let Some(soft) = raise_nofile(libc::RLIM_INFINITY) else {
-        return;
-    };
-    let top = (count as u64).min(soft.saturating_sub(1)) as libc::c_int;
-    if top <= 3 {
-        return;
-    }
-    // SAFETY: dup2 onto a descriptor number we then close again; fd 2 is
-    // open for the life of the process (or dup2 fails harmlessly).
-    unsafe {
-        if libc::dup2(2, top) == top {
-            libc::close(top);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,14 +156,5 @@ mod tests {
         assert_eq!(strerror(libc::ENOENT), "No such file or directory");
         assert_eq!(strerror(libc::EEXIST), "File exists");
         assert_eq!(Errno(libc::EPERM).to_string(), "Operation not permitted");
-    }
-
-    #[test]
-    fn the_descriptor_limit_is_raised_never_lowered_and_never_past_the_hard_one() {
-        let before = nofile_limit().unwrap();
-        assert_eq!(raise_nofile(0), Some(before.rlim_cur));
-        let raised = raise_nofile(libc::RLIM_INFINITY).unwrap();
-        let after = nofile_limit().unwrap();
-        assert_eq!((raised, after.rlim_cur, after.rlim_max), (before.rlim_max, before.rlim_max, before.rlim_max));
     }
 }

@@ -18,9 +18,10 @@ use crate::netlink::link_ops::{
     LinkKind, LinkSpec, LinkWrite, NsTarget, is_unknown_kind, is_valid_altifname, is_valid_ifname, kernel_has_link_kind,
 };
 use crate::netlink::{Netlink, NlError};
+use std::cell::OnceCell;
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
 
 const IFF_NOTRAILERS: u32 = 0x20;
@@ -45,18 +46,38 @@ impl From<Exit> for Stop {
 
 pub(super) type P<T> = Result<T, Stop>;
 
+/// The namespace files opened for `netns NAME` while the command line is
+/// read. The request borrows them, so they stay open until it is sent;
+/// each is kept in a slot of its own, filled once, so holding one more
+/// never moves those already borrowed.
+pub(super) struct Held(Vec<OnceCell<File>>);
+
+impl Held {
+    /// Room for one file per word of the command line: each `netns` takes
+    /// a word of its own, so the slots never run out.
+    fn for_words(words: &[OsString]) -> Held {
+        Held(words.iter().map(|_| OnceCell::new()).collect())
+    }
+
+    /// Keep `file` open in the next free slot.
+    fn hold(&self, file: File) -> Option<&File> {
+        let slot = self.0.iter().find(|s| s.get().is_none())?;
+        slot.set(file).ok()?;
+        slot.get()
+    }
+}
+
 /// `link add|set|replace|delete …`
 pub fn modify(ctx: &mut Ctx, what: Modify, args: Args<'_>) -> Status {
-    // Namespace files opened for `netns NAME` stay open until the request is sent.
-    let mut held: Vec<File> = Vec::new();
-    match run(ctx, what, args.rest(), &mut held) {
+    let held = Held::for_words(args.rest());
+    match run(ctx, what, args.rest(), &held) {
         Ok(code) => Ok(code),
         Err(Stop::Ret(code)) => Ok(code),
         Err(Stop::Exit(e)) => Err(e),
     }
 }
 
-fn run(ctx: &mut Ctx, what: Modify, words: &[OsString], held: &mut Vec<File>) -> P<i32> {
+fn run(ctx: &mut Ctx, what: Modify, words: &[OsString], held: &Held) -> P<i32> {
     let create = matches!(what, Modify::Add | Modify::Replace);
     let parsed = parse(ctx, words, create, held)?;
     let mut spec = parsed.spec;
@@ -73,7 +94,7 @@ fn run(ctx: &mut Ctx, what: Modify, words: &[OsString], held: &mut Vec<File>) ->
     send(ctx, what, &spec)
 }
 
-fn send(ctx: &mut Ctx, what: Modify, spec: &LinkSpec) -> P<i32> {
+fn send(ctx: &mut Ctx, what: Modify, spec: &LinkSpec<'_>) -> P<i32> {
     let nl = ctx.netlink()?;
     let result = match what {
         Modify::Add => nl.link_write(spec, LinkWrite::Create),
@@ -92,7 +113,7 @@ fn send(ctx: &mut Ctx, what: Modify, spec: &LinkSpec) -> P<i32> {
 
 /// Print the kernel's refusal as iproute2 does; when the refusal is a
 /// missing link kind, add a line that says which kernel support is missing.
-fn report(e: &NlError, spec: &LinkSpec) {
+fn report(e: &NlError, spec: &LinkSpec<'_>) {
     eprintln!("{}", e.iproute2_line());
     if let (NlError::Kernel(k), Some(kind)) = (e, &spec.kind)
         && is_unknown_kind(k)
@@ -114,8 +135,8 @@ fn missing_kind_line(kind: &[u8]) -> Vec<u8> {
 }
 
 /// What the generic part of the command line said.
-pub(super) struct Parsed<'a> {
-    pub(super) spec: LinkSpec,
+pub(super) struct Parsed<'a, 'h> {
+    pub(super) spec: LinkSpec<'h>,
     /// `type KIND` and how many words follow it.
     pub(super) kind: Option<&'a OsStr>,
     rest: usize,
@@ -205,16 +226,16 @@ fn nodev(name: &OsStr) -> Stop {
 }
 
 /// `netns NAME|PID`: a name in the run directory (or a path), else a pid.
-fn netns_target(ctx: &Ctx, v: &OsStr, held: &mut Vec<File>) -> P<NsTarget> {
+fn netns_target<'h>(ctx: &Ctx, v: &OsStr, held: &'h Held) -> P<NsTarget<'h>> {
     let path = if v.as_bytes().contains(&b'/') {
         Some(v.into())
     } else {
         crate::rundir::NsName::existing(v).ok().map(|n| ctx.run.entry(&n))
     };
-    if let Some(f) = path.and_then(|p| crate::namespace::open_ns_file(&p).ok()) {
-        let fd = f.as_raw_fd();
-        held.push(f);
-        return Ok(NsTarget::Fd(fd));
+    if let Some(f) = path.and_then(|p| crate::namespace::open_ns_file(&p).ok())
+        && let Some(f) = held.hold(f)
+    {
+        return Ok(NsTarget::Fd(f.as_fd()));
     }
     match inet::get_integer(v.as_bytes()) {
         Some(pid) => Ok(NsTarget::Pid(pid as u32)),
@@ -223,7 +244,7 @@ fn netns_target(ctx: &Ctx, v: &OsStr, held: &mut Vec<File>) -> P<NsTarget> {
 }
 
 /// iproute2's `iplink_parse`: the generic options, up to `type KIND`.
-pub(super) fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held: &mut Vec<File>) -> P<Parsed<'a>> {
+pub(super) fn parse<'a, 'h>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held: &'h Held) -> P<Parsed<'a, 'h>> {
     let mut spec = LinkSpec::default();
     let mut a = Args::new(words);
     // Word positions, so that "is dev the same word as name" reads like iproute2's pointer test.
@@ -498,7 +519,7 @@ pub(super) fn parse<'a>(ctx: &mut Ctx, words: &'a [OsString], create: bool, held
 
 /// The options after `type KIND`: the kind's own parser, or, for a kind
 /// netns knows by name only, the bare kind.
-fn parse_kind(ctx: &mut Ctx, kind: &OsStr, rest: &[OsString], what: Modify, held: &mut Vec<File>) -> P<LinkKind> {
+fn parse_kind<'h>(ctx: &mut Ctx, kind: &OsStr, rest: &[OsString], what: Modify, held: &'h Held) -> P<LinkKind<'h>> {
     if let Some(parse) = kinds::find(kind.as_bytes()).and_then(|k| k.parse) {
         return parse(ctx, what, rest, held);
     }

@@ -36,6 +36,17 @@ impl NsKind {
 /// While alive, the calling thread is inside another namespace. Dropping it
 /// switches back. If switching back fails the process aborts: carrying on
 /// in the wrong namespace would silently act on the wrong network.
+///
+/// ```no_run
+/// use netns_core::{NetNs, namespace::{NsGuard, NsKind}};
+/// use std::os::fd::AsFd;
+/// let ns = NetNs::open_pid(4242)?;
+/// let socket = {
+///     let _inside = NsGuard::enter(ns.as_fd(), NsKind::Net)?; // or ns.enter()
+///     std::net::UdpSocket::bind("0.0.0.0:0")? // made inside, and stays there
+/// }; // the thread is back in its own namespace here
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[must_use = "the thread switches back as soon as the guard is dropped"]
 pub struct NsGuard {
     saved: File,

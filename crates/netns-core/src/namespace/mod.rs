@@ -7,6 +7,20 @@
 //! (so no thread is ever left in the wrong namespace, even on panic), or by
 //! [`NetNs::netlink`], which opens a socket inside and returns at once: a
 //! netlink socket stays bound to the namespace it was created in.
+//!
+//! ```no_run
+//! use netns_core::NetNs;
+//! // The namespace of some process (a container's, say).
+//! let ns = NetNs::open_pid(4242)?;
+//! // Its interfaces, through a socket made inside it: this thread stays put.
+//! for link in ns.netlink()?.links()? {
+//!     println!("{}: {}", link.index, link.name);
+//! }
+//! // A program that knows nothing of namespaces, started from a thread inside.
+//! let out = ns.run(|| std::process::Command::new("ip").arg("address").output())??;
+//! print!("{}", String::from_utf8_lossy(&out.stdout));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod guard;
 
@@ -18,7 +32,7 @@ use crate::rundir::{NsName, RunDir};
 use nix::sched::CloneFlags;
 use std::fs::File;
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -95,7 +109,19 @@ pub fn not_a_namespace(path: &Path) -> Option<String> {
     Some(what)
 }
 
-/// An open network namespace.
+/// An open network namespace: a descriptor on its nsfs file, so the
+/// namespace lives at least as long as the handle.
+///
+/// ```no_run
+/// use netns_core::{NetNs, NsName, RunDir};
+/// let run = RunDir::from_env();
+/// let blue = NetNs::open_name(&run, &NsName::new("blue")?)?;
+/// assert!(blue.is_network_namespace());
+/// // Two handles on one namespace have the same id.
+/// let mine = NetNs::current()?;
+/// println!("blue is {}the namespace of this thread", if blue.id()? == mine.id()? { "" } else { "not " });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct NetNs {
     file: File,
@@ -106,7 +132,7 @@ impl NetNs {
     /// Wrap a descriptor already open on a network namespace (for example
     /// one made by [`fresh_namespace_on_this_thread`](crate::rundir::fresh_namespace_on_this_thread));
     /// `path` is what messages show for it.
-    pub fn from_fd(fd: std::os::fd::OwnedFd, path: impl Into<PathBuf>) -> NetNs {
+    pub fn from_fd(fd: OwnedFd, path: impl Into<PathBuf>) -> NetNs {
         NetNs { file: File::from(fd), path: path.into() }
     }
 
@@ -242,12 +268,6 @@ impl NetNs {
 impl AsFd for NetNs {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.file.as_fd()
-    }
-}
-
-impl AsRawFd for NetNs {
-    fn as_raw_fd(&self) -> RawFd {
-        self.file.as_raw_fd()
     }
 }
 

@@ -2,6 +2,17 @@
 //! address both as a dump reports it and as a request sends it (see
 //! [`address_ops`](super::address_ops) for the writes), and the typed
 //! rtnetlink reads, so callers never see `netlink-packet-route` types.
+//!
+//! ```no_run
+//! use netns_core::netlink::{Netlink, address::{AF_INET, AddressQuery}};
+//! let mut nl = Netlink::open()?;
+//! let lo = nl.link_by_name("lo")?.expect("every namespace has lo").index;
+//! // ip -4 address show dev lo
+//! for a in nl.addresses_with(AddressQuery { family: AF_INET, index: lo })? {
+//!     println!("{:?}/{}", a.local, a.prefix_len);
+//! }
+//! # Ok::<(), netns_core::netlink::NlError>(())
+//! ```
 
 use super::engine::{Netlink, Reply};
 use super::error::NlError;

@@ -1,5 +1,19 @@
 //! Typed rtnetlink writes on addresses: add, change, replace, delete, and
 //! the dump-and-delete rounds of a flush.
+//!
+//! ```no_run
+//! use netns_core::netlink::{Netlink, address::{AF_INET6, Address}, address_ops::AddrWrite};
+//! let mut nl = Netlink::open()?;
+//! let index = nl.link_by_name("eth0")?.expect("eth0 exists").index;
+//! let ip = "2001:db8::10".parse()?;
+//! let a = Address { family: AF_INET6, prefix_len: 64, index, local: Some(ip), ..Address::default() };
+//! nl.addr_write(&a, AddrWrite::Replace)?; // ip address replace 2001:db8::10/64 dev eth0
+//! // ip -6 address flush dev eth0
+//! for old in nl.addr_list(AF_INET6, index)? {
+//!     nl.addr_delete(&old)?;
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use super::address::{Address, AddressQuery};
 use super::engine::Netlink;

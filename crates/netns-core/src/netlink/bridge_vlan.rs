@@ -3,6 +3,18 @@
 //! IFLA_BRIDGE_VLAN_INFO inside IFLA_AF_SPEC, built by hand because
 //! `netlink-packet-route` does not model it; and the list of every port's
 //! VLANs (`bridge vlan show`), an AF_BRIDGE link dump.
+//!
+//! ```no_run
+//! use netns_core::netlink::{Netlink, bridge_vlan::PortVlan};
+//! let mut nl = Netlink::open()?;
+//! let port = nl.link_by_name("veth0")?.expect("a port of a VLAN-filtering bridge").index;
+//! nl.bridge_vlan_add(port, PortVlan::Access(10))?; // bridge vlan add dev veth0 vid 10 pvid untagged
+//! nl.bridge_vlan_add(port, PortVlan::Tagged(20))?; // bridge vlan add dev veth0 vid 20
+//! for (index, vlans) in nl.bridge_port_vlans()? {
+//!     println!("{index}: {vlans:?}");
+//! }
+//! # Ok::<(), netns_core::netlink::NlError>(())
+//! ```
 
 use super::address::AF_BRIDGE;
 use super::engine::Netlink;

@@ -30,7 +30,7 @@ const PIPELINE_WINDOW: usize = 64;
 /// Receive buffer for one datagram: the kernel caps dump skbs at 32 KiB; a
 /// single larger message (a link with many VFs) is reported as truncated.
 /// The buffer is never zeroed: only the pages a reply touches are faulted
-/// in, which matters when `inspect` opens a socket in hundreds of
+/// in, which matters when a program opens a socket in hundreds of
 /// namespaces.
 const RECV_BUF: usize = 64 * 1024;
 

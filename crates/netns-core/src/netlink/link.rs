@@ -5,6 +5,19 @@
 //! Every field is what the kernel sent, untouched: `None` means the
 //! attribute was absent (iproute2 prints nothing for it), which is different
 //! from a zero value.
+//!
+//! ```no_run
+//! use netns_core::netlink::{Netlink, link::KindData};
+//! let mut nl = Netlink::open()?;
+//! for link in nl.links()? {
+//!     let rx = link.stats.map_or(0, |s| s.rx_bytes);
+//!     match link.info.as_ref().and_then(|i| i.data.as_ref()) {
+//!         Some(KindData::Bridge(b)) => println!("{}: a bridge, STP {:?}, {rx} bytes in", link.name, b.stp_state),
+//!         _ => println!("{}: {}, {rx} bytes in", link.name, link.kind().unwrap_or("no kind")),
+//!     }
+//! }
+//! # Ok::<(), netns_core::netlink::NlError>(())
+//! ```
 
 pub(super) mod kinds;
 
@@ -144,34 +157,58 @@ impl Link {
 
 /// Interface counters, `struct rtnl_link_stats64`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub struct LinkStats {
     /// True when they came from IFLA_STATS64 (false: 32-bit IFLA_STATS).
     pub is64: bool,
+    /// Packets received.
     pub rx_packets: u64,
+    /// Packets sent.
     pub tx_packets: u64,
+    /// Bytes received.
     pub rx_bytes: u64,
+    /// Bytes sent.
     pub tx_bytes: u64,
+    /// Bad packets received.
     pub rx_errors: u64,
+    /// Packets that could not be sent.
     pub tx_errors: u64,
+    /// Received packets dropped (no buffer space, or by the stack).
     pub rx_dropped: u64,
+    /// Packets dropped on the way out.
     pub tx_dropped: u64,
+    /// Multicast packets received.
     pub multicast: u64,
+    /// Collisions on the medium.
     pub collisions: u64,
+    /// Received packets with a bad length.
     pub rx_length_errors: u64,
+    /// Receive ring buffer overflows.
     pub rx_over_errors: u64,
+    /// Received packets with a CRC error.
     pub rx_crc_errors: u64,
+    /// Received frames with an alignment error.
     pub rx_frame_errors: u64,
+    /// Receive FIFO overruns.
     pub rx_fifo_errors: u64,
+    /// Packets the host missed.
     pub rx_missed_errors: u64,
+    /// Transmissions aborted.
     pub tx_aborted_errors: u64,
+    /// Transmissions that lost the carrier.
     pub tx_carrier_errors: u64,
+    /// Transmit FIFO underruns.
     pub tx_fifo_errors: u64,
+    /// Heartbeat (SQE test) errors.
     pub tx_heartbeat_errors: u64,
+    /// Late collisions.
     pub tx_window_errors: u64,
+    /// Compressed packets received.
     pub rx_compressed: u64,
+    /// Compressed packets sent.
     pub tx_compressed: u64,
+    /// Received packets dropped for want of a protocol handler.
     pub rx_nohandler: u64,
+    /// Received packets dropped because they were for another host (0 from IFLA_STATS).
     pub rx_otherhost_dropped: u64,
 }
 

@@ -6,6 +6,33 @@
 //! terms. A veth peer is a nested `LinkSpec` carrying its own target
 //! namespace, so both ends are created, each in its namespace, by a single
 //! request: the kernel creates both or neither.
+//!
+//! ```no_run
+//! use netns_core::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
+//! use netns_core::{NetNs, NsName, RunDir, netlink::Netlink};
+//! use std::os::fd::AsFd;
+//!
+//! let run = RunDir::from_env();
+//! let blue = NetNs::create(&run, &NsName::new("blue")?)?;
+//! // ip link add veth-blue type veth peer name eth0 netns blue
+//! let pair = LinkSpec {
+//!     name: Some(b"veth-blue".to_vec()),
+//!     kind: Some(LinkKind::Veth {
+//!         peer: Some(Box::new(LinkSpec {
+//!             name: Some(b"eth0".to_vec()),
+//!             netns: Some(NsTarget::Fd(blue.as_fd())),
+//!             ..LinkSpec::default()
+//!         })),
+//!     }),
+//!     ..LinkSpec::default()
+//! };
+//! let mut nl = Netlink::open()?;
+//! nl.link_write(&pair, LinkWrite::Create)?;
+//! // ip link delete veth-blue: the peer goes with it.
+//! let index = nl.link_ref_by_name(b"veth-blue")?.expect("just made").index;
+//! nl.link_delete_index(index)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use super::address::AF_INET6;
 use super::engine::Netlink;
@@ -21,20 +48,52 @@ use libc::{
 use netlink_packet_core::{DefaultNla, NLA_F_NESTED, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{LinkAttribute, LinkExtentMask, LinkFlags, LinkMessage};
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, BorrowedFd};
 
 const IFLA_INET6_ADDR_GEN_MODE: u16 = 8;
 const IFNAMSIZ: usize = 16;
 
 /// Where a link is created or moved to: an open namespace file, or the
 /// namespace of a process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NsTarget {
-    /// IFLA_NET_NS_FD: the descriptor must stay open until the request is sent.
-    Fd(RawFd),
-    /// IFLA_NET_NS_PID
+///
+/// The descriptor is borrowed, so it stays open until the request that
+/// carries it has been sent:
+///
+/// ```no_run
+/// use netns_core::netlink::link_ops::{LinkKind, LinkSpec, LinkWrite, NsTarget};
+/// use netns_core::{NetNs, netlink::Netlink};
+/// use std::os::fd::AsFd;
+///
+/// let ns = NetNs::open_pid(1234)?;
+/// // Move `eth1` of this namespace into the namespace of process 1234.
+/// let mut nl = Netlink::open()?;
+/// let index = nl.link_ref_by_name(b"eth1")?.expect("eth1 exists").index;
+/// let spec = LinkSpec { index, netns: Some(NsTarget::Fd(ns.as_fd())), ..LinkSpec::default() };
+/// nl.link_write(&spec, LinkWrite::Change)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub enum NsTarget<'fd> {
+    /// IFLA_NET_NS_FD: a namespace file open for reading (a [`NetNs`](crate::NetNs)
+    /// handle's [`as_fd`](std::os::fd::AsFd::as_fd)).
+    Fd(BorrowedFd<'fd>),
+    /// IFLA_NET_NS_PID: the network namespace of this process.
     Pid(u32),
 }
+
+/// Two targets are equal when they name the same process or the same
+/// open descriptor.
+impl PartialEq for NsTarget<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (NsTarget::Fd(a), NsTarget::Fd(b)) => a.as_raw_fd() == b.as_raw_fd(),
+            (NsTarget::Pid(a), NsTarget::Pid(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for NsTarget<'_> {}
 
 /// How a `RTM_NEWLINK` treats an existing link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,8 +118,21 @@ impl LinkWrite {
 }
 
 /// One link as a request describes it. Unset fields are left alone.
+///
+/// ```no_run
+/// use netns_core::netlink::{Netlink, link::IFF_UP, link_ops::{LinkSpec, LinkWrite}};
+/// let mut nl = Netlink::open()?;
+/// let index = nl.link_ref_by_name(b"eth0")?.expect("eth0 exists").index;
+/// // ip link set eth0 up mtu 9000
+/// let spec = LinkSpec { index, flags: IFF_UP, change: IFF_UP, mtu: Some(9000), ..LinkSpec::default() };
+/// nl.link_write(&spec, LinkWrite::Change)?;
+/// # Ok::<(), netns_core::netlink::NlError>(())
+/// ```
+///
+/// `'fd` is the lifetime of the namespace descriptor in [`netns`](Self::netns)
+/// (of the peer's, for a veth); a spec that moves nothing has any lifetime.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LinkSpec {
+pub struct LinkSpec<'fd> {
     /// ifi_index: the link to change, or the index wanted for a new one (0: any).
     pub index: u32,
     /// IFF_* bits to set (only those in `change` count).
@@ -82,7 +154,7 @@ pub struct LinkSpec {
     /// IFLA_MASTER; `Some(0)` detaches from the master.
     pub master: Option<u32>,
     /// IFLA_NET_NS_FD / IFLA_NET_NS_PID: create in, or move to, that namespace.
-    pub netns: Option<NsTarget>,
+    pub netns: Option<NsTarget<'fd>>,
     /// IFLA_LINK_NETNSID
     pub link_netnsid: Option<i32>,
     /// IFLA_IFALIAS; empty removes the alias.
@@ -110,16 +182,16 @@ pub struct LinkSpec {
     /// IFLA_NEW_IFINDEX: the index a moved link gets in its new namespace.
     pub new_index: Option<u32>,
     /// IFLA_LINKINFO: the kind and its options.
-    pub kind: Option<LinkKind>,
+    pub kind: Option<LinkKind<'fd>>,
 }
 
 /// A link kind and its options (IFLA_INFO_KIND + IFLA_INFO_DATA).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkKind {
+pub enum LinkKind<'fd> {
     /// A veth pair; `peer` describes the other end (its name, namespace, …).
     Veth {
         /// VETH_INFO_PEER; `None` lets the kernel name the peer.
-        peer: Option<Box<LinkSpec>>,
+        peer: Option<Box<LinkSpec<'fd>>>,
     },
     /// A bridge with default options.
     Bridge,
@@ -142,7 +214,7 @@ pub enum LinkKind {
     Other(Vec<u8>),
 }
 
-impl LinkKind {
+impl LinkKind<'_> {
     /// The kind's name as the kernel knows it.
     pub fn name(&self) -> &[u8] {
         match self {
@@ -176,7 +248,7 @@ fn with_nul(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// The `ifinfomsg` and attributes of a spec.
-pub(crate) fn link_message(spec: &LinkSpec) -> LinkMessage {
+pub(crate) fn link_message(spec: &LinkSpec<'_>) -> LinkMessage {
     let mut msg = LinkMessage::default();
     msg.header.index = spec.index;
     msg.header.flags = LinkFlags::from_bits_retain(spec.flags);
@@ -195,7 +267,7 @@ pub(crate) fn link_message(spec: &LinkSpec) -> LinkMessage {
         a.push(LinkAttribute::Mtu(v));
     }
     match spec.netns {
-        Some(NsTarget::Fd(fd)) => a.push(LinkAttribute::NetNsFd(fd)),
+        Some(NsTarget::Fd(fd)) => a.push(LinkAttribute::NetNsFd(fd.as_raw_fd())),
         Some(NsTarget::Pid(pid)) => a.push(LinkAttribute::NetNsPid(pid)),
         None => {}
     }
@@ -311,13 +383,13 @@ impl Netlink {
     }
 
     /// Create or change a link (`RTM_NEWLINK`).
-    pub fn link_write(&mut self, spec: &LinkSpec, how: LinkWrite) -> Result<(), NlError> {
+    pub fn link_write(&mut self, spec: &LinkSpec<'_>, how: LinkWrite) -> Result<(), NlError> {
         self.ack(RouteNetlinkMessage::NewLink(link_message(spec)), how.flags())
     }
 
     /// Delete a link (`RTM_DELLINK`); `spec.index` names it (or
     /// `spec.group` a whole group).
-    pub fn link_delete(&mut self, spec: &LinkSpec) -> Result<(), NlError> {
+    pub fn link_delete(&mut self, spec: &LinkSpec<'_>) -> Result<(), NlError> {
         self.ack(RouteNetlinkMessage::DelLink(link_message(spec)), 0)
     }
 
@@ -394,7 +466,9 @@ mod tests {
 
     #[test]
     fn veth_peer_carries_its_own_namespace() {
-        let peer = LinkSpec { name: Some(b"p".to_vec()), netns: Some(NsTarget::Fd(7)), ..LinkSpec::default() };
+        let ns = std::fs::File::open("/proc/self/ns/net").unwrap();
+        let fd = std::os::fd::AsFd::as_fd(&ns);
+        let peer = LinkSpec { name: Some(b"p".to_vec()), netns: Some(NsTarget::Fd(fd)), ..LinkSpec::default() };
         let spec = LinkSpec {
             name: Some(b"v".to_vec()),
             kind: Some(LinkKind::Veth { peer: Some(Box::new(peer)) }),
@@ -403,11 +477,11 @@ mod tests {
         let msg = link_message(&spec);
         let Some(LinkAttribute::LinkInfo(info)) = msg.attributes.last() else { panic!("no linkinfo") };
         let Some(LinkInfo::Data(InfoData::Veth(InfoVeth::Peer(p)))) = info.get(1) else { panic!("no peer") };
-        assert!(p.attributes.contains(&LinkAttribute::NetNsFd(7)));
+        assert!(p.attributes.contains(&LinkAttribute::NetNsFd(fd.as_raw_fd())));
     }
 
     /// The bridge settings of a request, as the kernel receives them.
-    fn bridge_data(kind: LinkKind) -> Vec<InfoBridge> {
+    fn bridge_data(kind: LinkKind<'_>) -> Vec<InfoBridge> {
         let msg = link_message(&LinkSpec { kind: Some(kind), ..LinkSpec::default() });
         let Some(LinkAttribute::LinkInfo(info)) = msg.attributes.last() else { panic!("no linkinfo") };
         match info.get(1) {

@@ -6,9 +6,43 @@
 //! (links, addresses, routes, neighbours, qdiscs, namespace ids), whose
 //! arguments and results are types of this crate.
 //!
+//! A socket acts in the namespace it was opened in: [`Netlink::open`] in the
+//! calling thread's, [`NetNs::netlink`](crate::NetNs::netlink) in any other.
+//!
+//! ```no_run
+//! use netns_core::netlink::Netlink;
+//! use netns_core::netlink::address::{AF_INET, Address};
+//! use netns_core::netlink::address_ops::AddrWrite;
+//! use netns_core::netlink::route::Route;
+//!
+//! let mut nl = Netlink::open()?;
+//! let eth0 = nl.link_by_name("eth0")?.expect("eth0 exists").index;
+//! let ip = "192.0.2.10".parse()?;
+//! // ip address add 192.0.2.10/24 dev eth0
+//! let a = Address { family: AF_INET, prefix_len: 24, index: eth0, local: Some(ip), address: Some(ip), ..Address::default() };
+//! nl.addr_write(&a, AddrWrite::Create)?;
+//! // ip route add default via 192.0.2.1
+//! let mut default = Route::unicast("0.0.0.0".parse()?, 0);
+//! default.gateway = Some("192.0.2.1".parse()?);
+//! nl.route_add(&default)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! For a request no typed operation covers, [`Netlink::request`],
 //! [`Netlink::ack`], [`Netlink::dump`] and [`Netlink::pipeline`] send any
-//! rtnetlink message, built with the message types of [`packet`].
+//! rtnetlink message, built with the message types of [`packet`]:
+//!
+//! ```no_run
+//! use netns_core::netlink::packet::{RouteNetlinkMessage, link::LinkMessage};
+//! use netns_core::netlink::{Netlink, Reply};
+//! let mut nl = Netlink::open()?;
+//! for reply in nl.dump(RouteNetlinkMessage::GetLink(LinkMessage::default()))? {
+//!     if let Reply::Message(RouteNetlinkMessage::NewLink(m)) = reply {
+//!         println!("index {}: {} attributes", m.header.index, m.attributes.len());
+//!     }
+//! }
+//! # Ok::<(), netns_core::netlink::NlError>(())
+//! ```
 
 pub mod address;
 pub mod address_ops;

@@ -1,6 +1,14 @@
 //! Per-namespace IP configuration over netlink (RTM_GETNETCONF): the
 //! forwarding and reverse-path-filter settings, without reading
 //! `/proc/sys`, whose per-namespace lookups are slow and serialise threads.
+//!
+//! ```no_run
+//! use netns_core::netlink::{Netlink, address::AF_INET, netconf::IFINDEX_ALL};
+//! let mut nl = Netlink::open()?;
+//! let all = nl.netconf(AF_INET, IFINDEX_ALL)?; // net.ipv4.conf.all
+//! println!("forwarding {:?}, rp_filter {:?}", all.forwarding, all.rp_filter);
+//! # Ok::<(), netns_core::netlink::NlError>(())
+//! ```
 
 use super::engine::{Netlink, Reply};
 use super::error::NlError;

@@ -1,6 +1,15 @@
-//! The one nf_tables question `inspect` asks over netlink: does the current
-//! network namespace have any nftables table? Asked before running `nft` in
-//! it, so namespaces without a firewall cost one round trip, not a process.
+//! Does a network namespace have any nftables table? One nf_tables dump
+//! answers it, so a namespace without a firewall costs a round trip rather
+//! than an `nft` process.
+//!
+//! ```no_run
+//! use netns_core::{NetNs, netlink::netfilter::nft_table_count};
+//! let ns = NetNs::open_pid(4242)?;
+//! // The socket is made on a thread inside the namespace.
+//! let tables = ns.run(nft_table_count)??;
+//! println!("{tables} nftables tables");
+//! # Ok::<(), std::io::Error>(())
+//! ```
 
 use super::wire;
 use netlink_packet_core::{NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR};

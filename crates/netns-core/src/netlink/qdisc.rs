@@ -15,6 +15,20 @@
 //!
 //! Times in the fixed structures are psched ticks: `/proc/net/psched` gives
 //! the conversion, read the way iproute2's `tc_core_init` reads it.
+//!
+//! ```no_run
+//! use netns_core::netlink::{Netlink, qdisc::NetemConfig};
+//! let mut nl = Netlink::open()?;
+//! let eth0 = nl.link_by_name("eth0")?.expect("eth0 exists").index;
+//! // tc qdisc replace dev eth0 root netem delay 20ms loss 1%
+//! let netem = NetemConfig { delay_us: Some(20_000), loss: Some(1.0), ..NetemConfig::default() };
+//! nl.netem_replace(eth0, &netem)?;
+//! println!("{:?}", nl.qdisc_root(eth0)?.and_then(|q| q.netem));
+//! // tc qdisc replace dev eth0 root tbf rate 10mbit …, then back to the default
+//! nl.tbf_replace(eth0, 10_000_000, None, None)?;
+//! nl.qdisc_delete_root(eth0)?;
+//! # Ok::<(), netns_core::netlink::NlError>(())
+//! ```
 
 use super::engine::Netlink;
 use super::engine::Reply;
@@ -41,7 +55,7 @@ const TCA_NETEM_LATENCY64: u16 = 10;
 const TCA_NETEM_JITTER64: u16 = 11;
 
 /// `TC_H_ROOT`: the parent of a root qdisc.
-pub const TC_H_ROOT: u32 = 0xffff_ffff;
+const TC_H_ROOT: u32 = 0xffff_ffff;
 /// The handle given to qdiscs made here: `1:`.
 pub const ROOT_HANDLE: u32 = 0x0001_0000;
 
@@ -110,16 +124,14 @@ pub struct QdiscInfo {
     pub kind: String,
     /// Its handle (`1:` is `0x10000`; kernel defaults have 0).
     pub handle: u32,
-    /// For tbf: the rate in bits per second.
-    pub tbf_rate_bps: Option<u64>,
-    /// For tbf: the queue limit in bytes.
-    pub tbf_limit_bytes: Option<u32>,
+    /// For tbf: its settings.
+    pub tbf: Option<TbfParams>,
     /// For netem: its settings.
     pub netem: Option<NetemParams>,
 }
 
-/// The settings of a tbf qdisc that a lab sets, as the kernel reports them
-/// (see [`QdiscInfo`]).
+/// The settings of a tbf qdisc that [`Netlink::tbf_replace`] sets, as the
+/// kernel reports them (see [`QdiscInfo`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TbfParams {
     /// Rate, bits per second (the kernel keeps bytes: a multiple of 8).
@@ -491,8 +503,7 @@ impl Netlink {
             }
             let tbf = if kind == "tbf" { tbf_params(&options) } else { None };
             let netem = if kind == "netem" { netem_decode(&options) } else { None };
-            let (tbf_rate_bps, tbf_limit_bytes) = (tbf.map(|t| t.rate_bps), tbf.map(|t| t.limit_bytes));
-            return Ok(Some(QdiscInfo { kind, handle, tbf_rate_bps, tbf_limit_bytes, netem }));
+            return Ok(Some(QdiscInfo { kind, handle, tbf, netem }));
         }
         Ok(None)
     }
@@ -673,8 +684,7 @@ mod tests {
             let want = QdiscInfo {
                 kind: "tbf".into(),
                 handle: ROOT_HANDLE,
-                tbf_rate_bps: Some(10_000_000),
-                tbf_limit_bytes: Some(limit),
+                tbf: Some(TbfParams { rate_bps: 10_000_000, limit_bytes: limit }),
                 netem: None,
             };
             assert_eq!(q, want);
@@ -683,7 +693,7 @@ mod tests {
             let shown = tc_show_lo();
             assert!(shown.contains("rate 250Mbit") && shown.contains("burst 100000b"), "{shown}");
             assert!(shown.contains("lat") || shown.contains("limit 151400b"), "{shown}");
-            let limit_bytes = nl.qdisc_root(1).unwrap().unwrap().tbf_limit_bytes;
+            let limit_bytes = nl.qdisc_root(1).unwrap().unwrap().tbf.map(|t| t.limit_bytes);
             assert_eq!(limit_bytes, Some(100 * FRAME_BYTES), "the queue limit is read back");
             nl.qdisc_delete_root(1).unwrap();
             assert!(!tc_show_lo().contains("tbf"));

@@ -6,13 +6,12 @@ use crate::ipobj::grammar::matches;
 use crate::ipobj::link::Modify;
 use crate::ipobj::link::format::{hex0x, lladdr};
 use crate::ipobj::link::linkinfo::Env;
-use crate::ipobj::link::write::{P, Stop, unsupported};
+use crate::ipobj::link::write::{Held, P, Stop, unsupported};
 use crate::ipobj::out::Out;
 use crate::ipobj::{Ctx, Exit};
 use crate::netlink::link::{BridgeIdent, KindData, LinkKindInfo, PortData};
 use crate::netlink::link_ops::LinkKind;
 use std::ffi::OsString;
-use std::fs::File;
 use std::os::unix::ffi::OsStrExt;
 
 pub(super) const BRIDGE: LinkUtil = LinkUtil {
@@ -38,7 +37,7 @@ pub(super) const BRIDGE_SLAVE: LinkUtil = LinkUtil {
     )
 };
 
-fn parse_bridge(_: &mut Ctx, _: Modify, rest: &[OsString], _: &mut Vec<File>) -> P<LinkKind> {
+fn parse_bridge<'h>(_: &mut Ctx, _: Modify, rest: &[OsString], _: &'h Held) -> P<LinkKind<'h>> {
     let Some(first) = rest.first() else { return Ok(LinkKind::Bridge) };
     if matches(first.as_bytes(), "help") {
         return Err(unsupported(first));

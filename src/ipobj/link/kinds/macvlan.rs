@@ -8,13 +8,12 @@ use crate::ipobj::inet;
 use crate::ipobj::link::Modify;
 use crate::ipobj::link::format::lladdr;
 use crate::ipobj::link::linkinfo::Env;
-use crate::ipobj::link::write::{P, Stop, unsupported};
+use crate::ipobj::link::write::{Held, P, Stop, unsupported};
 use crate::ipobj::out::Out;
 use crate::ipobj::{Code, Ctx};
 use crate::netlink::link::{KindData, LinkKindInfo};
 use crate::netlink::link_ops::{LinkKind, MacVlan};
 use std::ffi::OsString;
-use std::fs::File;
 use std::os::unix::ffi::OsStrExt;
 
 const USAGE: &str = "Usage: ... macvlan mode MODE [flag MODE_FLAG] MODE_OPTS [bcqueuelen BC_QUEUE_LEN]
@@ -44,7 +43,7 @@ pub(super) const MACVTAP: LinkUtil = LinkUtil {
 };
 
 /// iproute2's `macvlan_parse_opt` (without `macaddr`).
-fn parse_macvlan(_: &mut Ctx, _: Modify, words: &[OsString], _: &mut Vec<File>) -> P<LinkKind> {
+fn parse_macvlan<'h>(_: &mut Ctx, _: Modify, words: &[OsString], _: &'h Held) -> P<LinkKind<'h>> {
     let mut a = Args::new(words);
     let mut m = MacVlan::default();
     let mut mode = 0u32;

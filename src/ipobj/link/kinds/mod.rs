@@ -17,19 +17,18 @@ mod vxlan;
 
 use super::Modify;
 use super::linkinfo::Env;
-use super::write::P;
+use super::write::{Held, P};
 use crate::ipobj::Ctx;
 use crate::ipobj::out::Out;
 use crate::netlink::link::LinkKindInfo;
 use crate::netlink::link_ops::LinkKind;
 use std::ffi::OsString;
-use std::fs::File;
 
 /// Parse the words after `type KIND` into the kind's options; with no
 /// words, the bare kind (iproute2 parses options only when there are some).
-/// The files are namespace files that must stay open until the
+/// `Held` keeps the namespace files the options name open until the
 /// request is sent (a veth peer's `netns NAME`).
-pub(super) type ParseFn = fn(&mut Ctx, Modify, &[OsString], &mut Vec<File>) -> P<LinkKind>;
+pub(super) type ParseFn = for<'h> fn(&mut Ctx, Modify, &[OsString], &'h Held) -> P<LinkKind<'h>>;
 
 /// Print the kind's settings inside its `info_data` (or, for a `*_slave`
 /// kind, `info_slave_data`) object.

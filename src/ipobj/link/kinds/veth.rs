@@ -4,11 +4,10 @@
 use super::LinkUtil;
 use crate::ipobj::args::duparg;
 use crate::ipobj::link::Modify;
-use crate::ipobj::link::write::{P, Stop, parse};
+use crate::ipobj::link::write::{Held, P, Stop, parse};
 use crate::ipobj::{Code, Ctx};
 use crate::netlink::link_ops::LinkKind;
 use std::ffi::OsString;
-use std::fs::File;
 use std::os::unix::ffi::OsStrExt;
 
 const USAGE: &str = "Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n";
@@ -16,7 +15,7 @@ const USAGE: &str = "Usage: ip link <options> type veth [peer <options>]\nTo get
 pub(super) const VETH: LinkUtil =
     LinkUtil { parse: Some(parse_veth), ..LinkUtil::generic("veth", Some(USAGE), Some(("veth", "CONFIG_VETH"))) };
 
-fn parse_veth(ctx: &mut Ctx, what: Modify, rest: &[OsString], held: &mut Vec<File>) -> P<LinkKind> {
+fn parse_veth<'h>(ctx: &mut Ctx, what: Modify, rest: &[OsString], held: &'h Held) -> P<LinkKind<'h>> {
     let create = matches!(what, Modify::Add | Modify::Replace);
     let Some(first) = rest.first() else { return Ok(LinkKind::Veth { peer: None }) };
     if first.as_bytes() != b"peer" {

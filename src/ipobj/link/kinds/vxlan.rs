@@ -7,13 +7,12 @@ use crate::ipobj::inet;
 use crate::ipobj::link::Modify;
 use crate::ipobj::link::format::hex0x;
 use crate::ipobj::link::linkinfo::Env;
-use crate::ipobj::link::write::{P, Stop, index_of};
+use crate::ipobj::link::write::{Held, P, Stop, index_of};
 use crate::ipobj::out::Out;
 use crate::ipobj::{Code, Ctx, Exit};
 use crate::netlink::link::{KindData, LinkKindInfo};
 use crate::netlink::link_ops::{LinkKind, VxlanOpt};
 use std::ffi::{OsStr, OsString};
-use std::fs::File;
 use std::os::unix::ffi::OsStrExt;
 
 const USAGE: &str = "Usage: ... vxlan id VNI
@@ -105,7 +104,7 @@ fn vxlan_fail(msg: &str) -> Stop {
 }
 
 /// iproute2's `vxlan_parse_opt`.
-fn parse_vxlan(ctx: &mut Ctx, what: Modify, words: &[OsString], _: &mut Vec<File>) -> P<LinkKind> {
+fn parse_vxlan<'h>(ctx: &mut Ctx, what: Modify, words: &[OsString], _: &'h Held) -> P<LinkKind<'h>> {
     if words.is_empty() {
         // iproute2 parses options only when there are some.
         return Ok(LinkKind::Vxlan(Vec::new()));

@@ -20,7 +20,7 @@
 //! ```
 
 pub(crate) mod convert;
-pub mod ifmap;
+mod ifmap;
 
 use super::address::{AF_INET, AF_INET6, AF_MPLS};
 use super::engine::{Netlink, Reply};

@@ -14,7 +14,7 @@ pub(super) const BRIDGE: KindCodec =
 
 /// Only the settings asked for are sent: a kernel without VLAN filtering
 /// refuses IFLA_BR_VLAN_FILTERING even when it says "off".
-fn encode(kind: &LinkKind) -> Option<InfoData> {
+fn encode(kind: &LinkKind<'_>) -> Option<InfoData> {
     match kind {
         LinkKind::BridgeWith { vlan_filtering, stp } => Some(InfoData::Bridge(
             vlan_filtering
@@ -57,53 +57,94 @@ fn ident(id: &BridgeId) -> BridgeIdent {
 /// A bridge's settings and STP state. Timers are in centiseconds
 /// (USER_HZ ticks), as the kernel reports them; intervals in the same unit.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub struct BridgeInfo {
+    /// IFLA_BR_FORWARD_DELAY: the STP forward delay, in centiseconds.
     pub forward_delay: Option<u32>,
+    /// IFLA_BR_HELLO_TIME: the STP hello interval, in centiseconds.
     pub hello_time: Option<u32>,
+    /// IFLA_BR_MAX_AGE: the STP maximum message age, in centiseconds.
     pub max_age: Option<u32>,
+    /// IFLA_BR_AGEING_TIME: how long a learned address is kept, in centiseconds.
     pub ageing_time: Option<u32>,
+    /// IFLA_BR_STP_STATE: 0 no STP, 1 the kernel's STP, 2 a user-space STP daemon.
     pub stp_state: Option<u32>,
+    /// IFLA_BR_PRIORITY: the bridge priority.
     pub priority: Option<u16>,
+    /// IFLA_BR_VLAN_FILTERING.
     pub vlan_filtering: Option<bool>,
     /// Ethertype of the VLAN protocol (0x8100 802.1Q, 0x88a8 802.1ad).
     pub vlan_protocol: Option<u16>,
+    /// IFLA_BR_BRIDGE_ID: this bridge's id.
     pub bridge_id: Option<BridgeIdent>,
+    /// IFLA_BR_ROOT_ID: the root bridge's id.
     pub root_id: Option<BridgeIdent>,
+    /// IFLA_BR_ROOT_PORT: the port towards the root bridge (0: this bridge is the root).
     pub root_port: Option<u16>,
+    /// IFLA_BR_ROOT_PATH_COST: the path cost to the root bridge.
     pub root_path_cost: Option<u32>,
+    /// IFLA_BR_TOPOLOGY_CHANGE: a topology change is in progress.
     pub topology_change: Option<u8>,
+    /// IFLA_BR_TOPOLOGY_CHANGE_DETECTED.
     pub topology_change_detected: Option<u8>,
+    /// IFLA_BR_HELLO_TIMER: time left, in centiseconds.
     pub hello_timer: Option<u64>,
+    /// IFLA_BR_TCN_TIMER: time left, in centiseconds.
     pub tcn_timer: Option<u64>,
+    /// IFLA_BR_TOPOLOGY_CHANGE_TIMER: time left, in centiseconds.
     pub topology_change_timer: Option<u64>,
+    /// IFLA_BR_GC_TIMER: time left, in centiseconds.
     pub gc_timer: Option<u64>,
+    /// IFLA_BR_VLAN_DEFAULT_PVID: the VLAN new ports get for untagged frames.
     pub vlan_default_pvid: Option<u16>,
+    /// IFLA_BR_VLAN_STATS_ENABLED.
     pub vlan_stats_enabled: Option<bool>,
+    /// IFLA_BR_VLAN_STATS_PER_PORT.
     pub vlan_stats_per_port: Option<bool>,
+    /// IFLA_BR_GROUP_FWD_MASK: the link-local group addresses forwarded (bit N: `01:80:c2:00:00:0N`).
     pub group_fwd_mask: Option<u16>,
+    /// IFLA_BR_GROUP_ADDR: the STP group address.
     pub group_addr: Option<[u8; 6]>,
+    /// IFLA_BR_MCAST_SNOOPING.
     pub mcast_snooping: Option<bool>,
     /// IFLA_BR_MULTI_BOOLOPT as (value, mask) bits.
     pub bool_opts: Option<(u32, u32)>,
+    /// IFLA_BR_MCAST_ROUTER: 0 disabled, 1 learned, 2 always.
     pub mcast_router: Option<u8>,
+    /// IFLA_BR_MCAST_QUERY_USE_IFADDR.
     pub mcast_query_use_ifaddr: Option<bool>,
+    /// IFLA_BR_MCAST_QUERIER.
     pub mcast_querier: Option<bool>,
+    /// IFLA_BR_MCAST_HASH_ELASTICITY.
     pub mcast_hash_elasticity: Option<u32>,
+    /// IFLA_BR_MCAST_HASH_MAX.
     pub mcast_hash_max: Option<u32>,
+    /// IFLA_BR_MCAST_LAST_MEMBER_CNT.
     pub mcast_last_member_cnt: Option<u32>,
+    /// IFLA_BR_MCAST_STARTUP_QUERY_CNT.
     pub mcast_startup_query_cnt: Option<u32>,
+    /// IFLA_BR_MCAST_LAST_MEMBER_INTVL, in centiseconds.
     pub mcast_last_member_intvl: Option<u64>,
+    /// IFLA_BR_MCAST_MEMBERSHIP_INTVL, in centiseconds.
     pub mcast_membership_intvl: Option<u64>,
+    /// IFLA_BR_MCAST_QUERIER_INTVL, in centiseconds.
     pub mcast_querier_intvl: Option<u64>,
+    /// IFLA_BR_MCAST_QUERY_INTVL, in centiseconds.
     pub mcast_query_intvl: Option<u64>,
+    /// IFLA_BR_MCAST_QUERY_RESPONSE_INTVL, in centiseconds.
     pub mcast_query_response_intvl: Option<u64>,
+    /// IFLA_BR_MCAST_STARTUP_QUERY_INTVL, in centiseconds.
     pub mcast_startup_query_intvl: Option<u64>,
+    /// IFLA_BR_MCAST_STATS_ENABLED.
     pub mcast_stats_enabled: Option<bool>,
+    /// IFLA_BR_MCAST_IGMP_VERSION.
     pub mcast_igmp_version: Option<u8>,
+    /// IFLA_BR_MCAST_MLD_VERSION.
     pub mcast_mld_version: Option<u8>,
+    /// IFLA_BR_NF_CALL_IPTABLES: bridged IPv4 traffic goes through iptables.
     pub nf_call_iptables: Option<bool>,
+    /// IFLA_BR_NF_CALL_IP6TABLES: bridged IPv6 traffic goes through ip6tables.
     pub nf_call_ip6tables: Option<bool>,
+    /// IFLA_BR_NF_CALL_ARPTABLES: bridged ARP traffic goes through arptables.
     pub nf_call_arptables: Option<bool>,
 }
 
@@ -166,40 +207,70 @@ impl BridgeInfo {
 
 /// A bridge port's settings and STP state (timers in centiseconds).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub struct BridgePortInfo {
     /// STP state: 0 disabled, 1 listening, 2 learning, 3 forwarding, 4 blocking.
     pub state: Option<u8>,
+    /// IFLA_BRPORT_PRIORITY: the STP port priority.
     pub priority: Option<u16>,
+    /// IFLA_BRPORT_COST: the STP path cost.
     pub cost: Option<u32>,
+    /// IFLA_BRPORT_MODE: hairpin mode (frames may leave by the port they came in).
     pub hairpin: Option<bool>,
+    /// IFLA_BRPORT_GUARD: BPDU guard.
     pub guard: Option<bool>,
+    /// IFLA_BRPORT_PROTECT: root block (the port may not become a root port).
     pub root_block: Option<bool>,
+    /// IFLA_BRPORT_FAST_LEAVE: multicast fast leave.
     pub fast_leave: Option<bool>,
+    /// IFLA_BRPORT_LEARNING: source addresses are learned.
     pub learning: Option<bool>,
+    /// IFLA_BRPORT_UNICAST_FLOOD: unknown unicast is flooded to the port.
     pub unicast_flood: Option<bool>,
+    /// IFLA_BRPORT_ID: the STP port id.
     pub port_id: Option<u16>,
+    /// IFLA_BRPORT_NO: the STP port number.
     pub port_no: Option<u16>,
+    /// IFLA_BRPORT_DESIGNATED_PORT.
     pub designated_port: Option<u16>,
+    /// IFLA_BRPORT_DESIGNATED_COST.
     pub designated_cost: Option<u16>,
+    /// IFLA_BRPORT_BRIDGE_ID: the designated bridge.
     pub bridge_id: Option<BridgeIdent>,
+    /// IFLA_BRPORT_ROOT_ID: the root bridge.
     pub root_id: Option<BridgeIdent>,
+    /// IFLA_BRPORT_HOLD_TIMER: time left, in centiseconds.
     pub hold_timer: Option<u64>,
+    /// IFLA_BRPORT_MESSAGE_AGE_TIMER: time left, in centiseconds.
     pub message_age_timer: Option<u64>,
+    /// IFLA_BRPORT_FORWARD_DELAY_TIMER: time left, in centiseconds.
     pub forward_delay_timer: Option<u64>,
+    /// IFLA_BRPORT_TOPOLOGY_CHANGE_ACK.
     pub topology_change_ack: Option<bool>,
+    /// IFLA_BRPORT_CONFIG_PENDING.
     pub config_pending: Option<bool>,
+    /// IFLA_BRPORT_PROXYARP.
     pub proxy_arp: Option<bool>,
+    /// IFLA_BRPORT_PROXYARP_WIFI.
     pub proxy_arp_wifi: Option<bool>,
+    /// IFLA_BRPORT_MULTICAST_ROUTER: 0 disabled, 1 learned, 2 always, 3 temporary.
     pub mcast_router: Option<u8>,
+    /// IFLA_BRPORT_MCAST_FLOOD: unknown multicast is flooded to the port.
     pub mcast_flood: Option<bool>,
+    /// IFLA_BRPORT_BCAST_FLOOD: broadcast is flooded to the port.
     pub bcast_flood: Option<bool>,
+    /// IFLA_BRPORT_MCAST_TO_UCAST.
     pub mcast_to_unicast: Option<bool>,
+    /// IFLA_BRPORT_NEIGH_SUPPRESS: ARP and ND suppression.
     pub neigh_suppress: Option<bool>,
+    /// IFLA_BRPORT_GROUP_FWD_MASK (see [`BridgeInfo::group_fwd_mask`]).
     pub group_fwd_mask: Option<u16>,
+    /// IFLA_BRPORT_VLAN_TUNNEL.
     pub vlan_tunnel: Option<bool>,
+    /// IFLA_BRPORT_ISOLATED: the port talks only to ports that are not isolated.
     pub isolated: Option<bool>,
+    /// IFLA_BRPORT_LOCKED: only addresses entered by hand pass.
     pub locked: Option<bool>,
+    /// IFLA_BRPORT_BACKUP_PORT: the index of the port that takes over when this one goes down.
     pub backup_port: Option<u32>,
 }
 

@@ -23,7 +23,7 @@ pub struct MacVlan {
 }
 
 /// Nothing is sent for a macvlan without options: the kernel's defaults.
-fn encode(kind: &LinkKind) -> Option<InfoData> {
+fn encode(kind: &LinkKind<'_>) -> Option<InfoData> {
     let LinkKind::MacVlan(m) = kind else { return None };
     if *m == MacVlan::default() {
         return None;

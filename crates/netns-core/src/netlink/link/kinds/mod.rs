@@ -30,7 +30,7 @@ pub(crate) struct KindCodec {
     /// The kind attribute a request carries.
     pub info_kind: InfoKind,
     /// IFLA_INFO_DATA for a spec of this kind; `None` sends none.
-    pub encode: fn(&LinkKind) -> Option<InfoData>,
+    pub encode: fn(&LinkKind<'_>) -> Option<InfoData>,
     /// The settings in a dump's IFLA_INFO_DATA, when it is this kind's.
     pub decode: fn(&InfoData) -> Option<KindData>,
     /// The settings of a port of a link of this kind (IFLA_INFO_SLAVE_DATA).
@@ -42,7 +42,7 @@ impl KindCodec {
     const fn new(
         name: &'static str,
         info_kind: InfoKind,
-        encode: fn(&LinkKind) -> Option<InfoData>,
+        encode: fn(&LinkKind<'_>) -> Option<InfoData>,
         decode: fn(&InfoData) -> Option<KindData>,
     ) -> KindCodec {
         KindCodec { name, info_kind, encode, decode, decode_port: no_port }
@@ -63,7 +63,7 @@ fn codec(name: &[u8]) -> Option<&'static KindCodec> {
 
 /// IFLA_LINKINFO of a request: the kind and, when its codec has options
 /// to send, IFLA_INFO_DATA.
-pub(crate) fn link_info(kind: &LinkKind) -> Vec<LinkInfo> {
+pub(crate) fn link_info(kind: &LinkKind<'_>) -> Vec<LinkInfo> {
     let known = match kind {
         // Always sent by name, as given: a kind name need not be one the
         // crate (or this kernel) knows.

@@ -7,7 +7,7 @@ use netlink_packet_route::link::{InfoData, InfoKind, InfoVeth};
 
 pub(super) const VETH: KindCodec = KindCodec::new("veth", InfoKind::Veth, encode, |_| None);
 
-fn encode(kind: &LinkKind) -> Option<InfoData> {
+fn encode(kind: &LinkKind<'_>) -> Option<InfoData> {
     match kind {
         LinkKind::Veth { peer: Some(peer) } => Some(InfoData::Veth(InfoVeth::Peer(link_message(peer)))),
         _ => None,

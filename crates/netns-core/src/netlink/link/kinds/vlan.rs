@@ -7,7 +7,7 @@ use netlink_packet_route::link::{InfoData, InfoKind, InfoVlan};
 
 pub(super) const VLAN: KindCodec = KindCodec::new("vlan", InfoKind::Vlan, encode, decode);
 
-fn encode(kind: &LinkKind) -> Option<InfoData> {
+fn encode(kind: &LinkKind<'_>) -> Option<InfoData> {
     match kind {
         LinkKind::Vlan(id) => Some(InfoData::Vlan(vec![InfoVlan::Id(*id)])),
         _ => None,

@@ -11,43 +11,65 @@ pub(super) const VXLAN: KindCodec = KindCodec::new("vxlan", InfoKind::Vxlan, enc
 
 /// One VXLAN option (IFLA_VXLAN_*).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub enum VxlanOpt {
+    /// IFLA_VXLAN_ID: the VNI.
     Id(u32),
-    /// Remote or multicast group, IPv4 or IPv6.
+    /// IFLA_VXLAN_GROUP / IFLA_VXLAN_GROUP6: the remote or multicast group.
     Group(IpAddr),
+    /// IFLA_VXLAN_LOCAL / IFLA_VXLAN_LOCAL6: the source address.
     Local(IpAddr),
+    /// IFLA_VXLAN_LINK: the index of the underlying device.
     Link(u32),
-    /// 0 means "auto".
+    /// IFLA_VXLAN_TTL (0: auto).
     Ttl(u8),
+    /// IFLA_VXLAN_TTL_INHERIT.
     TtlInherit,
-    /// 1 means "inherit".
+    /// IFLA_VXLAN_TOS (1: inherit).
     Tos(u8),
-    /// 0 unset, 1 set, 2 inherit.
+    /// IFLA_VXLAN_DF: 0 unset, 1 set, 2 inherit.
     Df(u8),
+    /// IFLA_VXLAN_LABEL: the IPv6 flow label.
     Label(u32),
+    /// IFLA_VXLAN_AGEING: how long a learned entry is kept, seconds.
     Ageing(u32),
+    /// IFLA_VXLAN_LIMIT: the most forwarding entries (0: no limit).
     Limit(u32),
+    /// IFLA_VXLAN_PORT_RANGE: the UDP source ports (low, high).
     PortRange(u16, u16),
+    /// IFLA_VXLAN_PORT: the UDP destination port.
     Port(u16),
+    /// IFLA_VXLAN_LEARNING.
     Learning(bool),
+    /// IFLA_VXLAN_PROXY.
     Proxy(bool),
+    /// IFLA_VXLAN_RSC.
     Rsc(bool),
+    /// IFLA_VXLAN_L2MISS.
     L2Miss(bool),
+    /// IFLA_VXLAN_L3MISS.
     L3Miss(bool),
+    /// IFLA_VXLAN_UDP_CSUM.
     UdpCsum(bool),
+    /// IFLA_VXLAN_UDP_ZERO_CSUM6_TX.
     UdpZeroCsum6Tx(bool),
+    /// IFLA_VXLAN_UDP_ZERO_CSUM6_RX.
     UdpZeroCsum6Rx(bool),
+    /// IFLA_VXLAN_REMCSUM_TX.
     RemCsumTx(bool),
+    /// IFLA_VXLAN_REMCSUM_RX.
     RemCsumRx(bool),
+    /// IFLA_VXLAN_COLLECT_METADATA (`external`).
     CollectMetadata(bool),
+    /// IFLA_VXLAN_GBP.
     Gbp,
+    /// IFLA_VXLAN_GPE.
     Gpe,
+    /// IFLA_VXLAN_VNIFILTER.
     Vnifilter(bool),
 }
 
 /// The options in the order they were given; none: the kernel's defaults.
-fn encode(kind: &LinkKind) -> Option<InfoData> {
+fn encode(kind: &LinkKind<'_>) -> Option<InfoData> {
     match kind {
         LinkKind::Vxlan(opts) if !opts.is_empty() => Some(InfoData::Vxlan(opts.iter().map(vxlan_attr).collect())),
         _ => None,
@@ -102,7 +124,6 @@ fn decode(data: &InfoData) -> Option<KindData> {
 
 /// A vxlan device's settings (IFLA_VXLAN_*).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub struct VxlanInfo {
     /// VNI.
     pub id: Option<u32>,
@@ -110,7 +131,9 @@ pub struct VxlanInfo {
     pub group: Option<Ipv4Addr>,
     /// Remote or multicast group (IPv6).
     pub group6: Option<Ipv6Addr>,
+    /// IFLA_VXLAN_LOCAL: the source address (IPv4).
     pub local: Option<Ipv4Addr>,
+    /// IFLA_VXLAN_LOCAL6: the source address (IPv6).
     pub local6: Option<Ipv6Addr>,
     /// Index of the underlying device (`dev`), 0 for none.
     pub link: Option<u32>,
@@ -118,29 +141,47 @@ pub struct VxlanInfo {
     pub port_range: Option<(u16, u16)>,
     /// Destination UDP port.
     pub port: Option<u16>,
+    /// IFLA_VXLAN_LEARNING: remote addresses are learned.
     pub learning: Option<bool>,
+    /// IFLA_VXLAN_PROXY: ARP and ND proxy.
     pub proxy: Option<bool>,
+    /// IFLA_VXLAN_RSC: route short-circuit.
     pub rsc: Option<bool>,
+    /// IFLA_VXLAN_L2MISS: netlink notifications for unknown link-layer addresses.
     pub l2miss: Option<bool>,
+    /// IFLA_VXLAN_L3MISS: netlink notifications for unknown IP addresses.
     pub l3miss: Option<bool>,
+    /// IFLA_VXLAN_TOS (1: inherit).
     pub tos: Option<u8>,
+    /// IFLA_VXLAN_TTL (0: auto).
     pub ttl: Option<u8>,
+    /// IFLA_VXLAN_TTL_INHERIT.
     pub ttl_inherit: Option<bool>,
     /// 0 unset, 1 set, 2 inherit.
     pub df: Option<u8>,
     /// Flow label.
     pub label: Option<u32>,
+    /// IFLA_VXLAN_AGEING: how long a learned entry is kept, seconds.
     pub ageing: Option<u32>,
+    /// IFLA_VXLAN_LIMIT: the most forwarding entries (0: no limit).
     pub limit: Option<u32>,
+    /// IFLA_VXLAN_UDP_CSUM: UDP checksums over IPv4.
     pub udp_csum: Option<bool>,
+    /// IFLA_VXLAN_UDP_ZERO_CSUM6_TX: send IPv6 without UDP checksum.
     pub udp_zero_csum6_tx: Option<bool>,
+    /// IFLA_VXLAN_UDP_ZERO_CSUM6_RX: accept IPv6 without UDP checksum.
     pub udp_zero_csum6_rx: Option<bool>,
+    /// IFLA_VXLAN_REMCSUM_TX: remote checksum offload on send.
     pub remcsum_tx: Option<bool>,
+    /// IFLA_VXLAN_REMCSUM_RX: remote checksum offload on receive.
     pub remcsum_rx: Option<bool>,
+    /// IFLA_VXLAN_GBP: the group-based policy extension is on.
     pub gbp: bool,
+    /// IFLA_VXLAN_GPE: the generic protocol extension is on.
     pub gpe: bool,
     /// `external` (collect metadata).
     pub collect_metadata: Option<bool>,
+    /// IFLA_VXLAN_VNIFILTER: the device carries a VNI filter (one device, many VNIs).
     pub vnifilter: Option<bool>,
 }
 
