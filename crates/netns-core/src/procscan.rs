@@ -116,8 +116,9 @@ pub struct Holders {
 impl ProcScan {
     /// Who holds which network namespace: every thread's namespace
     /// (`PID/task/TID/ns/net`, so a thread that switched alone counts) and
-    /// every open descriptor on a namespace file (`PID/fd/N` reading
-    /// `net:[INODE]`). The descriptors of process `skip_fds_of` are not
+    /// every open descriptor on a namespace file (`PID/fd/N`, stat'ed: a
+    /// namespace opened through a bind mount reads as that mount's path,
+    /// not as `net:[INODE]`). The descriptors of process `skip_fds_of` are not
     /// read (the caller's own, open on the namespaces it examines).
     /// Processes that end during the walk are skipped.
     pub fn holders(&self, skip_fds_of: u32) -> io::Result<Holders> {
@@ -138,6 +139,8 @@ impl ProcScan {
             if pid != skip_fds_of {
                 self.each_link(name, b"fd", b"", &mut denied, |ino| open.push(ino));
             }
+            open.sort_unstable();
+            open.dedup();
             for (list, map) in [(inside, &mut found.inside), (open, &mut found.open)] {
                 for ino in list {
                     let pids = map.entry(NsId { dev: self.nsfs_dev, ino }).or_default();
@@ -153,10 +156,13 @@ impl ProcScan {
         Ok(found)
     }
 
-    /// For each entry E of `/proc/PID/SUB/`, the inode of the `net:[INODE]`
-    /// link at `E/TAIL` (or at `E` when `TAIL` is empty). `denied` is set
-    /// when the directory or a link could not be read for lack of
-    /// permission.
+    /// For each entry E of `/proc/PID/SUB/`, the inode of the network
+    /// namespace the link at `E/TAIL` names: read as `net:[INODE]` when
+    /// `TAIL` is given (a task's `ns/net`), else (a descriptor) stat'ed
+    /// through and kept when it is on nsfs (a namespace of another type has
+    /// an inode of its own, so it never matches a network namespace).
+    /// `denied` is set when the directory or a link could not be read for
+    /// lack of permission.
     fn each_link(&self, pid: &[u8], sub: &[u8], tail: &[u8], denied: &mut bool, mut f: impl FnMut(u64)) {
         let mut rel = pid.to_vec();
         rel.push(b'/');
@@ -177,17 +183,18 @@ impl ProcScan {
             if name.first() == Some(&b'.') {
                 continue;
             }
-            let mut link = name.to_vec();
-            if !tail.is_empty() {
+            let found = if tail.is_empty() {
+                fstatat(fd.as_fd(), OsStr::from_bytes(name), AtFlags::empty())
+                    .map(|st| (st.st_dev == self.nsfs_dev).then_some(st.st_ino))
+            } else {
+                let mut link = name.to_vec();
                 link.push(b'/');
                 link.extend_from_slice(tail);
-            }
-            match nix::fcntl::readlinkat(fd.as_fd(), OsStr::from_bytes(&link)) {
-                Ok(target) => {
-                    if let Some(ino) = net_inode_of(target.as_bytes()) {
-                        f(ino);
-                    }
-                }
+                nix::fcntl::readlinkat(fd.as_fd(), OsStr::from_bytes(&link)).map(|t| net_inode_of(t.as_bytes()))
+            };
+            match found {
+                Ok(Some(ino)) => f(ino),
+                Ok(None) => {}
                 Err(e) => *denied |= e == nix::errno::Errno::EACCES || e == nix::errno::Errno::EPERM,
             }
         }
