@@ -21,6 +21,7 @@
 pub mod render;
 
 use crate::namespace::{NetNs, NsId};
+use crate::netlink::link::LinkQuery;
 use crate::procscan::{Holders, ProcScan};
 use crate::rundir::{Entry, EntryKind, NsName, RunDir, RunDirError};
 use std::collections::{BTreeMap, HashMap};
@@ -151,13 +152,20 @@ struct Seen {
 }
 
 impl Seen {
-    fn look(run: &RunDir) -> Seen {
+    /// `only`: the mounts of this one namespace are enough (the second
+    /// look before a removal).
+    fn look(run: &RunDir, only: Option<NsId>) -> Seen {
         let holders = ProcScan::open()
             .and_then(|scan| scan.holders(std::process::id()))
             .map_err(|e| format!("cannot read /proc: {}", crate::sys::Errno::of(&e)));
         let now =
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-        Seen { holders, mounts: nsfs_mounts(), run_dir: std::fs::canonicalize(run.path()).ok(), now }
+        Seen {
+            holders,
+            mounts: nsfs_mounts(only.map(|id| id.ino)),
+            run_dir: std::fs::canonicalize(run.path()).ok(),
+            now,
+        }
     }
 }
 
@@ -177,7 +185,7 @@ pub fn survey(run: &RunDir, claims: &Claims, opts: &Options) -> Result<Survey, V
         }
     };
     names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-    let seen = Seen::look(run);
+    let seen = Seen::look(run, None);
     let entries = names
         .iter()
         // Every readdir entry is one path component.
@@ -198,7 +206,11 @@ pub fn remove(run: &RunDir, claims: &Claims, opts: &Options, survey: &mut Survey
         j.outcome = match run.lock() {
             Err(e) => Outcome::Failed(String::from_utf8_lossy(&e.message()).into_owned()),
             Ok(lock) => {
-                let again = judge(run, claims, opts, &Seen::look(run), j.name.clone());
+                let only = match &entry {
+                    Entry::Namespace { id, .. } => Some(*id),
+                    _ => None,
+                };
+                let again = judge(run, claims, opts, &Seen::look(run, only), j.name.clone());
                 if again.action != Action::Remove {
                     Outcome::Changed(again.reason)
                 } else {
@@ -384,7 +396,10 @@ fn read_links(run: &RunDir, name: &NsName, id: NsId) -> Result<Links, String> {
     if ns.id().ok() != Some(id) {
         return Err("it was replaced while prune looked at it".to_string());
     }
-    let links = ns.netlink().and_then(|mut nl| nl.links()).map_err(|e| format!("cannot read its interfaces: {e}"))?;
+    let links = ns
+        .netlink()
+        .and_then(|mut nl| nl.links_with(LinkQuery { stats: false, family: 0 }))
+        .map_err(|e| format!("cannot read its interfaces: {e}"))?;
     let mut found = Links { ifaces: Vec::new(), lo_alias: None, peer_elsewhere: None };
     for l in links {
         if l.link_type == LOOPBACK || l.index == 1 {
@@ -425,13 +440,19 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Every nsfs mount of this mount namespace: the namespace's inode (the
-/// mount's root, `net:[INODE]`) → mount points, with mountinfo's octal
-/// escapes undone.
-fn nsfs_mounts() -> BTreeMap<u64, Vec<String>> {
+/// Every nsfs mount of this mount namespace (or only those of namespace
+/// `only`): the namespace's inode (the mount's root, `net:[INODE]`) →
+/// mount points, with mountinfo's octal escapes undone.
+fn nsfs_mounts(only: Option<u64>) -> BTreeMap<u64, Vec<String>> {
     let mut out: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     let Ok(text) = std::fs::read("/proc/self/mountinfo") else { return out };
+    let wanted = only.map(|ino| format!(" net:[{ino}] ").into_bytes());
     for line in text.split(|&b| b == b'\n') {
+        if let Some(w) = &wanted
+            && !line.windows(w.len()).any(|win| win == w.as_slice())
+        {
+            continue;
+        }
         let fields: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
         let Some(dash) = fields.iter().position(|f| *f == b"-") else { continue };
         if fields.get(dash + 1) != Some(&&b"nsfs"[..]) || fields.len() < 5 {
