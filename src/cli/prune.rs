@@ -26,13 +26,16 @@ fn usage(msg: Option<String>) -> Status {
 /// Run `prune ARGS…`.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let mut dry_run = false;
+    // `-j`/`-p` after the word apply to this command only (a batch file
+    // goes on with its own options).
+    let (mut json, mut pretty) = (ctx.opts.json, ctx.opts.pretty);
     let mut min_age = prune::DEFAULT_MIN_AGE;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_bytes() {
             b"--dry-run" | b"-dry-run" => dry_run = true,
-            b"-j" | b"-json" | b"--json" => ctx.opts.json = true,
-            b"-p" | b"-pretty" | b"--pretty" => ctx.opts.pretty = true,
+            b"-j" | b"-json" | b"--json" => json = true,
+            b"-p" | b"-pretty" | b"--pretty" => pretty = true,
             b"--min-age" | b"-min-age" => {
                 let Some(v) = it.next() else { return usage(Some("--min-age needs a number of seconds".into())) };
                 match v.to_str().and_then(|s| s.parse().ok()) {
@@ -66,7 +69,6 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             return Ok(1);
         }
     };
-    let json = ctx.opts.json;
     if !json {
         // The list first, on its own: it stands even if a removal hangs.
         ctx.write(render::plan(&run, &survey, dry_run).as_bytes());
@@ -91,7 +93,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         });
     }
     if json {
-        ctx.write(&render::json(&survey, ctx.opts.pretty));
+        ctx.write(&render::json(&survey, pretty));
     } else {
         ctx.write(render::removed(&survey).as_bytes());
     }

@@ -317,7 +317,7 @@ v left "$(ls /run/netns | tr '\n' ' ')"
 }
 
 #[test]
-fn nothing_to_prune_and_usage_errors() {
+fn nothing_to_prune_usage_errors_and_batch_lines() {
     require_root!();
     let run = script(&format!(
         r#"{FRESH}
@@ -327,6 +327,8 @@ r empty $NETNS -j prune
 r bad $NETNS prune --force
 r age $NETNS prune --min-age soon
 r help $NETNS prune --help
+printf 'prune -j --dry-run\nadd z\nlist\n' >"$H/w/batch"
+r batch $NETNS -b "$H/w/batch"
 "#
     ))
     .run();
@@ -338,4 +340,6 @@ r help $NETNS prune --help
     run.check(r.rc == 255 && r.err().starts_with("netns prune: --min-age: \"soon\" is not a number"), "age");
     let r = run.get("help");
     run.check(r.rc == 255 && r.err().starts_with("Usage: netns [-j [-p]] prune"), "help");
+    // In a batch file, prune's own -j is for that line only.
+    run.expect("batch", 0, "[]\nz\n", "");
 }
