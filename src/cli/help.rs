@@ -28,6 +28,7 @@ Examples:
   netns -all exec ip -br addr       run a command in every named namespace
   netns -n blue -j addr             blue's addresses, read over netlink (nothing runs inside)
   netns inspect --all               every namespace at a glance
+  netns prune --dry-run             which names nothing uses any more, and why (prune removes them)
   netns -b cmds.txt                 run a batch file (`-` for standard input)
   netns delete blue                 remove the name (and the namespace when unused)
 
@@ -142,6 +143,25 @@ pub fn command() -> Command {
                 .about("One view of a namespace: interfaces, veth peers, addresses, routes, neighbours, sysctls, processes, firewall")
                 .arg(Arg::new("NAME").num_args(0..).help("Named namespaces (default: the current one; --all: every one)"))
                 .arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help("The current namespace and every named one")),
+        )
+        .subcommand(
+            Command::new("prune")
+                .about(
+                    "Remove names nothing uses: namespaces with no process and no interface up but lo, \
+                     stale placeholders (never a lab's, a held one, a young one, or a symlink)",
+                )
+                .arg(
+                    Arg::new("dry-run")
+                        .long("dry-run")
+                        .action(ArgAction::SetTrue)
+                        .help("List what would be removed and why; change nothing (works without root, as far as it can see)"),
+                )
+                .arg(
+                    Arg::new("min-age")
+                        .long("min-age")
+                        .value_name("SECONDS")
+                        .help("Keep names younger than this (default 10): they may still be being set up"),
+                ),
         )
         .subcommand(
             Command::new("link")
@@ -268,13 +288,17 @@ mod tests {
             clap_complete::generate(shell, &mut command(), "netns", &mut out);
             let text = String::from_utf8(out).unwrap();
             assert!(text.contains("list-id") && text.contains("net-only"), "{shell} completion lacks words");
+            assert!(text.contains("prune") && text.contains("dry-run"), "{shell} completion lacks prune");
         }
     }
 
     #[test]
     fn help_describes_every_subcommand() {
         let help = command().render_long_help().to_string();
-        for word in ["list", "list-id", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor"] {
+        for word in [
+            "list", "list-id", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor", "inspect",
+            "prune",
+        ] {
             assert!(help.contains(&format!("  {word} ")), "help lacks {word}");
         }
     }

@@ -15,6 +15,7 @@ mod lab;
 mod listall;
 mod netns_cmd;
 mod options;
+mod prune;
 
 // The execution context and the iproute2 grammar belong to the objects
 // layer below; the command line builds the context and speaks the grammar.

@@ -124,6 +124,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
         None => match first.as_bytes() {
             b"completions" => help::completions(args),
             b"inspect" => super::inspect::run(ctx, args),
+            b"prune" => super::prune::run(ctx, args),
             b"man" => help::man(),
             _ if batch_line => {
                 crate::errln!("Object \"", first, "\" is unknown, try \"netns help\".");

@@ -21,6 +21,7 @@ mod labs_validate;
 mod objects_route;
 mod objects_show;
 mod objects_write;
+mod prune;
 mod robustness;
 mod safety;
 mod start_path;

@@ -81,9 +81,7 @@ impl ProcScan {
     /// The inode in the `net:[INODE]` link at `rel` (relative to /proc).
     fn net_inode(&self, rel: &[u8]) -> Option<u64> {
         let target = nix::fcntl::readlinkat(self.dir.as_fd(), OsStr::from_bytes(rel)).ok()?;
-        let t = target.as_bytes();
-        let digits = t.strip_prefix(b"net:[")?.strip_suffix(b"]")?;
-        std::str::from_utf8(digits).ok()?.parse().ok()
+        net_inode_of(target.as_bytes())
     }
 
     /// Pids of the processes inside namespace `ns`, ascending.
@@ -109,6 +107,114 @@ impl ProcScan {
         })?;
         Ok(map)
     }
+}
+
+/// Every way processes hold network namespaces, from one walk of `/proc`
+/// (see [`ProcScan::holders`]).
+#[derive(Debug, Default, Clone)]
+pub struct Holders {
+    /// Processes with at least one thread inside the namespace, ascending.
+    pub inside: BTreeMap<NsId, Vec<u32>>,
+    /// Processes with a descriptor open on the namespace's file, ascending.
+    pub open: BTreeMap<NsId, Vec<u32>>,
+    /// Processes whose threads or descriptors could not be read (not
+    /// permitted: another user's, without `CAP_SYS_PTRACE`). What they
+    /// hold is unknown.
+    pub unreadable: Vec<u32>,
+}
+
+impl ProcScan {
+    /// Who holds which network namespace: every thread's namespace
+    /// (`PID/task/TID/ns/net`, so a thread that switched alone counts) and
+    /// every open descriptor on a namespace file (`PID/fd/N`, stat'ed: a
+    /// namespace opened through a bind mount reads as that mount's path,
+    /// not as `net:[INODE]`). The descriptors of process `skip_fds_of` are not
+    /// read (the caller's own, open on the namespaces it examines).
+    /// Processes that end during the walk are skipped.
+    pub fn holders(&self, skip_fds_of: u32) -> io::Result<Holders> {
+        let mut found = Holders::default();
+        let dup = nix::unistd::dup(self.dir.as_fd())?;
+        let mut dir = nix::dir::Dir::from_fd(dup)?;
+        for entry in dir.iter() {
+            let Ok(entry) = entry else { continue };
+            let name = entry.file_name().to_bytes();
+            if name.is_empty() || !is_pid(name) {
+                continue;
+            }
+            let Some(pid) = std::str::from_utf8(name).ok().and_then(|s| s.parse::<u32>().ok()) else { continue };
+            let mut denied = false;
+            let mut inside = Vec::new();
+            self.each_link(name, b"task", b"ns/net", &mut denied, |ino| inside.push(ino));
+            let mut open = Vec::new();
+            if pid != skip_fds_of {
+                self.each_link(name, b"fd", b"", &mut denied, |ino| open.push(ino));
+            }
+            open.sort_unstable();
+            open.dedup();
+            for (list, map) in [(inside, &mut found.inside), (open, &mut found.open)] {
+                for ino in list {
+                    let pids = map.entry(NsId { dev: self.nsfs_dev, ino }).or_default();
+                    if pids.last() != Some(&pid) {
+                        pids.push(pid);
+                    }
+                }
+            }
+            if denied {
+                found.unreadable.push(pid);
+            }
+        }
+        Ok(found)
+    }
+
+    /// For each entry E of `/proc/PID/SUB/`, the inode of the network
+    /// namespace the link at `E/TAIL` names: read as `net:[INODE]` when
+    /// `TAIL` is given (a task's `ns/net`), else (a descriptor) stat'ed
+    /// through and kept when it is on nsfs (a namespace of another type has
+    /// an inode of its own, so it never matches a network namespace).
+    /// `denied` is set when the directory or a link could not be read for
+    /// lack of permission.
+    fn each_link(&self, pid: &[u8], sub: &[u8], tail: &[u8], denied: &mut bool, mut f: impl FnMut(u64)) {
+        let mut rel = pid.to_vec();
+        rel.push(b'/');
+        rel.extend_from_slice(sub);
+        let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+        let mut dir = match nix::dir::Dir::openat(self.dir.as_fd(), OsStr::from_bytes(&rel), flags, Mode::empty()) {
+            Ok(d) => d,
+            Err(e) => {
+                *denied |= e == nix::errno::Errno::EACCES || e == nix::errno::Errno::EPERM;
+                return;
+            }
+        };
+        let fd = dir.as_fd().try_clone_to_owned();
+        let Ok(fd) = fd else { return };
+        for entry in dir.iter() {
+            let Ok(entry) = entry else { continue };
+            let name = entry.file_name().to_bytes();
+            if name.first() == Some(&b'.') {
+                continue;
+            }
+            let found = if tail.is_empty() {
+                fstatat(fd.as_fd(), OsStr::from_bytes(name), AtFlags::empty())
+                    .map(|st| (st.st_dev == self.nsfs_dev).then_some(st.st_ino))
+            } else {
+                let mut link = name.to_vec();
+                link.push(b'/');
+                link.extend_from_slice(tail);
+                nix::fcntl::readlinkat(fd.as_fd(), OsStr::from_bytes(&link)).map(|t| net_inode_of(t.as_bytes()))
+            };
+            match found {
+                Ok(Some(ino)) => f(ino),
+                Ok(None) => {}
+                Err(e) => *denied |= e == nix::errno::Errno::EACCES || e == nix::errno::Errno::EPERM,
+            }
+        }
+    }
+}
+
+/// The inode in a `net:[INODE]` link text.
+fn net_inode_of(t: &[u8]) -> Option<u64> {
+    let digits = t.strip_prefix(b"net:[")?.strip_suffix(b"]")?;
+    std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
 /// The command name of a process (`/proc/PID/comm`), if readable, made
@@ -145,6 +251,21 @@ mod tests {
         assert_eq!(printable(b"a\x1b[31mb\tc\x7fd"), "a?[31mb?c?d");
         assert_eq!(printable("sshd: é".as_bytes()), "sshd: é");
         assert_eq!(printable(b"x\xff\xc2\x85y"), "x??y");
+    }
+
+    #[test]
+    fn holders_see_a_thread_inside_and_a_descriptor_open() {
+        let scan = ProcScan::open().unwrap();
+        let me = NsId::of_path(Path::new("/proc/self/ns/net")).unwrap();
+        let _open = std::fs::File::open("/proc/self/ns/net").unwrap();
+        let pid = std::process::id();
+        let found = scan.holders(0).unwrap();
+        assert!(found.inside.get(&me).is_some_and(|p| p.contains(&pid)));
+        assert!(found.open.get(&me).is_some_and(|p| p.contains(&pid)));
+        let skipped = scan.holders(pid).unwrap();
+        assert!(!skipped.open.get(&me).is_some_and(|p| p.contains(&pid)));
+        assert_eq!(net_inode_of(b"net:[4026531840]"), Some(4026531840));
+        assert_eq!(net_inode_of(b"mnt:[4026531840]"), None);
     }
 
     #[test]

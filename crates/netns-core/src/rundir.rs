@@ -91,6 +91,113 @@ pub enum Source<'fd> {
     Prepared(BorrowedFd<'fd>),
 }
 
+/// The run directory's lock (see [`RunDir::lock`]), released on drop.
+#[derive(Debug)]
+pub struct RunDirLock {
+    _held: Option<Flock<File>>,
+}
+
+/// What an entry of the run directory is (see [`RunDir::examine`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A network namespace mounted on the name. `mtime` is the nsfs
+    /// file's, which the kernel sets when the namespace file is first
+    /// instantiated: for a name made by `add`, when it was made.
+    Namespace {
+        /// The namespace's identity.
+        id: crate::nsid::NsId,
+        /// Seconds since the epoch.
+        mtime: i64,
+    },
+    /// An empty regular file with nothing mounted on it: the placeholder of
+    /// an add that did not finish, or of a name whose mount went away.
+    Placeholder {
+        /// st_dev of the file.
+        dev: u64,
+        /// st_ino of the file.
+        ino: u64,
+        /// Seconds since the epoch.
+        mtime: i64,
+    },
+    /// Anything else: not a name `add` makes.
+    Other {
+        /// What it is, as a word for tools.
+        kind: EntryKind,
+        /// What it is, in words for a message ("a symbolic link").
+        what: String,
+    },
+}
+
+/// The kinds of [`Entry::Other`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)] // the names say it
+pub enum EntryKind {
+    Symlink,
+    Directory,
+    Fifo,
+    Socket,
+    Device,
+    /// A regular file that holds data.
+    File,
+    /// A file mounted onto the name from anywhere but nsfs.
+    Mount,
+    /// A namespace file of another type (a mount or pid namespace).
+    OtherNamespace,
+}
+
+impl EntryKind {
+    /// A lower-case word for tools (`symlink`, `directory`, …).
+    pub fn word(self) -> &'static str {
+        match self {
+            EntryKind::Symlink => "symlink",
+            EntryKind::Directory => "directory",
+            EntryKind::Fifo => "fifo",
+            EntryKind::Socket => "socket",
+            EntryKind::Device => "device",
+            EntryKind::File => "file",
+            EntryKind::Mount => "mount",
+            EntryKind::OtherNamespace => "nsfs",
+        }
+    }
+}
+
+impl Entry {
+    /// What it is, in words.
+    pub fn words(&self) -> String {
+        match self {
+            Entry::Namespace { .. } => "a network namespace".into(),
+            Entry::Placeholder { .. } => "an empty file with no namespace mounted on it".into(),
+            Entry::Other { what, .. } => what.clone(),
+        }
+    }
+}
+
+/// Is the file behind `fd` the root of a mount (statx's
+/// `STATX_ATTR_MOUNT_ROOT`)? A kernel that does not report the attribute
+/// (before 5.8) is answered with `true`: nothing is taken for a plain file
+/// that cannot be shown to be one.
+fn is_mount_root(fd: &OwnedFd) -> std::io::Result<bool> {
+    // SAFETY: statx writes one `struct statx` into memory we own; all-zero
+    // bytes are a valid value of that plain C struct.
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid descriptor, an empty NUL-terminated path with
+    // AT_EMPTY_PATH, and a pointer to the struct above.
+    let rc = unsafe {
+        libc::statx(
+            fd.as_raw_fd(),
+            c"".as_ptr(),
+            libc::AT_EMPTY_PATH | libc::AT_SYMLINK_NOFOLLOW,
+            libc::STATX_BASIC_STATS,
+            &mut stx,
+        )
+    };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let bit = libc::STATX_ATTR_MOUNT_ROOT as u64;
+    Ok(stx.stx_attributes_mask & bit == 0 || stx.stx_attributes & bit != 0)
+}
+
 /// A failure of a run-directory operation. `Display` gives iproute2's
 /// message for it, with the configured paths. Every variant carries the
 /// path or name involved and the errno.
@@ -161,6 +268,10 @@ pub enum RunDirError {
     },
     /// A name that may not be created (see [`NsName::new`]).
     Name(InvalidName),
+    /// [`RunDir::delete_examined`]: the name is no longer the file that was
+    /// examined (it was removed, replaced or mounted over since), or it is
+    /// no namespace or placeholder at all; nothing was removed.
+    Changed { path: PathBuf, now: String },
 }
 
 impl RunDirError {
@@ -177,6 +288,7 @@ impl RunDirError {
             | RunDirError::Restore { errno }
             | RunDirError::Remove { errno, .. } => *errno,
             RunDirError::Name(_) => Errno(libc::EINVAL),
+            RunDirError::Changed { .. } => Errno(libc::ESTALE),
         }
     }
 }
@@ -198,6 +310,9 @@ impl RunDirError {
             RunDirError::Restore { errno } => msg!("setns: ", errno),
             RunDirError::Remove { path, errno } => msg!("Cannot remove namespace file \"", path, "\": ", errno),
             RunDirError::Name(e) => e.message(),
+            RunDirError::Changed { path, now } => {
+                msg!("Not removing \"", path, "\": it changed since it was examined (now ", now.as_str(), ")")
+            }
         }
     }
 }
@@ -499,6 +614,102 @@ impl RunDir {
         Some(format!("{what}, not a namespace or an empty placeholder"))
     }
 
+    /// Take the run directory's lock, as [`delete`](Self::delete) does,
+    /// and hold it until the returned value is dropped: adds and deletes
+    /// by netns wait meanwhile. A directory that does not exist is not
+    /// locked (there is nothing in it to protect).
+    pub fn lock(&self) -> Result<RunDirLock, RunDirError> {
+        let held = match self.open_dir() {
+            Ok(fd) => Flock::lock(File::from(fd), FlockArg::LockExclusive).ok(),
+            Err(nix::errno::Errno::ENOENT) => None,
+            Err(e) => return Err(RunDirError::OpenDir { dir: self.path.clone(), errno: e.into() }),
+        };
+        Ok(RunDirLock { _held: held })
+    }
+
+    /// What the entry `name` is, seen without following it: the entry is
+    /// opened `O_PATH | O_NOFOLLOW` (a symbolic link is reported, never
+    /// followed; a FIFO or device is never opened for reading), then
+    /// examined through that descriptor. `Err` when it cannot be opened
+    /// (gone, or the directory cannot be searched).
+    pub fn examine(&self, name: &NsName) -> std::io::Result<Entry> {
+        use nix::sys::stat::fstat;
+        let path = self.entry(name);
+        let probe = open(&path, OFlag::O_PATH | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC, Mode::empty())?;
+        let st = fstat(&probe)?;
+        let other = |kind: EntryKind, what: String| Ok(Entry::Other { kind, what });
+        match st.st_mode & libc::S_IFMT {
+            libc::S_IFLNK => return other(EntryKind::Symlink, "a symbolic link".into()),
+            libc::S_IFDIR => return other(EntryKind::Directory, "a directory".into()),
+            libc::S_IFREG => {}
+            mode => {
+                let what = crate::sys::special_file_words(mode).unwrap_or("not a file").to_string();
+                let kind = if mode == libc::S_IFIFO {
+                    EntryKind::Fifo
+                } else if mode == libc::S_IFSOCK {
+                    EntryKind::Socket
+                } else {
+                    EntryKind::Device
+                };
+                return other(kind, what);
+            }
+        }
+        let nsfs = nix::sys::stat::stat("/proc/self/ns/net")?.st_dev;
+        if st.st_dev == nsfs {
+            // A regular file on nsfs: opening it for real cannot block or
+            // act. Through the probe, so it is the file examined.
+            let again = format!("/proc/self/fd/{}", probe.as_raw_fd());
+            let fd = open(again.as_str(), OFlag::O_RDONLY | OFlag::O_CLOEXEC | OFlag::O_NONBLOCK, Mode::empty())?;
+            // NS_GET_NSTYPE = _IO(0xb7, 0x3)
+            // SAFETY: NS_GET_NSTYPE takes no argument and only reads the fd.
+            let kind = unsafe { libc::ioctl(fd.as_raw_fd(), 0xb703 as _) };
+            if kind != libc::CLONE_NEWNET {
+                return other(EntryKind::OtherNamespace, "a namespace of another type".into());
+            }
+            let id = crate::nsid::NsId { dev: st.st_dev, ino: st.st_ino };
+            return Ok(Entry::Namespace { id, mtime: st.st_mtime });
+        }
+        if is_mount_root(&probe)? {
+            return other(EntryKind::Mount, "a file mounted from elsewhere, not a namespace".into());
+        }
+        if st.st_size > 0 {
+            return other(EntryKind::File, crate::sys::regular_file_words(st.st_size));
+        }
+        Ok(Entry::Placeholder { dev: st.st_dev, ino: st.st_ino, mtime: st.st_mtime })
+    }
+
+    /// Remove `name` if it is still the namespace or placeholder `seen`
+    /// (from [`examine`](Self::examine)), with the run directory's lock
+    /// held by the caller: the caller can check whatever it needs under
+    /// the same lock first.
+    ///
+    /// The entry is examined again, and removed only when it is the same
+    /// file (device and inode; a symbolic link never is). A namespace is
+    /// removed as [`delete`](Self::delete) removes it (lazy unmount with
+    /// `UMOUNT_NOFOLLOW`, then unlink); a placeholder is only unlinked, so
+    /// that a namespace mounted onto it meanwhile makes the unlink fail
+    /// (`EBUSY`) instead of being unmounted. What remains racy: a tool
+    /// that does not take the lock (iproute2) replacing the name between
+    /// this check and the unmount, a window of two system calls.
+    pub fn delete_examined(&self, _lock: &RunDirLock, name: &NsName, seen: &Entry) -> Result<(), RunDirError> {
+        let path = self.entry(name);
+        let now = self.examine(name).map_err(|e| RunDirError::Remove { path: path.clone(), errno: Errno::of(&e) })?;
+        let same = match (seen, &now) {
+            (Entry::Namespace { id: a, .. }, Entry::Namespace { id: b, .. }) => a == b,
+            (Entry::Placeholder { dev: d1, ino: i1, .. }, Entry::Placeholder { dev: d2, ino: i2, .. }) => {
+                (d1, i1) == (d2, i2)
+            }
+            _ => false,
+        };
+        if !same {
+            return Err(RunDirError::Changed { path, now: now.words() });
+        }
+        match seen {
+            Entry::Namespace { .. } => self.remove_path(&path),
+            _ => nix::unistd::unlink(&path).map_err(|e| RunDirError::Remove { path, errno: e.into() }),
+        }
+    }
+
     fn remove_path(&self, path: &Path) -> Result<(), RunDirError> {
         // UMOUNT_NOFOLLOW: a symlink planted in the run directory must never
         // make us unmount whatever it points to.
@@ -780,6 +991,51 @@ mod tests {
         let run = RunDir::new("/nonexistent/netns-test");
         let e = run.add(&NsName::existing("a\nb").unwrap()).unwrap_err();
         assert!(matches!(e, RunDirError::Name(_)), "{e}");
+    }
+
+    #[test]
+    fn examine_tells_entries_apart_without_following_them() {
+        let dir = std::env::temp_dir().join(format!("netns-examine-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap();
+        let target = dir.join("target");
+        std::fs::write(&target, b"").unwrap();
+        std::fs::write(dir.join("data"), b"12345").unwrap();
+        std::fs::write(dir.join("stale"), b"").unwrap();
+        std::os::unix::fs::symlink(&target, dir.join("link")).unwrap();
+        std::fs::create_dir(dir.join("sub")).unwrap();
+        nix::unistd::mkfifo(&dir.join("fifo"), Mode::from_bits_truncate(0o600)).unwrap();
+        let run = RunDir::new(&dir);
+        let n = |s: &str| NsName::new(s).unwrap();
+        let kind = |s: &str| match run.examine(&n(s)).unwrap() {
+            Entry::Other { kind, .. } => Some(kind),
+            _ => None,
+        };
+        assert_eq!(kind("link"), Some(EntryKind::Symlink));
+        assert_eq!(kind("sub"), Some(EntryKind::Directory));
+        assert_eq!(kind("fifo"), Some(EntryKind::Fifo));
+        assert_eq!(kind("data"), Some(EntryKind::File));
+        assert_eq!(run.examine(&n("data")).unwrap().words(), "a regular file of 5 bytes");
+        let stale = run.examine(&n("stale")).unwrap();
+        assert!(matches!(stale, Entry::Placeholder { .. }), "{stale:?}");
+        assert!(run.examine(&n("absent")).is_err());
+
+        let lock = run.lock().unwrap();
+        // A symbolic link is never removed, and its target stays.
+        let link = run.examine(&n("link")).unwrap();
+        assert!(matches!(run.delete_examined(&lock, &n("link"), &link), Err(RunDirError::Changed { .. })));
+        assert!(dir.join("link").symlink_metadata().is_ok() && target.exists());
+        // A placeholder replaced since it was examined is left.
+        std::fs::write(dir.join("other"), b"").unwrap();
+        std::fs::rename(dir.join("other"), dir.join("stale")).unwrap();
+        let e = run.delete_examined(&lock, &n("stale"), &stale).unwrap_err();
+        assert!(e.to_string().contains("changed since it was examined"), "{e}");
+        assert!(dir.join("stale").exists());
+        let again = run.examine(&n("stale")).unwrap();
+        run.delete_examined(&lock, &n("stale"), &again).unwrap();
+        assert!(!dir.join("stale").exists());
+        drop(lock);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
