@@ -622,7 +622,7 @@ impl RunDir {
         let held = match self.open_dir() {
             Ok(fd) => Flock::lock(File::from(fd), FlockArg::LockExclusive).ok(),
             Err(nix::errno::Errno::ENOENT) => None,
-            Err(e) => return Err(RunDirError::OpenDir { dir: self.path.clone(), errno: e.into() }),
+            Err(e) => return Err(RunDirError::OpenDir { dir: self.path.clone(), errno: Errno::nix(e) }),
         };
         Ok(RunDirLock { _held: held })
     }
@@ -706,7 +706,7 @@ impl RunDir {
         }
         match seen {
             Entry::Namespace { .. } => self.remove_path(&path),
-            _ => nix::unistd::unlink(&path).map_err(|e| RunDirError::Remove { path, errno: e.into() }),
+            _ => nix::unistd::unlink(&path).map_err(|e| RunDirError::Remove { path, errno: Errno::nix(e) }),
         }
     }
 
