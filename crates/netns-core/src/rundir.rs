@@ -271,7 +271,12 @@ pub enum RunDirError {
     /// [`RunDir::delete_examined`]: the name is no longer the file that was
     /// examined (it was removed, replaced or mounted over since), or it is
     /// no namespace or placeholder at all; nothing was removed.
-    Changed { path: PathBuf, now: String },
+    Changed {
+        /// The name's path.
+        path: PathBuf,
+        /// What the name is now, in words for the message.
+        now: String,
+    },
 }
 
 impl RunDirError {
