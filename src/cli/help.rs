@@ -44,7 +44,7 @@ Labs (whole networks of namespaces from one TOML file):
 Environment:
   NETNS_RUN_DIR   where names live (default /run/netns)
   NETNS_ETC_DIR   per-namespace /etc overrides (default /etc/netns)
-  NETNS_NFT       the nft binary inspect and labs run (default: found on PATH)
+  NETNS_NFT       the nft binary labs run (default: found on PATH)
   NETNS_LAB_DIR   lab state and locks (default /run/netns-lab)
 
 Differences from iproute2 (bug fixes) are listed in docs/compat.md.";
