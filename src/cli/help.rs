@@ -28,6 +28,8 @@ Examples:
   netns -all exec ip -br addr       run a command in every named namespace
   netns -n blue -j addr             blue's addresses, read over netlink (nothing runs inside)
   netns inspect --all               every namespace at a glance
+  netns -n blue firewall            blue's firewall, per chain with counters (nothing runs inside)
+  netns -j firewall --all           every namespace's firewall as JSON
   netns -b cmds.txt                 run a batch file (`-` for standard input)
   netns delete blue                 remove the name (and the namespace when unused)
 
@@ -142,6 +144,18 @@ pub fn command() -> Command {
                 .about("One view of a namespace: interfaces, veth peers, addresses, routes, neighbours, sysctls, processes, firewall")
                 .arg(Arg::new("NAME").num_args(0..).help("Named namespaces (default: the current one; --all: every one)"))
                 .arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help("The current namespace and every named one")),
+        )
+        .subcommand(
+            Command::new("firewall")
+                .about("The firewall, read natively (nf_tables over netlink, no nft or iptables needed): an iptables -vnL-style table per chain, with each rule's counters and nft text")
+                .arg(Arg::new("NAME").num_args(0..).help("Named namespaces (default: the current one; --all: every one)"))
+                .arg(
+                    Arg::new("all")
+                        .long("all")
+                        .action(ArgAction::SetTrue)
+                        .help("The current namespace and every named one, read in parallel"),
+                )
+                .arg(Arg::new("root").long("root").action(ArgAction::SetTrue).help("The initial namespace (PID 1's)")),
         )
         .subcommand(
             Command::new("link")

@@ -224,6 +224,35 @@ pub struct NfRuleset {
 }
 
 impl NfRuleset {
+    /// Decode the messages of a dump, each as its type (`NFT_MSG_NEWTABLE`
+    /// 0, `NEWCHAIN` 3, `NEWRULE` 6, `NEWSET` 9, `NEWSETELEM` 12, without
+    /// the subsystem byte) and its payload (from `nfgenmsg` on). Elements
+    /// go to the set their message names, which must come before them.
+    /// Other message types are ignored.
+    pub fn from_messages<'a>(messages: impl IntoIterator<Item = (u16, &'a [u8])>) -> NfRuleset {
+        let mut r = NfRuleset::default();
+        for (kind, m) in messages {
+            match kind {
+                NFT_MSG_NEWTABLE => r.tables.push(decode_table(m)),
+                NFT_MSG_NEWCHAIN => r.chains.push(decode_chain(m)),
+                NFT_MSG_NEWRULE => r.rules.push(decode_rule(m)),
+                NFT_MSG_NEWSET => r.sets.push(decode_set(m)),
+                NFT_MSG_NEWSETELEM => {
+                    let a = attrs_of(m);
+                    let name = |k: u16| a.iter().find(|(t, _)| *t == k).map(|(_, v)| string(v));
+                    let (table, set) = (name(1).unwrap_or_default(), name(2).unwrap_or_default());
+                    let family = family_of(m);
+                    if let Some(s) = r.sets.iter_mut().find(|s| s.family == family && s.table == table && s.name == set)
+                    {
+                        s.elements.extend(decode_elements(m));
+                    }
+                }
+                _ => {}
+            }
+        }
+        r
+    }
+
     /// The set `name` of table `table` (family `family`).
     pub fn set(&self, family: u8, table: &str, name: &str) -> Option<&NfSet> {
         self.sets.iter().find(|s| s.family == family && s.table == table && s.name == name)
@@ -364,23 +393,25 @@ impl NfSocket {
         let (chains, i2) = self.dump(NFT_MSG_GETCHAIN, NFT_MSG_NEWCHAIN, 0, &[])?;
         let (rules, i3) = self.dump(NFT_MSG_GETRULE, NFT_MSG_NEWRULE, 0, &[])?;
         let (sets, i4) = self.dump(NFT_MSG_GETSET, NFT_MSG_NEWSET, 0, &[])?;
-        let mut r = NfRuleset {
-            generation: 0,
-            tables: tables.iter().map(|m| decode_table(m)).collect(),
-            chains: chains.iter().map(|m| decode_chain(m)).collect(),
-            rules: rules.iter().map(|m| decode_rule(m)).collect(),
-            sets: sets.iter().map(|m| decode_set(m)).collect(),
-        };
         let mut intr = i1 | i2 | i3 | i4;
-        for set in r.sets.iter_mut().filter(|s| s.is_anonymous()) {
+        let mut elements = Vec::new();
+        for m in &sets {
+            let set = decode_set(m);
+            if !set.is_anonymous() {
+                continue;
+            }
             let mut attrs = wire::nla(1, &cstr(&set.table)); // NFTA_SET_ELEM_LIST_TABLE
             attrs.extend(wire::nla(2, &cstr(&set.name))); // NFTA_SET_ELEM_LIST_SET
             let (msgs, i) = self.dump(NFT_MSG_GETSETELEM, NFT_MSG_NEWSETELEM, set.family, &attrs)?;
             intr |= i;
-            for m in &msgs {
-                set.elements.extend(decode_elements(m));
-            }
+            elements.extend(msgs);
         }
+        let messages = (tables.iter().map(|m| (NFT_MSG_NEWTABLE, m)))
+            .chain(chains.iter().map(|m| (NFT_MSG_NEWCHAIN, m)))
+            .chain(rules.iter().map(|m| (NFT_MSG_NEWRULE, m)))
+            .chain(sets.iter().map(|m| (NFT_MSG_NEWSET, m)))
+            .chain(elements.iter().map(|m| (NFT_MSG_NEWSETELEM, m)));
+        let r = NfRuleset::from_messages(messages.map(|(k, m)| (k, &m[..])));
         Ok((r, intr))
     }
 }
