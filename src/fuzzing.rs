@@ -9,6 +9,7 @@
 //! | [`batch_file`] | batch-file reader | `-batch FILE` |
 //! | [`global_options`] | the scan of the global options | the command line |
 //! | [`netlink_replies`] | the netlink reply decoder | a datagram from the kernel |
+//! | [`nftables_dump`] | the nf_tables decoder, the rule text and the `firewall` table | messages of a ruleset dump |
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
@@ -47,4 +48,20 @@ pub fn global_options(args: &[&[u8]]) -> Option<usize> {
 /// how many there were, or `None` for a malformed buffer.
 pub fn netlink_replies(buf: &[u8]) -> Option<usize> {
     crate::netlink::decode_replies(buf).ok()
+}
+
+/// Decode nf_tables dump messages, put every rule in words and render the
+/// `firewall` table. `data` is a sequence of messages, each one byte of
+/// type (`NFT_MSG_NEW*`, modulo 13), two bytes of length (little-endian)
+/// and the payload. Returns the length of the text.
+pub fn nftables_dump(data: &[u8]) -> usize {
+    let mut msgs = Vec::new();
+    let mut rest = data;
+    while let [kind, a, b, tail @ ..] = rest {
+        let len = usize::from(u16::from_le_bytes([*a, *b])).min(tail.len());
+        msgs.push((u16::from(*kind % 13), &tail[..len]));
+        rest = &tail[len..];
+    }
+    let nf = crate::netlink::netfilter::NfRuleset::from_messages(msgs);
+    crate::shared::firewall::text::render(&[crate::shared::firewall::nft::ruleset(&nf)]).len()
 }

@@ -29,6 +29,8 @@ Examples:
   netns -n blue -j addr             blue's addresses, read over netlink (nothing runs inside)
   netns inspect --all               every namespace at a glance
   netns prune --dry-run             which names nothing uses any more, and why (prune removes them)
+  netns -n blue firewall            blue's firewall, per chain with counters (nothing runs inside)
+  netns -j firewall --all           every namespace's firewall as JSON
   netns -b cmds.txt                 run a batch file (`-` for standard input)
   netns delete blue                 remove the name (and the namespace when unused)
 
@@ -45,7 +47,7 @@ Labs (whole networks of namespaces from one TOML file):
 Environment:
   NETNS_RUN_DIR   where names live (default /run/netns)
   NETNS_ETC_DIR   per-namespace /etc overrides (default /etc/netns)
-  NETNS_NFT       the nft binary inspect and labs run (default: found on PATH)
+  NETNS_NFT       the nft binary labs run (default: found on PATH)
   NETNS_LAB_DIR   lab state and locks (default /run/netns-lab)
 
 Differences from iproute2 (bug fixes) are listed in docs/compat.md.";
@@ -162,6 +164,18 @@ pub fn command() -> Command {
                         .value_name("SECONDS")
                         .help("Keep names younger than this (default 10): they may still be being set up"),
                 ),
+        )
+        .subcommand(
+            Command::new("firewall")
+                .about("The firewall, read natively (nf_tables over netlink, no nft or iptables needed): an iptables -vnL-style table per chain, with each rule's counters and nft text")
+                .arg(Arg::new("NAME").num_args(0..).help("Named namespaces (default: the current one; --all: every one)"))
+                .arg(
+                    Arg::new("all")
+                        .long("all")
+                        .action(ArgAction::SetTrue)
+                        .help("The current namespace and every named one, read in parallel"),
+                )
+                .arg(Arg::new("root").long("root").action(ArgAction::SetTrue).help("The initial namespace (PID 1's)")),
         )
         .subcommand(
             Command::new("link")

@@ -9,6 +9,7 @@
 
 mod batch;
 mod exec;
+mod firewall;
 pub(crate) mod help;
 mod inspect;
 mod lab;

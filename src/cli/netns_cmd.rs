@@ -83,8 +83,8 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     }
     // iproute2's other objects (`link`, `addr`, `route`, `neigh`): their
     // second word is a verb, not a name, so no name validation.
-    let netlink_only =
-        sub.is_none() && (first.as_bytes() == b"inspect" || crate::ipobj::lookup(first.as_bytes()).is_some());
+    let netlink_only = sub.is_none()
+        && (matches!(first.as_bytes(), b"inspect" | b"firewall") || crate::ipobj::lookup(first.as_bytes()).is_some());
     ctx.need_mounts(netlink_only)?;
     if sub.is_none() {
         match crate::ipobj::lookup(first.as_bytes()) {
@@ -125,6 +125,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
             b"completions" => help::completions(args),
             b"inspect" => super::inspect::run(ctx, args),
             b"prune" => super::prune::run(ctx, args),
+            b"firewall" => super::firewall::run(ctx, args),
             b"man" => help::man(),
             _ if batch_line => {
                 crate::errln!("Object \"", first, "\" is unknown, try \"netns help\".");

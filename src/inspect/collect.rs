@@ -12,7 +12,6 @@
 //! number of namespaces under the usual limit of 1024 open files.
 
 use super::error::{InspectError, OpenCause, ReadError, ReopenError};
-use super::firewall::{self, Firewall};
 use super::peers;
 use super::{
     AddressView, ChainView, Counters, FirewallView, InterfaceView, NamespaceView, NeighbourView, ProcessView,
@@ -27,6 +26,7 @@ use crate::netlink::route::{Route, RouteFilter};
 use crate::netlink::{Netlink, NlError};
 use crate::procscan::{ProcScan, comm};
 use crate::rundir::{NsName, RunDir};
+use crate::shared::firewall::Ruleset;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::File;
@@ -88,7 +88,8 @@ pub(super) struct Raw {
     pub routes: Vec<Route>,
     pub neighbours: Vec<Neighbour>,
     pub forwarding: sysctl::Forwarding,
-    pub nft_tables: std::io::Result<usize>,
+    /// The firewall, read from inside (the worker is in the namespace).
+    pub firewall: Result<Vec<Ruleset>, String>,
     pub errors: Vec<ReadError>,
     /// The namespace was entered and a netlink socket opened in it: what
     /// is empty above was read as empty, not missed.
@@ -102,7 +103,7 @@ fn read_inside(subject: &Subject) -> Raw {
         routes: Vec::new(),
         neighbours: Vec::new(),
         forwarding: sysctl::Forwarding::default(),
-        nft_tables: Ok(0),
+        firewall: Ok(Vec::new()),
         errors: Vec::new(),
         entered: false,
     };
@@ -117,7 +118,7 @@ fn read_inside(subject: &Subject) -> Raw {
         raw.errors.push(ReadError::Enter(crate::sys::Errno(e as i32)));
         return raw;
     }
-    raw.nft_tables = crate::netlink::netfilter::nft_table_count();
+    raw.firewall = crate::shared::firewall::read_here().map_err(|e| e.to_string());
     let mut nl = match Netlink::open() {
         Ok(nl) => nl,
         Err(e) => {
@@ -250,7 +251,6 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
     });
     let pids_by_ino: HashMap<u64, &Vec<u32>> = pids.iter().map(|(id, p)| (id.ino, p)).collect();
     let peer_names = peers::resolve(&subjects, &mut raws, &named, &current);
-    let nft = crate::shared::nft::nft_path();
     let mut views = Vec::with_capacity(subjects.len());
     for (i, (s, raw)) in subjects.iter().zip(raws).enumerate() {
         let shown = match (&s.name, s.current) {
@@ -304,7 +304,7 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
             .get(&s.id.ino)
             .map(|p| p.iter().map(|&pid| ProcessView { pid, comm: comm(pid).unwrap_or_default() }).collect())
             .unwrap_or_default();
-        let firewall = firewall_view(&raw.nft_tables, nft.as_deref(), s);
+        let firewall = firewall_view(&raw.firewall);
         views.push(NamespaceView {
             name: s.name.clone(),
             root: s.root,
@@ -326,46 +326,34 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
     Ok(Inspection { views, failures })
 }
 
-fn firewall_view(tables: &std::io::Result<usize>, nft: Option<&std::path::Path>, subject: &Subject) -> FirewallView {
-    match tables {
-        Err(e) => FirewallView::Unavailable { reason: format!("nf_tables: {}", crate::sys::io_text(e)) },
-        Ok(0) => FirewallView::Empty,
-        Ok(n) => {
-            let Some(nft) = nft else { return FirewallView::NftMissing { tables: *n } };
-            let fw = match subject.open() {
-                Err(e) => Firewall::Unreadable(e.into()),
-                Ok(ns) => match firewall::nft_ruleset(nft.as_os_str(), &ns).and_then(|json| firewall::summarize(&json))
-                {
-                    Ok(t) => Firewall::Tables(t),
-                    Err(e) => Firewall::Unreadable(e),
-                },
-            };
-            match fw {
-                Firewall::Tables(tables) => FirewallView::Tables {
-                    tables: tables
-                        .into_iter()
-                        .map(|t| TableView {
-                            family: t.family,
-                            name: t.name,
-                            chains: t
-                                .chains
-                                .into_iter()
-                                .map(|c| ChainView {
-                                    name: c.name,
-                                    hook: c.hook,
-                                    policy: c.policy,
-                                    rules: c.rules,
-                                    packets: c.packets,
-                                    bytes: c.bytes,
-                                })
-                                .collect(),
-                        })
-                        .collect(),
-                },
-                Firewall::Unreadable(e) => FirewallView::Unavailable { reason: e.to_string() },
-            }
-        }
-    }
+/// The firewall summary: per chain, its hook, policy, rule count and the
+/// sum of its rules' counters.
+fn firewall_view(read: &Result<Vec<Ruleset>, String>) -> FirewallView {
+    let rulesets = match read {
+        Err(e) => return FirewallView::Unavailable { reason: e.clone() },
+        Ok(r) => r,
+    };
+    let tables: Vec<TableView> = rulesets
+        .iter()
+        .flat_map(|rs| &rs.tables)
+        .map(|t| TableView {
+            family: t.family.clone(),
+            name: t.name.clone(),
+            chains: t
+                .chains
+                .iter()
+                .map(|c| ChainView {
+                    name: c.name.clone(),
+                    hook: c.hook.clone(),
+                    policy: c.policy.clone(),
+                    rules: c.rules.len(),
+                    packets: c.rules.iter().filter_map(|r| r.packets).sum(),
+                    bytes: c.rules.iter().filter_map(|r| r.bytes).sum(),
+                })
+                .collect(),
+        })
+        .collect();
+    if tables.is_empty() { FirewallView::Empty } else { FirewallView::Tables { tables } }
 }
 
 pub(super) fn mac_text(b: &[u8]) -> String {

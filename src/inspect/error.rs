@@ -110,31 +110,3 @@ pub enum ReadError {
         source: NlError,
     },
 }
-
-/// Why a namespace's firewall could not be summarised.
-#[derive(Debug, thiserror::Error)]
-pub enum FirewallError {
-    /// The namespace could not be opened again.
-    #[error(transparent)]
-    Reopen(#[from] ReopenError),
-    /// `nft` could not be started.
-    #[error("cannot run {}: {}", nft.display(), io_text(source))]
-    Run {
-        /// The program.
-        nft: PathBuf,
-        /// Why.
-        source: io::Error,
-    },
-    /// `nft` failed; what it printed on stderr.
-    #[error("nft failed: {0}")]
-    Failed(String),
-    /// `nft` printed something that is not UTF-8.
-    #[error("nft printed invalid UTF-8")]
-    NotUtf8,
-    /// `nft` printed something that is not JSON.
-    #[error("cannot parse nft's JSON: {0}")]
-    Json(#[source] serde_json::Error),
-    /// The JSON has no `nftables` array.
-    #[error("nft's JSON has no \"nftables\" array")]
-    NoRuleset,
-}

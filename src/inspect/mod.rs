@@ -2,15 +2,14 @@
 //! counters and veth peers (by namespace *name*), addresses, routes of all
 //! tables, neighbours, forwarding sysctls, processes and a firewall summary
 //! — for people (text) and tools (JSON), gathered over netlink from our own
-//! process, without running anything inside the namespace (except `nft`,
-//! and only where the namespace has nftables tables).
+//! process, without running anything inside the namespace (the firewall
+//! too: nf_tables is read over netlink, no `nft` needed).
 //!
 //! [`collect()`] gathers, [`render`] prints. The data model is plain and
 //! serialisable, so `-j` output is this model as JSON.
 
 pub(crate) mod collect;
 pub(crate) mod error;
-pub(crate) mod firewall;
 mod peers;
 pub(crate) mod render;
 pub(crate) mod sysctl;
@@ -162,17 +161,12 @@ pub struct NeighbourView {
 pub enum FirewallView {
     /// No nftables table.
     Empty,
-    /// The tables, read with `nft -j list ruleset`.
+    /// The tables, read over netlink.
     Tables {
         /// The tables.
         tables: Vec<TableView>,
     },
-    /// Tables exist but `nft` is not installed to read them.
-    NftMissing {
-        /// How many tables the kernel reports.
-        tables: usize,
-    },
-    /// The kernel has no nf_tables, or reading failed.
+    /// The kernel has no nf_tables, reading was refused, or it failed.
     Unavailable {
         /// Why.
         reason: String,

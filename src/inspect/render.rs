@@ -198,9 +198,6 @@ pub fn text(ns: &NamespaceView) -> String {
     out.push('\n');
     match &ns.firewall {
         FirewallView::Empty => out.push_str("  FIREWALL  no nftables tables\n"),
-        FirewallView::NftMissing { tables } => out.push_str(&format!(
-            "  FIREWALL  {tables} nftables table(s), not shown: nft is not installed (apt-get install nftables)\n"
-        )),
         FirewallView::Unavailable { reason } => out.push_str(&format!("  FIREWALL  not available: {reason}\n")),
         FirewallView::Tables { tables } => {
             let mut t = Table::new(&[

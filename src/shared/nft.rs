@@ -1,5 +1,4 @@
-//! Where the `nft` program is: labs write firewalls with it, `inspect`
-//! reads them back with it.
+//! Where the `nft` program is: labs write their NAT and firewall rules with it.
 
 use std::path::PathBuf;
 

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | [`rundir`] | the run directory (`/run/netns`): its mount setup, placeholders, listing; [`NsName`], a checked name |
 //! | [`namespace`] | [`NetNs`], a handle on one network namespace |
-//! | [`netlink`] | a synchronous rtnetlink request engine and typed operations (links, addresses, routes, neighbours, qdiscs) |
+//! | [`netlink`] | a synchronous rtnetlink request engine and typed operations (links, addresses, routes, neighbours, qdiscs); the nf_tables ruleset read over `NETLINK_NETFILTER` ([`netlink::netfilter`]) |
 //! | [`procscan`] | walking `/proc`: which processes live in which namespace |
 //! | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
 //! | [`monitor`] | watching the run directory for names coming and going |

@@ -86,7 +86,7 @@ fn a_test_counts_only_the_namespaces_and_mounts_it_made() {
 fn every_fuzz_seed_is_read_without_a_panic() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
     let mut seen = 0;
-    for target in ["lab_file", "batch_file", "global_options", "netlink_replies"] {
+    for target in ["lab_file", "batch_file", "global_options", "netlink_replies", "nftables_dump"] {
         for entry in std::fs::read_dir(dir.join(target)).expect("the seed corpus is readable") {
             let path = entry.unwrap().path();
             let data = std::fs::read(&path).unwrap();
@@ -102,6 +102,9 @@ fn every_fuzz_seed_is_read_without_a_panic() {
                 "global_options" => {
                     let args: Vec<&[u8]> = data.split(|&b| b == 0).collect();
                     netns::fuzzing::global_options(&args);
+                }
+                "nftables_dump" => {
+                    netns::fuzzing::nftables_dump(&data);
                 }
                 _ => {
                     netns::fuzzing::netlink_replies(&data);

@@ -256,6 +256,7 @@ impl Run {
     }
 
     /// Is there a record LABEL?
+    #[allow(dead_code)] // for a test whose script records a label only sometimes
     pub fn has(&self, label: &str) -> bool {
         self.index.contains_key(label)
     }

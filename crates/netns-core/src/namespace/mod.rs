@@ -253,6 +253,14 @@ impl NetNs {
         Ok(Netlink::open()?)
     }
 
+    /// Open an nf_tables (`NETLINK_NETFILTER`) socket that lives in this
+    /// namespace, for reading its firewall. The calling thread is switched
+    /// in for the `socket()` call only.
+    pub fn nftables(&self) -> io::Result<crate::netlink::netfilter::NfSocket> {
+        let _inside = self.enter()?;
+        crate::netlink::netfilter::NfSocket::open()
+    }
+
     /// The id the namespace of `nl` uses for this namespace, if assigned.
     pub fn nsid(&self, nl: &mut Netlink) -> Result<Option<i32>, NlError> {
         nl.nsid_of_fd(self.as_fd())

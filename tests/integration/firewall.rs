@@ -1,0 +1,311 @@
+//! `netns firewall` and the firewall block of `inspect`: nf_tables read
+//! over netlink, compared with what `nft` itself lists inside the
+//! namespace after real traffic moved the counters.
+
+use crate::support::script;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A Neutron-style router: SNAT for a tenant subnet, a DNAT floating IP,
+/// a stateful forward filter with per-port chains reached by jumps,
+/// counters, a comment, a reject, a log and a limit.
+const RULESET: &str = r#"table ip nat {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		ip daddr 172.24.4.10 counter dnat to 10.0.0.5 comment "floating ip 172.24.4.10"
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		ip saddr 10.0.0.0/24 oifname "qg-ext" counter snat to 172.24.4.2
+		ip saddr 10.0.1.0/24 counter masquerade
+		ip saddr 10.0.2.0/24 meta l4proto tcp counter snat to 172.24.4.3:1024-2048
+	}
+}
+table inet filter {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related counter accept
+		ct state invalid counter drop
+		iifname "qr-int" counter jump port-a
+		oifname "qr-int" counter goto port-b
+		ip saddr != 10.0.0.0/8 counter drop
+		counter log prefix "fw-drop " level info
+		counter reject
+	}
+	chain port-a {
+		ip saddr 10.0.0.0/24 udp dport 9000 counter accept
+		ip protocol icmp limit rate 10/second burst 20 packets counter accept
+		tcp dport { 22, 443 } counter accept
+		udp sport 68 udp dport 67 counter accept
+		counter return
+	}
+	chain port-b {
+		udp dport 9001 counter accept
+		tcp dport 1000-2000 counter reject with tcp reset
+		ip6 saddr fe80::/64 counter return
+		counter drop
+	}
+}
+"#;
+
+/// The router `nfa` between a tenant `nfb` (10.0.0.5) and the test's own
+/// namespace (172.24.4.1, the "external network"), with RULESET loaded.
+const ROUTER: &str = r#"
+command -v nft >/dev/null || die "nft is not installed (scripts/test.sh installs the nftables package)"
+must $NETNS add nfa
+must $NETNS add nfb
+must $IP link add qg-ext type veth peer name ext0
+must $IP link set qg-ext netns nfa
+must $IP addr add 172.24.4.1/24 dev ext0
+must $IP link set ext0 up
+must $IP -n nfa link add qr-int type veth peer name eth0 netns nfb
+must $IP -n nfa addr add 172.24.4.2/24 dev qg-ext
+must $IP -n nfa addr add 172.24.4.10/32 dev qg-ext
+must $IP -n nfa addr add 10.0.0.1/24 dev qr-int
+must $IP -n nfa link set qg-ext up
+must $IP -n nfa link set qr-int up
+must $IP -n nfa link set lo up
+must $IP -n nfb addr add 10.0.0.5/24 dev eth0
+must $IP -n nfb link set eth0 up
+must $IP -n nfb route add default via 10.0.0.1
+must $IP netns exec nfa sysctl -qw net.ipv4.ip_forward=1
+must $IP netns exec nfa nft -f ruleset.nft
+"#;
+
+/// Traffic through the router: tenant → external (SNAT, port-a, a
+/// refused port that ends in log and reject), external → floating IP
+/// (DNAT, port-b, a TCP reset). Every sender waits for its outcome, so
+/// the counters are still when the script reads them.
+const TRAFFIC: &str = r#"
+cat >send.py <<'PY'
+import socket, sys
+kind, host, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+for _ in range(n):
+    if kind == "udp":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.sendto(b"x" * 64, (host, port))
+        s.close()
+    else:
+        try:
+            socket.create_connection((host, port), timeout=1).close()
+        except OSError:
+            pass
+PY
+python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("172.24.4.1", 9000)); [s.recv(100) for _ in range(3)]' &
+rx=$!
+sleep 0.2
+must $IP netns exec nfb python3 send.py udp 172.24.4.1 9000 3
+must wait $rx
+must python3 send.py udp 172.24.4.10 9001 2
+must python3 send.py tcp 172.24.4.10 1500 1
+must $IP netns exec nfb python3 send.py tcp 172.24.4.1 7 1
+sleep 0.3
+"#;
+
+/// A chain: (family, table, chain).
+type ChainKey = (String, String, String);
+/// A rule: (family, table, chain, handle).
+type RuleKey = (String, String, String, u64);
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// nft's rule lines from `nft -a list ruleset`, by (family, table, chain,
+/// handle), with the counter's values left out (`counter`), as netns
+/// writes rule text.
+fn nft_texts(listing: &str) -> BTreeMap<RuleKey, String> {
+    let mut out = BTreeMap::new();
+    let (mut family, mut table, mut chain) = (String::new(), String::new(), String::new());
+    for line in listing.lines() {
+        let l = line.trim();
+        let words: Vec<&str> = l.split_whitespace().collect();
+        if words.first() == Some(&"table") {
+            (family, table) = (words[1].to_string(), words[2].to_string());
+        } else if words.first() == Some(&"chain") {
+            chain = words[1].to_string();
+        } else if let Some((rule, handle)) = l.rsplit_once(" # handle ") {
+            let mut text = Vec::new();
+            let mut w = rule.split(' ').peekable();
+            while let Some(word) = w.next() {
+                text.push(word);
+                if word == "counter" && w.peek() == Some(&"packets") {
+                    w.nth(3); // packets N bytes M
+                }
+            }
+            out.insert((family.clone(), table.clone(), chain.clone(), handle.parse().unwrap()), text.join(" "));
+        }
+    }
+    out
+}
+
+/// Everything about the ruleset both tools report, from nft's JSON:
+/// chains with hook, priority, policy and type; rules with counters.
+#[derive(Debug, Default, PartialEq)]
+struct Seen {
+    tables: Vec<(String, String)>,
+    chains: BTreeMap<ChainKey, (Value, Value, Value, Value)>,
+    rules: BTreeMap<RuleKey, (Option<u64>, Option<u64>)>,
+}
+
+fn from_nft(doc: &Value) -> Seen {
+    let mut seen = Seen::default();
+    let s = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
+    for item in doc["nftables"].as_array().expect("nftables array") {
+        if let Some(t) = item.get("table") {
+            seen.tables.push((s(t, "family"), s(t, "name")));
+        } else if let Some(c) = item.get("chain") {
+            seen.chains.insert(
+                (s(c, "family"), s(c, "table"), s(c, "name")),
+                (c["hook"].clone(), c["prio"].clone(), c["policy"].clone(), c["type"].clone()),
+            );
+        } else if let Some(r) = item.get("rule") {
+            let counter = r["expr"].as_array().unwrap().iter().find_map(|e| e.get("counter"));
+            seen.rules.insert(
+                (s(r, "family"), s(r, "table"), s(r, "chain"), r["handle"].as_u64().unwrap()),
+                (counter.and_then(|c| c["packets"].as_u64()), counter.and_then(|c| c["bytes"].as_u64())),
+            );
+        }
+    }
+    seen
+}
+
+fn from_netns(doc: &Value) -> (Seen, BTreeMap<RuleKey, String>) {
+    let mut seen = Seen::default();
+    let mut texts = BTreeMap::new();
+    let rulesets = doc[0]["rulesets"].as_array().expect("rulesets");
+    assert_eq!(rulesets.len(), 1, "{doc}");
+    assert_eq!(rulesets[0]["backend"], "nftables");
+    for t in rulesets[0]["tables"].as_array().unwrap() {
+        let (fam, tab) = (t["family"].as_str().unwrap().to_string(), t["name"].as_str().unwrap().to_string());
+        seen.tables.push((fam.clone(), tab.clone()));
+        for c in t["chains"].as_array().unwrap() {
+            let name = c["name"].as_str().unwrap().to_string();
+            seen.chains.insert(
+                (fam.clone(), tab.clone(), name.clone()),
+                (c["hook"].clone(), c["prio"].clone(), c["policy"].clone(), c["type"].clone()),
+            );
+            for r in c["rules"].as_array().unwrap() {
+                let key = (fam.clone(), tab.clone(), name.clone(), r["handle"].as_u64().unwrap());
+                seen.rules.insert(key.clone(), (r["packets"].as_u64(), r["bytes"].as_u64()));
+                texts.insert(key, r["text"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    (seen, texts)
+}
+
+#[test]
+fn neutron_router_matches_nft_after_traffic() {
+    require_root!();
+    let run = script(&format!(
+        "{ROUTER}{TRAFFIC}\
+         r nft1 $IP netns exec nfa nft -j list ruleset\n\
+         r ours $NETNS -n nfa -j firewall\n\
+         r nft2 $IP netns exec nfa nft -j list ruleset\n\
+         r text $IP netns exec nfa nft -a list ruleset\n\
+         r table $NETNS -n nfa firewall\n\
+         r named $NETNS -j firewall nfa\n\
+         v which $(command -v nft)\n\
+         r nonft env PATH=/nonexistent NETNS_NFT=/nonexistent $NETNS -n nfa -j firewall"
+    ))
+    .file("ruleset.nft", RULESET)
+    .run();
+    run.expect_rc("ours", 0);
+    // The counters were still: nft read the same before and after netns.
+    assert_eq!(run.get("nft1").out(), run.get("nft2").out(), "the counters moved while they were read");
+    let nft = from_nft(&json(&run.get("nft1").out()));
+    let (ours, texts) = from_netns(&json(&run.get("ours").out()));
+    assert_eq!(ours.tables, nft.tables);
+    assert_eq!(ours.chains, nft.chains);
+    assert_eq!(ours.rules, nft.rules, "rules by handle, with their counters");
+    assert_eq!(texts, nft_texts(&run.get("text").out()), "rule text, by handle");
+    // The traffic went where it was sent: not a comparison of zeros.
+    let count = |chain: &str, text: &str| {
+        let key = texts.iter().find(|(k, t)| k.2 == chain && t.contains(text)).map(|(k, _)| k.clone()).unwrap();
+        ours.rules[&key].0.unwrap()
+    };
+    // Each datagram is sent from a socket of its own: a flow of its own.
+    assert_eq!(count("prerouting", "dnat to 10.0.0.5"), 3, "DNAT: two UDP flows and one TCP attempt");
+    assert_eq!(count("postrouting", "snat to 172.24.4.2"), 4, "SNAT: three UDP flows and one TCP attempt");
+    assert_eq!(count("port-a", "udp dport 9000"), 3);
+    assert_eq!(count("port-b", "udp dport 9001"), 2);
+    assert_eq!(count("port-b", "reject with tcp reset"), 1);
+    assert_eq!(count("forward", "log prefix"), 1);
+    // The tenant's ICMP errors about port 9001 come back as related.
+    assert!(count("forward", "ct state established,related") >= 1);
+    // The table a person reads.
+    let table = run.get("table").out();
+    assert!(table.contains("Chain forward (hook forward, priority 0, type filter, policy drop)"), "{table}");
+    let snat = table.lines().find(|l| l.contains("snat to 172.24.4.2")).expect("the SNAT rule");
+    let cols: Vec<&str> = snat.split_whitespace().collect();
+    assert_eq!(cols[0], "4", "{table}");
+    assert!(cols[1].parse::<u64>().unwrap() > 4 * 28, "{table}");
+    assert_eq!(&cols[2..8], ["SNAT", "all", "*", "qg-ext", "10.0.0.0/24", "0.0.0.0/0"], "{table}");
+    assert!(table.contains("comment \"floating ip 172.24.4.10\""), "{table}");
+    // By name instead of -n, and without any nft on PATH: the same.
+    assert_eq!(json(&run.get("named").out())[0]["name"], "nfa");
+    assert_eq!(json(&run.get("named").out())[0]["rulesets"], json(&run.get("ours").out())[0]["rulesets"]);
+    run.expect_rc("nonft", 0);
+    assert_eq!(json(&run.get("nonft").out())[0]["rulesets"], json(&run.get("ours").out())[0]["rulesets"]);
+}
+
+#[test]
+fn unsupported_expressions_are_shown_raw() {
+    require_root!();
+    let run = script(
+        "must $NETNS add raw1\n\
+         must $IP netns exec raw1 nft add table ip t\n\
+         must $IP netns exec raw1 nft add chain ip t c\n\
+         must $IP netns exec raw1 nft add rule ip t c fib daddr type local counter accept\n\
+         must $IP netns exec raw1 nft add rule ip t c notrack\n\
+         r j $NETNS -n raw1 -j firewall\nr t $NETNS -n raw1 firewall",
+    )
+    .run();
+    run.expect_rc("j", 0);
+    let rules = json(&run.get("j").out())[0]["rulesets"][0]["tables"][0]["chains"][0]["rules"].clone();
+    let text = |i: usize| rules[i]["text"].as_str().unwrap().to_string();
+    assert!(text(0).starts_with("[expr fib ") && text(0).ends_with("counter accept"), "{}", text(0));
+    assert!(text(0).contains("[cmp eq reg 1 "), "the test on fib's result is kept: {}", text(0));
+    assert_eq!(text(1), "[expr notrack]");
+    assert_eq!((rules[0]["complete"].as_bool(), rules[0]["target"].as_str()), (Some(false), Some("ACCEPT")));
+    assert!(run.get("t").out().contains("[expr notrack]"), "{}", run.get("t").out());
+}
+
+#[test]
+fn all_reads_every_namespace_and_says_which() {
+    require_root!();
+    let run = script(
+        "must $NETNS add fa\nmust $NETNS add fb\n\
+         must $IP netns exec fa nft add table inet only_fa\n\
+         r j $NETNS -j firewall --all\nr t $NETNS firewall --all",
+    )
+    .run();
+    run.expect_rc("j", 0);
+    let views = json(&run.get("j").out());
+    // The current namespace first, then the names in the run directory's
+    // order, as `list` shows them.
+    let views = views.as_array().unwrap();
+    assert_eq!((views.len(), &views[0]["name"], &views[0]["special"]), (3, &Value::Null, &Value::from("(current)")));
+    let find = |n: &str| views.iter().find(|v| v["name"] == n).unwrap_or_else(|| panic!("no {n}: {views:?}"));
+    assert_eq!(find("fa")["rulesets"][0]["tables"][0]["name"], "only_fa");
+    assert_eq!(find("fb")["rulesets"][0]["tables"], Value::Array(vec![]));
+    let text = run.get("t").out();
+    assert!(text.contains("netns fa\nTable inet only_fa (nftables)\n"), "{text}");
+    assert!(text.contains("netns fb\nno nftables tables\n"), "{text}");
+}
+
+#[test]
+fn without_cap_net_admin_it_says_so() {
+    require_root!();
+    let run = script("r x $NOBODY $NETNS firewall\nr n $NETNS firewall nope").run();
+    let x = run.get("x");
+    assert_eq!(x.rc, 1, "{x:?}");
+    assert!(
+        x.err()
+            .contains("Cannot read the firewall of network namespace (current): reading nf_tables needs CAP_NET_ADMIN"),
+        "{}",
+        x.err()
+    );
+    run.expect("n", 1, "", "Cannot open network namespace \"nope\": No such file or directory\n");
+}
