@@ -3,11 +3,13 @@
 //! never name each other, so what two of them share lives here, below
 //! them; this module itself uses only the core modules.
 //!
+//! - [`namespaces`]: every namespace a command can reach, each once;
 //! - [`nft`]: finding the `nft` program;
 //! - [`parallel`]: work split over scoped threads that each own their
 //!   namespace switches;
 //! - [`route_names`]: iproute2's route name databases.
 
+pub(crate) mod namespaces;
 pub(crate) mod nft;
 pub(crate) mod parallel;
 pub(crate) mod route_names;
