@@ -9,6 +9,7 @@
 
 mod batch;
 mod exec;
+mod find;
 pub(crate) mod help;
 mod inspect;
 mod lab;

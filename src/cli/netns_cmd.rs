@@ -83,8 +83,8 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     }
     // iproute2's other objects (`link`, `addr`, `route`, `neigh`): their
     // second word is a verb, not a name, so no name validation.
-    let netlink_only =
-        sub.is_none() && (first.as_bytes() == b"inspect" || crate::ipobj::lookup(first.as_bytes()).is_some());
+    let netlink_only = sub.is_none()
+        && (matches!(first.as_bytes(), b"inspect" | b"find") || crate::ipobj::lookup(first.as_bytes()).is_some());
     ctx.need_mounts(netlink_only)?;
     if sub.is_none() {
         match crate::ipobj::lookup(first.as_bytes()) {
@@ -102,8 +102,10 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     // is not a name (-all exec: the command; -all delete: ignored).
     // A batch line without the object word whose first word is no
     // subcommand is an unknown object to iproute2: no name to check.
-    let skip_validation =
-        (ctx.opts.all && matches!(sub, Some(Sub::Exec | Sub::Delete))) || (batch_line && sub.is_none());
+    // `find` takes addresses, prefixes and globs, not names.
+    let skip_validation = (ctx.opts.all && matches!(sub, Some(Sub::Exec | Sub::Delete)))
+        || (batch_line && sub.is_none())
+        || (sub.is_none() && first.as_bytes() == b"find");
     if !skip_validation && words.len() > 1 && !is_valid_name(words[1].as_bytes()) {
         crate::errln!("Invalid netns name \"", words[1], "\"");
         return Err(Exit::FAILURE);
@@ -124,6 +126,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
         None => match first.as_bytes() {
             b"completions" => help::completions(args),
             b"inspect" => super::inspect::run(ctx, args),
+            b"find" => super::find::run(ctx, args),
             b"man" => help::man(),
             _ if batch_line => {
                 crate::errln!("Object \"", first, "\" is unknown, try \"netns help\".");
