@@ -28,6 +28,8 @@ Examples:
   netns -all exec ip -br addr       run a command in every named namespace
   netns -n blue -j addr             blue's addresses, read over netlink (nothing runs inside)
   netns inspect --all               every namespace at a glance
+  netns find 10.1.1.1               which namespace has this address, and who routes to it
+  netns find 'qg-*' fa:16:3e:00:00:01 dnsmasq   interfaces, MACs, processes: in any namespace
   netns -b cmds.txt                 run a batch file (`-` for standard input)
   netns delete blue                 remove the name (and the namespace when unused)
 
@@ -142,6 +144,23 @@ pub fn command() -> Command {
                 .about("One view of a namespace: interfaces, veth peers, addresses, routes, neighbours, sysctls, processes, firewall")
                 .arg(Arg::new("NAME").num_args(0..).help("Named namespaces (default: the current one; --all: every one)"))
                 .arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help("The current namespace and every named one")),
+        )
+        .subcommand(
+            Command::new("find")
+                .about("Which namespace holds an address, prefix, MAC, interface (name or glob), process or port; nothing runs inside")
+                .arg(Arg::new("WHAT").num_args(1..).required(true).help(
+                    "ADDRESS, PREFIX, MAC, IFNAME or GLOB, PID, PROCESS-NAME, :PORT, tcp:PORT or udp:PORT; a hit for any is printed",
+                ))
+                .arg(
+                    Arg::new("all")
+                        .long("all")
+                        .action(ArgAction::SetTrue)
+                        .help("Also search every unnamed namespace a process holds"),
+                )
+                .arg(Arg::new("json").short('j').action(ArgAction::SetTrue).help("JSON output"))
+                .after_help(
+                    "Exit status: 0 found, 1 not found, 2 not found and some namespace or process could not be read.",
+                ),
         )
         .subcommand(
             Command::new("link")
@@ -274,7 +293,8 @@ mod tests {
     #[test]
     fn help_describes_every_subcommand() {
         let help = command().render_long_help().to_string();
-        for word in ["list", "list-id", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor"] {
+        for word in ["list", "list-id", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor", "find"]
+        {
             assert!(help.contains(&format!("  {word} ")), "help lacks {word}");
         }
     }
