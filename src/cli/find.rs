@@ -50,7 +50,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                 _ => {
                     let shown = crate::procscan::printable(b);
                     return Err(usage_error(&format!(
-                        "unknown option \"{shown}\" (a WHAT that starts with \"-\" goes after \"--\")"
+                        "\"{shown}\" is an unknown option (a WHAT that starts with \"-\" goes after \"--\")"
                     )));
                 }
             }

@@ -9,6 +9,7 @@ mod support;
 
 mod bugfixes;
 mod differential;
+mod find;
 mod inspect;
 mod interop;
 mod labs_graph;
