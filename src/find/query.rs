@@ -33,7 +33,8 @@ pub enum Query {
     /// Who has this address on an interface, and each namespace's
     /// longest-prefix route to it.
     Address(IpAddr),
-    /// Addresses inside the prefix, and routes overlapping it.
+    /// Addresses inside the prefix, and routes inside it or containing
+    /// it (but for default routes, which contain every prefix).
     Prefix(IpNet),
     /// Interfaces with this link-layer address, and neighbour entries
     /// pointing at it.

@@ -505,7 +505,9 @@ fn reach(r: &Route, has_gateway: bool) -> Reach {
 }
 
 /// Does route `r` (of the main and other tables, not the local one, and
-/// not a cache entry) overlap prefix `p`: one contains the other?
+/// not a cache entry) overlap prefix `p`: is it inside `p`, or does it
+/// contain `p`? A default route contains every prefix and says nothing
+/// about this one: it counts only for `p` = `0.0.0.0/0` or `::/0`.
 fn overlaps(r: &Route, p: &IpNet) -> bool {
     if r.table == RT_TABLE_LOCAL
         || r.flags & RTM_F_CLONED != 0
@@ -519,7 +521,7 @@ fn overlaps(r: &Route, p: &IpNet) -> bool {
         IpAddr::V6(_) => IpAddr::from([0u16; 8]),
     });
     match IpNet::new(dst, r.dst_len) {
-        Ok(net) => net.contains(p) || p.contains(&net),
+        Ok(net) => p.contains(&net) || (net.prefix_len() > 0 && net.contains(p)),
         Err(_) => false,
     }
 }
@@ -721,7 +723,8 @@ mod tests {
         };
         assert!(overlaps(&r("10.1.0.0", 16), &p));
         assert!(overlaps(&r("10.1.1.128", 25), &p));
-        assert!(overlaps(&r("0.0.0.0", 0), &p));
+        assert!(!overlaps(&r("0.0.0.0", 0), &p));
+        assert!(overlaps(&r("0.0.0.0", 0), &"0.0.0.0/0".parse().unwrap()));
         assert!(!overlaps(&r("10.1.2.0", 24), &p));
         assert!(!overlaps(&Route { table: RT_TABLE_LOCAL, ..r("10.1.1.1", 32) }, &p));
     }
