@@ -202,7 +202,10 @@ fn search_namespaces(run: &RunDir, queries: &[Query], plan: &Plan, found: &mut F
             Target { ns, path, id: k.id, held, current: k.current }
         })
         .collect();
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(targets.len());
+    // One worker per CPU: the work is the kernel's, each request a few
+    // microseconds, with nothing to wait for.
+    const MAX_THREADS: usize = 16;
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(MAX_THREADS).min(targets.len());
     let parts = crate::shared::parallel::shares(&targets, threads);
     let outcomes = crate::shared::parallel::run(parts, |share| {
         // Each worker starts in the namespace netns runs in.
