@@ -57,6 +57,8 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             continue;
         }
         match Query::parse(b) {
+            // The same WHAT twice is one question.
+            Ok(q) if queries.contains(&q) => {}
             Ok(q) => {
                 queries.push(q);
                 words.push(crate::procscan::printable(b));

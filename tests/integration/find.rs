@@ -113,7 +113,7 @@ r neigh $NETNS find 02:00:00:00:00:99
 r name $NETNS find vb
 r glob $NETNS find 'v*'
 r glob_end $NETNS find '*b'
-r two $NETNS find vb 02:00:00:00:00:02
+r two $NETNS find vb 02:00:00:00:00:02 vb 02-00-00-00-00-02
 r json $NETNS -j find 02:00:00:00:00:99 v1
 "
     ))
