@@ -31,7 +31,9 @@ const NAMED_IN_FAILURE: usize = 3;
 
 /// Run `find ARGS…`.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
-    let mut all = ctx.opts.all;
+    // Options after the subcommand apply to this command only (a batch
+    // file's next line keeps the global ones).
+    let (mut all, mut json, mut pretty) = (ctx.opts.all, ctx.opts.json, ctx.opts.pretty);
     let mut queries = Vec::new();
     let mut words = Vec::new();
     let mut options_done = false;
@@ -41,8 +43,8 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             match b {
                 b"--" => options_done = true,
                 b"--all" | b"-all" | b"-a" => all = true,
-                b"-j" | b"-json" | b"--json" => ctx.opts.json = true,
-                b"-p" | b"-pretty" | b"--pretty" => ctx.opts.pretty = true,
+                b"-j" | b"-json" | b"--json" => json = true,
+                b"-p" | b"-pretty" | b"--pretty" => pretty = true,
                 b"-h" | b"-help" | b"--help" => {
                     eprint!("{USAGE}");
                     return Err(Exit::FAILURE);
@@ -72,7 +74,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let run = ctx.run.clone();
     let found = search(&run, &queries, all, ctx.netlink()?);
     report_failures(&found);
-    let out = if ctx.opts.json { render::json(&found, &words, ctx.opts.pretty) } else { render::text(&found) };
+    let out = if json { render::json(&found, &words, pretty) } else { render::text(&found) };
     ctx.write(out.as_bytes());
     Ok(if !found.hits.is_empty() {
         0

@@ -115,9 +115,18 @@ r glob $NETNS find 'v*'
 r glob_end $NETNS find '*b'
 r two $NETNS find vb 02:00:00:00:00:02 vb 02-00-00-00-00-02
 r json $NETNS -j find 02:00:00:00:00:99 v1
+printf 'find -j vb\nfind vb\n' >batch
+r batch $NETNS -b batch
 "
     ))
     .run();
+    // In a batch file, `-j` after `find` is that line's only.
+    let batch = run.get("batch").out();
+    let lines: Vec<&str> = batch.lines().collect();
+    run.check(
+        batch.starts_with("[{") && lines.len() == 2 && lines[1].starts_with("blue  vb  "),
+        format!("batch:\n{batch}"),
+    );
     run.expect("mac", 0, "red  v1  02:00:00:00:00:02 veth state up (interface)\n", "");
     run.expect("neigh", 0, "blue  10.10.0.1  lladdr 02:00:00:00:00:99 dev vb PERMANENT (neighbour)\n", "");
     let name = run.get("name").out();
