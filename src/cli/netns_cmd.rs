@@ -565,11 +565,11 @@ fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(n) => n,
         Err(status) => return Ok(status),
     };
-    let ids = ctx.run.ids(&names).unwrap_or_default();
-    let matching: Vec<&OsString> =
-        names.iter().zip(&ids).filter(|(_, id)| **id == Some(target)).map(|(n, _)| n).collect();
     if ctx.opts.json {
         // JSON lists every name (iproute2's text shows only the last).
+        let ids = ctx.run.ids(&names).unwrap_or_default();
+        let matching: Vec<&OsString> =
+            names.iter().zip(&ids).filter(|(_, id)| **id == Some(target)).map(|(n, _)| n).collect();
         let mut w = crate::output::JsonWriter::new(ctx.opts.pretty);
         w.start_array();
         for n in &matching {
@@ -580,7 +580,9 @@ fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
         w.end_array();
         ctx.write(&w.finish());
     } else {
-        let mut line = matching.last().map(|n| n.as_bytes().to_vec()).unwrap_or_default();
+        // The last match in readdir order, searched for from the end.
+        let last = ctx.run.last_with_id(&names, target).ok().flatten();
+        let mut line = last.map(|i| names[i].as_bytes().to_vec()).unwrap_or_default();
         line.push(b'\n');
         ctx.write(&line);
     }
