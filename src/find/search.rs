@@ -176,7 +176,12 @@ impl Plan {
 /// One namespace for a worker: where to open it and what it must be.
 struct Target {
     ns: usize,
-    path: PathBuf,
+    /// Its first name, or else the `/proc/PID/ns/net` of each of its
+    /// processes in turn (one may have ended since the survey).
+    paths: Vec<PathBuf>,
+    /// Reached through processes only: when all of them have ended, so
+    /// has the namespace, which is no failure.
+    by_processes: bool,
     id: NsId,
     /// Open already (the namespace netns runs in, whose path names the
     /// namespace of whichever thread opens it).
@@ -197,9 +202,15 @@ fn search_namespaces(run: &RunDir, queries: &[Query], plan: &Plan, found: &mut F
         .iter()
         .enumerate()
         .map(|(ns, k)| {
-            let path = k.path(run);
-            let held = if k.names.is_empty() && k.pids.is_empty() && k.current { File::open(&path).ok() } else { None };
-            Target { ns, path, id: k.id, held, current: k.current }
+            let by_processes = k.names.is_empty() && !k.pids.is_empty();
+            let paths = if by_processes {
+                k.pids.iter().map(|pid| PathBuf::from(format!("/proc/{pid}/ns/net"))).collect()
+            } else {
+                vec![k.path(run)]
+            };
+            let held =
+                if k.names.is_empty() && k.pids.is_empty() && k.current { File::open(&paths[0]).ok() } else { None };
+            Target { ns, paths, by_processes, id: k.id, held, current: k.current }
         })
         .collect();
     // One worker per CPU: the work is the kernel's, each request a few
@@ -218,6 +229,39 @@ fn search_namespaces(run: &RunDir, queries: &[Query], plan: &Plan, found: &mut F
     }
 }
 
+/// Open the namespace of a target, making sure it is the one the survey
+/// found (a name may have been given to another namespace since, a pid to
+/// another process). `Ok(None)`: it was reached through processes only,
+/// and they have all ended.
+fn open_target(t: &Target) -> Result<Option<File>, String> {
+    if let Some(f) = &t.held {
+        return f.try_clone().map(Some).map_err(|e| format!("cannot open the namespace: {}", crate::sys::io_text(&e)));
+    }
+    let mut error = None;
+    for path in &t.paths {
+        let opened = open_ns_file(path).and_then(|f| {
+            let m = f.metadata()?;
+            Ok(((NsId { dev: m.dev(), ino: m.ino() }) == t.id).then_some(f))
+        });
+        match opened {
+            Ok(Some(f)) => return Ok(Some(f)),
+            // That process ended (its pid may be another's now): the next.
+            Ok(None) if t.by_processes => {}
+            Err(e) if t.by_processes && e.raw_os_error() == Some(libc::ENOENT) => {}
+            Ok(None) => return Err(format!("{} was replaced by another namespace during the search", path.display())),
+            Err(e) => {
+                let hint = needs_root(e.raw_os_error(), "opening another user's namespace");
+                let message = format!("cannot open {}: {}{hint}", path.display(), crate::sys::io_text(&e));
+                if !t.by_processes {
+                    return Err(message);
+                }
+                error.get_or_insert(message);
+            }
+        }
+    }
+    error.map_or(Ok(None), Err)
+}
+
 /// The hint added to a permission error of a user who is not root.
 fn needs_root(errno: Option<i32>, what: &str) -> String {
     match errno {
@@ -233,31 +277,15 @@ fn needs_root(errno: Option<i32>, what: &str) -> String {
 fn search_one(t: &Target, queries: &[Query], plan: &Plan, moved: &mut bool) -> Outcome {
     let mut out = Outcome { hits: Vec::new(), failures: Vec::new() };
     let fail = |out: &mut Outcome, message: String| out.failures.push(Failure { ns: Some(t.ns), message });
-    let file = match &t.held {
-        Some(f) => f.try_clone(),
-        None => open_ns_file(&t.path),
-    };
-    let file = match file {
-        Ok(f) => f,
-        Err(e) => {
-            let hint = needs_root(e.raw_os_error(), "opening another user's namespace");
-            fail(&mut out, format!("cannot open {}: {}{hint}", t.path.display(), crate::sys::io_text(&e)));
+    let file = match open_target(t) {
+        Ok(Some(f)) => f,
+        // Every process that held it has ended: so has the namespace.
+        Ok(None) => return out,
+        Err(message) => {
+            fail(&mut out, message);
             return out;
         }
     };
-    // A name replaced by another namespace since the survey is left out:
-    // that namespace is not the one listed.
-    match file.metadata() {
-        Ok(m) if (NsId { dev: m.dev(), ino: m.ino() }) == t.id => {}
-        Ok(_) => {
-            fail(&mut out, format!("{} was replaced by another namespace during the search", t.path.display()));
-            return out;
-        }
-        Err(e) => {
-            fail(&mut out, format!("cannot open {}: {}", t.path.display(), crate::sys::io_text(&e)));
-            return out;
-        }
-    }
     if t.current && !*moved {
         // Already inside.
     } else if let Err(e) = nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET) {
