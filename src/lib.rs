@@ -11,8 +11,9 @@
 //! | features | [`lab`] | labs: whole networks of namespaces from one TOML file (`up`, `down`, `test`, …) |
 //! | | `inspect` | `netns inspect`: one view of a namespace's links, addresses, routes, neighbours and firewall |
 //! | | `prune` | `netns prune`: which names of the run directory nothing uses, removed only after a second look under the lock |
+//! | | `find` | `netns find`: which namespace holds an address, prefix, MAC, interface, process or port |
 //! | | `ipobj` | iproute2's `link`/`address`/`route`/`neighbour` objects, run in any namespace, with the context they run in and iproute2's grammar (prefix matching, C numbers, exit statuses) |
-//! | shared | `shared` | what two feature modules both need: finding `nft`, iproute2's route name databases |
+//! | shared | `shared` | what two modules above it both need: finding `nft`, iproute2's route name databases, the namespaces a command can reach, the thread splitter |
 //! | core (the `netns-core` crate, re-exported here under the same names) | [`rundir`] | the run directory (`/run/netns`): its mount setup, placeholders, listing |
 //! | | [`namespace`] | [`NetNs`], a handle on one network namespace |
 //! | | [`netlink`] | a synchronous rtnetlink request engine (the only user of `netlink-packet-*`) |
@@ -24,7 +25,7 @@
 //! | low | [`output`] | iproute2-compatible JSON writer, below every feature |
 //!
 //! Dependencies point down, never up and never sideways: the command line
-//! may use every module; `lab`, `inspect`, `prune` and `ipobj` use only `shared`
+//! may use every module; `lab`, `inspect`, `prune`, `find` and `ipobj` use only `shared`
 //! and the core, and are siblings that do not name each other (what two of
 //! them need moves down into `shared`); `shared` uses only the core; the
 //! core uses only itself. A unit test (`src/layering.rs`) reads the sources
@@ -65,6 +66,7 @@ mod layering;
 /// The command line; public only for the `netns` binary (src/main.rs).
 #[doc(hidden)]
 pub mod cli;
+pub(crate) mod find;
 #[doc(hidden)]
 pub mod fuzzing;
 pub(crate) mod inspect;

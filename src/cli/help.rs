@@ -31,6 +31,8 @@ Examples:
   netns prune --dry-run             which names nothing uses any more, and why (prune removes them)
   netns -n blue firewall            blue's firewall, per chain with counters (nothing runs inside)
   netns -j firewall --all           every namespace's firewall as JSON
+  netns find 10.1.1.1               which namespace has this address, and who routes to it
+  netns find 'qg-*' fa:16:3e:00:00:01 dnsmasq   interfaces, MACs, processes: in any namespace
   netns -b cmds.txt                 run a batch file (`-` for standard input)
   netns delete blue                 remove the name (and the namespace when unused)
 
@@ -178,6 +180,23 @@ pub fn command() -> Command {
                 .arg(Arg::new("root").long("root").action(ArgAction::SetTrue).help("The initial namespace (PID 1's)")),
         )
         .subcommand(
+            Command::new("find")
+                .about("Which namespace holds an address, prefix, MAC, interface (name or glob), process or port; nothing runs inside")
+                .arg(Arg::new("WHAT").num_args(1..).required(true).help(
+                    "ADDRESS, PREFIX, MAC, IFNAME or GLOB, PID, PROCESS-NAME, :PORT, tcp:PORT or udp:PORT; a hit for any is printed",
+                ))
+                .arg(
+                    Arg::new("all")
+                        .long("all")
+                        .action(ArgAction::SetTrue)
+                        .help("Also search every unnamed namespace a process holds"),
+                )
+                .arg(Arg::new("json").short('j').action(ArgAction::SetTrue).help("JSON output"))
+                .after_help(
+                    "Exit status: 0 found, 1 not found, 2 not found and some namespace or process could not be read.",
+                ),
+        )
+        .subcommand(
             Command::new("link")
                 .about("iproute2's `ip link` (show, add, set, delete), in any namespace with -n NAME")
                 .arg(Arg::new("ARGS").num_args(0..).trailing_var_arg(true).allow_hyphen_values(true)),
@@ -311,7 +330,7 @@ mod tests {
         let help = command().render_long_help().to_string();
         for word in [
             "list", "list-id", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor", "inspect",
-            "prune",
+            "prune", "find",
         ] {
             assert!(help.contains(&format!("  {word} ")), "help lacks {word}");
         }

@@ -3,81 +3,37 @@
 //! directory, with its names, nsid, inode and processes.
 
 use super::{Code, Ctx, Status};
-use crate::namespace::NsId;
 use crate::namespace::open_ns_file;
-use crate::procscan::{ProcScan, comm};
-use crate::rundir::NsName;
+use crate::procscan::comm;
+use crate::shared::namespaces::{Known, survey};
 use crate::sys::Errno;
-use std::collections::BTreeMap;
 use std::os::fd::{AsFd, BorrowedFd};
-use std::path::Path;
 
 struct Found {
-    id: NsId,
-    names: Vec<NsName>,
-    pids: Vec<u32>,
+    known: Known,
     nsid: Option<i32>,
-    current: bool,
 }
 
 fn collect(ctx: &mut Ctx, failed: &mut bool) -> Result<Vec<Found>, super::Exit> {
-    let current = NsId::of_path(Path::new("/proc/thread-self/ns/net")).ok();
-    let by_id: BTreeMap<NsId, Vec<u32>> = match ProcScan::open().and_then(|s| s.all_namespaces()) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("Open of /proc failed: {}", crate::sys::io_text(&e));
-            return Err(super::Exit::ERROR);
-        }
-    };
-    let nsfs_dev = current.map(|c| c.dev);
-    let mut found: Vec<Found> = Vec::new();
-    let mut index: BTreeMap<NsId, usize> = BTreeMap::new();
-    let mut remember = |found: &mut Vec<Found>, id: NsId| -> usize {
-        *index.entry(id).or_insert_with(|| {
-            found.push(Found { id, names: Vec::new(), pids: Vec::new(), nsid: None, current: Some(id) == current });
-            found.len() - 1
-        })
-    };
-    if let Some(c) = current {
-        remember(&mut found, c);
+    let survey = survey(&ctx.run, true);
+    if let Some(e) = &survey.proc_error {
+        eprintln!("Open of /proc failed: {}", crate::sys::io_text(e));
+        return Err(super::Exit::ERROR);
     }
-    let names = match ctx.run.names() {
-        Ok(n) => n,
-        Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Vec::new(),
-        // Said, and the command fails, but the namespaces /proc shows are
-        // still listed.
-        Err(e) => {
-            crate::errln!("Cannot open netns runtime directory \"", ctx.run.path(), "\": ", Errno::of(&e));
-            *failed = true;
-            Vec::new()
-        }
-    };
-    for name in names {
-        let Ok(name) = NsName::existing(&name) else { continue };
-        if let Ok(id) = NsId::of_path(&ctx.run.entry(&name))
-            && Some(id.dev) == nsfs_dev
-        {
-            let i = remember(&mut found, id);
-            found[i].names.push(name);
-        }
+    // Said, and the command fails, but the namespaces /proc shows are
+    // still listed.
+    if let Some(e) = &survey.run_dir_error {
+        crate::errln!("Cannot open netns runtime directory \"", ctx.run.path(), "\": ", Errno::of(e));
+        *failed = true;
     }
-    for (id, pids) in by_id {
-        let i = remember(&mut found, id);
-        found[i].pids = pids;
-    }
+    let mut found: Vec<Found> = survey.namespaces.into_iter().map(|known| Found { known, nsid: None }).collect();
     // One pipelined nsid query per namespace, through a name or a process,
     // in windows of files that fit the open-files limit.
     let window = crate::sys::spare_fds().max(16);
     for start in (0..found.len()).step_by(window) {
         let end = (start + window).min(found.len());
-        let files: Vec<Option<std::fs::File>> = found[start..end]
-            .iter()
-            .map(|f| match (f.names.first(), f.pids.first()) {
-                (Some(n), _) => open_ns_file(&ctx.run.entry(n)).ok(),
-                (None, Some(pid)) => open_ns_file(Path::new(&format!("/proc/{pid}/ns/net"))).ok(),
-                _ => None,
-            })
-            .collect();
+        let files: Vec<Option<std::fs::File>> =
+            found[start..end].iter().map(|f| open_ns_file(&f.known.path(&ctx.run)).ok()).collect();
         let open: Vec<(usize, BorrowedFd<'_>)> =
             files.iter().enumerate().filter_map(|(i, f)| f.as_ref().map(|f| (start + i, f.as_fd()))).collect();
         let fds: Vec<_> = open.iter().map(|&(_, fd)| Some(fd)).collect();
@@ -103,18 +59,18 @@ pub fn list_all(ctx: &mut Ctx) -> Status {
             w.start_object();
             w.name("names");
             w.start_array();
-            for n in &f.names {
+            for n in &f.known.names {
                 w.string(n.as_bytes());
             }
             w.end_array();
             if let Some(id) = f.nsid {
                 w.int_field("nsid", id.into());
             }
-            w.int_field("inode", f.id.ino as i64);
-            w.bool_field("current", f.current);
+            w.int_field("inode", f.known.id.ino as i64);
+            w.bool_field("current", f.known.current);
             w.name("pids");
             w.start_array();
-            for p in &f.pids {
+            for p in &f.known.pids {
                 w.raw(&p.to_string());
             }
             w.end_array();
@@ -128,21 +84,21 @@ pub fn list_all(ctx: &mut Ctx) -> Status {
         .iter()
         .map(|f| {
             // Escaped: a name can hold terminal escape sequences.
-            let mut names = f.names.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",");
+            let mut names = f.known.names.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",");
             if names.is_empty() {
                 names = "-".into();
             }
-            if f.current {
+            if f.known.current {
                 names.push_str(" (current)");
             }
             let nsid = f.nsid.map_or("-".to_string(), |n| n.to_string());
             let mut procs: Vec<String> =
-                f.pids.iter().take(4).map(|&p| format!("{p} {}", comm(p).unwrap_or_default())).collect();
-            if f.pids.len() > 4 {
-                procs.push(format!("+{} more", f.pids.len() - 4));
+                f.known.pids.iter().take(4).map(|&p| format!("{p} {}", comm(p).unwrap_or_default())).collect();
+            if f.known.pids.len() > 4 {
+                procs.push(format!("+{} more", f.known.pids.len() - 4));
             }
             let procs = if procs.is_empty() { "-".to_string() } else { procs.join(", ") };
-            [names, nsid, f.id.ino.to_string(), procs]
+            [names, nsid, f.known.id.ino.to_string(), procs]
         })
         .collect();
     let header = ["NAME", "NSID", "INODE", "PROCESSES"];

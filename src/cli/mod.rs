@@ -9,6 +9,7 @@
 
 mod batch;
 mod exec;
+mod find;
 mod firewall;
 pub(crate) mod help;
 mod inspect;

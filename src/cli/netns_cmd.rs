@@ -84,7 +84,8 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     // iproute2's other objects (`link`, `addr`, `route`, `neigh`): their
     // second word is a verb, not a name, so no name validation.
     let netlink_only = sub.is_none()
-        && (matches!(first.as_bytes(), b"inspect" | b"firewall") || crate::ipobj::lookup(first.as_bytes()).is_some());
+        && (matches!(first.as_bytes(), b"inspect" | b"firewall" | b"find")
+            || crate::ipobj::lookup(first.as_bytes()).is_some());
     ctx.need_mounts(netlink_only)?;
     if sub.is_none() {
         match crate::ipobj::lookup(first.as_bytes()) {
@@ -102,8 +103,10 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     // is not a name (-all exec: the command; -all delete: ignored).
     // A batch line without the object word whose first word is no
     // subcommand is an unknown object to iproute2: no name to check.
-    let skip_validation =
-        (ctx.opts.all && matches!(sub, Some(Sub::Exec | Sub::Delete))) || (batch_line && sub.is_none());
+    // `find` takes addresses, prefixes and globs, not names.
+    let skip_validation = (ctx.opts.all && matches!(sub, Some(Sub::Exec | Sub::Delete)))
+        || (batch_line && sub.is_none())
+        || (sub.is_none() && first.as_bytes() == b"find");
     if !skip_validation && words.len() > 1 && NsName::existing(&words[1]).is_err() {
         crate::errln!("Invalid netns name \"", words[1], "\"");
         return Err(Exit::FAILURE);
@@ -126,6 +129,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
             b"inspect" => super::inspect::run(ctx, args),
             b"prune" => super::prune::run(ctx, args),
             b"firewall" => super::firewall::run(ctx, args),
+            b"find" => super::find::run(ctx, args),
             b"man" => help::man(),
             _ if batch_line => {
                 crate::errln!("Object \"", first, "\" is unknown, try \"netns help\".");
@@ -564,11 +568,11 @@ fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(n) => n,
         Err(status) => return Ok(status),
     };
-    let ids = ctx.run.ids(&names).unwrap_or_default();
-    let matching: Vec<&OsString> =
-        names.iter().zip(&ids).filter(|(_, id)| **id == Some(target)).map(|(n, _)| n).collect();
     if ctx.opts.json {
         // JSON lists every name (iproute2's text shows only the last).
+        let ids = ctx.run.ids(&names).unwrap_or_default();
+        let matching: Vec<&OsString> =
+            names.iter().zip(&ids).filter(|(_, id)| **id == Some(target)).map(|(n, _)| n).collect();
         let mut w = crate::output::JsonWriter::new(ctx.opts.pretty);
         w.start_array();
         for n in &matching {
@@ -579,7 +583,9 @@ fn identify(ctx: &mut Ctx, args: &[OsString]) -> Status {
         w.end_array();
         ctx.write(&w.finish());
     } else {
-        let mut line = matching.last().map(|n| n.as_bytes().to_vec()).unwrap_or_default();
+        // The last match in readdir order, searched for from the end.
+        let last = ctx.run.last_with_id(&names, target).ok().flatten();
+        let mut line = last.map(|i| names[i].as_bytes().to_vec()).unwrap_or_default();
         line.push(b'\n');
         ctx.write(&line);
     }

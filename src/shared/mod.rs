@@ -5,12 +5,14 @@
 //!
 //! - [`firewall`]: a namespace's firewall read natively, one model for
 //!   every backend;
+//! - [`namespaces`]: every namespace a command can reach, each once;
 //! - [`nft`]: finding the `nft` program;
 //! - [`parallel`]: work split over scoped threads that each own their
 //!   namespace switches;
 //! - [`route_names`]: iproute2's route name databases.
 
 pub(crate) mod firewall;
+pub(crate) mod namespaces;
 pub(crate) mod nft;
 pub(crate) mod parallel;
 pub(crate) mod route_names;

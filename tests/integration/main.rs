@@ -9,6 +9,7 @@ mod support;
 
 mod bugfixes;
 mod differential;
+mod find;
 mod firewall;
 mod inspect;
 mod interop;
