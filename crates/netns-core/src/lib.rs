@@ -6,8 +6,8 @@
 //! |---|---|
 //! | [`rundir`] | the run directory (`/run/netns`): its mount setup, placeholders, listing; [`NsName`], a checked name |
 //! | [`namespace`] | [`NetNs`], a handle on one network namespace |
-//! | [`netlink`] | a synchronous rtnetlink request engine and typed operations (links, addresses, routes, neighbours, qdiscs) |
-//! | [`procscan`] | walking `/proc`: which processes live in which namespace |
+//! | [`netlink`] | a synchronous rtnetlink request engine and typed operations (links, addresses, routes, neighbours, qdiscs); TCP and UDP socket lists over `NETLINK_SOCK_DIAG` |
+//! | [`procscan`] | walking `/proc`: which processes live in which namespace, and which hold which sockets |
 //! | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
 //! | [`monitor`] | watching the run directory for names coming and going |
 //! | [`sys`] | errno text exactly as glibc prints it, and message helpers |
