@@ -14,8 +14,8 @@
 use super::firewall::{self, Firewall};
 use super::peers;
 use super::{
-    AddressView, ChainView, Counters, FirewallView, InterfaceView, NamespaceView, NeighbourView, ProcessView,
-    RouteView, TableView, sysctl,
+    AddressView, ChainView, Counters, FirewallView, InterfaceView, ListenerView, NamespaceView, NeighbourView,
+    ProcessView, RouteView, SocketsView, TableView, sysctl,
 };
 use crate::namespace::NsId;
 use crate::namespace::{not_a_namespace, open_ns_file};
@@ -23,9 +23,11 @@ use crate::netlink::address::Address;
 use crate::netlink::link::Link;
 use crate::netlink::neighbour::{Neighbour, NeighbourFilter};
 use crate::netlink::route::{Route, RouteFilter};
+use crate::netlink::sock_diag::SockDiag;
 use crate::netlink::{Netlink, NlError};
 use crate::procscan::{ProcScan, comm};
 use crate::rundir::{NsName, RunDir};
+use crate::shared::sockets::{self, Listener, OwnerCoverage, Sockets};
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::File;
@@ -88,6 +90,8 @@ pub(super) struct Raw {
     pub neighbours: Vec<Neighbour>,
     pub forwarding: sysctl::Forwarding,
     pub nft_tables: Result<usize, String>,
+    /// `None` when they could not be read (the error is in `errors`).
+    pub sockets: Option<Sockets>,
     pub errors: Vec<String>,
     /// The namespace was entered and a netlink socket opened in it: what
     /// is empty above was read as empty, not missed.
@@ -102,6 +106,7 @@ fn read_inside(subject: &Subject) -> Raw {
         neighbours: Vec::new(),
         forwarding: sysctl::Forwarding::default(),
         nft_tables: Ok(0),
+        sockets: None,
         errors: Vec::new(),
         entered: false,
     };
@@ -112,7 +117,10 @@ fn read_inside(subject: &Subject) -> Raw {
             return raw;
         }
     };
-    if let Err(e) = nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET) {
+    // A thread starts in the namespace netns runs in: that one needs no
+    // switch (nor the privilege a switch takes).
+    let inside = NsId::of_path(std::path::Path::new("/proc/thread-self/ns/net")).ok() == Some(subject.id);
+    if !inside && let Err(e) = nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET) {
         raw.errors.push(format!("cannot enter the namespace: {}", crate::sys::Errno::from(e)));
         return raw;
     }
@@ -142,6 +150,13 @@ fn read_inside(subject: &Subject) -> Raw {
     match nl.neighbours(&NeighbourFilter::default()) {
         Ok(v) => raw.neighbours = v,
         Err(e) => note("neighbours", e),
+    }
+    match SockDiag::open().map_err(|e| format!("cannot open sock_diag: {}", crate::sys::io_text(&e))) {
+        Ok(mut diag) => match sockets::read(&mut diag) {
+            Ok(s) => raw.sockets = Some(s),
+            Err(e) => raw.errors.push(format!("sockets: {e}")),
+        },
+        Err(e) => raw.errors.push(format!("sockets: {e}")),
     }
     raw
 }
@@ -247,10 +262,21 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
         let fds: Vec<_> = files.iter().map(|f| f.as_ref().map(|f| f.as_fd())).collect();
         nsids.extend(nl.nsids_of_fds(&fds).into_iter().map(|r| r.ok().flatten()));
     }
-    let pids = ProcScan::open().and_then(|p| p.all_namespaces()).unwrap_or_else(|e| {
-        failures.push(format!("Cannot read processes from /proc: {}", crate::sys::io_text(&e)));
+    let scan = ProcScan::open();
+    let pids = scan
+        .as_ref()
+        .map_err(crate::sys::io_text)
+        .and_then(|p| p.all_namespaces().map_err(|e| crate::sys::io_text(&e)));
+    let pids = pids.unwrap_or_else(|e| {
+        failures.push(format!("Cannot read processes from /proc: {e}"));
         Default::default()
     });
+    // One bounded walk of /proc names the holders of every namespace's sockets.
+    let coverage = {
+        let mut held: Vec<(NsId, &mut Sockets)> =
+            subjects.iter().zip(raws.iter_mut()).filter_map(|(s, r)| Some((s.id, r.sockets.as_mut()?))).collect();
+        sockets::name_owners(scan.as_ref().ok(), &mut held)
+    };
     let pids_by_ino: HashMap<u64, &Vec<u32>> = pids.iter().map(|(id, p)| (id.ino, p)).collect();
     let peer_names = peers::resolve(&subjects, &mut raws, &named, &current);
     let nft = crate::shared::nft::nft_path();
@@ -311,6 +337,7 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
             .map(|p| p.iter().map(|&pid| ProcessView { pid, comm: comm(pid).unwrap_or_default() }).collect())
             .unwrap_or_default();
         let firewall = firewall_view(&raw.nft_tables, nft.as_deref(), s);
+        let sockets = raw.sockets.as_ref().map(|v| sockets_view(v, &coverage, &dev)).unwrap_or_default();
         views.push(NamespaceView {
             name: s.name.clone(),
             root: s.root,
@@ -323,6 +350,7 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
             addresses,
             routes,
             neighbours,
+            sockets,
             firewall,
             errors: raw.errors,
         });
@@ -373,6 +401,30 @@ fn firewall_view(tables: &Result<usize, String>, nft: Option<&std::path::Path>, 
                 Firewall::Unreadable(reason) => FirewallView::Unavailable { reason },
             }
         }
+    }
+}
+
+fn sockets_view(s: &Sockets, coverage: &OwnerCoverage, dev: &impl Fn(u32) -> String) -> SocketsView {
+    let listener = |l: &Listener| ListenerView {
+        netid: l.proto.name(),
+        state: l.state.ss_name(),
+        local_address: l.local.ip().to_string(),
+        local_port: l.local.port(),
+        interface: (l.interface != 0).then(|| dev(l.interface)),
+        v6only: l.v6only,
+        local: l.local_text(|i| Some(dev(i))),
+        inode: l.inode,
+        uid: l.uid,
+        processes: l.owners.iter().map(|o| ProcessView { pid: o.pid, comm: o.comm.clone() }).collect(),
+    };
+    // Only what is listed has holders to name.
+    let listed = !s.listeners.is_empty();
+    SocketsView {
+        listening: s.listeners.iter().map(listener).collect(),
+        omitted: s.omitted,
+        established: s.established,
+        processes_complete: !listed || coverage.complete(),
+        processes_note: if listed { coverage.note() } else { None },
     }
 }
 
