@@ -23,4 +23,5 @@ mod objects_show;
 mod objects_write;
 mod robustness;
 mod safety;
+mod sockets;
 mod start_path;
