@@ -23,7 +23,6 @@ use crate::netlink::address::Address;
 use crate::netlink::link::Link;
 use crate::netlink::neighbour::{Neighbour, NeighbourFilter};
 use crate::netlink::route::{Route, RouteFilter};
-use crate::netlink::sock_diag::SockDiag;
 use crate::netlink::{Netlink, NlError};
 use crate::procscan::{ProcScan, comm};
 use crate::rundir::{NsName, RunDir};
@@ -151,11 +150,8 @@ fn read_inside(subject: &Subject) -> Raw {
         Ok(v) => raw.neighbours = v,
         Err(e) => note("neighbours", e),
     }
-    match SockDiag::open().map_err(|e| format!("cannot open sock_diag: {}", crate::sys::io_text(&e))) {
-        Ok(mut diag) => match sockets::read(&mut diag) {
-            Ok(s) => raw.sockets = Some(s),
-            Err(e) => raw.errors.push(format!("sockets: {e}")),
-        },
+    match sockets::read_here() {
+        Ok(s) => raw.sockets = Some(s),
         Err(e) => raw.errors.push(format!("sockets: {e}")),
     }
     raw
@@ -337,7 +333,7 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
             .map(|p| p.iter().map(|&pid| ProcessView { pid, comm: comm(pid).unwrap_or_default() }).collect())
             .unwrap_or_default();
         let firewall = firewall_view(&raw.nft_tables, nft.as_deref(), s);
-        let sockets = raw.sockets.as_ref().map(|v| sockets_view(v, &coverage, &dev)).unwrap_or_default();
+        let sockets = sockets_view(raw.sockets.as_ref(), &coverage, &dev);
         views.push(NamespaceView {
             name: s.name.clone(),
             root: s.root,
@@ -404,7 +400,7 @@ fn firewall_view(tables: &Result<usize, String>, nft: Option<&std::path::Path>, 
     }
 }
 
-fn sockets_view(s: &Sockets, coverage: &OwnerCoverage, dev: &impl Fn(u32) -> String) -> SocketsView {
+fn sockets_view(s: Option<&Sockets>, coverage: &OwnerCoverage, dev: &impl Fn(u32) -> String) -> SocketsView {
     let listener = |l: &Listener| ListenerView {
         netid: l.proto.name(),
         state: l.state.ss_name(),
@@ -417,12 +413,13 @@ fn sockets_view(s: &Sockets, coverage: &OwnerCoverage, dev: &impl Fn(u32) -> Str
         uid: l.uid,
         processes: l.owners.iter().map(|o| ProcessView { pid: o.pid, comm: o.comm.clone() }).collect(),
     };
+    let listeners = s.map_or(&[][..], |s| &s.listeners);
     // Only what is listed has holders to name.
-    let listed = !s.listeners.is_empty();
+    let listed = !listeners.is_empty();
     SocketsView {
-        listening: s.listeners.iter().map(listener).collect(),
-        omitted: s.omitted,
-        established: s.established,
+        listening: listeners.iter().map(listener).collect(),
+        omitted: s.map_or(0, |s| s.omitted),
+        established: s.map(|s| s.established),
         processes_complete: !listed || coverage.complete(),
         processes_note: if listed { coverage.note() } else { None },
     }

@@ -158,8 +158,8 @@ pub struct NeighbourView {
     pub state: String,
 }
 
-/// The sockets of a namespace, as `ss -lntup` and `ss -Htn state
-/// established | wc -l` would show them.
+/// The sockets of a namespace, as `ss -lntup` shows them, and the count
+/// of established connections `netstat -s` shows.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SocketsView {
     /// TCP sockets in `LISTEN` and unconnected UDP sockets, by protocol,
@@ -167,8 +167,9 @@ pub struct SocketsView {
     pub listening: Vec<ListenerView>,
     /// Listening sockets past the limit, not listed.
     pub omitted: u64,
-    /// TCP connections in `ESTABLISHED`.
-    pub established: u64,
+    /// Established TCP connections: the kernel's `tcpCurrEstab` (sockets
+    /// in `ESTABLISHED` or `CLOSE-WAIT`); `None` when it could not be read.
+    pub established: Option<u64>,
     /// Every process holding a socket could be named.
     pub processes_complete: bool,
     /// Why not, in words (`processes: only yours (not root)`).

@@ -249,8 +249,11 @@ pub fn text(ns: &NamespaceView) -> String {
 /// what is missing from the processes shown.
 fn sockets(ns: &NamespaceView, out: &mut String) {
     let s = &ns.sockets;
-    let connections =
-        format!("{} established TCP connection{}", s.established, if s.established == 1 { "" } else { "s" });
+    let connections = match s.established {
+        Some(1) => "1 established TCP connection".to_string(),
+        Some(n) => format!("{n} established TCP connections"),
+        None => "established TCP connections unknown".to_string(),
+    };
     if s.listening.is_empty() {
         let failed = empty(ns, "sockets");
         if failed == "none" {

@@ -3,15 +3,16 @@
 //! with nothing run inside: what `inspect` shows and `find :PORT` searches.
 //!
 //! Reading is two steps, so that many namespaces cost one walk of `/proc`:
-//! [`read`] (or [`read_in`]) lists each namespace's sockets, then
+//! [`read_here`] (or [`read_in`]) lists each namespace's sockets, then
 //! [`name_owners`] names the processes holding them, for all namespaces
 //! at once. [`listening`] does both for one namespace.
 
 use crate::namespace::{NetNs, NsId};
-use crate::netlink::sock_diag::{DEFAULT_LIMIT, InetSocket, Proto, SockDiag, SocketFilter, States, TcpState};
+use crate::netlink::sock_diag::{DEFAULT_LIMIT, Family, InetSocket, Proto, SockDiag, SocketFilter, TcpState};
 use crate::procscan::{CutShort, OwnerScanLimits, ProcScan, comm};
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
 
 /// A process holding a socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +88,7 @@ pub(crate) struct Sockets {
     pub listeners: Vec<Listener>,
     /// Listening sockets past the limit, counted only.
     pub omitted: u64,
-    /// TCP connections in `ESTABLISHED`.
+    /// Established TCP connections (`tcpCurrEstab`: `ESTABLISHED` or `CLOSE-WAIT`).
     pub established: u64,
 }
 
@@ -133,35 +134,125 @@ impl OwnerCoverage {
     }
 }
 
-/// Read the sockets of the namespace `diag` lives in: the listeners (TCP
-/// `LISTEN`, unconnected UDP), IPv4 and IPv6, and a count of established
-/// TCP connections. Errors name the protocol and the cause.
-pub(crate) fn read(diag: &mut SockDiag) -> Result<Sockets, String> {
-    let mut out = Sockets::default();
-    let keep = |s: InetSocket, out: &mut Sockets| {
-        if out.listeners.len() < DEFAULT_LIMIT {
-            out.listeners.push(Listener::of(s));
-        } else {
-            out.omitted += 1;
+/// How many sockets of each protocol and family the calling thread's
+/// namespace has in its tables (`/proc/thread-self/net/sockstat` and
+/// `sockstat6`, `inuse`): listeners and connections, not sockets only
+/// bound (TCP) nor in TIME-WAIT.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct InUse {
+    tcp4: u64,
+    tcp6: u64,
+    udp4: u64,
+    udp6: u64,
+}
+
+impl InUse {
+    /// Read them; `None` when `sockstat` cannot be read. A kernel
+    /// without IPv6 has no `sockstat6`, and no IPv6 sockets.
+    fn here() -> Option<InUse> {
+        let v4 = std::fs::read_to_string("/proc/thread-self/net/sockstat").ok()?;
+        let v6 = std::fs::read_to_string("/proc/thread-self/net/sockstat6").unwrap_or_default();
+        Some(InUse {
+            tcp4: inuse(&v4, "TCP:")?,
+            udp4: inuse(&v4, "UDP:")?,
+            tcp6: inuse(&v6, "TCP6:").unwrap_or(0),
+            udp6: inuse(&v6, "UDP6:").unwrap_or(0),
+        })
+    }
+
+    fn of(&self, proto: Proto, family: Family) -> u64 {
+        match (proto, family) {
+            (Proto::Tcp, Family::V4) => self.tcp4,
+            (Proto::Tcp, Family::V6) => self.tcp6,
+            (Proto::Udp, Family::V4) => self.udp4,
+            (Proto::Udp, Family::V6) => self.udp6,
         }
-    };
-    // One TCP dump gives the listeners and counts the connections.
-    let tcp = SocketFilter::new(Proto::Tcp, States::of(&[TcpState::Listen, TcpState::Established]));
-    diag.for_each(&tcp, |s| match s.state {
-        TcpState::Listen => keep(s, &mut out),
-        _ => out.established += 1,
-    })
-    .map_err(|e| format!("tcp: {e}"))?;
-    diag.for_each(&SocketFilter::listening(Proto::Udp), |s| keep(s, &mut out)).map_err(|e| format!("udp: {e}"))?;
+    }
+}
+
+/// The number after `inuse` on the line of `sockstat` that starts with `label`.
+fn inuse(sockstat: &str, label: &str) -> Option<u64> {
+    let line = sockstat.lines().find_map(|l| l.strip_prefix(label))?;
+    let mut words = line.split_whitespace();
+    words.find(|&w| w == "inuse")?;
+    words.next()?.parse().ok()
+}
+
+/// Read the sockets of the calling thread's network namespace: the
+/// listeners (TCP `LISTEN`, unconnected UDP), IPv4 and IPv6, over
+/// sock_diag, and the count of established TCP connections. Errors name
+/// the protocol or the file and the cause.
+///
+/// The kernel's socket tables are shared by every namespace, and a dump
+/// walks them whole: tens of microseconds for the listening and UDP
+/// tables, milliseconds for the connections. So the namespace's own
+/// counters are read first, and a protocol and family with no socket in
+/// use is not dumped (most namespaces of a node have none); connections
+/// are counted, not dumped: the kernel's `tcpCurrEstab` (RFC 1213: sockets
+/// in `ESTABLISHED` or `CLOSE-WAIT`), as `netstat -s` shows it.
+pub(crate) fn read_here() -> Result<Sockets, String> {
+    let in_use = InUse::here();
+    let wanted = |proto, family| in_use.is_none_or(|u| u.of(proto, family) > 0);
+    let mut out = Sockets::default();
+    let mut diag = None;
+    for proto in [Proto::Tcp, Proto::Udp] {
+        for family in [Family::V4, Family::V6] {
+            if !wanted(proto, family) {
+                continue;
+            }
+            let diag = match &mut diag {
+                Some(d) => d,
+                None => diag.insert(
+                    SockDiag::open().map_err(|e| format!("cannot open sock_diag: {}", crate::sys::io_text(&e)))?,
+                ),
+            };
+            let filter = SocketFilter { family: Some(family), ..SocketFilter::listening(proto) };
+            diag.for_each(&filter, |s| {
+                if out.listeners.len() < DEFAULT_LIMIT {
+                    out.listeners.push(Listener::of(s));
+                } else {
+                    out.omitted += 1;
+                }
+            })
+            .map_err(|e| format!("{}: {e}", proto.name()))?;
+        }
+    }
     out.listeners.sort_by_key(|l| (l.proto, l.local.port(), l.local.is_ipv6(), l.local.ip(), l.interface));
+    if wanted(Proto::Tcp, Family::V4) || wanted(Proto::Tcp, Family::V6) {
+        out.established = established_here()?;
+    }
     Ok(out)
 }
 
-/// [`read`] the sockets of `ns`; `ns` may be the caller's own namespace,
-/// which needs no privilege.
+/// `tcpCurrEstab` of the calling thread's network namespace.
+fn established_here() -> Result<u64, String> {
+    const SNMP: &str = "/proc/thread-self/net/snmp";
+    let text = std::fs::read_to_string(SNMP).map_err(|e| format!("{SNMP}: {}", crate::sys::io_text(&e)))?;
+    curr_estab(&text).ok_or_else(|| format!("{SNMP}: no Tcp CurrEstab counter"))
+}
+
+/// `CurrEstab` of the `Tcp:` lines of `/proc/net/snmp` (a line of names,
+/// then a line of values).
+fn curr_estab(snmp: &str) -> Option<u64> {
+    let mut tcp = snmp.lines().filter_map(|l| l.strip_prefix("Tcp:"));
+    let (names, values) = (tcp.next()?, tcp.next()?);
+    let at = names.split_whitespace().position(|n| n == "CurrEstab")?;
+    values.split_whitespace().nth(at)?.parse().ok()
+}
+
+/// [`read_here`] the sockets of `ns`: the calling thread is switched in
+/// and back (no switch when it is already there, so a user without
+/// privilege can read their own namespace).
 pub(crate) fn read_in(ns: &NetNs) -> Result<Sockets, String> {
-    let mut diag = SockDiag::open_in(ns).map_err(|e| format!("cannot open sock_diag: {e}"))?;
-    read(&mut diag)
+    let shown = ns.path().display();
+    let id = ns.id().map_err(|e| format!("cannot identify {shown}: {}", crate::sys::io_text(&e)))?;
+    let here = NsId::of_path(Path::new("/proc/thread-self/ns/net")).ok();
+    let _inside = if here == Some(id) {
+        None
+    } else {
+        Some(ns.enter().map_err(|e| format!("cannot enter {shown}: {}", crate::sys::io_text(&e)))?)
+    };
+    read_here()
 }
 
 /// Name the processes that hold the listeners of every `(namespace,
@@ -251,6 +342,27 @@ mod tests {
             cut.note().as_deref(),
             Some("processes: the walk of /proc stopped after 5 descriptors: some are not shown")
         );
+    }
+
+    #[test]
+    fn curr_estab_is_read_by_its_name() {
+        let snmp = "Ip: Forwarding DefaultTTL\nIp: 2 64\n\
+            Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs\n\
+            Tcp: 1 200 120000 -1 4 2 0 0 3 77\nUdp: InDatagrams\nUdp: 5\n";
+        assert_eq!(curr_estab(snmp), Some(3));
+        assert_eq!(curr_estab("Tcp: RtoAlgorithm\nTcp: 1\n"), None);
+        assert_eq!(curr_estab(""), None);
+    }
+
+    #[test]
+    fn sockets_in_use_are_read_by_label() {
+        let v4 = "sockets: used 7\nTCP: inuse 3 orphan 0 tw 1 alloc 5 mem 1\nUDP: inuse 2 mem 0\nUDPLITE: inuse 9\n";
+        assert_eq!((inuse(v4, "TCP:"), inuse(v4, "UDP:"), inuse(v4, "RAW:")), (Some(3), Some(2), None));
+        assert_eq!(inuse("TCP6: inuse 4\nUDP6: inuse 0\n", "UDP6:"), Some(0));
+        // This namespace's own counters read, and a listener of ours is counted.
+        let _l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        assert!(InUse::here().expect("sockstat").tcp4 >= 1);
+        assert!(established_here().is_ok());
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn listeners_are_what_ss_lists_with_their_processes() {
          wait_for test -e $H/w/r1\nwait_for test -e $H/w/r2\n\
          v p $P\nv q $Q\n\
          r ss1 $IP netns exec s1 ss -Hlntu\nr ss2 $IP netns exec s2 ss -Hlntu\n\
-         r est $IP netns exec s1 ss -Htn state established\n\
+         r est $IP netns exec s1 ss -Htn state established state close-wait\n\
          r j $NETNS -j inspect s1 s2 s3\nr t1 $NETNS inspect s1\nr t3 $NETNS inspect s3",
     )
     .file("listen.py", LISTEN)
