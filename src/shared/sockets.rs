@@ -149,9 +149,9 @@ struct InUse {
 impl InUse {
     /// Read them; `None` when `sockstat` cannot be read. A kernel
     /// without IPv6 has no `sockstat6`, and no IPv6 sockets.
-    fn here() -> Option<InUse> {
-        let v4 = std::fs::read_to_string("/proc/thread-self/net/sockstat").ok()?;
-        let v6 = std::fs::read_to_string("/proc/thread-self/net/sockstat6").unwrap_or_default();
+    fn read(net: &NetDir) -> Option<InUse> {
+        let v4 = net.read("sockstat").ok()?;
+        let v6 = net.read("sockstat6").unwrap_or_default();
         Some(InUse {
             tcp4: inuse(&v4, "TCP:")?,
             udp4: inuse(&v4, "UDP:")?,
@@ -167,6 +167,38 @@ impl InUse {
             (Proto::Udp, Family::V4) => self.udp4,
             (Proto::Udp, Family::V6) => self.udp6,
         }
+    }
+}
+
+/// `/proc/thread-self/net`, open: the calling thread's namespace's files,
+/// each opened from it (the directory is looked up once).
+struct NetDir(Option<std::os::fd::OwnedFd>);
+
+impl NetDir {
+    const PATH: &str = "/proc/thread-self/net";
+
+    fn open() -> NetDir {
+        use nix::fcntl::{OFlag, open};
+        NetDir(
+            open(NetDir::PATH, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
+                .ok(),
+        )
+    }
+
+    /// The file `name`; errors name it and the cause.
+    fn read(&self, name: &str) -> Result<String, String> {
+        use nix::fcntl::{OFlag, openat};
+        use std::io::Read;
+        let path = format!("{}/{name}", NetDir::PATH);
+        let fail = |e: std::io::Error| format!("{path}: {}", crate::sys::io_text(&e));
+        let Some(dir) = &self.0 else {
+            return Err(fail(std::io::Error::from_raw_os_error(libc::ENOENT)));
+        };
+        let fd = openat(dir, name, OFlag::O_RDONLY | OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
+            .map_err(|e| fail(e.into()))?;
+        let mut text = String::new();
+        std::fs::File::from(fd).read_to_string(&mut text).map_err(fail)?;
+        Ok(text)
     }
 }
 
@@ -191,7 +223,8 @@ fn inuse(sockstat: &str, label: &str) -> Option<u64> {
 /// are counted, not dumped: the kernel's `tcpCurrEstab` (RFC 1213: sockets
 /// in `ESTABLISHED` or `CLOSE-WAIT`), as `netstat -s` shows it.
 pub(crate) fn read_here() -> Result<Sockets, String> {
-    let in_use = InUse::here();
+    let net = NetDir::open();
+    let in_use = InUse::read(&net);
     let wanted = |proto, family| in_use.is_none_or(|u| u.of(proto, family) > 0);
     let mut out = Sockets::default();
     let mut diag = None;
@@ -219,16 +252,15 @@ pub(crate) fn read_here() -> Result<Sockets, String> {
     }
     out.listeners.sort_by_key(|l| (l.proto, l.local.port(), l.local.is_ipv6(), l.local.ip(), l.interface));
     if wanted(Proto::Tcp, Family::V4) || wanted(Proto::Tcp, Family::V6) {
-        out.established = established_here()?;
+        out.established = established(&net)?;
     }
     Ok(out)
 }
 
-/// `tcpCurrEstab` of the calling thread's network namespace.
-fn established_here() -> Result<u64, String> {
-    const SNMP: &str = "/proc/thread-self/net/snmp";
-    let text = std::fs::read_to_string(SNMP).map_err(|e| format!("{SNMP}: {}", crate::sys::io_text(&e)))?;
-    curr_estab(&text).ok_or_else(|| format!("{SNMP}: no Tcp CurrEstab counter"))
+/// `tcpCurrEstab` of the namespace of `net`.
+fn established(net: &NetDir) -> Result<u64, String> {
+    let text = net.read("snmp")?;
+    curr_estab(&text).ok_or_else(|| format!("{}/snmp: no Tcp CurrEstab counter", NetDir::PATH))
 }
 
 /// `CurrEstab` of the `Tcp:` lines of `/proc/net/snmp` (a line of names,
@@ -361,8 +393,13 @@ mod tests {
         assert_eq!(inuse("TCP6: inuse 4\nUDP6: inuse 0\n", "UDP6:"), Some(0));
         // This namespace's own counters read, and a listener of ours is counted.
         let _l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        assert!(InUse::here().expect("sockstat").tcp4 >= 1);
-        assert!(established_here().is_ok());
+        let net = NetDir::open();
+        assert!(InUse::read(&net).expect("sockstat").tcp4 >= 1);
+        assert!(established(&net).is_ok());
+        assert_eq!(
+            net.read("nonexistent").unwrap_err(),
+            "/proc/thread-self/net/nonexistent: No such file or directory"
+        );
     }
 
     #[test]
