@@ -14,8 +14,8 @@
 use super::error::{InspectError, OpenCause, ReadError, ReopenError};
 use super::peers;
 use super::{
-    AddressView, ChainView, Counters, FirewallView, InterfaceView, NamespaceView, NeighbourView, ProcessView,
-    RouteView, TableView, sysctl,
+    AddressView, ChainView, Counters, FirewallView, InterfaceView, ListenerView, NamespaceView, NeighbourView,
+    ProcessView, RouteView, SocketsView, TableView, sysctl,
 };
 use crate::namespace::NsId;
 use crate::namespace::{not_a_namespace, open_ns_file};
@@ -27,9 +27,11 @@ use crate::netlink::{Netlink, NlError};
 use crate::procscan::{ProcScan, comm};
 use crate::rundir::{NsName, RunDir};
 use crate::shared::firewall::Ruleset;
+use crate::shared::sockets::{self, Listener, OwnerCoverage, Sockets};
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs::File;
+use std::io;
 use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
@@ -90,6 +92,8 @@ pub(super) struct Raw {
     pub forwarding: sysctl::Forwarding,
     /// The firewall, read from inside (the worker is in the namespace).
     pub firewall: Result<Vec<Ruleset>, String>,
+    /// `None` when they could not be read (the error is in `errors`).
+    pub sockets: Option<Sockets>,
     pub errors: Vec<ReadError>,
     /// The namespace was entered and a netlink socket opened in it: what
     /// is empty above was read as empty, not missed.
@@ -104,6 +108,7 @@ fn read_inside(subject: &Subject) -> Raw {
         neighbours: Vec::new(),
         forwarding: sysctl::Forwarding::default(),
         firewall: Ok(Vec::new()),
+        sockets: None,
         errors: Vec::new(),
         entered: false,
     };
@@ -114,7 +119,10 @@ fn read_inside(subject: &Subject) -> Raw {
             return raw;
         }
     };
-    if let Err(e) = nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET) {
+    // A thread starts in the namespace netns runs in: that one needs no
+    // switch (nor the privilege a switch takes).
+    let inside = NsId::of_path(std::path::Path::new("/proc/thread-self/ns/net")).ok() == Some(subject.id);
+    if !inside && let Err(e) = nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET) {
         raw.errors.push(ReadError::Enter(crate::sys::Errno(e as i32)));
         return raw;
     }
@@ -144,6 +152,10 @@ fn read_inside(subject: &Subject) -> Raw {
     match nl.neighbours(&NeighbourFilter::default()) {
         Ok(v) => raw.neighbours = v,
         Err(e) => note("neighbours", e),
+    }
+    match sockets::read_here() {
+        Ok(s) => raw.sockets = Some(s),
+        Err(e) => raw.errors.push(ReadError::Sockets(e)),
     }
     raw
 }
@@ -245,10 +257,21 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
         let fds: Vec<_> = files.iter().map(|f| f.as_ref().map(|f| f.as_fd())).collect();
         nsids.extend(nl.nsids_of_fds(&fds).into_iter().map(|r| r.ok().flatten()));
     }
-    let pids = ProcScan::open().and_then(|p| p.all_namespaces()).unwrap_or_else(|source| {
+    let scan = ProcScan::open();
+    let pids = match &scan {
+        Ok(p) => p.all_namespaces(),
+        Err(e) => Err(io::Error::new(e.kind(), e.to_string())),
+    };
+    let pids = pids.unwrap_or_else(|source| {
         failures.push(InspectError::Processes { source });
         Default::default()
     });
+    // One bounded walk of /proc names the holders of every namespace's sockets.
+    let coverage = {
+        let mut held: Vec<(NsId, &mut Sockets)> =
+            subjects.iter().zip(raws.iter_mut()).filter_map(|(s, r)| Some((s.id, r.sockets.as_mut()?))).collect();
+        sockets::name_owners(scan.as_ref().ok(), &mut held)
+    };
     let pids_by_ino: HashMap<u64, &Vec<u32>> = pids.iter().map(|(id, p)| (id.ino, p)).collect();
     let peer_names = peers::resolve(&subjects, &mut raws, &named, &current);
     let mut views = Vec::with_capacity(subjects.len());
@@ -305,6 +328,7 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
             .map(|p| p.iter().map(|&pid| ProcessView { pid, comm: comm(pid).unwrap_or_default() }).collect())
             .unwrap_or_default();
         let firewall = firewall_view(&raw.firewall);
+        let sockets = sockets_view(raw.sockets.as_ref(), &coverage, &dev);
         views.push(NamespaceView {
             name: s.name.clone(),
             root: s.root,
@@ -317,6 +341,7 @@ pub fn collect(run: &RunDir, nl: &mut Netlink, targets: &[Target]) -> Result<Ins
             addresses,
             routes,
             neighbours,
+            sockets,
             firewall,
             errors,
         });
@@ -354,6 +379,31 @@ fn firewall_view(read: &Result<Vec<Ruleset>, String>) -> FirewallView {
         })
         .collect();
     if tables.is_empty() { FirewallView::Empty } else { FirewallView::Tables { tables } }
+}
+
+fn sockets_view(s: Option<&Sockets>, coverage: &OwnerCoverage, dev: &impl Fn(u32) -> String) -> SocketsView {
+    let listener = |l: &Listener| ListenerView {
+        netid: l.proto.name(),
+        state: l.state.ss_name(),
+        local_address: l.local.ip().to_string(),
+        local_port: l.local.port(),
+        interface: (l.interface != 0).then(|| dev(l.interface)),
+        v6only: l.v6only,
+        local: l.local_text(|i| Some(dev(i))),
+        inode: l.inode,
+        uid: l.uid,
+        processes: l.owners.iter().map(|o| ProcessView { pid: o.pid, comm: o.comm.clone() }).collect(),
+    };
+    let listeners = s.map_or(&[][..], |s| &s.listeners);
+    // Only what is listed has holders to name.
+    let listed = !listeners.is_empty();
+    SocketsView {
+        listening: listeners.iter().map(listener).collect(),
+        omitted: s.map_or(0, |s| s.omitted),
+        established: s.map(|s| s.established),
+        processes_complete: !listed || coverage.complete(),
+        processes_note: if listed { coverage.note() } else { None },
+    }
 }
 
 pub(super) fn mac_text(b: &[u8]) -> String {

@@ -98,6 +98,9 @@ pub enum ReadError {
     /// A worker thread could not enter it.
     #[error("cannot enter the namespace: {0}")]
     Enter(#[source] Errno),
+    /// Its sockets could not be listed (sock_diag's words).
+    #[error("sockets: {0}")]
+    Sockets(String),
     /// No netlink socket could be opened inside it.
     #[error("cannot open netlink: {}", io_text(.0))]
     Netlink(#[source] io::Error),

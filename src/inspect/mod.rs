@@ -1,9 +1,10 @@
 //! `netns inspect`: one view of a namespace — interfaces with their
 //! counters and veth peers (by namespace *name*), addresses, routes of all
-//! tables, neighbours, forwarding sysctls, processes and a firewall summary
-//! — for people (text) and tools (JSON), gathered over netlink from our own
-//! process, without running anything inside the namespace (the firewall
-//! too: nf_tables is read over netlink, no `nft` needed).
+//! tables, neighbours, forwarding sysctls, processes, listening sockets and
+//! a firewall summary — for people (text) and tools (JSON), gathered over
+//! netlink from our own process, without running anything inside the
+//! namespace (the firewall too: nf_tables is read over netlink, no `nft`
+//! needed).
 //!
 //! [`collect()`] gathers, [`render`] prints. The data model is plain and
 //! serialisable, so `-j` output is this model as JSON.
@@ -43,6 +44,8 @@ pub struct NamespaceView {
     pub routes: Vec<RouteView>,
     /// Neighbour entries.
     pub neighbours: Vec<NeighbourView>,
+    /// Listening sockets and established connections.
+    pub sockets: SocketsView,
     /// Firewall summary.
     pub firewall: FirewallView,
     /// Parts that could not be read, with the reason.
@@ -153,6 +156,49 @@ pub struct NeighbourView {
     pub lladdr: Option<String>,
     /// NUD state in words.
     pub state: String,
+}
+
+/// The sockets of a namespace, as `ss -lntup` shows them, and the count
+/// of established connections `netstat -s` shows.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SocketsView {
+    /// TCP sockets in `LISTEN` and unconnected UDP sockets, by protocol,
+    /// port and address.
+    pub listening: Vec<ListenerView>,
+    /// Listening sockets past the limit, not listed.
+    pub omitted: u64,
+    /// Established TCP connections: the kernel's `tcpCurrEstab` (sockets
+    /// in `ESTABLISHED` or `CLOSE-WAIT`); `None` when it could not be read.
+    pub established: Option<u64>,
+    /// Every process holding a socket could be named.
+    pub processes_complete: bool,
+    /// Why not, in words (`processes: only yours (not root)`).
+    pub processes_note: Option<String>,
+}
+
+/// One listening socket. Key names are `ss`'s column names.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListenerView {
+    /// `tcp` or `udp`.
+    pub netid: &'static str,
+    /// `LISTEN` (TCP) or `UNCONN` (UDP).
+    pub state: &'static str,
+    /// The address it is bound to (`0.0.0.0`, `::`, `127.0.0.1`).
+    pub local_address: String,
+    /// The port.
+    pub local_port: u16,
+    /// The interface it is bound to, if any.
+    pub interface: Option<String>,
+    /// For IPv6: whether it takes IPv6 only.
+    pub v6only: Option<bool>,
+    /// The local end as `ss -n` prints it (`0.0.0.0:53`, `*:80`, `[::1]:631`).
+    pub local: String,
+    /// Its socket inode.
+    pub inode: u64,
+    /// The user id that created it.
+    pub uid: u32,
+    /// The processes holding it.
+    pub processes: Vec<ProcessView>,
 }
 
 /// The firewall summary.

@@ -196,6 +196,9 @@ pub fn text(ns: &NamespaceView) -> String {
     }
 
     out.push('\n');
+    sockets(ns, &mut out);
+
+    out.push('\n');
     match &ns.firewall {
         FirewallView::Empty => out.push_str("  FIREWALL  no nftables tables\n"),
         FirewallView::Unavailable { reason } => out.push_str(&format!("  FIREWALL  not available: {reason}\n")),
@@ -237,6 +240,40 @@ pub fn text(ns: &NamespaceView) -> String {
         }
     }
     out
+}
+
+/// The sockets block: the listeners, the established connections, and
+/// what is missing from the processes shown.
+fn sockets(ns: &NamespaceView, out: &mut String) {
+    let s = &ns.sockets;
+    let connections = match s.established {
+        Some(1) => "1 established TCP connection".to_string(),
+        Some(n) => format!("{n} established TCP connections"),
+        None => "established TCP connections unknown".to_string(),
+    };
+    if s.listening.is_empty() {
+        let failed = empty(ns, "sockets");
+        if failed == "none" {
+            out.push_str(&format!("  LISTENING  none; {connections}\n"));
+        } else {
+            out.push_str(&format!("  LISTENING  {failed}\n"));
+        }
+        return;
+    }
+    let mut t = Table::new(&[("LISTENING", false), ("PROTO", false), ("PROCESS", false)]);
+    for l in &s.listening {
+        let procs: Vec<String> = l.processes.iter().map(|p| format!("{}[{}]", p.comm, p.pid)).collect();
+        let procs = if procs.is_empty() { "-".to_string() } else { procs.join(", ") };
+        t.rows.push(vec![l.local.clone(), l.netid.to_string(), procs]);
+    }
+    t.render("  ", out);
+    if s.omitted > 0 {
+        out.push_str(&format!("  +{} more listening sockets not listed\n", s.omitted));
+    }
+    out.push_str(&format!("  {connections}\n"));
+    if let Some(note) = &s.processes_note {
+        out.push_str(&format!("  {note}\n"));
+    }
 }
 
 /// All namespaces as text, blocks separated by a blank line.

@@ -9,10 +9,13 @@
 //! - [`nft`]: finding the `nft` program;
 //! - [`parallel`]: work split over scoped threads that each own their
 //!   namespace switches;
-//! - [`route_names`]: iproute2's route name databases.
+//! - [`route_names`]: iproute2's route name databases;
+//! - [`sockets`]: the listening sockets of namespaces and the processes
+//!   holding them.
 
 pub(crate) mod firewall;
 pub(crate) mod namespaces;
 pub(crate) mod nft;
 pub(crate) mod parallel;
 pub(crate) mod route_names;
+pub(crate) mod sockets;

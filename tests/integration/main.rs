@@ -26,4 +26,5 @@ mod objects_write;
 mod prune;
 mod robustness;
 mod safety;
+mod sockets;
 mod start_path;

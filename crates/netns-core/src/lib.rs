@@ -6,8 +6,8 @@
 //! |---|---|
 //! | [`rundir`] | the run directory (`/run/netns`): its mount setup, placeholders, listing; [`NsName`], a checked name |
 //! | [`namespace`] | [`NetNs`], a handle on one network namespace |
-//! | [`netlink`] | a synchronous rtnetlink request engine and typed operations (links, addresses, routes, neighbours, qdiscs); the nf_tables ruleset read over `NETLINK_NETFILTER` ([`netlink::netfilter`]) |
-//! | [`procscan`] | walking `/proc`: which processes live in which namespace |
+//! | [`netlink`] | a synchronous rtnetlink request engine and typed operations (links, addresses, routes, neighbours, qdiscs); the nf_tables ruleset read over `NETLINK_NETFILTER` ([`netlink::netfilter`]); TCP and UDP socket lists over `NETLINK_SOCK_DIAG` |
+//! | [`procscan`] | walking `/proc`: which processes live in which namespace, and which hold which sockets |
 //! | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
 //! | [`monitor`] | watching the run directory for names coming and going |
 //! | [`Error`], [`Errno`] | one error type over every module's own; an errno that displays as glibc's `strerror` text, as iproute2 prints it |

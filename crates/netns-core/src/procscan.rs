@@ -6,6 +6,10 @@
 //! device) is the same identity iproute2 gets from `stat`, at about half
 //! the kernel cost: the link is formatted, not followed into nsfs.
 //!
+//! [`ProcScan::socket_owners`] goes one step further, as `ss -p` does: it
+//! reads the `socket:[INODE]` links of the descriptors of the processes in
+//! some namespaces, to name the processes that hold given sockets.
+//!
 //! ```
 //! use netns_core::procscan::{ProcScan, comm};
 //! // Every network namespace that has a process, with its processes' names.
@@ -19,11 +23,13 @@
 use crate::nsid::NsId;
 use nix::fcntl::{AtFlags, OFlag, open};
 use nix::sys::stat::{Mode, fstatat};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsStr;
+use std::fmt;
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
+use std::time::{Duration, Instant};
 
 /// An open `/proc`, walked in readdir order (ascending pids).
 ///
@@ -217,6 +223,174 @@ fn net_inode_of(t: &[u8]) -> Option<u64> {
     std::str::from_utf8(digits).ok()?.parse().ok()
 }
 
+/// Bounds on [`ProcScan::socket_owners`]: a host with many processes or
+/// descriptors is scanned only so far, and the result says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnerScanLimits {
+    /// Descriptors read at most.
+    pub max_fds: usize,
+    /// Time spent at most.
+    pub time: Duration,
+}
+
+impl Default for OwnerScanLimits {
+    /// 200 000 descriptors, 2 seconds: far more than a network node's
+    /// namespaces hold, far less than an operator waits.
+    fn default() -> OwnerScanLimits {
+        OwnerScanLimits { max_fds: 200_000, time: Duration::from_secs(2) }
+    }
+}
+
+/// Why a socket owner scan stopped before the last process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CutShort {
+    /// It had read this many descriptors, its limit.
+    Descriptors(usize),
+    /// It had run for its time limit.
+    Time(Duration),
+}
+
+impl fmt::Display for CutShort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CutShort::Descriptors(n) => write!(f, "stopped after {n} descriptors"),
+            CutShort::Time(t) => write!(f, "stopped after {} ms", t.as_millis()),
+        }
+    }
+}
+
+/// A descriptor that refers to a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SocketHolder {
+    /// The process.
+    pub pid: u32,
+    /// Its descriptor number.
+    pub fd: u32,
+}
+
+/// Which processes hold which sockets, as far as
+/// [`ProcScan::socket_owners`] could see.
+#[derive(Debug, Clone, Default)]
+pub struct SocketOwners {
+    holders: HashMap<u64, Vec<SocketHolder>>,
+    /// Processes whose descriptors were read.
+    pub processes: usize,
+    /// Descriptors read.
+    pub descriptors: usize,
+    /// Processes that could not be examined for lack of permission
+    /// (reading another user's descriptors takes root, or
+    /// `CAP_SYS_PTRACE`): their sockets show no owner.
+    pub denied: usize,
+    /// Set when a limit stopped the scan: sockets of the processes not
+    /// reached show no owner.
+    pub cut_short: Option<CutShort>,
+}
+
+impl SocketOwners {
+    /// The descriptors that hold socket `inode`, by ascending pid.
+    pub fn holders(&self, inode: u64) -> &[SocketHolder] {
+        self.holders.get(&inode).map_or(&[], Vec::as_slice)
+    }
+
+    /// Was every process of the namespaces examined?
+    pub fn complete(&self) -> bool {
+        self.denied == 0 && self.cut_short.is_none()
+    }
+}
+
+/// The inode in a descriptor link that reads `socket:[INODE]`.
+fn socket_inode(link: &[u8]) -> Option<u64> {
+    let digits = link.strip_prefix(b"socket:[")?.strip_suffix(b"]")?;
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+fn is_denied(e: nix::errno::Errno) -> bool {
+    matches!(e, nix::errno::Errno::EACCES | nix::errno::Errno::EPERM)
+}
+
+impl ProcScan {
+    /// Find the processes of `namespaces` that hold the sockets `wanted`
+    /// (by inode, as sock_diag reports them), reading the
+    /// `/proc/PID/fd/*` links of each, within `limits`. Processes of other
+    /// namespaces are not read.
+    pub fn socket_owners(
+        &self,
+        namespaces: &[NsId],
+        wanted: &HashSet<u64>,
+        limits: OwnerScanLimits,
+    ) -> io::Result<SocketOwners> {
+        let mut owners = SocketOwners::default();
+        if wanted.is_empty() || namespaces.is_empty() {
+            return Ok(owners);
+        }
+        let started = Instant::now();
+        let dup = nix::unistd::dup(self.dir.as_fd())?;
+        let mut dir = nix::dir::Dir::from_fd(dup)?;
+        for entry in dir.iter() {
+            let Ok(entry) = entry else { continue };
+            let name = entry.file_name().to_bytes();
+            let Some(pid) = std::str::from_utf8(name).ok().and_then(|n| n.parse::<u32>().ok()) else { continue };
+            if started.elapsed() >= limits.time {
+                owners.cut_short = Some(CutShort::Time(limits.time));
+                break;
+            }
+            if owners.descriptors >= limits.max_fds {
+                owners.cut_short = Some(CutShort::Descriptors(limits.max_fds));
+                break;
+            }
+            let ns = match nix::fcntl::readlinkat(self.dir.as_fd(), format!("{pid}/ns/net").as_str()) {
+                Ok(target) => target,
+                Err(e) if is_denied(e) => {
+                    owners.denied += 1;
+                    continue;
+                }
+                Err(_) => continue, // it ended meanwhile
+            };
+            let ino = ns.as_bytes().strip_prefix(b"net:[").and_then(|t| t.strip_suffix(b"]"));
+            let ino = ino.and_then(|d| std::str::from_utf8(d).ok()?.parse().ok());
+            if !ino.is_some_and(|ino| namespaces.contains(&NsId { dev: self.nsfs_dev, ino })) {
+                continue;
+            }
+            let fds = match nix::fcntl::openat(
+                self.dir.as_fd(),
+                format!("{pid}/fd").as_str(),
+                OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
+                Mode::empty(),
+            ) {
+                Ok(fd) => fd,
+                Err(e) if is_denied(e) => {
+                    owners.denied += 1;
+                    continue;
+                }
+                Err(_) => continue,
+            };
+            let Ok(fd_dir_fd) = nix::unistd::dup(fds.as_fd()) else { continue };
+            let Ok(mut fd_dir) = nix::dir::Dir::from_fd(fds) else { continue };
+            owners.processes += 1;
+            for fd in fd_dir.iter() {
+                let Ok(fd) = fd else { continue };
+                let fd_name = fd.file_name();
+                let Some(fd_no) = fd_name.to_str().ok().and_then(|n| n.parse::<u32>().ok()) else { continue };
+                if owners.descriptors >= limits.max_fds {
+                    owners.cut_short = Some(CutShort::Descriptors(limits.max_fds));
+                    break;
+                }
+                owners.descriptors += 1;
+                let Ok(link) = nix::fcntl::readlinkat(fd_dir_fd.as_fd(), fd_name) else { continue };
+                if let Some(inode) = socket_inode(link.as_bytes())
+                    && wanted.contains(&inode)
+                {
+                    owners.holders.entry(inode).or_default().push(SocketHolder { pid, fd: fd_no });
+                }
+            }
+            if owners.cut_short.is_some() {
+                break;
+            }
+        }
+        Ok(owners)
+    }
+}
+
 /// The command name of a process (`/proc/PID/comm`), if readable, made
 /// safe to print as `ps -o comm` does (see [`printable`]): any process can
 /// name itself with terminal escape sequences.
@@ -266,6 +440,41 @@ mod tests {
         assert!(!skipped.open.get(&me).is_some_and(|p| p.contains(&pid)));
         assert_eq!(net_inode_of(b"net:[4026531840]"), Some(4026531840));
         assert_eq!(net_inode_of(b"mnt:[4026531840]"), None);
+    }
+
+    #[test]
+    fn socket_links_are_read_exactly() {
+        assert_eq!(socket_inode(b"socket:[7863633]"), Some(7863633));
+        assert_eq!(socket_inode(b"socket:[]"), None);
+        assert_eq!(socket_inode(b"anon_inode:[eventfd]"), None);
+        assert_eq!(socket_inode(b"/tmp/socket:[1]"), None);
+    }
+
+    #[test]
+    fn finds_the_process_holding_a_socket_within_its_limits() {
+        use std::os::fd::AsRawFd;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let link = std::fs::read_link(format!("/proc/self/fd/{}", listener.as_raw_fd())).unwrap();
+        let inode = socket_inode(link.as_os_str().as_bytes()).unwrap();
+        let scan = ProcScan::open().unwrap();
+        let me = NsId::of_path(Path::new("/proc/self/ns/net")).unwrap();
+        let wanted = HashSet::from([inode]);
+        let owners = scan.socket_owners(&[me], &wanted, OwnerScanLimits::default()).unwrap();
+        let mine = SocketHolder { pid: std::process::id(), fd: listener.as_raw_fd() as u32 };
+        assert!(owners.holders(inode).contains(&mine), "{owners:?}");
+        assert!(owners.cut_short.is_none() && owners.processes >= 1 && owners.descriptors >= 1);
+        // Another namespace's processes are not read.
+        let elsewhere = NsId { ino: me.ino + 1, ..me };
+        let none = scan.socket_owners(&[elsewhere], &wanted, OwnerScanLimits::default()).unwrap();
+        assert!(none.holders(inode).is_empty() && none.descriptors == 0);
+        // A limit stops the scan and says so.
+        let limits = OwnerScanLimits { max_fds: 0, ..OwnerScanLimits::default() };
+        let cut = scan.socket_owners(&[me], &wanted, limits).unwrap();
+        assert_eq!(cut.cut_short, Some(CutShort::Descriptors(0)));
+        assert!(!cut.complete() && cut.holders(inode).is_empty());
+        assert_eq!(cut.cut_short.unwrap().to_string(), "stopped after 0 descriptors");
+        let limits = OwnerScanLimits { time: Duration::ZERO, ..OwnerScanLimits::default() };
+        assert_eq!(scan.socket_owners(&[me], &wanted, limits).unwrap().cut_short, Some(CutShort::Time(Duration::ZERO)));
     }
 
     #[test]

@@ -32,7 +32,7 @@ const PIPELINE_WINDOW: usize = 64;
 /// The buffer is never zeroed: only the pages a reply touches are faulted
 /// in, which matters when a program opens a socket in hundreds of
 /// namespaces.
-const RECV_BUF: usize = 64 * 1024;
+pub(super) const RECV_BUF: usize = 64 * 1024;
 
 /// One message from the kernel in answer to a request.
 #[derive(Debug, Clone)]
@@ -392,7 +392,7 @@ pub fn decode_replies(buf: &[u8]) -> Result<usize, NlError> {
 
 /// Parse an NLMSG_ERROR payload (`struct nlmsgerr` + TLVs) or an NLMSG_DONE
 /// payload (an int + TLVs). Returns `None` for success.
-fn parse_error(flags: u16, payload: &[u8], done: bool) -> Result<Option<KernelError>, NlError> {
+pub(super) fn parse_error(flags: u16, payload: &[u8], done: bool) -> Result<Option<KernelError>, NlError> {
     if payload.len() < 4 {
         return if done { Ok(None) } else { Err(NlError::Truncated("error message")) };
     }

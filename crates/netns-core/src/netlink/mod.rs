@@ -4,7 +4,8 @@
 //! crate family changes its API often, so the rest of netns talks to the
 //! kernel through [`Netlink`] and the typed operations defined here
 //! (links, addresses, routes, neighbours, qdiscs, namespace ids), whose
-//! arguments and results are types of this crate.
+//! arguments and results are types of this crate. [`sock_diag`] lists
+//! TCP and UDP sockets over `NETLINK_SOCK_DIAG` the same way.
 //!
 //! A socket acts in the namespace it was opened in: [`Netlink::open`] in the
 //! calling thread's, [`NetNs::netlink`](crate::NetNs::netlink) in any other.
@@ -58,6 +59,7 @@ pub mod netfilter;
 mod nsid;
 pub mod qdisc;
 pub mod route;
+pub mod sock_diag;
 mod wire;
 
 // Public only for the fuzz targets of the netns package, which feed the
