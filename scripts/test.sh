@@ -25,6 +25,12 @@
 # for running the tests, which make real namespaces, with your toolchain.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ip, nft, tc and sysctl live in the sbin directories, which a user's PATH
+# (kept through sudo for the tests) often lacks.
+for dir in /usr/local/sbin /usr/sbin /sbin; do
+	[[ :$PATH: == *:$dir:* ]] || PATH=$PATH:$dir
+done
+export PATH
 
 # `sudo` before the commands that need root, when not root.
 as_root=()
