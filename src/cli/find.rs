@@ -74,6 +74,9 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let run = ctx.run.clone();
     let found = search(&run, &queries, all, ctx.netlink()?);
     report_failures(&found);
+    for note in &found.notes {
+        crate::sys::eprint_line(format!("netns find: {note}").as_bytes());
+    }
     let out = if json { render::json(&found, &words, pretty) } else { render::text(&found) };
     ctx.write(out.as_bytes());
     Ok(if !found.hits.is_empty() {

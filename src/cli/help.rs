@@ -33,6 +33,7 @@ Examples:
   netns -j firewall --all           every namespace's firewall as JSON
   netns find 10.1.1.1               which namespace has this address, and who routes to it
   netns find 'qg-*' fa:16:3e:00:00:01 dnsmasq   interfaces, MACs, processes: in any namespace
+  netns find udp:67 :53             who listens on these ports, in which namespace
   netns -b cmds.txt                 run a batch file (`-` for standard input)
   netns delete blue                 remove the name (and the namespace when unused)
 

@@ -14,6 +14,7 @@ pub(crate) mod query;
 pub(crate) mod render;
 pub(crate) mod search;
 
+use crate::shared::sockets::Listener;
 use std::net::IpAddr;
 
 pub(crate) use query::Query;
@@ -132,6 +133,17 @@ pub enum What {
         /// Its command name (escaped for printing).
         comm: String,
     },
+    /// A listening socket on the port (TCP `LISTEN`, unconnected UDP), with
+    /// the processes holding it.
+    Listener {
+        /// The socket, its owners named.
+        listener: Listener,
+        /// Its local end as `ss -n` prints it (`0.0.0.0:67`, `*:53`,
+        /// `127.0.0.53%lo:53`).
+        local: String,
+        /// The interface it is bound to, by name, if any.
+        dev: Option<String>,
+    },
 }
 
 impl What {
@@ -139,7 +151,7 @@ impl What {
     /// from the most specific kind to the default route.
     pub(crate) fn rank(&self) -> u8 {
         match self {
-            What::Address { .. } | What::Interface { .. } | What::Process { .. } => 0,
+            What::Address { .. } | What::Interface { .. } | What::Process { .. } | What::Listener { .. } => 0,
             What::Neighbour { .. } => 1,
             What::Route { reach, .. } => 2 + *reach as u8,
         }

@@ -18,14 +18,9 @@ use ipnet::IpNet;
 use std::fmt;
 use std::net::IpAddr;
 
-/// A transport protocol of a port query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Proto {
-    /// `tcp:N`
-    Tcp,
-    /// `udp:N`
-    Udp,
-}
+/// The transport protocol of a port query (`tcp:N`, `udp:N`): the one
+/// the sockets are read with.
+pub use crate::netlink::sock_diag::Proto;
 
 /// One `WHAT`.
 #[derive(Debug, Clone, PartialEq, Eq)]

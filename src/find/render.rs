@@ -8,6 +8,7 @@
 //! qrouter-1  qg-e5b9712e-b0  10.1.1.1/24 (address)
 //! qrouter-2  10.1.1.0/24     dev qr-1 (connected route)
 //! (root)     default         via 192.168.0.1 dev eth0 (default route)
+//! qdhcp-a    udp 0.0.0.0:67  dnsmasq[1234] (listening)
 //! ```
 //!
 //! A namespace is shown by its name (several names joined by `,`); an
@@ -17,15 +18,18 @@
 //!
 //! For tools (`-j`), an array with one object per hit: `netns` (the first
 //! name, or null), `names`, `root`, `inode`, `nsid` (when assigned),
-//! `match` (`address`, `route`, `interface`, `neighbour`, `process`),
-//! `query` (the `WHAT` that matched), then the object's fields under
-//! iproute2's key names (`ifindex`, `ifname`, `local`, `prefixlen`,
-//! `dst`, `gateway`, `dev`, `address`, `lladdr`, `state`, `pid`, …).
+//! `match` (`address`, `route`, `interface`, `neighbour`, `process`,
+//! `listener`), `query` (the `WHAT` that matched), then the object's
+//! fields under iproute2's key names (`ifindex`, `ifname`, `local`,
+//! `prefixlen`, `dst`, `gateway`, `dev`, `address`, `lladdr`, `state`,
+//! `pid`, …; for a listening socket `ss`'s: `netid`, `state`,
+//! `local_address`, `local_port`, `processes`).
 
 use super::search::Found;
 use super::{Hit, Reach, What};
 use crate::shared::namespaces::Known;
 use crate::shared::route_names::Names;
+use crate::shared::sockets::Owner;
 use serde::Serialize;
 use std::net::IpAddr;
 
@@ -112,6 +116,12 @@ fn columns(what: &What, names: &Names) -> (String, String) {
             (dst.to_string(), format!("lladdr {lladdr} dev {dev} {} (neighbour)", nud_words(*state).join(",")))
         }
         What::Process { pid, comm } => (comm.clone(), format!("pid {pid} (process)")),
+        What::Listener { listener, local, .. } => {
+            let owners: Vec<String> = listener.owners.iter().map(|o| format!("{}[{}]", o.comm, o.pid)).collect();
+            let detail =
+                if owners.is_empty() { "(listening)".to_string() } else { format!("{} (listening)", owners.join(",")) };
+            (format!("{} {local}", listener.proto.name()), detail)
+        }
     }
 }
 
@@ -195,7 +205,40 @@ struct JsonHit {
     #[serde(skip_serializing_if = "Option::is_none")]
     lladdr: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    state: Option<Vec<&'static str>>,
+    state: Option<State>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    netid: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    local_address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    local_port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interface: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    v6only: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    processes: Option<Vec<JsonOwner>>,
+}
+
+/// A neighbour's NUD states, or a socket's state as `ss` names it.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum State {
+    Nud(Vec<&'static str>),
+    Socket(&'static str),
+}
+
+/// A process holding a socket.
+#[derive(Debug, Serialize)]
+struct JsonOwner {
+    pid: u32,
+    comm: String,
+}
+
+impl From<&Owner> for JsonOwner {
+    fn from(o: &Owner) -> JsonOwner {
+        JsonOwner { pid: o.pid, comm: o.comm.clone() }
+    }
 }
 
 fn json_hit(found: &Found, h: &Hit, queries: &[String], names: &Names) -> JsonHit {
@@ -246,12 +289,23 @@ fn json_hit(found: &Found, h: &Hit, queries: &[String], names: &Names) -> JsonHi
             j.dst = Some(dst.to_string());
             j.dev = Some(dev.clone());
             j.lladdr = Some(lladdr.clone());
-            j.state = Some(nud_words(*state));
+            j.state = Some(State::Nud(nud_words(*state)));
         }
         What::Process { pid, comm } => {
             j.matched = "process";
             j.pid = Some(*pid);
             j.comm = Some(comm.clone());
+        }
+        What::Listener { listener, local, dev } => {
+            j.matched = "listener";
+            j.netid = Some(listener.proto.name());
+            j.state = Some(State::Socket(listener.state.ss_name()));
+            j.local_address = Some(listener.local.ip().to_string());
+            j.local_port = Some(listener.local.port());
+            j.local = Some(local.clone());
+            j.interface = dev.clone();
+            j.v6only = listener.v6only;
+            j.processes = Some(listener.owners.iter().map(JsonOwner::from).collect());
         }
     }
     j
@@ -284,5 +338,29 @@ mod tests {
         assert_eq!(nud_words(0x02), ["REACHABLE"]);
         assert_eq!(nud_words(0x80), ["PERMANENT"]);
         assert_eq!(nud_words(0), ["NONE"]);
+    }
+
+    #[test]
+    fn listeners_show_their_protocol_end_and_holders() {
+        use crate::netlink::sock_diag::{Proto, TcpState};
+        use crate::shared::sockets::Listener;
+        let listener = |owners: Vec<Owner>| Listener {
+            proto: Proto::Udp,
+            state: TcpState::Close,
+            local: "0.0.0.0:67".parse().unwrap(),
+            interface: 0,
+            v6only: None,
+            inode: 9,
+            uid: 0,
+            owners,
+        };
+        let what = |owners| What::Listener { listener: listener(owners), local: "0.0.0.0:67".into(), dev: None };
+        let names = Names::default();
+        let two = vec![Owner { pid: 12, comm: "dnsmasq".into() }, Owner { pid: 13, comm: "dnsmasq".into() }];
+        assert_eq!(
+            columns(&what(two), &names),
+            ("udp 0.0.0.0:67".to_string(), "dnsmasq[12],dnsmasq[13] (listening)".to_string())
+        );
+        assert_eq!(columns(&what(Vec::new()), &names).1, "(listening)");
     }
 }

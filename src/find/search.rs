@@ -9,14 +9,16 @@
 //! | prefix | an address dump and a route dump of its family |
 //! | MAC address | a link dump and a neighbour dump |
 //! | interface name | one link lookup by name (a link dump for a glob) |
-//! | port | the sockets of the namespace (see [`find_port`]) |
+//! | port | the namespace's socket counters, then a `NETLINK_SOCK_DIAG` dump of the listening sockets of each protocol and family in use (as `ss -lntu`) |
 //! | PID, process name | none: `/proc` alone answers, on the calling thread |
 //!
 //! Interface names for the hits are looked up only for the hits. The
-//! workers end with their share, so no thread is ever left in a namespace
-//! it entered. Nothing is run inside a namespace, and nothing is changed.
+//! processes holding the matching sockets are named once every namespace
+//! is read, with one bounded walk of `/proc` for all of them. The workers
+//! end with their share, so no thread is ever left in a namespace it
+//! entered. Nothing is run inside a namespace, and nothing is changed.
 
-use super::query::{Proto, Query};
+use super::query::Query;
 use super::{Hit, Reach, What};
 use crate::namespace::{NsId, open_ns_file};
 use crate::netlink::Netlink;
@@ -27,8 +29,10 @@ use crate::netlink::route::{
     RT_TABLE_LOCAL, RTM_F_CLONED, RTM_F_FIB_MATCH, RTN_BLACKHOLE, RTN_LOCAL, RTN_PROHIBIT, RTN_UNICAST,
     RTN_UNREACHABLE, Route, RouteFilter, RouteQuery, family_of,
 };
+use crate::procscan::ProcScan;
 use crate::rundir::RunDir;
 use crate::shared::namespaces::{Known, survey};
+use crate::shared::sockets::{self, Sockets};
 use ipnet::IpNet;
 use std::collections::HashMap;
 use std::fs::File;
@@ -65,6 +69,9 @@ pub struct Found {
     pub hits: Vec<Hit>,
     /// What could not be read.
     pub failures: Vec<Failure>,
+    /// What a reader must know about hits that are shown: the processes
+    /// holding sockets could not all be examined.
+    pub notes: Vec<String>,
 }
 
 /// Search for `queries` in every named namespace, the root one and the
@@ -194,6 +201,19 @@ struct Target {
 struct Outcome {
     hits: Vec<Hit>,
     failures: Vec<Failure>,
+    /// The listening sockets on a port asked for, whose owners are named
+    /// after all workers are done.
+    ports: Option<Ports>,
+}
+
+/// One namespace's listening sockets on the ports asked for.
+struct Ports {
+    ns: usize,
+    id: NsId,
+    /// Only the sockets that match a port query.
+    sockets: Sockets,
+    /// The name of the interface each of them is bound to, if any.
+    devs: Vec<Option<String>>,
 }
 
 fn search_namespaces(run: &RunDir, queries: &[Query], plan: &Plan, found: &mut Found) {
@@ -223,9 +243,38 @@ fn search_namespaces(run: &RunDir, queries: &[Query], plan: &Plan, found: &mut F
         let mut moved = false;
         share.iter().map(|t| search_one(t, queries, plan, &mut moved)).collect()
     });
+    let mut ports = Vec::new();
     for o in outcomes {
         found.hits.extend(o.hits);
         found.failures.extend(o.failures);
+        ports.extend(o.ports);
+    }
+    port_hits(queries, ports, found);
+}
+
+/// The hits of the port queries: the processes holding the sockets are
+/// named for every namespace at once, with one walk of `/proc`.
+fn port_hits(queries: &[Query], mut ports: Vec<Ports>, found: &mut Found) {
+    if ports.iter().all(|p| p.sockets.listeners.is_empty()) {
+        return;
+    }
+    let scan = ProcScan::open().ok();
+    let coverage = {
+        let mut items: Vec<(NsId, &mut Sockets)> = ports.iter_mut().map(|p| (p.id, &mut p.sockets)).collect();
+        sockets::name_owners(scan.as_ref(), &mut items)
+    };
+    found.notes.extend(coverage.note());
+    for p in ports {
+        for (qi, q) in queries.iter().enumerate() {
+            let Query::Port { proto, port } = q else { continue };
+            for (l, dev) in p.sockets.listeners.iter().zip(&p.devs) {
+                if sockets::matches_port(l, *proto, *port) {
+                    let local = l.local_text(|_| dev.clone());
+                    let what = What::Listener { listener: l.clone(), local, dev: dev.clone() };
+                    found.hits.push(Hit { ns: p.ns, query: qi, what });
+                }
+            }
+        }
     }
 }
 
@@ -275,7 +324,7 @@ fn needs_root(errno: Option<i32>, what: &str) -> String {
 /// it has, that namespace needs no switch, which a user who is not root
 /// could not make).
 fn search_one(t: &Target, queries: &[Query], plan: &Plan, moved: &mut bool) -> Outcome {
-    let mut out = Outcome { hits: Vec::new(), failures: Vec::new() };
+    let mut out = Outcome { hits: Vec::new(), failures: Vec::new(), ports: None };
     let fail = |out: &mut Outcome, message: String| out.failures.push(Failure { ns: Some(t.ns), message });
     let file = match open_target(t) {
         Ok(Some(f)) => f,
@@ -305,6 +354,9 @@ fn search_one(t: &Target, queries: &[Query], plan: &Plan, moved: &mut bool) -> O
     };
     let mut inside = Inside { nl, names: HashMap::new(), ns: t.ns, out: &mut out };
     inside.search(queries, plan);
+    if plan.ports {
+        inside.ports(queries, t.id);
+    }
     out
 }
 
@@ -456,17 +508,36 @@ impl Inside<'_> {
                         }
                     }
                 }
-                Query::Port { proto, port } => match find_port(*proto, *port) {
-                    Ok(found) => {
-                        for what in found {
-                            self.hit(qi, what);
-                        }
-                    }
-                    Err(e) => self.out.failures.push(Failure { ns: Some(self.ns), message: e }),
-                },
-                Query::Pid(_) => {}
+                // Read once for all of them, in `ports`.
+                Query::Port { .. } | Query::Pid(_) => {}
             }
         }
+    }
+
+    /// The listening sockets of this namespace on the ports asked for,
+    /// with the names of the interfaces they are bound to, kept for
+    /// [`port_hits`].
+    fn ports(&mut self, queries: &[Query], id: NsId) {
+        let mut sockets = match sockets::read_here() {
+            Ok(s) => s,
+            Err(e) => return self.fail("the listening sockets", e),
+        };
+        if sockets.omitted > 0 {
+            let n = sockets.omitted;
+            self.out.failures.push(Failure {
+                ns: Some(self.ns),
+                message: format!(
+                    "{n} listening socket{} past the first {} were not searched",
+                    if n == 1 { "" } else { "s" },
+                    sockets.listeners.len()
+                ),
+            });
+        }
+        sockets.listeners.retain(|l| {
+            queries.iter().any(|q| matches!(q, Query::Port { proto, port } if sockets::matches_port(l, *proto, *port)))
+        });
+        let devs = sockets.listeners.iter().map(|l| (l.interface != 0).then(|| self.ifname(l.interface))).collect();
+        self.out.ports = Some(Ports { ns: self.ns, id, sockets, devs });
     }
 
     fn address(&mut self, index: u32, local: IpAddr, prefixlen: u8, scope: u8, label: Option<&[u8]>) -> What {
@@ -571,18 +642,6 @@ fn interface(l: &Link, altname: Option<String>) -> What {
 /// `aa:bb:cc:…`, as iproute2 prints link-layer addresses.
 pub(crate) fn mac_text(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(":")
-}
-
-/// Listening sockets on `port` (`proto`: TCP, UDP, or both when `None`) in
-/// the namespace the calling thread is in.
-///
-/// Reading sockets needs the sockets reader (NETLINK_SOCK_DIAG inside the
-/// namespace, and the socket-to-process map from `/proc`), which is not
-/// part of netns yet; until it is, every port query fails with this
-/// message and the other queries go on.
-fn find_port(proto: Option<Proto>, port: u16) -> Result<Vec<What>, String> {
-    let _ = (proto, port);
-    Err("port search needs the sockets reader".to_string())
 }
 
 // ---------------------------------------------------------------- processes

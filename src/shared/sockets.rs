@@ -3,16 +3,15 @@
 //! with nothing run inside: what `inspect` shows and `find :PORT` searches.
 //!
 //! Reading is two steps, so that many namespaces cost one walk of `/proc`:
-//! [`read_here`] (or [`read_in`]) lists each namespace's sockets, then
-//! [`name_owners`] names the processes holding them, for all namespaces
-//! at once. [`listening`] does both for one namespace.
+//! [`read_here`], on a thread inside each namespace, lists its sockets,
+//! then [`name_owners`] names the processes holding them, for all
+//! namespaces at once.
 
-use crate::namespace::{NetNs, NsId};
+use crate::namespace::NsId;
 use crate::netlink::sock_diag::{DEFAULT_LIMIT, Family, InetSocket, Proto, SockDiag, SocketFilter, TcpState};
 use crate::procscan::{CutShort, OwnerScanLimits, ProcScan, comm};
 use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
 
 /// A process holding a socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -272,21 +271,6 @@ fn curr_estab(snmp: &str) -> Option<u64> {
     values.split_whitespace().nth(at)?.parse().ok()
 }
 
-/// [`read_here`] the sockets of `ns`: the calling thread is switched in
-/// and back (no switch when it is already there, so a user without
-/// privilege can read their own namespace).
-pub(crate) fn read_in(ns: &NetNs) -> Result<Sockets, String> {
-    let shown = ns.path().display();
-    let id = ns.id().map_err(|e| format!("cannot identify {shown}: {}", crate::sys::io_text(&e)))?;
-    let here = NsId::of_path(Path::new("/proc/thread-self/ns/net")).ok();
-    let _inside = if here == Some(id) {
-        None
-    } else {
-        Some(ns.enter().map_err(|e| format!("cannot enter {shown}: {}", crate::sys::io_text(&e)))?)
-    };
-    read_here()
-}
-
 /// Name the processes that hold the listeners of every `(namespace,
 /// sockets)` pair, with one bounded walk of `/proc`; only processes of
 /// those namespaces are read.
@@ -317,20 +301,7 @@ pub(crate) fn name_owners(scan: Option<&ProcScan>, items: &mut [(NsId, &mut Sock
     OwnerCoverage { denied: owners.denied, not_root, cut_short: owners.cut_short, unreadable: None }
 }
 
-/// The listening sockets of `ns` with the processes holding them, and how
-/// complete that naming is: what `find :PORT` asks of each namespace.
-/// (For many namespaces, [`read_in`] each and [`name_owners`] once.)
-#[allow(dead_code)] // the entry point of `find :PORT`
-pub(crate) fn listening(ns: &NetNs) -> Result<(Sockets, OwnerCoverage), String> {
-    let mut sockets = read_in(ns)?;
-    let id = ns.id().map_err(|e| format!("cannot identify {}: {}", ns.path().display(), crate::sys::io_text(&e)))?;
-    let scan = ProcScan::open().ok();
-    let coverage = name_owners(scan.as_ref(), &mut [(id, &mut sockets)]);
-    Ok((sockets, coverage))
-}
-
 /// Does `l` answer the question `find PROTO:PORT` asks (`proto` `None`: either)?
-#[allow(dead_code)] // used by `find :PORT`
 pub(crate) fn matches_port(l: &Listener, proto: Option<Proto>, port: u16) -> bool {
     l.local.port() == port && proto.is_none_or(|p| p == l.proto)
 }

@@ -1,5 +1,6 @@
 //! `netns find`: what an operator sees when asking which namespace holds
-//! an address, a prefix, a MAC, an interface or a process. Every test runs
+//! an address, a prefix, a MAC, an interface, a process or a listening
+//! port. Every test runs
 //! in private mount+net+pid namespaces (`support/sandbox.rs`), where the
 //! test's own network namespace is the root one (`(root)`).
 
@@ -281,5 +282,103 @@ r nobody $NOBODY $NETNS find 10.10.0.1
             && nobody.err().contains("blue")
             && nobody.err().contains("red"),
         format!("{} {:?}", nobody.rc, nobody.err()),
+    );
+}
+
+/// Two namespaces with Python processes holding sockets (their pids in
+/// `$P` and `$Q`): `web` listens on TCP 7001 and on TCP 7053 (loopback),
+/// and has a UDP socket on 7053; `dhcp` a UDP socket on 7067 only. The
+/// test's own namespace has a UDP socket on 7099, held by root.
+const PORTS: &str = r#"
+must $NETNS add web
+must $NETNS add dhcp
+must $IP -n web link set lo up
+$IP netns exec web python3 -c "$(cat listen.py)" $H/w/r1 tcp@0.0.0.0/7001 tcp@127.0.0.1/7053 udp@0.0.0.0/7053 &
+P=$!
+$IP netns exec dhcp python3 -c "$(cat listen.py)" $H/w/r2 udp@0.0.0.0/7067 &
+Q=$!
+python3 -c "$(cat listen.py)" $H/w/r3 udp@0.0.0.0/7099 &
+wait_for test -e $H/w/r1
+wait_for test -e $H/w/r2
+wait_for test -e $H/w/r3
+v p $P
+v q $Q
+"#;
+
+#[test]
+fn listening_ports_are_found_with_the_processes_holding_them() {
+    require_root!();
+    let run = script(&format!(
+        "{PORTS}
+r tcp $NETNS find tcp:7001
+r both $NETNS find :7053
+r udp $NETNS find udp:7067
+r not_udp $NETNS find udp:7001
+r none $NETNS find :7002
+r json $NETNS -j find :7053 udp:7067
+r mixed $NETNS find tcp:7001 web
+r nobody $NOBODY $NETNS find udp:7099
+"
+    ))
+    .file("listen.py", crate::sockets::LISTEN)
+    .run();
+    let (p, q) = (run.get("p").out(), run.get("q").out());
+    run.expect("tcp", 0, &format!("web  tcp 0.0.0.0:7001  python3[{p}] (listening)\n"), "");
+    // `:PORT` is either protocol.
+    run.expect(
+        "both",
+        0,
+        &format!(
+            "web  tcp 127.0.0.1:7053  python3[{p}] (listening)\n\
+             web  udp 0.0.0.0:7053    python3[{p}] (listening)\n"
+        ),
+        "",
+    );
+    run.expect("udp", 0, &format!("dhcp  udp 0.0.0.0:7067  python3[{q}] (listening)\n"), "");
+    // A TCP listener is no answer to a UDP question; nothing is status 1.
+    run.expect("not_udp", 1, "", "");
+    run.expect("none", 1, "", "");
+    // A port next to other kinds of WHAT.
+    let mixed = run.get("mixed").out();
+    run.check(
+        mixed.lines().count() == 1 && mixed.starts_with("web  tcp 0.0.0.0:7001  python3["),
+        format!("tcp:7001 web (web is a namespace, no interface):\n{mixed}"),
+    );
+    // -j: ss's keys, the holders named in both namespaces.
+    let hits = json_of(&run.get("json").out());
+    let shape: Vec<(&str, &str, &str, &str, u64, &str)> = hits
+        .iter()
+        .map(|h| {
+            (
+                h["netns"].as_str().unwrap_or(""),
+                h["match"].as_str().unwrap_or(""),
+                h["netid"].as_str().unwrap_or(""),
+                h["local_address"].as_str().unwrap_or(""),
+                h["local_port"].as_u64().unwrap_or(0),
+                h["query"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("dhcp", "listener", "udp", "0.0.0.0", 7067, "udp:7067"),
+            ("web", "listener", "tcp", "127.0.0.1", 7053, ":7053"),
+            ("web", "listener", "udp", "0.0.0.0", 7053, ":7053"),
+        ]
+    );
+    let (p, q): (u64, u64) = (p.parse().unwrap(), q.parse().unwrap());
+    assert_eq!(hits[0]["processes"], serde_json::json!([{ "pid": q, "comm": "python3" }]));
+    assert_eq!(hits[1]["processes"], serde_json::json!([{ "pid": p, "comm": "python3" }]));
+    assert_eq!((hits[1]["state"].as_str(), hits[1]["local"].as_str()), (Some("LISTEN"), Some("127.0.0.1:7053")));
+    assert_eq!(hits[2]["state"], "UNCONN");
+    // A user who is not root finds the socket in the namespace they are
+    // in (which they cannot tell is PID 1's), but may not see who holds
+    // it: the output says so, once.
+    let nobody = run.get("nobody");
+    let notes = nobody.err().matches("processes: only yours (not root)").count();
+    run.check(
+        nobody.rc == 0 && nobody.out() == "(current)  udp 0.0.0.0:7099  (listening)\n" && notes == 1,
+        format!("{} {:?} {:?}", nobody.rc, nobody.out(), nobody.err()),
     );
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 /// only), `tcp-dual` (IPv6 listening that takes IPv4 too), `udp` (bound),
 /// `conn` (a TCP connection to a `tcp` listener opened before, accepted),
 /// `udpconn` (a connected UDP socket, which `ss -l` leaves out).
-const LISTEN: &str = r#"
+pub(crate) const LISTEN: &str = r#"
 import socket, sys, time
 listeners = {}
 held = []
