@@ -324,7 +324,8 @@ const SO_GET_ENTRIES: libc::c_int = 65;
 /// opened in.
 #[derive(Debug)]
 pub struct XtSocket {
-    fd: OwnedFd,
+    /// `None` when the namespace holds no table of the family.
+    fd: Option<OwnedFd>,
     family: XtFamily,
     names: Vec<String>,
 }
@@ -332,13 +333,16 @@ pub struct XtSocket {
 impl XtSocket {
     /// Open a raw socket in the calling thread's namespace and note the
     /// tables that namespace holds. No file listing them (the kernel has
-    /// no `ip_tables`): no tables.
+    /// no `ip_tables`): no tables. Without tables no socket is opened.
     pub fn open(family: XtFamily) -> io::Result<XtSocket> {
         let names = match std::fs::read_to_string(family.names_file()) {
             Ok(s) => s.lines().map(str::to_string).filter(|l| !l.is_empty() && l.len() < 32).collect(),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(e),
         };
+        if names.is_empty() {
+            return Ok(XtSocket { fd: None, family, names });
+        }
         let domain = match family {
             XtFamily::Ipv4 => libc::AF_INET,
             XtFamily::Ipv6 => libc::AF_INET6,
@@ -350,7 +354,7 @@ impl XtSocket {
         }
         // SAFETY: fd is a fresh descriptor that nothing else owns.
         let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-        Ok(XtSocket { fd, family, names })
+        Ok(XtSocket { fd: Some(fd), family, names })
     }
 
     /// The names of the tables the namespace holds, as listed when the
@@ -412,10 +416,11 @@ impl XtSocket {
     }
 
     fn getsockopt(&self, level: libc::c_int, opt: libc::c_int, buf: &mut [u8]) -> io::Result<()> {
+        let Some(fd) = &self.fd else { return Err(io::Error::from_raw_os_error(libc::ENOENT)) };
         let mut len = libc::socklen_t::try_from(buf.len()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
         // SAFETY: buf is valid for writes of len bytes for the call, and
         // len is a valid socklen_t the kernel may update.
-        let r = unsafe { libc::getsockopt(self.fd.as_raw_fd(), level, opt, buf.as_mut_ptr().cast(), &mut len) };
+        let r = unsafe { libc::getsockopt(fd.as_raw_fd(), level, opt, buf.as_mut_ptr().cast(), &mut len) };
         if r < 0 {
             return Err(io::Error::last_os_error());
         }
