@@ -515,3 +515,26 @@ fn legacy_router_matches_iptables_legacy_after_traffic() {
     let forward = inspect.lines().find(|l| l.contains("ip filter (iptables-legacy)") && l.contains("FORWARD"));
     assert!(forward.is_some_and(|l| l.contains("drop")), "{inspect}");
 }
+
+#[test]
+fn legacy_set_matches_are_named_from_ipset() {
+    require_root!();
+    let run = script(
+        "command -v ipset >/dev/null || die \"ipset is not installed (scripts/test.sh installs the ipset package)\"\n\
+         must $NETNS add st\n\
+         must $IP netns exec st ipset create neutron-sg-a hash:ip\n\
+         must $IP netns exec st ipset create other hash:net\n\
+         must $IP netns exec st iptables-legacy -A FORWARD -m set --match-set neutron-sg-a src -j ACCEPT\n\
+         must $IP netns exec st iptables-legacy -A FORWARD -m set ! --match-set other src,dst -j DROP\n\
+         r save $IP netns exec st iptables-legacy-save\n\
+         r j $NETNS -j firewall st",
+    )
+    .run();
+    run.expect_rc("j", 0);
+    let rules = json(&run.get("j").out())[0]["rulesets"][1]["tables"][0]["chains"][1]["rules"].clone();
+    let ours: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();
+    let out = run.get("save").out();
+    let theirs: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("-A FORWARD ")).collect();
+    assert_eq!(ours, theirs);
+    assert!(ours[0].contains("--match-set neutron-sg-a src"), "{ours:?}");
+}

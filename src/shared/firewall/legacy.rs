@@ -12,7 +12,7 @@
 
 use super::{Backend, Chain, Rule, Ruleset, Table};
 use crate::xtables::{StdVerdict, XtEntry, XtExt, XtFamily, XtTable, cstr, iface, inv};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::net::IpAddr;
 
@@ -89,7 +89,7 @@ pub fn table(t: &XtTable) -> Table {
         if user_tail && next_is_head && is_plain_return(fam, e) {
             continue;
         }
-        chain.rules.push(rule(fam, e, &chain_at));
+        chain.rules.push(rule(fam, e, &chain_at, &t.set_names));
     }
     Table { family: if fam == XtFamily::Ipv4 { "ip" } else { "ip6" }.to_string(), name: t.name.clone(), chains }
 }
@@ -174,7 +174,7 @@ fn quote(s: &str) -> String {
     }
 }
 
-fn rule(fam: XtFamily, e: &XtEntry, chain_at: &HashMap<u32, String>) -> Rule {
+fn rule(fam: XtFamily, e: &XtEntry, chain_at: &HashMap<u32, String>, sets: &BTreeMap<u16, String>) -> Rule {
     let mut w: Vec<String> = Vec::new();
     let neg = |bit: u8| if e.invflags & bit != 0 { "! " } else { "" };
     if !e.src.1.is_unspecified() || e.invflags & inv::SRCIP != 0 {
@@ -198,7 +198,7 @@ fn rule(fam: XtFamily, e: &XtEntry, chain_at: &HashMap<u32, String>) -> Rule {
     let mut complete = true;
     let mut comment = None;
     for m in &e.matches {
-        match match_words(fam, m) {
+        match match_words(fam, m, sets) {
             Some((name, s)) => {
                 if m.name == "comment" {
                     comment = Some(cstr(&m.data));
@@ -317,7 +317,7 @@ fn state_words(mask: u32, conntrack: bool) -> String {
 
 /// A match's name and options in iptables-save's words; `None`: not
 /// known.
-fn match_words(fam: XtFamily, m: &XtExt) -> Option<(&str, String)> {
+fn match_words<'a>(fam: XtFamily, m: &'a XtExt, sets: &BTreeMap<u16, String>) -> Option<(&'a str, String)> {
     let d = &m.data;
     let mut name = m.name.as_str();
     let mut o: Vec<String> = Vec::new();
@@ -406,11 +406,19 @@ fn match_words(fam: XtFamily, m: &XtExt) -> Option<(&str, String)> {
             o.push(format!("{n}{word} {}", list.join(",")));
         }
         ("set", 1..=4) => {
+            // struct xt_set_info: index, dimensions, flags (bit 0 inverts,
+            // bit i: dimension i is the source).
             let (index, dim, flags) = (u16_ne(d, 0)?, *d.get(2)?, *d.get(3)?);
-            let dirs: Vec<&str> = (0..dim.min(6)).map(|i| if flags & (1 << i) != 0 { "src" } else { "dst" }).collect();
-            let n = if flags & (1 << 6) != 0 { "! " } else { "" };
-            // The rule holds the set's index, not its name.
-            o.push(format!("{n}--match-set [set #{index}] {}", dirs.join(",")));
+            // Counter tests and update options (revisions 3 and 4) are not
+            // put in words.
+            if m.revision >= 3 && d.get(4..)?.iter().any(|&b| b != 0) {
+                return None;
+            }
+            let dirs: Vec<&str> = (1..=dim.min(6)).map(|i| if flags & (1 << i) != 0 { "src" } else { "dst" }).collect();
+            let n = if flags & 1 != 0 { "! " } else { "" };
+            // The rule holds the set's index; its name is asked of ipset.
+            let set = sets.get(&index).map_or_else(|| format!("[set #{index}]"), |s| quote(s));
+            o.push(format!("{n}--match-set {set} {}", dirs.join(",")));
         }
         ("physdev", 0) => {
             let (invert, bits) = (*d.get(64)?, *d.get(65)?);

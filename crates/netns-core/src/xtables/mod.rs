@@ -23,6 +23,7 @@
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -75,6 +76,10 @@ pub struct XtTable {
     pub underflow: [u32; HOOKS],
     /// The entries.
     pub entries: Vec<XtEntry>,
+    /// The names of the ipsets its `set` matches use, by index (a rule
+    /// holds the index only); an index whose name could not be read is
+    /// missing.
+    pub set_names: BTreeMap<u16, String>,
 }
 
 /// One entry (a rule, a policy, a user chain's head or tail, or the
@@ -311,6 +316,7 @@ pub fn parse_info(family: XtFamily, b: &[u8]) -> io::Result<(XtTable, u32)> {
         hook_entry,
         underflow,
         entries: Vec::new(),
+        set_names: BTreeMap::new(),
     };
     Ok((table, u32_at(b, 80).unwrap_or(0)))
 }
@@ -326,6 +332,9 @@ const SO_GET_ENTRIES: libc::c_int = 65;
 pub struct XtSocket {
     /// `None` when the namespace holds no table of the family.
     fd: Option<OwnedFd>,
+    /// An IPv4 socket for asking ipset for set names (the IPv4 socket
+    /// itself for that family).
+    ipset_fd: Option<OwnedFd>,
     family: XtFamily,
     names: Vec<String>,
 }
@@ -341,20 +350,15 @@ impl XtSocket {
             Err(e) => return Err(e),
         };
         if names.is_empty() {
-            return Ok(XtSocket { fd: None, family, names });
+            return Ok(XtSocket { fd: None, ipset_fd: None, family, names });
         }
-        let domain = match family {
-            XtFamily::Ipv4 => libc::AF_INET,
-            XtFamily::Ipv6 => libc::AF_INET6,
+        let fd = match family {
+            XtFamily::Ipv4 => raw_socket(libc::AF_INET)?,
+            XtFamily::Ipv6 => raw_socket(libc::AF_INET6)?,
         };
-        // SAFETY: socket(2) takes no pointers; the result is checked.
-        let fd = unsafe { libc::socket(domain, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::IPPROTO_RAW) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: fd is a fresh descriptor that nothing else owns.
-        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-        Ok(XtSocket { fd: Some(fd), family, names })
+        // Set names are a convenience: without the socket, indexes show.
+        let ipset_fd = if family == XtFamily::Ipv6 { raw_socket(libc::AF_INET).ok() } else { None };
+        Ok(XtSocket { fd: Some(fd), ipset_fd, family, names })
     }
 
     /// The names of the tables the namespace holds, as listed when the
@@ -410,20 +414,64 @@ impl XtSocket {
                 Err(e) => return Err(e),
             }
             table.entries = parse_entries(self.family, &buf[ENTRIES_HEADER..])?;
+            for e in &table.entries {
+                for m in e.matches.iter().filter(|m| m.name == "set" && (1..=4).contains(&m.revision)) {
+                    if let Some(index) = m.data.get(..2).and_then(|b| b.try_into().ok()).map(u16::from_ne_bytes)
+                        && !table.set_names.contains_key(&index)
+                        && let Some(name) = self.set_name(index)
+                    {
+                        table.set_names.insert(index, name);
+                    }
+                }
+            }
             return Ok(table);
         }
         Err(io::Error::other(format!("x_tables table {name} kept changing while it was read")))
     }
 
+    /// The name of the ipset with `index` (`IP_SET_OP_GET_BYINDEX`);
+    /// `None` when there is none or ipset cannot be asked.
+    pub fn set_name(&self, index: u16) -> Option<String> {
+        let fd = if self.family == XtFamily::Ipv4 { self.fd.as_ref() } else { self.ipset_fd.as_ref() }?;
+        // struct ip_set_req_get_set: op, version, then the name or index.
+        let mut req = [0u8; 40];
+        req[..4].copy_from_slice(&IP_SET_OP_GET_BYINDEX.to_ne_bytes());
+        req[4..8].copy_from_slice(&IPSET_PROTOCOL.to_ne_bytes());
+        req[8..10].copy_from_slice(&index.to_ne_bytes());
+        sockopt(fd, libc::SOL_IP, SO_IP_SET, &mut req).ok()?;
+        let name = cstr(&req[8..40]);
+        (!name.is_empty()).then_some(name)
+    }
+
     fn getsockopt(&self, level: libc::c_int, opt: libc::c_int, buf: &mut [u8]) -> io::Result<()> {
         let Some(fd) = &self.fd else { return Err(io::Error::from_raw_os_error(libc::ENOENT)) };
-        let mut len = libc::socklen_t::try_from(buf.len()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
-        // SAFETY: buf is valid for writes of len bytes for the call, and
-        // len is a valid socklen_t the kernel may update.
-        let r = unsafe { libc::getsockopt(fd.as_raw_fd(), level, opt, buf.as_mut_ptr().cast(), &mut len) };
-        if r < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(())
+        sockopt(fd, level, opt, buf)
     }
+}
+
+const SO_IP_SET: libc::c_int = 83;
+const IP_SET_OP_GET_BYINDEX: u32 = 7;
+/// The oldest ipset protocol version the kernel takes, so that older
+/// kernels answer too.
+const IPSET_PROTOCOL: u32 = 6;
+
+fn raw_socket(domain: libc::c_int) -> io::Result<OwnedFd> {
+    // SAFETY: socket(2) takes no pointers; the result is checked.
+    let fd = unsafe { libc::socket(domain, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::IPPROTO_RAW) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: fd is a fresh descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+fn sockopt(fd: &OwnedFd, level: libc::c_int, opt: libc::c_int, buf: &mut [u8]) -> io::Result<()> {
+    let mut len = libc::socklen_t::try_from(buf.len()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: buf is valid for writes of len bytes for the call, and len is
+    // a valid socklen_t the kernel may update.
+    let r = unsafe { libc::getsockopt(fd.as_raw_fd(), level, opt, buf.as_mut_ptr().cast(), &mut len) };
+    if r < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }

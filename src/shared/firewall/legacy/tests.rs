@@ -117,3 +117,27 @@ fn unknown_matches_and_targets_are_shown_raw() {
     assert_eq!(r.text, "-p tcp [match frobnicate rev 1, 48 bytes] -j TEE [target TEE rev 1, 40 bytes]");
     assert_eq!((r.complete, r.target.as_deref()), (false, Some("TEE")));
 }
+
+#[test]
+fn set_matches_name_their_set_when_ipset_told_it() {
+    let fam = XtFamily::Ipv4;
+    let mut t = captured!(fam, "v4-set");
+    let texts = |t: &XtTable| -> Vec<String> {
+        ruleset(std::slice::from_ref(t)).tables[0]
+            .chains
+            .iter()
+            .flat_map(|c| &c.rules)
+            .map(|r| r.text.clone())
+            .collect()
+    };
+    // Without the names, the indexes the rules hold.
+    assert_eq!(
+        texts(&t),
+        ["-m set --match-set [set #0] src -j ACCEPT", "-m set ! --match-set [set #1] src,dst -j DROP"]
+    );
+    t.set_names.insert(0, "neutron-sg-a".into());
+    t.set_names.insert(1, "other".into());
+    let save = include_str!("../../../../crates/netns-core/src/xtables/testdata/v4-set.save");
+    let want: Vec<String> = save.lines().filter_map(|l| l.strip_prefix("-A FORWARD ")).map(str::to_string).collect();
+    assert_eq!(texts(&t), want);
+}
