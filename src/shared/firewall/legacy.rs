@@ -77,11 +77,11 @@ pub fn table(t: &XtTable) -> Table {
             continue;
         }
         let Some(chain) = chains.last_mut() else { continue };
-        if let Some(h) = (0..5).find(|&h| t.valid_hooks & (1 << h) != 0 && t.underflow[h] == e.offset) {
+        // A built-in chain's last entry is its policy.
+        if (0..5).any(|h| t.valid_hooks & (1 << h) != 0 && t.underflow[h] == e.offset) {
             chain.policy = e.target.standard_verdict().map(policy_word);
             chain.packets = Some(e.packets);
             chain.bytes = Some(e.bytes);
-            let _ = h;
             continue;
         }
         // A user chain's last entry is its implicit RETURN.
