@@ -367,6 +367,7 @@ fn from_vnl(listing: &str) -> VnlTable {
                 "1" => "icmp",
                 "6" => "tcp",
                 "17" => "udp",
+                "58" => "ipv6-icmp",
                 p => p,
             };
             let row = [w[0], w[1], w[2], prot, w[5], w[6], w[7], w[8]].map(str::to_string);
@@ -378,6 +379,7 @@ fn from_vnl(listing: &str) -> VnlTable {
 
 fn from_netns_table(t: &Value) -> VnlTable {
     let s = |v: &Value, d: &str| v.as_str().unwrap_or(d).to_string();
+    let any = if t["family"] == "ip6" { "::/0" } else { "0.0.0.0/0" };
     t["chains"]
         .as_array()
         .unwrap()
@@ -399,8 +401,8 @@ fn from_netns_table(t: &Value) -> VnlTable {
                         s(&r["prot"], "all"),
                         s(&r["in"], "*"),
                         s(&r["out"], "*"),
-                        s(&r["source"], "0.0.0.0/0"),
-                        s(&r["destination"], "0.0.0.0/0"),
+                        s(&r["source"], any),
+                        s(&r["destination"], any),
                     ]
                 })
                 .collect();
@@ -537,4 +539,73 @@ fn legacy_set_matches_are_named_from_ipset() {
     let theirs: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("-A FORWARD ")).collect();
     assert_eq!(ours, theirs);
     assert!(ours[0].contains("--match-set neutron-sg-a src"), "{ours:?}");
+}
+
+/// IPv6 legacy rules (ip6tables-legacy), with counters set by restore.
+const LEGACY_RULES_V6: &str = r#"*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [5:400]
+:OUTPUT ACCEPT [0:0]
+:port-c - [0:0]
+[9:720] -A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT
+[1:80] -A FORWARD -s fd00::/64 -i qr-int -j port-c
+[2:208] -A FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT
+-A FORWARD -j REJECT --reject-with icmp6-port-unreachable
+[3:240] -A port-c ! -d fd00::5/128 -p tcp -m tcp --dport 22 -m comment --comment "ssh in" -j ACCEPT
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A POSTROUTING -s fd00::/64 -o qg-ext -j MASQUERADE
+-A POSTROUTING -s fd00:1::/64 -p udp -j SNAT --to-source [2001:db8::1]:1024-2048
+COMMIT
+"#;
+
+#[test]
+fn legacy_ipv6_tables_match_ip6tables_legacy() {
+    require_root!();
+    let run = script(
+        "command -v ip6tables-legacy-restore >/dev/null || die \"ip6tables-legacy is not installed (scripts/test.sh installs the iptables package)\"\n\
+         must $NETNS add six\n\
+         must $IP netns exec six ip6tables-legacy-restore -c rules.v6\n\
+         r filter $IP netns exec six ip6tables-legacy -vnL -x -t filter\n\
+         r nat $IP netns exec six ip6tables-legacy -vnL -x -t nat\n\
+         r save $IP netns exec six ip6tables-legacy-save\n\
+         r j $NETNS -j firewall six",
+    )
+    .file("rules.v6", LEGACY_RULES_V6)
+    .run();
+    run.expect_rc("j", 0);
+    let doc = json(&run.get("j").out());
+    let legacy = &doc[0]["rulesets"][1];
+    assert_eq!(legacy["backend"], "iptables-legacy");
+    let tables = legacy["tables"].as_array().unwrap();
+    assert_eq!(
+        tables.iter().map(|t| (t["family"].as_str().unwrap(), t["name"].as_str().unwrap())).collect::<Vec<_>>(),
+        [("ip6", "filter"), ("ip6", "nat")]
+    );
+    for (t, name) in tables.iter().zip(["filter", "nat"]) {
+        assert_eq!(from_netns_table(t), from_vnl(&run.get(name).out()), "table {name}");
+    }
+    let save = run.get("save").out();
+    let mut theirs: Vec<&str> =
+        save.lines().filter_map(|l| l.strip_prefix("-A ")).filter_map(|l| l.split_once(' ')).map(|(_, r)| r).collect();
+    let mut ours: Vec<&str> = tables
+        .iter()
+        .flat_map(|t| t["chains"].as_array().unwrap().iter())
+        .flat_map(|c| c["rules"].as_array().unwrap().iter())
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    theirs.sort();
+    ours.sort();
+    assert_eq!(ours, theirs);
+    // The counters restore set, not zeros.
+    let forward = &tables[0]["chains"][1];
+    assert_eq!(
+        (&forward["policy"], &forward["packets"], &forward["bytes"]),
+        (&Value::from("drop"), &Value::from(5), &Value::from(400))
+    );
+    assert_eq!(forward["rules"][0]["packets"], 9);
 }
