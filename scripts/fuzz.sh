@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 secs=${1:-25}
-read -r -a targets <<<"${FUZZ_TARGETS:-lab_file batch_file global_options netlink_replies nftables_dump}"
+read -r -a targets <<<"${FUZZ_TARGETS:-lab_file batch_file global_options netlink_replies nftables_dump xtables_table}"
 target_dir=${CARGO_TARGET_DIR:-$PWD/target}/fuzz
 artifacts=$PWD/fuzz/artifacts
 

@@ -50,6 +50,8 @@ install_missing() {
 	need unshare || missing+=(util-linux)
 	need strace || missing+=(strace)   # fault injection (tests/integration/bugfixes.rs), the early path (start_path.rs)
 	need nft || missing+=(nftables)   # rule sets the firewall tests load and compare with (tests/integration/firewall.rs), lab NAT/firewall
+	need iptables-legacy-restore || missing+=(iptables)   # legacy rule sets the firewall tests load and compare with (tests/integration/firewall.rs)
+	need ipset || missing+=(ipset)   # the sets legacy firewall rules match (tests/integration/firewall.rs)
 	need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml
 	need python3 || missing+=(python3)   # servers and clients in the lab tests
 	need objdump || missing+=(binutils)   # tests/binary reads the machine code; scripts/release.sh strips

@@ -10,6 +10,7 @@
 //! | [`global_options`] | the scan of the global options | the command line |
 //! | [`netlink_replies`] | the netlink reply decoder | a datagram from the kernel |
 //! | [`nftables_dump`] | the nf_tables decoder, the rule text and the `firewall` table | messages of a ruleset dump |
+//! | [`xtables_table`] | the x_tables entry walk, the legacy rule text and the `firewall` table | a legacy table's layout and entries |
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
@@ -64,4 +65,19 @@ pub fn nftables_dump(data: &[u8]) -> usize {
     }
     let nf = crate::netlink::netfilter::NfRuleset::from_messages(msgs);
     crate::shared::firewall::text::render(&[crate::shared::firewall::nft::ruleset(&nf)]).len()
+}
+
+/// Walk a legacy iptables table, put every rule in words and render the
+/// `firewall` table. `data` is one byte of family (even: IPv4, odd: IPv6),
+/// the 84 bytes of `IPT_SO_GET_INFO`'s answer and the entries. Returns the
+/// length of the text, or `None` when the buffers were refused.
+pub fn xtables_table(data: &[u8]) -> Option<usize> {
+    use crate::xtables::{XtFamily, parse_entries, parse_info};
+    let (fam, rest) = data.split_first()?;
+    let fam = if fam % 2 == 0 { XtFamily::Ipv4 } else { XtFamily::Ipv6 };
+    let (info, entries) = rest.split_at_checked(84)?;
+    let (mut table, _) = parse_info(fam, info).ok()?;
+    table.entries = parse_entries(fam, entries).ok()?;
+    let rs = crate::shared::firewall::legacy::ruleset(&[table]);
+    Some(crate::shared::firewall::text::render(&[rs]).len())
 }

@@ -31,7 +31,7 @@ fn layer_of(top: &str) -> Option<(Layer, &'static str)> {
         "cli" | "fuzzing" => (Layer::CommandLine, "command line"),
         "lab" | "inspect" | "prune" | "find" | "ipobj" => (Layer::Feature, "feature"),
         "shared" => (Layer::Shared, "shared"),
-        "namespace" | "rundir" | "switch" | "procscan" | "monitor" | "netlink" | "sys" | "error" | "output"
+        "namespace" | "rundir" | "switch" | "procscan" | "monitor" | "netlink" | "xtables" | "sys" | "error" | "output"
         // A test-only macro that depends on nothing.
         | "require_root" => (Layer::Core, "core"),
         _ => return None,

@@ -80,7 +80,7 @@ pub mod sys;
 
 // The core modules, from the netns-core crate, under the names they have
 // always had here: `netns::rundir::…` and `crate::netlink::…` keep working.
-pub use netns_core::{monitor, namespace, netlink, procscan, rundir, switch};
+pub use netns_core::{monitor, namespace, netlink, procscan, rundir, switch, xtables};
 
 pub use netns_core::Error;
 pub use netns_core::NetNs;

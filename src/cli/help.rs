@@ -170,7 +170,7 @@ pub fn command() -> Command {
         )
         .subcommand(
             Command::new("firewall")
-                .about("The firewall, read natively (nf_tables over netlink, no nft or iptables needed): an iptables -vnL-style table per chain, with each rule's counters and nft text")
+                .about("The firewall, read natively (nf_tables over netlink, legacy iptables through getsockopt; no nft or iptables needed): an iptables -vnL-style table per chain, with each rule's counters and text")
                 .arg(Arg::new("NAME").num_args(0..).help("Named namespaces (default: the current one; --all: every one)"))
                 .arg(
                     Arg::new("all")

@@ -360,8 +360,9 @@ fn firewall_view(read: &Result<Vec<Ruleset>, String>) -> FirewallView {
     };
     let tables: Vec<TableView> = rulesets
         .iter()
-        .flat_map(|rs| &rs.tables)
-        .map(|t| TableView {
+        .flat_map(|rs| rs.tables.iter().map(move |t| (rs.backend, t)))
+        .map(|(backend, t)| TableView {
+            backend: backend.word(),
             family: t.family.clone(),
             name: t.name.clone(),
             chains: t

@@ -222,6 +222,8 @@ pub enum FirewallView {
 /// One nftables table.
 #[derive(Debug, Clone, Serialize)]
 pub struct TableView {
+    /// The backend it was read from (`nftables`, `iptables-legacy`).
+    pub backend: &'static str,
     /// Family.
     pub family: String,
     /// Name.
@@ -230,7 +232,7 @@ pub struct TableView {
     pub chains: Vec<ChainView>,
 }
 
-/// One nftables chain.
+/// One chain.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChainView {
     /// Name.

@@ -213,9 +213,16 @@ pub fn text(ns: &NamespaceView) -> String {
                 ("BYTES", true),
             ]);
             for tab in tables {
+                // Legacy tables are told apart from nf_tables ones of the
+                // same name (what iptables-nft writes).
+                let label = if tab.backend == "nftables" {
+                    format!("{} {}", tab.family, tab.name)
+                } else {
+                    format!("{} {} ({})", tab.family, tab.name, tab.backend)
+                };
                 for c in &tab.chains {
                     t.rows.push(vec![
-                        format!("{} {}", tab.family, tab.name),
+                        label.clone(),
                         c.name.clone(),
                         c.hook.clone().unwrap_or_else(|| "-".into()),
                         c.policy.clone().unwrap_or_else(|| "-".into()),
@@ -225,15 +232,7 @@ pub fn text(ns: &NamespaceView) -> String {
                     ]);
                 }
                 if tab.chains.is_empty() {
-                    t.rows.push(vec![
-                        format!("{} {}", tab.family, tab.name),
-                        "-".into(),
-                        "-".into(),
-                        "-".into(),
-                        "0".into(),
-                        "0".into(),
-                        "0".into(),
-                    ]);
+                    t.rows.push(vec![label, "-".into(), "-".into(), "-".into(), "0".into(), "0".into(), "0".into()]);
                 }
             }
             t.render("  ", &mut out);

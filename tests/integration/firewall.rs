@@ -309,3 +309,303 @@ fn without_cap_net_admin_it_says_so() {
     );
     run.expect("n", 1, "", "Cannot open network namespace \"nope\": No such file or directory\n");
 }
+
+/// The same router written with `iptables-legacy-restore`, as an older
+/// Neutron L3 agent does: SNAT for the tenant subnet, a DNAT floating IP
+/// with a comment, a stateful forward filter with per-port chains reached
+/// by a jump and a goto, a log and rejects; MASQUERADE for another subnet.
+const LEGACY_RULES: &str = r#"*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:neutron-l3-agent-snat - [0:0]
+-A PREROUTING -d 172.24.4.10/32 -m comment --comment "floating ip 172.24.4.10" -j DNAT --to-destination 10.0.0.5
+-A POSTROUTING -j neutron-l3-agent-snat
+-A POSTROUTING -s 10.0.1.0/24 -j MASQUERADE
+-A neutron-l3-agent-snat -s 10.0.0.0/24 -o qg-ext -j SNAT --to-source 172.24.4.2
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:port-a - [0:0]
+:port-b - [0:0]
+-A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -m conntrack --ctstate INVALID -j DROP
+-A FORWARD -i qr-int -j port-a
+-A FORWARD -o qr-int -g port-b
+-A FORWARD ! -s 10.0.0.0/8 -j DROP
+-A FORWARD -j LOG --log-prefix "fw-drop " --log-level 6
+-A FORWARD -j REJECT --reject-with icmp-port-unreachable
+-A port-a -s 10.0.0.0/24 -p udp -m udp --dport 9000 -m comment --comment "port a: udp 9000" -j ACCEPT
+-A port-a -p icmp -m icmp --icmp-type 8 -j ACCEPT
+-A port-a -p tcp -m multiport --dports 22,443 -j ACCEPT
+-A port-a -j RETURN
+-A port-b -p udp -m udp --dport 9001 -j ACCEPT
+-A port-b -p tcp -m tcp --dport 1000:2000 -j REJECT --reject-with tcp-reset
+-A port-b -j DROP
+COMMIT
+"#;
+
+/// One `iptables -vnL -x` table: chains as (name, policy with counters or
+/// reference count), rules as their eight columns.
+type VnlTable = Vec<(String, String, Vec<[String; 8]>)>;
+
+fn from_vnl(listing: &str) -> VnlTable {
+    let mut out: VnlTable = Vec::new();
+    for line in listing.lines() {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        if w.first() == Some(&"Chain") {
+            // `Chain NAME (policy P N packets, M bytes)` or `(K references)`.
+            let about = if w[2] == "(policy" { format!("{} {} {}", w[3], w[4], w[6]) } else { String::new() };
+            out.push((w[1].to_string(), about, Vec::new()));
+        } else if w.first().is_some_and(|f| f.parse::<u64>().is_ok()) {
+            // pkts bytes target prot opt in out source destination [match…]
+            let prot = match w[3] {
+                "0" => "all",
+                "1" => "icmp",
+                "6" => "tcp",
+                "17" => "udp",
+                "58" => "ipv6-icmp",
+                p => p,
+            };
+            let row = [w[0], w[1], w[2], prot, w[5], w[6], w[7], w[8]].map(str::to_string);
+            out.last_mut().expect("a rule before any chain").2.push(row);
+        }
+    }
+    out
+}
+
+fn from_netns_table(t: &Value) -> VnlTable {
+    let s = |v: &Value, d: &str| v.as_str().unwrap_or(d).to_string();
+    let any = if t["family"] == "ip6" { "::/0" } else { "0.0.0.0/0" };
+    t["chains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let about = match c["policy"].as_str() {
+                Some(p) => format!("{} {} {}", p.to_uppercase(), c["packets"], c["bytes"]),
+                None => String::new(),
+            };
+            let rules = c["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    [
+                        r["packets"].to_string(),
+                        r["bytes"].to_string(),
+                        s(&r["target"], ""),
+                        s(&r["prot"], "all"),
+                        s(&r["in"], "*"),
+                        s(&r["out"], "*"),
+                        s(&r["source"], any),
+                        s(&r["destination"], any),
+                    ]
+                })
+                .collect();
+            (s(&c["name"], ""), about, rules)
+        })
+        .collect()
+}
+
+#[test]
+fn legacy_router_matches_iptables_legacy_after_traffic() {
+    require_root!();
+    let router = ROUTER
+        .replace(
+            "command -v nft >/dev/null || die \"nft is not installed (scripts/test.sh installs the nftables package)\"",
+            "command -v iptables-legacy-restore >/dev/null || die \"iptables-legacy is not installed (scripts/test.sh installs the iptables package)\"",
+        )
+        .replace("must $IP netns exec nfa nft -f ruleset.nft", "must $IP netns exec nfa iptables-legacy-restore ruleset.v4");
+    let run = script(&format!(
+        "{router}{TRAFFIC}\
+         r names $IP netns exec nfa cat /proc/net/ip_tables_names\n\
+         r filter1 $IP netns exec nfa iptables-legacy -vnL -x -t filter\n\
+         r nat1 $IP netns exec nfa iptables-legacy -vnL -x -t nat\n\
+         r ours $NETNS -n nfa -j firewall\n\
+         r filter2 $IP netns exec nfa iptables-legacy -vnL -x -t filter\n\
+         r nat2 $IP netns exec nfa iptables-legacy -vnL -x -t nat\n\
+         r save $IP netns exec nfa iptables-legacy-save\n\
+         r text $NETNS firewall nfa\n\
+         r names2 $IP netns exec nfa cat /proc/net/ip_tables_names /proc/net/ip6_tables_names\n\
+         r none $NETNS -j firewall nfb\n\
+         r nonames $IP netns exec nfb cat /proc/net/ip_tables_names /proc/net/ip6_tables_names\n\
+         must $IP netns exec nfa nft add table inet extra\n\
+         r both $NETNS -j firewall nfa\n\
+         r inspect $NETNS inspect nfa"
+    ))
+    .file("ruleset.v4", LEGACY_RULES)
+    .run();
+    run.expect_rc("ours", 0);
+    for t in ["filter", "nat"] {
+        assert_eq!(run.get(&format!("{t}1")).out(), run.get(&format!("{t}2")).out(), "the counters moved");
+    }
+    let ours = json(&run.get("ours").out());
+    let rulesets = ours[0]["rulesets"].as_array().unwrap();
+    // No nf_tables tables; the legacy ones after them.
+    assert_eq!(rulesets.len(), 2, "{ours}");
+    assert_eq!((&rulesets[0]["backend"], &rulesets[0]["tables"]), (&Value::from("nftables"), &Value::Array(vec![])));
+    assert_eq!(rulesets[1]["backend"], "iptables-legacy");
+    let tables = rulesets[1]["tables"].as_array().unwrap();
+    let names: Vec<&str> = tables.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["filter", "nat"]);
+    // Same chains, policies, counters and columns as iptables-legacy -vnL -x.
+    for (t, name) in tables.iter().zip(["filter", "nat"]) {
+        assert_eq!(t["family"], "ip");
+        let theirs = from_vnl(&run.get(&format!("{name}1")).out());
+        assert_eq!(from_netns_table(t), theirs, "table {name}");
+    }
+    // Rule text is iptables-save's.
+    let save: Vec<String> = run
+        .get("save")
+        .out()
+        .lines()
+        .filter_map(|l| l.strip_prefix("-A "))
+        .map(|l| l.split_once(' ').map_or(String::new(), |(_, r)| r.to_string()))
+        .collect();
+    let texts: Vec<String> = tables
+        .iter()
+        .flat_map(|t| t["chains"].as_array().unwrap().iter())
+        .flat_map(|c| c["rules"].as_array().unwrap().iter())
+        .map(|r| r["text"].as_str().unwrap().to_string())
+        .collect();
+    let (mut a, mut b) = (save.clone(), texts.clone());
+    a.sort();
+    b.sort();
+    assert_eq!(b, a, "rule text against iptables-legacy-save");
+    // The traffic went where it was sent: not a comparison of zeros.
+    let count = |text: &str| {
+        let r = tables
+            .iter()
+            .flat_map(|t| t["chains"].as_array().unwrap().iter())
+            .flat_map(|c| c["rules"].as_array().unwrap().iter())
+            .find(|r| r["text"].as_str().unwrap().contains(text))
+            .unwrap_or_else(|| panic!("no rule with {text}"));
+        r["packets"].as_u64().unwrap()
+    };
+    assert_eq!(count("--dport 9000"), 3);
+    assert_eq!(count("--dport 9001"), 2);
+    assert_eq!(count("--reject-with tcp-reset"), 1);
+    assert_eq!(count("--log-prefix"), 1);
+    assert_eq!(count("--to-destination 10.0.0.5"), 3, "DNAT: two UDP flows and one TCP attempt");
+    assert!(count("--to-source 172.24.4.2") >= 3, "SNAT: three UDP flows");
+    assert!(count("--state RELATED,ESTABLISHED") >= 1);
+    // The table a person reads.
+    let text = run.get("text").out();
+    assert!(text.starts_with("no nftables tables\nTable ip filter (iptables-legacy)\n"), "{text}");
+    assert!(text.contains("Chain FORWARD (hook forward, policy drop "), "{text}");
+    assert!(text.contains("-m comment --comment \"floating ip 172.24.4.10\" -j DNAT"), "{text}");
+    // Reading created no table: the namespace holds what it held.
+    assert_eq!(run.get("names2").out(), "filter\nnat\n");
+    assert_eq!(run.get("names").out(), "filter\nnat\n");
+    run.expect_rc("none", 0);
+    assert_eq!(
+        json(&run.get("none").out())[0]["rulesets"].as_array().unwrap().len(),
+        1,
+        "no legacy tables, none shown"
+    );
+    assert_eq!(run.get("nonames").out(), "", "reading nfb created no legacy table there");
+    // Both backends, each with its tables; inspect tells them apart.
+    let both = json(&run.get("both").out());
+    assert_eq!(both[0]["rulesets"][0]["tables"][0]["name"], "extra");
+    assert_eq!(both[0]["rulesets"][1]["tables"], rulesets[1]["tables"]);
+    let inspect = run.get("inspect").out();
+    assert!(inspect.contains("inet extra"), "{inspect}");
+    let forward = inspect.lines().find(|l| l.contains("ip filter (iptables-legacy)") && l.contains("FORWARD"));
+    assert!(forward.is_some_and(|l| l.contains("drop")), "{inspect}");
+}
+
+#[test]
+fn legacy_set_matches_are_named_from_ipset() {
+    require_root!();
+    let run = script(
+        "command -v ipset >/dev/null || die \"ipset is not installed (scripts/test.sh installs the ipset package)\"\n\
+         must $NETNS add st\n\
+         must $IP netns exec st ipset create neutron-sg-a hash:ip\n\
+         must $IP netns exec st ipset create other hash:net\n\
+         must $IP netns exec st iptables-legacy -A FORWARD -m set --match-set neutron-sg-a src -j ACCEPT\n\
+         must $IP netns exec st iptables-legacy -A FORWARD -m set ! --match-set other src,dst -j DROP\n\
+         r save $IP netns exec st iptables-legacy-save\n\
+         r j $NETNS -j firewall st",
+    )
+    .run();
+    run.expect_rc("j", 0);
+    let rules = json(&run.get("j").out())[0]["rulesets"][1]["tables"][0]["chains"][1]["rules"].clone();
+    let ours: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();
+    let out = run.get("save").out();
+    let theirs: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("-A FORWARD ")).collect();
+    assert_eq!(ours, theirs);
+    assert!(ours[0].contains("--match-set neutron-sg-a src"), "{ours:?}");
+}
+
+/// IPv6 legacy rules (ip6tables-legacy), with counters set by restore.
+const LEGACY_RULES_V6: &str = r#"*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [5:400]
+:OUTPUT ACCEPT [0:0]
+:port-c - [0:0]
+[9:720] -A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT
+[1:80] -A FORWARD -s fd00::/64 -i qr-int -j port-c
+[2:208] -A FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT
+-A FORWARD -j REJECT --reject-with icmp6-port-unreachable
+[3:240] -A port-c ! -d fd00::5/128 -p tcp -m tcp --dport 22 -m comment --comment "ssh in" -j ACCEPT
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A POSTROUTING -s fd00::/64 -o qg-ext -j MASQUERADE
+-A POSTROUTING -s fd00:1::/64 -p udp -j SNAT --to-source [2001:db8::1]:1024-2048
+COMMIT
+"#;
+
+#[test]
+fn legacy_ipv6_tables_match_ip6tables_legacy() {
+    require_root!();
+    let run = script(
+        "command -v ip6tables-legacy-restore >/dev/null || die \"ip6tables-legacy is not installed (scripts/test.sh installs the iptables package)\"\n\
+         must $NETNS add six\n\
+         must $IP netns exec six ip6tables-legacy-restore -c rules.v6\n\
+         r filter $IP netns exec six ip6tables-legacy -vnL -x -t filter\n\
+         r nat $IP netns exec six ip6tables-legacy -vnL -x -t nat\n\
+         r save $IP netns exec six ip6tables-legacy-save\n\
+         r j $NETNS -j firewall six",
+    )
+    .file("rules.v6", LEGACY_RULES_V6)
+    .run();
+    run.expect_rc("j", 0);
+    let doc = json(&run.get("j").out());
+    let legacy = &doc[0]["rulesets"][1];
+    assert_eq!(legacy["backend"], "iptables-legacy");
+    let tables = legacy["tables"].as_array().unwrap();
+    assert_eq!(
+        tables.iter().map(|t| (t["family"].as_str().unwrap(), t["name"].as_str().unwrap())).collect::<Vec<_>>(),
+        [("ip6", "filter"), ("ip6", "nat")]
+    );
+    for (t, name) in tables.iter().zip(["filter", "nat"]) {
+        assert_eq!(from_netns_table(t), from_vnl(&run.get(name).out()), "table {name}");
+    }
+    let save = run.get("save").out();
+    let mut theirs: Vec<&str> =
+        save.lines().filter_map(|l| l.strip_prefix("-A ")).filter_map(|l| l.split_once(' ')).map(|(_, r)| r).collect();
+    let mut ours: Vec<&str> = tables
+        .iter()
+        .flat_map(|t| t["chains"].as_array().unwrap().iter())
+        .flat_map(|c| c["rules"].as_array().unwrap().iter())
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    theirs.sort();
+    ours.sort();
+    assert_eq!(ours, theirs);
+    // The counters restore set, not zeros.
+    let forward = &tables[0]["chains"][1];
+    assert_eq!(
+        (&forward["policy"], &forward["packets"], &forward["bytes"]),
+        (&Value::from("drop"), &Value::from(5), &Value::from(400))
+    );
+    assert_eq!(forward["rules"][0]["packets"], 9);
+}

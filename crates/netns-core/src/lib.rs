@@ -9,6 +9,7 @@
 //! | [`netlink`] | a synchronous rtnetlink request engine and typed operations (links, addresses, routes, neighbours, qdiscs); the nf_tables ruleset read over `NETLINK_NETFILTER` ([`netlink::netfilter`]); TCP and UDP socket lists over `NETLINK_SOCK_DIAG` |
 //! | [`procscan`] | walking `/proc`: which processes live in which namespace, and which hold which sockets |
 //! | [`switch`] | entering a namespace the way `ip netns exec` does (mounts, `/sys`, `/etc/netns`) |
+//! | [`xtables`] | legacy iptables (x_tables) read through `getsockopt` on a raw socket: tables, entries, matches, targets, counters |
 //! | [`monitor`] | watching the run directory for names coming and going |
 //! | [`Error`], [`Errno`] | one error type over every module's own; an errno that displays as glibc's `strerror` text, as iproute2 prints it |
 //!
@@ -68,6 +69,7 @@ pub mod procscan;
 pub mod rundir;
 pub mod switch;
 mod sys;
+pub mod xtables;
 
 // The README's example is compiled with the doc tests.
 #[cfg(doctest)]

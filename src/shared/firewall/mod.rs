@@ -6,15 +6,24 @@
 //! - [`nft`]: nf_tables, read over `NETLINK_NETFILTER`
 //!   ([`crate::netlink::netfilter`]), each rule's expressions turned back
 //!   into nft's words;
+//! - [`legacy`]: legacy iptables (x_tables), read through `getsockopt`
+//!   ([`crate::xtables`]), each rule in `iptables-save`'s words;
 //! - [`text`]: the `iptables -vnL`-style table per chain.
 //!
 //! Nothing is run inside the namespace and neither `nft` nor `iptables`
-//! needs to be installed. Reading needs `CAP_NET_ADMIN` in the namespace.
+//! needs to be installed. Reading needs `CAP_NET_ADMIN` in the namespace
+//! (and `CAP_NET_RAW` for the legacy tables' socket).
+//!
+//! A namespace's firewall is its nf_tables ruleset, followed by its legacy
+//! iptables ruleset when it holds legacy tables (the rules `iptables-nft`
+//! writes are nf_tables rules, and show there).
 
+pub(crate) mod legacy;
 pub(crate) mod nft;
 pub(crate) mod text;
 
 use crate::namespace::NetNs;
+use crate::xtables::{XtFamily, XtSocket};
 use serde::Serialize;
 use std::io;
 
@@ -24,6 +33,10 @@ pub enum Backend {
     /// nf_tables (what `nft` and `iptables-nft` write).
     #[serde(rename = "nftables")]
     Nftables,
+    /// Legacy x_tables (what `iptables-legacy` and `ip6tables-legacy`
+    /// write).
+    #[serde(rename = "iptables-legacy")]
+    IptablesLegacy,
 }
 
 impl Backend {
@@ -31,6 +44,7 @@ impl Backend {
     pub fn word(self) -> &'static str {
         match self {
             Backend::Nftables => "nftables",
+            Backend::IptablesLegacy => "iptables-legacy",
         }
     }
 }
@@ -124,6 +138,8 @@ pub enum ReadError {
     Unsupported,
     /// Anything else.
     Io(io::Error),
+    /// The legacy tables could not be read.
+    Legacy(io::Error),
 }
 
 impl std::fmt::Display for ReadError {
@@ -134,6 +150,7 @@ impl std::fmt::Display for ReadError {
             }
             ReadError::Unsupported => f.write_str("this kernel has no nf_tables"),
             ReadError::Io(e) => write!(f, "nf_tables: {}", crate::sys::io_text(e)),
+            ReadError::Legacy(e) => write!(f, "legacy iptables (x_tables): {}", crate::sys::io_text(e)),
         }
     }
 }
@@ -151,12 +168,37 @@ impl From<io::Error> for ReadError {
 /// Read the firewall of the calling thread's current namespace.
 pub fn read_here() -> Result<Vec<Ruleset>, ReadError> {
     let mut sock = crate::netlink::netfilter::NfSocket::open()?;
-    Ok(vec![nft::ruleset(&sock.ruleset()?)])
+    let mut out = vec![nft::ruleset(&sock.ruleset()?)];
+    let socks = [XtFamily::Ipv4, XtFamily::Ipv6].map(XtSocket::open);
+    with_legacy(&mut out, socks)?;
+    Ok(out)
 }
 
-/// Read the firewall of `ns` (a socket is opened inside it; the calling
+/// Read the firewall of `ns` (sockets are opened inside it; the calling
 /// thread is back in its own namespace when this returns).
 pub fn read(ns: &NetNs) -> Result<Vec<Ruleset>, ReadError> {
     let mut sock = ns.nftables()?;
-    Ok(vec![nft::ruleset(&sock.ruleset()?)])
+    let mut out = vec![nft::ruleset(&sock.ruleset()?)];
+    let socks = [XtFamily::Ipv4, XtFamily::Ipv6].map(|f| ns.xtables(f));
+    with_legacy(&mut out, socks)?;
+    Ok(out)
+}
+
+/// Add the legacy ruleset when the namespace holds legacy tables. A
+/// kernel without a family (`EAFNOSUPPORT`) has no tables of it.
+fn with_legacy(out: &mut Vec<Ruleset>, socks: [io::Result<XtSocket>; 2]) -> Result<(), ReadError> {
+    let mut open = Vec::new();
+    for s in socks {
+        match s {
+            Ok(s) if !s.names().is_empty() => open.push(s),
+            Ok(_) => {}
+            Err(e) if e.raw_os_error() == Some(libc::EAFNOSUPPORT) => {}
+            Err(e) => return Err(ReadError::Legacy(e)),
+        }
+    }
+    if open.is_empty() {
+        return Ok(());
+    }
+    out.push(legacy::read(&open).map_err(ReadError::Legacy)?);
+    Ok(())
 }

@@ -86,7 +86,7 @@ fn a_test_counts_only_the_namespaces_and_mounts_it_made() {
 fn every_fuzz_seed_is_read_without_a_panic() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
     let mut seen = 0;
-    for target in ["lab_file", "batch_file", "global_options", "netlink_replies", "nftables_dump"] {
+    for target in ["lab_file", "batch_file", "global_options", "netlink_replies", "nftables_dump", "xtables_table"] {
         for entry in std::fs::read_dir(dir.join(target)).expect("the seed corpus is readable") {
             let path = entry.unwrap().path();
             let data = std::fs::read(&path).unwrap();
@@ -105,6 +105,10 @@ fn every_fuzz_seed_is_read_without_a_panic() {
                 }
                 "nftables_dump" => {
                     netns::fuzzing::nftables_dump(&data);
+                }
+                "xtables_table" => {
+                    // The seeds are tables captured from the kernel: read whole.
+                    assert!(netns::fuzzing::xtables_table(&data).is_some(), "{}", path.display());
                 }
                 _ => {
                     netns::fuzzing::netlink_replies(&data);

@@ -261,6 +261,15 @@ impl NetNs {
         crate::netlink::netfilter::NfSocket::open()
     }
 
+    /// Open a raw socket that lives in this namespace, for reading its
+    /// legacy iptables (x_tables) of `family`; the tables it holds are
+    /// listed while inside. The calling thread is switched in for that
+    /// only.
+    pub fn xtables(&self, family: crate::xtables::XtFamily) -> io::Result<crate::xtables::XtSocket> {
+        let _inside = self.enter()?;
+        crate::xtables::XtSocket::open(family)
+    }
+
     /// The id the namespace of `nl` uses for this namespace, if assigned.
     pub fn nsid(&self, nl: &mut Netlink) -> Result<Option<i32>, NlError> {
         nl.nsid_of_fd(self.as_fd())
