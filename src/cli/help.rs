@@ -31,6 +31,8 @@ Examples:
   netns prune --dry-run             which names nothing uses any more, and why (prune removes them)
   netns -n blue firewall            blue's firewall, per chain with counters (nothing runs inside)
   netns -j firewall --all           every namespace's firewall as JSON
+  netns top                         live rates of every namespace, busiest first (q quits)
+  netns top -j --once --lab LAB     one sample of a lab's namespaces as JSON
   netns -b cmds.txt                 run a batch file (`-` for standard input)
   netns delete blue                 remove the name (and the namespace when unused)
 
@@ -164,6 +166,33 @@ pub fn command() -> Command {
                         .value_name("SECONDS")
                         .help("Keep names younger than this (default 10): they may still be being set up"),
                 ),
+        )
+        .subcommand(
+            Command::new("top")
+                .about(
+                    "Live rates of each namespace and its interfaces (bits/s, packets/s, drops/s, errors/s), \
+                     busiest first: a full-screen view on a terminal (q quit, s sort, / filter, Enter expand, \
+                     ? help), JSON lines in a pipe or with -j",
+                )
+                .arg(Arg::new("NAME").num_args(0..).help(
+                    "Named namespaces (default: the current one and every named one; reading another \
+                     namespace needs root)",
+                ))
+                .arg(
+                    Arg::new("all")
+                        .long("all")
+                        .action(ArgAction::SetTrue)
+                        .help("Also the namespaces without a name (found through /proc)"),
+                )
+                .arg(Arg::new("lab").long("lab").value_name("LAB").help("The namespaces of lab LAB"))
+                .arg(Arg::new("once").long("once").action(ArgAction::SetTrue).help("Print one sample after one interval and exit"))
+                .arg(
+                    Arg::new("interval")
+                        .long("interval")
+                        .value_name("SECONDS")
+                        .help("Seconds between samples (default 1)"),
+                )
+                .arg(Arg::new("json").short('j').long("json").action(ArgAction::SetTrue).help("JSON lines, one object per sample")),
         )
         .subcommand(
             Command::new("firewall")
@@ -303,6 +332,7 @@ mod tests {
             let text = String::from_utf8(out).unwrap();
             assert!(text.contains("list-id") && text.contains("net-only"), "{shell} completion lacks words");
             assert!(text.contains("prune") && text.contains("dry-run"), "{shell} completion lacks prune");
+            assert!(text.contains("top") && text.contains("interval"), "{shell} completion lacks top");
         }
     }
 
@@ -311,7 +341,7 @@ mod tests {
         let help = command().render_long_help().to_string();
         for word in [
             "list", "list-id", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor", "inspect",
-            "prune",
+            "prune", "top",
         ] {
             assert!(help.contains(&format!("  {word} ")), "help lacks {word}");
         }
