@@ -111,6 +111,8 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             }
         };
     }
+    // Not on a terminal: JSON lines, unless one table was asked for.
+    let json = json || !once;
     let mut errors = Vec::new();
     let mut last = sampler.sample(&mut errors);
     let mut due = last.at + interval;

@@ -92,7 +92,8 @@ impl View {
             return false;
         }
         match code {
-            KeyCode::Char('q') | KeyCode::Esc => return true,
+            KeyCode::Char('q') => return true,
+            KeyCode::Esc => self.filter.clear(),
             KeyCode::Char('s') => {
                 self.sort = self.sort.next();
                 rates::sort(&mut self.list, self.sort);
@@ -143,14 +144,10 @@ impl View {
                 selected_row = Some(rows.len());
             }
             let mark = if self.expanded.contains(&ns.source) { "-" } else { "+" };
-            let mut c = vec![format!("{mark} {}", ns.label)];
-            c.extend(cells(&ns.total));
-            rows.push(Row::new(c));
+            rows.push(row(format!("{mark} {}", ns.label), &ns.total));
             if self.expanded.contains(&ns.source) {
                 for i in &ns.interfaces {
-                    let mut c = vec![format!("    {}", i.name)];
-                    c.extend(cells(&i.rates));
-                    rows.push(Row::new(c).style(Style::new().add_modifier(Modifier::DIM)));
+                    rows.push(row(format!("    {}", i.name), &i.rates).style(Style::new().add_modifier(Modifier::DIM)));
                 }
             }
         }
@@ -163,7 +160,13 @@ impl View {
             Constraint::Length(7),
             Constraint::Length(7),
         ];
-        let header = Row::new(COLUMNS.to_vec()).style(Style::new().add_modifier(Modifier::REVERSED));
+        let header = Row::new(
+            COLUMNS
+                .iter()
+                .enumerate()
+                .map(|(i, c)| if i == 0 { Line::from(*c) } else { Line::from(*c).right_aligned() }),
+        )
+        .style(Style::new().add_modifier(Modifier::REVERSED));
         let table = Table::new(rows, widths)
             .header(header)
             .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD));
@@ -182,7 +185,12 @@ impl View {
     }
 }
 
-/// Run the view until `q`, Esc, Ctrl-C, SIGINT or SIGTERM. Returns what
+/// A table row: the first column, then the rates aligned right.
+fn row(first: String, r: &rates::Rates) -> Row<'static> {
+    Row::new(std::iter::once(Line::from(first)).chain(cells(r).into_iter().map(|c| Line::from(c).right_aligned())))
+}
+
+/// Run the view until `q`, Ctrl-C, SIGINT or SIGTERM. Returns what
 /// could not be read on the way, for the caller to print once the
 /// terminal is back.
 pub fn run(sampler: &mut Sampler, interval: Duration) -> io::Result<Vec<TopError>> {

@@ -26,3 +26,4 @@ mod prune;
 mod robustness;
 mod safety;
 mod start_path;
+mod top;
