@@ -15,7 +15,7 @@ pub mod render;
 pub mod tui;
 
 use crate::namespace::{NetNs, NsId, open_ns_file};
-use crate::netlink::link::{LinkQuery, LinkStats};
+use crate::netlink::link::LinkCounters;
 use crate::netlink::{Netlink, NlError};
 use std::fmt;
 use std::os::unix::fs::MetadataExt;
@@ -91,15 +91,7 @@ impl fmt::Display for TopError {
 impl std::error::Error for TopError {}
 
 /// The counters of one interface at one sample.
-#[derive(Debug, Clone, PartialEq)]
-pub struct IfCounters {
-    /// Interface index.
-    pub index: u32,
-    /// Interface name.
-    pub name: String,
-    /// Its counters.
-    pub stats: LinkStats,
-}
+pub type IfCounters = LinkCounters;
 
 /// One sample: the counters of every interface of every namespace still
 /// watched (`links[i]` belongs to `sampler.sources()[i]`; `None` when that
@@ -147,11 +139,7 @@ fn open_socket(source: &Source) -> Result<Netlink, TopError> {
 
 /// Every interface of the namespace of `nl`, with its counters.
 fn read_counters(nl: &mut Netlink) -> Result<Vec<IfCounters>, NlError> {
-    let links = nl.links_with(LinkQuery { stats: true, family: 0 })?;
-    Ok(links
-        .into_iter()
-        .map(|l| IfCounters { index: l.index, name: l.name, stats: l.stats.unwrap_or_default() })
-        .collect())
+    nl.link_counters()
 }
 
 impl Sampler {
