@@ -85,7 +85,7 @@ PY
 	grep -v '^$' /tmp/err >&2 || true
 }
 watch "sockets kept open (ulimit -n $(ulimit -n) / $(ulimit -Hn))"
-(ulimit -Hn 1024 && ulimit -Sn 1024 && watch "ulimit -n 1024 (soft and hard)")
+(ulimit -Sn 1024 && ulimit -Hn 1024 && watch "ulimit -n 1024 (soft and hard)")
 INNER
 
 unshare --mount --net --propagation private bash "$inner" "$bin" "$N" "$SECS" "$here/labs/gen.py"

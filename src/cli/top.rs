@@ -117,6 +117,8 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let mut last = sampler.sample(&mut errors);
     let mut due = last.at + interval;
     let stdout = std::io::stdout();
+    // One buffer for every line: a sample of many namespaces is large.
+    let mut out = Vec::new();
     loop {
         let now = Instant::now();
         if due > now {
@@ -127,9 +129,14 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         errors.clear();
         let list = rates::between(sampler.sources(), &last, &new);
         let secs = new.at.duration_since(last.at).as_secs_f64();
-        let out = if json { render::json_line(new.time, secs, &list) } else { render::table(&list) };
+        out.clear();
+        if json {
+            render::json_line(&mut out, new.time, secs, &list);
+        } else {
+            out.extend_from_slice(render::table(&list).as_bytes());
+        }
         let mut lock = stdout.lock();
-        if lock.write_all(out.as_bytes()).and_then(|()| lock.flush()).is_err() {
+        if lock.write_all(&out).and_then(|()| lock.flush()).is_err() {
             // The reader went away (a closed pipe): nothing more to say.
             return Ok(status);
         }

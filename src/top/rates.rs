@@ -3,7 +3,6 @@
 
 use super::{IfCounters, Sample, Source};
 use crate::netlink::link::LinkStats;
-use std::collections::HashMap;
 
 /// Per-second rates of one interface or namespace.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -171,13 +170,18 @@ pub fn between<'a>(sources: impl Iterator<Item = &'a Source>, old: &Sample, new:
     let mut out = Vec::new();
     for (i, source) in sources.enumerate() {
         let (Some(Some(before)), Some(Some(after))) = (old.links.get(i), new.links.get(i)) else { continue };
-        let before: HashMap<u32, &IfCounters> = before.iter().map(|c| (c.index, c)).collect();
         let mut total = Rates::default();
         let interfaces: Vec<IfRates> = after
             .iter()
-            .map(|c| {
-                let rates =
-                    before.get(&c.index).map_or_else(Rates::default, |b| Rates::between(&b.stats, &c.stats, secs));
+            .enumerate()
+            .map(|(j, c)| {
+                // Links come in index order, so the same position is
+                // nearly always the same link.
+                let old = match before.get(j) {
+                    Some(b) if b.index == c.index => Some(b),
+                    _ => before.iter().find(|b| b.index == c.index),
+                };
+                let rates = old.map_or_else(Rates::default, |b: &IfCounters| Rates::between(&b.stats, &c.stats, secs));
                 total.add(&rates);
                 IfRates { name: c.name.clone(), index: c.index, rates, stats: c.stats }
             })

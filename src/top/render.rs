@@ -3,15 +3,21 @@
 
 use super::rates::{NsRates, Rates};
 use crate::netlink::link::LinkStats;
-use serde_json::{Map, Value, json};
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-fn round(v: f64) -> Value {
-    json!((v * 100.0).round() / 100.0)
+/// A number as JSON: whole numbers without a fraction, others with two
+/// decimals.
+fn num(out: &mut Vec<u8>, v: f64) {
+    if v == v.trunc() && v.abs() < 1e15 {
+        let _ = write!(out, "{}", v as i64);
+    } else {
+        let _ = write!(out, "{v:.2}");
+    }
 }
 
-fn put_rates(obj: &mut Map<String, Value>, r: &Rates) {
+fn put_rates(out: &mut Vec<u8>, r: &Rates) {
     for (k, v) in [
         ("rx_bps", r.rx_bps),
         ("tx_bps", r.tx_bps),
@@ -22,52 +28,55 @@ fn put_rates(obj: &mut Map<String, Value>, r: &Rates) {
         ("rx_errors", r.rx_errors),
         ("tx_errors", r.tx_errors),
     ] {
-        obj.insert(k.into(), round(v));
+        let _ = write!(out, ",\"{k}\":");
+        num(out, v);
     }
 }
 
 /// The counters as `ip -s -j link` names them.
-fn stats64(s: &LinkStats) -> Value {
-    json!({
-        "rx": {"bytes": s.rx_bytes, "packets": s.rx_packets, "errors": s.rx_errors, "dropped": s.rx_dropped},
-        "tx": {"bytes": s.tx_bytes, "packets": s.tx_packets, "errors": s.tx_errors, "dropped": s.tx_dropped},
-    })
+fn stats64(out: &mut Vec<u8>, s: &LinkStats) {
+    let _ = write!(
+        out,
+        ",\"stats64\":{{\"rx\":{{\"bytes\":{},\"packets\":{},\"errors\":{},\"dropped\":{}}},\
+         \"tx\":{{\"bytes\":{},\"packets\":{},\"errors\":{},\"dropped\":{}}}}}",
+        s.rx_bytes, s.rx_packets, s.rx_errors, s.rx_dropped, s.tx_bytes, s.tx_packets, s.tx_errors, s.tx_dropped
+    );
 }
 
-/// One sample as one line of JSON: `time` (seconds since the epoch),
-/// `interval` (seconds the rates cover) and `namespaces`, busiest first,
-/// each with its rates per second and its `interfaces`' (with their
-/// counters, as `ip -s -j link` names them).
-pub fn json_line(time: SystemTime, interval: f64, list: &[NsRates]) -> String {
-    let namespaces: Vec<Value> = list
-        .iter()
-        .map(|ns| {
-            let mut o = Map::new();
-            o.insert("name".into(), ns.name.as_ref().map_or(Value::Null, |n| json!(n)));
-            o.insert("label".into(), json!(ns.label));
-            o.insert("inode".into(), json!(ns.inode));
-            put_rates(&mut o, &ns.total);
-            let interfaces: Vec<Value> = ns
-                .interfaces
-                .iter()
-                .map(|i| {
-                    let mut io = Map::new();
-                    io.insert("ifindex".into(), json!(i.index));
-                    io.insert("ifname".into(), json!(i.name));
-                    put_rates(&mut io, &i.rates);
-                    io.insert("stats64".into(), stats64(&i.stats));
-                    Value::Object(io)
-                })
-                .collect();
-            o.insert("interfaces".into(), Value::Array(interfaces));
-            Value::Object(o)
-        })
-        .collect();
+fn string(out: &mut Vec<u8>, s: &str) {
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// One sample as one line of JSON, appended to `out` (a buffer kept
+/// between samples): `time` (seconds since the epoch), `interval` (seconds
+/// the rates cover) and `namespaces`, busiest first, each with its rates
+/// per second and its `interfaces`' (with their counters, as `ip -s -j
+/// link` names them). Written directly, without building a JSON tree:
+/// a sample of 1000 namespaces is a megabyte.
+pub fn json_line(out: &mut Vec<u8>, time: SystemTime, interval: f64, list: &[NsRates]) {
     let t = time.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
-    let mut line = json!({"time": (t * 1000.0).round() / 1000.0, "interval": (interval * 1000.0).round() / 1000.0, "namespaces": namespaces})
-        .to_string();
-    line.push('\n');
-    line
+    let _ = write!(out, "{{\"time\":{t:.3},\"interval\":{interval:.3},\"namespaces\":[");
+    for (n, ns) in list.iter().enumerate() {
+        out.extend_from_slice(if n == 0 { b"{\"name\":" } else { b",{\"name\":" });
+        match &ns.name {
+            Some(name) => string(out, name),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"label\":");
+        string(out, &ns.label);
+        let _ = write!(out, ",\"inode\":{}", ns.inode);
+        put_rates(out, &ns.total);
+        out.extend_from_slice(b",\"interfaces\":[");
+        for (k, i) in ns.interfaces.iter().enumerate() {
+            let _ = write!(out, "{}{{\"ifindex\":{},\"ifname\":", if k == 0 { "" } else { "," }, i.index);
+            string(out, &i.name);
+            put_rates(out, &i.rates);
+            stats64(out, &i.stats);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"]}");
+    }
+    out.extend_from_slice(b"]}\n");
 }
 
 /// A rate in a few characters: `950`, `12.3k`, `4.56M`, `1.20G`.
@@ -128,6 +137,7 @@ pub fn table(list: &[NsRates]) -> String {
 mod tests {
     use super::*;
     use crate::top::rates::IfRates;
+    use serde_json::{Value, json};
 
     fn list() -> Vec<NsRates> {
         let r = Rates { rx_bps: 8000.0, tx_bps: 1_500_000.0, rx_pps: 10.0, tx_pps: 0.333, ..Default::default() };
@@ -148,14 +158,26 @@ mod tests {
 
     #[test]
     fn json_uses_iproute2_names_and_one_line_per_sample() {
-        let line = json_line(UNIX_EPOCH + std::time::Duration::from_millis(1500), 1.0, &list());
+        let mut out = Vec::new();
+        json_line(&mut out, UNIX_EPOCH + std::time::Duration::from_millis(1500), 1.0, &list());
+        let line = String::from_utf8(out).unwrap();
         assert!(line.ends_with('\n') && line.matches('\n').count() == 1);
         let v: Value = serde_json::from_str(&line).unwrap();
         assert_eq!(v["time"], json!(1.5));
         let ns = &v["namespaces"][0];
         assert_eq!(ns["name"], "blue");
-        assert_eq!(ns["tx_bps"], json!(1_500_000.0));
+        assert_eq!(ns["tx_bps"].as_f64(), Some(1_500_000.0));
         assert_eq!(ns["tx_pps"], json!(0.33));
+        assert_eq!(ns["rx_dropped"], json!(0));
+        // A namespace without a name, and a name that JSON must escape.
+        let mut two = list();
+        two[0].name = None;
+        two[0].interfaces[0].name = "a\"b".into();
+        let mut out = Vec::new();
+        json_line(&mut out, UNIX_EPOCH, 1.0, &two);
+        let w: Value = serde_json::from_slice(&out).unwrap();
+        assert!(w["namespaces"][0]["name"].is_null());
+        assert_eq!(w["namespaces"][0]["interfaces"][0]["ifname"], "a\"b");
         let i = &ns["interfaces"][0];
         assert_eq!(i["ifname"], "veth0");
         assert_eq!(i["stats64"]["rx"]["bytes"], 7);
