@@ -58,6 +58,7 @@ count=$(ls /run/netns | wc -l)
 echo "netns top cost: $(uname -r), $(nproc) CPUs, $count namespaces (lo + 2 veths each) and the current one, ${secs} s at --interval 1"
 watch() {	# watch LABEL: run top -j for secs seconds, print the figures
 	local label=$1 pid t0 c0 t1 c1 lines
+	rm -f /tmp/out.jsonl
 	"$bin" top -j --interval 1 >/tmp/out.jsonl 2>/tmp/err &
 	pid=$!
 	pids+=("$pid")
