@@ -205,3 +205,36 @@ v gone yes
     assert!(after.lines().any(|l| l.trim() == "icanon"), "the terminal is back in canonical mode:\n{after}");
     assert_eq!(run.get("gone").out(), "yes");
 }
+
+#[test]
+fn a_lab_selects_exactly_its_namespaces() {
+    require_root!();
+    let lab = r#"schema = 1
+name = "tl"
+ns_prefix = "tl-"
+[nodes.a]
+kind = "host"
+[nodes.b]
+kind = "host"
+[[links]]
+endpoints = ["a:e0", "b:e0"]
+addr = [["10.98.0.1/30"], ["10.98.0.2/30"]]
+"#;
+    let run = script(
+        "must $NETNS add other\nmust $NETNS up t.toml >/dev/null\n\
+         r top $NETNS top -j --once --interval 0.2 --lab tl\n\
+         r none $NETNS top -j --once --interval 0.2 --lab nolab\n\
+         must $NETNS down tl >/dev/null",
+    )
+    .file("t.toml", lab)
+    .run();
+    run.expect_rc("top", 0);
+    let sample: Value = serde_json::from_str(&run.get("top").out()).unwrap();
+    let mut names: Vec<&str> =
+        sample["namespaces"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["tl-a", "tl-b"]);
+    assert!(iface(ns(&sample, "tl-a"), "e0")["stats64"]["tx"]["packets"].is_u64());
+    run.expect_rc("none", 1);
+    assert!(run.get("none").err().contains("nolab"), "{}", run.get("none").err());
+}

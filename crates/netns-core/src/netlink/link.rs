@@ -348,8 +348,8 @@ impl Netlink {
     /// Every link's index, name and counters, and nothing else: the read
     /// for sampling counters often (`netns top`). The dump's messages are
     /// walked by hand for two attributes instead of being decoded whole,
-    /// and the request leaves out VF details; a tenth of the CPU of
-    /// [`links`](Self::links).
+    /// and the request leaves out VF details, so it costs far less CPU
+    /// than [`links`](Self::links).
     ///
     /// ```no_run
     /// let mut nl = netns_core::netlink::Netlink::open()?;
