@@ -103,7 +103,8 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         return match tui::run(&mut sampler, interval) {
             Ok(errors) => {
                 report(&errors);
-                Ok(status)
+                // Ended by a signal: the shell's status for it.
+                Ok(tui::stopped_by().map_or(status, |sig| 128 + sig))
             }
             Err(e) => {
                 eprintln!("netns top: the terminal could not be used: {e}");

@@ -17,13 +17,19 @@ use ratatui::widgets::{Row, Table, TableState};
 use ratatui::{DefaultTerminal, Frame};
 use std::collections::HashSet;
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
-static STOP: AtomicBool = AtomicBool::new(false);
+/// The signal that ended the view (0: none yet).
+static STOP: AtomicI32 = AtomicI32::new(0);
 
-extern "C" fn on_signal(_: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
+extern "C" fn on_signal(sig: libc::c_int) {
+    STOP.store(sig, Ordering::SeqCst);
+}
+
+/// The signal (SIGINT, SIGTERM) that ended the view, if one did.
+pub fn stopped_by() -> Option<i32> {
+    Some(STOP.load(Ordering::SeqCst)).filter(|&s| s != 0)
 }
 
 /// SIGINT and SIGTERM end the view (through the loop, which restores the
@@ -230,7 +236,7 @@ fn view_loop(terminal: &mut DefaultTerminal, sampler: &mut Sampler, interval: Du
         // Wait for a key or the next sample, waking now and then for a
         // signal.
         loop {
-            if STOP.load(Ordering::SeqCst) {
+            if STOP.load(Ordering::SeqCst) != 0 {
                 return Ok(errors);
             }
             let now = Instant::now();

@@ -177,6 +177,11 @@ v after "$(screen)"
 gone() {{ ! tmux -L $S has-session -t $S; }}
 wait_for gone
 v gone yes
+must tmux -L $S new-session -d -s $S -x 120 -y 40 "$NETNS top idle; echo TOP-ENDED status=\$?; stty -a | tr ' ' '\n' | grep -x -- '-\?icanon'; sleep 2"
+wait_for measured
+kill -TERM $(pgrep -P "$(tmux -L $S list-panes -t $S -F '#{{pane_pid}}')" -x netns)
+wait_for ended
+v term "$(screen)"
 "#
     );
     let run = script(&body).timeout(Duration::from_secs(40)).run();
@@ -204,6 +209,10 @@ v gone yes
     assert!(!after.contains("NAMESPACE"), "the alternate screen was left:\n{after}");
     assert!(after.lines().any(|l| l.trim() == "icanon"), "the terminal is back in canonical mode:\n{after}");
     assert_eq!(run.get("gone").out(), "yes");
+    // SIGTERM ends the view too, with the terminal restored.
+    let term = run.get("term").out();
+    assert!(term.contains("TOP-ENDED status=143") && !term.contains("NAMESPACE"), "{term}");
+    assert!(term.lines().any(|l| l.trim() == "icanon"), "{term}");
 }
 
 #[test]
