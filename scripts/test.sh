@@ -54,6 +54,7 @@ install_missing() {
 	need ipset || missing+=(ipset)   # the sets legacy firewall rules match (tests/integration/firewall.rs)
 	need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml
 	need python3 || missing+=(python3)   # servers and clients in the lab tests
+	need tmux || missing+=(tmux)   # a real terminal for netns top's full-screen view (tests/integration/top.rs)
 	need objdump || missing+=(binutils)   # tests/binary reads the machine code; scripts/release.sh strips
 	if ((${#missing[@]})); then
 		"${as_root[@]}" apt-get update -qq

@@ -34,6 +34,8 @@ Examples:
   netns find 10.1.1.1               which namespace has this address, and who routes to it
   netns find 'qg-*' fa:16:3e:00:00:01 dnsmasq   interfaces, MACs, processes: in any namespace
   netns find udp:67 :53             who listens on these ports, in which namespace
+  netns top                         live rates of every namespace, busiest first (q quits)
+  netns top -j --once --lab LAB     one sample of a lab's namespaces as JSON
   netns -b cmds.txt                 run a batch file (`-` for standard input)
   netns delete blue                 remove the name (and the namespace when unused)
 
@@ -167,6 +169,33 @@ pub fn command() -> Command {
                         .value_name("SECONDS")
                         .help("Keep names younger than this (default 10): they may still be being set up"),
                 ),
+        )
+        .subcommand(
+            Command::new("top")
+                .about(
+                    "Live rates of each namespace and its interfaces (bits/s, packets/s, drops/s, errors/s), \
+                     busiest first: a full-screen view on a terminal (q quit, s sort, / filter, Enter expand, \
+                     ? help), JSON lines in a pipe or with -j",
+                )
+                .arg(Arg::new("NAME").num_args(0..).help(
+                    "Named namespaces (default: the current one and every named one; reading another \
+                     namespace needs root)",
+                ))
+                .arg(
+                    Arg::new("all")
+                        .long("all")
+                        .action(ArgAction::SetTrue)
+                        .help("Also the namespaces without a name (found through /proc)"),
+                )
+                .arg(Arg::new("lab").long("lab").value_name("LAB").help("The namespaces of lab LAB"))
+                .arg(Arg::new("once").long("once").action(ArgAction::SetTrue).help("Print one sample after one interval and exit"))
+                .arg(
+                    Arg::new("interval")
+                        .long("interval")
+                        .value_name("SECONDS")
+                        .help("Seconds between samples (default 1)"),
+                )
+                .arg(Arg::new("json").short('j').long("json").action(ArgAction::SetTrue).help("JSON lines, one object per sample")),
         )
         .subcommand(
             Command::new("firewall")
@@ -323,6 +352,7 @@ mod tests {
             let text = String::from_utf8(out).unwrap();
             assert!(text.contains("list-id") && text.contains("net-only"), "{shell} completion lacks words");
             assert!(text.contains("prune") && text.contains("dry-run"), "{shell} completion lacks prune");
+            assert!(text.contains("top") && text.contains("interval"), "{shell} completion lacks top");
         }
     }
 
@@ -331,7 +361,7 @@ mod tests {
         let help = command().render_long_help().to_string();
         for word in [
             "list", "list-id", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor", "inspect",
-            "prune", "find",
+            "prune", "find", "top",
         ] {
             assert!(help.contains(&format!("  {word} ")), "help lacks {word}");
         }

@@ -18,6 +18,7 @@ mod listall;
 mod netns_cmd;
 mod options;
 mod prune;
+mod top;
 
 // The execution context and the iproute2 grammar belong to the objects
 // layer below; the command line builds the context and speaks the grammar.

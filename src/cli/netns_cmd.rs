@@ -128,6 +128,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
             b"completions" => help::completions(args),
             b"inspect" => super::inspect::run(ctx, args),
             b"prune" => super::prune::run(ctx, args),
+            b"top" => super::top::run(ctx, args),
             b"firewall" => super::firewall::run(ctx, args),
             b"find" => super::find::run(ctx, args),
             b"man" => help::man(),

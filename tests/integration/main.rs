@@ -28,3 +28,4 @@ mod robustness;
 mod safety;
 mod sockets;
 mod start_path;
+mod top;

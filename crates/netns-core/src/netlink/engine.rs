@@ -150,20 +150,7 @@ impl Netlink {
 
     /// Receive one datagram and split it into frames.
     fn recv_frames(&mut self) -> Result<Vec<Frame>, NlError> {
-        self.buf.clear();
-        self.buf.reserve(RECV_BUF);
-        let capacity = self.buf.capacity();
-        let n = loop {
-            // Receives into the Vec's spare capacity (BufMut), no zeroing.
-            match self.sock.recv(&mut self.buf, libc::MSG_TRUNC) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(NlError::Io(e)),
-            }
-        };
-        if n > capacity {
-            return Err(NlError::Truncated("datagram larger than the receive buffer"));
-        }
+        let n = self.recv_raw()?;
         parse_frames(&self.buf[..n])
     }
 
@@ -254,6 +241,67 @@ impl Netlink {
                 }
             }
         }
+    }
+
+    /// A hand-built dump whose data messages are handed to `parse` as
+    /// (type, payload) without being decoded by `netlink-packet-route`:
+    /// for reads repeated often, where decoding every attribute would cost
+    /// more than the read. Interrupted dumps are redone, as in
+    /// [`dump`](Self::dump).
+    pub(crate) fn dump_raw<T>(
+        &mut self,
+        kind: u16,
+        payload: &[u8],
+        mut parse: impl FnMut(u16, &[u8]) -> Option<T>,
+    ) -> Result<Vec<T>, NlError> {
+        'retry: for _ in 0..DUMP_RETRIES {
+            let seq = self.send_raw(kind, NLM_F_REQUEST | NLM_F_DUMP, payload)?;
+            let mut out = Vec::new();
+            let mut interrupted = false;
+            loop {
+                let n = self.recv_raw()?;
+                for m in wire::messages(&self.buf[..n]) {
+                    let Ok(m) = m else { return Err(NlError::Truncated("netlink message")) };
+                    if m.seq != seq {
+                        continue;
+                    }
+                    interrupted |= m.flags & NLM_F_DUMP_INTR != 0;
+                    match m.kind {
+                        NLMSG_NOOP | NLMSG_OVERRUN => {}
+                        NLMSG_ERROR | NLMSG_DONE => {
+                            if let Some(e) = parse_error(m.flags, m.payload, m.kind == NLMSG_DONE)? {
+                                return Err(NlError::Kernel(e));
+                            }
+                            if interrupted {
+                                continue 'retry;
+                            }
+                            return Ok(out);
+                        }
+                        k => out.extend(parse(k, m.payload)),
+                    }
+                }
+            }
+        }
+        Err(NlError::DumpInterrupted)
+    }
+
+    /// Receive one datagram into the buffer (into the Vec's spare
+    /// capacity, no zeroing); its length.
+    fn recv_raw(&mut self) -> Result<usize, NlError> {
+        self.buf.clear();
+        self.buf.reserve(RECV_BUF);
+        let capacity = self.buf.capacity();
+        let n = loop {
+            match self.sock.recv(&mut self.buf, libc::MSG_TRUNC) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(NlError::Io(e)),
+            }
+        };
+        if n > capacity {
+            return Err(NlError::Truncated("datagram larger than the receive buffer"));
+        }
+        Ok(n)
     }
 
     /// Send many single-answer `GET` requests back to back and collect their
