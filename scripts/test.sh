@@ -124,6 +124,12 @@ tests() {
 
 if [[ ${1:-} == --run-tests ]]; then   # the root half of a run a user started: PLAIN RELEASE
 	plain=$2 release=$3
+	# What root makes in target/ and in your cargo home (test scratch
+	# files, cargo's locks) is handed back to you, also when a test fails.
+	if [[ -n ${SUDO_UID:-} ]]; then
+		give_back() { find target "${CARGO_HOME:-}" -xdev -user 0 -exec chown -h "$SUDO_UID:$SUDO_GID" {} + 2>/dev/null || true; }
+		trap give_back EXIT
+	fi
 	tests
 	exit
 fi
