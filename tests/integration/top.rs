@@ -160,15 +160,23 @@ measured() {{ screen | grep -q '^netns top:' && ! screen | grep -q measuring; }}
 wait_for measured
 sleep 1.2
 v first "$(screen)"
+# Each key waits for the screen to show the one before: an Escape that
+# reaches the program in one read with the next key is Alt+that key.
+# (A condition that never holds is not fatal here: the assertions below
+# show the screen.)
+upto() {{ local n=0; until "$@" >/dev/null 2>&1; do n=$((n + 1)); [ "$n" -gt 300 ] && return 0; sleep 0.01; done; }}
+title_has() {{ screen | head -n 1 | grep -qF -- "$1"; }}
 tmux -L $S send-keys -t $S s
-sleep 0.3
+upto title_has 'sorted by packets/s'
 v sorted "$(screen)"
 tmux -L $S send-keys -t $S / i d l Enter
-sleep 0.3
+filter_kept() {{ title_has 'filter "idl"' && screen | grep -q '? help'; }}
+upto filter_kept
 v filtered "$(screen)"
 tmux -L $S send-keys -t $S Escape
+upto eval '! title_has filter'
 tmux -L $S send-keys -t $S Enter
-sleep 0.3
+upto eval "screen | grep -q '^    v[12]'"
 v expanded "$(screen)"
 tmux -L $S send-keys -t $S q
 ended() {{ screen | grep -q TOP-ENDED; }}
