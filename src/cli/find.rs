@@ -1,6 +1,7 @@
 //! `netns find WHAT… [--all] [-j [-p]]`.
 //!
-//! Exit status, as grep's: 0 when something matched, 1 when nothing did
+//! Exit status, as grep's: 0 when something matched (a default route
+//! alone covering an address is no match), 1 when nothing did
 //! and every namespace was searched, 2 when nothing matched but some
 //! namespace or process could not be read (the answer may be missing);
 //! 255 for a command line that is not understood.
@@ -17,6 +18,8 @@ WHAT := ADDRESS | PREFIX | MAC | IFNAME | GLOB | PID | PROCESS-NAME | :PORT | tc
 Searches every named namespace, the root namespace and the current one;
 --all: also every unnamed namespace a process holds. Nothing is run inside
 a namespace and nothing is changed.
+Namespaces that reach an ADDRESS only by their default route are counted
+on one line (-j lists each); they alone are no match.
 Exit status: 0 found, 1 not found, 2 not found and something could not be read.
 ";
 
@@ -77,9 +80,12 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     for note in &found.notes {
         crate::sys::eprint_line(format!("netns find: {note}").as_bytes());
     }
-    let out = if json { render::json(&found, &words, pretty) } else { render::text(&found) };
+    let out = if json { render::json(&found, &words, pretty) } else { render::text(&found, &words) };
     ctx.write(out.as_bytes());
-    Ok(if !found.hits.is_empty() {
+    // A default route covers every address: reaching one only that way
+    // does not make it found (`if ! netns find IP` asks whether anything
+    // has or specifically routes it).
+    Ok(if found.hits.iter().any(|h| !render::by_default_route(h)) {
         0
     } else if found.failures.is_empty() {
         1

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-const USAGE: &str = "Usage: netns [-j [-p]] [-n NAME] firewall [NAME… | --all | --root]\n\
+const USAGE: &str = "Usage: netns [-j [-p]] [-n NAME] firewall [NAME… | --all | --root] [-j [-p]]\n\
 Without a name: the namespace netns runs in (after -n NAME, that one).\n\
 --all: that one and every named namespace, read in parallel.\n";
 
@@ -39,8 +39,13 @@ struct View {
 /// Run `firewall ARGS…`.
 pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     let mut targets = Vec::new();
+    // `-j`/`-p` after the word apply to this command only (a batch file
+    // goes on with its own options).
+    let (mut json, mut pretty) = (ctx.opts.json, ctx.opts.pretty);
     for a in args {
         match a.as_bytes() {
+            b"-j" | b"-json" | b"--json" => json = true,
+            b"-p" | b"-pretty" | b"--pretty" => pretty = true,
             b"--all" | b"-a" | b"-all" => {
                 targets.push(Target::Current);
                 match ctx.run.names() {
@@ -124,8 +129,8 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             }
         }
     }
-    let out = if ctx.opts.json {
-        let mut s = if ctx.opts.pretty { serde_json::to_string_pretty(&views) } else { serde_json::to_string(&views) }
+    let out = if json {
+        let mut s = if pretty { serde_json::to_string_pretty(&views) } else { serde_json::to_string(&views) }
             .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
         s.push('\n');
         s

@@ -147,7 +147,7 @@ pub fn command() -> Command {
         .subcommand(Command::new("monitor").about("Print names as they are added and deleted"))
         .subcommand(
             Command::new("inspect")
-                .about("One view of a namespace: interfaces, veth peers, addresses, routes, neighbours, sysctls, processes, firewall")
+                .about("One view of a namespace: interfaces, veth peers, addresses, routes, neighbours, sysctls, processes, listening sockets and established connections, firewall")
                 .arg(Arg::new("NAME").num_args(0..).help("Named namespaces (default: the current one; --all: every one)"))
                 .arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help("The current namespace and every named one")),
         )
@@ -168,7 +168,8 @@ pub fn command() -> Command {
                         .long("min-age")
                         .value_name("SECONDS")
                         .help("Keep names younger than this (default 10): they may still be being set up"),
-                ),
+                )
+                .arg(Arg::new("json").short('j').long("json").action(ArgAction::SetTrue).help("JSON output")),
         )
         .subcommand(
             Command::new("top")
@@ -207,7 +208,11 @@ pub fn command() -> Command {
                         .action(ArgAction::SetTrue)
                         .help("The current namespace and every named one, read in parallel"),
                 )
-                .arg(Arg::new("root").long("root").action(ArgAction::SetTrue).help("The initial namespace (PID 1's)")),
+                .arg(Arg::new("root").long("root").action(ArgAction::SetTrue).help("The initial namespace (PID 1's)"))
+                .arg(Arg::new("json").short('j').long("json").action(ArgAction::SetTrue).help("JSON output"))
+                .after_help(
+                    "Reading nf_tables needs CAP_NET_ADMIN in the namespace; entering another namespace needs root.",
+                ),
         )
         .subcommand(
             Command::new("find")
@@ -223,7 +228,10 @@ pub fn command() -> Command {
                 )
                 .arg(Arg::new("json").short('j').action(ArgAction::SetTrue).help("JSON output"))
                 .after_help(
-                    "Exit status: 0 found, 1 not found, 2 not found and some namespace or process could not be read.",
+                    "Namespaces that reach an ADDRESS only by their default route are counted on one line \
+                     (-j lists each); they alone are no match.\n\
+                     Exit status: 0 found, 1 not found, 2 not found and some namespace or process could not be read.\n\
+                     Without root: the namespace netns runs in and the user's own processes.",
                 ),
         )
         .subcommand(
@@ -353,6 +361,9 @@ mod tests {
             assert!(text.contains("list-id") && text.contains("net-only"), "{shell} completion lacks words");
             assert!(text.contains("prune") && text.contains("dry-run"), "{shell} completion lacks prune");
             assert!(text.contains("top") && text.contains("interval"), "{shell} completion lacks top");
+            assert!(text.contains("firewall"), "{shell} completion lacks firewall");
+            assert!(text.contains("find"), "{shell} completion lacks find");
+            assert!(text.contains("inspect"), "{shell} completion lacks inspect");
         }
     }
 
@@ -361,7 +372,7 @@ mod tests {
         let help = command().render_long_help().to_string();
         for word in [
             "list", "list-id", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor", "inspect",
-            "prune", "find", "top",
+            "prune", "find", "top", "firewall",
         ] {
             assert!(help.contains(&format!("  {word} ")), "help lacks {word}");
         }

@@ -5,11 +5,12 @@ use crate::lab::state::LabDir;
 use crate::namespace::{NsId, not_a_namespace};
 use crate::procscan::ProcScan;
 use crate::rundir::NsName;
-use crate::top::{Sampler, Source, TopError, rates, render, tui};
-use std::collections::HashSet;
+use crate::top::{Sample, Sampler, Source, TopError, rates, render, tui};
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -84,12 +85,25 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         _ => return usage(Some("give names, --all or --lab LAB, not several".into())),
     };
     let explicit = matches!(selection, Selection::Names(_));
+    // Without names or a lab, the set is "whatever is there": it is
+    // followed as namespaces come and go.
+    let mut follow = match selection {
+        Selection::Default => Some(Follow::new(false)),
+        Selection::All => Some(Follow::new(true)),
+        _ => None,
+    };
     let (sources, missing) = match sources(ctx, selection) {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
     let wanted = sources.len();
+    let asked: Vec<u64> = sources.iter().map(|s| s.inode).collect();
     let (mut sampler, errors) = Sampler::open(sources);
+    if let Some(f) = &mut follow {
+        // Those that could not be entered are not tried again each time.
+        let watched = sampler.inodes();
+        f.refused.extend(asked.into_iter().filter(|i| !watched.contains(i)));
+    }
     let failed_at_start = !errors.is_empty();
     report(&errors);
     if sampler.sources().count() == 0 {
@@ -100,7 +114,11 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     }
     let status = if explicit && (failed_at_start || missing) { Code::FAILED } else { Code::SUCCESS };
     if !json && !once && std::io::stdout().is_terminal() {
-        return match tui::run(&mut sampler, interval) {
+        let mut rescan = |sampler: &mut Sampler, last: &mut Sample| match &mut follow {
+            Some(f) => f.rescan(ctx, sampler, last),
+            None => Vec::new(),
+        };
+        return match tui::run(&mut sampler, interval, &mut rescan) {
             Ok(errors) => {
                 report(&errors);
                 // Ended by a signal: the shell's status for it.
@@ -126,6 +144,10 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             std::thread::sleep(due - now);
         }
         let new = sampler.sample(&mut errors);
+        if follow.is_some() {
+            // A namespace removed is simply no longer listed.
+            errors.retain(|e| !matches!(e, TopError::Gone { .. }));
+        }
         report(&errors);
         errors.clear();
         let list = rates::between(sampler.sources(), &last, &new);
@@ -145,10 +167,93 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
             return Ok(status);
         }
         last = new;
+        if let Some(f) = &mut follow {
+            report(&f.rescan(ctx, &mut sampler, &mut last));
+        }
         due += interval;
         if due < Instant::now() {
             due = Instant::now() + interval;
         }
+    }
+}
+
+/// Follows the namespaces of the default selection (`all`: with the
+/// unnamed ones) between samples: a name added is watched from the next
+/// sample, a namespace gone is dropped. One directory read and a stat per
+/// name (with `all`, one walk of `/proc`) per interval.
+struct Follow {
+    all: bool,
+    root: Option<NsId>,
+    /// Namespaces (by inode) that could not be entered or opened: not
+    /// tried again.
+    refused: HashSet<u64>,
+}
+
+impl Follow {
+    fn new(all: bool) -> Follow {
+        Follow { all, root: root_id(), refused: HashSet::new() }
+    }
+
+    /// Bring the sampler's set up to date; the errors of namespaces that
+    /// are new and could not be entered.
+    fn rescan(&mut self, ctx: &Ctx, sampler: &mut Sampler, last: &mut Sample) -> Vec<TopError> {
+        // Each name and the inode it names now.
+        let mut named: HashMap<String, u64> = HashMap::new();
+        let mut fresh: Vec<(PathBuf, Option<String>)> = Vec::new();
+        for n in ctx.run.names().unwrap_or_default() {
+            let Ok(name) = NsName::existing(&n) else { continue };
+            let path = ctx.run.entry(&name);
+            let Ok(m) = std::fs::metadata(&path) else { continue };
+            named.insert(name.to_string(), m.ino());
+            fresh.push((path, Some(name.to_string())));
+        }
+        let named_inodes: HashSet<u64> = named.values().copied().collect();
+        let mut held: HashSet<u64> = HashSet::new();
+        if self.all
+            && let Ok(map) = ProcScan::open().and_then(|p| p.all_namespaces())
+        {
+            for (id, pids) in map {
+                held.insert(id.ino);
+                if let Some(pid) = pids.first()
+                    && !named_inodes.contains(&id.ino)
+                {
+                    fresh.push((format!("/proc/{pid}/ns/net").into(), None));
+                }
+            }
+        }
+        let all = self.all;
+        let keep = |s: &Source| {
+            s.current
+                || match &s.name {
+                    Some(n) => named.get(n) == Some(&s.inode),
+                    None => all && held.contains(&s.inode),
+                }
+        };
+        let watched = sampler.inodes();
+        let mut new = Vec::new();
+        for (path, name) in fresh {
+            // Cheap first: a name already watched is not opened again.
+            if let Some(n) = &name
+                && let Some(ino) = named.get(n)
+                && (watched.contains(ino) || self.refused.contains(ino))
+            {
+                continue;
+            }
+            match Source::open(path, name, self.root) {
+                Ok(s) if watched.contains(&s.inode) || self.refused.contains(&s.inode) => {}
+                Ok(s) => new.push(s),
+                // A placeholder that is no namespace, or one gone already.
+                Err(_) => {}
+            }
+        }
+        sampler
+            .update(last, keep, new)
+            .into_iter()
+            .map(|(inode, e)| {
+                self.refused.insert(inode);
+                e
+            })
+            .collect()
     }
 }
 

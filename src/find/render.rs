@@ -7,9 +7,14 @@
 //! ```text
 //! qrouter-1  qg-e5b9712e-b0  10.1.1.1/24 (address)
 //! qrouter-2  10.1.1.0/24     dev qr-1 (connected route)
-//! (root)     default         via 192.168.0.1 dev eth0 (default route)
 //! qdhcp-a    udp 0.0.0.0:67  dnsmasq[1234] (listening)
+//! … and 998 namespaces (qdhcp-1, qdhcp-2, qdhcp-3, …) reach 10.1.1.1 only by a default route (-j lists them)
 //! ```
+//!
+//! Namespaces that reach an address only by their default route are most
+//! of the answer on a node with many of them, and say least: they are
+//! counted on one line per `WHAT`, after the other hits (up to three are
+//! named outright). `-j` lists each of them.
 //!
 //! A namespace is shown by its name (several names joined by `,`); an
 //! unnamed one as `(root)` for PID 1's namespace, `(current)` for the one
@@ -130,11 +135,45 @@ fn printable(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
 }
 
-/// The hits for people.
-pub fn text(found: &Found) -> String {
+/// Is this hit only a default route covering the address? With many
+/// namespaces those are most of the answer and say least: the text output
+/// counts them on one line instead of listing them.
+pub fn by_default_route(h: &Hit) -> bool {
+    matches!(h.what, What::Route { reach: Reach::Default, .. })
+}
+
+/// How many namespaces a default-route summary names before "…".
+const NAMED_IN_SUMMARY: usize = 3;
+
+/// The line that stands for the default-route hits of one `WHAT`.
+fn default_summary(found: &Found, hits: &[&Hit], what: &str, after_others: bool) -> String {
+    let mut labels: Vec<String> = Vec::new();
+    for h in hits {
+        let l = printable(&label(&found.namespaces[h.ns]));
+        if !labels.contains(&l) {
+            labels.push(l);
+        }
+    }
+    let n = labels.len();
+    let who = match n {
+        1 => labels[0].clone(),
+        _ if n <= NAMED_IN_SUMMARY => {
+            format!("{} and {}", labels[..n - 1].join(", "), labels[n - 1])
+        }
+        _ => format!("{n} namespaces ({}, …)", labels[..NAMED_IN_SUMMARY].join(", ")),
+    };
+    let (verb, them) = if n == 1 { ("reaches", "it") } else { ("reach", "them") };
+    let lead = if after_others { "… and " } else { "" };
+    format!("{lead}{who} {verb} {what} only by a default route (-j lists {them})\n")
+}
+
+/// The hits for people: one line each, but the namespaces that reach an
+/// address only by their default route are counted on one line per
+/// `WHAT`, after the other hits (`queries` are the `WHAT` words as given).
+pub fn text(found: &Found, queries: &[String]) -> String {
     let names = Names::default();
-    let rows: Vec<[String; 3]> = found
-        .hits
+    let (defaults, shown): (Vec<&Hit>, Vec<&Hit>) = found.hits.iter().partition(|h| by_default_route(h));
+    let rows: Vec<[String; 3]> = shown
         .iter()
         .map(|h| {
             let (object, detail) = columns(&h.what, &names);
@@ -146,6 +185,15 @@ pub fn text(found: &Found) -> String {
     let mut out = String::new();
     for r in &rows {
         out.push_str(&format!("{:<w0$}  {:<w1$}  {}\n", r[0], r[1], r[2]));
+    }
+    let mut asked: Vec<usize> = defaults.iter().map(|h| h.query).collect();
+    asked.sort_unstable();
+    asked.dedup();
+    for q in asked {
+        let mine: Vec<&Hit> = defaults.iter().copied().filter(|h| h.query == q).collect();
+        let others = shown.iter().any(|h| h.query == q);
+        let what = queries.get(q).map_or_else(|| "it".to_string(), |w| printable(w));
+        out.push_str(&default_summary(found, &mine, &what, others));
     }
     out
 }
@@ -331,6 +379,50 @@ mod tests {
         assert_eq!(prefix_text(Some(("10.1.1.1".parse().unwrap(), 32))), "10.1.1.1");
         assert_eq!(prefix_text(Some(("10.1.1.0".parse().unwrap(), 24))), "10.1.1.0/24");
         assert_eq!(prefix_text(Some(("fd00::".parse().unwrap(), 64))), "fd00::/64");
+    }
+
+    #[test]
+    fn default_routes_are_summed_up_naming_a_few() {
+        use crate::namespace::NsId;
+        use crate::rundir::NsName;
+        let known = |name: &str| Known {
+            id: NsId { dev: 4, ino: 1 },
+            names: vec![NsName::new(name).unwrap()],
+            pids: Vec::new(),
+            root: false,
+            current: false,
+        };
+        let found = Found { namespaces: ["a", "b", "c", "d"].iter().map(|n| known(n)).collect(), ..Found::default() };
+        let default = |ns| Hit {
+            ns,
+            query: 0,
+            what: What::Route {
+                reach: Reach::Default,
+                kind: 1,
+                dst: None,
+                family: libc::AF_INET as u8,
+                gateway: None,
+                dev: Some("lo".into()),
+                table: 254,
+                protocol: 3,
+                scope: 0,
+                prefsrc: None,
+            },
+        };
+        let hits: Vec<Hit> = (0..4).map(default).collect();
+        let refs: Vec<&Hit> = hits.iter().collect();
+        assert_eq!(
+            default_summary(&found, &refs[..1], "10.1.1.1", false),
+            "a reaches 10.1.1.1 only by a default route (-j lists it)\n"
+        );
+        assert_eq!(
+            default_summary(&found, &refs[..3], "10.1.1.1", true),
+            "… and a, b and c reach 10.1.1.1 only by a default route (-j lists them)\n"
+        );
+        assert_eq!(
+            default_summary(&found, &refs, "10.1.1.1", true),
+            "… and 4 namespaces (a, b, c, …) reach 10.1.1.1 only by a default route (-j lists them)\n"
+        );
     }
 
     #[test]

@@ -87,6 +87,11 @@ pub enum ReopenError {
     },
 }
 
+/// What a refusal to enter a namespace means: only root may.
+fn root_hint(e: &Errno) -> &'static str {
+    if matches!(e.0, libc::EPERM | libc::EACCES) { " (entering a namespace needs root)" } else { "" }
+}
+
 /// What could not be read inside one namespace (the namespace is named by
 /// the [`InspectError`] around it). Its text starts with the part, as in
 /// `routes: …`.
@@ -96,7 +101,7 @@ pub enum ReadError {
     #[error("cannot open the namespace: {0}")]
     Open(#[source] ReopenError),
     /// A worker thread could not enter it.
-    #[error("cannot enter the namespace: {0}")]
+    #[error("cannot enter the namespace: {0}{hint}", hint = root_hint(.0))]
     Enter(#[source] Errno),
     /// Its sockets could not be listed (sock_diag's words).
     #[error("sockets: {0}")]

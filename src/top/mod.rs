@@ -17,6 +17,7 @@ pub mod tui;
 use crate::namespace::{NetNs, NsId, open_ns_file};
 use crate::netlink::link::LinkCounters;
 use crate::netlink::{Netlink, NlError};
+use std::collections::HashSet;
 use std::fmt;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
@@ -167,6 +168,56 @@ impl Sampler {
             }
         }
         (Sampler { slots }, errors)
+    }
+
+    /// Follow a changing set of namespaces: drop the slots `keep` turns
+    /// down and those no longer readable (from `last` too, so that the
+    /// positions of `last` and of the next sample still agree), then watch
+    /// each of `new` not watched yet. Slots keep their order, new ones
+    /// come last. Returns the new namespaces that could not be entered,
+    /// with their inodes (not to be offered again).
+    pub fn update(
+        &mut self,
+        last: &mut Sample,
+        keep: impl Fn(&Source) -> bool,
+        new: Vec<Source>,
+    ) -> Vec<(u64, TopError)> {
+        let mut i = 0;
+        self.slots.retain(|slot| {
+            let stay = !slot.dead && keep(&slot.source);
+            if !stay && i < last.links.len() {
+                last.links.remove(i);
+            } else {
+                i += 1;
+            }
+            stay
+        });
+        let mut refused = Vec::new();
+        if new.is_empty() {
+            return refused;
+        }
+        let mut watched: HashSet<u64> = self.slots.iter().map(|s| s.source.inode).collect();
+        let mut spare = crate::sys::spare_fds();
+        for source in new {
+            if !watched.insert(source.inode) {
+                continue;
+            }
+            match open_socket(&source) {
+                Ok(sock) => {
+                    // Opened again at each sample when descriptors run short.
+                    let sock = if spare > 0 { Some(sock) } else { None };
+                    spare = spare.saturating_sub(1);
+                    self.slots.push(Slot { source, sock, dead: false });
+                }
+                Err(e) => refused.push((source.inode, e)),
+            }
+        }
+        refused
+    }
+
+    /// The inodes of the namespaces watched.
+    pub fn inodes(&self) -> HashSet<u64> {
+        self.slots.iter().map(|s| s.source.inode).collect()
     }
 
     /// The namespaces watched, in sample order.

@@ -164,12 +164,20 @@ pub fn sort(list: &mut [NsRates], key: SortKey) {
 }
 
 /// The rates of every namespace read in both samples, busiest first. An
-/// interface that is new in `new` has no rate yet and counts as idle.
+/// interface that is new in `new` has no rate yet and counts as idle, and
+/// so does every interface of a namespace watched since `old` (one
+/// position past its end); a namespace not read in either is left out.
 pub fn between<'a>(sources: impl Iterator<Item = &'a Source>, old: &Sample, new: &Sample) -> Vec<NsRates> {
+    static NONE: Vec<IfCounters> = Vec::new();
     let secs = new.at.duration_since(old.at).as_secs_f64().max(1e-3);
     let mut out = Vec::new();
     for (i, source) in sources.enumerate() {
-        let (Some(Some(before)), Some(Some(after))) = (old.links.get(i), new.links.get(i)) else { continue };
+        let Some(Some(after)) = new.links.get(i) else { continue };
+        let before = match old.links.get(i) {
+            Some(Some(before)) => before,
+            Some(None) => continue,
+            None => &NONE,
+        };
         let mut total = Rates::default();
         let interfaces: Vec<IfRates> = after
             .iter()
@@ -265,6 +273,12 @@ mod tests {
         let r = between(sources.iter(), &old, &new);
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].interfaces[0].rates.rx_bps, 800.0);
+        // A namespace watched since the older sample: listed, idle.
+        let sources = [src("a"), src("b"), src("new")];
+        let newer = Sample { links: vec![None, None, Some(vec![counters(1, "lo", 9, 9)])], ..new.clone() };
+        let r = between(sources.iter(), &new, &newer);
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].label.as_str(), r[0].total), ("new", Rates::default()));
     }
 
     #[test]

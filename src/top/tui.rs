@@ -8,7 +8,7 @@
 
 use super::rates::{self, NsRates, SortKey};
 use super::render::{COLUMNS, cells};
-use super::{Sampler, TopError};
+use super::{Sample, Sampler, TopError};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Modifier, Style};
@@ -51,10 +51,10 @@ struct View {
     filter: String,
     editing: bool,
     help: bool,
-    /// Expanded namespaces, by source index (stable across samples).
-    expanded: HashSet<usize>,
-    /// The selected namespace, by source index.
-    selected: Option<usize>,
+    /// Expanded namespaces, by inode (stable while namespaces come and go).
+    expanded: HashSet<u64>,
+    /// The selected namespace, by inode.
+    selected: Option<u64>,
     sampled: usize,
     interval: Duration,
     note: Option<String>,
@@ -68,7 +68,7 @@ impl View {
     }
 
     fn move_selection(&mut self, by: isize) {
-        let ids: Vec<usize> = self.visible().iter().map(|ns| ns.source).collect();
+        let ids: Vec<u64> = self.visible().iter().map(|ns| ns.inode).collect();
         if ids.is_empty() {
             return;
         }
@@ -146,12 +146,12 @@ impl View {
         let mut rows = Vec::new();
         let mut selected_row = None;
         for ns in &visible {
-            if self.selected == Some(ns.source) {
+            if self.selected == Some(ns.inode) {
                 selected_row = Some(rows.len());
             }
-            let mark = if self.expanded.contains(&ns.source) { "-" } else { "+" };
+            let mark = if self.expanded.contains(&ns.inode) { "-" } else { "+" };
             rows.push(row(format!("{mark} {}", ns.label), &ns.total));
-            if self.expanded.contains(&ns.source) {
+            if self.expanded.contains(&ns.inode) {
                 for i in &ns.interfaces {
                     rows.push(row(format!("    {}", i.name), &i.rates).style(Style::new().add_modifier(Modifier::DIM)));
                 }
@@ -199,15 +199,25 @@ fn row(first: String, r: &rates::Rates) -> Row<'static> {
 /// Run the view until `q`, Ctrl-C, SIGINT or SIGTERM. Returns what
 /// could not be read on the way, for the caller to print once the
 /// terminal is back.
-pub fn run(sampler: &mut Sampler, interval: Duration) -> io::Result<Vec<TopError>> {
+pub fn run(sampler: &mut Sampler, interval: Duration, rescan: &mut Rescan<'_>) -> io::Result<Vec<TopError>> {
     catch_signals();
     let mut terminal = ratatui::try_init()?;
-    let result = view_loop(&mut terminal, sampler, interval);
+    let result = view_loop(&mut terminal, sampler, interval, rescan);
     ratatui::restore();
     result
 }
 
-fn view_loop(terminal: &mut DefaultTerminal, sampler: &mut Sampler, interval: Duration) -> io::Result<Vec<TopError>> {
+/// Brings the set of namespaces up to date after each sample (the
+/// positions of the sample it is given follow the sampler's); the errors
+/// of new namespaces that could not be read.
+pub type Rescan<'a> = dyn FnMut(&mut Sampler, &mut Sample) -> Vec<TopError> + 'a;
+
+fn view_loop(
+    terminal: &mut DefaultTerminal,
+    sampler: &mut Sampler,
+    interval: Duration,
+    rescan: &mut Rescan<'_>,
+) -> io::Result<Vec<TopError>> {
     let mut errors = Vec::new();
     let mut view = View {
         list: Vec::new(),
@@ -246,6 +256,8 @@ fn view_loop(terminal: &mut DefaultTerminal, sampler: &mut Sampler, interval: Du
                 rates::sort(&mut view.list, view.sort);
                 view.sampled += 1;
                 last = new;
+                errors.extend(rescan(sampler, &mut last));
+                view.watched = sampler.sources().count();
                 due += interval;
                 if due < now {
                     due = now + interval;

@@ -71,7 +71,9 @@ r wider $NETNS find 10.20.5.0/24
     );
     // The longest prefix wins over the default route.
     run.expect("via", 0, "blue  10.20.0.0/16  via 10.10.0.1 dev vb (route via a gateway)\n", "");
-    run.expect("default", 0, "blue  default  via 10.10.0.1 dev vb (default route)\n", "");
+    // Reaching it only by a default route is said on one line, and is no
+    // match: nothing has it or routes it specifically.
+    run.expect("default", 1, "blue reaches 10.99.0.1 only by a default route (-j lists it)\n", "");
     let hits = json_of(&run.get("json").out());
     assert_eq!(hits.len(), 2, "{hits:?}");
     let red_ino: u64 = run.get("red_ino").out().parse().unwrap();
@@ -102,6 +104,65 @@ r wider $NETNS find 10.20.5.0/24
     run.check(prefix.lines().count() == 4, format!("prefix hits:\n{prefix}"));
     // A route that contains the prefix.
     run.expect("wider", 0, "blue  10.20.0.0/16  via 10.10.0.1 dev vb (route via a gateway)\n", "");
+}
+
+#[test]
+fn default_routes_are_counted_on_one_line_and_listed_by_json() {
+    require_root!();
+    let run = script(&format!(
+        "{LAB}
+for d in d1 d2 d3 d4; do
+    must $NETNS add $d
+    must $IP -n $d link set lo up
+    must $IP -n $d route add default dev lo
+done
+r owned $NETNS find 10.10.0.1
+r owned_j $NETNS -j find 10.10.0.1
+r nobody $NETNS find 10.99.0.1
+r nobody_j $NETNS -j find 10.99.0.1
+r two $NETNS find 10.99.0.1 10.10.0.2
+"
+    ))
+    .run();
+    // The owner and the specific route first; the four namespaces that
+    // reach it only by their default route on one line naming three.
+    run.expect(
+        "owned",
+        0,
+        "red   vr            10.10.0.1/24 (address)\n\
+         blue  10.10.0.0/24  dev vb (connected route)\n\
+         … and 4 namespaces (d1, d2, d3, …) reach 10.10.0.1 only by a default route (-j lists them)\n",
+        "",
+    );
+    // -j keeps every hit.
+    let hits = json_of(&run.get("owned_j").out());
+    let defaults: Vec<&str> =
+        hits.iter().filter(|h| h["reach"] == "default").map(|h| h["netns"].as_str().unwrap_or("")).collect();
+    assert_eq!((hits.len(), defaults), (6, vec!["d1", "d2", "d3", "d4"]), "{hits:?}");
+    // Default routes alone are no match (status 1), but still said and
+    // listed.
+    run.expect(
+        "nobody",
+        1,
+        "5 namespaces (blue, d1, d2, …) reach 10.99.0.1 only by a default route (-j lists them)\n",
+        "",
+    );
+    let run_j = run.get("nobody_j");
+    let hits = json_of(&run_j.out());
+    run.check(
+        run_j.rc == 1 && hits.len() == 5 && hits.iter().all(|h| h["reach"] == "default" && h["dst"] == "default"),
+        format!("{} {hits:?}", run_j.rc),
+    );
+    // One line per WHAT: an address found elsewhere makes the status 0.
+    run.expect(
+        "two",
+        0,
+        "blue  vb            10.10.0.2/24 (address)\n\
+         red   10.10.0.0/24  dev vr (connected route)\n\
+         5 namespaces (blue, d1, d2, …) reach 10.99.0.1 only by a default route (-j lists them)\n\
+         … and 4 namespaces (d1, d2, d3, …) reach 10.10.0.2 only by a default route (-j lists them)\n",
+        "",
+    );
 }
 
 #[test]

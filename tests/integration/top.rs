@@ -179,7 +179,7 @@ tmux -L $S send-keys -t $S Enter
 upto eval "screen | grep -q '^    v[12]'"
 v expanded "$(screen)"
 tmux -L $S send-keys -t $S q
-ended() {{ screen | grep -q TOP-ENDED; }}
+ended() {{ screen | grep -q TOP-ENDED && screen | grep -q 'icanon$'; }}
 wait_for ended
 v after "$(screen)"
 gone() {{ ! tmux -L $S has-session -t $S; }}
@@ -254,4 +254,60 @@ addr = [["10.98.0.1/30"], ["10.98.0.2/30"]]
     assert!(iface(ns(&sample, "tl-a"), "e0")["stats64"]["tx"]["packets"].is_u64());
     run.expect_rc("none", 1);
     assert!(run.get("none").err().contains("nolab"), "{}", run.get("none").err());
+}
+
+/// The JSON lines of a run of `top` that the script stopped: every whole
+/// line (the last may have been cut short), each a sample.
+fn samples(out: &str) -> Vec<Value> {
+    out.lines().filter_map(|l| serde_json::from_str::<Value>(l).ok()).collect()
+}
+
+fn names(sample: &Value) -> Vec<String> {
+    let mut n: Vec<String> = sample["namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["name"].as_str().map(str::to_string))
+        .collect();
+    n.sort();
+    n
+}
+
+#[test]
+fn namespaces_added_and_deleted_while_it_runs_come_and_go() {
+    require_root!();
+    // For the default selection (named ones) and for --all, in a pipe.
+    for all in ["", "--all"] {
+        let run = script(&format!(
+            r#"{LAB}
+$NETNS top -j --interval 0.2 {all} 2>top.err > >(cat >top.out) &
+T=$!
+wait_for grep -q '"busy1"' top.out
+must $NETNS add late
+wait_for sh -c 'tail -n 2 top.out | head -n 1 | grep -q "\"late\""'
+must $NETNS delete idle
+wait_for sh -c 'tail -n 2 top.out | head -n 1 | grep -v -q "\"idle\""'
+sleep 0.5
+r alive kill -0 $T
+kill $T
+wait $T
+r out cat top.out
+r err cat top.err
+"#
+        ))
+        .run();
+        run.expect_rc("alive", 0);
+        let out = run.get("out").out();
+        let list = samples(&out);
+        assert!(list.len() >= 4, "[{all}] {out}");
+        let first = names(&list[0]);
+        assert!(first.contains(&"idle".to_string()) && !first.contains(&"late".to_string()), "[{all}] {first:?}");
+        // Watched from the sample after it was added…
+        assert!(list.iter().any(|s| names(s).contains(&"late".to_string())), "[{all}] {out}");
+        // …and no longer listed once deleted, the others still are.
+        let last = names(list.last().unwrap());
+        assert_eq!(last, ["busy1", "busy2", "late"], "[{all}] {out}");
+        // Namespaces coming and going are no error.
+        assert_eq!(run.get("err").out(), "", "[{all}]");
+    }
 }

@@ -589,6 +589,24 @@ fn target_words(fam: XtFamily, t: &XtExt) -> Option<String> {
     Some(o.join(" "))
 }
 
+/// An x_tables match or target that an nf_tables rule carries (the
+/// `match` and `target` expressions `iptables-nft` writes for what it has
+/// no native expression for), in iptables-save's words: `-m NAME OPTS` or
+/// `-j NAME OPTS`; `None` when not known. `name`, `revision` and `info`
+/// are the expression's; the info is the extension's own bytes, as in a
+/// legacy table.
+pub(super) fn compat_words(ipv6: bool, target: bool, name: &str, revision: u8, info: &[u8]) -> Option<String> {
+    let fam = if ipv6 { XtFamily::Ipv6 } else { XtFamily::Ipv4 };
+    let ext = XtExt { name: name.to_string(), revision, data: info.to_vec() };
+    if target {
+        let s = target_words(fam, &ext)?;
+        Some(format!("-j {name} {s}").trim_end().to_string())
+    } else {
+        let (shown, s) = match_words(fam, &ext, &BTreeMap::new())?;
+        Some(format!("-m {shown} {s}").trim_end().to_string())
+    }
+}
+
 /// Read both families' legacy tables through `socks`.
 pub fn read(socks: &[crate::xtables::XtSocket]) -> std::io::Result<Ruleset> {
     let mut tables = Vec::new();

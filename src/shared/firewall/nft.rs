@@ -716,6 +716,13 @@ impl Walk<'_> {
                 self.push_match(f, op, v, deps);
                 return Some(true);
             }
+            // An interface name compared up to its NUL only (as
+            // iptables-nft writes `-i NAME`), or a prefix (`NAME+`).
+            if matches!(f.kind, Kind::Ifname) && mask.is_none() && part.loaded == f.len && data.len() < f.len {
+                let v = value(f.kind, data)?;
+                self.push_match(f, op, v, deps);
+                return Some(true);
+            }
             if mask.is_some() || part.loaded != f.len {
                 return None;
             }
@@ -1091,6 +1098,33 @@ fn nat_flags(flags: u32) -> String {
     if words.is_empty() { String::new() } else { format!(" {}", words.join(",")) }
 }
 
+/// An x_tables match or target in an IPv4 or IPv6 table (what
+/// `iptables-nft` writes for extensions it cannot express natively:
+/// `comment`, `conntrack`, `multiport`, `SNAT`, `LOG`, `REJECT`, …) in
+/// iptables-save's words, with the target's name for the target column;
+/// `None` for anything else or what is not known.
+fn compat(family: u8, name: &str, attrs: &[(u16, Vec<u8>)]) -> Option<(String, Option<String>)> {
+    // NFTA_MATCH_NAME / _REV / _INFO, the same numbers as NFTA_TARGET_*.
+    const NAME: u16 = 1;
+    const REV: u16 = 2;
+    const INFO: u16 = 3;
+    let target = match name {
+        "match" => false,
+        "target" => true,
+        _ => return None,
+    };
+    let ipv6 = match family {
+        family::IPV4 => false,
+        family::IPV6 => true,
+        _ => return None,
+    };
+    let get = |k: u16| attrs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.as_slice());
+    let ext = String::from_utf8(get(NAME)?.split(|&b| b == 0).next()?.to_vec()).ok()?;
+    let rev = u8::try_from(u32::from_be_bytes(get(REV)?.try_into().ok()?)).ok()?;
+    let words = super::legacy::compat_words(ipv6, target, &ext, rev, get(INFO)?)?;
+    Some((words, target.then_some(ext)))
+}
+
 /// An expression shown as the kernel holds it: `[expr NAME TYPE:VALUE …]`.
 fn other_text(e: &Expr) -> String {
     match e {
@@ -1276,9 +1310,15 @@ fn rule(nf: &NfRuleset, r: &NfRule) -> Rule {
             Expr::Immediate { dreg, data: Data::Verdict(v) } => {
                 w.pieces.push(Piece::raw(format!("[immediate reg {dreg} {}]", verdict_word(v))));
             }
-            Expr::Other { .. } => {
+            Expr::Other { name, attrs } => {
                 w.flush();
-                w.pieces.push(Piece::raw(other_text(e)));
+                match compat(r.family, name, attrs) {
+                    Some((words, target)) => {
+                        w.targets.extend(target);
+                        w.pieces.push(Piece::text(words));
+                    }
+                    None => w.pieces.push(Piece::raw(other_text(e))),
+                }
             }
             _ => w.statement(e),
         }

@@ -198,7 +198,7 @@ r nobody $NOBODY $NETNS inspect a
         "nobody",
         1,
         "",
-        "Cannot read network namespace \"a\": cannot enter the namespace: Operation not permitted\n",
+        "Cannot read network namespace \"a\": cannot enter the namespace: Operation not permitted (entering a namespace needs root)\n",
     );
 }
 
