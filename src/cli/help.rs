@@ -47,6 +47,8 @@ Labs (whole networks of namespaces from one TOML file):
   netns status [LAB]                every lab, or one lab with its drift from its file
   netns graph lab.toml --format svg draw it (ascii, dot, mermaid, svg, json; --live)
   netns exec LAB NODE -- CMD        run a command on a node
+  netns lab LAB link r1 r2 down     cut every link between two nodes (`up` restores it)
+  netns lab LAB impair r1:eth0 rate 10mbit   shape an interface at runtime (impair show: all)
   netns down LAB                    remove everything the lab made (also after a crash)
 
 Environment:
@@ -276,6 +278,18 @@ pub fn command() -> Command {
             Command::new("status")
                 .about("Every lab, or one lab's nodes, interfaces, processes and drift from its file (-j: JSON)")
                 .arg(Arg::new("LAB")),
+        )
+        .subcommand(
+            Command::new("lab")
+                .about("Change a running lab by its names until the next up: links down|up, impair (rate, delay, loss…), impair show")
+                .arg(Arg::new("LAB").required(true).help("A lab name or its file"))
+                .arg(
+                    Arg::new("ARGS")
+                        .num_args(1..)
+                        .required(true)
+                        .trailing_var_arg(true)
+                        .help("link NODE:IF down|up | link A B down|up | impair NODE:IF [rate R] [delay D] [jitter J] [loss P%] [duplicate P%] [corrupt P%] | impair NODE:IF reset | impair show"),
+                ),
         )
         .subcommand(
             Command::new("test")

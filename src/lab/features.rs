@@ -117,28 +117,9 @@ fn needs(lab: &Lab) -> Vec<Need> {
         for i in &node.interfaces {
             let Some(n) = &i.netem else { continue };
             if n.needs_netem() {
-                add(
-                    Feature::Netem,
-                    Diag::at(
-                        n.span.clone(),
-                        format!(
-                            "this kernel has no netem qdisc (sch_netem): {} asks for {}; load the sch_netem module or remove those keys",
-                            iface_text(lab, node, i),
-                            netem_keys(n)
-                        ),
-                    ),
-                );
+                add(Feature::Netem, Diag::at(n.span.clone(), no_netem(&iface_text(lab, node, i), n)));
             } else if n.rate_bps.is_some() {
-                add(
-                    Feature::Tbf,
-                    Diag::at(
-                        n.span.clone(),
-                        format!(
-                            "this kernel has no tbf qdisc (sch_tbf): {} asks for a rate; load the sch_tbf module or remove it",
-                            iface_text(lab, node, i)
-                        ),
-                    ),
-                );
+                add(Feature::Tbf, Diag::at(n.span.clone(), no_tbf(&iface_text(lab, node, i))));
             }
         }
     }
@@ -167,6 +148,35 @@ fn needs(lab: &Lab) -> Vec<Need> {
         );
     }
     out
+}
+
+/// The message for `what` (a link, an interface) asking for netem keys
+/// on a kernel without the netem qdisc.
+fn no_netem(what: &str, n: &Netem) -> String {
+    format!(
+        "this kernel has no netem qdisc (sch_netem): {what} asks for {}; load the sch_netem module or remove those keys",
+        netem_keys(n)
+    )
+}
+
+/// The message for `what` asking for a rate on a kernel without tbf.
+fn no_tbf(what: &str) -> String {
+    format!("this kernel has no tbf qdisc (sch_tbf): {what} asks for a rate; load the sch_tbf module or remove it")
+}
+
+/// The qdisc `netem` (an impairment set on a running lab's interface,
+/// named by `what`) needs, when this kernel lacks it: the message to
+/// refuse it with, the one the lab file would get. `Ok(None)`: present
+/// (or nothing to shape).
+pub fn shaping_missing(what: &str, netem: &Netem) -> Result<Option<String>, CheckError> {
+    let need = if netem.needs_netem() {
+        Need { what: Feature::Netem, diag: Diag::file(no_netem(what, netem)) }
+    } else if netem.rate_bps.is_some() {
+        Need { what: Feature::Tbf, diag: Diag::file(no_tbf(what)) }
+    } else {
+        return Ok(None);
+    };
+    Ok(check(vec![need])?.and_then(|mut d| d.pop()).map(|d| d.message))
 }
 
 /// The netem keys of `n` that need the netem qdisc, for the message.
@@ -282,7 +292,12 @@ pub enum CheckError {
 /// Returns `Ok(None)` when the check could not run (no privilege to make
 /// a scratch namespace), so `validate` can say it was skipped.
 pub fn missing(lab: &Lab) -> Result<Option<Vec<Diag>>, CheckError> {
-    let needs = needs(lab);
+    check(needs(lab))
+}
+
+/// Try each of `needs` in one scratch namespace: the messages of those
+/// missing, `Ok(None)` when the check cannot run (no privilege).
+fn check(needs: Vec<Need>) -> Result<Option<Vec<Diag>>, CheckError> {
     if needs.is_empty() {
         return Ok(Some(Vec::new()));
     }

@@ -14,6 +14,7 @@
 //! | [`owner`] | ownership marks on a lab's namespaces |
 //! | [`state`] | the lab directory: state journal and lock |
 //! | [`labfile`] | reading a lab file: a regular file of bounded size |
+//! | [`runtime`] | changes to a running lab by its names: links down/up, shaping |
 //! | [`interrupt`] | Ctrl-C and SIGTERM during `up`: stop at a safe point |
 
 pub mod apply;
@@ -38,6 +39,7 @@ pub mod parse;
 pub mod plan;
 pub mod probe;
 pub mod procs;
+pub mod runtime;
 pub mod shaping;
 pub mod state;
 pub mod sysctl;

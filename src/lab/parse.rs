@@ -9,7 +9,7 @@
 #[cfg(test)]
 mod props;
 mod tree;
-mod units;
+pub(crate) mod units;
 
 use super::diag::{Diag, Source};
 use super::ids::{LinkId, NodeId};

@@ -5,7 +5,7 @@
 
 mod describe;
 
-pub use describe::describe;
+pub use describe::{describe, rate_text};
 
 use super::compare::{self, BridgeSettings, bridge_settings};
 use super::ids::{IdVec, IfaceId, LinkId, NodeId};

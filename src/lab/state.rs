@@ -115,6 +115,55 @@ pub struct State {
     /// does not report it, so a changed one is told from this.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub netem_distributions: Vec<(String, String, String)>,
+    /// Changes made with `netns lab LAB link|impair` since the last `up`,
+    /// in the order made (one per interface and kind): `status` shows
+    /// them as runtime changes, not drift, and `up` undoes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runtime: Vec<RuntimeRecord>,
+}
+
+/// One change made to a running lab by `netns lab LAB link|impair`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuntimeRecord {
+    /// Node name.
+    pub node: String,
+    /// Interface name inside the node.
+    pub ifname: String,
+    /// What was changed.
+    pub change: RuntimeChange,
+}
+
+/// What a runtime change did to one interface.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum RuntimeChange {
+    /// Its administrative state was set (`link … down|up`).
+    Link {
+        /// Up (true) or down.
+        up: bool,
+    },
+    /// Its egress shaping was set (`impair …`): the settings as words
+    /// (`rate 10mbit delay 10ms`).
+    Impair {
+        /// The settings, as typed after the interface (normalised).
+        settings: String,
+    },
+}
+
+impl RuntimeChange {
+    /// "down", "up", "rate 10mbit".
+    pub fn text(&self) -> String {
+        match self {
+            RuntimeChange::Link { up: true } => "up".to_string(),
+            RuntimeChange::Link { up: false } => "down".to_string(),
+            RuntimeChange::Impair { settings } => settings.clone(),
+        }
+    }
+
+    /// Is `other` the same kind of change (so one replaces the other)?
+    pub fn same_kind(&self, other: &RuntimeChange) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
 }
 
 /// An exclusive hold on one lab; released when dropped.

@@ -48,6 +48,9 @@ pub struct UpReport {
     /// What each node's namespace held before this run (`None`: it did
     /// not exist), as the plan was computed from it.
     pub live: IdVec<NodeId, Option<NsLive>>,
+    /// The runtime changes (`netns lab LAB link|impair`) the state held
+    /// before this run; a finished `up` undoes them and forgets them.
+    pub runtime: Vec<super::state::RuntimeRecord>,
 }
 
 /// Why `up` failed.
@@ -212,7 +215,8 @@ pub fn up(
     plan_processes(lab, old_state.as_ref(), &lives, &mut plan);
     if plan_only {
         no_trace();
-        return Ok(UpReport { plan, fresh, live: lives });
+        let runtime = old_state.map(|s| s.runtime).unwrap_or_default();
+        return Ok(UpReport { plan, fresh, live: lives, runtime });
     }
     // From here on a Ctrl-C or SIGTERM (when the caller catches them: see
     // `interrupt`) no longer ends the process: it stops the work at the
@@ -236,13 +240,16 @@ pub fn up(
     match apply::apply(lab, &plan, run, labdir, &mut handles, &mut state, progress) {
         Ok(()) => {
             state.phase = Phase::Up;
+            // The lab is its file's again: runtime changes are undone.
+            state.runtime.clear();
             state.namespaces.retain(|r| lab.nodes.iter().any(|n| n.ns == r.ns));
             labdir.write(&state).map_err(|e| UpError::Failed {
                 error: Box::new(LabError::WriteState { lab: lab.name.clone(), source: e }),
                 rolled_back: false,
                 rollback: Vec::new(),
             })?;
-            Ok(UpReport { plan, fresh, live: lives })
+            let runtime = old_state.map(|s| s.runtime).unwrap_or_default();
+            Ok(UpReport { plan, fresh, live: lives, runtime })
         }
         Err(error) => {
             let _ = labdir.write(&state);
@@ -465,6 +472,7 @@ fn journal_state(lab: &Lab, opts: &UpOptions, old_state: Option<&State>, plan: &
         nft_live: Vec::new(),
         logs: Vec::new(),
         netem_distributions: Vec::new(),
+        runtime: Vec::new(),
     });
     state.file = opts.file.clone();
     state.phase = Phase::Building;

@@ -17,6 +17,7 @@ mod labs_graph;
 mod labs_kernel;
 mod labs_keys;
 mod labs_more;
+mod labs_runtime;
 mod labs_test;
 mod labs_up;
 mod labs_validate;

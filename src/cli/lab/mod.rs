@@ -1,8 +1,10 @@
-//! The lab commands: `validate`, `up`, `down`, `status`, `test`, `graph`.
+//! The lab commands: `validate`, `up`, `down`, `status`, `test`, `graph`,
+//! `lab` (changes to a running lab).
 //! New words, typed in full; they never shadow an iproute2 abbreviation.
 
 mod down;
 mod graph;
+mod runtime;
 mod status;
 mod test;
 mod up;
@@ -41,6 +43,7 @@ pub fn lookup(word: &[u8]) -> Option<fn(&mut Ctx, &[OsString]) -> Status> {
         b"status" => status::run,
         b"test" => test::run,
         b"graph" => graph::run,
+        b"lab" => runtime::run,
         _ => return None,
     })
 }

@@ -7,6 +7,7 @@ use super::LabCode;
 use crate::lab::graph::{self, Format, Graph};
 use crate::lab::owner;
 use crate::lab::plan::describe;
+use crate::lab::runtime;
 use crate::lab::state::{LabDir, Phase, State, is_alive};
 use crate::lab::up::{UpError, UpOptions, up};
 use crate::lab::{Lab, apply::Progress};
@@ -30,6 +31,9 @@ struct Seen {
     load_error: Option<String>,
     nodes_present: usize,
     drift: Vec<String>,
+    /// Changes made by `netns lab LAB link|impair` still in effect:
+    /// (node, interface, change).
+    runtime: Vec<(String, String, String)>,
     /// What `up --plan` read of the lab's namespaces, for the live view.
     live: Option<graph::Live>,
 }
@@ -43,6 +47,7 @@ fn look(ctx: &Ctx, labdir: &LabDir, name: &str) -> Seen {
         load_error: None,
         nodes_present: 0,
         drift: Vec::new(),
+        runtime: Vec::new(),
         live: None,
     };
     let Some(st) = &state else {
@@ -65,7 +70,14 @@ fn look(ctx: &Ctx, labdir: &LabDir, name: &str) -> Seen {
             let opts = UpOptions { plan_only: true, observe: true, file: st.file.clone(), ..UpOptions::default() };
             match up(&lab, &ctx.run, labdir, &opts, &mut Quiet) {
                 Ok(r) => {
-                    seen.drift = r.plan.actions.iter().map(|a| describe(&lab, a)).collect();
+                    // Steps that undo a change made by `netns lab` are
+                    // runtime changes; the rest is drift.
+                    let (changes, rest) = runtime::split(&lab, &st.runtime, &r.plan.actions);
+                    seen.runtime = changes
+                        .iter()
+                        .map(|(rec, _)| (rec.node.clone(), rec.ifname.clone(), rec.change.text()))
+                        .collect();
+                    seen.drift = rest.into_iter().map(|a| describe(&lab, a)).collect();
                     seen.live = Some(graph::live::from_reading(&lab, &r.live));
                 }
                 Err(UpError::Refused(d)) => {
@@ -91,6 +103,8 @@ fn state_word(s: &Seen) -> &'static str {
         // Its file is gone or no longer valid: drift cannot be told.
         Some(_) if s.load_error.is_some() => "unknown",
         Some(_) if !s.drift.is_empty() => "drifted",
+        // It differs from its file only by `netns lab` changes.
+        Some(_) if !s.runtime.is_empty() => "runtime",
         Some(_) => "up",
     }
 }
@@ -112,6 +126,7 @@ fn summary_json(s: &Seen) -> Value {
         "nodes": total,
         "nodes_present": s.nodes_present,
         "drift": s.drift.len(),
+        "runtime": s.runtime.len(),
     })
 }
 
@@ -198,6 +213,15 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         }
         v["processes"] = Value::Array(processes(&seen));
         v["drift_actions"] = json!(seen.drift);
+        v["runtime_changes"] = Value::Array(
+            seen.runtime
+                .iter()
+                .map(|(node, ifname, change)| {
+                    json!({"node": node, "interface": ifname, "change": change,
+                           "text": format!("{node}:{ifname} {change} (runtime)")})
+                })
+                .collect(),
+        );
         v["error"] = json!(seen.load_error);
         render(&v)
     } else {
@@ -235,8 +259,18 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                 ));
             }
         }
+        if !seen.runtime.is_empty() {
+            out.push_str(&format!(
+                "runtime changes ({}; made by `netns lab {}`, `netns up FILE` restores the file's state):\n",
+                seen.runtime.len(),
+                seen.name
+            ));
+            for (node, ifname, change) in &seen.runtime {
+                out.push_str(&format!("  {node}:{ifname} {change} (runtime)\n"));
+            }
+        }
         if seen.drift.is_empty() {
-            if seen.state.is_some() && seen.load_error.is_none() {
+            if seen.state.is_some() && seen.load_error.is_none() && seen.runtime.is_empty() {
                 out.push_str("drift: none (the lab matches its file)\n");
             }
         } else {

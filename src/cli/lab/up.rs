@@ -5,6 +5,7 @@ use super::super::{Code, Ctx, Exit, Status};
 use super::LabCode;
 use crate::lab::apply::Progress;
 use crate::lab::plan::{Action, describe};
+use crate::lab::runtime;
 use crate::lab::state::LabDir;
 use crate::lab::up::{UpError, UpOptions, up};
 use std::ffi::OsString;
@@ -203,8 +204,19 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     if actions.is_empty() {
         out.push_str(&format!("lab {} is up to date: no changes\n", lab.name));
     } else if plan_only || !report.fresh {
+        // Steps that undo a `netns lab` change say so.
         for a in actions {
-            out.push_str(&describe(&lab, a));
+            match report.runtime.iter().find(|r| runtime::undoes(&lab, r, a)) {
+                Some(rec) => out.push_str(&format!(
+                    "{}: {}:{} {} (was {} at runtime)",
+                    if plan_only { "restore" } else { "restored" },
+                    rec.node,
+                    rec.ifname,
+                    runtime::restored_text(&lab, rec, a),
+                    rec.change.text()
+                )),
+                None => out.push_str(&describe(&lab, a)),
+            }
             out.push('\n');
         }
         if plan_only {

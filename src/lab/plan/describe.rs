@@ -6,7 +6,7 @@ use crate::lab::ids::{IfaceId, NodeId};
 use crate::lab::model::Lab;
 
 /// A rate as tc writes it: `20mbit`, `1500kbit`, `800bit`.
-fn rate_text(bps: u64) -> String {
+pub fn rate_text(bps: u64) -> String {
     match bps {
         b if b >= 1_000_000_000 && b % 1_000_000_000 == 0 => format!("{}gbit", b / 1_000_000_000),
         b if b >= 1_000_000 && b % 1_000_000 == 0 => format!("{}mbit", b / 1_000_000),

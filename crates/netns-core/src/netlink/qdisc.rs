@@ -330,6 +330,16 @@ fn netem_options(n: &NetemConfig) -> Result<Vec<u8>, String> {
     Ok(q)
 }
 
+/// The `TCA_OPTIONS` payload of the request [`Netlink::netem_replace`]
+/// sends for `n`: `struct tc_netem_qopt`, then netem's attributes in the
+/// order `tc qdisc … netem` sends them. Beside what tc sends, a delay and
+/// a jitter are also given in nanoseconds (`TCA_NETEM_LATENCY64`,
+/// `TCA_NETEM_JITTER64`, which the kernel prefers to the tick counts), so
+/// one that is no whole number of ticks is kept exactly.
+pub fn netem_request_options(n: &NetemConfig) -> Result<Vec<u8>, String> {
+    netem_options(n)
+}
+
 fn root_header(ifindex: u32, handle: u32) -> TcHeader {
     TcHeader {
         index: ifindex as i32,
