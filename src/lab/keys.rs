@@ -171,6 +171,14 @@ pub static ROUTE: Table = Table {
         key("onlink", Bool, "the onlink flag"),
         key("metric", Int, "route priority"),
         key("table", StrOrNum, "routing table"),
+        key("scope", StrOrNum, "IPv4 scope: global, site, link, host, nowhere or 0-255"),
+        key("src", Str, "preferred source address, one of the node's own"),
+        key("proto", StrOrNum, "routing protocol the route is marked with (default static)"),
+        key("realm", StrOrNum, "routing realm: TO or FROM/TO"),
+        key("mtu", Int, "path MTU metric"),
+        key("advmss", Int, "MSS advertised on connections over the route"),
+        key("initcwnd", Int, "initial congestion window, in segments"),
+        key("initrwnd", Int, "initial receive window, in segments"),
     ],
 };
 

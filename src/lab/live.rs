@@ -178,6 +178,17 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, LiveError> {
     Ok(live)
 }
 
+/// [`read`], with the routes of `protos` (the protocols a node's routes
+/// are marked with, besides `static`) counted as the lab's too.
+pub fn read_protos(nl: &mut Netlink, protos: &[u8]) -> Result<NsLive, LiveError> {
+    let mut live = read(nl)?;
+    if protos.iter().any(|&p| p != RTPROT_STATIC) {
+        let all = nl.routes(&RouteFilter::all()).map_err(list("routes"))?;
+        live.routes.extend(all.into_iter().filter(|r| r.protocol != RTPROT_STATIC && protos.contains(&r.protocol)));
+    }
+    Ok(live)
+}
+
 /// Open a namespace and read it.
 pub fn read_ns(ns: &NetNs) -> Result<(Netlink, NsLive), LiveError> {
     let mut nl = ns.netlink().map_err(|source| NsError::Netlink { path: ns.path().to_path_buf(), source })?;

@@ -200,8 +200,31 @@ pub struct Route {
     pub metric: Option<u32>,
     /// Routing table id (`main` = 254).
     pub table: u32,
+    /// `scope`: RT_SCOPE_* (`None`: what `ip route add` picks).
+    pub scope: Option<u8>,
+    /// `src`: the preferred source address (RTA_PREFSRC).
+    pub src: Option<IpAddr>,
+    /// `proto`: RTPROT_* (`None`: `static`).
+    pub proto: Option<u8>,
+    /// `realm`: RTA_FLOW, `from << 16 | to`.
+    pub realm: Option<u32>,
+    /// Route metrics (RTA_METRICS), each sent only when the file sets it.
+    pub metrics: RouteMetrics,
     /// Where it is defined.
     pub span: Span,
+}
+
+/// The metrics a lab route may set (`ip route add … mtu N advmss N …`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RouteMetrics {
+    /// RTAX_MTU: path MTU.
+    pub mtu: Option<u32>,
+    /// RTAX_ADVMSS: the MSS advertised to peers.
+    pub advmss: Option<u32>,
+    /// RTAX_INITCWND: initial congestion window, in segments.
+    pub initcwnd: Option<u32>,
+    /// RTAX_INITRWND: initial receive window, in segments.
+    pub initrwnd: Option<u32>,
 }
 
 /// Route types a lab can ask for.

@@ -15,6 +15,7 @@ use super::diag::{Diag, Source};
 use super::ids::{LinkId, NodeId};
 use super::keys;
 use super::model::*;
+use crate::shared::route_names;
 use ipnet::IpNet;
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
@@ -834,6 +835,38 @@ impl P {
                     as u32,
             },
         };
+        let scope = get(t, "scope").and_then(|v| {
+            let what = format!("`scope` of {w} (global, site, link, host, nowhere or 0-255)");
+            self.named_num(v, &what, route_names::scope_id).map(|n| n as u8)
+        });
+        let src = get(t, "src").and_then(|v| self.ip(v, &format!("`src` of {w}")));
+        let proto = get(t, "proto").and_then(|v| {
+            let what = format!("`proto` of {w} (a name of /etc/iproute2/rt_protos or 0-255)");
+            let n = self.named_num(v, &what, route_names::proto_id)? as u8;
+            if matches!(n, 0..=3 | 9) {
+                // The kernel's own routes and `ip route add`'s default:
+                // a lab owns every route of its protocols in its nodes.
+                let name = route_names::Names::default().proto(n);
+                self.err(
+                    &v.span,
+                    format!(
+                        "`proto` of {w} cannot be {name}: that protocol marks routes the kernel or other tools make; use static (the default) or a routing protocol's"
+                    ),
+                );
+                return None;
+            }
+            Some(n)
+        });
+        let realm = get(t, "realm").and_then(|v| self.realm(v, &format!("`realm` of {w}")));
+        let metric_of = |p: &mut Self, key: &str, lo: i64, hi: i64| {
+            get(t, key).and_then(|v| p.int(v, &format!("`{key}` of {w}"), lo, hi)).map(|n| n as u32)
+        };
+        let metrics = RouteMetrics {
+            mtu: metric_of(self, "mtu", 68, 65535),
+            advmss: metric_of(self, "advmss", 1, 65535),
+            initcwnd: metric_of(self, "initcwnd", 1, 65535),
+            initrwnd: metric_of(self, "initrwnd", 1, 65535),
+        };
         let Some(tov) = get(t, "to") else {
             self.err(span, format!("{w} has no `to`"));
             return None;
@@ -855,7 +888,87 @@ impl P {
         } else if via.is_some() || !nexthops.is_empty() {
             self.err(span, format!("{w} (to {to_s}) is a {kind:?} route and cannot have `via` or `nexthops`"));
         }
-        Some(Route { to, kind, via, dev, nexthops, onlink, metric, table, span: tov.span.clone() })
+        if to.addr().is_ipv6() {
+            if let Some(v) = get(t, "scope").filter(|_| scope.is_some()) {
+                self.err(
+                    &v.span,
+                    format!("`scope` of {w} (to {to_s}) is for IPv4 routes: the kernel ignores it for IPv6"),
+                );
+            }
+            if let Some(v) = get(t, "realm").filter(|_| realm.is_some()) {
+                self.err(&v.span, format!("`realm` of {w} (to {to_s}) is for IPv4 routes: IPv6 has no realms"));
+            }
+        }
+        if let (Some(s), Some(v)) = (src, get(t, "src"))
+            && s.is_ipv6() != to.addr().is_ipv6()
+        {
+            self.err(&v.span, format!("`src` {s} of {w} (to {to_s}) is of the other IP family"));
+        }
+        if let (Some(sc), Some(v)) = (scope, get(t, "scope"))
+            && sc >= crate::netlink::route::RT_SCOPE_LINK
+            && (via.is_some() || !nexthops.is_empty())
+            && !onlink
+        {
+            let name = route_names::Names::default().scope(sc);
+            self.err(
+                &v.span,
+                format!("{w} (to {to_s}) has a gateway and scope {name}: the kernel refuses a gateway route narrower than global or site"),
+            );
+        }
+        Some(Route {
+            to,
+            kind,
+            via,
+            dev,
+            nexthops,
+            onlink,
+            metric,
+            table,
+            scope,
+            src,
+            proto,
+            realm,
+            metrics,
+            span: tov.span.clone(),
+        })
+    }
+
+    /// A name from one of iproute2's databases, or a number 0-255.
+    fn named_num(&mut self, v: &V, what: &str, id: fn(&[u8]) -> Option<u32>) -> Option<u32> {
+        match &v.val {
+            Val::Str(s) if s.parse::<u32>().is_err() => match id(s.as_bytes()) {
+                Some(n) => Some(n),
+                None => {
+                    self.err(&v.span, format!("{what}: unknown name \"{s}\""));
+                    None
+                }
+            },
+            _ => self.int(v, what, 0, 255).map(|n| n as u32),
+        }
+    }
+
+    /// `realm`: `TO` or `FROM/TO`, each a name of rt_realms or 0-255.
+    fn realm(&mut self, v: &V, what: &str) -> Option<u32> {
+        let s = match &v.val {
+            Val::Int(n) => n.to_string(),
+            _ => self.string(v, what)?,
+        };
+        let one = |x: &str| match x.parse::<u32>() {
+            Ok(n) if n <= 255 => Some(n),
+            Ok(_) => None,
+            Err(_) => route_names::realm_id(x.as_bytes()),
+        };
+        let (from, to) = match s.split_once('/') {
+            Some((a, b)) => (one(a), one(b)),
+            None => (Some(0), one(&s)),
+        };
+        match (from, to) {
+            (Some(a), Some(b)) => Some(a << 16 | b),
+            _ => {
+                self.err(&v.span, format!("{what} must be TO or FROM/TO, each a realm name or 0-255 (found \"{s}\")"));
+                None
+            }
+        }
     }
 
     fn proto(&mut self, v: &V, w: &str, allowed: &[&str]) -> Option<String> {

@@ -10,8 +10,11 @@ pub use describe::{describe, rate_text};
 use super::compare::{self, BridgeSettings, bridge_settings};
 use super::ids::{IdVec, IfaceId, LinkId, NodeId};
 use super::live::{BridgeLive, NsLive, RTPROT_STATIC};
-use super::model::{Iface, IfaceKind, Kind, Lab, Link, Netem, NextHop, Node, Route, RouteKind};
-use crate::netlink::route::{self as nlroute, NextHop as NlNextHop, Route as NlRoute};
+use super::model::{Iface, IfaceKind, Kind, Lab, Link, Netem, NextHop, Node, Route, RouteKind, RouteMetrics};
+use crate::netlink::route::{
+    self as nlroute, NextHop as NlNextHop, RTAX_ADVMSS, RTAX_INITCWND, RTAX_INITRWND, RTAX_MTU, Route as NlRoute,
+};
+use crate::shared::route_names;
 use ipnet::IpNet;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -269,17 +272,29 @@ pub fn if_sysctls(node: &Node) -> Vec<(String, String)> {
 /// Everything the node's routing table should hold, as kernel routes.
 pub fn wanted_routes(node: &Node, index: &BTreeMap<String, u32>) -> Vec<(NlRoute, String)> {
     let mut out = Vec::new();
+    let mut gateways = Vec::new();
     for gw in &node.gateways {
         let dst = if gw.is_ipv4() { IpAddr::from([0u8; 4]) } else { IpAddr::from([0u16; 8]) };
         let mut r = NlRoute::unicast(dst, 0);
         r.gateway = Some(*gw);
         r.protocol = RTPROT_STATIC;
-        out.push((r, format!("default via {gw}")));
+        gateways.push((r, format!("default via {gw}")));
     }
-    for want in &node.routes {
+    // Device routes first, then the gateways, then routes through
+    // gateways: a gateway reached only through a device route of the file
+    // (`169.254.1.1 dev eth0 scope link`, then `default via 169.254.1.1`)
+    // is refused by the kernel until that route is there.
+    let (direct, through): (Vec<&Route>, Vec<&Route>) =
+        node.routes.iter().partition(|r| r.via.is_none() && r.nexthops.is_empty());
+    let mut gateways = Some(gateways);
+    for want in direct.into_iter().chain(through) {
+        if want.via.is_some() || !want.nexthops.is_empty() {
+            out.extend(gateways.take().unwrap_or_default());
+        }
         // Every field goes into the kernel route and its text (without
         // `..`: a new field does not compile until it does).
-        let Route { to, kind, via, dev, nexthops, onlink, metric, table, span: _ } = want;
+        let Route { to, kind, via, dev, nexthops, onlink, metric, table, scope, src, proto, realm, metrics, span: _ } =
+            want;
         let rtn = match kind {
             RouteKind::Unicast => nlroute::RTN_UNICAST,
             RouteKind::Blackhole => nlroute::RTN_BLACKHOLE,
@@ -287,8 +302,19 @@ pub fn wanted_routes(node: &Node, index: &BTreeMap<String, u32>) -> Vec<(NlRoute
             RouteKind::Prohibit => nlroute::RTN_PROHIBIT,
         };
         let mut r = NlRoute::of_type(rtn, to.network(), to.prefix_len());
-        r.protocol = RTPROT_STATIC;
+        r.protocol = proto.unwrap_or(RTPROT_STATIC);
         r.table = *table;
+        r.prefsrc = *src;
+        r.realm = *realm;
+        let RouteMetrics { mtu, advmss, initcwnd, initrwnd } = *metrics;
+        let set = [(RTAX_MTU, mtu), (RTAX_ADVMSS, advmss), (RTAX_INITCWND, initcwnd), (RTAX_INITRWND, initrwnd)];
+        if set.iter().any(|(_, v)| v.is_some()) {
+            let mut m = nlroute::Metrics::default();
+            for (i, v) in set {
+                m.values[i] = v;
+            }
+            r.metrics = Some(m);
+        }
         r.gateway = *via;
         r.oif = dev.as_ref().and_then(|d| index.get(d).copied());
         r.priority = *metric;
@@ -306,6 +332,9 @@ pub fn wanted_routes(node: &Node, index: &BTreeMap<String, u32>) -> Vec<(NlRoute
             });
         }
         r.fill_default_scope();
+        if let Some(sc) = scope {
+            r.scope = *sc;
+        }
         let mut text = match kind {
             RouteKind::Unicast => String::new(),
             RouteKind::Blackhole => "blackhole ".into(),
@@ -339,11 +368,34 @@ pub fn wanted_routes(node: &Node, index: &BTreeMap<String, u32>) -> Vec<(NlRoute
         if let Some(m) = metric {
             let _ = write!(text, " metric {m}");
         }
+        let names = route_names::Names::default();
+        if let Some(p) = proto {
+            let _ = write!(text, " proto {}", names.proto(*p));
+        }
+        if let Some(sc) = scope {
+            let _ = write!(text, " scope {}", names.scope(*sc));
+        }
+        if let Some(s) = src {
+            let _ = write!(text, " src {s}");
+        }
+        if let Some(rl) = realm {
+            if rl >> 16 != 0 {
+                let _ = write!(text, " realms {}/{}", names.realm(rl >> 16), names.realm(rl & 0xffff));
+            } else {
+                let _ = write!(text, " realm {}", names.realm(*rl));
+            }
+        }
+        for (name, v) in [("mtu", mtu), ("advmss", advmss), ("initcwnd", initcwnd), ("initrwnd", initrwnd)] {
+            if let Some(v) = v {
+                let _ = write!(text, " {name} {v}");
+            }
+        }
         if *onlink {
             text.push_str(" onlink");
         }
         out.push((r, text));
     }
+    out.extend(gateways.take().unwrap_or_default());
     out
 }
 
@@ -363,8 +415,14 @@ pub fn route_key(r: &NlRoute, like: &NlRoute) -> String {
     nh.sort();
     let keep_oif = like.oif.is_some() || (r.gateway.is_none() && r.multipath.is_empty());
     let oif = if keep_oif { r.oif.unwrap_or(0) } else { 0 };
+    // The metrics a lab sets (others, the kernel's or a tool's, are not
+    // drift) and the attributes a lab may set, as the kernel reports them:
+    // no realm attribute for realm 0, and no scope for IPv6.
+    let metric_of = |i: usize| r.metrics.as_ref().and_then(|m| m.values[i]);
+    let metrics: Vec<Option<u32>> = [RTAX_MTU, RTAX_ADVMSS, RTAX_INITCWND, RTAX_INITRWND].map(metric_of).to_vec();
+    let scope = if r.family == 10 { 0 } else { r.scope };
     format!(
-        "{} {:?}/{} t{} k{} gw{:?} oif{} m{} f{} nh{:?}",
+        "{} {:?}/{} t{} k{} gw{:?} oif{} m{} f{} nh{:?} p{} s{} src{:?} rl{} x{:?}",
         r.family,
         r.dst,
         r.dst_len,
@@ -374,7 +432,12 @@ pub fn route_key(r: &NlRoute, like: &NlRoute) -> String {
         oif,
         metric,
         r.flags & nlroute::RTNH_F_ONLINK,
-        nh
+        nh,
+        r.protocol,
+        scope,
+        r.prefsrc,
+        r.realm.unwrap_or(0),
+        metrics
     )
 }
 

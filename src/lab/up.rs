@@ -95,7 +95,9 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, LabError>
             let keys: Vec<String> =
                 plan::ns_sysctls(node).into_iter().chain(plan::if_sysctls(node)).map(|(k, _)| k).collect();
             let got = (|| {
-                let lv = live::read(nl).map_err(|source| LabError::Live { node: node.name.clone(), source })?;
+                let protos: Vec<u8> = node.routes.iter().filter_map(|r| r.proto).collect();
+                let lv = live::read_protos(nl, &protos)
+                    .map_err(|source| LabError::Live { node: node.name.clone(), source })?;
                 nix::sched::setns(&**handle, nix::sched::CloneFlags::CLONE_NEWNET)
                     .map_err(|e| NsError::Enter { path: handle.path().to_path_buf(), source: e.into() })?;
                 let values = super::sysctl::read_here(&keys)

@@ -292,7 +292,25 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
     }
     let mut lengths: Vec<u8> = subnets.keys().copied().collect();
     lengths.sort_unstable();
+    // A device route of the file (scope link, as `ip route add` gives one
+    // without a gateway) makes its prefix reachable for gateways too: the
+    // Calico/CNI `169.254.1.1 dev eth0 scope link` + `default via 169.254.1.1`.
+    let link_routes: Vec<IpNet> = n
+        .routes
+        .iter()
+        .filter(|r| {
+            r.kind == RouteKind::Unicast
+                && r.via.is_none()
+                && r.nexthops.is_empty()
+                && r.dev.is_some()
+                && r.scope.is_none_or(|s| s == crate::netlink::route::RT_SCOPE_LINK)
+        })
+        .map(|r| r.to)
+        .collect();
     let connected = |ip: &IpAddr| {
+        if link_routes.iter().any(|net| net.contains(ip)) {
+            return true;
+        }
         let ll = match ip {
             IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) == 0xfe80,
             IpAddr::V4(v4) => v4.is_link_local(),
@@ -309,6 +327,15 @@ fn node(lab: &Lab, n: &Node, d: &mut Vec<Diag>) {
     for r in &n.routes {
         if d.len() >= DIAG_MAX {
             return;
+        }
+        if let Some(src) = r.src
+            && !first.contains_key(&src)
+        {
+            // The kernel refuses a preferred source the namespace does not own.
+            d.push(Diag::at(
+                r.span.clone(),
+                format!("route to {} of {w}: src {src} is not an address of {w} (the kernel refuses it)", r.to),
+            ));
         }
         for via in r.via.iter().chain(r.nexthops.iter().filter_map(|h| h.via.as_ref())) {
             if !r.onlink && !connected(via) {

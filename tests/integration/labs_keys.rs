@@ -77,6 +77,7 @@ routes = [
   { to = "10.11.0.0/24", type = "unreachable" },
   { to = "10.8.0.0/24", nexthops = [ { via = "10.0.1.2", weight = 1 }, { dev = "wan", weight = 2 } ] },
   { for = { j = "1..1" }, to = "10.7.{j}.0/24", via = "10.0.1.2" },
+  { to = "10.5.0.0/24", dev = "eth0", scope = "link", src = "10.0.1.1", proto = "zebra", realm = "1/2", mtu = 1300, advmss = 1260, initcwnd = 10, initrwnd = 20 },
 ]
 sysctl = { "net.ipv4.conf.all.log_martians" = 0 }
 exec = "true"
@@ -295,6 +296,22 @@ const CASES: &[Case] = &[
         Plan("+ keys-r: route 10.9.0.0/24 dev eth0 table 100 metric 20")),
     case("routes", "table", "table = 100", "table = 101",
         Plan("+ keys-r: route 10.9.0.0/24 dev eth0 table 101 metric 10")),
+    case("routes", "scope", "scope = \"link\"", "scope = \"global\"",
+        Plan("+ keys-r: route 10.5.0.0/24 dev eth0 proto zebra scope global src 10.0.1.1 realms 1/2 mtu 1300 advmss 1260 initcwnd 10 initrwnd 20")),
+    case("routes", "src", "src = \"10.0.1.1\", proto", "src = \"10.0.6.1\", proto",
+        Plan("+ keys-r: route 10.5.0.0/24 dev eth0 proto zebra scope link src 10.0.6.1 realms 1/2 mtu 1300 advmss 1260 initcwnd 10 initrwnd 20")),
+    case("routes", "proto", "proto = \"zebra\"", "proto = \"bird\"",
+        Plan("+ keys-r: route 10.5.0.0/24 dev eth0 proto bird scope link src 10.0.1.1 realms 1/2 mtu 1300 advmss 1260 initcwnd 10 initrwnd 20")),
+    case("routes", "realm", "realm = \"1/2\"", "realm = \"1/3\"",
+        Plan("+ keys-r: route 10.5.0.0/24 dev eth0 proto zebra scope link src 10.0.1.1 realms 1/3 mtu 1300 advmss 1260 initcwnd 10 initrwnd 20")),
+    case("routes", "mtu", "mtu = 1300", "mtu = 1280",
+        Plan("+ keys-r: route 10.5.0.0/24 dev eth0 proto zebra scope link src 10.0.1.1 realms 1/2 mtu 1280 advmss 1260 initcwnd 10 initrwnd 20")),
+    case("routes", "advmss", "advmss = 1260", "advmss = 1200",
+        Plan("+ keys-r: route 10.5.0.0/24 dev eth0 proto zebra scope link src 10.0.1.1 realms 1/2 mtu 1300 advmss 1200 initcwnd 10 initrwnd 20")),
+    case("routes", "initcwnd", "initcwnd = 10", "initcwnd = 12",
+        Plan("+ keys-r: route 10.5.0.0/24 dev eth0 proto zebra scope link src 10.0.1.1 realms 1/2 mtu 1300 advmss 1260 initcwnd 12 initrwnd 20")),
+    case("routes", "initrwnd", "initrwnd = 20", "initrwnd = 30",
+        Plan("+ keys-r: route 10.5.0.0/24 dev eth0 proto zebra scope link src 10.0.1.1 realms 1/2 mtu 1300 advmss 1260 initcwnd 10 initrwnd 30")),
 
     case("nexthops", "via", "{ via = \"10.0.1.2\", weight = 1 }", "{ via = \"10.0.9.2\", weight = 1 }",
         Plan("+ keys-r: route 10.8.0.0/24 nexthop via 10.0.9.2 weight 1 nexthop dev wan weight 2")),

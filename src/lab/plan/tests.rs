@@ -86,6 +86,11 @@ fn a_multipath_route_with_a_device_only_hop_matches_what_the_kernel_reports() {
         onlink: false,
         metric: None,
         table: 254,
+        scope: None,
+        src: None,
+        proto: None,
+        realm: None,
+        metrics: RouteMetrics::default(),
         span: 0..1,
     });
     let index: BTreeMap<String, u32> = [("eth0".to_string(), 2), ("wan".to_string(), 3)].into_iter().collect();

@@ -158,6 +158,15 @@ pub struct NextHop {
     pub newdst: Option<IpAddr>,
 }
 
+/// `RTAX_MTU`: index of the path MTU in [`Metrics::values`].
+pub const RTAX_MTU: usize = 2;
+/// `RTAX_ADVMSS`
+pub const RTAX_ADVMSS: usize = 8;
+/// `RTAX_INITCWND`
+pub const RTAX_INITCWND: usize = 11;
+/// `RTAX_INITRWND`
+pub const RTAX_INITRWND: usize = 14;
+
 /// RTA_METRICS: `values[i]` is RTAX_i (1..=17) when present.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Metrics {
