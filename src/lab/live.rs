@@ -178,15 +178,32 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, LiveError> {
     Ok(live)
 }
 
-/// [`read`], with the routes of `protos` (the protocols a node's routes
-/// are marked with, besides `static`) counted as the lab's too.
-pub fn read_protos(nl: &mut Netlink, protos: &[u8]) -> Result<NsLive, LiveError> {
+/// [`read`], with the routes of other protocols that the node's file routes
+/// are marked with counted as the lab's too, but only at the destinations
+/// (table and prefix) those file routes name: a routing daemon marks its
+/// routes with the same protocol (`proto bird`), and the lab must never
+/// remove a route it did not make.
+pub fn read_protos(nl: &mut Netlink, owned: &[(u8, u32, IpNet)]) -> Result<NsLive, LiveError> {
     let mut live = read(nl)?;
-    if protos.iter().any(|&p| p != RTPROT_STATIC) {
+    if owned.iter().any(|&(p, _, _)| p != RTPROT_STATIC) {
         let all = nl.routes(&RouteFilter::all()).map_err(list("routes"))?;
-        live.routes.extend(all.into_iter().filter(|r| r.protocol != RTPROT_STATIC && protos.contains(&r.protocol)));
+        live.routes.extend(all.into_iter().filter(|r| {
+            r.protocol != RTPROT_STATIC
+                && owned.iter().any(|&(p, table, to)| p == r.protocol && table == r.table && destination(r) == Some(to))
+        }));
     }
     Ok(live)
+}
+
+/// A kernel route's destination as a prefix (`0.0.0.0/0` for a default route).
+fn destination(r: &Route) -> Option<IpNet> {
+    let addr = match r.dst {
+        Some(a) => a,
+        None if r.family == libc::AF_INET as u8 => std::net::Ipv4Addr::UNSPECIFIED.into(),
+        None if r.family == libc::AF_INET6 as u8 => std::net::Ipv6Addr::UNSPECIFIED.into(),
+        None => return None,
+    };
+    IpNet::new(addr, r.dst_len).ok().map(|n| n.trunc())
 }
 
 /// Open a namespace and read it.

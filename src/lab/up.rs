@@ -95,8 +95,9 @@ fn read_existing(lab: &Lab, handles: &mut Handles) -> Result<Existing, LabError>
             let keys: Vec<String> =
                 plan::ns_sysctls(node).into_iter().chain(plan::if_sysctls(node)).map(|(k, _)| k).collect();
             let got = (|| {
-                let protos: Vec<u8> = node.routes.iter().filter_map(|r| r.proto).collect();
-                let lv = live::read_protos(nl, &protos)
+                let owned: Vec<(u8, u32, ipnet::IpNet)> =
+                    node.routes.iter().filter_map(|r| Some((r.proto?, r.table, r.to.trunc()))).collect();
+                let lv = live::read_protos(nl, &owned)
                     .map_err(|source| LabError::Live { node: node.name.clone(), source })?;
                 nix::sched::setns(&**handle, nix::sched::CloneFlags::CLONE_NEWNET)
                     .map_err(|e| NsError::Enter { path: handle.path().to_path_buf(), source: e.into() })?;
