@@ -357,6 +357,26 @@ mod tests {
     }
 
     #[test]
+    fn many_files_on_one_thread_still_read_this_namespace() {
+        require_root!();
+        // More files than one private procfs instance serves: the thread
+        // replaces its instance and keeps reading its own namespace.
+        let n = private_proc::REUSE as usize * 3 + 1;
+        let root_before = std::fs::read_to_string("/proc/sys/net/ipv4/icmp_ratelimit").unwrap();
+        scratch(|ns| {
+            apply(ns, &[("net.ipv4.icmp_ratelimit".into(), "400".into())]).unwrap();
+            ns.run(|| {
+                for _ in 0..n {
+                    assert_eq!(read_here(&["net.ipv4.icmp_ratelimit".into()]).unwrap(), vec![Some("400".to_string())]);
+                }
+            })
+            .unwrap();
+        });
+        let root_after = std::fs::read_to_string("/proc/sys/net/ipv4/icmp_ratelimit").unwrap();
+        assert_eq!(root_before, root_after, "the root namespace's icmp_ratelimit changed");
+    }
+
+    #[test]
     fn interface_names_with_dots_and_unknown_keys() {
         require_root!();
         scratch(|ns| {
