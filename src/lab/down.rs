@@ -41,12 +41,20 @@ pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<LabError> {
     // RunDir is not Sync (it remembers the shared-mount setup): one copy
     // per thread.
     let threads = if names.len() < 16 { 1 } else { 2 };
+    // One hold of the run directory's lock for all of them: taken per name,
+    // the threads would only take turns.
+    let lock = run.lock().ok();
+    let lock = lock.as_ref();
     let parts = crate::shared::parallel::shares(names, threads).into_iter().map(|chunk| (run.clone(), chunk)).collect();
     crate::shared::parallel::run(parts, |(run, chunk): (RunDir, &[String])| {
         chunk
             .iter()
             .filter_map(|ns| {
-                match crate::rundir::NsName::existing(ns).map_err(Into::into).and_then(|n| run.delete(&n)) {
+                let removed = crate::rundir::NsName::existing(ns).map_err(Into::into).and_then(|n| match lock {
+                    Some(l) => run.delete_locked(l, &n),
+                    None => run.delete(&n),
+                });
+                match removed {
                     Ok(()) => None,
                     Err(e) if e.errno().0 == libc::ENOENT => None,
                     Err(source) => Some(LabError::RemoveNamespace { ns: ns.clone(), source }),
@@ -181,7 +189,7 @@ pub fn down_with(
     // (see procs::exec_timeout), so one that never ends cannot hold `down`.
     if let Some(lab) = lab.filter(|_| !opts.skip_exec) {
         for n in &lab.nodes {
-            if targets.iter().any(|(ns, _)| *ns == n.ns) {
+            if !n.exec_down.is_empty() && targets.iter().any(|(ns, _)| *ns == n.ns) {
                 for cmd in &n.exec_down {
                     if let Err(source) = super::procs::exec_shell(&n.ns, cmd) {
                         report.warnings.push(LabError::ExecDown { node: n.name.clone(), source });
@@ -196,6 +204,12 @@ pub fn down_with(
     report.namespaces = names.len();
     // /etc/netns/<ns>/: the files the lab made there, of every namespace
     // it had and still has (see super::etc).
+    // Looked up by map and set, not by scanning: labs have 10,000 nodes.
+    let records: BTreeMap<&str, &super::state::NsRecord> =
+        state.iter().flat_map(|s| s.namespaces.iter().map(|r| (r.ns.as_str(), r))).collect();
+    let target_set: BTreeSet<&str> = targets.iter().map(|(t, _)| t.as_str()).collect();
+    let nodes_by_ns: BTreeMap<&str, &super::model::Node> =
+        lab.iter().flat_map(|l| l.nodes.iter().map(|n| (n.ns.as_str(), n))).collect();
     for ns in candidates.keys() {
         let dir = run.etc_dir().join(ns);
         if spared.contains(ns) {
@@ -204,12 +218,12 @@ pub fn down_with(
             }
             continue;
         }
-        let rec = state.as_ref().and_then(|s| s.namespaces.iter().find(|r| r.ns == *ns));
+        let rec = records.get(ns.as_str()).copied();
         // Without a list of its files, the lab file says which are the
         // lab's (by exact content), when the lab surely had that
         // namespace: its mark was there, or an older state records files.
-        let had = targets.iter().any(|(t, _)| t == ns) || rec.is_some_and(super::etc::legacy);
-        let node = lab.filter(|_| had).and_then(|l| l.nodes.iter().find(|n| n.ns == *ns));
+        let had = target_set.contains(ns.as_str()) || rec.is_some_and(super::etc::legacy);
+        let node = nodes_by_ns.get(ns.as_str()).copied().filter(|_| had);
         match super::etc::remove(run.etc_dir(), name, rec, ns, node) {
             Ok(notes) => report.skipped.extend(notes),
             Err(e) => report.errors.push(e.into()),

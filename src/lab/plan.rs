@@ -742,6 +742,16 @@ impl<'a> Planner<'a> {
 
     /// Addresses to remove and to add.
     fn addresses(&mut self) {
+        // Interfaces about to be deleted, in one pass over the plan.
+        let deleted: BTreeSet<(NodeId, String)> = self
+            .plan
+            .actions
+            .iter()
+            .filter_map(|x| match x {
+                Action::DeleteLink { node, ifname, .. } => Some((*node, ifname.clone())),
+                _ => None,
+            })
+            .collect();
         for (n, node) in self.lab.nodes.iter_enumerated() {
             let mut want: Vec<(String, IpNet)> =
                 node.interfaces.iter().flat_map(|i| i.addrs.iter().map(move |a| (i.name.clone(), *a))).collect();
@@ -760,11 +770,7 @@ impl<'a> Planner<'a> {
             for (ifname, addr) in &have {
                 if !want.contains(&(ifname.clone(), *addr)) {
                     // Addresses on interfaces about to be deleted go with them.
-                    let deleted =
-                        self.plan.actions.iter().any(
-                            |x| matches!(x, Action::DeleteLink { node, ifname: f, .. } if *node == n && f == ifname),
-                        );
-                    if !deleted {
+                    if !deleted.contains(&(n, ifname.clone())) {
                         self.push(Action::DelAddr { node: n, ifname: ifname.clone(), addr: *addr });
                     }
                 }
@@ -779,19 +785,20 @@ impl<'a> Planner<'a> {
 
     /// Routes to remove and to add.
     fn routes(&mut self) {
+        // Routes through an interface about to be deleted (or remade) go
+        // with it: the kernel flushes them, so they count as missing. Found
+        // in one pass over the plan, not one per node.
+        let mut doomed_by_node: BTreeMap<NodeId, BTreeSet<u32>> = BTreeMap::new();
+        for x in &self.plan.actions {
+            if let Action::DeleteLink { node, ifname, .. } = x
+                && let Some(l) = self.live_link(*node, ifname)
+            {
+                doomed_by_node.entry(*node).or_default().insert(l.index);
+            }
+        }
         for (n, node) in self.lab.nodes.iter_enumerated() {
             let wanted = wanted_routes(node, &self.plan.index[n]);
-            // Routes through an interface about to be deleted (or remade)
-            // go with it: the kernel flushes them, so they count as missing.
-            let doomed: BTreeSet<u32> = self
-                .plan
-                .actions
-                .iter()
-                .filter_map(|x| match x {
-                    Action::DeleteLink { node, ifname, .. } if *node == n => self.live_link(n, ifname).map(|l| l.index),
-                    _ => None,
-                })
-                .collect();
+            let doomed = doomed_by_node.remove(&n).unwrap_or_default();
             let through_doomed = |r: &NlRoute| {
                 r.oif.is_some_and(|i| doomed.contains(&i)) || r.multipath.iter().any(|h| doomed.contains(&h.ifindex))
             };
@@ -876,8 +883,10 @@ impl<'a> Planner<'a> {
 
     /// Nodes whose /etc/netns files differ from the file's.
     fn etc_files(&mut self, etc_dir: &std::path::Path, state: Option<&super::state::State>) {
+        let records: std::collections::HashMap<&str, &super::state::NsRecord> =
+            state.iter().flat_map(|s| s.namespaces.iter().map(|r| (r.ns.as_str(), r))).collect();
         for (n, node) in self.lab.nodes.iter_enumerated() {
-            let rec = state.and_then(|s| s.namespaces.iter().find(|r| r.ns == node.ns));
+            let rec = records.get(node.ns.as_str()).copied();
             if super::etc::differs(etc_dir, node, rec) {
                 self.push(Action::Etc { node: n });
             }

@@ -245,7 +245,8 @@ pub fn up(
             state.phase = Phase::Up;
             // The lab is its file's again: runtime changes are undone.
             state.runtime.clear();
-            state.namespaces.retain(|r| lab.nodes.iter().any(|n| n.ns == r.ns));
+            let in_file: std::collections::HashSet<&str> = lab.nodes.iter().map(|n| n.ns.as_str()).collect();
+            state.namespaces.retain(|r| in_file.contains(r.ns.as_str()));
             labdir.write(&state).map_err(|e| UpError::Failed {
                 error: Box::new(LabError::WriteState { lab: lab.name.clone(), source: e }),
                 rolled_back: false,
@@ -290,7 +291,9 @@ fn check_names(
     handles: &mut Handles,
     old_state: Option<&State>,
 ) -> (Vec<super::Diag>, Vec<String>) {
-    let journaled = |ns: &str| old_state.is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns));
+    let journaled: std::collections::HashSet<&str> =
+        old_state.iter().flat_map(|s| s.namespaces.iter().map(|r| r.ns.as_str())).collect();
+    let journaled = |ns: &str| journaled.contains(ns);
     let mut refused = Vec::new();
     let mut placeholders = Vec::new();
     for (i, node) in lab.nodes.iter_enumerated() {
@@ -357,9 +360,11 @@ fn leftover_namespaces(lab: &Lab, run: &RunDir, old_state: Option<&State>) -> Ve
     if old_state.is_none_or(|s| s.phase != Phase::Up) {
         known.extend(owner::scan(run, &lab.name));
     }
+    let in_file: std::collections::HashSet<&str> = lab.nodes.iter().map(|n| n.ns.as_str()).collect();
+    let mut seen = std::collections::HashSet::new();
     for (ns, node) in known {
-        if lab.nodes.iter().all(|x| x.ns != ns)
-            && !extra.iter().any(|(e, _)| *e == ns)
+        if !in_file.contains(ns.as_str())
+            && seen.insert(ns.clone())
             && let Owner::Lab(l, _) = owner::owner_of(run, &ns)
             && l == lab.name
         {
@@ -414,7 +419,7 @@ fn plan_nftables(
 fn plan_exec(lab: &Lab, old_state: Option<&State>, lives: &IdVec<NodeId, Option<NsLive>>, plan: &mut Plan) {
     let exec_pending = |ns: &str| old_state.is_some_and(|s| s.namespaces.iter().any(|r| r.ns == ns && r.exec_pending));
     for (i, node) in lab.nodes.iter_enumerated() {
-        if (lives[i].is_none() || exec_pending(&node.ns)) && !node.exec.is_empty() {
+        if !node.exec.is_empty() && (lives[i].is_none() || exec_pending(&node.ns)) {
             plan.actions.push(Action::Exec { node: i });
         }
     }
@@ -479,16 +484,24 @@ fn journal_state(lab: &Lab, opts: &UpOptions, old_state: Option<&State>, plan: &
     });
     state.file = opts.file.clone();
     state.phase = Phase::Building;
+    // Looked up by set and map, not by scanning: labs have 10,000 nodes.
+    let runs_exec: std::collections::HashSet<NodeId> =
+        plan.actions.iter().filter_map(|a| if let Action::Exec { node } = a { Some(*node) } else { None }).collect();
+    let mut recorded: std::collections::HashMap<String, usize> =
+        state.namespaces.iter().enumerate().map(|(k, r)| (r.ns.clone(), k)).collect();
     for (i, node) in lab.nodes.iter_enumerated() {
-        let runs_exec = plan.actions.iter().any(|a| matches!(a, Action::Exec { node } if *node == i));
-        match state.namespaces.iter_mut().find(|r| r.ns == node.ns) {
-            Some(r) => r.exec_pending |= runs_exec,
-            None => state.namespaces.push(NsRecord {
-                node: node.name.clone(),
-                ns: node.ns.clone(),
-                exec_pending: runs_exec,
-                ..NsRecord::default()
-            }),
+        let runs_exec = runs_exec.contains(&i);
+        match recorded.get(&node.ns) {
+            Some(&k) => state.namespaces[k].exec_pending |= runs_exec,
+            None => {
+                recorded.insert(node.ns.clone(), state.namespaces.len());
+                state.namespaces.push(NsRecord {
+                    node: node.name.clone(),
+                    ns: node.ns.clone(),
+                    exec_pending: runs_exec,
+                    ..NsRecord::default()
+                })
+            }
         }
     }
     state.runs.retain(is_alive);
