@@ -374,7 +374,8 @@ fn long_chain(n: usize, expects: &str) -> String {
     lab + expects
 }
 
-/// Probes go out with hop limit 255: a path longer than 64 hops passes.
+/// Probes go out with hop limit 255: a path longer than 64 hops passes
+/// (`--wait`: 70 routers' veths may still be coming up after `up`).
 /// A hop limit that runs out says what was seen; only 255 running out
 /// suggests a routing loop.
 #[test]
@@ -384,7 +385,7 @@ fn long_paths_pass_and_an_exhausted_ttl_says_what_was_seen() {
                    [[expect]]\nfrom = \"r1\"\nto = \"r70\"\nttl = 64\n\
                    [[expect]]\nfrom = \"r1\"\nto = \"10.250.0.1\"\n";
     let body = format!(
-        "cat > long.toml <<'T'\n{}T\nmust $NETNS up long.toml >/dev/null\nr long $NETNS test long.toml\n\
+        "cat > long.toml <<'T'\n{}T\nmust $NETNS up long.toml >/dev/null\nr long $NETNS test long.toml --wait 5s\n\
          must $NETNS down long.toml >/dev/null\n",
         long_chain(70, expects)
     );
