@@ -10,6 +10,7 @@
 #   bench/labs.sh              # prints the figures; paste them into docs/performance.md
 #   RUNS=9 bench/labs.sh       # repetitions per case (default 5; median reported)
 #   NETNS_BIN=/path/to/netns bench/labs.sh   # measure that binary, no build
+#   CASES="test test_chain" bench/labs.sh   # only these cases (up_star, up_chain, test, test_chain)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
@@ -24,7 +25,7 @@ inner=$(mktemp /tmp/netns-labs-bench.XXXXXX)
 trap 'rm -f "$inner"' EXIT
 cat >"$inner" <<'INNER'
 set -euo pipefail
-bin=$1 runs=$2 gen=$3 prefix=$4
+bin=$1 runs=$2 gen=$3 prefix=$4 cases=$5
 unset NETNS_RUN_DIR NETNS_LAB_DIR
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
@@ -113,9 +114,45 @@ PY
 	printf '%-22s netns test %6.3f s  (%s)\n' "test 1000 icmp" "$(median "${tt[@]}")" "$(tail -1 /tmp/test.out)"
 }
 
+case_test_chain() {	# 55 ICMP expectations (every pair, self included) on a converged 10-router chain
+	local d=/tmp/gen-tchain t0 tt=() i
+	mkdir -p "$d"
+	python3 - "$d/chain10.toml" "${prefix}tc-" <<'PY'
+import sys
+n = 10
+net = lambda k: f"10.0.{k}"	# link k joins r(k+1):e1 .1 and r(k+2):e0 .2, a /30 each
+out = [f'schema = 1\nname = "chain10"\nns_prefix = "{sys.argv[2]}"\n']
+for i in range(1, n + 1):
+    # every link not attached to r(i): towards r1 through e0, towards r(n) through e1
+    routes = [f'{{ to = "{net(k)}.0/30", via = "{net(i - 2)}.1" }}' for k in range(0, i - 2)]
+    routes += [f'{{ to = "{net(k)}.0/30", via = "{net(i - 1)}.2" }}' for k in range(i, n - 1)]
+    out.append(f'[nodes.r{i}]\nkind = "router"\nroutes = [{", ".join(routes)}]\n')
+for k in range(n - 1):
+    out.append(f'[[links]]\nendpoints = ["r{k + 1}:e1", "r{k + 2}:e0"]\naddr = [["{net(k)}.1/30"], ["{net(k)}.2/30"]]\n')
+for i in range(1, n + 1):
+    for j in range(i, n + 1):
+        out.append(f'[[expect]]\nfrom = "r{i}"\nto = "r{j}"\n')
+open(sys.argv[1], "w").write("\n".join(out))
+PY
+	"$bin" up "$d/chain10.toml" >/dev/null
+	"$bin" test "$d/chain10.toml" >/dev/null || true	# converged: neighbour entries resolved
+	for ((i = 0; i < runs; i++)); do
+		t0=$(now); "$bin" test "$d/chain10.toml" >/tmp/test.out || true
+		tt+=("$(secs $(($(now) - t0)))")
+	done
+	"$bin" down "$d/chain10.toml" >/dev/null; wipe
+	printf '%-22s netns test %6.3f s  (%s)\n' "test chain10 55 icmp" "$(median "${tt[@]}")" "$(tail -1 /tmp/test.out)"
+}
+
 echo "netns labs benchmark: $(uname -r), $(nproc) CPUs, $(ip -V), median of $runs"
-case_up star 50
-case_up chain 1000
-case_test
+for c in $cases; do
+	case $c in
+	up_star) case_up star 50 ;;
+	up_chain) case_up chain 1000 ;;
+	test) case_test ;;
+	test_chain) case_test_chain ;;
+	*) echo "unknown case $c" >&2; exit 2 ;;
+	esac
+done
 INNER
-unshare --mount --net --propagation private -- bash "$inner" "$bin" "$RUNS" "$here/labs/gen.py" "$prefix"
+unshare --mount --net --propagation private -- bash "$inner" "$bin" "$RUNS" "$here/labs/gen.py" "$prefix" "${CASES:-up_star up_chain test test_chain}"

@@ -294,7 +294,22 @@ pub fn command() -> Command {
         .subcommand(
             Command::new("test")
                 .about("Probe every [[expect]] of a running lab (ICMP, TCP, UDP, RTT, path) and print pass/fail")
-                .arg(Arg::new("FILE").required(true)),
+                .arg(Arg::new("FILE").required(true))
+                .arg(Arg::new("json").short('j').action(ArgAction::SetTrue).help("JSON output"))
+                .arg(Arg::new("timeout").long("timeout").value_name("MS").help("Bound on each round of probes (default 1000)"))
+                .arg(
+                    Arg::new("wait")
+                        .long("wait")
+                        .value_name("DURATION")
+                        .help("Probe failing expectations again until they pass or DURATION (30s, 2m) has passed"),
+                )
+                .arg(
+                    Arg::new("junit")
+                        .long("junit")
+                        .value_name("OUT")
+                        .value_hint(clap::ValueHint::FilePath)
+                        .help("Also write the results as JUnit XML to OUT"),
+                ),
         )
         .subcommand(
             Command::new("graph")

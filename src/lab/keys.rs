@@ -255,6 +255,7 @@ pub static EXPECT: Table = Table {
         key("reach", Bool, "expected outcome"),
         key("rtt_ms", Array, "bounds on the best round trip"),
         key("path", Strs, "routers expected on the way"),
+        key("ttl", Int, "hop limit of the probe's packets (default 255)"),
     ],
 };
 

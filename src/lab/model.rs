@@ -422,6 +422,8 @@ pub struct Expect {
     pub rtt_ms: Option<(f64, f64)>,
     /// Routers expected on the path, in order (node indexes).
     pub path: Vec<NodeId>,
+    /// Hop limit of the probe's packets (`None`: 255).
+    pub ttl: Option<u8>,
     /// Where it is defined.
     pub span: Span,
 }

@@ -1654,8 +1654,9 @@ impl P {
                 }
             }
         }
+        let ttl = get(t, "ttl").and_then(|v| self.int(v, &format!("`ttl` of {w}"), 1, 255)).map(|x| x as u8);
         let (to_text, to) = to?;
-        Some(Expect { from: from?, to_text, to, proto: proto?, reach, rtt_ms, path, span: span.clone() })
+        Some(Expect { from: from?, to_text, to, proto: proto?, reach, rtt_ms, path, ttl, span: span.clone() })
     }
 }
 

@@ -169,6 +169,7 @@ path = []
 from = "h"
 to = "10.0.1.1"
 rtt_ms = [0, 1000]
+ttl = 64
 "#;
 
 /// A lab with what this machine's kernel lacks (802.1Q, dummy, bridge VLAN
@@ -372,6 +373,7 @@ const CASES: &[Case] = &[
     case("[[expect]]", "reach", "reach = false", "reach = true", PROBE),
     case("[[expect]]", "rtt_ms", "rtt_ms = [0, 1000]", "rtt_ms = [0, 2000]", PROBE),
     case("[[expect]]", "path", "path = []", "path = [\"r\"]", PROBE),
+    case("[[expect]]", "ttl", "ttl = 64", "ttl = 32", PROBE),
 
     case("[[nodes.NAME.nat]]", "type", "type = \"snat\"", "type = \"dnat\"", NFT),
     case("[[nodes.NAME.nat]]", "in", "in = \"eth0\"\nproto", "in = \"wan\"\nproto", NFT),

@@ -1,7 +1,10 @@
-//! `netns test FILE [-j] [--timeout MS]`: check every `[[expect]]` of a
-//! running lab from inside its namespaces, all probes at once, and print a
-//! pass/fail table (or JSON). Exit status 0 when every expectation holds,
-//! 1 otherwise.
+//! `netns test FILE [-j] [--timeout MS] [--wait DURATION] [--junit OUT]`:
+//! check every `[[expect]]` of a running lab from inside its namespaces,
+//! all probes at once, and print a pass/fail table (or JSON). With
+//! `--wait`, failing expectations are probed again until they pass or the
+//! deadline passes, and each one's convergence time is reported. With
+//! `--junit`, the results are also written as JUnit XML. Exit status 0
+//! when every expectation holds, 1 otherwise.
 
 use super::LabCode;
 use crate::cli::{Code, Ctx, Status};
@@ -12,13 +15,46 @@ use crate::rundir::RunDir;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::net::IpAddr;
-use std::time::Duration;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
-const USAGE: &str = "Usage: netns test FILE [-j] [--timeout MS]\n\
+const USAGE: &str = "Usage: netns test FILE [-j] [--timeout MS] [--wait DURATION] [--junit OUT]\n\
                      Checks every [[expect]] of the running lab in FILE from inside its namespaces (ICMP echo,\n\
                      tcp:PORT connect, udp:PORT answer; rtt bounds; routers on the path), all at once.\n\
-                     Exit status 0 when all pass, 1 when any fails. -j prints JSON; --timeout is per probe\n\
-                     (default 1000 ms).";
+                     Exit status 0 when all pass, 1 when any fails. -j prints JSON; --timeout bounds each\n\
+                     round of probes (default 1000 ms); --wait DURATION (30s, 500ms, 2m) probes failing\n\
+                     expectations again until they pass or DURATION has passed, and reports how long each\n\
+                     took to pass; --junit OUT also writes the results as JUnit XML to OUT.";
+
+/// The longest `--wait`.
+const MAX_WAIT: Duration = Duration::from_secs(3600);
+
+/// `--wait` values: "30s", "500ms", "2m", or a bare number of seconds.
+fn parse_wait(v: &str) -> Option<Duration> {
+    let v = v.trim();
+    let end = v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len());
+    let n: f64 = v[..end].parse().ok()?;
+    let secs = match &v[end..] {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        _ => return None,
+    };
+    (secs.is_finite() && secs > 0.0 && secs <= MAX_WAIT.as_secs_f64()).then(|| Duration::from_secs_f64(secs))
+}
+
+/// How `test` runs, beyond the lab itself.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TestOpts {
+    /// `-j`.
+    pub json: bool,
+    /// Per round of probes.
+    pub timeout: Duration,
+    /// `--wait`: retry failing expectations for this long.
+    pub wait: Option<Duration>,
+    /// `--junit`: write JUnit XML here.
+    pub junit: Option<PathBuf>,
+}
 
 fn usage(msg: Option<String>) -> Status {
     super::usage_error("test", USAGE, msg)
@@ -29,9 +65,26 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     // `netns -j test FILE` means JSON, as `-j` does for every other command.
     let mut json = ctx.opts.json;
     let mut timeout = Duration::from_secs(1);
+    let mut wait = None;
+    let mut junit = None;
     let path = match super::file_and_options(args, &usage, &mut |opt| match opt.key {
         "-j" | "--json" | "-json" => {
             json = true;
+            Ok(true)
+        }
+        "--wait" | "-w" => {
+            let v = opt.value().ok_or("--wait needs a duration, e.g. 30s")?;
+            wait = Some(parse_wait(&v).ok_or_else(|| {
+                format!("--wait \"{v}\": expected a duration such as 30s, 500ms or 2m, at most 1 hour")
+            })?);
+            Ok(true)
+        }
+        "--junit" => {
+            let v = opt.value().ok_or("--junit needs a file name")?;
+            if v.is_empty() {
+                return Err("--junit needs a file name".to_string());
+            }
+            junit = Some(PathBuf::from(v));
             Ok(true)
         }
         "--timeout" | "-t" => {
@@ -53,16 +106,22 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok((_, lab)) => lab,
         Err(status) => return status,
     };
-    Ok(test_lab(ctx, &lab, &path, json, timeout))
+    Ok(test_lab(ctx, &lab, &path, &TestOpts { json, timeout, wait, junit }))
 }
 
 /// Check the expectations of `lab` (read from `file`), print the table or
 /// (with `json`) the JSON list, and return the exit status:
 /// [`Code::SUCCESS`] when all pass, [`LabCode::UNMET`] otherwise.
 /// `up --test` can call this after building the lab.
-pub(crate) fn test_lab(ctx: &mut Ctx, lab: &Lab, file: &str, json: bool, timeout: Duration) -> i32 {
-    let opts = probe::Opts { timeout, ..probe::Opts::default() };
-    let results = check(lab, &ctx.run, &opts, file);
+pub(crate) fn test_lab(ctx: &mut Ctx, lab: &Lab, file: &str, t: &TestOpts) -> i32 {
+    let json = t.json;
+    let results = check_until(lab, &ctx.run, t, file);
+    if let Some(out) = &t.junit
+        && let Err(e) = write_junit(out, lab, &results)
+    {
+        eprintln!("netns test: cannot write {}: {e}", out.display());
+        return LabCode::FAILED;
+    }
     if json {
         // Field order as documented: a struct, not a (sorted) JSON map.
         let list: Vec<JsonResult> = results.iter().map(|r| r.json(lab)).collect();
@@ -94,29 +153,80 @@ pub(crate) struct Checked<'a> {
     pub detail: String,
     /// The hops as node names where an address belongs to a node.
     pub hops: Vec<String>,
+    /// From the start of `test` until the expectation held (its
+    /// convergence time), when it did.
+    pub took: Option<Duration>,
+    /// Probe rounds run for it.
+    pub rounds: u32,
 }
 
-/// Probe every expectation of `lab` (running, its namespaces under `run`)
-/// at once and judge each. `file` is named in the hint when the lab is not
-/// up.
-pub(crate) fn check<'a>(lab: &'a Lab, run: &RunDir, opts: &probe::Opts, file: &str) -> Vec<Checked<'a>> {
+/// Probe every expectation; with `--wait`, probe the failing ones again
+/// until they pass or the deadline passes. Rounds that end at once (an
+/// unreachable route) are spaced 50 ms apart.
+fn check_until<'a>(lab: &'a Lab, run: &RunDir, t: &TestOpts, file: &str) -> Vec<Checked<'a>> {
+    let start = Instant::now();
+    let deadline = t.wait.map(|w| start + w);
+    let round = |which: &[&'a Expect], timeout: Duration| {
+        let began = start.elapsed();
+        let opts = probe::Opts { timeout, ..probe::Opts::default() };
+        let mut out = check_these(lab, which, run, &opts, file);
+        for c in &mut out {
+            c.rounds = 1;
+            if c.pass {
+                c.took = Some(began + c.outcome.as_ref().map_or(Duration::ZERO, |o| o.took));
+            }
+        }
+        out
+    };
+    let all: Vec<&Expect> = lab.expects.iter().collect();
+    let mut results = round(&all, t.timeout);
+    let Some(deadline) = deadline else { return results };
+    loop {
+        let failing: Vec<usize> = (0..results.len()).filter(|&i| !results[i].pass).collect();
+        let now = Instant::now();
+        if failing.is_empty() || now >= deadline {
+            return results;
+        }
+        let began = Instant::now();
+        let which: Vec<&Expect> = failing.iter().map(|&i| results[i].expect).collect();
+        let timeout = t.timeout.min(deadline - now).max(Duration::from_millis(1));
+        for (i, mut c) in failing.iter().copied().zip(round(&which, timeout)) {
+            c.rounds += results[i].rounds;
+            results[i] = c;
+        }
+        let pause = Duration::from_millis(50).saturating_sub(began.elapsed());
+        std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
+    }
+}
+
+/// Probe these expectations of `lab` (running, its namespaces under
+/// `run`) at once and judge each. `file` is named in the hint when the lab
+/// is not up.
+fn check_these<'a>(
+    lab: &'a Lab,
+    expects: &[&'a Expect],
+    run: &RunDir,
+    opts: &probe::Opts,
+    file: &str,
+) -> Vec<Checked<'a>> {
     let owners = address_owners(lab);
     let mut probes = Vec::new();
     let mut slot = Vec::new();
-    for e in &lab.expects {
+    for e in expects.iter().copied() {
         let ns = &lab.nodes[e.from].ns;
         let src = crate::rundir::NsName::existing(ns).map(|n| run.entry(&n));
         if let Some(src) = src.ok().filter(|p| p.exists()) {
             slot.push(Some(probes.len()));
-            let p = Probe::new(src, e.to, e.proto);
+            let p = Probe::new(src, e.to, e.proto).with_ttl(e.ttl.unwrap_or(probe::DEFAULT_TTL));
             probes.push(if e.path.is_empty() { p } else { p.with_path() });
         } else {
             slot.push(None);
         }
     }
     let mut outcomes: Vec<Option<Outcome>> = probe::run_all(&probes, opts).into_iter().map(Some).collect();
-    lab.expects
+    expects
         .iter()
+        .copied()
         .zip(slot)
         .map(|(e, s)| match s.and_then(|i| outcomes[i].take()) {
             None => Checked {
@@ -128,6 +238,8 @@ pub(crate) fn check<'a>(lab: &'a Lab, run: &RunDir, opts: &probe::Opts, file: &s
                     lab.nodes[e.from].ns
                 ),
                 hops: Vec::new(),
+                took: None,
+                rounds: 0,
             },
             Some(o) => judge(lab, &owners, e, o),
         })
@@ -180,7 +292,21 @@ fn judge<'a>(lab: &Lab, owners: &HashMap<IpAddr, NodeId>, e: &'a Expect, o: Outc
         }
         (true, d)
     };
-    Checked { expect: e, outcome: Some(o), pass, detail, hops }
+    let mut detail = detail;
+    if let Some(note) = loop_evidence(&hops) {
+        detail.push_str(&note);
+    }
+    Checked { expect: e, outcome: Some(o), pass, detail, hops, took: None, rounds: 0 }
+}
+
+/// A router that answers twice on one traced path is a routing loop.
+fn loop_evidence(hops: &[String]) -> Option<String> {
+    for (i, h) in hops.iter().enumerate() {
+        if let Some(j) = hops[i + 1..].iter().position(|x| x == h) {
+            return Some(format!(" (routing loop: {h} answers at hops {} and {})", i + 1, i + j + 2));
+        }
+    }
+    None
 }
 
 /// Do the routers `want` appear among `hops`, in this order (others may
@@ -237,6 +363,11 @@ struct JsonResult<'a> {
     detail: &'a str,
     /// The judgement in words, as the table prints it.
     verdict: &'a str,
+    /// Seconds from the start of `test` until the expectation held (its
+    /// convergence time under `--wait`); `null` when it did not.
+    took_s: Option<f64>,
+    /// Rounds of probes it took (more than 1 only under `--wait`).
+    rounds: u32,
 }
 
 /// What was expected, in `-j` output.
@@ -266,6 +397,8 @@ impl Checked<'_> {
             pass: self.pass,
             detail: self.outcome.as_ref().map_or(self.detail.as_str(), |o| o.detail.as_str()),
             verdict: &self.detail,
+            took_s: self.took.map(|d| d.as_secs_f64()),
+            rounds: self.rounds,
         }
     }
 }
@@ -276,8 +409,12 @@ pub(crate) fn render(lab: &Lab, results: &[Checked]) -> String {
     let mut out = String::new();
     for r in results {
         let e = r.expect;
+        let after = match r.took {
+            Some(d) if r.rounds > 1 => format!("  passed after {}", seconds(d)),
+            _ => String::new(),
+        };
         out.push_str(&format!(
-            "{}  {} → {} {} {}\n",
+            "{}  {} → {} {} {}{after}\n",
             if r.pass { "PASS" } else { "FAIL" },
             lab.nodes[e.from].name,
             target_text(e),
@@ -326,6 +463,79 @@ fn neighbour_table_note(results: &[Checked]) -> Option<String> {
             results.len()
         )
     })
+}
+
+/// A duration for people: "0.84 s", "12.3 s".
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 10.0 { format!("{s:.1} s") } else { format!("{s:.2} s") }
+}
+
+/// Text for XML character data and attribute values: markup characters
+/// escaped, characters XML 1.0 does not allow replaced by U+FFFD.
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The results as JUnit XML: one `testsuite` named after the lab, one
+/// `testcase` per expectation (`h1 → h2 (10.0.2.10) icmp`), its time the
+/// convergence time when it passed, a `failure` with the verdict when not.
+pub(crate) fn junit(lab: &Lab, results: &[Checked]) -> String {
+    let failures = results.iter().filter(|r| !r.pass).count();
+    let total: f64 = results.iter().map(|r| r.took.unwrap_or_default().as_secs_f64()).fold(0.0, f64::max);
+    let name = xml_escape(&lab.name);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"netns test\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" time=\"{total:.3}\">\n",
+        results.len()
+    ));
+    out.push_str(&format!(
+        "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\" time=\"{total:.3}\">\n",
+        results.len()
+    ));
+    for r in results {
+        let e = r.expect;
+        let case = format!("{} → {} {}", lab.nodes[e.from].name, target_text(e), proto_text(e.proto));
+        let time = r.took.or(r.outcome.as_ref().map(|o| o.took)).unwrap_or_default().as_secs_f64();
+        out.push_str(&format!("    <testcase classname=\"{name}\" name=\"{}\" time=\"{time:.3}\"", xml_escape(&case)));
+        if r.pass {
+            out.push_str(&format!(">\n      <system-out>{}</system-out>\n    </testcase>\n", xml_escape(&r.detail)));
+        } else {
+            let d = xml_escape(&r.detail);
+            out.push_str(&format!(">\n      <failure message=\"{d}\" type=\"unmet\">{d}</failure>\n    </testcase>\n"));
+        }
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// Write the JUnit XML to `path`, never through a symbolic link there.
+fn write_junit(path: &std::path::Path, lab: &Lab, results: &[Checked]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o644)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)?;
+    f.write_all(junit(lab, results).as_bytes())
 }
 
 /// Rows: sources; columns: destinations as written. A cell holds one mark
@@ -380,6 +590,32 @@ mod tests {
         assert!(contains_in_order(&hops, &[]));
         assert!(!contains_in_order(&hops, &[n3, n1]));
         assert!(!contains_in_order(&hops, &[n4]));
+    }
+
+    #[test]
+    fn wait_durations() {
+        assert_eq!(parse_wait("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_wait("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_wait("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_wait("5"), Some(Duration::from_secs(5)));
+        for bad in ["", "0", "-1s", "3h", "2hours", "7200s", "1e9"] {
+            assert_eq!(parse_wait(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn xml_text_is_escaped() {
+        assert_eq!(xml_escape("a<b>&\"c'\u{1b}[2J\n"), "a&lt;b&gt;&amp;&quot;c&apos;\u{fffd}[2J&#10;");
+    }
+
+    #[test]
+    fn a_loop_is_two_answers_from_one_router() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(loop_evidence(&h(&["r1", "r2", "r3"])), None);
+        assert_eq!(
+            loop_evidence(&h(&["r1", "r2", "r3", "r2"])).as_deref(),
+            Some(" (routing loop: r2 answers at hops 2 and 4)")
+        );
     }
 
     #[test]

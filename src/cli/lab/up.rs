@@ -240,7 +240,12 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     ctx.write(out.as_bytes());
     if then_test && !plan_only && !lab.expects.is_empty() {
         ctx.flush();
-        return Ok(super::test::test_lab(ctx, &lab, &path, false, std::time::Duration::from_secs(1)));
+        return Ok(super::test::test_lab(
+            ctx,
+            &lab,
+            &path,
+            &super::test::TestOpts { timeout: std::time::Duration::from_secs(1), ..Default::default() },
+        ));
     }
     Ok(Code::SUCCESS)
 }

@@ -77,12 +77,24 @@ pub struct Probe {
     pub proto: Proto,
     /// Also trace the path (hop-limited ICMP echoes, whatever `proto` is).
     pub want_path: bool,
+    /// Hop limit of the probe's packets ([`DEFAULT_TTL`] unless set).
+    pub ttl: u8,
 }
+
+/// The hop limit of probe packets unless a probe sets one: the highest, so
+/// that a long path is never mistaken for a broken one.
+pub const DEFAULT_TTL: u8 = 255;
 
 impl Probe {
     /// A probe from `src_ns` to `dst`, without path.
     pub fn new(src_ns: impl Into<PathBuf>, dst: IpAddr, proto: Proto) -> Probe {
-        Probe { src_ns: src_ns.into(), dst, proto, want_path: false }
+        Probe { src_ns: src_ns.into(), dst, proto, want_path: false, ttl: DEFAULT_TTL }
+    }
+
+    /// The same probe, its packets sent with hop limit `ttl` (1 to 255).
+    pub fn with_ttl(mut self, ttl: u8) -> Probe {
+        self.ttl = ttl.max(1);
+        self
     }
 
     /// The same probe, tracing the path too.
@@ -112,30 +124,49 @@ pub struct Outcome {
     /// not be opened or entered, no socket): `detail` says why, and
     /// `reached == false` then means nothing about the network.
     pub ran: bool,
+    /// From the start of the run until the probe had its answer (or its
+    /// definite failure); the whole run for a probe that timed out.
+    pub took: Duration,
 }
 
 /// How probes are run.
+///
+/// A probe sends one echo (or datagram, or round of hop-limited echoes)
+/// and is done as soon as it is answered. While it is not, it sends again
+/// after `first_retry`, then at intervals that double up to `max_retry`,
+/// until the timeout: a first echo lost while the neighbour (ARP/ND)
+/// entry was being resolved does not fail a reachable target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Opts {
-    /// How long to wait for answers after the last echo was sent.
+    /// How long the run waits for answers, from its start.
     pub timeout: Duration,
-    /// Echoes per ICMP probe (and datagrams per UDP probe), 1 to 1000.
-    pub count: u32,
-    /// Time between two echoes of one probe.
-    pub interval: Duration,
+    /// Time between the first packet of a probe and its first resend.
+    pub first_retry: Duration,
+    /// Longest time between two resends.
+    pub max_retry: Duration,
 }
 
 impl Default for Opts {
     fn default() -> Opts {
-        Opts { timeout: Duration::from_secs(1), count: 3, interval: Duration::from_millis(150) }
+        Opts {
+            timeout: Duration::from_secs(1),
+            first_retry: Duration::from_millis(20),
+            max_retry: Duration::from_millis(200),
+        }
+    }
+}
+
+impl Opts {
+    /// The wait before resend number `n` (0: the first resend).
+    fn retry_gap(&self, n: u32) -> Duration {
+        self.first_retry.saturating_mul(1u32 << n.min(16)).min(self.max_retry.max(self.first_retry))
     }
 }
 
 /// Run every probe at once and return their outcomes, in the same order.
 ///
-/// The whole run lasts at most `(count - 1) × interval + timeout`, plus the
-/// time to create the sockets; it ends earlier when every probe has its
-/// answer. A source namespace that cannot be opened or entered fails its
+/// The whole run lasts at most `timeout`, plus the time to create the
+/// sockets; it ends as soon as every probe has its answer. A source namespace that cannot be opened or entered fails its
 /// probes with a detail that says why; it never stops the others.
 ///
 /// Every probe's socket is open during the run. When they do not all fit
@@ -187,11 +218,9 @@ pub fn run_all(probes: &[Probe], opts: &Opts) -> Vec<Outcome> {
 
 /// [`run_all`] for probes whose sockets fit under the open-files limit.
 fn run_window(probes: &[Probe], opts: &Opts) -> Vec<Outcome> {
-    // Sequence numbers of plain echoes stay below PATH_SEQ.
-    let opts = Opts { count: opts.count.clamp(1, 1000), ..opts.clone() };
     let groups = group_by_namespace(probes);
     let made = open_sockets(probes, &groups);
-    let mut engine = Engine::new(probes, &opts, &groups, made);
+    let mut engine = Engine::new(probes, opts, &groups, made);
     engine.run();
     engine.outcomes()
 }
@@ -269,8 +298,8 @@ fn make_sockets(probes: &[Probe], group: &Group) -> NsSockets {
         }
         match p.proto {
             Proto::Icmp => {}
-            Proto::Tcp(_) => s.conns.push((i, tcp::socket(v6))),
-            Proto::Udp(_) => s.conns.push((i, udp::socket(v6))),
+            Proto::Tcp(_) => s.conns.push((i, tcp::socket(v6).and_then(|fd| set_ttl(&fd, v6, p.ttl).map(|()| fd)))),
+            Proto::Udp(_) => s.conns.push((i, udp::socket(v6).and_then(|fd| set_ttl(&fd, v6, p.ttl).map(|()| fd)))),
         }
     }
     s
@@ -328,7 +357,14 @@ fn icmp_socket(v6: bool) -> Result<OwnedFd, Errno> {
         let _ = socket::setsockopt(&fd, sockopt::RcvBuf, &(4 << 20));
     }
     let _ = socket::setsockopt(&fd, sockopt::ReceiveTimestampns, &true);
+    set_ttl(&fd, v6, DEFAULT_TTL)?;
     Ok(fd)
+}
+
+/// Set the hop limit of the unicast packets a socket sends.
+fn set_ttl(fd: &OwnedFd, v6: bool, ttl: u8) -> Result<(), Errno> {
+    let ttl = libc::c_int::from(ttl);
+    if v6 { socket::setsockopt(fd, sockopt::Ipv6Ttl, &ttl) } else { socket::setsockopt(fd, sockopt::Ipv4Ttl, &ttl) }
 }
 
 /// A thousand TCP probes need a thousand descriptors: raise the soft limit
@@ -408,6 +444,8 @@ struct Track {
     trace_dead: bool,
     /// The probe could not be made (see [`Outcome::ran`]).
     broken: bool,
+    /// When nothing more could change its outcome.
+    done: Option<Instant>,
 }
 
 impl Track {
@@ -429,6 +467,7 @@ struct Engine<'a> {
     token: u64,
     icmp: Vec<RawIcmp>,
     tracks: Vec<Track>,
+    begin: Instant,
     end: Instant,
     /// Sends since the ICMP sockets were last drained.
     burst: u32,
@@ -508,8 +547,9 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        let end = Instant::now() + opts.interval * (opts.count - 1) + opts.timeout;
-        Engine { probes, opts: opts.clone(), token, icmp, tracks, end, burst: 0 }
+        let begin = Instant::now();
+        let end = begin + opts.timeout;
+        Engine { probes, opts: opts.clone(), token, icmp, tracks, begin, end, burst: 0 }
     }
 
     fn run(&mut self) {
@@ -524,10 +564,17 @@ impl<'a> Engine<'a> {
                 t.path_next = Some(now);
             }
         }
+        let mut left = self.tracks.len();
         loop {
             let now = Instant::now();
             self.send_due(now);
-            if now >= self.end || (0..self.tracks.len()).all(|i| self.finished(i)) {
+            for i in 0..self.tracks.len() {
+                if self.tracks[i].done.is_none() && self.finished(i) {
+                    self.tracks[i].done = Some(now);
+                    left -= 1;
+                }
+            }
+            if now >= self.end || left == 0 {
                 return;
             }
             let wake = self.tracks.iter().flat_map(|t| [t.next, t.path_next]).flatten().fold(self.end, Instant::min);
@@ -594,18 +641,15 @@ impl<'a> Engine<'a> {
             let tag = Tag { token: self.token, probe: i as u32, seq: PATH_SEQ | u16::from(ttl) };
             any |= send_echo(fd, v6, self.tracks[i].id, tag, dst).is_ok();
         }
-        // -1: back to the namespace's default hop limit for plain echoes.
-        let _ = if v6 {
-            socket::setsockopt(fd, sockopt::Ipv6Ttl, &-1)
-        } else {
-            socket::setsockopt(fd, sockopt::Ipv4Ttl, &-1)
-        };
+        // Back to the socket's hop limit for plain echoes.
+        let _ = set_ttl(fd, v6, DEFAULT_TTL);
+        let gap = self.opts.retry_gap(self.tracks[i].path_rounds);
         let t = &mut self.tracks[i];
         t.path_rounds += 1;
         if !any && t.path_rounds == 1 {
             t.trace_dead = true;
         }
-        t.path_next = (t.path_rounds < self.opts.count && !t.trace_dead).then(|| Instant::now() + self.opts.interval);
+        t.path_next = (!t.trace_dead).then(|| Instant::now() + gap);
         self.bump_burst();
     }
 
@@ -624,7 +668,7 @@ impl<'a> Engine<'a> {
                 }
             }
             let t = &mut self.tracks[i];
-            if t.verdict.is_some() {
+            if t.verdict.is_some() || t.reached {
                 t.next = None;
             }
             let due = t.next.is_some_and(|n| n <= now);
@@ -635,10 +679,18 @@ impl<'a> Engine<'a> {
             let result = match self.probes[i].proto {
                 Proto::Icmp => {
                     let k = self.tracks[i].icmp.expect("an ICMP probe is only due with its socket");
-                    let tag = Tag { token: self.token, probe: i as u32, seq: seq as u16 };
+                    // Sequence numbers of plain echoes stay below PATH_SEQ.
+                    let tag = Tag { token: self.token, probe: i as u32, seq: (seq as u16) & !PATH_SEQ };
+                    let (fd, v6, ttl) = (&self.icmp[k].fd, self.icmp[k].v6, self.probes[i].ttl);
+                    if ttl != DEFAULT_TTL {
+                        let _ = set_ttl(fd, v6, ttl);
+                    }
                     let at = Sent::now();
-                    send_echo(&self.icmp[k].fd, self.icmp[k].v6, self.tracks[i].id, tag, self.probes[i].dst)
-                        .map(|()| at)
+                    let r = send_echo(fd, v6, self.tracks[i].id, tag, self.probes[i].dst).map(|()| at);
+                    if ttl != DEFAULT_TTL {
+                        let _ = set_ttl(fd, v6, DEFAULT_TTL);
+                    }
+                    r
                 }
                 _ => {
                     let at = Sent::now();
@@ -658,7 +710,9 @@ impl<'a> Engine<'a> {
                 }
             }
             t.answered.push(false);
-            t.next = (t.sent.len() < self.opts.count as usize && t.verdict.is_none()).then(|| now + self.opts.interval);
+            let gap = self.opts.retry_gap(seq);
+            let t = &mut self.tracks[i];
+            t.next = t.verdict.is_none().then(|| now + gap);
             self.bump_burst();
         }
     }
@@ -676,12 +730,7 @@ impl<'a> Engine<'a> {
     fn finished(&self, i: usize) -> bool {
         let t = &self.tracks[i];
         let main = match self.probes[i].proto {
-            Proto::Icmp => {
-                t.verdict.is_some()
-                    || (t.sent.len() >= self.opts.count as usize
-                        && t.answered.iter().any(|&a| a)
-                        && t.sent.iter().zip(&t.answered).all(|(s, &a)| s.is_none() || a))
-            }
+            Proto::Icmp => t.verdict.is_some() || t.reached,
             _ => t.verdict.is_some(),
         };
         let path = match t.path_by {
@@ -814,6 +863,7 @@ impl<'a> Engine<'a> {
         }
         let n = usize::from(tag.seq);
         let Some(Some(at)) = t.sent.get(n).copied() else { return };
+        let ttl = p.ttl;
         match a {
             Answer::Reply { .. } => {
                 if !t.answered[n] {
@@ -824,7 +874,7 @@ impl<'a> Engine<'a> {
             }
             Answer::Error { why, .. } if !t.reached && t.verdict.is_none() => {
                 t.verdict = Some(match why {
-                    Failure::TimeExceeded => format!("time exceeded at {from} (a routing loop?)"),
+                    Failure::TimeExceeded => time_exceeded_text(from, ttl),
                     Failure::Unreachable(what) => format!("{what} (from {from})"),
                 });
                 t.next = None;
@@ -882,18 +932,14 @@ impl<'a> Engine<'a> {
     }
 
     fn outcomes(self) -> Vec<Outcome> {
-        let count = self.opts.count as usize;
         let tracks = &self.tracks;
+        let end = Instant::now();
         tracks
             .iter()
             .zip(self.probes)
             .map(|(t, p)| {
-                let answered = t.answered.iter().filter(|&&a| a).count();
                 let detail = match (&t.verdict, p.proto) {
                     (Some(v), _) if !(t.reached && p.proto == Proto::Icmp) => v.clone(),
-                    (_, Proto::Icmp) if t.reached && answered < count && answered > 0 => {
-                        format!("reply from {} ({answered}/{count} echoes answered)", p.dst)
-                    }
                     (_, Proto::Icmp) if t.reached => format!("reply from {}", p.dst),
                     (_, Proto::Udp(_)) => "no answer".to_string(),
                     _ => "timeout".to_string(),
@@ -908,6 +954,7 @@ impl<'a> Engine<'a> {
                         .map(|tr| tr.hops(p.dst))
                         .unwrap_or_default(),
                     detail,
+                    took: t.done.unwrap_or(end).saturating_duration_since(self.begin),
                 }
             })
             .collect()
@@ -926,6 +973,17 @@ fn send_echo(fd: &OwnedFd, v6: bool, id: u16, tag: Tag, dst: IpAddr) -> Result<(
         }
     };
     r.map(|_| ())
+}
+
+/// An echo sent with hop limit `ttl` expired at router `from`: what was
+/// observed, and a routing loop suggested only when even the highest hop
+/// limit ran out.
+fn time_exceeded_text(from: IpAddr, ttl: u8) -> String {
+    if ttl == u8::MAX {
+        format!("time exceeded from {from} after {ttl} hops (no lab path is that long: a routing loop?)")
+    } else {
+        format!("time exceeded from {from} after {ttl} hops (the path is longer than `ttl` = {ttl})")
+    }
 }
 
 /// A failed send or connect, in the words of [`Outcome::detail`].
