@@ -710,6 +710,9 @@ must $IP -n ra-ref route add 10.6.0.0/24 dev eth0 src 10.255.0.1 proto zebra rea
 must $IP -n ra-ref route add 10.5.0.0/24 via 169.254.1.1 mtu 1400 proto 12 realm 7 scope site
 r lab $IP -n ra-a -d -4 route show table main
 r ref $IP -n ra-ref -d -4 route show table main
+# The veth goes first: a deleted namespace is torn down by the kernel
+# later, and its peer would linger in the lab's ra-b until then.
+must $IP -n ra-b link del ref0
 must $IP netns del ra-ref
 r ping $IP netns exec ra-a ping -c1 -W2 169.254.1.1
 r again $NETNS up --plan attrs.toml
