@@ -524,17 +524,23 @@ pub(crate) fn junit(lab: &Lab, results: &[Checked]) -> String {
     out
 }
 
-/// Write the JUnit XML to `path`, never through a symbolic link there.
+/// Write the JUnit XML to `path`, never through a symbolic link there, and
+/// only into a regular file: a FIFO would block the run without a reader,
+/// and a device named by mistake must not be written over. The file is
+/// emptied only once it is known to be one.
 fn write_junit(path: &std::path::Path, lab: &Lab, results: &[Checked]) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
-        .truncate(true)
         .mode(0o644)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    f.set_len(0)?;
     f.write_all(junit(lab, results).as_bytes())
 }
 
