@@ -147,14 +147,16 @@ const NAMED_IN_SUMMARY: usize = 3;
 
 /// The line that stands for the default-route hits of one `WHAT`.
 fn default_summary(found: &Found, hits: &[&Hit], what: &str, after_others: bool) -> String {
+    // Counted by namespace (each has one label); only the few named are
+    // rendered: this line stands for thousands of namespaces.
+    let mut seen = std::collections::HashSet::new();
     let mut labels: Vec<String> = Vec::new();
     for h in hits {
-        let l = printable(&label(&found.namespaces[h.ns]));
-        if !labels.contains(&l) {
-            labels.push(l);
+        if seen.insert(h.ns) && labels.len() <= NAMED_IN_SUMMARY {
+            labels.push(printable(&label(&found.namespaces[h.ns])));
         }
     }
-    let n = labels.len();
+    let n = seen.len();
     let who = match n {
         1 => labels[0].clone(),
         _ if n <= NAMED_IN_SUMMARY => {

@@ -524,24 +524,17 @@ pub(crate) fn junit(lab: &Lab, results: &[Checked]) -> String {
     out
 }
 
-/// Write the JUnit XML to `path`, never through a symbolic link there, and
-/// only into a regular file: a FIFO would block the run without a reader,
-/// and a device named by mistake must not be written over. The file is
-/// emptied only once it is known to be one.
+/// Write the JUnit XML to `path`: a regular file or a new one, replaced
+/// whole (a fresh file renamed over it), so a symbolic link, FIFO or device
+/// there is never opened, someone else's file is never written through, and
+/// a failed write leaves the old one.
 fn write_junit(path: &std::path::Path, lab: &Lab, results: &[Checked]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .mode(0o644)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)?;
-    if !f.metadata()?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => return Err(std::io::Error::other("not a regular file")),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
     }
-    f.set_len(0)?;
-    f.write_all(junit(lab, results).as_bytes())
+    crate::lab::files::write_atomic(path, junit(lab, results).as_bytes())
 }
 
 /// Rows: sources; columns: destinations as written. A cell holds one mark
