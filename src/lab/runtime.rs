@@ -592,14 +592,11 @@ pub fn undoes(lab: &Lab, rec: &RuntimeRecord, action: &Action) -> bool {
 
 /// What the plan step `action`, undoing `rec`, gives back: `up`,
 /// `no shaping`, `rate 20mbit`.
-pub fn restored_text(lab: &Lab, rec: &RuntimeRecord, action: &Action) -> String {
+pub fn restored_text(rec: &RuntimeRecord, action: &Action) -> String {
     match (&rec.change, action) {
         (RuntimeChange::Link { up }, _) => if *up { "down" } else { "up" }.to_string(),
         (_, Action::Qdisc { netem, .. }) => shaping_text(netem.as_ref()),
-        _ => {
-            let _ = lab;
-            String::new()
-        }
+        _ => String::new(),
     }
 }
 

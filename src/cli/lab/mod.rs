@@ -174,3 +174,15 @@ pub(crate) fn exec_timeout(value: Option<String>) -> Result<std::time::Duration,
         _ => Err(format!("--exec-timeout \"{v}\": expected seconds, 1 to 3600")),
     }
 }
+
+/// A lab's name as a command gets it: a lab file names its lab too. The
+/// file is read (parsed and checked) only when the word is one.
+fn lab_name_arg(arg: String) -> String {
+    if !std::path::Path::new(&arg).is_file() {
+        return arg;
+    }
+    match crate::lab::load(&arg) {
+        Ok((_, lab)) => lab.name,
+        Err(_) => arg,
+    }
+}

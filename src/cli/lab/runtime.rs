@@ -149,11 +149,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
     if let Some(status) = super::need_privilege("lab") {
         return status;
     }
-    // A file names its lab too.
-    let lab = match crate::lab::load(&lab) {
-        Ok((_, l)) if std::path::Path::new(&lab).is_file() => l.name,
-        _ => lab,
-    };
+    let lab = super::lab_name_arg(lab);
     let labdir = LabDir::from_env();
     let mut running = match runtime::open(&labdir, &lab) {
         Ok(r) => r,

@@ -188,11 +188,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         ctx.write(out.as_bytes());
         return Ok(Code::SUCCESS);
     };
-    // A file names its lab too.
-    let name = match crate::lab::load(&name) {
-        Ok((_, lab)) if std::path::Path::new(&name).is_file() => lab.name,
-        _ => name,
-    };
+    let name = super::lab_name_arg(name);
     let seen = look(ctx, &labdir, &name);
     if seen.state.is_none() && seen.nodes_present == 0 {
         eprintln!("netns status: no lab {name} is up");

@@ -212,7 +212,7 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
                     if plan_only { "restore" } else { "restored" },
                     rec.node,
                     rec.ifname,
-                    runtime::restored_text(&lab, rec, a),
+                    runtime::restored_text(rec, a),
                     rec.change.text()
                 )),
                 None => out.push_str(&describe(&lab, a)),
