@@ -54,7 +54,7 @@ mod raw;
 use core::arch::global_asm;
 use core::ptr::read_volatile;
 use core::sync::atomic::{AtomicI32, AtomicU8, Ordering};
-use raw::{env_has, is_prefix, plain_name};
+use raw::{env_has, is_prefix, pid_word, plain_name};
 
 // The entry point. The kernel leaves the stack pointer on `argc`, with
 // `argv`, `envp` and the auxiliary vector above it, and rdx holding a
@@ -91,6 +91,8 @@ enum Command {
     /// `[--net-only] exec NAME CMD…`: the name and the command's
     /// NULL-terminated argv (the tail of ours).
     Exec { name: *const u8, argv: *const *const u8, net_only: bool },
+    /// `identify [PID]`: the PID's digits, or `None` for this process.
+    Identify(Option<*const u8>),
 }
 
 /// Run the command if the command line is one this path takes; return to
@@ -120,6 +122,7 @@ unsafe extern "C" fn early_path(sp: *const usize) {
             Command::Add(name) => commands::add(name),
             Command::Delete(name) => commands::delete(name),
             Command::Exec { name, argv, net_only } => commands::exec(name, argv, envp, net_only),
+            Command::Identify(pid) => commands::identify(pid),
         }
     }
 }
@@ -149,6 +152,16 @@ unsafe fn parse(argc: usize, argv: *const *const u8) -> Option<Command> {
     // The object word `ip` users may keep: net, netn, netns.
     if i < argc && unsafe { is_prefix(word(argv, i), b"netns", 3) } {
         i += 1;
+    }
+    // No subcommand before identify in the full program's table starts
+    // with `i`. Its PID word passes the name check first (1 to 255 bytes),
+    // then must be all digits.
+    if !net_only && i < argc && unsafe { is_prefix(word(argv, i), b"identify", 1) } {
+        return match argc - i {
+            1 => Some(Command::Identify(None)),
+            2 => unsafe { pid_word(word(argv, i + 1)) }.then(|| Command::Identify(Some(unsafe { word(argv, i + 1) }))),
+            _ => None,
+        };
     }
     if argc < i + 2 || !unsafe { plain_name(word(argv, i + 1)) } {
         return None;
