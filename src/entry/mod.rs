@@ -1,5 +1,5 @@
-//! The binary's ELF entry point: `netns add NAME`, `netns delete NAME` and
-//! `netns exec NAME CMD…` without libc's start-up.
+//! The binary's ELF entry point: `netns add NAME`, `netns delete NAME`,
+//! `netns exec NAME CMD…` and `netns identify [PID]` without libc's start-up.
 //!
 //! Why: scripts run these commands once per namespace or per command,
 //! thousands of times in a row (Neutron runs `ip netns exec` for every
