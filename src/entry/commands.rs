@@ -1,8 +1,9 @@
-//! The three commands of the early path, each the system calls the full
+//! The four commands of the early path, each the system calls the full
 //! program makes for it, in its order.
 
 use super::raw::{NAME_PATH_MAX, env_has, env_value, exit, join, scan, sys};
 use super::{ETC_DIR, Failure, RUN_DIR, record};
+use core::cell::UnsafeCell;
 use core::mem::MaybeUninit;
 use core::ptr::{read_volatile, write_volatile};
 
@@ -274,4 +275,217 @@ unsafe fn execvp(argv: *const *const u8, envp: *const *const u8) {
         }
         start = end + 1;
     }
+}
+
+/// Room for the run directory's entries as `getdents64` returns them: a
+/// 14-byte name takes 40 bytes, so about 26 000 such names. A directory
+/// that does not fit is left to the full program. In .bss: only the pages
+/// `getdents64` writes are ever touched.
+const DIRENTS_MAX: usize = 1 << 20;
+
+/// The buffer for [`identify`]'s directory entries (8-aligned, as
+/// `getdents64` writes 8-aligned records).
+#[repr(C, align(8))]
+struct Dirents(UnsafeCell<[u8; DIRENTS_MAX]>);
+
+// SAFETY: only the early path uses it, on the one thread there is before
+// libc starts.
+unsafe impl Sync for Dirents {}
+
+static DIRENTS: Dirents = Dirents(UnsafeCell::new([0; DIRENTS_MAX]));
+
+/// Offsets in a `linux_dirent64`: inode, offset, record length, type, name.
+const D_OFF: usize = 8;
+const D_RECLEN: usize = 16;
+const D_NAME: usize = 19;
+
+/// Room for "/proc/" + a PID of at most 255 digits + "/ns/net" + NUL.
+const PROC_PATH_MAX: usize = 6 + 255 + 7 + 1;
+
+/// `netns identify [PID]` as the full program runs it: the namespace of
+/// /proc/PID/ns/net (/proc/self/ns/net without PID) opened as
+/// `namespace::open_ns_file` opens it (`O_PATH`, a regular file, reopened
+/// through /proc/self/fd), the run directory's names read in readdir order
+/// (`.` and `..` left out), then each name `fstatat`'d relative to the
+/// directory (following symbolic links), from the last name back to the
+/// first match, which is printed (`RunDir::last_with_id`); a line with
+/// only a newline when none matches. Exits 0 after printing, whatever the
+/// write gave (the full program ignores its flush's errors); before
+/// printing, every failure, and a directory too big for the buffer,
+/// returns, and the full program does it all again and prints its message.
+///
+/// # Safety
+/// `pid` is a C string of 1 to 255 digits.
+pub unsafe fn identify(pid: Option<*const u8>) {
+    let mut buf = MaybeUninit::<[u8; PROC_PATH_MAX]>::uninit();
+    let out = buf.as_mut_ptr() as *mut u8;
+    static PROC: [u8; 6] = *b"/proc/";
+    static NS_NET: [u8; 8] = *b"/ns/net\0";
+    static SELF: [u8; 5] = *b"self\0";
+    let digits = pid.unwrap_or(SELF.as_ptr());
+    // SAFETY: "/proc/" + at most 255 bytes + "/ns/net" + NUL fit in
+    // PROC_PATH_MAX; `digits` is a C string of at most 255 bytes.
+    unsafe {
+        for (i, &c) in PROC.iter().enumerate() {
+            write_volatile(out.add(i), c);
+        }
+        let mut n = 0;
+        loop {
+            let c = read_volatile(digits.add(n));
+            if c == 0 {
+                break;
+            }
+            write_volatile(out.add(PROC.len() + n), c);
+            n += 1;
+        }
+        for (i, &c) in NS_NET.iter().enumerate() {
+            write_volatile(out.add(PROC.len() + n + i), c);
+        }
+    }
+    // SAFETY: `out` holds a NUL-terminated path that lives to the end.
+    let Some((dev, ino)) = (unsafe { namespace_id(out) }) else { return };
+    let open_dir = (libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) as usize;
+    // SAFETY: a NUL-terminated literal.
+    let Ok(dir) =
+        (unsafe { sys(libc::SYS_openat, [libc::AT_FDCWD as usize, RUN_DIR_C.as_ptr() as usize, open_dir, 0, 0]) })
+    else {
+        return;
+    };
+    let base = DIRENTS.0.get() as *mut u8;
+    // SAFETY: the buffer is this path's alone, and `dir` is open.
+    let found = unsafe { last_match(dir, base, dev, ino) };
+    // SAFETY: closes what this function opened.
+    let _ = unsafe { sys(libc::SYS_close, [dir, 0, 0, 0, 0]) };
+    let Ok(found) = found else { return };
+    static NEWLINE: [u8; 1] = *b"\n";
+    let (line, len) = match found {
+        // SAFETY: the name is a NUL-terminated string inside the record at
+        // `at`, in the buffer; its NUL becomes the line's newline.
+        Some(at) => unsafe {
+            let name = base.add(at + D_NAME);
+            let (n, _) = scan(name);
+            write_volatile(name.add(n), b'\n');
+            (name as *const u8, n + 1)
+        },
+        None => (NEWLINE.as_ptr(), 1),
+    };
+    // As `cli::main_with_args` does first thing: SIGPIPE's default action,
+    // so that a reader gone away ends this process as it ends the full
+    // program.
+    // SAFETY: the static SIG_DFL_ACTION, 8 bytes of signal mask.
+    let _ = unsafe { sys(libc::SYS_rt_sigaction, [libc::SIGPIPE as usize, SIG_DFL_ACTION.as_ptr() as usize, 0, 8, 0]) };
+    let mut done = 0;
+    while done < len {
+        // SAFETY: `line` holds `len` bytes.
+        match unsafe { sys(libc::SYS_write, [1, line as usize + done, len - done, 0, 0]) } {
+            Ok(n) => done += n,
+            Err(libc::EINTR) => {}
+            // The full program's output is buffered and its flush's
+            // errors are ignored (and std ignores a closed stdout).
+            Err(_) => break,
+        }
+    }
+    exit(libc::EXIT_SUCCESS as usize)
+}
+
+/// The run directory as a C string.
+static RUN_DIR_C: [u8; 11] = *b"/run/netns\0";
+const _: () = assert!(RUN_DIR_C.len() == RUN_DIR.len() + 1);
+
+/// The (dev, inode) of the namespace file at `path`, opened as
+/// `namespace::open_ns_file` opens it; `None` on any failure or when it is
+/// not a regular file (the full program accepts a directory too, and says
+/// what failed).
+///
+/// # Safety
+/// `path` is a NUL-terminated string.
+unsafe fn namespace_id(path: *const u8) -> Option<(u64, u64)> {
+    // SAFETY (every call): `path` as promised, `again` and `st` live to the
+    // end of this function; every descriptor opened is closed.
+    unsafe {
+        let o_path = (libc::O_PATH | libc::O_CLOEXEC) as usize;
+        let probe = sys(libc::SYS_openat, [libc::AT_FDCWD as usize, path as usize, o_path, 0, 0]).ok()?;
+        let mut st = MaybeUninit::<libc::stat>::uninit();
+        let regular = sys(libc::SYS_fstat, [probe, st.as_mut_ptr() as usize, 0, 0, 0]).is_ok()
+            && read_volatile(core::ptr::addr_of!((*st.as_ptr()).st_mode)) & libc::S_IFMT == libc::S_IFREG;
+        let mut fd_buf = MaybeUninit::<[u8; FD_PATH_MAX]>::uninit();
+        let again = fd_path(&mut fd_buf, probe) as usize;
+        let open_ns = (libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY) as usize;
+        let reopened =
+            if regular { sys(libc::SYS_openat, [libc::AT_FDCWD as usize, again, open_ns, 0, 0]) } else { Err(0) };
+        let _ = sys(libc::SYS_close, [probe, 0, 0, 0, 0]);
+        let fd = reopened.ok()?;
+        // The reopened file's identity, as the full program takes it.
+        let stated = sys(libc::SYS_fstat, [fd, st.as_mut_ptr() as usize, 0, 0, 0]).is_ok();
+        let _ = sys(libc::SYS_close, [fd, 0, 0, 0, 0]);
+        stated.then(|| {
+            let p = st.as_ptr();
+            (read_volatile(core::ptr::addr_of!((*p).st_dev)), read_volatile(core::ptr::addr_of!((*p).st_ino)))
+        })
+    }
+}
+
+/// Read every entry of the directory `dir` into `base` (DIRENTS_MAX
+/// bytes), then `fstatat` the names from the last one back, stopping at
+/// the first whose file is (`dev`, `ino`): `Ok(Some(its record's offset))`,
+/// `Ok(None)` when none is; `Err` when the directory cannot be read whole
+/// (an error, or more than fits).
+///
+/// # Safety
+/// `base` points to DIRENTS_MAX writable bytes, 8-aligned, nobody else's.
+unsafe fn last_match(dir: usize, base: *mut u8, dev: u64, ino: u64) -> Result<Option<usize>, ()> {
+    let mut used = 0;
+    loop {
+        // SAFETY: the kernel writes at most the room left.
+        match unsafe { sys(libc::SYS_getdents64, [dir, base as usize + used, DIRENTS_MAX - used, 0, 0]) } {
+            Ok(0) => break,
+            Ok(n) => used += n,
+            Err(_) => return Err(()),
+        }
+    }
+    // Each record's d_off (which nothing here needs) is overwritten with
+    // the previous name's record offset + 1 (0: none), so that the names
+    // can be walked from the end.
+    let mut at = 0;
+    let mut last = 0;
+    while at < used {
+        // SAFETY: every record the kernel wrote lies inside `used` bytes,
+        // 8-aligned, its header and NUL-terminated name inside its length
+        // (at least 24 bytes: header, one byte of name, NUL, padding).
+        unsafe {
+            let rec = base.add(at);
+            let len = read_volatile(rec.add(D_RECLEN) as *const u16) as usize;
+            if len < D_NAME + 5 || at + len > used {
+                return Err(());
+            }
+            let name = rec.add(D_NAME);
+            let (a, b, c) = (read_volatile(name), read_volatile(name.add(1)), read_volatile(name.add(2)));
+            let dots = a == b'.' && (b == 0 || (b == b'.' && c == 0));
+            if !dots {
+                write_volatile(rec.add(D_OFF) as *mut u64, last as u64);
+                last = at + 1;
+            }
+            at += len;
+        }
+    }
+    let mut st = MaybeUninit::<libc::stat>::uninit();
+    while last != 0 {
+        let at = last - 1;
+        // SAFETY: `at` is a record found above; its name is a C string;
+        // `st` is room for a stat.
+        unsafe {
+            let rec = base.add(at);
+            let name = rec.add(D_NAME) as usize;
+            if sys(libc::SYS_newfstatat, [dir, name, st.as_mut_ptr() as usize, 0, 0]).is_ok() {
+                let p = st.as_ptr();
+                let id =
+                    (read_volatile(core::ptr::addr_of!((*p).st_dev)), read_volatile(core::ptr::addr_of!((*p).st_ino)));
+                if id == (dev, ino) {
+                    return Ok(Some(at));
+                }
+            }
+            last = read_volatile(rec.add(D_OFF) as *const u64) as usize;
+        }
+    }
+    Ok(None)
 }

@@ -168,3 +168,20 @@ pub unsafe fn join(buf: &mut MaybeUninit<[u8; NAME_PATH_MAX]>, dir: &[u8], name:
         n += 1;
     }
 }
+
+/// Is the C string `s` 1 to 255 ASCII digits (a PID as the full program's
+/// `identify` takes it, after the name check it also passes)?
+///
+/// # Safety
+/// `s` is a valid C string.
+pub unsafe fn pid_word(s: *const u8) -> bool {
+    let mut n = 0;
+    loop {
+        // SAFETY: reads stop at the NUL.
+        match unsafe { read_volatile(s.add(n)) } {
+            0 => return n > 0,
+            b'0'..=b'9' if n < 255 => n += 1,
+            _ => return false,
+        }
+    }
+}

@@ -280,6 +280,15 @@ fn early_path_and_full_program_agree() {
         "netns netns add c",
         "ne add c",
         "addx c",
+        "identify",
+        "identify 1",
+        "i 1",
+        "net identify 1",
+        "identify 999999",
+        "identify abc",
+        "identify ''",
+        "identify 1 2",
+        "--net-only identify 1",
     ];
     let mut body = String::from(
         r#"
@@ -303,4 +312,45 @@ fn early_path_and_full_program_agree() {
         run.expect_same(&format!("early{i}"), &format!("full{i}"));
         run.expect_same(&format!("early{i}_after"), &format!("full{i}_after"));
     }
+}
+
+/// `identify [PID]` runs before libc and prints what the full program
+/// prints: the last matching name in readdir order (two names for one
+/// namespace), nothing for an unnamed one, the same failures for a bad
+/// pid, a missing run directory and a user who may not look.
+#[test]
+fn identify_agrees_with_the_full_program() {
+    require_root!();
+    let run = script(&format!(
+        "{TRACE}{}",
+        r#"
+        libc() { strace -f -o $H/tr "$@" >/dev/null 2>&1; local rc=$?; starts_libc && echo "rc=$rc libc" || echo "rc=$rc no libc"; }
+        must $IP netns add a && must $IP netns add b
+        touch /run/netns/twin && must mount --bind /run/netns/a /run/netns/twin
+        $IP netns exec a sleep 100 & A=$!
+        until [ "$($IP netns identify $A)" != "" ]; do sleep 0.01; done
+        v early "$(libc $NETNS identify $A)"
+        for who in early full; do
+            if [ $who = early ]; then T=$NETNS; else T="env NETNS_RUN_DIR=/run/netns $NETNS"; fi
+            r ${who}_named $T identify $A
+            r ${who}_unnamed $T identify $$
+            r ${who}_self $T identify
+            r ${who}_nobody $NOBODY $T identify $A
+            r ${who}_bad $T identify 999999
+        done
+        r ip_named $IP netns identify $A
+        kill $A
+        umount /run/netns/twin /run/netns/a /run/netns/b && mv /run/netns $H/gone
+        r early_missing $NETNS identify
+        r full_missing env NETNS_RUN_DIR=/run/netns $NETNS identify
+        "#
+    ))
+    .run();
+    run.expect("early", 0, &format!("rc=0 {}", early()), "");
+    for label in ["named", "unnamed", "self", "nobody", "bad", "missing"] {
+        run.expect_same(&format!("early_{label}"), &format!("full_{label}"));
+    }
+    run.expect("early_named", 0, &run.get("ip_named").out(), "");
+    run.expect("early_unnamed", 0, "\n", "");
+    run.expect("early_missing", 0, "\n", "");
 }
