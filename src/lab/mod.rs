@@ -8,6 +8,7 @@
 //! | [`diag`] | `file:line:column` messages |
 //! | [`parse`] | TOML → [`model::Lab`] (`for` repetition, defaults, automatic addresses) |
 //! | [`keys`] | every key of every table of a lab file, declared once |
+//! | [`hops`] | routers between two nodes, and whether an answer's hop limit reaches back |
 //! | [`probe`] | reachability probes (ICMP, TCP, UDP, path) from inside namespaces, all at once |
 //! | [`validate`] | semantic checks before anything changes |
 //! | [`features`] | kernel features a lab needs, probed in a scratch namespace |
@@ -27,6 +28,7 @@ pub mod features;
 pub mod files;
 pub mod graph;
 pub mod handles;
+pub mod hops;
 pub mod ids;
 pub mod interrupt;
 pub mod keys;

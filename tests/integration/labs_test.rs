@@ -375,27 +375,36 @@ fn long_chain(n: usize, expects: &str) -> String {
 }
 
 /// Probes go out with hop limit 255: a path longer than 64 hops passes
-/// (`--wait`: 70 routers' veths may still be coming up after `up`).
-/// A hop limit that runs out says what was seen; only 255 running out
-/// suggests a routing loop.
+/// when the far end answers with a hop limit that reaches back (the lab
+/// raises `net.ipv4.ip_default_ttl`; `--wait`: 70 routers' veths may
+/// still be coming up after `up`). A node left at the kernel's 64 is
+/// silent from that far, and the failure says why. A hop limit that runs
+/// out says what was seen; only 255 running out suggests a routing loop.
 #[test]
-#[ignore = "r70's echo reply leaves with the kernel's default TTL 64 and dies on the way back: the lab must set net.ipv4.ip_default_ttl in its routers"]
 fn long_paths_pass_and_an_exhausted_ttl_says_what_was_seen() {
     require_root!();
+    // r69's e1 (on the last link's /30, which every router routes on).
     let expects = "[[expect]]\nfrom = \"r1\"\nto = \"r70\"\n\
                    [[expect]]\nfrom = \"r1\"\nto = \"r70\"\nttl = 64\n\
-                   [[expect]]\nfrom = \"r1\"\nto = \"10.250.0.1\"\n";
+                   [[expect]]\nfrom = \"r1\"\nto = \"10.250.0.1\"\n\
+                   [[expect]]\nfrom = \"r1\"\nto = \"10.0.1.17\"\n";
+    let lab = long_chain(70, expects)
+        .replacen(
+            "name = \"long\"\n",
+            "name = \"long\"\n[defaults]\nsysctl = { \"net.ipv4.ip_default_ttl\" = 255 }\n",
+            1,
+        )
+        .replacen("[nodes.r69]\n", "[nodes.r69]\nsysctl = { \"net.ipv4.ip_default_ttl\" = 64 }\n", 1);
     let body = format!(
-        "cat > long.toml <<'T'\n{}T\nmust $NETNS up long.toml >/dev/null\nr long $NETNS test long.toml --wait 5s\n\
-         must $NETNS down long.toml >/dev/null\n",
-        long_chain(70, expects)
+        "cat > long.toml <<'T'\n{lab}T\nmust $NETNS up long.toml >/dev/null\nr long $NETNS test long.toml --wait 5s\n\
+         must $NETNS down long.toml >/dev/null\n"
     );
     let run = script(&body).timeout(std::time::Duration::from_secs(60)).run();
     let r = run.get("long");
     let out = r.out();
     let lines: Vec<&str> = out.lines().collect();
-    run.check(r.rc == 1, "two failures: status 1");
-    run.check(lines.first().is_some_and(|l| l.starts_with("PASS  r1 → r70 (10.0.0.")), "69 hops pass at TTL 255");
+    run.check(r.rc == 1, "three failures: status 1");
+    run.check(lines.first().is_some_and(|l| l.starts_with("PASS  r1 → r70 (10.0.")), "69 hops pass at TTL 255");
     // r65 answers the 64th hop from 10.0.0.254, its e0 (towards r1).
     run.check(
         lines.get(1).is_some_and(|l| {
@@ -407,6 +416,14 @@ fn long_paths_pass_and_an_exhausted_ttl_says_what_was_seen() {
     run.check(
         lines.get(2).is_some_and(|l| l.contains("after 255 hops") && l.contains("a routing loop?")),
         "TTL 255 exhausted: a loop suggested",
+    );
+    run.check(
+        lines.get(3).is_some_and(|l| {
+            l.starts_with("FAIL  r1 → 10.0.1.17")
+                && l.contains("expected reach, got timeout (the path crosses at least 67 routers, and r69 answers with hop limit 64")
+                && l.contains("set net.ipv4.ip_default_ttl = 255")
+        }),
+        "a far node at the kernel's default: the answer's hop limit is named",
     );
 }
 

@@ -296,6 +296,16 @@ fn judge<'a>(lab: &Lab, owners: &HashMap<IpAddr, NodeId>, e: &'a Expect, o: Outc
     if let Some(note) = loop_evidence(&hops) {
         detail.push_str(&note);
     }
+    // Silence from a far node: its answer may have run out of hops.
+    if !pass
+        && o.ran
+        && !o.reached
+        && matches!(o.detail.as_str(), "timeout" | "no answer")
+        && let Some(&to) = owners.get(&e.to)
+        && let Some(note) = crate::lab::hops::answer_dies_note(lab, e.from, to, e.to.is_ipv6())
+    {
+        detail.push_str(&note);
+    }
     Checked { expect: e, outcome: Some(o), pass, detail, hops, took: None, rounds: 0 }
 }
 
