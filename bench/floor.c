@@ -9,6 +9,12 @@
  *       this one process: per name, an empty file, unshare(CLONE_NEWNET) and
  *       a bind mount of the new namespace onto the file. THREADS threads
  *       share the names (default 1).
+ *   floor [-t THREADS] [-s FIRST] chain PREFIX N
+ *       as add, then a veth pair between each name and the next (N - 1
+ *       pairs: "e1" in name i, "e0" in name i+1, each end born in its
+ *       namespace by one RTM_NEWLINK), the threads sharing the pairs: the
+ *       kernel's cost of the objects a chain of N routers is made of,
+ *       without addresses, routes or links set up. Remove with del.
  *   floor [-t THREADS] [-s FIRST] del PREFIX N
  *       remove them again: umount2(MNT_DETACH) and unlink per name.
  *   floor purge PREFIX
@@ -37,7 +43,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -90,6 +101,91 @@ static void del_one(long i)
 		die("unlink", path);
 }
 
+/* One netlink socket per thread, in whatever namespace the thread is: a
+ * veth whose ends name their namespaces is made there directly. */
+static __thread int nl_fd = -1;
+
+static struct rtattr *put(struct nlmsghdr *n, unsigned short type, const void *data, size_t len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	return rta;
+}
+
+static void close_nest(struct nlmsghdr *n, struct rtattr *nest)
+{
+	nest->rta_len = (char *)n + NLMSG_ALIGN(n->nlmsg_len) - (char *)nest;
+}
+
+static int open_name(long i)
+{
+	char path[4096];
+	int fd;
+
+	name_path(path, sizeof(path), i);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open", path);
+	return fd;
+}
+
+/* The veth from name i ("e1") to name i+1 ("e0"); none after the last. */
+static void veth_one(long i)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ifinfomsg ifi;
+		char attrs[512];
+	} req = { 0 };
+	char ack[1024];
+	struct ifinfomsg peer = { 0 };
+	struct rtattr *info, *data, *peer_nest;
+	struct nlmsgerr *err;
+	int a, b;
+	ssize_t got;
+
+	if (i + 1 >= first + count)
+		return;
+	if (nl_fd < 0) {
+		nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+		if (nl_fd < 0)
+			die("socket", "netlink");
+	}
+	a = open_name(i);
+	b = open_name(i + 1);
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifi));
+	req.n.nlmsg_type = RTM_NEWLINK;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	put(&req.n, IFLA_IFNAME, "e1", 3);
+	put(&req.n, IFLA_NET_NS_FD, &a, sizeof(a));
+	info = put(&req.n, IFLA_LINKINFO, NULL, 0);
+	put(&req.n, IFLA_INFO_KIND, "veth", 4);
+	data = put(&req.n, IFLA_INFO_DATA, NULL, 0);
+	peer_nest = put(&req.n, VETH_INFO_PEER, &peer, sizeof(peer));
+	put(&req.n, IFLA_IFNAME, "e0", 3);
+	put(&req.n, IFLA_NET_NS_FD, &b, sizeof(b));
+	close_nest(&req.n, peer_nest);
+	close_nest(&req.n, data);
+	close_nest(&req.n, info);
+	if (send(nl_fd, &req, req.n.nlmsg_len, 0) < 0)
+		die("send", "RTM_NEWLINK");
+	got = recv(nl_fd, ack, sizeof(ack), 0);
+	if (got < (ssize_t)NLMSG_LENGTH(sizeof(*err)))
+		die("recv", "RTM_NEWLINK");
+	err = NLMSG_DATA((struct nlmsghdr *)ack);
+	if (err->error) {
+		errno = -err->error;
+		die("veth", "e1");
+	}
+	close(a);
+	close(b);
+}
+
 struct job {
 	void (*op)(long);
 	int index;
@@ -112,30 +208,44 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
-static int timed(void (*op)(long))
+static void run_all(void (*op)(long))
 {
 	pthread_t tid[64];
 	struct job jobs[64];
-	double t0, t1;
 
-	t0 = now_us();
 	if (nthreads == 1) {
 		for (long i = first; i < first + count; i++)
 			op(i);
-	} else {
-		for (int t = 0; t < nthreads; t++) {
-			jobs[t] = (struct job){ op, t };
-			errno = pthread_create(&tid[t], NULL, worker, &jobs[t]);
-			if (errno)
-				die("pthread_create", NULL);
-		}
-		for (int t = 0; t < nthreads; t++)
-			pthread_join(tid[t], NULL);
+		return;
 	}
+	for (int t = 0; t < nthreads; t++) {
+		jobs[t] = (struct job){ op, t };
+		errno = pthread_create(&tid[t], NULL, worker, &jobs[t]);
+		if (errno)
+			die("pthread_create", NULL);
+	}
+	for (int t = 0; t < nthreads; t++)
+		pthread_join(tid[t], NULL);
+}
+
+/* Time op over every index, then `then` (if any) over every index. */
+static int timed2(void (*op)(long), void (*then)(long))
+{
+	double t0, t1;
+
+	t0 = now_us();
+	run_all(op);
+	if (then)
+		run_all(then);
 	t1 = now_us();
 	printf("per_ns_us=%.1f total_ms=%.2f n=%ld threads=%d\n",
 	       count ? (t1 - t0) / count : 0.0, (t1 - t0) / 1000, count, nthreads);
 	return 0;
+}
+
+static int timed(void (*op)(long))
+{
+	return timed2(op, NULL);
 }
 
 static int purge(void)
@@ -191,7 +301,7 @@ static int run_in(const char *name, int with_mounts, char **argv)
 
 static void usage(void)
 {
-	fputs("usage: floor [-t THREADS] [-s FIRST] add|del PREFIX N\n"
+	fputs("usage: floor [-t THREADS] [-s FIRST] add|chain|del PREFIX N\n"
 	      "       floor purge PREFIX\n"
 	      "       floor enter|exec NAME PROGRAM [ARG...]\n", stderr);
 	exit(2);
@@ -235,6 +345,8 @@ int main(int argc, char **argv)
 		return timed(add_one);
 	if (!strcmp(argv[0], "del"))
 		return timed(del_one);
+	if (!strcmp(argv[0], "chain"))
+		return timed2(add_one, veth_one);
 	usage();
 	return 2;
 }

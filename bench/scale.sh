@@ -10,6 +10,11 @@
 #   up, down         wall time and CPU time (user + system) of netns, and
 #                    the ratio of the wall time to the floor's add / delete
 #   floor add/del    the floor's wall time for as many names
+#   floor chain      (chains) the floor making the names and the chain's
+#                    veth pairs between them, with 2 threads: the kernel's
+#                    cost of the objects, without bringing links up,
+#                    addresses or routes; `up` against it is netns's
+#                    overhead over the kernel's work for the lab
 #   rss, fds         the peak resident memory of `netns up` (from wait4)
 #                    and the most descriptors it held (sampled from /proc)
 #   tail             how long the kernel goes on destroying the namespaces
@@ -120,7 +125,7 @@ for c in $cases; do
 	lab=$(echo "$d"/*.toml)
 	name=$(basename "$lab" .toml)
 	nodes=$(grep -c '^\[nodes\.' "$lab")
-	fa=() fd=() ft=() uw=() uc=() rss=() fds=() dw=() dc=() dt=()
+	fa=() fc=() fd=() ft=() uw=() uc=() rss=() fds=() dw=() dc=() dt=()
 	tail_s >/dev/null
 	for ((r = 0; r < reps; r++)); do
 		out=$(/tmp/floor -t 2 add "${P}f" "$nodes")
@@ -128,6 +133,12 @@ for c in $cases; do
 		out=$(/tmp/floor -t 2 del "${P}f" "$nodes")
 		fd+=("$(python3 -c "import sys; print(float(sys.argv[1].split('total_ms=')[1].split()[0]) / 1000)" "$out")")
 		ft+=("$(tail_s)")
+		if [[ $kind == chain ]]; then	# the same names and veth pairs, nothing else
+			out=$(/tmp/floor -t 2 chain "${P}f" "$nodes")
+			fc+=("$(python3 -c "import sys; print(float(sys.argv[1].split('total_ms=')[1].split()[0]) / 1000)" "$out")")
+			/tmp/floor -t 2 del "${P}f" "$nodes" >/dev/null
+			tail_s >/dev/null
+		fi
 		timed /tmp/up "$bin" up "$lab"
 		uw+=("$(field /tmp/up 1)") uc+=("$(field /tmp/up 2)") rss+=("$(field /tmp/up 3)") fds+=("$(field /tmp/up 4)")
 		timed /tmp/down "$bin" down "$name"
@@ -143,6 +154,11 @@ for c in $cases; do
 		"$(median "${rss[@]}" | cut -d. -f1)" "$(median "${fds[@]}" | cut -d. -f1)"
 	printf '%-12s %5s     down %5.3f s (cpu %6.3f s, %5sx floor del %6.3f s)  kernel tail %6.3f s (floor %6.3f s)\n' \
 		"" "" "$dwm" "$(median "${dc[@]}")" "$(ratio "$dwm" "$fdm")" "$fdm" "$(median "${dt[@]}")" "$(median "${ft[@]}")"
+	if ((${#fc[@]})); then
+		fcm=$(median "${fc[@]}")
+		printf '%-12s %5s     up   %5sx floor chain %6.3f s (the names and %d veth pairs, nothing set up)\n' \
+			"" "" "$(ratio "$uwm" "$fcm")" "$fcm" $((nodes - 1))
+	fi
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 INNER
