@@ -166,10 +166,12 @@ pub(crate) struct Checked<'a> {
 fn check_until<'a>(lab: &'a Lab, run: &RunDir, t: &TestOpts, file: &str) -> Vec<Checked<'a>> {
     let start = Instant::now();
     let deadline = t.wait.map(|w| start + w);
+    // The same for every round: built once.
+    let owners = address_owners(lab);
     let round = |which: &[&'a Expect], timeout: Duration| {
         let began = start.elapsed();
         let opts = probe::Opts { timeout, ..probe::Opts::default() };
-        let mut out = check_these(lab, which, run, &opts, file);
+        let mut out = check_these(lab, &owners, which, run, &opts, file);
         for c in &mut out {
             c.rounds = 1;
             if c.pass {
@@ -200,16 +202,16 @@ fn check_until<'a>(lab: &'a Lab, run: &RunDir, t: &TestOpts, file: &str) -> Vec<
 }
 
 /// Probe these expectations of `lab` (running, its namespaces under
-/// `run`) at once and judge each. `file` is named in the hint when the lab
-/// is not up.
+/// `run`) at once and judge each, naming routers on a path by `owners`
+/// ([`address_owners`]). `file` is named in the hint when the lab is not up.
 fn check_these<'a>(
     lab: &'a Lab,
+    owners: &HashMap<IpAddr, NodeId>,
     expects: &[&'a Expect],
     run: &RunDir,
     opts: &probe::Opts,
     file: &str,
 ) -> Vec<Checked<'a>> {
-    let owners = address_owners(lab);
     let mut probes = Vec::new();
     let mut slot = Vec::new();
     for e in expects.iter().copied() {
@@ -241,7 +243,7 @@ fn check_these<'a>(
                 took: None,
                 rounds: 0,
             },
-            Some(o) => judge(lab, &owners, e, o),
+            Some(o) => judge(lab, owners, e, o),
         })
         .collect()
 }
