@@ -41,19 +41,24 @@ pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<LabError> {
     // RunDir is not Sync (it remembers the shared-mount setup): one copy
     // per thread.
     let threads = if names.len() < 16 { 1 } else { 2 };
+    if names.is_empty() {
+        return Vec::new();
+    }
     // One hold of the run directory's lock for all of them: taken per name,
-    // the threads would only take turns.
-    let lock = run.lock().ok();
-    let lock = lock.as_ref();
+    // the threads would only take turns. When it cannot be taken, neither
+    // could each removal take it: one error for all, not one per name.
+    let lock = match run.lock() {
+        Ok(lock) => lock,
+        Err(source) => return vec![LabError::RemoveNamespaces { names: names.to_vec(), source }],
+    };
+    let lock = &lock;
     let parts = crate::shared::parallel::shares(names, threads).into_iter().map(|chunk| (run.clone(), chunk)).collect();
     crate::shared::parallel::run(parts, |(run, chunk): (RunDir, &[String])| {
         chunk
             .iter()
             .filter_map(|ns| {
-                let removed = crate::rundir::NsName::existing(ns).map_err(Into::into).and_then(|n| match lock {
-                    Some(l) => run.delete_locked(l, &n),
-                    None => run.delete(&n),
-                });
+                let removed =
+                    crate::rundir::NsName::existing(ns).map_err(Into::into).and_then(|n| run.delete_locked(lock, &n));
                 match removed {
                     Ok(()) => None,
                     Err(e) if e.errno().0 == libc::ENOENT => None,
@@ -242,4 +247,24 @@ pub fn down_with(
         }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_directory_that_cannot_be_locked_is_one_error_naming_every_namespace() {
+        let run = RunDir::new("/dev/null");
+        let names: Vec<String> = ["l-a", "l-b", "l-c"].map(String::from).into();
+        let errors = remove_namespaces(&run, &names);
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "cannot remove namespaces l-a, l-b, l-c: Cannot open netns runtime directory \"/dev/null\": Not a directory"
+            ]
+        );
+        assert!(remove_namespaces(&run, &[]).is_empty(), "nothing to remove is no error");
+    }
 }

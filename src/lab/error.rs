@@ -200,6 +200,15 @@ pub enum LabError {
         /// Why (its message names the path).
         source: crate::rundir::RunDirError,
     },
+    /// The run directory could not be locked to remove these namespaces:
+    /// none of them was removed.
+    #[error("cannot remove {}: {}", namespaces_text(names), String::from_utf8_lossy(&.source.message()))]
+    RemoveNamespaces {
+        /// The namespaces.
+        names: Vec<String>,
+        /// Why the lock could not be taken (its message names the directory).
+        source: crate::rundir::RunDirError,
+    },
     /// A one-shot command of `up` (`exec`) failed.
     #[error("exec of node {node}: {source}")]
     Exec {
@@ -282,6 +291,17 @@ pub enum LabError {
     Warning(Box<LabError>),
 }
 
+/// Namespaces in an error message: all of a few, the first few of many
+/// (a lab may have thousands).
+fn namespaces_text(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    match names {
+        [one] => format!("namespace {one}"),
+        _ if names.len() <= SHOWN => format!("namespaces {}", names.join(", ")),
+        _ => format!("{} namespaces ({} and {} more)", names.len(), names[..SHOWN].join(", "), names.len() - SHOWN),
+    }
+}
+
 /// Every problem a `down` or a rollback met: each is printed on a line of
 /// its own.
 pub type LabErrors = Vec<LabError>;
@@ -307,5 +327,13 @@ mod tests {
         );
         let inner = std::error::Error::source(&e).expect("the file error is kept as the source");
         assert_eq!(inner.to_string(), "cannot lock /run/netns-lab/l.lock: Permission denied");
+    }
+
+    #[test]
+    fn many_namespaces_are_named_by_the_first_few_and_a_count() {
+        let names = |n: usize| (1..=n).map(|i| format!("l-{i}")).collect::<Vec<_>>();
+        assert_eq!(namespaces_text(&names(1)), "namespace l-1");
+        assert_eq!(namespaces_text(&names(5)), "namespaces l-1, l-2, l-3, l-4, l-5");
+        assert_eq!(namespaces_text(&names(9)), "9 namespaces (l-1, l-2, l-3, l-4, l-5 and 4 more)");
     }
 }

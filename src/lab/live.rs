@@ -10,7 +10,7 @@ use crate::netlink::qdisc::{NetemParams, TbfParams};
 use crate::netlink::route::{Route, RouteFilter};
 use crate::netlink::{Netlink, NlError};
 use ipnet::IpNet;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `rtm_protocol` of the routes a lab installs (`proto static`): routes
 /// with another protocol (added by hand, by the kernel) are not the lab's.
@@ -183,13 +183,30 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, LiveError> {
 /// (table and prefix) those file routes name: a routing daemon marks its
 /// routes with the same protocol (`proto bird`), and the lab must never
 /// remove a route it did not make.
+///
+/// One dump per family, protocol and table the file names, filtered by the
+/// kernel: a namespace holding a full routing table (a daemon's hundreds
+/// of thousands of routes) is not read whole to find a few.
 pub fn read_protos(nl: &mut Netlink, owned: &[(u8, u32, IpNet)]) -> Result<NsLive, LiveError> {
     let mut live = read(nl)?;
-    if owned.iter().any(|&(p, _, _)| p != RTPROT_STATIC) {
-        let all = nl.routes(&RouteFilter::all()).map_err(list("routes"))?;
-        live.routes.extend(all.into_iter().filter(|r| {
-            r.protocol != RTPROT_STATIC
-                && owned.iter().any(|&(p, table, to)| p == r.protocol && table == r.table && destination(r) == Some(to))
+    let mut wanted: BTreeMap<(u8, u8, u32), BTreeSet<IpNet>> = BTreeMap::new();
+    for &(protocol, table, to) in owned.iter().filter(|&&(p, _, _)| p != RTPROT_STATIC) {
+        let family = match to {
+            IpNet::V4(_) => libc::AF_INET,
+            IpNet::V6(_) => libc::AF_INET6,
+        } as u8;
+        wanted.entry((family, protocol, table)).or_default().insert(to);
+    }
+    for ((family, protocol, table), destinations) in wanted {
+        let filter = RouteFilter { family, table, protocol, ..RouteFilter::all() };
+        let routes = match nl.routes(&filter) {
+            Ok(routes) => routes,
+            // A table nothing was put in yet does not exist: it holds none.
+            Err(NlError::Kernel(k)) if k.errno == libc::ENOENT => continue,
+            Err(e) => return Err(list("routes")(e)),
+        };
+        live.routes.extend(routes.into_iter().filter(|r| {
+            r.protocol == protocol && r.table == table && destination(r).is_some_and(|d| destinations.contains(&d))
         }));
     }
     Ok(live)

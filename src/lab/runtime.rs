@@ -20,6 +20,7 @@ use crate::netlink::link_ops::{LinkSpec, LinkWrite};
 use crate::netlink::qdisc::QdiscInfo;
 use crate::netlink::{Netlink, NlError};
 use crate::rundir::RunDir;
+use std::collections::HashSet;
 
 /// Why a runtime change was refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -403,29 +404,38 @@ impl Running {
     /// The shaping of every interface of the lab, as the kernel has it.
     pub fn show(&self, run: &RunDir) -> Result<Vec<ShowRow>, RuntimeError> {
         let mut rows = Vec::new();
+        let impaired: HashSet<(&str, &str)> = self
+            .state
+            .runtime
+            .iter()
+            .filter(|r| matches!(r.change, RuntimeChange::Impair { .. }))
+            .map(|r| (r.node.as_str(), r.ifname.as_str()))
+            .collect();
         for (node, n) in self.lab.nodes.iter_enumerated() {
             let targets: Vec<Target> = n.interfaces.ids().map(|i| (node, i)).collect();
             if targets.is_empty() {
                 continue;
             }
             let (mut socks, resolved) = self.resolve(run, &targets)?;
-            for (target, at, index) in resolved {
+            // One dump for the whole namespace: the targets are all of its
+            // interfaces, each on the one socket of this node.
+            let Some(sock) = socks.first_mut() else { continue };
+            let roots = sock.qdisc_roots().map_err(|source| RuntimeError::Netlink {
+                what: format!("cannot read the qdiscs of namespace {}", n.ns),
+                source,
+            })?;
+            for (target, _, index) in resolved {
                 let ifname = &n.interfaces[target.1].name;
-                let q = socks[at].qdisc_root(index).map_err(|source| RuntimeError::Netlink {
-                    what: format!("cannot read the qdisc of {ifname} in {}", n.ns),
-                    source,
-                })?;
-                let runtime = self.state.runtime.iter().any(|r| {
-                    r.node == n.name && r.ifname == *ifname && matches!(r.change, RuntimeChange::Impair { .. })
-                });
-                let shaped = q.as_ref().is_some_and(|q| q.tbf.is_some() || q.netem.is_some());
+                let q = roots.get(&index);
+                let runtime = impaired.contains(&(n.name.as_str(), ifname.as_str()));
+                let shaped = q.is_some_and(|q| q.tbf.is_some() || q.netem.is_some());
                 let source = match () {
                     _ if runtime => "runtime",
                     _ if shaped && n.interfaces[target.1].netem.is_some() => "file",
                     _ if shaped => "outside",
                     _ => "",
                 };
-                rows.push(ShowRow::new(&n.name, ifname, q.as_ref(), source));
+                rows.push(ShowRow::new(&n.name, ifname, q, source));
             }
         }
         Ok(rows)

@@ -118,6 +118,9 @@ struct Slot {
 /// Keeps a socket in each watched namespace and reads their counters.
 pub struct Sampler {
     slots: Vec<Slot>,
+    /// The inodes of `slots`, kept as slots come and go: a rescan at every
+    /// interval asks it of each name, and it is not rebuilt for that.
+    watched: HashSet<u64>,
 }
 
 fn open_socket(source: &Source) -> Result<Netlink, TopError> {
@@ -167,7 +170,8 @@ impl Sampler {
                 Err(e) => errors.push(e),
             }
         }
-        (Sampler { slots }, errors)
+        let watched = slots.iter().map(|s| s.source.inode).collect();
+        (Sampler { slots, watched }, errors)
     }
 
     /// Follow a changing set of namespaces: drop the slots `keep` turns
@@ -182,24 +186,30 @@ impl Sampler {
         keep: impl Fn(&Source) -> bool,
         new: Vec<Source>,
     ) -> Vec<(u64, TopError)> {
-        let mut i = 0;
+        // One pass over both lists, which stay in step: a slot dropped
+        // takes its entry of `last` with it (removing entries one by one
+        // would shift the rest each time).
+        let stays: Vec<bool> = self.slots.iter().map(|slot| !slot.dead && keep(&slot.source)).collect();
+        let mut stay = stays.iter();
+        last.links.retain(|_| stay.next().copied().unwrap_or(true));
+        let mut stay = stays.iter();
+        let watched = &mut self.watched;
         self.slots.retain(|slot| {
-            let stay = !slot.dead && keep(&slot.source);
-            if !stay && i < last.links.len() {
-                last.links.remove(i);
-            } else {
-                i += 1;
+            let kept = stay.next().copied().unwrap_or(true);
+            if !kept {
+                watched.remove(&slot.source.inode);
             }
-            stay
+            kept
         });
         let mut refused = Vec::new();
         if new.is_empty() {
             return refused;
         }
-        let mut watched: HashSet<u64> = self.slots.iter().map(|s| s.source.inode).collect();
         let mut spare = crate::sys::spare_fds();
+        // Each namespace is tried once, under whichever of its names comes first.
+        let mut tried: HashSet<u64> = HashSet::new();
         for source in new {
-            if !watched.insert(source.inode) {
+            if self.watched.contains(&source.inode) || !tried.insert(source.inode) {
                 continue;
             }
             match open_socket(&source) {
@@ -207,6 +217,7 @@ impl Sampler {
                     // Opened again at each sample when descriptors run short.
                     let sock = if spare > 0 { Some(sock) } else { None };
                     spare = spare.saturating_sub(1);
+                    self.watched.insert(source.inode);
                     self.slots.push(Slot { source, sock, dead: false });
                 }
                 Err(e) => refused.push((source.inode, e)),
@@ -216,8 +227,8 @@ impl Sampler {
     }
 
     /// The inodes of the namespaces watched.
-    pub fn inodes(&self) -> HashSet<u64> {
-        self.slots.iter().map(|s| s.source.inode).collect()
+    pub fn inodes(&self) -> &HashSet<u64> {
+        &self.watched
     }
 
     /// The namespaces watched, in sample order.
@@ -271,4 +282,48 @@ impl Sampler {
 /// The name still names the namespace it named at the start.
 fn still_there(source: &Source) -> bool {
     std::fs::metadata(&source.path).is_ok_and(|m| m.ino() == source.inode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A namespace to watch: `current`, so that its socket opens without
+    /// entering anything (and without root).
+    fn source(inode: u64) -> Source {
+        Source {
+            name: Some(format!("n{inode}")),
+            inode,
+            root: false,
+            path: PathBuf::from("/nonexistent"),
+            current: true,
+        }
+    }
+
+    /// A sample entry that says which namespace it was read from.
+    fn counters(inode: u64) -> Option<Vec<IfCounters>> {
+        Some(vec![IfCounters { index: inode as u32, ..IfCounters::default() }])
+    }
+
+    #[test]
+    fn update_drops_slots_with_their_samples_and_watches_each_new_namespace_once() {
+        let slots: Vec<Slot> = (1..=6).map(|i| Slot { source: source(i), sock: None, dead: i == 4 }).collect();
+        let mut sampler = Sampler { watched: slots.iter().map(|s| s.source.inode).collect(), slots };
+        let mut last = Sample { at: Instant::now(), time: SystemTime::now(), links: (1..=6).map(counters).collect() };
+        // 2 and 5 are turned down, 4 is dead; 3 is watched already, 7 comes
+        // twice (two names of one namespace), 5 comes back.
+        let new = vec![source(3), source(7), source(7), source(5)];
+        let refused = sampler.update(&mut last, |s| s.inode % 3 != 2, new);
+        assert!(refused.is_empty(), "{:?}", refused.iter().map(|(_, e)| e.to_string()).collect::<Vec<_>>());
+        let order: Vec<u64> = sampler.sources().map(|s| s.inode).collect();
+        assert_eq!(order, [1, 3, 6, 7, 5]);
+        let kept: Vec<Option<Vec<IfCounters>>> = [1, 3, 6].into_iter().map(counters).collect();
+        assert_eq!(last.links, kept, "the last sample keeps the entries of the slots kept, in step");
+        assert_eq!(*sampler.inodes(), HashSet::from([1, 3, 6, 7, 5]));
+        // Dropping everything leaves nothing watched.
+        let refused = sampler.update(&mut last, |_| false, Vec::new());
+        assert!(refused.is_empty());
+        assert_eq!(sampler.sources().count(), 0);
+        assert!(sampler.inodes().is_empty() && last.links.is_empty());
+    }
 }

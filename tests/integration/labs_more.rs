@@ -747,3 +747,70 @@ r left leftovers
     run.expect_rc("down", 0);
     run.expect("left", 1, "", "");
 }
+
+/// Routes a routing daemon marks with the protocol the file's routes carry
+/// (`proto zebra`) are the lab's only at the file's destinations: one at
+/// another prefix, or at the same prefix in another table, is left alone
+/// by `up`; the file's own route, removed by hand, is planned back; a file
+/// route in a table (IPv4 or IPv6) that holds nothing yet is planned, not
+/// an error.
+#[test]
+fn routes_of_a_daemon_protocol_are_the_labs_only_where_the_file_puts_them() {
+    require_root!();
+    let run = lab_script(
+        r#"
+cat > dp.toml <<'EOF_LAB'
+schema = 1
+name = "dpr"
+
+[nodes.a]
+routes = [
+  { to = "10.6.0.0/24", dev = "eth0", proto = "zebra" },
+  { to = "10.7.0.0/24", dev = "eth0", proto = "zebra", table = 100 },
+]
+
+[nodes.b]
+
+[[links]]
+endpoints = ["a:eth0", "b:eth0"]
+addr = [["10.1.0.1/24"], ["10.1.0.2/24"]]
+EOF_LAB
+must $NETNS up dp.toml >/dev/null
+must $IP -n dpr-a route add 10.8.0.0/24 dev eth0 proto zebra
+must $IP -n dpr-a route add 10.6.0.0/24 dev eth0 proto zebra table 101
+must $IP -n dpr-a route add 10.6.0.0/24 dev eth0 proto bird table 100
+r again $NETNS up dp.toml
+r kept $IP -n dpr-a route show proto zebra
+r kept101 $IP -n dpr-a route show table 101
+r kept100 $IP -n dpr-a route show table 100
+must $IP -n dpr-a route del 10.7.0.0/24 table 100
+r fix $NETNS up --plan dp.toml
+sed -i 's|^  { to = "10.7.0.0/24".*|&\n  { to = "10.9.0.0/24", dev = "eth0", proto = "zebra", table = 102 },\n  { to = "fd09::/64", dev = "eth0", proto = "zebra", table = 103 },|' dp.toml
+r new $NETNS up --plan dp.toml
+must $NETNS down dpr >/dev/null
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect("again", 0, "lab dpr is up to date: no changes\n", "");
+    run.expect("kept", 0, "10.6.0.0/24 dev eth0 scope link \n10.8.0.0/24 dev eth0 scope link \n", "");
+    run.expect("kept101", 0, "10.6.0.0/24 dev eth0 proto zebra scope link \n", "");
+    run.expect(
+        "kept100",
+        0,
+        "10.6.0.0/24 dev eth0 proto bird scope link \n10.7.0.0/24 dev eth0 proto zebra scope link \n",
+        "",
+    );
+    let fix = run.get("fix").out();
+    run.check(fix.lines().any(|l| l.starts_with("+ dpr-a: route 10.7.0.0/24 ")), "the lab's route is planned back");
+    run.check(fix.lines().filter(|l| l.starts_with(['+', '-', '~'])).count() == 1, "nothing else is planned");
+    let new = run.get("new").out();
+    run.expect_rc("new", 0);
+    for to in ["10.9.0.0/24", "fd09::/64"] {
+        run.check(
+            new.lines().any(|l| l.starts_with(&format!("+ dpr-a: route {to} "))),
+            format!("the route to {to} in a table not made yet is planned"),
+        );
+    }
+    run.expect("left", 1, "", "");
+}

@@ -29,18 +29,12 @@ const USAGE: &str = "Usage: netns test FILE [-j] [--timeout MS] [--wait DURATION
 /// The longest `--wait`.
 const MAX_WAIT: Duration = Duration::from_secs(3600);
 
-/// `--wait` values: "30s", "500ms", "2m", or a bare number of seconds.
+/// `--wait` values: a duration as lab files write them ("30s", "500ms",
+/// "2m"), or a bare number of seconds; more than nothing, at most
+/// [`MAX_WAIT`].
 fn parse_wait(v: &str) -> Option<Duration> {
-    let v = v.trim();
-    let end = v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len());
-    let n: f64 = v[..end].parse().ok()?;
-    let secs = match &v[end..] {
-        "" | "s" => n,
-        "ms" => n / 1000.0,
-        "m" => n * 60.0,
-        _ => return None,
-    };
-    (secs.is_finite() && secs > 0.0 && secs <= MAX_WAIT.as_secs_f64()).then(|| Duration::from_secs_f64(secs))
+    let us = crate::lab::parse::units::duration_or_seconds_us(v).ok()?;
+    (us > 0 && u128::from(us) <= MAX_WAIT.as_micros()).then(|| Duration::from_micros(us))
 }
 
 /// How `test` runs, beyond the lab itself.
@@ -166,10 +160,12 @@ pub(crate) struct Checked<'a> {
 fn check_until<'a>(lab: &'a Lab, run: &RunDir, t: &TestOpts, file: &str) -> Vec<Checked<'a>> {
     let start = Instant::now();
     let deadline = t.wait.map(|w| start + w);
+    // The same for every round: built once.
+    let owners = address_owners(lab);
     let round = |which: &[&'a Expect], timeout: Duration| {
         let began = start.elapsed();
         let opts = probe::Opts { timeout, ..probe::Opts::default() };
-        let mut out = check_these(lab, which, run, &opts, file);
+        let mut out = check_these(lab, &owners, which, run, &opts, file);
         for c in &mut out {
             c.rounds = 1;
             if c.pass {
@@ -200,16 +196,16 @@ fn check_until<'a>(lab: &'a Lab, run: &RunDir, t: &TestOpts, file: &str) -> Vec<
 }
 
 /// Probe these expectations of `lab` (running, its namespaces under
-/// `run`) at once and judge each. `file` is named in the hint when the lab
-/// is not up.
+/// `run`) at once and judge each, naming routers on a path by `owners`
+/// ([`address_owners`]). `file` is named in the hint when the lab is not up.
 fn check_these<'a>(
     lab: &'a Lab,
+    owners: &HashMap<IpAddr, NodeId>,
     expects: &[&'a Expect],
     run: &RunDir,
     opts: &probe::Opts,
     file: &str,
 ) -> Vec<Checked<'a>> {
-    let owners = address_owners(lab);
     let mut probes = Vec::new();
     let mut slot = Vec::new();
     for e in expects.iter().copied() {
@@ -241,7 +237,7 @@ fn check_these<'a>(
                 took: None,
                 rounds: 0,
             },
-            Some(o) => judge(lab, &owners, e, o),
+            Some(o) => judge(lab, owners, e, o),
         })
         .collect()
 }
@@ -607,7 +603,9 @@ mod tests {
         assert_eq!(parse_wait("500ms"), Some(Duration::from_millis(500)));
         assert_eq!(parse_wait("2m"), Some(Duration::from_secs(120)));
         assert_eq!(parse_wait("5"), Some(Duration::from_secs(5)));
-        for bad in ["", "0", "-1s", "3h", "2hours", "7200s", "1e9"] {
+        assert_eq!(parse_wait("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_wait("60m"), Some(MAX_WAIT));
+        for bad in ["", "0", "0ms", "-1s", "3h", "2hours", "7200s", "61m", "1e9", "5 parsecs"] {
             assert_eq!(parse_wait(bad), None, "{bad}");
         }
     }

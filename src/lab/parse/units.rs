@@ -10,9 +10,22 @@ fn split(s: &str) -> Option<(f64, &str)> {
 
 /// "20ms", "5s", "100us", "1.5ms", "2m" → microseconds.
 pub(crate) fn duration_us(s: &str) -> Result<u64, String> {
+    duration_us_in(s, None)
+}
+
+/// [`duration_us`], with a bare number counted in seconds: "5" is 5 s (a
+/// command line's `--wait 5`).
+pub(crate) fn duration_or_seconds_us(s: &str) -> Result<u64, String> {
+    duration_us_in(s, Some(1e6))
+}
+
+/// A duration in microseconds; `bare` is what a number without a unit
+/// counts in (`None`: a unit is required).
+fn duration_us_in(s: &str, bare: Option<f64>) -> Result<u64, String> {
     let bad = || format!("\"{s}\" is not a duration (write it like \"20ms\", \"5s\" or \"100us\")");
     let (n, unit) = split(s).ok_or_else(bad)?;
     let mult = match unit {
+        "" => bare.ok_or_else(bad)?,
         "us" | "usec" | "µs" => 1.0,
         "ms" | "msec" => 1e3,
         "s" | "sec" => 1e6,
@@ -86,6 +99,13 @@ mod tests {
         assert!(duration_us("20").is_err());
         assert!(duration_us("ms").is_err());
         assert!(duration_us("20 parsecs").is_err());
+        assert_eq!(duration_or_seconds_us("20"), Ok(20_000_000));
+        assert_eq!(duration_or_seconds_us("20ms"), Ok(20_000));
+        assert_eq!(duration_or_seconds_us("ms"), duration_us("ms"));
+        assert_eq!(
+            duration_us("20"),
+            Err("\"20\" is not a duration (write it like \"20ms\", \"5s\" or \"100us\")".into())
+        );
     }
 
     #[test]

@@ -37,6 +37,7 @@ use super::wire::{attrs, nla};
 use netlink_packet_core::{DefaultNla, Emitable, NLM_F_CREATE, NLM_F_REPLACE, Nla};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::tc::{TcAttribute, TcHandle, TcHeader, TcMessage, TcOption};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const TCA_OPTIONS: u16 = 2;
@@ -501,6 +502,19 @@ impl Netlink {
     /// one (a veth reports `noqueue`, handle 0, when nothing is set).
     pub fn qdisc_root(&mut self, ifindex: u32) -> Result<Option<QdiscInfo>, NlError> {
         let req = TcMessage::with_index(ifindex as i32);
+        let mut roots = self.root_qdiscs(req)?;
+        Ok(roots.remove(&ifindex))
+    }
+
+    /// The root qdisc of every interface of the namespace, by ifindex, from
+    /// one dump (an interface the kernel reports none for is absent).
+    pub fn qdisc_roots(&mut self) -> Result<HashMap<u32, QdiscInfo>, NlError> {
+        self.root_qdiscs(TcMessage::default())
+    }
+
+    fn root_qdiscs(&mut self, req: TcMessage) -> Result<HashMap<u32, QdiscInfo>, NlError> {
+        let wanted = req.header.index as u32;
+        let mut roots = HashMap::new();
         for reply in self.dump(RouteNetlinkMessage::GetQueueDiscipline(req))? {
             let raw = match &reply {
                 Reply::Message(RouteNetlinkMessage::NewQueueDiscipline(m)) => Some(from_message(m)),
@@ -508,14 +522,14 @@ impl Netlink {
                 _ => None,
             };
             let Some((index, handle, parent, kind, options)) = raw else { continue };
-            if index != ifindex || parent != TC_H_ROOT {
+            if (wanted != 0 && index != wanted) || parent != TC_H_ROOT || roots.contains_key(&index) {
                 continue;
             }
             let tbf = if kind == "tbf" { tbf_params(&options) } else { None };
             let netem = if kind == "netem" { netem_decode(&options) } else { None };
-            return Ok(Some(QdiscInfo { kind, handle, tbf, netem }));
+            roots.insert(index, QdiscInfo { kind, handle, tbf, netem });
         }
-        Ok(None)
+        Ok(roots)
     }
 
     /// Put (or replace) a tbf at the root of `ifindex`, handle `1:`,
