@@ -116,7 +116,10 @@ r left leftovers
     run.expect_rc("down", 0);
     run.check(run.get("down").out().contains("removed 6 namespaces, ended 4 processes"), run.get("down").out());
     let birds2 = run.get("birds2").out();
-    run.check(birds2.lines().count() == 1 && !birds2.contains("ospf-ring"), format!("only the machine's bird: {birds2}"));
+    run.check(
+        birds2.lines().count() == 1 && !birds2.contains("ospf-ring"),
+        format!("only the machine's bird: {birds2}"),
+    );
     let sys = run.get("sys");
     run.check(sys.rc == 0 && sys.out().contains("Router ID is 192.0.2.1"), "the machine's bird was left alone");
     run.expect("left", 1, "", "");

@@ -39,7 +39,8 @@ macro_rules! require_program {
 pub fn program_granted(test: &str, program: &str, package: &str) -> bool {
     use std::io::Write as _;
     use std::os::unix::fs::PermissionsExt as _;
-    let runnable = |p: std::path::PathBuf| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+    let runnable =
+        |p: std::path::PathBuf| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
     if std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|d| runnable(d.join(program)))) {
         return true;
     }
