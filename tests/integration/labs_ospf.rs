@@ -29,12 +29,15 @@ printf 'router id 192.0.2.1;\nprotocol device {}\n' >$H/sys-bird.conf
 bird -f -c $H/sys-bird.conf -s /run/bird/bird.ctl >$H/sys-bird.log 2>&1 &
 SYS=$!
 wait_for birdc -s /run/bird/bird.ctl show status
-# pid, command and namespace of every bird, one line each, sorted.
+# pid and namespace name (none: not a named one) of every bird, sorted.
 birds() { for p in $(ps -e -o pid=,comm= | awk '$2 == "bird" { print $1 }'); do
     printf '%s %s\n' "$p" "$($IP netns identify "$p")"; done | sort; }
-# Wait (at most 30 s) until router $1 sends traffic for $2 through $3.
-via() { local n=0; until $IP -n $L-$1 route get "$2" | grep -q " via $3 "; do
+# Retry a check every 0.1 s, at most 30 s: routers converge in their own time.
+settle() { local n=0; until "$@" >/dev/null 2>&1; do
     n=$((n + 1)); [ $n -gt 300 ] && return 1; sleep 0.1; done; }
+# Does router $1 send traffic for $2 through $3? Are $2 of its neighbours full?
+via() { $IP -n $L-$1 route get "$2" | grep -q " via $3 "; }
+full() { [ "$($NETNS exec $L $1 -- birdc -s /etc/bird/bird.ctl show ospf neighbors | grep -c Full/PtP)" = "$2" ]; }
 
 r up $NETNS up $F
 r birds0 birds
@@ -42,7 +45,12 @@ r t1 $T
 r again $NETNS up $F
 r birds1 birds
 r status $NETNS -j status $L
+# test --wait passes at the first working path, which may be the long one
+# while the ring is still converging: wait for every adjacency.
+for n in r1 r2 r3 r4; do settle full $n 2 || die "$n has not two full neighbours"; done
 r nbr $NETNS exec $L r1 -- birdc -s /etc/bird/bird.ctl show ospf neighbors
+r short1 settle via r1 10.0.3.10 10.0.12.2
+r shortback1 settle via r3 10.0.1.10 10.0.23.1
 r fwd1 $IP -n $L-r1 route get 10.0.3.10
 r back1 $IP -n $L-r3 route get 10.0.1.10
 
@@ -52,8 +60,8 @@ r fwd2 $IP -n $L-r1 route get 10.0.3.10
 r back2 $IP -n $L-r3 route get 10.0.1.10
 
 r heal $NETNS lab $L link r1 r2 up
-r short via r1 10.0.3.10 10.0.12.2
-r shortback via r3 10.0.1.10 10.0.23.1
+r short settle via r1 10.0.3.10 10.0.12.2
+r shortback settle via r3 10.0.1.10 10.0.23.1
 r t3 $T
 
 r down $NETNS down $L
