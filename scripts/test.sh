@@ -53,6 +53,7 @@ install_missing() {
 	need iptables-legacy-restore || missing+=(iptables)   # legacy rule sets the firewall tests load and compare with (tests/integration/firewall.rs)
 	need ipset || missing+=(ipset)   # the sets legacy firewall rules match (tests/integration/firewall.rs)
 	need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml
+	need bird || missing+=(bird2)   # the OSPF routers of examples/ospf-ring.toml (tests/integration/labs_ospf.rs); the lab never uses the bird.service systemd may start
 	need python3 || missing+=(python3)   # servers and clients in the lab tests
 	need tmux || missing+=(tmux)   # a real terminal for netns top's full-screen view (tests/integration/top.rs)
 	need objdump || missing+=(binutils)   # tests/binary reads the machine code; scripts/release.sh strips

@@ -13,6 +13,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("vlans", "lab \"vlans\" is valid: 7 nodes, 6 links, 2 expectations"),
     ("wan", "lab \"wan\" is valid: 4 nodes, 3 links, 1 expectation"),
     ("tenants", "lab \"tenants\" is valid: 11 nodes, 10 links, 8 expectations"),
+    ("ospf-ring", "lab \"ospf-ring\" is valid: 6 nodes, 6 links, 3 expectations"),
 ];
 
 /// Prelude: a directory uid 65534 can read, as the working directory.

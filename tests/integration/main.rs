@@ -5,6 +5,7 @@
 #[path = "../../crates/netns-core/src/require_root.rs"]
 #[macro_use]
 mod require_root;
+#[macro_use]
 mod support;
 
 mod bugfixes;
@@ -17,6 +18,7 @@ mod labs_graph;
 mod labs_kernel;
 mod labs_keys;
 mod labs_more;
+mod labs_ospf;
 mod labs_runtime;
 mod labs_test;
 mod labs_up;

@@ -141,13 +141,7 @@ fn without_root_another_namespace_is_refused_by_name_and_the_current_one_is_read
 #[test]
 fn the_full_screen_view_shows_the_busiest_first_and_q_restores_the_terminal() {
     require_root!();
-    if std::process::Command::new("tmux").arg("-V").output().is_err() {
-        if std::env::var_os("NETNS_REQUIRE_ROOT").is_some() {
-            panic!("tmux is not installed");
-        }
-        eprintln!("SKIPPED: tmux is not installed");
-        return;
-    }
+    require_program!("tmux", "tmux");
     let body = format!(
         r#"{LAB}
 export TERM=xterm-256color TMUX_TMPDIR=$H/w

@@ -19,6 +19,41 @@ pub mod script;
 pub mod text;
 
 pub use labs::{examples_prelude, lab_script};
+
+/// Return from the test unless PROGRAM is on `PATH`, as `require_root!`
+/// does without root: one line, `TEST: skipped: needs PROGRAM (the PACKAGE
+/// package)`; under `NETNS_REQUIRE_ROOT=1` (scripts/test.sh, which installs
+/// PACKAGE) the test fails instead, so a missing tool is never a pass.
+macro_rules! require_program {
+    ($program:expr, $package:expr) => {{
+        fn f() {}
+        let test = $crate::require_root::test_path(::std::any::type_name_of_val(&f));
+        if !$crate::support::program_granted(test, $program, $package) {
+            return;
+        }
+    }};
+}
+
+/// Whether test `test`, which runs `program`, may go on (see
+/// [`require_program!`]).
+pub fn program_granted(test: &str, program: &str, package: &str) -> bool {
+    use std::io::Write as _;
+    use std::os::unix::fs::PermissionsExt as _;
+    let runnable =
+        |p: std::path::PathBuf| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+    if std::env::var_os("PATH").is_some_and(|path| std::env::split_paths(&path).any(|d| runnable(d.join(program)))) {
+        return true;
+    }
+    if std::env::var_os("NETNS_REQUIRE_ROOT").is_some_and(|v| v == "1") {
+        panic!(
+            "{test} needs {program}, which is not on PATH (scripts/test.sh installs the {package} package), \
+             and NETNS_REQUIRE_ROOT=1 does not let it be skipped"
+        );
+    }
+    // Past the test harness's capture, as require_root! does.
+    let _ = writeln!(std::io::stderr(), "{test}: skipped: needs {program} (the {package} package)");
+    false
+}
 pub use script::{Script, prelude, script};
 pub use text::{parse_mountinfo, sorted_lines};
 
