@@ -213,6 +213,7 @@ mod tests {
             kind: Some(kind.into()),
             up: true,
             running: true,
+            carrier: true,
             operstate: None,
             mtu: 1500,
             mac: None,

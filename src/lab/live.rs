@@ -5,7 +5,7 @@ use super::error::NsError;
 use crate::namespace::NetNs;
 use crate::netlink::bridge_vlan::PortVlanInfo;
 use crate::netlink::link::KindData;
-use crate::netlink::link::{IFF_RUNNING, IFF_UP};
+use crate::netlink::link::{IFF_LOWER_UP, IFF_RUNNING, IFF_UP};
 use crate::netlink::qdisc::{NetemParams, TbfParams};
 use crate::netlink::route::{Route, RouteFilter};
 use crate::netlink::{Netlink, NlError};
@@ -51,6 +51,10 @@ pub struct LiveLink {
     pub up: bool,
     /// Carrier / operational state is up.
     pub running: bool,
+    /// Carrier (`IFF_LOWER_UP`), which the kernel sets at once; the
+    /// operational state (`running`, `operstate`) follows it within a
+    /// second or so, after the kernel's link-watch work has run.
+    pub carrier: bool,
     /// RFC 2863 operational state (IFLA_OPERSTATE), when reported.
     pub operstate: Option<u8>,
     /// MTU.
@@ -131,6 +135,7 @@ pub fn read(nl: &mut Netlink) -> Result<NsLive, LiveError> {
                 kind: l.kind().map(str::to_string),
                 up: l.flags & IFF_UP != 0,
                 running: l.flags & IFF_RUNNING != 0,
+                carrier: l.flags & IFF_LOWER_UP != 0,
                 operstate: l.operstate,
                 mtu: l.mtu.unwrap_or(0),
                 mac: l.address.clone(),

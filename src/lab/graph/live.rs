@@ -17,15 +17,20 @@ pub struct IfaceLive {
     pub admin_up: bool,
     /// Operational state in words (`up`, `down`, `lowerlayerdown`, `unknown`…).
     pub oper: String,
+    /// Carrier (`IFF_LOWER_UP`).
+    pub carrier: bool,
     /// Addresses, link-local IPv6 ones left out (the kernel adds those).
     pub addrs: Vec<IpNet>,
 }
 
 impl IfaceLive {
     /// Up for traffic: operationally up, or admin up with no operational
-    /// state reported (`unknown`, as for `lo`).
+    /// state reported (`unknown`, as for `lo`), or admin up and `down`
+    /// with carrier: just after `up` the operational state of a new veth
+    /// still says `down` for up to a second, until the kernel's link watch
+    /// catches up with the carrier it already has.
     pub fn is_up(&self) -> bool {
-        self.oper == "up" || (self.admin_up && self.oper == "unknown")
+        self.oper == "up" || (self.admin_up && (self.oper == "unknown" || (self.oper == "down" && self.carrier)))
     }
 }
 
@@ -92,6 +97,7 @@ fn ifaces_of(lv: &NsLive) -> BTreeMap<String, IfaceLive> {
         .map(|l| {
             let il = IfaceLive {
                 admin_up: l.up,
+                carrier: l.carrier,
                 oper: crate::netlink::link::operstate_word(l.operstate).to_string(),
                 addrs: lv.addrs.iter().filter(|(index, _)| *index == l.index).map(|(_, net)| *net).collect(),
             };
@@ -196,10 +202,21 @@ mod tests {
             drift: Drift::default(),
         };
         let mut n = NodeLive { exists: true, ..NodeLive::default() };
-        n.ifaces.insert("eth0".into(), IfaceLive { admin_up: false, oper: "down".into(), addrs: vec![] });
+        n.ifaces
+            .insert("eth0".into(), IfaceLive { admin_up: false, oper: "down".into(), carrier: false, addrs: vec![] });
         apply(&mut g, true, &n);
         assert_eq!(g.drift.markers(), vec!["down".to_string()]);
         apply(&mut g, false, &n);
         assert!(g.drift.is_clean());
+        // Admin up without carrier: the other end is down.
+        n.ifaces
+            .insert("eth0".into(), IfaceLive { admin_up: true, oper: "down".into(), carrier: false, addrs: vec![] });
+        apply(&mut g, true, &n);
+        assert_eq!(g.drift.markers(), vec!["down: no carrier".to_string()]);
+        // With carrier, an operational state still "down" is the kernel's
+        // link watch not having run yet: up.
+        n.ifaces.insert("eth0".into(), IfaceLive { admin_up: true, oper: "down".into(), carrier: true, addrs: vec![] });
+        apply(&mut g, true, &n);
+        assert!(g.drift.is_clean(), "{:?}", g.drift.markers());
     }
 }

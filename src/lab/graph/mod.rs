@@ -493,7 +493,12 @@ pub(crate) mod fixtures {
     }
 
     fn up_live(addrs: &[&str]) -> IfaceLive {
-        IfaceLive { admin_up: true, oper: "up".into(), addrs: addrs.iter().map(|a| a.parse().unwrap()).collect() }
+        IfaceLive {
+            admin_up: true,
+            oper: "up".into(),
+            carrier: true,
+            addrs: addrs.iter().map(|a| a.parse().unwrap()).collect(),
+        }
     }
 
     /// chain3 with h2's namespace gone, r1:eth1 down, r2:eth0 with a

@@ -16,6 +16,7 @@ fn link(index: u32, name: &str, kind: &str) -> (String, LiveLink) {
         kind: Some(kind.into()),
         up: true,
         running: true,
+        carrier: true,
         operstate: None,
         mtu: 1500,
         mac: None,

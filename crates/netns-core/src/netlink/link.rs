@@ -37,6 +37,9 @@ use netlink_packet_route::link::{
 pub const IFF_UP: u32 = libc::IFF_UP as u32;
 /// `IFF_RUNNING`, as the `u32` of `ifi_flags`.
 pub const IFF_RUNNING: u32 = libc::IFF_RUNNING as u32;
+/// `IFF_LOWER_UP` (carrier: set at once when it changes, where the
+/// operational state follows later), as the `u32` of `ifi_flags`.
+pub const IFF_LOWER_UP: u32 = libc::IFF_LOWER_UP as u32;
 /// `IFF_POINTOPOINT`, as the `u32` of `ifi_flags`.
 pub const IFF_POINTOPOINT: u32 = libc::IFF_POINTOPOINT as u32;
 
