@@ -7,6 +7,7 @@
 //! | [`error`] | why `up`, `down` or a rollback failed: the object and the cause |
 //! | [`diag`] | `file:line:column` messages |
 //! | [`parse`] | TOML → [`model::Lab`] (`for` repetition, defaults, automatic addresses) |
+//! | [`hosts`] | the generated `hosts` file: every node's name resolves in every node |
 //! | [`keys`] | every key of every table of a lab file, declared once |
 //! | [`probe`] | reachability probes (ICMP, TCP, UDP, path) from inside namespaces, all at once |
 //! | [`validate`] | semantic checks before anything changes |
@@ -27,6 +28,7 @@ pub mod features;
 pub mod files;
 pub mod graph;
 pub mod handles;
+pub mod hosts;
 pub mod ids;
 pub mod interrupt;
 pub mod keys;
