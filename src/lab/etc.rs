@@ -215,7 +215,7 @@ pub fn differs(etc: &Path, node: &Node, rec: Option<&NsRecord>) -> bool {
     let listed = |rel: &str| node.etc.iter().any(|f| f.path == rel);
     let ours = |rel: &str| rec.is_some_and(|r| r.etc_files.iter().any(|f| f == rel));
     node.etc.iter().any(|f| {
-        if f.generated && leave(dir.as_ref(), &f.path, ours(&f.path)) {
+        if f.generated && leave(dir.as_ref(), f, ours(&f.path)) {
             return false;
         }
         have(&f.path).as_deref() != Some(f.text.as_bytes())
@@ -231,21 +231,25 @@ pub fn left_alone(lab: &Lab, etc: &Path, state: Option<&State>) -> Vec<String> {
         let Some(f) = node.etc.iter().find(|f| f.generated) else { continue };
         let ours = records.get(node.ns.as_str()).is_some_and(|r| r.etc_files.contains(&f.path));
         let Some(dir) = ns_dir(etc, &node.ns) else { continue };
-        if leave(Some(&dir), &f.path, ours) {
+        if leave(Some(&dir), f, ours) {
             notes.push(format!("{}: lab {} did not make it", dir.path().join(&f.path).display(), lab.name));
         }
     }
     notes
 }
 
-/// Is a generated file left alone: does something stand at its path that
-/// is not a regular file the lab made (`ours`: the record lists it)?
-fn leave(dir: Option<&Dir>, rel: &str, ours: bool) -> bool {
-    let (dirs, file) = split_rel(rel);
-    match dir.and_then(|d| d.walk(&dirs.join("/")).ok().flatten()).map(|d| d.kind(file)) {
-        None | Some(Ok(Kind::Absent)) => false,
-        Some(Ok(Kind::File)) => !ours,
-        Some(_) => true,
+/// Is the generated file `f` left alone: does something stand at its path
+/// that is not a regular file the lab made (`ours`: the record lists it)?
+/// Without a record, a file that is exactly what the lab writes is the
+/// lab's, as in the module documentation (a state lost with a reboot, say,
+/// while `/etc/netns` stayed).
+fn leave(dir: Option<&Dir>, f: &super::model::EtcFile, ours: bool) -> bool {
+    let (dirs, file) = split_rel(&f.path);
+    let Some(parent) = dir.and_then(|d| d.walk(&dirs.join("/")).ok().flatten()) else { return false };
+    match parent.kind(file) {
+        Ok(Kind::Absent) => false,
+        Ok(Kind::File) => !ours && parent.read(file, FILE_LIMIT).ok().flatten().as_deref() != Some(f.text.as_bytes()),
+        _ => true,
     }
 }
 
@@ -284,7 +288,7 @@ pub fn apply(
         let nsdir = base.sub(&node.ns)?;
         for f in &node.etc {
             let rel = &f.path;
-            if f.generated && leave(nsdir.as_ref(), rel, rec.etc_files.contains(rel)) {
+            if f.generated && leave(nsdir.as_ref(), f, rec.etc_files.contains(rel)) {
                 // Not the lab's (or no longer: replaced by a symlink, say):
                 // left alone (`left_alone` said so) and not recorded, so
                 // step 2 does not write it and `down` does not remove it.
@@ -313,6 +317,8 @@ pub fn apply(
                 Kind::Absent if !rec.etc_files.contains(rel) => rec.etc_files.push(rel.clone()),
                 Kind::Absent => {}
                 Kind::File if rec.etc_files.contains(rel) => {}
+                // Exactly what the lab writes (see `leave`): taken as its.
+                Kind::File if f.generated => rec.etc_files.push(rel.clone()),
                 Kind::File => {
                     return Err(EtcError::NotOurs {
                         path: etc.join(&node.ns).join(rel),
