@@ -155,7 +155,13 @@ pub fn refusals(lab: &Lab, run: &RunDir, state: Option<&State>) -> Vec<super::Di
     for node in lab.nodes.iter().filter(|n| !n.etc.is_empty()) {
         let ours = records.get(node.ns.as_str()).map(|r| r.etc_files.as_slice()).unwrap_or_default();
         if let Err(e) = check_node(&base, node, ours, &lab.name) {
-            out.push(super::Diag::at(node.span.clone(), e.to_string()));
+            // Only the generated hosts goes there: say how to do without.
+            let why = if node.etc.iter().all(|f| f.generated) {
+                format!("{e} (the lab writes node {}'s hosts file there; `hosts = false` turns that off)", node.name)
+            } else {
+                e.to_string()
+            };
+            out.push(super::Diag::at(node.span.clone(), why));
         }
     }
     out

@@ -184,3 +184,46 @@ r left leftovers
     run.expect_rc("down", 0);
     run.expect("left", 1, "", "");
 }
+
+/// Symlinks are never followed: one standing for a node's `/etc/netns`
+/// directory makes `up` refuse (saying how to do without the hosts file),
+/// and one standing for its hosts file is left alone; neither target is
+/// written.
+#[test]
+fn symlinks_where_the_hosts_file_would_go_are_not_followed() {
+    require_root!();
+    let run = lab_script(
+        r#"
+printf 'schema = 1\nname = "sy"\n[nodes.a]\nloopback = ["10.9.9.1/32"]\n' > sy.toml
+mkdir -p $H/victim $NETNS_ETC_DIR
+echo victim > $H/victim/hosts
+ln -s $H/victim $NETNS_ETC_DIR/sy-a
+r dir $NETNS up sy.toml
+r ns1 $IP netns list
+rm $NETNS_ETC_DIR/sy-a
+mkdir $NETNS_ETC_DIR/sy-a
+ln -s $H/victim/hosts $NETNS_ETC_DIR/sy-a/hosts
+r file $NETNS up sy.toml
+r down $NETNS down sy
+r victim cat $H/victim/hosts
+r link readlink $NETNS_ETC_DIR/sy-a/hosts
+rm -r $NETNS_ETC_DIR/sy-a
+r left leftovers
+"#,
+    )
+    .run();
+    let dir = run.get("dir");
+    run.check(dir.rc == 1, "a symlinked directory: up refuses");
+    run.check(dir.err().contains("/tmp/.h/etc/sy-a is a symlink; netns does not follow it"), "names it");
+    run.check(dir.err().contains("`hosts = false` turns that off"), "says how to do without");
+    run.expect("ns1", 0, "", "");
+    run.expect_rc("file", 0);
+    run.check(
+        run.get("file").err().contains("left alone: /tmp/.h/etc/sy-a/hosts: lab sy did not make it"),
+        "a symlinked file: left alone, and said so",
+    );
+    run.expect_rc("down", 0);
+    run.expect("victim", 0, "victim\n", "");
+    run.expect("link", 0, "/tmp/.h/victim/hosts\n", "");
+    run.expect("left", 1, "", "");
+}
