@@ -7,7 +7,8 @@ same build for `ip -b` (namespaces + veths in one batch, then one
   gen.py star N OUTDIR [PREFIX]    N hosts on one switch (bridge), one /16
 
 Every namespace name starts with PREFIX (the lab's ns_prefix; default
-"<lab name>-").
+"<lab name>-"). HOSTS=true or HOSTS=false in the environment sets the
+lab's `hosts` key (the generated hosts files; unset: the default).
 """
 import ipaddress
 import os
@@ -19,8 +20,14 @@ def p30(k):
     return str(ipaddress.IPv4Address(base + 1)), str(ipaddress.IPv4Address(base + 2))
 
 
+def hosts_key():
+    """The `hosts` line HOSTS asks for, or nothing."""
+    v = os.environ.get("HOSTS", "")
+    return f"hosts = {v}\n" if v in ("true", "false") else ""
+
+
 def chain(n, out, name, prefix):
-    toml = [f'schema = 1\nname = "{name}"\nns_prefix = "{prefix}"\n']
+    toml = [f'schema = 1\nname = "{name}"\nns_prefix = "{prefix}"\n{hosts_key()}']
     ipb = []
     per_ns = {i: [] for i in range(1, n + 1)}
     for i in range(1, n + 1):
@@ -45,7 +52,7 @@ def chain(n, out, name, prefix):
 
 
 def star(n, out, name, prefix):
-    toml = [f'schema = 1\nname = "{name}"\nns_prefix = "{prefix}"\n\n[nodes.sw]\nkind = "switch"\nsubnet = "10.1.0.0/16"\n']
+    toml = [f'schema = 1\nname = "{name}"\nns_prefix = "{prefix}"\n{hosts_key()}\n[nodes.sw]\nkind = "switch"\nsubnet = "10.1.0.0/16"\n']
     ipb = [f"netns add {prefix}sw"]
     per_ns = {"sw": ["link set lo up", "link add br0 type bridge", "link set br0 up"]}
     for i in range(1, n + 1):

@@ -13,6 +13,11 @@
 //! - `down` removes the recorded files, then the lab's directories that are
 //!   empty, and names what it left.
 //!
+//! The generated `hosts` (see [`super::hosts`]) is the lab's like any
+//! other file, with one difference: where something the lab did not make
+//! already stands at its path, `up` leaves that alone and names it
+//! ([`left_alone`]) instead of refusing, and it is not drift.
+//!
 //! A record from a netns that did not list its files (`etc` set, both lists
 //! empty), or no record at all: a file the lab file lists whose content is
 //! exactly what the lab writes is taken as the lab's (with its
@@ -22,6 +27,7 @@ use super::files::{Dir, FileError, Kind, Rmdir, split_rel};
 use super::model::{Lab, Node};
 use super::state::{NsRecord, State};
 use crate::rundir::RunDir;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Why a lab's files under `/etc/netns` could not be written or removed.
@@ -57,7 +63,8 @@ pub enum EtcError {
 }
 
 const VAR: &str = "NETNS_ETC_DIR";
-const FILE_LIMIT: u64 = 16 << 20;
+/// The largest file read back to compare with what the lab writes.
+pub const FILE_LIMIT: u64 = 16 << 20;
 
 /// A record written by a netns that did not list the lab's files.
 pub fn legacy(rec: &NsRecord) -> bool {
@@ -93,10 +100,10 @@ fn matching(etc: &Path, node: &Node) -> (Vec<String>, Vec<String>) {
     let Some(dir) = ns_dir(etc, &node.ns) else { return (Vec::new(), Vec::new()) };
     let mut files = Vec::new();
     let mut dirs: Vec<String> = Vec::new();
-    for (rel, text) in &node.etc {
-        if read(&dir, rel).as_deref() == Some(text.as_bytes()) {
-            files.push(rel.clone());
-            for p in prefixes(rel) {
+    for f in &node.etc {
+        if read(&dir, &f.path).as_deref() == Some(f.text.as_bytes()) {
+            files.push(f.path.clone());
+            for p in prefixes(&f.path) {
                 if !dirs.contains(&p) {
                     dirs.push(p);
                 }
@@ -119,8 +126,10 @@ pub fn adopt_legacy(mut state: State, lab: &Lab, etc: &Path) -> State {
     state
 }
 
-fn record<'a>(state: Option<&'a State>, ns: &str) -> Option<&'a NsRecord> {
-    state.and_then(|s| s.namespaces.iter().find(|r| r.ns == ns))
+/// The state's records by namespace name, looked up once per node (a lab
+/// has a record per node: a search per node would be quadratic).
+fn records(state: Option<&State>) -> HashMap<&str, &NsRecord> {
+    state.iter().flat_map(|s| s.namespaces.iter().map(|r| (r.ns.as_str(), r))).collect()
 }
 
 /// What `up` must refuse before it changes anything: a run directory or
@@ -142,10 +151,17 @@ pub fn refusals(lab: &Lab, run: &RunDir, state: Option<&State>) -> Vec<super::Di
             return out;
         }
     };
+    let records = records(state);
     for node in lab.nodes.iter().filter(|n| !n.etc.is_empty()) {
-        let ours = record(state, &node.ns).map(|r| r.etc_files.as_slice()).unwrap_or_default();
+        let ours = records.get(node.ns.as_str()).map(|r| r.etc_files.as_slice()).unwrap_or_default();
         if let Err(e) = check_node(&base, node, ours, &lab.name) {
-            out.push(super::Diag::at(node.span.clone(), e.to_string()));
+            // Only the generated hosts goes there: say how to do without.
+            let why = if node.etc.iter().all(|f| f.generated) {
+                format!("{e} (the lab writes node {}'s hosts file there; `hosts = false` turns that off)", node.name)
+            } else {
+                e.to_string()
+            };
+            out.push(super::Diag::at(node.span.clone(), why));
         }
     }
     out
@@ -154,7 +170,8 @@ pub fn refusals(lab: &Lab, run: &RunDir, state: Option<&State>) -> Vec<super::Di
 fn check_node(base: &Dir, node: &Node, ours: &[String], lab: &str) -> Result<(), EtcError> {
     let Some(nsdir) = base.sub(&node.ns)? else { return Ok(()) };
     nsdir.check_private()?;
-    for (rel, _) in &node.etc {
+    for f in &node.etc {
+        let rel = &f.path;
         let (dirs, file) = split_rel(rel);
         let mut cur = nsdir.walk("")?.ok_or_else(|| FileError::Vanished { path: nsdir.path().to_path_buf() })?;
         let mut complete = true;
@@ -177,6 +194,8 @@ fn check_node(base: &Dir, node: &Node, ours: &[String], lab: &str) -> Result<(),
         match cur.kind(file)? {
             Kind::Absent => {}
             Kind::File if ours.contains(rel) => {}
+            // Left alone, and said so (`left_alone`).
+            _ if f.generated => {}
             Kind::File => {
                 return Err(EtcError::NotOurs {
                     path,
@@ -194,13 +213,50 @@ fn check_node(base: &Dir, node: &Node, ours: &[String], lab: &str) -> Result<(),
 
 /// Do the node's files differ from what the lab wants: a listed file
 /// missing or changed, or a file of the lab's that the file no longer
-/// lists still there? Files the lab did not make are not drift.
+/// lists still there? Files the lab did not make are not drift, nor is a
+/// generated file left alone because something else stands at its path.
 pub fn differs(etc: &Path, node: &Node, rec: Option<&NsRecord>) -> bool {
     let dir = ns_dir(etc, &node.ns);
     let have = |rel: &str| dir.as_ref().and_then(|d| read(d, rel));
-    let listed = |rel: &str| node.etc.iter().any(|(r, _)| r == rel);
-    node.etc.iter().any(|(rel, text)| have(rel).as_deref() != Some(text.as_bytes()))
-        || rec.is_some_and(|r| r.etc_files.iter().any(|f| !listed(f) && still_there(dir.as_ref(), f)))
+    let listed = |rel: &str| node.etc.iter().any(|f| f.path == rel);
+    let ours = |rel: &str| rec.is_some_and(|r| r.etc_files.iter().any(|f| f == rel));
+    node.etc.iter().any(|f| {
+        if f.generated && leave(dir.as_ref(), f, ours(&f.path)) {
+            return false;
+        }
+        have(&f.path).as_deref() != Some(f.text.as_bytes())
+    }) || rec.is_some_and(|r| r.etc_files.iter().any(|f| !listed(f) && still_there(dir.as_ref(), f)))
+}
+
+/// The generated files `up` leaves alone, as notes: something the lab
+/// did not make stands at their path (an admin's own `hosts`, say).
+pub fn left_alone(lab: &Lab, etc: &Path, state: Option<&State>) -> Vec<String> {
+    let mut notes = Vec::new();
+    let records = records(state);
+    for node in lab.nodes.iter() {
+        let Some(f) = node.etc.iter().find(|f| f.generated) else { continue };
+        let ours = records.get(node.ns.as_str()).is_some_and(|r| r.etc_files.contains(&f.path));
+        let Some(dir) = ns_dir(etc, &node.ns) else { continue };
+        if leave(Some(&dir), f, ours) {
+            notes.push(format!("{}: lab {} did not make it", dir.path().join(&f.path).display(), lab.name));
+        }
+    }
+    notes
+}
+
+/// Is the generated file `f` left alone: does something stand at its path
+/// that is not a regular file the lab made (`ours`: the record lists it)?
+/// Without a record, a file that is exactly what the lab writes is the
+/// lab's, as in the module documentation (a state lost with a reboot, say,
+/// while `/etc/netns` stayed).
+fn leave(dir: Option<&Dir>, f: &super::model::EtcFile, ours: bool) -> bool {
+    let (dirs, file) = split_rel(&f.path);
+    let Some(parent) = dir.and_then(|d| d.walk(&dirs.join("/")).ok().flatten()) else { return false };
+    match parent.kind(file) {
+        Ok(Kind::Absent) => false,
+        Ok(Kind::File) => !ours && parent.read(file, FILE_LIMIT).ok().flatten().as_deref() != Some(f.text.as_bytes()),
+        _ => true,
+    }
 }
 
 fn still_there(dir: Option<&Dir>, rel: &str) -> bool {
@@ -221,18 +277,30 @@ pub fn apply(
     journal: &mut dyn FnMut(&State) -> Result<(), FileError>,
 ) -> Result<Vec<String>, EtcError> {
     let base = Dir::open_trusted(etc, VAR, true)?.ok_or_else(|| FileError::Vanished { path: etc.to_path_buf() })?;
+    // Each node's record, found once (a search per node would be
+    // quadratic in a lab where every node has files).
+    let mut at: HashMap<String, usize> = state.namespaces.iter().enumerate().map(|(i, r)| (r.ns.clone(), i)).collect();
     // 1. Record what will be made.
     for node in nodes {
-        let idx = match state.namespaces.iter().position(|r| r.ns == node.ns) {
-            Some(i) => i,
+        let idx = match at.get(&node.ns) {
+            Some(&i) => i,
             None => {
                 state.namespaces.push(NsRecord { node: node.name.clone(), ns: node.ns.clone(), ..NsRecord::default() });
+                at.insert(node.ns.clone(), state.namespaces.len() - 1);
                 state.namespaces.len() - 1
             }
         };
         let rec = &mut state.namespaces[idx];
         let nsdir = base.sub(&node.ns)?;
-        for (rel, _) in &node.etc {
+        for f in &node.etc {
+            let rel = &f.path;
+            if f.generated && leave(nsdir.as_ref(), f, rec.etc_files.contains(rel)) {
+                // Not the lab's (or no longer: replaced by a symlink, say):
+                // left alone (`left_alone` said so) and not recorded, so
+                // step 2 does not write it and `down` does not remove it.
+                rec.etc_files.retain(|x| x != rel);
+                continue;
+            }
             for p in prefixes(rel) {
                 let exists = match &nsdir {
                     Some(d) => d.walk(&p)?.is_some(),
@@ -255,6 +323,8 @@ pub fn apply(
                 Kind::Absent if !rec.etc_files.contains(rel) => rec.etc_files.push(rel.clone()),
                 Kind::Absent => {}
                 Kind::File if rec.etc_files.contains(rel) => {}
+                // Exactly what the lab writes (see `leave`): taken as its.
+                Kind::File if f.generated => rec.etc_files.push(rel.clone()),
                 Kind::File => {
                     return Err(EtcError::NotOurs {
                         path: etc.join(&node.ns).join(rel),
@@ -272,8 +342,12 @@ pub fn apply(
     // 2. Make them; remove the lab's files no longer listed.
     let mut notes = Vec::new();
     for node in nodes {
-        let Some(rec) = state.namespaces.iter_mut().find(|r| r.ns == node.ns) else { continue };
-        for (rel, text) in &node.etc {
+        let Some(rec) = at.get(&node.ns).and_then(|&i| state.namespaces.get_mut(i)) else { continue };
+        for f in &node.etc {
+            let (rel, text) = (&f.path, &f.text);
+            if f.generated && !rec.etc_files.contains(rel) {
+                continue;
+            }
             let (dirs, file) = split_rel(rel);
             base.mkdir(&node.ns)?;
             let mut cur = base.sub_present(&node.ns)?;
@@ -288,7 +362,7 @@ pub fn apply(
                 _ => cur.rewrite(file, text.as_bytes())?,
             }
         }
-        let listed: Vec<&str> = node.etc.iter().map(|(r, _)| r.as_str()).collect();
+        let listed: Vec<&str> = node.etc.iter().map(|f| f.path.as_str()).collect();
         notes.extend(remove_listed(&base, &node.ns, rec, &listed, lab)?);
         rec.etc = !rec.etc_files.is_empty() || !rec.etc_dirs.is_empty();
     }

@@ -103,6 +103,7 @@ pub static TOP: Table = Table {
         key("schema", Int, "the format version; must be 1"),
         key("name", Str, "the lab id"),
         key("ns_prefix", Str, "prefix of every namespace name"),
+        key("hosts", Bool, "every node's /etc/netns/<ns>/hosts lists every node's addresses"),
         key("defaults", Table(&DEFAULTS), "settings merged into every node"),
         key("host", Table(&HOST), "the root namespace, which no lab touches"),
         key("nodes", Named(&NODE), "one namespace per node"),

@@ -7,6 +7,7 @@
 //! | [`error`] | why `up`, `down` or a rollback failed: the object and the cause |
 //! | [`diag`] | `file:line:column` messages |
 //! | [`parse`] | TOML → [`model::Lab`] (`for` repetition, defaults, automatic addresses) |
+//! | [`hosts`] | the generated `hosts` file: every node's name resolves in every node |
 //! | [`keys`] | every key of every table of a lab file, declared once |
 //! | [`hops`] | routers between two nodes, and whether an answer's hop limit reaches back |
 //! | [`probe`] | reachability probes (ICMP, TCP, UDP, path) from inside namespaces, all at once |
@@ -29,6 +30,7 @@ pub mod files;
 pub mod graph;
 pub mod handles;
 pub mod hops;
+pub mod hosts;
 pub mod ids;
 pub mod interrupt;
 pub mod keys;

@@ -8,6 +8,7 @@ use crate::netlink::qdisc::NetemConfig;
 use ipnet::IpNet;
 use std::net::IpAddr;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Byte range in the lab file's text, for `file:line:column` messages.
 pub type Span = Range<usize>;
@@ -70,8 +71,9 @@ pub struct Node {
     pub exec: Vec<String>,
     /// One-shot shell commands run before teardown.
     pub exec_down: Vec<String>,
-    /// Files under `/etc/netns/<ns>/`: (relative path, contents).
-    pub etc: Vec<(String, String)>,
+    /// Files under `/etc/netns/<ns>/`: the node's `etc` entries, then the
+    /// generated `hosts` (see [`super::hosts`]) unless the node has its own.
+    pub etc: Vec<EtcFile>,
     /// NAT rules, in order.
     pub nat: Vec<Nat>,
     /// The forward filter, if any.
@@ -86,6 +88,20 @@ pub struct Node {
     pub stp: Option<bool>,
     /// Where the node is defined (`[nodes.NAME]` header or key).
     pub span: Span,
+}
+
+/// One file under `/etc/netns/<ns>/`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EtcFile {
+    /// Its path relative to the namespace's directory (`hosts`, `a/b`).
+    pub path: String,
+    /// Its content. The generated `hosts` is one allocation shared by every
+    /// node: a lab of N nodes holds it once, not N times.
+    pub text: Arc<str>,
+    /// Made by the lab (the `hosts` listing every node), not written in the
+    /// lab file: a file of that name the lab did not make is left alone and
+    /// named, where one the file lists makes `up` refuse.
+    pub generated: bool,
 }
 
 /// Interface kinds a lab creates.

@@ -427,6 +427,7 @@ impl P {
             }
             None => format!("{}-", lab.name),
         };
+        let hosts = get(top, "hosts").map(|v| (self.boolean(v, "`hosts`"), v.span.clone()));
         let mut defaults = Defaults::default();
         if let Some(t) = get(top, "defaults").and_then(|v| self.table(v, "[defaults]")) {
             self.keys(t, &keys::DEFAULTS, "[defaults]");
@@ -495,6 +496,21 @@ impl P {
         }
 
         self.resolve(&mut lab, drafts, links);
+        // Every node's hosts file, once every address is known.
+        let (on, at) = match hosts {
+            Some((on, span)) => (on.unwrap_or(false), Some(span)),
+            None => (lab.nodes.len() <= super::hosts::AUTO_MAX, None),
+        };
+        if on && let Err(size) = super::hosts::add(&mut lab) {
+            let msg = format!(
+                "the hosts file listing every node would be {size} bytes, over {} (set hosts = false)",
+                super::hosts::MAX_BYTES
+            );
+            match at {
+                Some(span) => self.err(&span, msg),
+                None => self.d.push(Diag::file(msg)),
+            }
+        }
 
         // Expectations, once every address is known.
         if let Some(v) = get(top, "expect")
@@ -631,7 +647,7 @@ impl P {
                 }
                 dirs.extend(parents);
                 if let Some(s) = self.string(&e.v, &format!("`etc.\"{}\"` of {w}", e.key)) {
-                    n.etc.push((e.key.clone(), s));
+                    n.etc.push(EtcFile { path: e.key.clone(), text: s.into(), generated: false });
                 }
             }
         }

@@ -203,6 +203,12 @@ pub fn up(
         no_trace();
         return Err(UpError::Refused(refused));
     }
+    // A generated hosts file where the lab did not make the one there.
+    if !observe {
+        for note in super::etc::left_alone(lab, run.etc_dir(), old_state.as_ref()) {
+            eprintln!("netns up: left alone: {note}");
+        }
+    }
     let fresh = lab.nodes.ids().all(|i| !handles.exists(i));
     let extra = leftover_namespaces(lab, run, old_state.as_ref());
     let (lives, sysctls) = read_existing(lab, &mut handles).map_err(|e| {

@@ -56,6 +56,7 @@ const fn case(table: &'static str, key: &'static str, old: &'static str, new: &'
 const BASE: &str = r#"schema = 1
 name = "keys"
 ns_prefix = "keys-"
+hosts = true
 
 [defaults]
 kind = "router"
@@ -224,6 +225,7 @@ const CASES: &[Case] = &[
     case("the top level", "name", "name = \"kern\"", "name = \"kern2\"",
         ParseOnly("another name is another lab, which `up` builds beside this one")),
     case("the top level", "ns_prefix", "ns_prefix = \"keys-\"", "ns_prefix = \"kz-\"", Plan("+ namespace kz-r")),
+    case("the top level", "hosts", "hosts = true", "hosts = false", Plan("~ keys-h: files in /etc/netns/keys-h/")),
     case("the top level", "defaults",
         "[defaults]\nkind = \"router\"\nmtu = 1500\nipv6 = true\nsysctl = { \"net.ipv4.conf.all.arp_ignore\" = 0 }\n", "",
         Plan("~ keys-x1: sysctl net.ipv4.ip_forward = 0 (was 1)")),

@@ -245,7 +245,7 @@ must $NETNS down lan4 >/dev/null
     run.check(out.contains("lab lan4 is up: 5 namespaces"), "the summary reaches the terminal");
     // The bar: its phase, its bar and its count, then a line clear.
     run.check(out.contains("namespaces") && out.contains("] "), "a bar is drawn");
-    run.check(out.contains("/22"), "with its count of steps");
+    run.check(out.contains("/27"), "with its count of steps");
     run.check(out.contains("\x1b[2K"), "and cleared at the end");
     run.check(out.find("\x1b[2K") < out.find("lab lan4 is up"), "before the summary");
     run.check(run.get("ns").out().lines().count() == 5, "the lab was built");
@@ -410,7 +410,12 @@ r labdir ls -A /run/netns-lab
     let down = run.get("down");
     run.check(down.rc == 0, "down succeeds");
     run.check(down.out() == "lab chain3 is down: removed 4 namespaces\n", "the four marked ones");
-    run.check(down.err() == "netns down: left alone: chain3-h2: not made by a netns lab\n", "says what it spared");
+    run.check(
+        down.err()
+            == "netns down: left alone: chain3-h2: not made by a netns lab\n\
+                netns down: left alone: /tmp/.h/etc/chain3-h2: namespace chain3-h2 is not lab chain3's any more\n",
+        "says what it spared: the namespace, and the hosts file the lab wrote for it when it was the lab's",
+    );
     run.expect("ns", 0, "chain3-h2\nchain3-r9\n", "");
     run.check(run.get("again").out() == "lab chain3 is down: nothing was left to remove\n", "again: nothing");
     run.expect_rc("up", 1);
@@ -443,9 +448,23 @@ r left leftovers
 "#,
     )
     .run();
-    run.expect("byname", 0, "lab chain3 is down: removed 4 namespaces\n", "");
+    // By name, without its state, `down` cannot tell the hosts files it
+    // wrote are the lab's: it leaves them and says so. The next `up` takes
+    // them back (each is exactly what it writes), and its `down` removes
+    // them.
+    let byname = run.get("byname");
+    run.check(byname.rc == 0 && byname.out() == "lab chain3 is down: removed 4 namespaces\n", "by name");
+    run.check(
+        byname.err().lines().all(|l| {
+            l.starts_with("netns down: left alone: /tmp/.h/etc/chain3-")
+                && l.ends_with("/hosts: lab chain3 did not make it")
+        }),
+        "by name: only the hosts files are left",
+    );
     run.expect("ns1", 0, "chain3-h2\n", "");
-    run.expect("byfile", 0, "lab chain3 is down: removed 1 namespace\n", "");
+    let byfile = run.get("byfile");
+    run.check(byfile.rc == 0 && byfile.out() == "lab chain3 is down: removed 1 namespace\n", "by file");
+    run.check(byfile.err().lines().all(|l| l.ends_with("/hosts: lab chain3 did not make it")), "by file: the same");
     run.expect("ns2", 0, "", "");
     run.check(run.get("up").out().starts_with("lab chain3 is up: 5 namespaces"), "the next up is not blocked");
     run.expect_rc("down", 0);
@@ -496,7 +515,8 @@ r ls2 ls $NETNS_ETC_DIR/et-a
 r seen $NETNS exec et a -- cat /etc/hosts
 sed -i '/^etc/d' two-etc-files.toml
 r up2 $NETNS up two-etc-files.toml
-r ls3 ls -A $NETNS_ETC_DIR
+r ls3 ls -A $NETNS_ETC_DIR/et-a
+r gen head -c 18 $NETNS_ETC_DIR/et-a/hosts
 r again $NETNS up two-etc-files.toml
 must $NETNS down et >/dev/null
 r left leftovers
@@ -510,7 +530,9 @@ r left leftovers
     run.expect("ls2", 0, "hosts\n", "");
     run.expect("seen", 0, "192.0.2.1 x\n", "");
     run.check(run.get("up2").out().starts_with("~ et-a: files in /etc/netns/et-a/\n"), "up: the last one");
-    run.expect("ls3", 0, "", "");
+    // The lab's own hosts gone, the generated one takes its place.
+    run.expect("ls3", 0, "hosts\n", "");
+    run.expect("gen", 0, "# Written by netns", "");
     run.expect("again", 0, "lab et is up to date: no changes\n", "");
     run.expect("left", 1, "", "");
 }

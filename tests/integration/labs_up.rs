@@ -262,7 +262,16 @@ r ns $IP netns list
 "#,
     )
     .run();
-    run.expect("down", 0, "lab chain3 is down: removed 5 namespaces\n", "");
+    // Without its state or its file, `down` cannot tell the hosts files
+    // are the lab's: it leaves them, and says so.
+    let down = run.get("down");
+    run.check(down.rc == 0 && down.out() == "lab chain3 is down: removed 5 namespaces\n", "down from the marks");
+    let err = down.err();
+    let notes: Vec<&str> = err.lines().collect();
+    run.check(
+        notes.len() == 5 && notes.iter().all(|l| l.ends_with("/hosts: lab chain3 did not make it")),
+        "only the hosts files are left, each named",
+    );
     run.expect("ns", 0, "bystander\n", "");
 }
 

@@ -15,6 +15,7 @@ mod firewall;
 mod inspect;
 mod interop;
 mod labs_graph;
+mod labs_hosts;
 mod labs_kernel;
 mod labs_keys;
 mod labs_more;

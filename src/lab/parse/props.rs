@@ -11,7 +11,9 @@ use proptest::prelude::*;
 
 /// Problems about the file as a whole, which have no position.
 fn file_level(d: &Diag) -> bool {
-    d.message.starts_with("the lab file has no") || d.message.starts_with("the lab has no nodes")
+    d.message.starts_with("the lab file has no")
+        || d.message.starts_with("the lab has no nodes")
+        || d.message.starts_with("the hosts file listing every node")
 }
 
 /// Parse `text`; check the invariants of the answer.

@@ -5,11 +5,13 @@
 
 use crate::support::lab_script;
 
-/// One node with one `etc` file.
+/// One node with one `etc` file (and no generated hosts file, which
+/// labs_hosts tests).
 const LAB: &str = r#"
 cat > lf.toml <<'T'
 schema = 1
 name = "lf"
+hosts = false
 [nodes.a]
 etc = { "hosts" = "127.0.0.1 a\n" }
 T
