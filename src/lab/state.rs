@@ -339,8 +339,13 @@ impl LabDir {
                     dir.unlink(&name)?;
                 }
             }
-            dir.unlink("state.json.tmp")?;
             dir.unlink("state.json")?;
+        }
+        // The temporary file of a state write is netns's at any time, with
+        // or without a state: an `up` killed during its first state write
+        // leaves one, and the directory would stay behind for good.
+        if dir.kind("state.json.tmp")? == Kind::File {
+            dir.unlink("state.json.tmp")?;
         }
         if root.rmdir(lab)? == Rmdir::NotEmpty {
             let why = if state.is_some() {

@@ -299,6 +299,26 @@ cat $H/w/up*.out >&2
     run.expect("left", 1, "", "");
 }
 
+/// An `up` killed during its first state write leaves the state's
+/// temporary file and nothing else: `down` removes it and the lab's
+/// directory, instead of leaving a directory it "did not make" for good.
+#[test]
+fn down_clears_a_state_directory_with_only_a_half_written_state() {
+    require_root!();
+    let run = lab_script(
+        r#"
+must mkdir -p -m 755 /run/netns-lab
+must mkdir -m 700 /run/netns-lab/half
+printf '{"lab": "half", "fi' > /run/netns-lab/half/state.json.tmp
+r down $NETNS down half
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect("down", 0, "lab half is down: nothing was left to remove\n", "");
+    run.expect("left", 1, "", "");
+}
+
 /// The crash test: `kill -9` at 20 random moments during `up` of a
 /// 100-node lab (namespaces, links, addresses, /etc/netns files and a
 /// managed process), then `down`: nothing of the lab may remain.
