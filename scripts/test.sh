@@ -55,6 +55,11 @@ install_missing() {
 	need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml
 	need bird || missing+=(bird2)   # the OSPF routers of examples/ospf-ring.toml (tests/integration/labs_ospf.rs); the lab never uses the bird.service systemd may start
 	need python3 || missing+=(python3)   # servers and clients in the lab tests
+	need tcpdump || missing+=(tcpdump)   # reads netns capture's pcapng back (tests/integration/capture.rs)
+	need tshark || missing+=(tshark)   # interface names and counts of netns capture's pcapng (tests/integration/capture.rs)
+	need ping || missing+=(iputils-ping)   # the traffic netns capture records (tests/integration/capture.rs)
+	need pkg-config || missing+=(pkg-config)   # finds libpcap for the build
+	pkg-config --exists libpcap 2>/dev/null || missing+=(libpcap-dev)   # netns capture's filter compiler (the default `filter` feature)
 	need tmux || missing+=(tmux)   # a real terminal for netns top's full-screen view (tests/integration/top.rs)
 	need objdump || missing+=(binutils)   # tests/binary reads the machine code; scripts/release.sh strips
 	if ((${#missing[@]})); then
