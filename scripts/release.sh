@@ -22,11 +22,8 @@ if [[ $host != x86_64-unknown-linux-gnu ]]; then
 	exit 2
 fi
 
-# The binary's path, from cargo itself. Without the default `filter`
-# feature: Debian's libpcap.a needs libdbus-1 and libsystemd, which have no
-# static archive, so this binary's `capture` takes no filter
-# (docs/capture.md).
-bin=$(cargo build "${recipe[@]}" --release --no-default-features --features fast-start --bin netns --message-format=json-render-diagnostics |
+# The binary's path, from cargo itself.
+bin=$(cargo build "${recipe[@]}" --release --features fast-start --bin netns --message-format=json-render-diagnostics |
 	sed -n 's/.*"executable":"\([^"]*\/netns\)".*/\1/p')
 [[ -x $bin ]] || { echo "scripts/release.sh: cannot find the netns binary cargo built" >&2; exit 1; }
 # A copy first, which the test checks and OUT gets. The test itself only

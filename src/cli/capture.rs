@@ -284,6 +284,20 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         Ok(a) => a,
         Err(status) => return status,
     };
+    // libpcap, loaded only for a filter and before anything is opened: a
+    // machine without it still captures without one.
+    let expr = a.filter.join(" ");
+    let compiler = if expr.is_empty() {
+        None
+    } else {
+        match filter::Compiler::load() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("netns capture: {e}");
+                return Ok(Code::FAILED);
+            }
+        }
+    };
     let targets = match open_targets(ctx, &a.wants) {
         Ok(t) => t,
         Err(e) => {
@@ -292,13 +306,12 @@ pub fn run(ctx: &mut Ctx, args: &[OsString]) -> Status {
         }
     };
     // The filter, compiled once per link type, attached before binding.
-    let expr = a.filter.join(" ");
     let mut programs: Vec<(i32, filter::Program)> = Vec::new();
-    if !expr.is_empty() {
+    if let Some(compiler) = &compiler {
         for t in &targets {
             let dlt = t.tap.kind.dlt;
             if !programs.iter().any(|(d, _)| *d == dlt) {
-                match filter::compile(&expr, dlt) {
+                match compiler.compile(&expr, dlt) {
                     Ok(p) => programs.push((dlt, p)),
                     Err(e) => {
                         eprintln!("netns capture: filter \"{expr}\": {e}");

@@ -226,8 +226,8 @@ pub fn command() -> Command {
                         .help("Stop after D (10, 10s, 500ms, 2m, 1h; at most a week)"),
                 )
                 .arg(Arg::new("FILTER").last(true).num_args(0..).help(
-                    "A tcpdump expression (icmp, arp, tcp port 80, …) compiled by libpcap and run by the kernel; \
-                     after the targets, or after --",
+                    "A tcpdump expression (icmp, arp, tcp port 80, …) compiled by libpcap, which only a filter needs \
+                     at run time, and run by the kernel; after the targets, or after --",
                 )),
         )
         .subcommand(

@@ -1,9 +1,10 @@
 //! `netns capture`: packets from two namespaces at once into one pcapng
 //! stream, read back by tcpdump and tshark (the interface names, the
 //! counts per interface, what the filter kept), streamed through a pipe,
-//! shown as lines, taken from a lab node by name, and the errors a user
-//! meets. Every test runs in the sandbox's private namespaces; the
-//! traffic is ping between two namespaces the script makes.
+//! shown as lines, taken from a lab node by name, taken where libpcap is
+//! missing (no filter then), and the errors a user meets. Every test runs
+//! in the sandbox's private namespaces; the traffic is ping between two
+//! namespaces the script makes.
 
 use crate::support::{lab_script, script};
 
@@ -212,4 +213,64 @@ must $NETNS down capl >/dev/null",
     run.expect_rc("nonode", 1);
     let e = run.get("nonode").err();
     assert!(e.contains("lab capl has no node nosuch") && e.contains("h1"), "{e}");
+}
+
+/// Runs its arguments as on a machine without libpcap: in a mount
+/// namespace of its own (unshare), every directory the dynamic loader finds
+/// libpcap in is overlaid with a whiteout for each `libpcap.so*` file.
+const NO_LIBPCAP: &str = r#"set -e
+dirs=$(ldconfig -p | sed -n 's/^[[:space:]]*libpcap\.so[^ ]* .*=> \(.*\)\/[^/]*$/\1/p' | xargs -r realpath | sort -u)
+[ -n "$dirs" ] || { echo "nolibpcap: no libpcap to hide" >&2; exit 98; }
+for d in $dirs; do
+    o=$(mktemp -d "$H/nolib.XXXXXX")
+    mkdir "$o/up" "$o/work"
+    for f in "$d"/libpcap.so*; do mknod "$o/up/${f##*/}" c 0 0; done
+    mount -t overlay overlay -o "lowerdir=$d,upperdir=$o/up,workdir=$o/work" "$d"
+done
+exec "$@"
+"#;
+
+#[test]
+fn without_libpcap_a_capture_takes_no_filter_and_a_filter_is_refused_before_capturing() {
+    require_root!();
+    let run = script(&format!(
+        "{PAIR}
+nolib() {{ unshare --mount --propagation private bash nolibpcap.sh \"$@\"; }}
+r hidden nolib tcpdump --version
+nolib $NETNS capture a:v1 b:v2 -w plain.pcapng -c 8 2>plain.err &
+C=$!
+listening plain.err
+must $NETNS exec a ping -c 2 -i 0.2 -W 2 -q 10.9.0.2 >/dev/null
+wait $C; v plain_rc $?
+r plain_err cat plain.err
+r plain_tshark tshark -r plain.pcapng -T fields -e frame.interface_name -e eth.type
+r filtered nolib $NETNS capture a:v1 -w filtered.pcapng -c 1 icmp
+r filtered_file test -e filtered.pcapng
+"
+    ))
+    .file("nolibpcap.sh", NO_LIBPCAP)
+    .timeout(std::time::Duration::from_secs(60))
+    .run();
+    // libpcap is really gone there: tcpdump, linked to it, cannot start.
+    let e = run.get("hidden").err();
+    assert!(run.get("hidden").rc != 0 && e.contains("libpcap"), "{e}");
+    // Without a filter nothing of libpcap is needed: both ends, ARP and
+    // ICMP alike, in a file tshark reads.
+    run.check(run.get("plain_rc").out() == "0", "a capture without a filter exits 0");
+    let err = run.get("plain_err").out();
+    assert!(err.contains("listening on a/v1, b/v2") && err.contains("8 packets captured"), "{err}");
+    run.expect_rc("plain_tshark", 0);
+    let rows = fields(&run.get("plain_tshark").out());
+    assert_eq!(rows.len(), 8, "{rows:?}");
+    for name in ["a/v1", "b/v2"] {
+        assert!(rows.iter().any(|r| r[0] == name && r[1] == "0x0806"), "{name}: ARP {rows:?}");
+        assert!(rows.iter().any(|r| r[0] == name && r[1] == "0x0800"), "{name}: IPv4 {rows:?}");
+    }
+    // A filter fails before anything is opened, saying what to install.
+    run.expect_rc("filtered", 1);
+    let e = run.get("filtered").err();
+    assert!(e.starts_with("netns capture: a FILTER needs libpcap at run time ("), "{e}");
+    assert!(e.contains("apt-get install libpcap0.8") && e.contains("capture without a filter"), "{e}");
+    assert!(!e.contains("listening"), "{e}");
+    run.expect_rc("filtered_file", 1);
 }
