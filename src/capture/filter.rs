@@ -24,12 +24,9 @@ pub type Program = Vec<libc::sock_filter>;
 #[cfg_attr(target_feature = "crt-static", allow(dead_code))]
 const LIBRARY_NAMES: [&str; 3] = ["libpcap.so.0.8", "libpcap.so.1", "libpcap.so"];
 
-/// What to install when libpcap is missing.
-const INSTALL: &str = "apt-get install libpcap0.8 (Debian/Ubuntu) or libpcap (Fedora), or capture without a filter";
-
 #[cfg(not(target_feature = "crt-static"))]
 mod dynamic {
-    use super::{INSTALL, LIBRARY_NAMES, Program};
+    use super::{LIBRARY_NAMES, Program};
     use libc::{c_char, c_int, c_uint, c_void};
     use std::ffi::{CStr, CString};
 
@@ -45,6 +42,9 @@ mod dynamic {
     type GetErr = unsafe extern "C" fn(*mut c_void) -> *mut c_char;
     type FreeCode = unsafe extern "C" fn(*mut BpfProgram);
     type Close = unsafe extern "C" fn(*mut c_void);
+
+    /// What to install when libpcap is missing.
+    const INSTALL: &str = "apt-get install libpcap0.8 (Debian/Ubuntu) or libpcap (Fedora), or capture without a filter";
 
     /// `PCAP_NETMASK_UNKNOWN`: `ip broadcast` is then refused, as tcpdump
     /// does on an interface without an IPv4 address.
@@ -84,7 +84,7 @@ mod dynamic {
                     }
                 }
             }
-            let cause = cause.unwrap_or_else(|| format!("{} not found", LIBRARY_NAMES.join(", ")));
+            let cause = cause.unwrap_or_else(|| format!("none of {} found", LIBRARY_NAMES.join(", ")));
             Err(format!("a FILTER needs libpcap at run time ({cause}): {INSTALL}"))
         }
 
@@ -164,11 +164,10 @@ pub struct Compiler(std::convert::Infallible);
 impl Compiler {
     /// Say why this build takes no filter.
     pub fn load() -> Result<Self, String> {
-        Err(format!(
-            "a FILTER needs libpcap at run time, which this static netns (the release build of \
+        Err("a FILTER needs libpcap at run time, which this static netns (the release build of \
              scripts/release.sh) cannot load: capture without a filter, or use the build of \
-             `cargo build --release` with libpcap installed ({INSTALL})"
-        ))
+             `cargo build --release`, which loads libpcap (Debian/Ubuntu: libpcap0.8, Fedora: libpcap)"
+            .into())
     }
 
     /// Never called: no `Compiler` exists.
