@@ -32,6 +32,9 @@ fn fields(out: &str) -> Vec<Vec<String>> {
 #[test]
 fn two_namespaces_into_one_file_read_back_by_tcpdump_and_tshark_with_filters() {
     require_root!();
+    require_program!("tcpdump", "tcpdump");
+    require_program!("tshark", "tshark");
+    require_program!("ping", "iputils-ping");
     let run = script(&format!(
         "{PAIR}
 $NETNS capture a:v1 b:v2 -w icmp.pcapng -c 12 icmp 2>icmp.err &
@@ -108,6 +111,9 @@ r capinfos capinfos icmp.pcapng"
 #[test]
 fn standard_output_streams_into_tcpdump() {
     require_root!();
+    require_program!("tcpdump", "tcpdump");
+    require_program!("tshark", "tshark");
+    require_program!("ping", "iputils-ping");
     let run = script(&format!(
         "{PAIR}
 sh -c \"$NETNS capture a:v1 -w - -c 4 icmp 2>pipe.err | tcpdump -nn -r - >pipe.out 2>pipe.tcpdump\" &
@@ -233,6 +239,9 @@ exec "$@"
 #[test]
 fn without_libpcap_a_capture_takes_no_filter_and_a_filter_is_refused_before_capturing() {
     require_root!();
+    require_program!("tcpdump", "tcpdump");
+    require_program!("tshark", "tshark");
+    require_program!("ping", "iputils-ping");
     let run = script(&format!(
         "{PAIR}
 nolib() {{ unshare --mount --propagation private bash nolibpcap.sh \"$@\"; }}
