@@ -55,10 +55,20 @@ install_missing() {
 	need dnsmasq || missing+=(dnsmasq-base)   # the DHCP server of examples/neutron.toml
 	need bird || missing+=(bird2)   # the OSPF routers of examples/ospf-ring.toml (tests/integration/labs_ospf.rs); the lab never uses the bird.service systemd may start
 	need python3 || missing+=(python3)   # servers and clients in the lab tests
+	need tcpdump || missing+=(tcpdump)   # reads netns capture's pcapng back (tests/integration/capture.rs)
+	need tshark || missing+=(tshark)   # interface names and counts of netns capture's pcapng, and capinfos (tests/integration/capture.rs)
+	need ping || missing+=(iputils-ping)   # the traffic netns capture records (tests/integration/capture.rs)
+	# libpcap's run-time library, which netns capture loads for a FILTER
+	# (tests/integration/capture.rs; building needs no libpcap).
+	ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.' || missing+=(libpcap0.8)
 	need tmux || missing+=(tmux)   # a real terminal for netns top's full-screen view (tests/integration/top.rs)
 	need objdump || missing+=(binutils)   # tests/binary reads the machine code; scripts/release.sh strips
 	if ((${#missing[@]})); then
 		"${as_root[@]}" apt-get update -qq
+		# Debian 13 and Ubuntu 24.04 call the library package libpcap0.8t64.
+		if [[ " ${missing[*]} " == *" libpcap0.8 "* ]] && apt-cache show libpcap0.8t64 >/dev/null 2>&1; then
+			missing=("${missing[@]/#libpcap0.8/libpcap0.8t64}")
+		fi
 		"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 	fi
 	rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy >/dev/null 2>&1 || true

@@ -5,7 +5,7 @@
 //! | layer | modules | may use |
 //! |---|---|---|
 //! | command line | `cli`, `fuzzing` | everything |
-//! | features | `lab`, `inspect`, `prune`, `find`, `top`, `ipobj` | shared and core, never a sibling |
+//! | features | `lab`, `inspect`, `prune`, `find`, `top`, `capture`, `ipobj` | shared and core, never a sibling |
 //! | shared | `shared` | core |
 //! | core | `namespace`, `rundir`, `switch`, `procscan`, `monitor`, `netlink`, `sys`, `error`, `output` | core |
 //!
@@ -29,7 +29,7 @@ enum Layer {
 fn layer_of(top: &str) -> Option<(Layer, &'static str)> {
     Some(match top {
         "cli" | "fuzzing" => (Layer::CommandLine, "command line"),
-        "lab" | "inspect" | "prune" | "find" | "top" | "ipobj" => (Layer::Feature, "feature"),
+        "lab" | "inspect" | "prune" | "find" | "top" | "capture" | "ipobj" => (Layer::Feature, "feature"),
         "shared" => (Layer::Shared, "shared"),
         "namespace" | "rundir" | "switch" | "procscan" | "monitor" | "netlink" | "xtables" | "sys" | "error" | "output"
         // A test-only macro that depends on nothing.

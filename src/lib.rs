@@ -13,6 +13,7 @@
 //! | | `prune` | `netns prune`: which names of the run directory nothing uses, removed only after a second look under the lock |
 //! | | `find` | `netns find`: which namespace holds an address, prefix, MAC, interface, process or port |
 //! | | `top` | `netns top`: live rates of many namespaces and their interfaces, from counters read over sockets kept inside them; JSON lines, a table, a full-screen view |
+//! | | `capture` | `netns capture`: packets from interfaces in many namespaces at once, through packet sockets opened inside them, with a kernel-run tcpdump filter; one pcapng stream or a line per packet |
 //! | | `ipobj` | iproute2's `link`/`address`/`route`/`neighbour` objects, run in any namespace, with the context they run in and iproute2's grammar (prefix matching, C numbers, exit statuses) |
 //! | shared | `shared` | what two modules above it both need: finding `nft`, iproute2's route name databases, the namespaces a command can reach, the thread splitter |
 //! | core (the `netns-core` crate, re-exported here under the same names) | [`rundir`] | the run directory (`/run/netns`): its mount setup, placeholders, listing |
@@ -26,7 +27,7 @@
 //! | low | [`output`] | iproute2-compatible JSON writer, below every feature |
 //!
 //! Dependencies point down, never up and never sideways: the command line
-//! may use every module; `lab`, `inspect`, `prune`, `find`, `top` and `ipobj` use only `shared`
+//! may use every module; `lab`, `inspect`, `prune`, `find`, `top`, `capture` and `ipobj` use only `shared`
 //! and the core, and are siblings that do not name each other (what two of
 //! them need moves down into `shared`); `shared` uses only the core; the
 //! core uses only itself. A unit test (`src/layering.rs`) reads the sources
@@ -64,6 +65,7 @@ mod require_root;
 #[cfg(test)]
 mod layering;
 
+pub(crate) mod capture;
 /// The command line; public only for the `netns` binary (src/main.rs).
 #[doc(hidden)]
 pub mod cli;

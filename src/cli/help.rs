@@ -36,6 +36,9 @@ Examples:
   netns find udp:67 :53             who listens on these ports, in which namespace
   netns top                         live rates of every namespace, busiest first (q quits)
   netns top -j --once --lab LAB     one sample of a lab's namespaces as JSON
+  netns capture a:veth0 b:veth0 -w both.pcapng icmp
+                                    ICMP on two namespaces' interfaces into one pcapng file
+  netns capture LAB h1 -w - | wireshark -k -i -   every interface of a lab node, live in Wireshark
   netns -b cmds.txt                 run a batch file (`-` for standard input)
   netns delete blue                 remove the name (and the namespace when unused)
 
@@ -199,6 +202,33 @@ pub fn command() -> Command {
                         .help("Seconds between samples (default 1)"),
                 )
                 .arg(Arg::new("json").short('j').long("json").action(ArgAction::SetTrue).help("JSON lines, one object per sample")),
+        )
+        .subcommand(
+            Command::new("capture")
+                .about(
+                    "Capture packets on interfaces in many namespaces at once, natively (packet sockets \
+                     opened inside; no tcpdump needed): one pcapng stream with an interface per target \
+                     named NS/IF, or a line per packet; Ctrl-C stops it cleanly",
+                )
+                .arg(Arg::new("TARGET").num_args(1..).required(true).help(
+                    "NS:IF (a named namespace and its interface), LAB NODE:IF, or LAB NODE (all the node's \
+                     interfaces but lo)",
+                ))
+                .arg(Arg::new("write").short('w').value_name("FILE").help(
+                    "Write pcapng to FILE (never through a symlink; an existing file is replaced), or - for \
+                     standard output (wireshark -k -i -, tcpdump -r -)",
+                ))
+                .arg(Arg::new("count").short('c').value_name("COUNT").help("Stop after COUNT packets"))
+                .arg(
+                    Arg::new("duration")
+                        .long("duration")
+                        .value_name("D")
+                        .help("Stop after D (10, 10s, 500ms, 2m, 1h; at most a week)"),
+                )
+                .arg(Arg::new("FILTER").last(true).num_args(0..).help(
+                    "A tcpdump expression (icmp, arp, tcp port 80, …) compiled by libpcap, which only a filter needs \
+                     at run time, and run by the kernel; after the targets, or after --",
+                )),
         )
         .subcommand(
             Command::new("firewall")
@@ -393,6 +423,7 @@ mod tests {
             assert!(text.contains("firewall"), "{shell} completion lacks firewall");
             assert!(text.contains("find"), "{shell} completion lacks find");
             assert!(text.contains("inspect"), "{shell} completion lacks inspect");
+            assert!(text.contains("capture") && text.contains("duration"), "{shell} completion lacks capture");
         }
     }
 
@@ -401,7 +432,7 @@ mod tests {
         let help = command().render_long_help().to_string();
         for word in [
             "list", "list-id", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor", "inspect",
-            "prune", "find", "top", "firewall",
+            "prune", "find", "top", "firewall", "capture",
         ] {
             assert!(help.contains(&format!("  {word} ")), "help lacks {word}");
         }

@@ -8,6 +8,7 @@
 //! page (see `help`).
 
 mod batch;
+mod capture;
 mod exec;
 mod find;
 mod firewall;

@@ -103,10 +103,11 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
     // is not a name (-all exec: the command; -all delete: ignored).
     // A batch line without the object word whose first word is no
     // subcommand is an unknown object to iproute2: no name to check.
-    // `find` takes addresses, prefixes and globs, not names.
+    // `find` takes addresses, prefixes and globs, not names; `capture`
+    // takes targets (NS:IF, LAB NODE) and a filter.
     let skip_validation = (ctx.opts.all && matches!(sub, Some(Sub::Exec | Sub::Delete)))
         || (batch_line && sub.is_none())
-        || (sub.is_none() && first.as_bytes() == b"find");
+        || (sub.is_none() && matches!(first.as_bytes(), b"find" | b"capture"));
     if !skip_validation && words.len() > 1 && NsName::existing(&words[1]).is_err() {
         crate::errln!("Invalid netns name \"", words[1], "\"");
         return Err(Exit::FAILURE);
@@ -129,6 +130,7 @@ pub fn run(ctx: &mut Ctx, words: &[OsString], batch_line: bool) -> Status {
             b"inspect" => super::inspect::run(ctx, args),
             b"prune" => super::prune::run(ctx, args),
             b"top" => super::top::run(ctx, args),
+            b"capture" => super::capture::run(ctx, args),
             b"firewall" => super::firewall::run(ctx, args),
             b"find" => super::find::run(ctx, args),
             b"man" => help::man(),

@@ -9,6 +9,7 @@ mod require_root;
 mod support;
 
 mod bugfixes;
+mod capture;
 mod differential;
 mod find;
 mod firewall;
