@@ -69,22 +69,6 @@ pub fn remove_namespaces(run: &RunDir, names: &[String]) -> Vec<LabError> {
     })
 }
 
-/// The namespaces holding the most interfaces go first (a switch with its
-/// ports). The kernel dismantles a namespace after its name is gone, and
-/// takes each veth down with both ends: a switch removed first takes all
-/// its ports' veths down in one batch, while hosts removed first would
-/// each take one port off the bridge, every removal waiting for an RCU
-/// grace period, and those waits hold up each unmount of the names still
-/// to go (an unmount waits for one too). Without the file, the order stays.
-fn teardown_order(mut names: Vec<String>, lab: Option<&Lab>) -> Vec<String> {
-    if let Some(lab) = lab {
-        let ifaces: std::collections::HashMap<&str, usize> =
-            lab.nodes.iter().map(|n| (n.ns.as_str(), n.interfaces.len())).collect();
-        names.sort_by_key(|ns| std::cmp::Reverse(ifaces.get(ns.as_str()).copied().unwrap_or(0)));
-    }
-    names
-}
-
 /// How `down` runs.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DownOptions {
@@ -220,7 +204,7 @@ pub fn down_with(
         }
     }
 
-    let names = teardown_order(targets.iter().map(|(ns, _)| ns.clone()).collect(), lab);
+    let names: Vec<String> = targets.iter().map(|(ns, _)| ns.clone()).collect();
     report.errors.extend(remove_namespaces(run, &names));
     report.namespaces = names.len();
     // /etc/netns/<ns>/: the files the lab made there, of every namespace
