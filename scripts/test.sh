@@ -85,20 +85,20 @@ with_release=0
 checks() {
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
-	if ((with_release)); then   # src/entry/ too
-		cargo clippy "${recipe[@]}" --release --features fast-start --all-targets --quiet -- -D warnings
+	if ((with_release)); then   # src/entry/, in the build that compiles it (the tests are linted above)
+		cargo clippy "${recipe[@]}" --release --features fast-start --lib --bins --quiet -- -D warnings
 	fi
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet   # the library docs build clean
-	# The oldest Rust that Cargo.toml's rust-version promises builds every
-	# target (clippy above checks only the standard library against it, not
-	# language features). Where that toolchain cannot be installed, the
-	# check is skipped and says so.
+	# The oldest Rust that Cargo.toml's rust-version promises builds the
+	# library and the binary, what a user builds (clippy above checks only
+	# the standard library against it, not language features). Where that
+	# toolchain cannot be installed, the check is skipped and says so.
 	local msrv
 	msrv=$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)
 	[[ -n $msrv ]] || { echo "scripts/test.sh: no rust-version in Cargo.toml" >&2; exit 1; }
 	have_msrv() { rustup run "$msrv" rustc --version >/dev/null 2>&1; }
 	if have_msrv || { rustup toolchain install "$msrv" --profile minimal >/dev/null 2>&1 && have_msrv; }; then
-		cargo +"$msrv" check --workspace --all-targets --quiet --target-dir target/msrv
+		cargo +"$msrv" check --workspace --lib --bins --quiet --target-dir target/msrv
 	else
 		echo "scripts/test.sh: SKIPPED: Rust $msrv (rust-version) could not be installed, so building with it was not checked" >&2
 	fi

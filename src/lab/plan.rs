@@ -796,9 +796,26 @@ impl<'a> Planner<'a> {
                 doomed_by_node.entry(*node).or_default().insert(l.index);
             }
         }
+        // Routes through an interface that loses an address: when that was
+        // its last address (or the one its routes' gateways are reached
+        // by), the kernel flushes them after the address goes, so the
+        // file's routes there are written again (as a replace) after it.
+        let mut readdressed_by_node: BTreeMap<NodeId, BTreeSet<u32>> = BTreeMap::new();
+        for x in &self.plan.actions {
+            if let Action::DelAddr { node, ifname, .. } = x
+                && let Some(l) = self.live_link(*node, ifname)
+            {
+                readdressed_by_node.entry(*node).or_default().insert(l.index);
+            }
+        }
         for (n, node) in self.lab.nodes.iter_enumerated() {
             let wanted = wanted_routes(node, &self.plan.index[n]);
             let doomed = doomed_by_node.remove(&n).unwrap_or_default();
+            let readdressed = readdressed_by_node.remove(&n).unwrap_or_default();
+            let through_readdressed = |r: &NlRoute| {
+                r.oif.is_some_and(|i| readdressed.contains(&i))
+                    || r.multipath.iter().any(|h| readdressed.contains(&h.ifindex))
+            };
             let through_doomed = |r: &NlRoute| {
                 r.oif.is_some_and(|i| doomed.contains(&i)) || r.multipath.iter().any(|h| doomed.contains(&h.ifindex))
             };
@@ -813,7 +830,8 @@ impl<'a> Planner<'a> {
             for h in &have {
                 let pos = (0..wanted.len()).find(|&k| !matched[k] && route_key(h, &wanted[k].0) == want_keys[k]);
                 match pos {
-                    Some(k) => matched[k] = true,
+                    // Kept, unless the kernel may flush it (above).
+                    Some(k) => matched[k] = !through_readdressed(h),
                     None => {
                         let dst = h.dst.map_or("default".to_string(), |d| format!("{d}/{}", h.dst_len));
                         let text = match h.gateway {

@@ -300,6 +300,32 @@ r left leftovers
     run.expect("left", 1, "", "");
 }
 
+/// Changing a host's only address: the kernel flushes the routes through
+/// its interface when the old address goes, and the same `up` writes the
+/// file's routes there again, so the next `up` has nothing left to do.
+#[test]
+fn a_changed_address_keeps_the_routes_through_its_interface() {
+    require_root!();
+    let run = lab_script(
+        r#"
+must cp $EX/chain3.toml .
+must $NETNS up chain3.toml >/dev/null
+must sed -i 's|\["10.0.3.1/24"\], \["10.0.3.10/24"\]|["10.0.3.1/24"], ["10.0.3.11/24"]|' chain3.toml
+must grep -q 10.0.3.11 chain3.toml
+r up $NETNS up chain3.toml
+r route $IP -n chain3-h2 route show default
+r again $NETNS up chain3.toml
+must $NETNS down chain3 >/dev/null
+"#,
+    )
+    .run();
+    let up = run.get("up");
+    run.check(up.rc == 0, "up");
+    run.check(up.out().contains("+ chain3-h2: route default via 10.0.3.1"), "the route is written again");
+    run.expect("route", 0, "default via 10.0.3.1 dev eth0 proto static \n", "");
+    run.expect("again", 0, "lab chain3 is up to date: no changes\n", "");
+}
+
 /// `graph --live` and `status` see a link taken down from outside; `up`
 /// repairs it, with the route the kernel flushed.
 #[test]
