@@ -106,6 +106,16 @@ checks() {
 
 # Both builds, and the test binaries (built, not run).
 builds() {
+	# The release build runs alongside the plain one: its last step, the
+	# whole-program optimisation, keeps one core busy for minutes, and the
+	# plain build uses the other (cargo locks each profile's output
+	# directory on its own, so the two do not wait for each other).
+	local rel_out rel_pid=
+	rel_out=$(mktemp /tmp/netns-release.XXXXXX)
+	if ((with_release)); then
+		bash scripts/release.sh >"$rel_out" &   # checks its binary's entry path and ASLR first
+		rel_pid=$!
+	fi
 	cargo test --workspace --quiet --profile ci --no-run
 	# The plain binary, the one the tests run: same code as `cargo build
 	# --release`, which differs only in its cross-crate LTO.
@@ -114,9 +124,12 @@ builds() {
 	[[ -x $plain ]] || { echo "scripts/test.sh: cannot find the netns binary cargo built" >&2; exit 1; }
 	release=$plain
 	if ((with_release)); then
-		release=$(bash scripts/release.sh)   # checks its binary's entry path and ASLR first
+		wait "$rel_pid" || { rm -f "$rel_out"; echo "scripts/test.sh: scripts/release.sh failed" >&2; exit 1; }
+		release=$(cat "$rel_out")
+		rm -f "$rel_out"
 		[[ -x $release ]] || { echo "scripts/test.sh: scripts/release.sh made no binary" >&2; exit 1; }
 	else
+		rm -f "$rel_out"
 		echo "scripts/test.sh: no release build on $host (x86_64 glibc only): the plain build is the only one" >&2
 	fi
 }
