@@ -132,26 +132,8 @@ pub unsafe fn exec(name: *const u8, argv: *const *const u8, envp: *const *const 
             }
         }
         let path = join(&mut buf, RUN_DIR, name) as usize;
-        // The name is opened only if it is a regular file (as every
-        // namespace file is): a FIFO would block the open, a device could
-        // act on it. O_PATH opens neither; the check is on what it found,
-        // and the real open goes through it (namespace::open_ns_file does
-        // the same). Anything else is left to the full program.
-        let Ok(probe) =
-            sys(libc::SYS_openat, [libc::AT_FDCWD as usize, path, (libc::O_PATH | libc::O_CLOEXEC) as usize, 0, 0])
-        else {
-            return;
-        };
-        let mut st = MaybeUninit::<libc::stat>::uninit();
-        let regular = sys(libc::SYS_fstat, [probe, st.as_mut_ptr() as usize, 0, 0, 0]).is_ok()
-            && read_volatile(core::ptr::addr_of!((*st.as_ptr()).st_mode)) & libc::S_IFMT == libc::S_IFREG;
-        let mut fd_buf = MaybeUninit::<[u8; FD_PATH_MAX]>::uninit();
-        let again = fd_path(&mut fd_buf, probe) as usize;
-        let open_ns = (libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY) as usize;
-        let opened =
-            if regular { sys(libc::SYS_openat, [libc::AT_FDCWD as usize, again, open_ns, 0, 0]) } else { Err(0) };
-        let _ = sys(libc::SYS_close, [probe, 0, 0, 0, 0]);
-        let Ok(fd) = opened else { return };
+        // Anything but a regular file is left to the full program.
+        let Some(fd) = open_regular(path as *const u8) else { return };
         let entered = sys(libc::SYS_setns, [fd, libc::CLONE_NEWNET as usize, 0, 0, 0]).is_ok();
         let _ = sys(libc::SYS_close, [fd, 0, 0, 0, 0]);
         if !entered {
@@ -397,11 +379,16 @@ const _: () = assert!(RUN_DIR_C.len() == RUN_DIR.len() + 1);
 /// not a regular file (the full program accepts a directory too, and says
 /// what failed).
 ///
+/// Open `path` for reading if it is a regular file (as every namespace
+/// file is): a FIFO would block the open, a device could act on it.
+/// O_PATH opens neither; the check is on what it found, and the real open
+/// goes through it (namespace::open_ns_file does the same).
+///
 /// # Safety
 /// `path` is a NUL-terminated string.
-unsafe fn namespace_id(path: *const u8) -> Option<(u64, u64)> {
-    // SAFETY (every call): `path` as promised, `again` and `st` live to the
-    // end of this function; every descriptor opened is closed.
+unsafe fn open_regular(path: *const u8) -> Option<usize> {
+    // SAFETY (every call): `path` as promised; `st` and `fd_buf` live to
+    // the end of this function; the probe descriptor is closed.
     unsafe {
         let o_path = (libc::O_PATH | libc::O_CLOEXEC) as usize;
         let probe = sys(libc::SYS_openat, [libc::AT_FDCWD as usize, path as usize, o_path, 0, 0]).ok()?;
@@ -411,10 +398,21 @@ unsafe fn namespace_id(path: *const u8) -> Option<(u64, u64)> {
         let mut fd_buf = MaybeUninit::<[u8; FD_PATH_MAX]>::uninit();
         let again = fd_path(&mut fd_buf, probe) as usize;
         let open_ns = (libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY) as usize;
-        let reopened =
+        let opened =
             if regular { sys(libc::SYS_openat, [libc::AT_FDCWD as usize, again, open_ns, 0, 0]) } else { Err(0) };
         let _ = sys(libc::SYS_close, [probe, 0, 0, 0, 0]);
-        let fd = reopened.ok()?;
+        opened.ok()
+    }
+}
+
+/// # Safety
+/// `path` is a NUL-terminated string.
+unsafe fn namespace_id(path: *const u8) -> Option<(u64, u64)> {
+    // SAFETY (every call): `path` as promised, `st` lives to the end of
+    // this function; the descriptor opened is closed.
+    unsafe {
+        let fd = open_regular(path)?;
+        let mut st = MaybeUninit::<libc::stat>::uninit();
         // The reopened file's identity, as the full program takes it.
         let stated = sys(libc::SYS_fstat, [fd, st.as_mut_ptr() as usize, 0, 0, 0]).is_ok();
         let _ = sys(libc::SYS_close, [fd, 0, 0, 0, 0]);
