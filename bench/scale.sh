@@ -21,6 +21,15 @@
 #                    after `down` returned (see below); the floor's tail
 #                    after its delete is printed beside it
 #
+# `down` is timed on a lab at rest (DOWN_AT=rest, the default): after `up`
+# the benchmark waits until the CPUs are idle again, at most 30 s. A lab
+# keeps the kernel busy for a few seconds after `up` returns with its own
+# IPv6 start-up traffic (duplicate address detection, multicast listener
+# reports, router solicitations), and a switch floods each of those frames
+# to every port: N hosts on one switch make N² frames. A `down` in that
+# window competes with it; DOWN_AT=now times `down` right after `up`, to
+# show how much.
+#
 # The kernel's tail: deleting a name only drops a reference; the kernel
 # dismantles the namespaces afterwards on its cleanup work queue, in the
 # order they were released, a batch at a time. The tail is measured with a
@@ -41,6 +50,7 @@
 #   CASES="chain:1000 star:500" bench/scale.sh
 #   REPS=1 CASES=chain:10000 bench/scale.sh
 #   NOFILE=4096 bench/scale.sh             # another open-files limit
+#   DOWN_AT=now bench/scale.sh             # `down` right after `up`
 #   NETNS_BIN=/path/to/netns bench/scale.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,12 +62,14 @@ bin=$(bench_netns_bin)
 CASES=${CASES:-"chain:1000 chain:4000 chain:10000 star:500 star:1000"}
 REPS=${REPS:-3}
 NOFILE=${NOFILE:-1024}
+DOWN_AT=${DOWN_AT:-rest}
+[[ $DOWN_AT == rest || $DOWN_AT == now ]] || { echo "bench/scale.sh: DOWN_AT is rest or now, not $DOWN_AT" >&2; exit 2; }
 
 inner=$(mktemp /tmp/netns-scale-bench.XXXXXX)
 trap 'rm -f "$inner"' EXIT
 cat >"$inner" <<'INNER'
 set -euo pipefail
-bin=$1 gen=$2 floor_c=$3 cases=$4 reps=$5 nofile=$6
+bin=$1 gen=$2 floor_c=$3 cases=$4 reps=$5 nofile=$6 down_at=$7
 unset NETNS_RUN_DIR NETNS_LAB_DIR
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
@@ -93,6 +105,23 @@ tail_s() {
 	link_present "$dev" && { ip link delete "$dev" 2>/dev/null; echo nan; return; }
 	python3 -c "import sys; print('%.3f' % ((int(sys.argv[2]) - int(sys.argv[1])) / 1e9))" "$t0" "$(now)"
 }
+# quiet: wait until the CPUs have been idle (under 10 % busy) for half a
+# second, 30 s at most: a lab's start-up traffic has died down (see the top)
+quiet() {
+	python3 - <<'PY'
+import time
+def sample():
+    with open('/proc/stat') as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v), v[3] + v[4]   # all, idle + iowait
+end, calm, (tot0, idle0) = time.monotonic() + 30, 0, sample()
+while time.monotonic() < end and calm < 2:
+    time.sleep(0.25)
+    tot, idle = sample()
+    busy = 1 - (idle - idle0) / (tot - tot0) if tot > tot0 else 0
+    calm, tot0, idle0 = (calm + 1 if busy < 0.10 else 0), tot, idle
+PY
+}
 # timed OUT COMMAND...: wall, user+system seconds and peak RSS (MB) into
 # OUT as "wall cpu rss_mb peak_fds"; the command's own output to OUT.log
 timed() {
@@ -116,7 +145,7 @@ timed() {
 }
 field() { cut -d' ' -f"$2" "$1"; }
 
-echo "netns scale benchmark: $(uname -r), $(nproc) CPUs, open files $nofile:$nofile, median of $reps"
+echo "netns scale benchmark: $(uname -r), $(nproc) CPUs, open files $nofile:$nofile, median of $reps, down timed at $down_at"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for c in $cases; do
 	kind=${c%%:*} n=${c##*:}
@@ -141,6 +170,7 @@ for c in $cases; do
 		fi
 		timed /tmp/up "$bin" up "$lab"
 		uw+=("$(field /tmp/up 1)") uc+=("$(field /tmp/up 2)") rss+=("$(field /tmp/up 3)") fds+=("$(field /tmp/up 4)")
+		[[ $down_at == rest ]] && quiet
 		timed /tmp/down "$bin" down "$name"
 		dt+=("$(tail_s)")
 		dw+=("$(field /tmp/down 1)") dc+=("$(field /tmp/down 2)")
@@ -162,4 +192,4 @@ for c in $cases; do
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 INNER
-unshare --mount --net --propagation private -- bash "$inner" "$bin" "$here/labs/gen.py" "$here/floor.c" "$CASES" "$REPS" "$NOFILE"
+unshare --mount --net --propagation private -- bash "$inner" "$bin" "$here/labs/gen.py" "$here/floor.c" "$CASES" "$REPS" "$NOFILE" "$DOWN_AT"

@@ -356,6 +356,40 @@ done
     }
 }
 
+/// `down` silences a big switch (its bridge drops every frame from its
+/// ports) before the names go, but only after `exec_down`: a host's
+/// `exec_down` still reaches another host through the switch, by name.
+#[test]
+fn exec_down_still_has_the_network_of_a_big_switch() {
+    require_root!();
+    let run = lab_script(
+        r#"
+cat > lab.toml <<'T'
+schema = 1
+name = "bigsw"
+[nodes.sw]
+kind = "switch"
+subnet = "10.77.0.0/24"
+[nodes.h1]
+exec_down = ["ping -c 1 -W 5 h2 >/dev/null || { echo h2 unreachable >&2; exit 1; }"]
+[nodes."h{i}"]
+for = { i = "2..40" }
+[[links]]
+endpoints = ["h1:eth0", "sw"]
+[[links]]
+for = { i = "2..40" }
+endpoints = ["h{i}:eth0", "sw"]
+T
+must $NETNS up lab.toml >/dev/null
+r down $NETNS down lab.toml
+r left leftovers
+"#,
+    )
+    .run();
+    run.expect("down", 0, "lab bigsw is down: removed 41 namespaces\n", "");
+    run.expect("left", 1, "", "");
+}
+
 /// A switch with two hosts; `stp` is added, flipped and taken out by the
 /// tests below.
 const STP_LAB: &str = r#"

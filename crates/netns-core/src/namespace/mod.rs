@@ -23,9 +23,11 @@
 //! ```
 
 mod guard;
+mod held;
 
 pub use crate::nsid::NsId;
 pub use guard::{NsGuard, NsKind};
+pub use held::Held;
 
 use crate::netlink::{Netlink, NlError};
 use crate::rundir::{NsName, RunDir};

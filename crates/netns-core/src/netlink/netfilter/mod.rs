@@ -19,6 +19,7 @@
 //! kernel past [`RECV_TIMEOUT`].
 
 mod expr;
+mod silence;
 
 pub use expr::{Data, Expr, NatKind, Verdict};
 
