@@ -15,6 +15,16 @@
  *       namespace by one RTM_NEWLINK), the threads sharing the pairs: the
  *       kernel's cost of the objects a chain of N routers is made of,
  *       without addresses, routes or links set up. Remove with del.
+ *   floor [-t THREADS] [-s FIRST] lab PREFIX N
+ *       as chain, then what bench/labs/gen.py's chain of N routers asks
+ *       for, in each namespace from a thread switched into it, over one
+ *       netlink socket made there, all requests sent before the answers
+ *       are read: forwarding on (net.ipv4.ip_forward,
+ *       net.ipv6.conf.all.forwarding), lo, e0 and e1 up, e0 and e1 their
+ *       /30 address (link j is 10.0.0.4j/30), a default route back and
+ *       10.128.0.0/9 onward.
+ *       The kernel's cost of the whole lab, with no tool around it.
+ *       Remove with del.
  *   floor [-t THREADS] [-s FIRST] del PREFIX N
  *       remove them again: umount2(MNT_DETACH) and unlink per name.
  *   floor purge PREFIX
@@ -44,12 +54,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/if_link.h>
+#include <net/if.h>
+#include <arpa/inet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -186,6 +199,163 @@ static void veth_one(long i)
 	close(b);
 }
 
+/* Append one request to buf at *off: a message of `type` with `hdr` (its
+ * fixed header, hlen bytes); attributes go on with put() through the
+ * returned header. */
+static struct nlmsghdr *start(char *buf, size_t *off, unsigned short type, unsigned short flags, const void *hdr,
+			      size_t hlen)
+{
+	struct nlmsghdr *n = (struct nlmsghdr *)(buf + *off);
+
+	memset(n, 0, NLMSG_LENGTH(hlen));
+	n->nlmsg_len = NLMSG_LENGTH(hlen);
+	n->nlmsg_type = type;
+	n->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	memcpy(NLMSG_DATA(n), hdr, hlen);
+	return n;
+}
+
+static void finish(size_t *off, struct nlmsghdr *n)
+{
+	*off += NLMSG_ALIGN(n->nlmsg_len);
+}
+
+static void link_up(char *buf, size_t *off, int index)
+{
+	struct ifinfomsg ifi = { .ifi_index = index, .ifi_flags = IFF_UP, .ifi_change = IFF_UP };
+
+	finish(off, start(buf, off, RTM_NEWLINK, 0, &ifi, sizeof(ifi)));
+}
+
+static in_addr_t link_addr(long link, int end)
+{
+	return htonl(0x0a000000u + (uint32_t)(link * 4 + 1 + end));
+}
+
+static void addr_add(char *buf, size_t *off, int index, in_addr_t a)
+{
+	struct ifaddrmsg ifa = { .ifa_family = AF_INET, .ifa_prefixlen = 30, .ifa_index = index };
+	struct nlmsghdr *n = start(buf, off, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &ifa, sizeof(ifa));
+
+	put(n, IFA_LOCAL, &a, 4);
+	put(n, IFA_ADDRESS, &a, 4);
+	finish(off, n);
+}
+
+static void route_add(char *buf, size_t *off, in_addr_t dst, int len, in_addr_t via)
+{
+	struct rtmsg rt = { .rtm_family = AF_INET, .rtm_dst_len = len, .rtm_table = RT_TABLE_MAIN,
+			    .rtm_protocol = RTPROT_BOOT, .rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST };
+	struct nlmsghdr *n = start(buf, off, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &rt, sizeof(rt));
+
+	if (len)
+		put(n, RTA_DST, &dst, 4);
+	put(n, RTA_GATEWAY, &via, 4);
+	finish(off, n);
+}
+
+/* A procfs instance of this thread's own, replaced every 32 namespaces:
+ * the kernel keeps the sysctl entries of every namespace looked up through
+ * one procfs on one hash chain, so going through /proc would make N
+ * namespaces cost N² (netns does the same). Falls back to /proc. */
+static int proc_sys(void)
+{
+	static __thread int fd = -1, uses;
+	int fs, mnt;
+
+	if (fd >= 0 && uses++ < 64)
+		return fd;
+	if (fd >= 0 && fd != AT_FDCWD)
+		close(fd);
+	uses = 1;
+	fd = AT_FDCWD;
+	fs = syscall(SYS_fsopen, "proc", 1 /* FSOPEN_CLOEXEC */);
+	if (fs < 0)
+		return fd;
+	if (syscall(SYS_fsconfig, fs, 6 /* FSCONFIG_CMD_CREATE */, NULL, NULL, 0) == 0) {
+		mnt = syscall(SYS_fsmount, fs, 1 /* FSMOUNT_CLOEXEC */, 0);
+		if (mnt >= 0)
+			fd = mnt;
+	}
+	close(fs);
+	return fd;
+}
+
+static void sysctl_on(int proc, const char *key)
+{
+	char path[256];
+	int f;
+
+	snprintf(path, sizeof(path), "%ssys/%s", proc == AT_FDCWD ? "/proc/" : "", key);
+	f = openat(proc, path, O_WRONLY | O_CLOEXEC);
+	if (f < 0 || write(f, "1\n", 2) != 2)
+		die("sysctl", key);
+	close(f);
+}
+
+/* Name i as router i+1 of the chain: routes need the links up and their
+ * addresses first, which the kernel does in the order sent. */
+static void lab_one(long i)
+{
+	static __thread char buf[4096];
+	char ack[8192];
+	size_t off = 0;
+	int fd, nl, e0 = 0, e1 = 0, acks = 0, want;
+	long link_in = i - first - 1, link_out = i - first;
+	int has_in = i > first, has_out = i + 1 < first + count;
+
+	fd = open_name(i);
+	if (setns(fd, CLONE_NEWNET) < 0)
+		die("setns", "lab");
+	close(fd);
+	/* Forwarding first: turned on with links up, it changes every
+	 * device (IPv6 joins the all-routers groups on each). */
+	sysctl_on(proc_sys(), "net/ipv4/ip_forward");
+	sysctl_on(proc_sys(), "net/ipv6/conf/all/forwarding");
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl < 0)
+		die("socket", "netlink");
+	if (has_in && !(e0 = if_nametoindex("e0")))
+		die("if_nametoindex", "e0");
+	if (has_out && !(e1 = if_nametoindex("e1")))
+		die("if_nametoindex", "e1");
+	link_up(buf, &off, 1);
+	if (has_in)
+		link_up(buf, &off, e0);
+	if (has_out)
+		link_up(buf, &off, e1);
+	if (has_in)
+		addr_add(buf, &off, e0, link_addr(link_in, 1));
+	if (has_out)
+		addr_add(buf, &off, e1, link_addr(link_out, 0));
+	if (has_in)
+		route_add(buf, &off, 0, 0, link_addr(link_in, 0));
+	if (has_out)
+		route_add(buf, &off, htonl(0x0a800000u), 9, link_addr(link_out, 1));
+	want = 1 + 3 * has_in + 3 * has_out;
+	if (send(nl, buf, off, 0) < 0)
+		die("send", "lab");
+	while (acks < want) {
+		ssize_t got = recv(nl, ack, sizeof(ack), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)ack;
+
+		if (got < 0)
+			die("recv", "lab");
+		for (; NLMSG_OK(h, got); h = NLMSG_NEXT(h, got)) {
+			struct nlmsgerr *err = NLMSG_DATA(h);
+
+			if (h->nlmsg_type != NLMSG_ERROR)
+				continue;
+			if (err->error) {
+				errno = -err->error;
+				die("netlink", "lab");
+			}
+			acks++;
+		}
+	}
+	close(nl);
+}
+
 struct job {
 	void (*op)(long);
 	int index;
@@ -237,6 +407,22 @@ static int timed2(void (*op)(long), void (*then)(long))
 	run_all(op);
 	if (then)
 		run_all(then);
+	t1 = now_us();
+	printf("per_ns_us=%.1f total_ms=%.2f n=%ld threads=%d\n",
+	       count ? (t1 - t0) / count : 0.0, (t1 - t0) / 1000, count, nthreads);
+	return 0;
+}
+
+/* Each phase over every index before the next: a route needs the
+ * addresses of both ends of its link. */
+static int timed3(void (*a)(long), void (*b)(long), void (*c)(long))
+{
+	double t0, t1;
+
+	t0 = now_us();
+	run_all(a);
+	run_all(b);
+	run_all(c);
 	t1 = now_us();
 	printf("per_ns_us=%.1f total_ms=%.2f n=%ld threads=%d\n",
 	       count ? (t1 - t0) / count : 0.0, (t1 - t0) / 1000, count, nthreads);
@@ -301,7 +487,7 @@ static int run_in(const char *name, int with_mounts, char **argv)
 
 static void usage(void)
 {
-	fputs("usage: floor [-t THREADS] [-s FIRST] add|chain|del PREFIX N\n"
+	fputs("usage: floor [-t THREADS] [-s FIRST] add|chain|lab|del PREFIX N\n"
 	      "       floor purge PREFIX\n"
 	      "       floor enter|exec NAME PROGRAM [ARG...]\n", stderr);
 	exit(2);
@@ -347,6 +533,8 @@ int main(int argc, char **argv)
 		return timed(del_one);
 	if (!strcmp(argv[0], "chain"))
 		return timed2(add_one, veth_one);
+	if (!strcmp(argv[0], "lab"))
+		return timed3(add_one, veth_one, lab_one);
 	usage();
 	return 2;
 }

@@ -13,8 +13,13 @@
 #   floor chain      (chains) the floor making the names and the chain's
 #                    veth pairs between them, with 2 threads: the kernel's
 #                    cost of the objects, without bringing links up,
-#                    addresses or routes; `up` against it is netns's
-#                    overhead over the kernel's work for the lab
+#                    addresses or routes
+#   floor lab        (chains) the floor doing all the kernel work of the
+#                    generated lab: the names, the veth pairs, then in each
+#                    namespace lo and the links up, the addresses, the
+#                    routes and ip_forward, with 2 threads and nothing
+#                    else; `up` against it is netns's overhead over the
+#                    kernel's work for the lab
 #   rss, fds         the peak resident memory of `netns up` (from wait4)
 #                    and the most descriptors it held (sampled from /proc)
 #   tail             how long the kernel goes on destroying the namespaces
@@ -154,7 +159,7 @@ for c in $cases; do
 	lab=$(echo "$d"/*.toml)
 	name=$(basename "$lab" .toml)
 	nodes=$(grep -c '^\[nodes\.' "$lab")
-	fa=() fc=() fd=() ft=() uw=() uc=() rss=() fds=() dw=() dc=() dt=()
+	fa=() fc=() fl=() fd=() ft=() uw=() uc=() rss=() fds=() dw=() dc=() dt=()
 	tail_s >/dev/null
 	for ((r = 0; r < reps; r++)); do
 		out=$(/tmp/floor -t 2 add "${P}f" "$nodes")
@@ -165,6 +170,10 @@ for c in $cases; do
 		if [[ $kind == chain ]]; then	# the same names and veth pairs, nothing else
 			out=$(/tmp/floor -t 2 chain "${P}f" "$nodes")
 			fc+=("$(python3 -c "import sys; print(float(sys.argv[1].split('total_ms=')[1].split()[0]) / 1000)" "$out")")
+			/tmp/floor -t 2 del "${P}f" "$nodes" >/dev/null
+			tail_s >/dev/null
+			out=$(/tmp/floor -t 2 lab "${P}f" "$nodes")
+			fl+=("$(python3 -c "import sys; print(float(sys.argv[1].split('total_ms=')[1].split()[0]) / 1000)" "$out")")
 			/tmp/floor -t 2 del "${P}f" "$nodes" >/dev/null
 			tail_s >/dev/null
 		fi
@@ -188,6 +197,9 @@ for c in $cases; do
 		fcm=$(median "${fc[@]}")
 		printf '%-12s %5s     up   %5sx floor chain %6.3f s (the names and %d veth pairs, nothing set up)\n' \
 			"" "" "$(ratio "$uwm" "$fcm")" "$fcm" $((nodes - 1))
+		flm=$(median "${fl[@]}")
+		printf '%-12s %5s     up   %5sx floor lab   %6.3f s (all the lab'"'"'s kernel work: links up, addresses, routes, ip_forward)\n' \
+			"" "" "$(ratio "$uwm" "$flm")" "$flm"
 	fi
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
