@@ -101,11 +101,17 @@ r capinfos capinfos icmp.pcapng"
     let captured = format!("{} packets captured", rows.len());
     assert!(arp_err.contains(&captured), "{arp_err} vs {captured}");
     // Without -w: a line per packet, naming where it was seen: all 16 (an
-    // ARP exchange and three pings, seen at both ends); the two ends'
-    // packets come in whatever order their sockets are read, so the first
-    // few may all be one end's.
+    // ARP exchange and three pings, seen at both ends), the two ends'
+    // packets merged in time order.
     let lines = run.get("lines").out();
     assert_eq!(lines.lines().count(), 16, "{lines}");
+    let seconds = |l: &str| -> f64 {
+        let clock = l.split(' ').next().unwrap_or_default();
+        clock.split(':').fold(0.0, |acc, part| acc * 60.0 + part.parse::<f64>().unwrap_or(f64::NAN))
+    };
+    let times: Vec<f64> = lines.lines().map(seconds).collect();
+    // (A capture across midnight starts again at 0.)
+    assert!(times.windows(2).all(|w| w[0] <= w[1] || w[0] - w[1] > 43_200.0), "in time order:\n{lines}");
     assert!(lines.lines().any(|l| l.contains(" a/v1 Out 42 ARP who-has 10.9.0.2 tell 10.9.0.1")), "{lines}");
     assert!(lines.lines().any(|l| l.contains(" b/v2 In  42 ARP who-has 10.9.0.2 tell 10.9.0.1")), "{lines}");
     assert!(lines.lines().any(|l| l.contains(" b/v2 Out 42 ARP reply 10.9.0.2 is-at ")), "{lines}");
