@@ -398,31 +398,15 @@ static void run_all(void (*op)(long))
 		pthread_join(tid[t], NULL);
 }
 
-/* Time op over every index, then `then` (if any) over every index. */
-static int timed2(void (*op)(long), void (*then)(long))
+/* Time the phases, each over every index before the next (a veth needs
+ * both its names, a route the addresses of both ends of its link). */
+static int timed_phases(void (*const *phases)(long), int n)
 {
 	double t0, t1;
 
 	t0 = now_us();
-	run_all(op);
-	if (then)
-		run_all(then);
-	t1 = now_us();
-	printf("per_ns_us=%.1f total_ms=%.2f n=%ld threads=%d\n",
-	       count ? (t1 - t0) / count : 0.0, (t1 - t0) / 1000, count, nthreads);
-	return 0;
-}
-
-/* Each phase over every index before the next: a route needs the
- * addresses of both ends of its link. */
-static int timed3(void (*a)(long), void (*b)(long), void (*c)(long))
-{
-	double t0, t1;
-
-	t0 = now_us();
-	run_all(a);
-	run_all(b);
-	run_all(c);
+	for (int p = 0; p < n; p++)
+		run_all(phases[p]);
 	t1 = now_us();
 	printf("per_ns_us=%.1f total_ms=%.2f n=%ld threads=%d\n",
 	       count ? (t1 - t0) / count : 0.0, (t1 - t0) / 1000, count, nthreads);
@@ -431,7 +415,7 @@ static int timed3(void (*a)(long), void (*b)(long), void (*c)(long))
 
 static int timed(void (*op)(long))
 {
-	return timed2(op, NULL);
+	return timed_phases(&op, 1);
 }
 
 static int purge(void)
@@ -531,10 +515,11 @@ int main(int argc, char **argv)
 		return timed(add_one);
 	if (!strcmp(argv[0], "del"))
 		return timed(del_one);
-	if (!strcmp(argv[0], "chain"))
-		return timed2(add_one, veth_one);
-	if (!strcmp(argv[0], "lab"))
-		return timed3(add_one, veth_one, lab_one);
+	if (!strcmp(argv[0], "chain") || !strcmp(argv[0], "lab")) {
+		static void (*const phases[])(long) = { add_one, veth_one, lab_one };
+
+		return timed_phases(phases, strcmp(argv[0], "lab") ? 2 : 3);
+	}
 	usage();
 	return 2;
 }

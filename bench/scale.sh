@@ -17,7 +17,7 @@
 #   floor lab        (chains) the floor doing all the kernel work of the
 #                    generated lab: the names, the veth pairs, then in each
 #                    namespace lo and the links up, the addresses, the
-#                    routes and ip_forward, with 2 threads and nothing
+#                    routes and forwarding, with 2 threads and nothing
 #                    else; `up` against it is netns's overhead over the
 #                    kernel's work for the lab
 #   rss, fds         the peak resident memory of `netns up` (from wait4)
@@ -149,6 +149,8 @@ timed() {
 	echo "$wall $(python3 -c "print('%.3f' % ($u + $s))") $((m / 1024)) $peak" >"$out"
 }
 field() { cut -d' ' -f"$2" "$1"; }
+# floor_s LINE: the seconds of one floor run ("... total_ms=T ...")
+floor_s() { python3 -c "import sys; print(float(sys.argv[1].split('total_ms=')[1].split()[0]) / 1000)" "$1"; }
 
 echo "netns scale benchmark: $(uname -r), $(nproc) CPUs, open files $nofile:$nofile, median of $reps, down timed at $down_at"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -163,17 +165,17 @@ for c in $cases; do
 	tail_s >/dev/null
 	for ((r = 0; r < reps; r++)); do
 		out=$(/tmp/floor -t 2 add "${P}f" "$nodes")
-		fa+=("$(python3 -c "import sys; print(float(sys.argv[1].split('total_ms=')[1].split()[0]) / 1000)" "$out")")
+		fa+=("$(floor_s "$out")")
 		out=$(/tmp/floor -t 2 del "${P}f" "$nodes")
-		fd+=("$(python3 -c "import sys; print(float(sys.argv[1].split('total_ms=')[1].split()[0]) / 1000)" "$out")")
+		fd+=("$(floor_s "$out")")
 		ft+=("$(tail_s)")
 		if [[ $kind == chain ]]; then	# the same names and veth pairs, nothing else
 			out=$(/tmp/floor -t 2 chain "${P}f" "$nodes")
-			fc+=("$(python3 -c "import sys; print(float(sys.argv[1].split('total_ms=')[1].split()[0]) / 1000)" "$out")")
+			fc+=("$(floor_s "$out")")
 			/tmp/floor -t 2 del "${P}f" "$nodes" >/dev/null
 			tail_s >/dev/null
 			out=$(/tmp/floor -t 2 lab "${P}f" "$nodes")
-			fl+=("$(python3 -c "import sys; print(float(sys.argv[1].split('total_ms=')[1].split()[0]) / 1000)" "$out")")
+			fl+=("$(floor_s "$out")")
 			/tmp/floor -t 2 del "${P}f" "$nodes" >/dev/null
 			tail_s >/dev/null
 		fi
@@ -198,7 +200,7 @@ for c in $cases; do
 		printf '%-12s %5s     up   %5sx floor chain %6.3f s (the names and %d veth pairs, nothing set up)\n' \
 			"" "" "$(ratio "$uwm" "$fcm")" "$fcm" $((nodes - 1))
 		flm=$(median "${fl[@]}")
-		printf '%-12s %5s     up   %5sx floor lab   %6.3f s (all the lab'"'"'s kernel work: links up, addresses, routes, ip_forward)\n' \
+		printf '%-12s %5s     up   %5sx floor lab   %6.3f s (all the lab'"'"'s kernel work: forwarding, links up, addresses, routes)\n' \
 			"" "" "$(ratio "$uwm" "$flm")" "$flm"
 	fi
 done

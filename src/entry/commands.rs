@@ -374,11 +374,6 @@ pub unsafe fn identify(pid: Option<*const u8>) {
 static RUN_DIR_C: [u8; 11] = *b"/run/netns\0";
 const _: () = assert!(RUN_DIR_C.len() == RUN_DIR.len() + 1);
 
-/// The (dev, inode) of the namespace file at `path`, opened as
-/// `namespace::open_ns_file` opens it; `None` on any failure or when it is
-/// not a regular file (the full program accepts a directory too, and says
-/// what failed).
-///
 /// Open `path` for reading if it is a regular file (as every namespace
 /// file is): a FIFO would block the open, a device could act on it.
 /// O_PATH opens neither; the check is on what it found, and the real open
@@ -405,6 +400,11 @@ unsafe fn open_regular(path: *const u8) -> Option<usize> {
     }
 }
 
+/// The (dev, inode) of the namespace file at `path`, opened as
+/// `namespace::open_ns_file` opens it; `None` on any failure or when it is
+/// not a regular file (the full program accepts a directory too, and says
+/// what failed).
+///
 /// # Safety
 /// `path` is a NUL-terminated string.
 unsafe fn namespace_id(path: *const u8) -> Option<(u64, u64)> {

@@ -173,10 +173,13 @@ pub fn down_with(
     let switches_first =
         candidates.iter().filter(|(ns, _)| big(ns)).chain(candidates.iter().filter(|(ns, _)| !big(ns)));
     for (ns, (node, journaled)) in switches_first {
-        match owner::owner_of(run, ns) {
+        // The handle whose mark was read is the one held, silenced and
+        // searched for processes: a name swapped after the check is not.
+        let (owner, handles) = owner::owner_and_handles(run, ns);
+        match owner {
             Owner::Absent => {}
             Owner::Lab(l, _) if l == name => {
-                if let Some(h) = crate::rundir::NsName::existing(ns).ok().and_then(|n| NetNs::open_name(run, &n).ok())
+                if let Some((h, _)) = handles
                     && let Ok(id) = h.id()
                 {
                     ids.insert(id);

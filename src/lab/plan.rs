@@ -540,6 +540,12 @@ struct Planner<'a> {
     remade: IdVec<NodeId, BTreeSet<&'a str>>,
 }
 
+/// Does `r` leave through one of `ifaces` (its output interface or a
+/// next hop's)?
+fn through(r: &NlRoute, ifaces: &BTreeSet<u32>) -> bool {
+    r.oif.is_some_and(|i| ifaces.contains(&i)) || r.multipath.iter().any(|h| ifaces.contains(&h.ifindex))
+}
+
 impl<'a> Planner<'a> {
     fn push(&mut self, a: Action) {
         self.plan.actions.push(a);
@@ -786,42 +792,31 @@ impl<'a> Planner<'a> {
     /// Routes to remove and to add.
     fn routes(&mut self) {
         // Routes through an interface about to be deleted (or remade) go
-        // with it: the kernel flushes them, so they count as missing. Found
-        // in one pass over the plan, not one per node.
+        // with it: the kernel flushes them, so they count as missing. Routes
+        // through an interface that loses an address: when that was its
+        // last address (or the one its routes' gateways are reached by), the
+        // kernel flushes them after the address goes, so the file's routes
+        // there are written again (as a replace) after it. Both found in
+        // one pass over the plan, not one per node.
         let mut doomed_by_node: BTreeMap<NodeId, BTreeSet<u32>> = BTreeMap::new();
-        for x in &self.plan.actions {
-            if let Action::DeleteLink { node, ifname, .. } = x
-                && let Some(l) = self.live_link(*node, ifname)
-            {
-                doomed_by_node.entry(*node).or_default().insert(l.index);
-            }
-        }
-        // Routes through an interface that loses an address: when that was
-        // its last address (or the one its routes' gateways are reached
-        // by), the kernel flushes them after the address goes, so the
-        // file's routes there are written again (as a replace) after it.
         let mut readdressed_by_node: BTreeMap<NodeId, BTreeSet<u32>> = BTreeMap::new();
         for x in &self.plan.actions {
-            if let Action::DelAddr { node, ifname, .. } = x
-                && let Some(l) = self.live_link(*node, ifname)
-            {
-                readdressed_by_node.entry(*node).or_default().insert(l.index);
+            let (by_node, node, ifname) = match x {
+                Action::DeleteLink { node, ifname, .. } => (&mut doomed_by_node, node, ifname),
+                Action::DelAddr { node, ifname, .. } => (&mut readdressed_by_node, node, ifname),
+                _ => continue,
+            };
+            if let Some(l) = self.live_link(*node, ifname) {
+                by_node.entry(*node).or_default().insert(l.index);
             }
         }
         for (n, node) in self.lab.nodes.iter_enumerated() {
             let wanted = wanted_routes(node, &self.plan.index[n]);
             let doomed = doomed_by_node.remove(&n).unwrap_or_default();
             let readdressed = readdressed_by_node.remove(&n).unwrap_or_default();
-            let through_readdressed = |r: &NlRoute| {
-                r.oif.is_some_and(|i| readdressed.contains(&i))
-                    || r.multipath.iter().any(|h| readdressed.contains(&h.ifindex))
-            };
-            let through_doomed = |r: &NlRoute| {
-                r.oif.is_some_and(|i| doomed.contains(&i)) || r.multipath.iter().any(|h| doomed.contains(&h.ifindex))
-            };
             let have: Vec<NlRoute> = self.live[n]
                 .as_ref()
-                .map(|l| l.routes.iter().filter(|r| !through_doomed(r)).cloned().collect())
+                .map(|l| l.routes.iter().filter(|r| !through(r, &doomed)).cloned().collect())
                 .unwrap_or_default();
             // Compared as the file's route sees them: an output interface
             // counts only where the file names one.
@@ -831,7 +826,7 @@ impl<'a> Planner<'a> {
                 let pos = (0..wanted.len()).find(|&k| !matched[k] && route_key(h, &wanted[k].0) == want_keys[k]);
                 match pos {
                     // Kept, unless the kernel may flush it (above).
-                    Some(k) => matched[k] = !through_readdressed(h),
+                    Some(k) => matched[k] = !through(h, &readdressed),
                     None => {
                         let dst = h.dst.map_or("default".to_string(), |d| format!("{d}/{}", h.dst_len));
                         let text = match h.gateway {

@@ -131,12 +131,6 @@ impl Held {
     }
 }
 
-impl From<super::NetNs> for OwnedFd {
-    fn from(ns: super::NetNs) -> OwnedFd {
-        ns.file.into()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

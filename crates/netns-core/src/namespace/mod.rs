@@ -284,6 +284,14 @@ impl NetNs {
     }
 }
 
+/// The handle's descriptor, which keeps the namespace alive (handed to a
+/// [`Held`], say).
+impl From<NetNs> for OwnedFd {
+    fn from(ns: NetNs) -> OwnedFd {
+        ns.file.into()
+    }
+}
+
 impl AsFd for NetNs {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.file.as_fd()

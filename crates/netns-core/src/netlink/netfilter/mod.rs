@@ -329,8 +329,7 @@ impl NfSocket {
                 match m.kind {
                     NLMSG_DONE => return Ok((out, intr)),
                     NLMSG_ERROR => {
-                        let code = m.payload.get(..4).ok_or_else(|| io::Error::other("truncated nf_tables error"))?;
-                        let code = i32::from_ne_bytes([code[0], code[1], code[2], code[3]]);
+                        let code = error_code(m.payload)?;
                         return if code == 0 {
                             Ok((out, intr))
                         } else {
@@ -444,6 +443,13 @@ pub(crate) fn be64(v: &[u8]) -> Option<u64> {
 /// A netlink string: up to its first NUL.
 pub(crate) fn string(v: &[u8]) -> String {
     String::from_utf8_lossy(v.split(|&c| c == 0).next().unwrap_or_default()).into_owned()
+}
+
+/// The error code of an `NLMSG_ERROR` message's payload (0: an
+/// acknowledgement, else a negative errno).
+fn error_code(payload: &[u8]) -> io::Result<i32> {
+    let code = payload.get(..4).ok_or_else(|| io::Error::other("truncated nf_tables error"))?;
+    Ok(i32::from_ne_bytes([code[0], code[1], code[2], code[3]]))
 }
 
 fn cstr(s: &str) -> Vec<u8> {

@@ -10,8 +10,8 @@
 //! which that work holds up: right after `up`, a 1,000-host star's `down`
 //! took five times as long as at rest. One table stops the flood at once.
 
-use super::{NFNL_SUBSYS_NFTABLES, NFT_MSG_NEWCHAIN, NFT_MSG_NEWTABLE, NfSocket, family, wire};
-use netlink_packet_core::{NLM_F_ACK, NLM_F_CREATE, NLM_F_REQUEST, NLMSG_ERROR};
+use super::{NFNL_SUBSYS_NFTABLES, NFT_MSG_NEWCHAIN, NFT_MSG_NEWTABLE, NfSocket, cstr, error_code, family, wire};
+use netlink_packet_core::{NLA_F_NESTED, NLM_F_ACK, NLM_F_CREATE, NLM_F_REQUEST, NLMSG_ERROR};
 use std::io;
 
 /// `NFNL_MSG_BATCH_BEGIN` and `_END`: the frame of an nf_tables transaction.
@@ -24,13 +24,6 @@ const NF_BR_PRE_ROUTING: u32 = 0;
 const NF_DROP: u32 = 0;
 /// `NF_BR_PRI_FIRST`: before any other bridge-family chain.
 const PRIORITY_FIRST: i32 = i32::MIN;
-const NLA_F_NESTED: u16 = 0x8000;
-
-fn cstr(s: &str) -> Vec<u8> {
-    let mut v = s.as_bytes().to_vec();
-    v.push(0);
-    v
-}
 
 impl NfSocket {
     /// From now on, drop every frame that enters a bridge port in this
@@ -77,8 +70,7 @@ impl NfSocket {
                 if m.kind != NLMSG_ERROR || !(m.seq == new_table || m.seq == new_chain) {
                     continue;
                 }
-                let code = m.payload.get(..4).ok_or_else(|| io::Error::other("truncated nf_tables error"))?;
-                let code = i32::from_ne_bytes([code[0], code[1], code[2], code[3]]);
+                let code = error_code(m.payload)?;
                 if code != 0 {
                     return Err(io::Error::from_raw_os_error(code.saturating_neg()));
                 }
